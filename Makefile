@@ -1,0 +1,49 @@
+# Rehabdesk. `make run` serves the demo clinic; `make test` runs every test.
+# Needs only Python 3.11+, make and git; everything else is installed into .venv/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench fmt clean
+
+$(VENV)/.runtime: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Rehabdesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.runtime
+	@mkdir -p var/static
+	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py demo_welcome --port $(PORT)
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev
+	$(PY) scripts/run_tests.py
+
+lint: $(VENV)/.dev
+	@mkdir -p var
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy rehabdesk bench scripts
+	$(VENV)/bin/lint-imports
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+fmt: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

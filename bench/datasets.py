@@ -1,0 +1,33 @@
+"""Datasets: built once per database, then reused by every later run.
+
+Imported by the parent without Django set up, so builders import models when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.core.management import call_command
+
+TWO_CLINIC = "two-clinic"
+
+
+def _build_two_clinic(today: date) -> bool:
+    from rehabdesk.demo.clinic import load_demo
+
+    return load_demo(today=today).created
+
+
+# Name -> builder. A builder must do nothing when its data is already there, and
+# return whether it built anything.
+DATASETS: dict[str, Callable[[date], bool]] = {
+    TWO_CLINIC: _build_two_clinic,
+}
+
+
+def prepare(dataset: str, *, today: date) -> bool:
+    """Bring the dataset's schema up to date, then build it if it is not there yet.
+    True when it was built now rather than reused."""
+    call_command("migrate", interactive=False, verbosity=0)
+    return DATASETS[dataset](today)

@@ -1,0 +1,1 @@
+"""Rehabdesk: practice management and online booking for physiotherapy and massage clinics."""

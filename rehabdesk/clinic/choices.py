@@ -1,0 +1,38 @@
+from django.db import models
+
+
+class Weekday(models.IntegerChoices):
+    """Weekdays as Python's date.weekday() counts them: Monday is 0."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ServiceKind(models.TextChoices):
+    INITIAL_ASSESSMENT = "initial_assessment", "Initial assessment"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    TREATMENT = "treatment", "Treatment"
+    FITTING = "fitting", "Fitting"
+
+
+class PatientEligibility(models.TextChoices):
+    """Who may book a service: some visits are only for new patients, some only for
+    patients the clinic already knows (a follow-up needs an assessment first)."""
+
+    ANYONE = "anyone", "New and existing patients"
+    NEW_ONLY = "new_only", "New patients only"
+    EXISTING_ONLY = "existing_only", "Existing patients only"
+
+
+class TaxTreatment(models.TextChoices):
+    """How a supply is treated for GST/HST (Excise Tax Act): exempt supplies carry no
+    tax and give no input tax credits; zero-rated ones are taxable at 0 %."""
+
+    TAXABLE = "taxable", "Taxable"
+    ZERO_RATED = "zero_rated", "Zero-rated"
+    EXEMPT = "exempt", "Exempt"

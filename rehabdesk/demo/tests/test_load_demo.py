@@ -1,0 +1,112 @@
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from rehabdesk.clinic.models import (
+    Closure,
+    Location,
+    Practitioner,
+    Registration,
+    Resource,
+    Service,
+    WorkingHours,
+)
+from rehabdesk.clinic.qualifications import practitioners_qualified
+from rehabdesk.clinic.selectors import registrations_expiring, service_price_on
+from rehabdesk.demo.clinic import PRACTITIONERS, load_demo
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2027, 3, 10)
+
+
+@pytest.fixture
+def demo():
+    return load_demo(today=TODAY)
+
+
+def counts():
+    return [
+        model.objects.count()
+        for model in (
+            Location,
+            Practitioner,
+            Registration,
+            Service,
+            WorkingHours,
+            Resource,
+            Closure,
+        )
+    ]
+
+
+def test_it_builds_both_locations_and_the_whole_team(demo):
+    assert demo.created
+    assert sorted(Location.objects.values_list("name", flat=True)) == ["Milton", "Pickering"]
+    assert Practitioner.objects.count() == len(PRACTITIONERS) == 14
+    assert {p.user.email for p in Practitioner.objects.select_related("user")} >= {
+        "priya.raman@profusion.example"
+    }
+
+
+def test_it_changes_nothing_when_loaded_again(demo):
+    before = counts()
+    assert not load_demo(today=TODAY).created
+    assert counts() == before
+
+
+def test_every_service_the_clinic_names_has_someone_to_deliver_it(demo):
+    names = set(Service.objects.values_list("name", flat=True))
+    for expected in [
+        "Physiotherapy initial assessment",
+        "Massage therapy, 30 minutes",
+        "Massage therapy, 45 minutes",
+        "Massage therapy, 60 minutes",
+        "Massage therapy, 90 minutes",
+        "Acupuncture treatment",
+        "Electrotherapy",
+        "Pelvic floor rehabilitation assessment",
+        "Custom joint brace fitting",
+    ]:
+        assert expected in names
+    for service in Service.objects.all():
+        assert practitioners_qualified(service=service, on=TODAY), service.name
+
+
+def test_it_offers_acupuncture_from_a_rostered_physiotherapist_and_an_acupuncturist(demo):
+    acupuncture = Service.objects.get(name="Acupuncture treatment")
+    names = [p.display_name for p in practitioners_qualified(service=acupuncture, on=TODAY)]
+    assert names == ["Mei Chen, R. Ac", "Priya Raman, PT"]
+    pelvic = Service.objects.get(name="Pelvic floor rehabilitation assessment")
+    assert [p.display_name for p in practitioners_qualified(service=pelvic, on=TODAY)] == [
+        "Sofia Martins, PT"
+    ]
+
+
+def test_it_has_a_practitioner_at_both_locations_on_one_day(demo):
+    mondays = WorkingHours.objects.filter(practitioner__slug="daniel-okafor", weekday=0)
+    assert sorted(mondays.values_list("location__name", flat=True)) == ["Milton", "Pickering"]
+
+
+def test_it_prices_massage_with_hst(demo):
+    massage = Service.objects.select_related("tax_category").get(name="Massage therapy, 60 minutes")
+    assert str(service_price_on(service=massage, on=TODAY).total) == "124.30"
+
+
+def test_it_has_registrations_to_renew_but_not_the_renewed_one(demo):
+    names = [r.practitioner.display_name for r in registrations_expiring(today=TODAY)]
+    assert names == ["Olivia Bennett, RMT", "Hannah Fischer, PT"]
+
+
+def test_it_closes_on_ontario_holidays(demo):
+    assert Closure.objects.filter(name="Good Friday", first_day=date(2027, 3, 26)).count() == 2
+
+
+def test_the_command_says_what_it_did(capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    assert "Demo clinic loaded: 2 locations, 14 practitioners, 14 services." in output
+    assert "Demo clinic already loaded; nothing changed." in output
+    call_command("demo_welcome", "--port", "8123")
+    assert "http://127.0.0.1:8123/admin/" in capsys.readouterr().out

@@ -1,0 +1,20 @@
+"""Only what the test suite changes. DATABASE_URL still chooses SQLite or PostgreSQL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+
+from rehabdesk.settings import *  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+STATIC_ROOT = None  # tests serve static files from the apps, nothing is collected
+# The live server's thread must not keep a connection open past a request: PostgreSQL
+# cannot drop the test database while one is.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,0 +1,48 @@
+"""Server-rendered pages. HTTP only: each view reads through selectors and renders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from rehabdesk.clinic import selectors
+from rehabdesk.clinic.models import Registration
+
+EXPIRY_WINDOW_DAYS = 60
+
+
+def _with_days_left(
+    registrations: Iterable[Registration], today: date
+) -> list[tuple[Registration, int | None]]:
+    """Each registration with the days left until its last day (None: no end date)."""
+    return [
+        (r, None if r.valid_until is None else (r.valid_until - today).days) for r in registrations
+    ]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    locations = list(selectors.locations_for_display(today=today))
+    return render(request, "web/home.html", {"locations": locations})
+
+
+@permission_required("clinic.view_registration")
+def registrations_expiring(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/registrations_expiring.html",
+        {
+            "today": today,
+            "window_days": EXPIRY_WINDOW_DAYS,
+            "expiring": _with_days_left(
+                selectors.registrations_expiring(today=today, within_days=EXPIRY_WINDOW_DAYS), today
+            ),
+            "lapsed": _with_days_left(selectors.registrations_lapsed(today=today), today),
+        },
+    )
