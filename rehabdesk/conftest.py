@@ -60,7 +60,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 @pytest.fixture
-def chromium() -> Iterator[object]:
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Debian's Chromium driven by Playwright, headless (never a downloaded browser).
 
     One per test, not per session: Playwright's sync API runs an event loop in this
@@ -71,7 +71,7 @@ def chromium() -> Iterator[object]:
 
     # Playwright's sync API runs an event loop in this thread; Django's guard against
     # database calls from async code would trip on the test's own ORM calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

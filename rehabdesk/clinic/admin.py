@@ -62,15 +62,12 @@ def _save_each(formset: BaseInlineFormSet | None, save: Any, delete: Any = None)
 
 
 class ConfigurationAdmin(ServiceBackedAdmin):
-    """Plain configuration rows saved by services.configuration_save; never deleted."""
+    """Plain configuration rows saved by services.configuration_save."""
 
     def save_with_services(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm, formsets: Formsets
     ) -> None:
         services.configuration_save(instance=obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Clinic)
@@ -143,9 +140,6 @@ class LocationAdmin(ServiceBackedAdmin):
             save=lambda closure: services.configuration_save(instance=closure),
             delete=lambda closure: services.closure_delete(closure=closure),
         )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TravelTimeForm(ServiceValidatedForm):
@@ -284,9 +278,6 @@ class TaxCategoryAdmin(ServiceBackedAdmin):
     ) -> None:
         services.tax_category_save(category=obj, rates=_rate_specs(kept_rows(formsets[TaxRate])))
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 # --- Services ------------------------------------------------------------------------
 
@@ -351,9 +342,6 @@ class ServiceAdmin(ServiceBackedAdmin):
             qualifications=_qualification_specs(kept_rows(formsets[Qualification])),
         )
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 # --- Practitioners, registrations, hours ---------------------------------------------
 
@@ -387,9 +375,6 @@ class PractitionerAdmin(ServiceBackedAdmin):
             save=lambda row: services.time_off_save(time_off=row),
             delete=lambda row: services.time_off_delete(time_off=row),
         )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RegistrationForm(ServiceValidatedForm):
@@ -463,9 +448,6 @@ class RegistrationAdmin(ServiceBackedAdmin):
         services.registration_save(
             registration=obj, authorizations=form.cleaned_data["authorizations"]
         )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Mark verified on the college's register today")
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:

@@ -110,6 +110,13 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     def delete_with_services(self, request: HttpRequest, obj: Any) -> None:
         raise NotImplementedError
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Without a delete service a row is deactivated or ended instead, because
+        # appointments, receipts and history refer to it.
+        if type(self).delete_with_services is ServiceBackedAdmin.delete_with_services:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # Saved with its many-to-many fields and inline rows in save_related, by one
         # service call, because the rules judge them together.

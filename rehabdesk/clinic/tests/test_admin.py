@@ -22,8 +22,6 @@ from rehabdesk.clinic.models import (
 )
 from rehabdesk.clinic.testing import (
     TODAY,
-    make_clinic,
-    make_location,
     make_practitioner,
     make_registration,
     make_shift,
@@ -37,21 +35,6 @@ def manager_client(client):
     manager = user_create(email="morgan@clinic.example", password=None, roles=[Role.MANAGER])
     client.force_login(manager)
     return client
-
-
-@pytest.fixture
-def clinic():
-    return make_clinic()
-
-
-@pytest.fixture
-def pickering(clinic):
-    return make_location(clinic, "Pickering")
-
-
-@pytest.fixture
-def milton(clinic):
-    return make_location(clinic, "Milton")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from rehabdesk.clinic.models import Break, WorkingHours
 from rehabdesk.clinic.testing import (
     TODAY,
     hm,
-    make_clinic,
     make_location,
     make_practitioner,
     make_shift,
@@ -21,21 +20,6 @@ from rehabdesk.clinic.testing import (
 
 pytestmark = pytest.mark.django_db
 MON, TUE = Weekday.MONDAY, Weekday.TUESDAY
-
-
-@pytest.fixture
-def clinic():
-    return make_clinic()
-
-
-@pytest.fixture
-def pickering(clinic):
-    return make_location(clinic, "Pickering")
-
-
-@pytest.fixture
-def milton(clinic):
-    return make_location(clinic, "Milton")
 
 
 @pytest.fixture
