@@ -266,3 +266,47 @@ def test_the_front_desk_cannot_open_the_configuration_screens(client):
     response = client.get(reverse("admin:clinic_service_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_it_shows_that_two_locations_in_a_day_need_a_travel_time(
+    manager_client, marc, pickering, milton
+):
+    make_shift(marc, pickering, Weekday.MONDAY, "08:00", "10:00")
+    response = manager_client.post(
+        reverse("admin:clinic_workinghours_add"), shift_form(marc, milton, "15:00", "19:00")
+    )
+    assert response.status_code == 200
+    assert "Set the travel time between Milton and Pickering" in response.text
+    assert WorkingHours.objects.count() == 1
+
+
+def test_it_shows_overlapping_opening_hours_on_the_location(manager_client, pickering):
+    response = manager_client.post(
+        reverse("admin:clinic_location_change", args=[pickering.pk]),
+        {
+            "clinic": pickering.clinic_id,
+            "name": "Pickering",
+            "slug": "pickering",
+            "street_address": "1 Sample Road",
+            "city": "Pickering",
+            "province": "ON",
+            "postal_code": "L1V 0A1",
+            "country": "Canada",
+            "phone": "905-555-0142",
+            "time_zone": "America/Toronto",
+            "active": "on",
+            **inline(
+                "opening_hours",
+                [
+                    {"weekday": 0, "opens": "08:00", "closes": "12:00"},
+                    {"weekday": 0, "opens": "11:00", "closes": "18:00"},
+                ],
+            ),
+            **inline("closures", []),
+        },
+    )
+    assert response.status_code == 200
+    assert "Opening hours overlap on Mondays: Monday 08:00–12:00 and Monday 11:00–18:00." in (
+        response.text
+    )
+    assert pickering.opening_hours.count() == 5
