@@ -18,6 +18,7 @@ from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Practitioner, Service
 from rehabdesk.clinic.qualifications import practitioners_qualified
 from rehabdesk.demo.clinic import EMAIL_DOMAIN
+from rehabdesk.patients.models import Patient
 
 Operation = Callable[[], object]
 
@@ -25,6 +26,7 @@ Operation = Callable[[], object]
 HOME_TARGET_P95_MS = 30.0
 REGISTRATIONS_TARGET_P95_MS = 50.0
 QUALIFIED_SELECTOR_TARGET_P95_MS = 10.0
+PATIENT_PAGE_TARGET_P95_MS = 50.0
 
 
 class CaseError(Exception):
@@ -62,6 +64,20 @@ def registrations_expiring_page() -> Operation:
     return _get_ok(client, "/staff/registrations/expiring/")
 
 
+def patient_record_page() -> Operation:
+    """A patient's record as the front desk opens it: authorize, fetch, audit, render."""
+    client = Client()
+    client.force_login(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
+    grace = Patient.objects.get(first_name="Grace", last_name="Green")
+    return _get_ok(client, f"/staff/patients/{grace.pk}/")
+
+
+def patient_search_page() -> Operation:
+    client = Client()
+    client.force_login(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
+    return _get_ok(client, "/staff/patients/?q=green")
+
+
 def practitioners_qualified_for_acupuncture() -> Operation:
     service = Service.objects.get(name="Acupuncture treatment")
     today = timezone.localdate()
@@ -87,4 +103,6 @@ CASES = [
         QUALIFIED_SELECTOR_TARGET_P95_MS,
         practitioners_qualified_for_acupuncture,
     ),
+    Case("patient-record", TWO_CLINIC, PATIENT_PAGE_TARGET_P95_MS, patient_record_page),
+    Case("patient-search", TWO_CLINIC, PATIENT_PAGE_TARGET_P95_MS, patient_search_page),
 ]

@@ -12,6 +12,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from bench.datasets import storage_name
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 # A var dir of its own, so the bench's static files and databases never touch `make run`'s.
 VAR_DIR = REPO_DIR / "var" / "bench"
@@ -30,11 +32,11 @@ _DROPPED_ENV = ("SECRET_KEY_FILE", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_PASSWORD_F
 
 
 def sqlite_path(dataset: str) -> Path:
-    return VAR_DIR / f"{dataset}.sqlite3"
+    return VAR_DIR / f"{storage_name(dataset)}.sqlite3"
 
 
 def postgres_name(dataset: str) -> str:
-    return "rehabdesk_bench_" + dataset.replace("-", "_")
+    return "rehabdesk_bench_" + storage_name(dataset).replace("-", "_")
 
 
 def database_url(database: str, dataset: str) -> str:

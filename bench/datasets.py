@@ -26,6 +26,18 @@ DATASETS: dict[str, Callable[[date], bool]] = {
 }
 
 
+# Bump a dataset's revision whenever its builder makes different data (the demo clinic
+# gained patients in revision 2): a new revision is stored under a new name and built
+# afresh, instead of silently reusing data that lacks what new cases measure.
+REVISIONS: dict[str, int] = {
+    TWO_CLINIC: 2,
+}
+
+
+def storage_name(dataset: str) -> str:
+    return f"{dataset}-r{REVISIONS[dataset]}"
+
+
 def prepare(dataset: str, *, today: date) -> bool:
     """Bring the dataset's schema up to date, then build it if it is not there yet.
     True when it was built now rather than reused."""

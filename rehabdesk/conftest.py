@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import TransactionTestCase
@@ -30,12 +31,24 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _require_serialized_rollback(item: pytest.Item) -> None:
+    """Transactional tests empty every table when they end; the reference data the
+    migrations load (colleges, disciplines, tax, roles) must then be restored for the
+    tests that follow, which only `serialized_rollback=True` does."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark database tests `db` so `make test` can run them once per database, and
     leave browser tests out, saying so once, where Chromium is not installed."""
     for item in items:
         if _uses_database(item):
             item.add_marker(pytest.mark.db)
+        _require_serialized_rollback(item)
     browser_tests = [item for item in items if item.get_closest_marker("browser")]
     if not browser_tests or Path(CHROMIUM).exists():
         return
@@ -57,6 +70,32 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if note and reporter is not None:
         reporter.write_line(note, yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_audit_triggers() -> Iterator[None]:
+    """Let the test suite's flush empty the audit tables, and only the test suite's.
+
+    Transactional and browser tests (TransactionTestCase, `transactional_db`,
+    `live_server`) empty every table with the `flush` command after each test: DELETE
+    on SQLite, TRUNCATE on PostgreSQL. The audit tables' triggers refuse both, as they
+    must in production. So each flush runs with the triggers lifted, in one
+    transaction that puts them back before it commits (rehabdesk.audit.testing).
+    """
+    from django.core.management.commands.flush import Command
+    from django.db import connections
+
+    from rehabdesk.audit.testing import triggers_lifted
+
+    handle = Command.handle
+
+    def handle_with_triggers_lifted(self: Command, *args: object, **options: Any) -> object:
+        with triggers_lifted(connections[options["database"]]):
+            return handle(self, *args, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Command, "handle", handle_with_triggers_lifted)
+        yield
 
 
 @pytest.fixture
@@ -95,13 +134,35 @@ def page(chromium: object) -> Iterator[object]:
 
 
 @pytest.fixture
-def screenshot(page: object, request: pytest.FixtureRequest):
-    """screenshot("step-name") saves test-artifacts/<test>-<step>.png."""
+def screenshot(page: object, request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """screenshot("step") saves test-artifacts/<test>-<step>.png of `page`, or of the
+    page given as `of=`."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(step: str) -> Path:
+    def take(step: str, of: object | None = None) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        (of or page).screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
         return path
 
     return take
+
+
+@pytest.fixture
+def personas(db: None) -> object:
+    """The shared cast of permission tests (rehabdesk/testing/personas.py)."""
+    from rehabdesk.testing.personas import build_personas
+
+    return build_personas()
+
+
+@pytest.fixture
+def sign_in(live_server: Any) -> Callable[..., None]:
+    """sign_in(page, email, password) signs in through the real sign-in page."""
+
+    def go(page: Any, email: str, password: str) -> None:
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return go

@@ -34,13 +34,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rehabdesk.core",
     "rehabdesk.accounts",
+    "rehabdesk.audit",
     "rehabdesk.clinic",
+    "rehabdesk.patients",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every request gets an id; audit events recorded during it carry the id and address.
+    "rehabdesk.audit.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A refused or unknown patient record answers 404 and the attempt is put on file.
+    "rehabdesk.access.middleware.AccessDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "rehabdesk.urls"
@@ -63,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rehabdesk.web.context.navigation",
             ],
         },
     },

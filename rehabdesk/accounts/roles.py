@@ -3,6 +3,8 @@ each domain app grants its own permissions to these groups in its own migrations
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Group
+
 
 class Role(StrEnum):
     MANAGER = "Manager"
@@ -13,3 +15,10 @@ class Role(StrEnum):
 
 # Roles whose holders work in the Django admin (clinic configuration).
 ADMIN_ROLES = frozenset({Role.MANAGER})
+
+
+def roles_of(user_id: int) -> frozenset[Role]:
+    """The roles a user holds, in one query."""
+    known = {role.value: role for role in Role}
+    names = Group.objects.filter(user__id=user_id).values_list("name", flat=True)
+    return frozenset(known[name] for name in names if name in known)

@@ -98,6 +98,9 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     their model), and `delete_with_services(request, obj)` when deleting is allowed.
     """
 
+    # Links typed without a scheme mean https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def save_with_services(
         self,
         request: HttpRequest,

@@ -40,6 +40,8 @@ from rehabdesk.clinic.models import (
     TimeOff,
     WorkingHours,
 )
+from rehabdesk.demo.patients import PATIENTS, load_demo_patients
+from rehabdesk.patients.models import Patient
 
 CLINIC_SLUG = "pro-fusion-rehab"
 DEMO_PASSWORD = "rehabdesk-demo"  # noqa: S105 - printed by `make run` on purpose
@@ -560,6 +562,7 @@ class DemoSummary:
     locations: int = 0
     practitioners: int = 0
     services: int = 0
+    patients: int = 0
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -570,6 +573,7 @@ def demo_sign_ins() -> list[tuple[str, str]]:
         for local, _, _, roles in STAFF
     ]
     rows.append(("Practitioner", PRACTITIONERS[0].email))
+    rows.append(("Patient (a parent)", PATIENTS[0].address))
     return rows
 
 
@@ -584,6 +588,7 @@ def load_demo(*, today: date) -> DemoSummary:
         locations=Location.objects.count(),
         practitioners=Practitioner.objects.count(),
         services=Service.objects.count(),
+        patients=Patient.objects.count(),
         sign_ins=demo_sign_ins(),
     )
 
@@ -620,6 +625,7 @@ def _build(today: date) -> None:
         _build_hours(person, practitioner, locations)
     for service in SERVICES:
         _build_service(service, today)
+    load_demo_patients(front_desk=staff["frontdesk.pickering"], password=DEMO_PASSWORD)
 
 
 def _build_locations(clinic: Clinic, today: date) -> dict[str, Location]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rehabdesk.web import views
+from rehabdesk.web import my_views, patient_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +18,55 @@ urlpatterns = [
         views.registrations_expiring,
         name="registrations-expiring",
     ),
+    path("staff/patients/", patient_views.patient_search, name="patient-search"),
+    path("staff/patients/new/", patient_views.patient_new, name="patient-new"),
+    path("staff/patients/<int:patient_id>/", patient_views.patient_detail, name="patient-detail"),
+    path("staff/patients/<int:patient_id>/edit/", patient_views.patient_edit, name="patient-edit"),
+    path(
+        "staff/patients/<int:patient_id>/access-log/",
+        patient_views.patient_access_log,
+        name="patient-access-log",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/care-team/",
+        patient_views.patient_care_add,
+        name="patient-care-add",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/care-team/<int:assignment_id>/end/",
+        patient_views.patient_care_end,
+        name="patient-care-end",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/family/",
+        patient_views.patient_family_add,
+        name="patient-family-add",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/family/<int:link_id>/end/",
+        patient_views.patient_family_end,
+        name="patient-family-end",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/deactivate/",
+        patient_views.patient_deactivate,
+        name="patient-deactivate",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/reactivate/",
+        patient_views.patient_reactivate,
+        name="patient-reactivate",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/coverage/new/",
+        patient_views.patient_coverage,
+        name="patient-coverage-new",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/coverage/<int:coverage_id>/",
+        patient_views.patient_coverage,
+        name="patient-coverage-edit",
+    ),
+    path("my/", my_views.my_family, name="my-family"),
+    path("my/people/<int:patient_id>/", my_views.my_person, name="my-person"),
 ]

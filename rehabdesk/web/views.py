@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from rehabdesk.clinic import selectors
 from rehabdesk.clinic.models import Registration
@@ -25,13 +26,16 @@ def _with_days_left(
     ]
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     locations = list(selectors.locations_for_display(today=today))
     return render(request, "web/home.html", {"locations": locations})
 
 
-@permission_required("clinic.view_registration")
+@require_GET
+@login_required
+@permission_required("clinic.view_registration", raise_exception=True)
 def registrations_expiring(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(

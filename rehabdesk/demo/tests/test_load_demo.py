@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from rehabdesk.access.policy import Action, may, person_for
+from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic.models import (
     Closure,
     Location,
@@ -15,6 +17,7 @@ from rehabdesk.clinic.models import (
 from rehabdesk.clinic.qualifications import practitioners_qualified
 from rehabdesk.clinic.selectors import registrations_expiring, service_price_on
 from rehabdesk.demo.clinic import PRACTITIONERS, load_demo
+from rehabdesk.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 3, 10)
@@ -106,7 +109,21 @@ def test_the_command_says_what_it_did(capsys):
     call_command("load_demo")
     call_command("load_demo")
     output = capsys.readouterr().out
-    assert "Demo clinic loaded: 2 locations, 14 practitioners, 14 services." in output
+    assert "Demo clinic loaded: 2 locations, 14 practitioners, 14 services, 20 patients." in output
     assert "Demo clinic already loaded; nothing changed." in output
     call_command("demo_welcome", "--port", "8123")
     assert "http://127.0.0.1:8123/admin/" in capsys.readouterr().out
+
+
+def test_it_has_families_and_patients_in_care(demo):
+    grace = Patient.objects.get(first_name="Grace", last_name="Green")
+    assert person_for(grace.user).managed_patient_ids == {
+        grace.pk,
+        *Patient.objects.filter(last_name="Green", user__isnull=True).values_list("pk", flat=True),
+    }
+    sara = Patient.objects.get(first_name="Sara")
+    priya = Practitioner.objects.get(slug="priya-raman")
+    assert may(person_for(priya.user), Action.VIEW_CLINICAL, sara.pk)
+    assert not may(person_for(priya.user), Action.VIEW_CLINICAL, grace.pk)
+    # Loading the demo is on file like any other registration.
+    assert AuditEvent.objects.filter(action="create", summary="patient record").count() == 20

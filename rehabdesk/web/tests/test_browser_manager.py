@@ -12,18 +12,11 @@ pytestmark = [
 ]
 
 
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_a_manager_sees_registrations_to_renew(page, live_server, screenshot):
+def test_a_manager_sees_registrations_to_renew(page, live_server, sign_in, screenshot):
     load_demo(today=timezone.localdate())
     page.goto(live_server.url)
     screenshot("home")
-    sign_in(page, live_server, "manager@profusion.example")
+    sign_in(page, "manager@profusion.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Registrations").click()
     page.wait_for_url("**/staff/registrations/expiring/")
     table = page.get_by_role("table", name="Registrations ending within the window")
@@ -33,9 +26,9 @@ def test_a_manager_sees_registrations_to_renew(page, live_server, screenshot):
     screenshot("registrations")
 
 
-def test_a_manager_is_told_why_clashing_hours_are_refused(page, live_server, screenshot):
+def test_a_manager_is_told_why_clashing_hours_are_refused(page, live_server, sign_in, screenshot):
     load_demo(today=timezone.localdate())
-    sign_in(page, live_server, "manager@profusion.example")
+    sign_in(page, "manager@profusion.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/admin/clinic/workinghours/add/")
     # Daniel works Mondays 08:00–12:00 at Pickering; Milton from 12:30 leaves no time to drive.
     page.locator("#id_practitioner + .select2").click()  # the admin's autocomplete

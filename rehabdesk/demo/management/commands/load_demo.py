@@ -15,7 +15,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo clinic loaded: {summary.locations} locations, "
-                    f"{summary.practitioners} practitioners, {summary.services} services."
+                    f"{summary.practitioners} practitioners, {summary.services} services, "
+                    f"{summary.patients} patients."
                 )
             )
         else:

@@ -1,0 +1,95 @@
+"""Fetch and authorize in one step: the only way pages and the API reach patient data.
+
+Each accessor asks access.policy, raises AccessDenied (answered 404 and audited by
+access.middleware) when the answer is no, and records in the audit trail that the
+person looked, so a page cannot show a record without it being on file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from rehabdesk.access import care
+from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.policy import Action, Capability, can, may, person_for
+from rehabdesk.accounts.roles import Role
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.services import audit_record
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import patient_with_family
+
+User = AbstractBaseUser | AnonymousUser
+
+PATIENT = "patients.patient"
+VIEWS = {Action.VIEW_DEMOGRAPHICS, Action.VIEW_CLINICAL, Action.VIEW_ACCESS_LOG}
+
+
+def patient_for(
+    *,
+    user: User,
+    patient_id: int,
+    action: Action,
+    summary: str = "patient record",
+    view: bool | None = None,
+) -> Patient:
+    """The patient, with family, insurance and care team, if `user` may do `action` to
+    them. Showing the record is audited here (`view`: by default for viewing actions;
+    an edit form shows the record too); changes are audited by the services."""
+    person = person_for(user)
+    patient = patient_with_family(patient_id=patient_id)
+    if patient is None:
+        raise AccessDenied(
+            object_type=PATIENT, object_id=str(patient_id), summary=summary, found=False
+        )
+    if not may(person, action, patient.pk):
+        raise AccessDenied(
+            object_type=PATIENT,
+            object_id=str(patient.pk),
+            patient_ids=[patient.pk],
+            summary=summary,
+        )
+    if action in VIEWS if view is None else view:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type=PATIENT,
+            object_id=str(patient.pk),
+            patient_ids=[patient.pk],
+            summary=summary,
+        )
+    return patient
+
+
+def patients_for(
+    *, user: User, patients: Iterable[Patient], summary: str, object_type: str
+) -> list[Patient]:
+    """The patients of a list (search results, a family) that `user` may see, recorded
+    as one audit event linking every patient shown."""
+    person = person_for(user)
+    candidates = list(patients)
+    if Role.FRONT_DESK in person.roles or Role.MANAGER in person.roles:
+        visible = candidates
+    else:
+        allowed = set(person.managed_patient_ids)
+        if person.practitioner_id is not None:
+            allowed |= care.patient_ids_in_care(practitioner_id=person.practitioner_id)
+        visible = [patient for patient in candidates if patient.pk in allowed]
+    if visible:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            patient_ids=[patient.pk for patient in visible],
+            summary=summary,
+        )
+    return visible
+
+
+def require(*, user: User, capability: Capability) -> None:
+    """Refuse a page that needs a capability: staff pages answer 404 to others too."""
+    if not can(person_for(user), capability):
+        raise AccessDenied(
+            object_type="web.page", object_id=str(capability), summary=str(capability)
+        )

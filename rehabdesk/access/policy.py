@@ -1,0 +1,131 @@
+"""Who may do what to whose record: the one place that decides.
+
+`decide` is the rule, over plain facts; `person_for` and `may` fetch those facts.
+docs/permissions.md is the same table in prose. Routes never check roles themselves:
+they ask an accessor (access.accessors), which asks this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from rehabdesk.access import care
+from rehabdesk.accounts.roles import Role, roles_of
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import managed_patient_ids
+
+
+class Action(StrEnum):
+    """Things done to one patient's record."""
+
+    VIEW_DEMOGRAPHICS = "view_demographics"  # name, contacts, family, insurance
+    CHANGE_DEMOGRAPHICS = "change_demographics"
+    MANAGE_BOOKINGS = "manage_bookings"  # book, move, cancel their appointments
+    VIEW_CLINICAL = "view_clinical"  # intake answers, notes, scores, plans
+    CHANGE_CLINICAL = "change_clinical"
+    VIEW_ACCESS_LOG = "view_access_log"  # who touched the record
+
+
+class Capability(StrEnum):
+    """Things done without one patient in view."""
+
+    SEARCH_PATIENTS = "search_patients"
+    REGISTER_PATIENTS = "register_patients"
+    ASSIGN_CARE = "assign_care"
+
+
+SELF_SERVICE = frozenset(
+    {Action.VIEW_DEMOGRAPHICS, Action.CHANGE_DEMOGRAPHICS, Action.MANAGE_BOOKINGS}
+)
+DESK = SELF_SERVICE
+MANAGEMENT = SELF_SERVICE | {Action.VIEW_ACCESS_LOG}
+# Practitioners read demographics and book; the front desk keeps demographics right.
+CARE = frozenset(
+    {Action.VIEW_DEMOGRAPHICS, Action.MANAGE_BOOKINGS, Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL}
+)
+
+CAPABILITIES = {
+    Role.FRONT_DESK: frozenset(Capability),
+    Role.MANAGER: frozenset(Capability),
+    # Practitioners search among their own patients only (access.accessors).
+    Role.PRACTITIONER: frozenset({Capability.SEARCH_PATIENTS}),
+    Role.PATIENT: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is asking, resolved once per request."""
+
+    user_id: int | None
+    roles: frozenset[Role]
+    practitioner_id: int | None = None
+    patient_id: int | None = None
+    # Their own record and every dependent whose bookings they manage.
+    managed_patient_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & {Role.FRONT_DESK, Role.MANAGER, Role.PRACTITIONER})
+
+
+NOBODY = Person(user_id=None, roles=frozenset())
+
+
+def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) -> bool:
+    """The rule. `cares_for`: the person is a practitioner with a care relationship to
+    this patient (an appointment with them, past or booked, or an explicit assignment).
+
+    - patient: their own record and their managed dependents', never clinical content
+      (the right of access to one's own clinical record is served by its own process);
+    - front desk: demographics and bookings of every patient, at every location;
+    - manager: the same, plus the access log; clinical content only as a practitioner;
+    - practitioner: demographics, bookings and the clinical record of the patients in
+      their care, nothing about others.
+    """
+    own = Role.PATIENT in person.roles and patient_id in person.managed_patient_ids
+    if own and action in SELF_SERVICE:
+        return True
+    if Role.FRONT_DESK in person.roles and action in DESK:
+        return True
+    if Role.MANAGER in person.roles and action in MANAGEMENT:
+        return True
+    return Role.PRACTITIONER in person.roles and cares_for and action in CARE
+
+
+def can(person: Person, capability: Capability) -> bool:
+    return any(capability in CAPABILITIES[role] for role in person.roles)
+
+
+def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person:
+    """The facts `decide` needs about a signed-in user (cached on the user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached: Person | None = getattr(user, "_rehabdesk_person", None)
+    if cached is not None:
+        return cached
+    roles = roles_of(user.pk)
+    practitioner_id = care.practitioner_id_of(user.pk) if Role.PRACTITIONER in roles else None
+    patient = Patient.objects.filter(user_id=user.pk).first() if Role.PATIENT in roles else None
+    person = Person(
+        user_id=user.pk,
+        roles=roles,
+        practitioner_id=practitioner_id,
+        patient_id=patient.pk if patient else None,
+        managed_patient_ids=frozenset(managed_patient_ids(patient=patient))
+        if patient
+        else frozenset(),
+    )
+    setattr(user, "_rehabdesk_person", person)  # noqa: B010 - a cache, not a model field
+    return person
+
+
+def may(person: Person, action: Action, patient_id: int) -> bool:
+    """Whether `person` may do `action` to this patient's record."""
+    cares_for = person.practitioner_id is not None and care.cares_for(
+        practitioner_id=person.practitioner_id, patient_id=patient_id
+    )
+    return decide(person, action, patient_id, cares_for=cares_for)

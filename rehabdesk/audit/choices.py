@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    """What someone did, or tried to do, with personal health information."""
+
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    DENY = "deny", "Refused"
+
+
+class AuditOutcome(models.TextChoices):
+    """How it ended: a refused or missing record is on file as much as a shown one."""
+
+    SUCCESS = "success", "Succeeded"
+    DENIED = "denied", "Denied"
+    NOT_FOUND = "not_found", "Not found"

@@ -1,0 +1,85 @@
+"""Each event carries the request that caused it: its id and the client's address."""
+
+import pytest
+
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.context import RequestContext, audit_context, current_context
+from rehabdesk.audit.models import AuditEvent
+from rehabdesk.audit.services import audit_record
+
+
+def record(actor=None):
+    return audit_record(actor=actor, action=AuditAction.VIEW, object_type="patients.patient")
+
+
+@pytest.mark.django_db
+def test_it_gives_every_response_its_own_request_id(client):
+    first = client.get("/")["X-Request-ID"]
+    second = client.get("/")["X-Request-ID"]
+    assert len(first) == len(second) == 32
+    assert first != second
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("rehabdesk.audit.tests.urls")
+def test_an_event_recorded_during_a_request_carries_its_id_and_address(client):
+    response = client.get("/chart/7/", REMOTE_ADDR="198.51.100.7")
+    event = AuditEvent.objects.get(pk=int(response.text))
+    assert event.request_id == response["X-Request-ID"]
+    assert event.ip_address == "198.51.100.7"
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [7]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("rehabdesk.audit.tests.urls")
+def test_it_records_the_connecting_address_not_a_forwarded_for_header(client):
+    response = client.get(
+        "/chart/7/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert AuditEvent.objects.get(pk=int(response.text)).ip_address == "198.51.100.7"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("rehabdesk.audit.tests.urls")
+def test_it_records_no_address_when_the_connection_has_none(client):
+    response = client.get("/chart/7/", REMOTE_ADDR="")
+    assert AuditEvent.objects.get(pk=int(response.text)).ip_address is None
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("rehabdesk.audit.tests.urls")
+def test_the_request_context_ends_with_the_request(client):
+    client.get("/chart/7/")
+    assert current_context() == RequestContext()
+    assert record().request_id == ""
+
+
+@pytest.mark.django_db
+def test_an_event_recorded_inside_audit_context_carries_it():
+    with audit_context(request_id="a" * 32, ip_address="2001:db8::1"):
+        inside = record()
+    outside = record()
+    inside.refresh_from_db()
+    outside.refresh_from_db()
+    assert (inside.request_id, inside.ip_address) == ("a" * 32, "2001:db8::1")
+    assert (outside.request_id, outside.ip_address) == ("", None)
+
+
+def test_audit_contexts_nest_and_unwind():
+    with audit_context(request_id="outer", ip_address="192.0.2.1"):
+        with audit_context(request_id="inner", ip_address=None):
+            assert current_context() == RequestContext("inner", None)
+        assert current_context() == RequestContext("outer", "192.0.2.1")
+    assert current_context() == RequestContext()
+
+
+@pytest.mark.parametrize(
+    ("request_id", "ip_address"), [("a" * 33, None), ("abc", "not-an-address")]
+)
+def test_it_refuses_a_context_no_event_could_store(request_id, ip_address):
+    with (
+        pytest.raises(ValueError),  # noqa: PT011 - both mistakes are ValueErrors
+        audit_context(request_id=request_id, ip_address=ip_address),
+    ):
+        pass
+    assert current_context() == RequestContext()

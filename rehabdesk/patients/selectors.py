@@ -1,0 +1,86 @@
+"""Reads of patient records. Callers authorize and audit through rehabdesk.access."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from rehabdesk.patients.models import CareAssignment, FamilyLink, Patient
+
+SEARCH_LIMIT = 50
+
+
+def possible_duplicates(*, patient: Patient) -> list[Patient]:
+    """Patients on file who may be this one: same name and date of birth, or the same
+    phone number or e-mail address (families often share these, so it is a question
+    for the person at the desk, not a refusal)."""
+    same = Q(
+        first_name__iexact=patient.first_name.strip(),
+        last_name__iexact=patient.last_name.strip(),
+        date_of_birth=patient.date_of_birth,
+    )
+    digits = re.sub(r"\D", "", patient.phone)
+    if len(digits) >= 7:
+        same |= Q(phone_digits=digits)
+    if patient.email:
+        same |= Q(email__iexact=patient.email.strip())
+    return list(Patient.objects.filter(same).exclude(pk=patient.pk).order_by("pk")[:10])
+
+
+def patient_search(*, text: str = "", born_on: date | None = None) -> QuerySet[Patient]:
+    """Patients by name (any part, first, preferred or last), phone digits, e-mail or
+    date of birth — what a caller gives the front desk."""
+    patients = Patient.objects.all()
+    for word in text.split():
+        digits = re.sub(r"\D", "", word)
+        match = (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+        if len(digits) >= 3:
+            match |= Q(phone_digits__contains=digits)
+        patients = patients.filter(match)
+    if born_on is not None:
+        patients = patients.filter(date_of_birth=born_on)
+    return patients.order_by("-active", "last_name", "first_name")[:SEARCH_LIMIT]
+
+
+def patient_with_family(*, patient_id: int) -> Patient | None:
+    """A patient with current family links, coverage and care team, in four queries."""
+    current_links = FamilyLink.objects.filter(ended_at__isnull=True)
+    return (
+        Patient.objects.filter(pk=patient_id)
+        .prefetch_related(
+            Prefetch(
+                "dependent_links",
+                queryset=current_links.select_related("dependent"),
+                to_attr="current_dependent_links",
+            ),
+            Prefetch(
+                "guardian_links",
+                queryset=current_links.select_related("guardian"),
+                to_attr="current_guardian_links",
+            ),
+            "coverages",
+            Prefetch(
+                "care_assignments",
+                queryset=CareAssignment.objects.filter(ended_at__isnull=True).select_related(
+                    "practitioner"
+                ),
+                to_attr="current_care_assignments",
+            ),
+        )
+        .first()
+    )
+
+
+def managed_patient_ids(*, patient: Patient) -> set[int]:
+    """The patient and every dependent whose bookings they currently manage."""
+    dependents = FamilyLink.objects.filter(
+        guardian=patient, ended_at__isnull=True, manages_bookings=True
+    ).values_list("dependent_id", flat=True)
+    return {patient.pk, *dependents}

@@ -1,0 +1,1 @@
+"""Support for tests across apps: the shared personas. Never imported by product code."""

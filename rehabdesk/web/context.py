@@ -1,0 +1,21 @@
+"""What every page's layout needs to know about who is looking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from rehabdesk.access.policy import Capability, can, person_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    def links() -> dict[str, bool]:
+        person = person_for(getattr(request, "user", None))
+        return {
+            "patients": can(person, Capability.SEARCH_PATIENTS),
+            "my_family": person.patient_id is not None,
+        }
+
+    return {"nav": SimpleLazyObject(links)}

@@ -1,0 +1,169 @@
+"""Every route, every method, every persona: the outcome docs/authorization-matrix.csv
+promises. A route without a row fails here, so none ships without a decision."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from rehabdesk.clinic import services as clinic_services
+from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.models import Closure, Location, Resource, ResourceKind, TimeOff
+from rehabdesk.clinic.testing import make_service, make_shift
+from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.testing.authorization import (
+    Route,
+    Row,
+    all_routes,
+    build_path,
+    load_rows,
+    missing_rows,
+    outcome_of,
+    rows_for,
+)
+from rehabdesk.testing.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas: Personas) -> Personas:
+    """The personas, plus one of every kind of configuration row the admin lists."""
+    today = timezone.localdate()
+    clinic_services.travel_time_set(
+        location_a=personas.pickering, location_b=personas.milton, minutes=60, today=today
+    )
+    clinic_services.configuration_save(
+        instance=Resource(
+            location=personas.pickering,
+            kind=ResourceKind.objects.get(slug="treatment-room"),
+            name="Room 1",
+        )
+    )
+    clinic_services.configuration_save(
+        instance=Closure(location=personas.pickering, first_day=today, last_day=today, name="Storm")
+    )
+    make_service("Physiotherapy follow-up")
+    make_shift(personas.physio, personas.pickering, Weekday.MONDAY, "09:00", "17:00")
+    clinic_services.time_off_save(
+        time_off=TimeOff(
+            practitioner=personas.physio,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=1),
+        )
+    )
+    return personas
+
+
+def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
+    if target == "-":
+        return {}
+    if target == "object":
+        return admin_kwargs(route, world)
+    name, _, part = target.partition("/")
+    patient = getattr(world, name)
+    kwargs = {"patient_id": str(patient.pk)}
+    if part == "care":
+        assignment = CareAssignment.objects.get(patient=patient, ended_at__isnull=True)
+        kwargs["assignment_id"] = str(assignment.pk)
+    elif part == "family":
+        kwargs["link_id"] = str(FamilyLink.objects.get(dependent=patient, ended_at__isnull=True).pk)
+    elif part == "coverage":
+        kwargs["coverage_id"] = str(patient.coverages.get().pk)
+    return kwargs
+
+
+def admin_kwargs(route: Route, world: Personas) -> dict[str, str]:
+    """Parameters for an admin route: an existing object of the route's model."""
+    location = world.pickering
+    kwargs = {
+        "app_label": "clinic",
+        "url": "clinic/not-a-page/",
+        "content_type_id": str(ContentType.objects.get_for_model(Location).pk),
+        "object_id": str(location.pk),
+    }
+    parts = route.pattern.split("/")
+    if len(parts) > 3 and parts[0] == "admin" and "<" in route.pattern:
+        try:
+            model = apps.get_model(parts[1], parts[2])
+        except (LookupError, ValueError):
+            return kwargs
+        first = model._default_manager.order_by("pk").first()
+        assert first is not None, f"the matrix needs a {model.__name__} to open {route.key}"
+        kwargs["object_id"] = kwargs["id"] = str(first.pk)
+    return kwargs
+
+
+def clients(world: Personas) -> dict[str, Client]:
+    signed_in = {}
+    for name in Personas.EVERYONE:
+        client = Client()
+        user = world.user(name)
+        if user is not None:
+            client.force_login(user)
+        signed_in[name] = client
+    return signed_in
+
+
+def outcomes(
+    route: Route, row: Row, world: Personas, by_persona: dict[str, Client]
+) -> dict[str, str]:
+    path = build_path(route, kwargs_for(route, row.target, world))
+    seen = {}
+    for name, client in by_persona.items():
+        # Each request's changes are rolled back, and its cookies forgotten (signing out
+        # must not sign the persona out of the rows that follow).
+        cookies = copy.deepcopy(client.cookies)
+        with transaction.atomic():
+            response = client.generic(row.method, path)
+            transaction.set_rollback(True)
+        client.cookies = cookies
+        seen[name] = outcome_of(response)
+    return seen
+
+
+def test_every_route_has_a_row_and_every_persona_gets_its_outcome(world):
+    rows = load_rows()
+    routes = all_routes()
+    assert missing_rows(routes, rows) == []
+    by_persona = clients(world)
+    wrong = []
+    for route in routes:
+        for method, row in sorted(rows_for(route, rows).items()):
+            seen = outcomes(route, row, world, by_persona)
+            for persona, expected in row.expected.items():
+                if seen[persona] != expected:
+                    wrong.append(
+                        f"{route.key} {method} as {persona}: {seen[persona]}, not {expected}"
+                    )
+    assert not wrong, f"{len(wrong)} outcomes differ from the matrix:\n" + "\n".join(wrong)
+
+
+def test_the_harness_fails_a_route_without_a_row():
+    rows = load_rows()
+    unplanned = Route("patient-export", "staff/patients/<int:patient_id>/export/")
+    assert missing_rows([*all_routes(), unplanned], rows) == ["patient-export"]
+
+
+def test_the_harness_picks_the_most_specific_row():
+    everyone_ok = dict.fromkeys(Personas.EVERYONE, "ok")
+    general = Row("admin:*", "GET", "object", everyone_ok)
+    specific = Row("admin:clinic_service_delete", "GET", "object", everyone_ok)
+    route = Route("admin:clinic_service_delete", "admin/clinic/service/<path:object_id>/delete/")
+    assert rows_for(route, [general, specific]) == {"GET": specific}
+    assert rows_for(route, [specific, general]) == {"GET": specific}
+
+
+def test_the_harness_notices_a_wrong_outcome(world):
+    route = next(route for route in all_routes() if route.key == "patient-detail")
+    lenient = Row("patient-detail", "GET", "patient_a", dict.fromkeys(Personas.EVERYONE, "ok"))
+    seen = outcomes(route, lenient, world, clients(world))
+    assert seen["patient_b"] == "404"
+    assert seen["anonymous"] == "signin"

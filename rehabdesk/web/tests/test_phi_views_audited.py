@@ -1,0 +1,172 @@
+"""Every page that shows personal health information puts the look on file, and every
+refused look too — one event per page, linking every patient shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from rehabdesk.access.accessors import patient_for
+from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.policy import Action
+from rehabdesk.audit.models import AuditEvent
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.services import patient_update
+from rehabdesk.testing.authorization import all_routes
+
+pytestmark = pytest.mark.django_db
+
+# route -> (persona, how to build the URL, the patients the page shows)
+PHI_PAGES = {
+    "patient-search": (
+        "front_desk",
+        lambda w: reverse("patient-search") + "?q=green",
+        ["guardian", "child"],
+    ),
+    "patient-detail": (
+        "physio",
+        lambda w: reverse("patient-detail", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-edit": (
+        "front_desk",
+        lambda w: reverse("patient-edit", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-access-log": (
+        "manager",
+        lambda w: reverse("patient-access-log", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-family-add": (
+        "front_desk",
+        lambda w: reverse("patient-family-add", args=[w.child.pk]) + "?q=grace",
+        ["child", "guardian"],
+    ),
+    "patient-coverage-new": (
+        "front_desk",
+        lambda w: reverse("patient-coverage-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-coverage-edit": (
+        "front_desk",
+        lambda w: reverse(
+            "patient-coverage-edit", args=[w.patient_a.pk, w.patient_a.coverages.get().pk]
+        ),
+        ["patient_a"],
+    ),
+    "my-family": ("guardian", lambda w: reverse("my-family"), ["guardian", "child"]),
+    "my-person": ("guardian", lambda w: reverse("my-person", args=[w.child.pk]), ["child"]),
+    # Registering shows nobody's record until a possible duplicate is listed (tested below).
+    "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
+}
+
+
+def test_every_patient_page_is_in_this_list():
+    patient_pages = {
+        route.key
+        for route in all_routes()
+        if route.pattern.startswith(("staff/patients/", "my/"))
+        and route.key
+        not in {
+            # POST-only actions: the services audit what they change.
+            "patient-care-add",
+            "patient-care-end",
+            "patient-family-end",
+            "patient-deactivate",
+            "patient-reactivate",
+        }
+    }
+    assert patient_pages == set(PHI_PAGES)
+
+
+@pytest.mark.parametrize("route", sorted(PHI_PAGES))
+def test_each_patient_page_writes_one_view_event(client, personas, route):
+    persona, url, shown = PHI_PAGES[route]
+    client.force_login(personas.user(persona))
+    before = AuditEvent.objects.count()
+    response = client.get(url(personas))
+    assert response.status_code == 200
+    events = AuditEvent.objects.order_by("pk")[before:]
+    if not shown:
+        assert list(events) == []
+        return
+    (event,) = events
+    assert (event.action, event.outcome, event.actor) == ("view", "success", personas.user(persona))
+    expected = {getattr(personas, name).pk for name in shown}
+    assert set(event.patient_links.values_list("patient_id", flat=True)) == expected
+    assert event.request_id == response["X-Request-ID"]
+
+
+def test_listing_possible_duplicates_is_on_file(client, personas):
+    client.force_login(personas.front_desk)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        reverse("patient-new"),
+        {
+            "first_name": "Alice",
+            "last_name": "Anders",
+            "date_of_birth": "1980-04-02",
+            "phone": "905-555-0000",
+            "province": "ON",
+            "preferred_language": "English",
+        },
+    )
+    assert "Already on file?" in response.text
+    (event,) = AuditEvent.objects.order_by("pk")[before:]
+    assert event.summary == "possible duplicates"
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
+
+
+def test_a_practitioner_outside_the_care_relationship_gets_404_and_is_on_file(client, personas):
+    client.force_login(personas.massage_therapist.user)
+    response = client.get(reverse("patient-detail", args=[personas.patient_a.pk]))
+    assert response.status_code == 404
+    assert "Anders" not in response.text
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.outcome) == ("deny", "denied")
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
+
+
+def test_an_unknown_patient_answers_like_a_forbidden_one(client, personas):
+    client.force_login(personas.patient_b.user)
+    forbidden = client.get(reverse("my-person", args=[personas.child.pk]))
+    unknown = client.get(reverse("my-person", args=[999_999]))
+    assert forbidden.status_code == unknown.status_code == 404
+    assert list(AuditEvent.objects.order_by("-pk").values_list("outcome", flat=True)[:2]) == [
+        "not_found",
+        "denied",
+    ]
+
+
+def test_a_search_shows_a_practitioner_only_their_own_patients(client, personas):
+    client.force_login(personas.physio.user)
+    response = client.get(reverse("patient-search"), {"q": "a"})
+    assert [p.pk for p in response.context["results"]] == [personas.patient_a.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_denial_stays_on_file_when_the_work_around_it_rolls_back(client, personas):
+    """The edge records the denial after the failed transaction has ended."""
+    patient = Patient.objects.get(pk=personas.patient_b.pk)
+
+    def change_then_get_refused() -> None:
+        with transaction.atomic():
+            patient.phone = "905-555-0000"
+            patient_update(actor=personas.massage_therapist.user, patient=patient)
+            patient_for(
+                user=personas.massage_therapist.user,
+                patient_id=patient.pk,
+                action=Action.CHANGE_DEMOGRAPHICS,
+            )
+
+    with pytest.raises(AccessDenied):
+        change_then_get_refused()
+    patient.refresh_from_db()
+    assert patient.phone == "905-555-0122"
+    client.force_login(personas.massage_therapist.user)
+    client.post(reverse("patient-deactivate", args=[patient.pk]), {"reason": "x"})
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.outcome) == ("deny", "denied")
+    assert not AuditEvent.objects.filter(summary="patient record: phone").exists()
