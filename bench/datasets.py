@@ -14,9 +14,11 @@ TWO_CLINIC = "two-clinic"
 
 
 def _build_two_clinic(today: date) -> bool:
+    from django.utils import timezone
+
     from rehabdesk.demo.clinic import load_demo
 
-    return load_demo(today=today).created
+    return load_demo(now=timezone.now()).created
 
 
 # Name -> builder. A builder must do nothing when its data is already there, and
@@ -27,10 +29,11 @@ DATASETS: dict[str, Callable[[date], bool]] = {
 
 
 # Bump a dataset's revision whenever its builder makes different data (the demo clinic
-# gained patients in revision 2): a new revision is stored under a new name and built
-# afresh, instead of silently reusing data that lacks what new cases measure.
+# gained patients in revision 2, its history of appointments in 3): a new revision is
+# stored under a new name and built afresh, instead of silently reusing data that lacks
+# what new cases measure.
 REVISIONS: dict[str, int] = {
-    TWO_CLINIC: 2,
+    TWO_CLINIC: 3,
 }
 
 

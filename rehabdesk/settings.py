@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rehabdesk.audit",
     "rehabdesk.clinic",
     "rehabdesk.patients",
+    "rehabdesk.scheduling",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]
@@ -84,7 +85,10 @@ def database_from_url(url: str) -> dict[str, Any]:
             # Writers take SQLite's write lock when their transaction begins, so a
             # read-then-write transaction never fails halfway with "database is locked".
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Waiting writers are not served in order: under sustained contention one
+            # can wait for several seconds of others' transactions. Be patient rather
+            # than fail a booking with "database is locked".
+            "timeout": 60,
             "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; "
             "PRAGMA synchronous=NORMAL;",
         }

@@ -18,3 +18,9 @@ STATIC_ROOT = None  # tests serve static files from the apps, nothing is collect
 # The live server's thread must not keep a connection open past a request: PostgreSQL
 # cannot drop the test database while one is.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# SQLite tests use a file, not memory: concurrency tests need real separate connections
+# (an in-memory database is one shared connection and could never show a race).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

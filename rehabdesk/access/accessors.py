@@ -19,10 +19,13 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patient_with_family
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import appointment_detail
 
 User = AbstractBaseUser | AnonymousUser
 
 PATIENT = "patients.patient"
+APPOINTMENT = "scheduling.appointment"
 VIEWS = {Action.VIEW_DEMOGRAPHICS, Action.VIEW_CLINICAL, Action.VIEW_ACCESS_LOG}
 
 
@@ -93,3 +96,34 @@ def require(*, user: User, capability: Capability) -> None:
         raise AccessDenied(
             object_type="web.page", object_id=str(capability), summary=str(capability)
         )
+
+
+def appointment_for(*, user: User, appointment_id: int, view: bool = True) -> Appointment:
+    """An appointment, if `user` may manage the bookings of its patient; viewing it is
+    audited (the services audit changes)."""
+    appointment = appointment_detail(appointment_id=appointment_id)
+    if appointment is None:
+        raise AccessDenied(
+            object_type=APPOINTMENT,
+            object_id=str(appointment_id),
+            summary="appointment",
+            found=False,
+        )
+    if not may(person_for(user), Action.MANAGE_BOOKINGS, appointment.patient_id):
+        raise AccessDenied(
+            object_type=APPOINTMENT,
+            object_id=str(appointment.pk),
+            patient_ids=[appointment.patient_id],
+            summary="appointment",
+        )
+    if view:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type=APPOINTMENT,
+            object_id=str(appointment.pk),
+            patient_ids=[appointment.patient_id],
+            summary="appointment",
+            location_id=appointment.location_id,
+        )
+    return appointment

@@ -1,15 +1,23 @@
 """Care relationships: which patients a practitioner looks after.
 
-Today that is an explicit care assignment; the scheduling issue adds "an appointment
-with them, past or booked" here, and nowhere else.
+A practitioner is in a patient's care circle when they have an appointment with them,
+past or booked (a hold is not yet one, a cancellation is not one any more), or an
+explicit, current care assignment. This is the one place that says so.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.patients.models import CareAssignment
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.models import Appointment
+
+CARE_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.FULFILLED,
+    AppointmentStatus.NOSHOW,
+)
 
 
 def practitioner_id_of(user_id: int) -> int | None:
@@ -20,13 +28,21 @@ def practitioner_id_of(user_id: int) -> int | None:
     )
 
 
-def _current_assignments(practitioner_id: int) -> QuerySet[CareAssignment]:
-    return CareAssignment.objects.filter(practitioner_id=practitioner_id, ended_at__isnull=True)
-
-
 def cares_for(*, practitioner_id: int, patient_id: int) -> bool:
-    return _current_assignments(practitioner_id).filter(patient_id=patient_id).exists()
+    assigned = CareAssignment.objects.filter(
+        practitioner_id=practitioner_id, patient_id=patient_id, ended_at__isnull=True
+    )
+    seen = Appointment.objects.filter(
+        practitioner_id=practitioner_id, patient_id=patient_id, status__in=CARE_STATUSES
+    )
+    return assigned.exists() or seen.exists()
 
 
 def patient_ids_in_care(*, practitioner_id: int) -> set[int]:
-    return set(_current_assignments(practitioner_id).values_list("patient_id", flat=True))
+    assigned = CareAssignment.objects.filter(
+        practitioner_id=practitioner_id, ended_at__isnull=True
+    ).values_list("patient_id", flat=True)
+    seen = Appointment.objects.filter(
+        practitioner_id=practitioner_id, status__in=CARE_STATUSES
+    ).values_list("patient_id", flat=True)
+    return set(assigned) | set(seen)

@@ -26,13 +26,18 @@ class AccessDeniedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, AccessDenied):
             return None
-        audit_record(
-            actor=request.user,
-            action=AuditAction.DENY,
-            outcome=AuditOutcome.DENIED if exception.found else AuditOutcome.NOT_FOUND,
-            object_type=exception.object_type,
-            object_id=exception.object_id,
-            patient_ids=exception.patient_ids,
-            summary=exception.summary,
-        )
+        record_denial(request, exception)
         return page_not_found(request, Http404())
+
+
+def record_denial(request: HttpRequest, denial: AccessDenied) -> None:
+    """Put a refused or unknown-record request on file (pages and the API alike)."""
+    audit_record(
+        actor=getattr(request, "user", None),
+        action=AuditAction.DENY,
+        outcome=AuditOutcome.DENIED if denial.found else AuditOutcome.NOT_FOUND,
+        object_type=denial.object_type,
+        object_id=denial.object_id,
+        patient_ids=denial.patient_ids,
+        summary=denial.summary,
+    )

@@ -20,21 +20,23 @@ class Interval:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("Interval bounds must be aware datetimes.")
+        # Kept in UTC: Python compares two datetimes of the same ZoneInfo by their wall
+        # clocks, which puts 01:30 EDT after 01:15 EST on the night clocks go back.
+        object.__setattr__(self, "start", self.start.astimezone(UTC))
+        object.__setattr__(self, "end", self.end.astimezone(UTC))
         if self.end <= self.start:
             raise ValueError(f"Interval must end after it starts: {self.start} – {self.end}.")
 
     @property
     def duration(self) -> timedelta:
-        # Subtracting aware datetimes in different zones (or the same ZoneInfo across a
-        # transition) is only exact in UTC: same-zone subtraction ignores the offset change.
-        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
+        return self.end - self.start
 
     def overlaps(self, other: Interval) -> bool:
         return self.start < other.end and other.start < self.end
 
     def gap_until(self, later: Interval) -> timedelta:
         """Elapsed time from this interval's end to `later`'s start; negative if they overlap."""
-        return later.start.astimezone(UTC) - self.end.astimezone(UTC)
+        return later.start - self.end
 
 
 def wall_clock_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:

@@ -9,7 +9,7 @@ qualification alternatives: same college, holding every roster that alternative 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,6 +54,19 @@ def is_qualified(
         for requirement in requirements
         for credential in current
     )
+
+
+def qualified_periods(
+    credentials: Iterable[Credential], requirements: Sequence[Requirement]
+) -> list[tuple[date, date | None]]:
+    """The periods (first day, last day or None) during which these credentials satisfy
+    the rule. A credential's answer does not change within its own validity, so each is
+    asked once, on its first day, by the rule itself."""
+    return [
+        (credential.valid_from, credential.valid_until)
+        for credential in credentials
+        if is_qualified([credential], requirements, credential.valid_from)
+    ]
 
 
 def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requirement]]:

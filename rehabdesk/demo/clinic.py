@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from rehabdesk.accounts.models import User
@@ -40,8 +41,10 @@ from rehabdesk.clinic.models import (
     TimeOff,
     WorkingHours,
 )
+from rehabdesk.demo.history import FUTURE_DAYS, HISTORY_DAYS, load_history
 from rehabdesk.demo.patients import PATIENTS, load_demo_patients
 from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.models import Appointment
 
 CLINIC_SLUG = "pro-fusion-rehab"
 DEMO_PASSWORD = "rehabdesk-demo"  # noqa: S105 - printed by `make run` on purpose
@@ -563,6 +566,7 @@ class DemoSummary:
     practitioners: int = 0
     services: int = 0
     patients: int = 0
+    appointments: int = 0
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -577,18 +581,30 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     return rows
 
 
-def load_demo(*, today: date) -> DemoSummary:
-    """Create the demo clinic unless it is there already (then change nothing)."""
+def load_demo(
+    *, now: datetime, history_days: int = HISTORY_DAYS, future_days: int = FUTURE_DAYS
+) -> DemoSummary:
+    """Create the demo clinic unless it is there already (then change nothing): the
+    clinic as of `now`'s local date, `history_days` of past visits and `future_days` of
+    bookings ahead (by default two years and 90 days)."""
     if Clinic.objects.filter(slug=CLINIC_SLUG).exists():
         return DemoSummary(created=False, sign_ins=demo_sign_ins())
     with transaction.atomic():
-        _build(today)
+        staff = _build(timezone.localdate(now))
+        if history_days or future_days:
+            load_history(
+                front_desk=staff["frontdesk.pickering"],
+                now=now,
+                days_back=history_days,
+                days_ahead=future_days,
+            )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),
         practitioners=Practitioner.objects.count(),
         services=Service.objects.count(),
         patients=Patient.objects.count(),
+        appointments=Appointment.objects.count(),
         sign_ins=demo_sign_ins(),
     )
 
@@ -597,7 +613,7 @@ def _t(text: str) -> time:
     return time.fromisoformat(text)
 
 
-def _build(today: date) -> None:
+def _build(today: date) -> dict[str, User]:
     clinic = services.configuration_save(
         instance=Clinic(
             name="Pro Fusion Rehab",
@@ -626,6 +642,7 @@ def _build(today: date) -> None:
     for service in SERVICES:
         _build_service(service, today)
     load_demo_patients(front_desk=staff["frontdesk.pickering"], password=DEMO_PASSWORD)
+    return staff
 
 
 def _build_locations(clinic: Clinic, today: date) -> dict[str, Location]:
@@ -654,9 +671,10 @@ def _build_locations(clinic: Clinic, today: date) -> dict[str, Location]:
                 services.configuration_save(
                     instance=Resource(location=location, kind=kinds[kind_slug], name=name)
                 )
-        for year in (today.year, today.year + 1):
+        # Holidays over the demo's history too: nobody was booked on Canada Day.
+        for year in range(today.year - 2, today.year + 2):
             for day, holiday in ontario_holidays(year):
-                if day >= today:
+                if today - timedelta(days=HISTORY_DAYS) <= day:
                     services.configuration_save(
                         instance=Closure(
                             location=location, first_day=day, last_day=day, name=holiday

@@ -73,3 +73,11 @@ def test_it_agrees_with_a_minute_by_minute_check_of_overlap(a, b, c, d):
     second = Interval(start + timedelta(minutes=min(c, d)), start + timedelta(minutes=max(c, d)))
     shared_minute = set(range(min(a, b), max(a, b))) & set(range(min(c, d), max(c, d)))
     assert first.overlaps(second) == bool(shared_minute) == second.overlaps(first)
+
+
+def test_it_orders_the_repeated_hour_by_real_time():
+    first_130 = datetime(2027, 11, 7, 1, 30, tzinfo=TORONTO)  # EDT
+    second_115 = datetime(2027, 11, 7, 1, 15, tzinfo=TORONTO, fold=1)  # EST, 45 minutes later
+    interval = Interval(first_130, second_115)
+    assert interval.duration == timedelta(minutes=45)
+    assert interval.overlaps(Interval(second_115 - timedelta(minutes=1), second_115))

@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -18,14 +19,21 @@ from rehabdesk.clinic.qualifications import practitioners_qualified
 from rehabdesk.clinic.selectors import registrations_expiring, service_price_on
 from rehabdesk.demo.clinic import PRACTITIONERS, load_demo
 from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.testing import overlaps
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 3, 10)
 
 
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
+
+
 @pytest.fixture
 def demo():
-    return load_demo(today=TODAY)
+    # Two weeks either side stand for the two years `make run` loads.
+    return load_demo(now=NOW, history_days=14, future_days=14)
 
 
 def counts():
@@ -54,7 +62,7 @@ def test_it_builds_both_locations_and_the_whole_team(demo):
 
 def test_it_changes_nothing_when_loaded_again(demo):
     before = counts()
-    assert not load_demo(today=TODAY).created
+    assert not load_demo(now=NOW, history_days=14, future_days=14).created
     assert counts() == before
 
 
@@ -106,10 +114,13 @@ def test_it_closes_on_ontario_holidays(demo):
 
 
 def test_the_command_says_what_it_did(capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--without-history")
     call_command("load_demo")
     output = capsys.readouterr().out
-    assert "Demo clinic loaded: 2 locations, 14 practitioners, 14 services, 20 patients." in output
+    assert (
+        "Demo clinic loaded: 2 locations, 14 practitioners, 14 services, 20 patients, "
+        "0 appointments." in output
+    )
     assert "Demo clinic already loaded; nothing changed." in output
     call_command("demo_welcome", "--port", "8123")
     assert "http://127.0.0.1:8123/admin/" in capsys.readouterr().out
@@ -127,3 +138,22 @@ def test_it_has_families_and_patients_in_care(demo):
     assert not may(person_for(priya.user), Action.VIEW_CLINICAL, grace.pk)
     # Loading the demo is on file like any other registration.
     assert AuditEvent.objects.filter(action="create", summary="patient record").count() == 20
+
+
+def test_its_history_is_about_seventy_percent_booked_and_never_overlaps(demo):
+    active = Appointment.objects.filter(status__in=ACTIVE_STATUSES)
+    assert active.filter(start__lt=NOW).exists()
+    assert active.filter(start__gte=NOW, status=AppointmentStatus.BOOKED).exists()
+    assert not Appointment.objects.filter(start__lt=NOW, status=AppointmentStatus.BOOKED).exists()
+    assert overlaps() == (0, 0)
+    booked = sum(((a.busy_until - a.start) for a in active), timedelta())
+    assert timedelta(hours=500) < booked
+    # Every imported appointment was offered by the engine: within the day's hours.
+    for appointment in active[:200]:
+        local = appointment.start.astimezone(appointment.location.zone)
+        assert WorkingHours.objects.filter(
+            practitioner=appointment.practitioner,
+            location=appointment.location,
+            weekday=local.weekday(),
+            starts__lte=local.time(),
+        ).exists()

@@ -4,7 +4,7 @@ promises. A route without a row fails here, so none ships without a decision."""
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.apps import apps
@@ -18,6 +18,9 @@ from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, Location, Resource, ResourceKind, TimeOff
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services import BookingRequest, appointment_book
 from rehabdesk.testing.authorization import (
     Route,
     Row,
@@ -50,8 +53,21 @@ def world(personas: Personas) -> Personas:
     clinic_services.configuration_save(
         instance=Closure(location=personas.pickering, first_day=today, last_day=today, name="Storm")
     )
-    make_service("Physiotherapy follow-up")
+    service = make_service("Physiotherapy follow-up")
     make_shift(personas.physio, personas.pickering, Weekday.MONDAY, "09:00", "17:00")
+    next_monday = today + timedelta(days=7 - today.weekday())
+    appointment_book(
+        request=BookingRequest(
+            patient=personas.patient_a,
+            practitioner=personas.physio,
+            service=service,
+            location=Location.objects.select_related("clinic").get(pk=personas.pickering.pk),
+            start=datetime.combine(next_monday, time(10), tzinfo=personas.pickering.zone),
+            channel=Channel.STAFF,
+        ),
+        actor=personas.front_desk,
+        now=timezone.now(),
+    )
     clinic_services.time_off_save(
         time_off=TimeOff(
             practitioner=personas.physio,
@@ -67,6 +83,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {}
     if target == "object":
         return admin_kwargs(route, world)
+    if target == "appointment":
+        return {"appointment_id": str(Appointment.objects.get(patient=world.patient_a).pk)}
     name, _, part = target.partition("/")
     patient = getattr(world, name)
     kwargs = {"patient_id": str(patient.pk)}

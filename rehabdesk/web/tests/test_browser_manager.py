@@ -13,7 +13,7 @@ pytestmark = [
 
 
 def test_a_manager_sees_registrations_to_renew(page, live_server, sign_in, screenshot):
-    load_demo(today=timezone.localdate())
+    load_demo(now=timezone.now(), history_days=0, future_days=0)
     page.goto(live_server.url)
     screenshot("home")
     sign_in(page, "manager@profusion.example", DEMO_PASSWORD)
@@ -27,7 +27,7 @@ def test_a_manager_sees_registrations_to_renew(page, live_server, sign_in, scree
 
 
 def test_a_manager_is_told_why_clashing_hours_are_refused(page, live_server, sign_in, screenshot):
-    load_demo(today=timezone.localdate())
+    load_demo(now=timezone.now(), history_days=0, future_days=0)
     sign_in(page, "manager@profusion.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/admin/clinic/workinghours/add/")
     # Daniel works Mondays 08:00–12:00 at Pickering; Milton from 12:30 leaves no time to drive.

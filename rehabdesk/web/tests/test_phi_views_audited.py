@@ -63,6 +63,19 @@ PHI_PAGES = {
 }
 
 
+# API reads of patient data, each tested in its own module.
+PHI_API_READS = {"api:get_appointment": "rehabdesk/api/tests/test_booking_api.py"}
+
+
+def test_every_api_read_of_patient_data_is_known():
+    reads = {
+        route.key
+        for route in all_routes()
+        if route.key.startswith("api:get_") or route.key in {"api:list_appointments"}
+    }
+    assert reads == set(PHI_API_READS)
+
+
 def test_every_patient_page_is_in_this_list():
     patient_pages = {
         route.key

@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja), described by OpenAPI at /api/docs. HTTP only."""

@@ -1,0 +1,333 @@
+"""JSON API for booking: what can be booked, when, and booking it. HTTP only — the
+availability engine answers the searches, the booking service makes the bookings, and
+rehabdesk.access decides whose bookings a person may touch."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Header, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from ninja.security import django_auth
+from pydantic import AwareDatetime, model_validator
+
+from rehabdesk.access.accessors import appointment_for, patient_for
+from rehabdesk.access.policy import Action, person_for
+from rehabdesk.availability.types import Reason, Slot
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.clinic.selectors import service_price_on, services_for_display
+from rehabdesk.scheduling import services as booking
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import availability_search
+
+router = Router(tags=["booking"])
+
+SEARCH_DAYS = 14
+MAX_SEARCH_DAYS = 92
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    discipline: str
+    kind: str
+    duration_minutes: int
+    price: Decimal
+    tax: Decimal
+    total: Decimal
+    online_bookable: bool
+    patient_eligibility: str
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    address: str
+    phone: str
+    time_zone: str
+
+
+class PractitionerOut(Schema):
+    id: int
+    display_name: str
+    pronouns: str
+    languages: list[str]
+    disciplines: list[str]
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+    practitioner_id: int
+    location_id: int
+
+
+class AvailabilityOut(Schema):
+    slots: list[SlotOut]
+    reason: Reason | None = Field(None, description="Why nothing is free, when `slots` is empty.")
+
+
+class AvailabilityIn(Schema):
+    service: int
+    location: list[int] = Field(..., min_length=1, description="One location or several.")
+    practitioner: int | None = None
+    start: AwareDatetime | None = Field(None, description="Default: now.")
+    end: AwareDatetime | None = Field(None, description=f"Default: start + {SEARCH_DAYS} days.")
+    limit: int = Field(20, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def end_after_start(self) -> AvailabilityIn:
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class BookingIn(Schema):
+    patient: int
+    service: int
+    practitioner: int
+    location: int
+    start: AwareDatetime
+    channel: Channel | None = Field(
+        None, description="Staff: phone, walk-in or staff (default). Patients book online."
+    )
+    note: str = Field("", max_length=2000)
+
+
+class AppointmentOut(Schema):
+    id: int
+    patient_id: int
+    practitioner_id: int
+    service_id: int
+    location_id: int
+    start: datetime
+    end: datetime
+    status: str
+    hold_expires_at: datetime | None
+    channel: str
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+@router.get("/services", response=list[ServiceOut], auth=None, summary="Services offered")
+def list_services(request: HttpRequest) -> list[dict[str, object]]:
+    today = timezone.localdate()
+    rows = []
+    for service in services_for_display():
+        quote = service_price_on(service=service, on=today)
+        rows.append(
+            {
+                "id": service.pk,
+                "name": service.name,
+                "discipline": service.discipline.name,
+                "kind": service.kind,
+                "duration_minutes": service.duration_minutes,
+                "price": quote.price,
+                "tax": quote.tax,
+                "total": quote.total,
+                "online_bookable": service.online_bookable,
+                "patient_eligibility": service.patient_eligibility,
+            }
+        )
+    return rows
+
+
+@router.get("/locations", response=list[LocationOut], auth=None, summary="Locations")
+def list_locations(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "id": location.pk,
+            "name": location.name,
+            "address": location.address,
+            "phone": location.phone,
+            "time_zone": location.time_zone,
+        }
+        for location in Location.objects.filter(active=True)
+    ]
+
+
+@router.get("/practitioners", response=list[PractitionerOut], auth=None, summary="The team")
+def list_practitioners(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "id": practitioner.pk,
+            "display_name": practitioner.display_name,
+            "pronouns": practitioner.pronouns,
+            "languages": practitioner.language_list,
+            "disciplines": [d.name for d in practitioner.disciplines.all()],
+        }
+        for practitioner in Practitioner.objects.filter(active=True).prefetch_related("disciplines")
+    ]
+
+
+@router.get(
+    "/availability",
+    response=AvailabilityOut,
+    auth=None,
+    summary="Free start times",
+    description="Earliest first, across every qualified practitioner at the locations "
+    "(or one practitioner). When nothing is free, `reason` says why.",
+)
+def search_availability(
+    request: HttpRequest, params: Annotated[AvailabilityIn, Query()]
+) -> dict[str, object]:
+    now = timezone.now()
+    service = _one(Service.objects.filter(active=True), params.service, "service")
+    locations = list(
+        Location.objects.filter(pk__in=params.location, active=True).select_related("clinic")
+    )
+    if len(locations) != len(set(params.location)):
+        raise HttpError(422, "Unknown or inactive location.")
+    if params.practitioner is not None:
+        _one(Practitioner.objects.filter(active=True), params.practitioner, "practitioner")
+    channel = _channel_for(request, None)
+    start = params.start or now
+    end = params.end or start + timedelta(days=SEARCH_DAYS)
+    if end - start > timedelta(days=MAX_SEARCH_DAYS):
+        raise HttpError(422, f"Search at most {MAX_SEARCH_DAYS} days at a time.")
+    result = availability_search(
+        service=service,
+        locations=locations,
+        start=start,
+        end=end,
+        now=now,
+        channel=channel,
+        practitioner_ids=None if params.practitioner is None else [params.practitioner],
+        limit=params.limit,
+    )
+    if result.reason == Reason.BEYOND_HORIZON:
+        days = locations[0].clinic.booking_horizon_days
+        raise HttpError(422, f"Bookings open {days} days ahead: search an earlier date.")
+    return {"slots": [_slot(slot) for slot in result.slots], "reason": result.reason}
+
+
+@router.post("/holds", response={201: AppointmentOut}, auth=django_auth, summary="Hold a time")
+def create_hold(
+    request: HttpRequest,
+    payload: BookingIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Status[Appointment]:
+    appointment = booking.appointment_hold(
+        request=_booking_request(request, payload),
+        actor=request.user,
+        now=timezone.now(),
+        idempotency_key=_key(idempotency_key),
+        note=payload.note,
+    )
+    return Status(201, appointment)
+
+
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut},
+    auth=django_auth,
+    summary="Book a time",
+    description="Send an `Idempotency-Key` header to make retries safe: the same key "
+    "returns the first booking and books nothing more.",
+)
+def create_appointment(
+    request: HttpRequest,
+    payload: BookingIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Status[Appointment]:
+    appointment = booking.appointment_book(
+        request=_booking_request(request, payload),
+        actor=request.user,
+        now=timezone.now(),
+        idempotency_key=_key(idempotency_key),
+        note=payload.note,
+    )
+    return Status(201, appointment)
+
+
+@router.get("/appointments/{appointment_id}", response=AppointmentOut, auth=django_auth)
+def get_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+    return appointment_for(user=request.user, appointment_id=appointment_id)
+
+
+@router.post(
+    "/appointments/{appointment_id}/confirm",
+    response=AppointmentOut,
+    auth=django_auth,
+    summary="Turn a hold into a booking",
+)
+def confirm_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+    appointment = appointment_for(user=request.user, appointment_id=appointment_id, view=False)
+    return booking.appointment_confirm(
+        appointment=appointment, actor=request.user, now=timezone.now()
+    )
+
+
+@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=django_auth)
+def cancel_appointment(
+    request: HttpRequest, appointment_id: int, payload: CancelIn | None = None
+) -> Appointment:
+    appointment = appointment_for(user=request.user, appointment_id=appointment_id, view=False)
+    return booking.appointment_cancel(
+        appointment=appointment,
+        actor=request.user,
+        now=timezone.now(),
+        reason=payload.reason if payload else "",
+    )
+
+
+def _one(queryset, pk: int, what: str):  # type: ignore[no-untyped-def]
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise HttpError(422, f"Unknown {what} {pk}.")
+    return found
+
+
+def _channel_for(request: HttpRequest, asked: Channel | None) -> Channel:
+    """Patients (and anyone not on staff) book online, under the online rules; staff
+    book by phone, walk-in or at the desk."""
+    person = person_for(request.user)
+    if not person.is_staff_member:
+        return Channel.ONLINE
+    if asked == Channel.ONLINE:
+        raise HttpError(422, "Staff bookings are by phone, walk-in or staff.")
+    return asked or Channel.STAFF
+
+
+def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.BookingRequest:
+    patient = patient_for(
+        user=request.user,
+        patient_id=payload.patient,
+        action=Action.MANAGE_BOOKINGS,
+        view=False,
+    )
+    locations = Location.objects.filter(active=True).select_related("clinic")
+    practitioners = Practitioner.objects.filter(active=True)
+    return booking.BookingRequest(
+        patient=patient,
+        practitioner=_one(practitioners, payload.practitioner, "practitioner"),
+        service=_one(Service.objects.filter(active=True), payload.service, "service"),
+        location=_one(locations, payload.location, "location"),
+        start=payload.start,
+        channel=_channel_for(request, payload.channel),
+    )
+
+
+def _key(header: str | None) -> str | None:
+    if header is None:
+        return None
+    if not 8 <= len(header) <= 80:
+        raise HttpError(422, "Idempotency-Key must be 8 to 80 characters.")
+    return header
+
+
+def _slot(slot: Slot) -> dict[str, object]:
+    return {
+        "start": slot.start,
+        "end": slot.end,
+        "practitioner_id": slot.practitioner_id,
+        "location_id": slot.location_id,
+    }

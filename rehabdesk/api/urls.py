@@ -1,0 +1,78 @@
+"""The API object, its error handling, and its routers.
+
+Refusals become 4xx with a machine-readable `code` and a message for people; a record
+the caller may not see answers 404, and is put on file, like an unknown one.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.middleware import record_denial
+from rehabdesk.api.scheduling import router as scheduling_router
+from rehabdesk.core.errors import DomainError
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+
+api = NinjaAPI(
+    title="Rehabdesk API",
+    version="1",
+    description="Services, locations, the team, free times and bookings. Sign in with a "
+    "session (and send the CSRF token) to book.",
+    urls_namespace="api",
+)
+api.add_router("/", scheduling_router)
+
+CONFLICTS = {
+    SchedulingErrorCode.SLOT_TAKEN,
+    SchedulingErrorCode.SLOT_UNAVAILABLE,
+    SchedulingErrorCode.HOLD_EXPIRED,
+    SchedulingErrorCode.IDEMPOTENCY_MISMATCH,
+}
+
+
+@api.exception_handler(AccessDenied)
+def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    record_denial(request, exc)
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(SchedulingError)
+def scheduling_refused(request: HttpRequest, exc: SchedulingError) -> HttpResponse:
+    body = {
+        "code": str(exc.code),
+        "detail": exc.message,
+        "reason": exc.reason,
+        "alternatives": [
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "practitioner_id": slot.practitioner_id,
+                "location_id": slot.location_id,
+            }
+            for slot in exc.alternatives
+        ],
+    }
+    return api.create_response(request, body, status=409 if exc.code in CONFLICTS else 422)
+
+
+@api.exception_handler(DomainError)
+def domain_refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": str(exc.code), "detail": exc.message, "field": exc.field}, status=422
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    messages = [
+        f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: {error['msg']}"
+        for error in exc.errors
+    ]
+    # Only the plain parts: a validator's own exception is not JSON.
+    errors = [{key: error.get(key) for key in ("loc", "msg", "type")} for error in exc.errors]
+    return api.create_response(
+        request, {"code": "invalid", "detail": "; ".join(messages), "errors": errors}, status=422
+    )

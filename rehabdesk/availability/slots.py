@@ -1,0 +1,438 @@
+"""Bookable slots: the start times a service can be offered at, and why there are none.
+
+docs/algorithms/availability.md is the specification; "rule N" below refers to its rules.
+
+All arithmetic is on UTC instants. Two aware datetimes in the same ZoneInfo compare and
+subtract by their wall clocks, which goes wrong in the hour that happens twice when
+clocks go back; in UTC every instant is distinct and every step is elapsed time.
+
+To answer "the next available" quickly, the search is lazy and chronological: each
+location's local days are walked in order and merged across locations, and within a day
+a practitioner's working time is cut into pieces once, then only the grid starts inside
+a piece are visited, jumping past whatever blocks a start instead of trying each one.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
+
+from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.availability.types import (
+    DateRange,
+    LocationFacts,
+    PractitionerFacts,
+    Query,
+    Reason,
+    Result,
+    Slot,
+    WeeklyShift,
+)
+
+_MIDNIGHT = time(0)
+_ONE_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
+# Later than any real start: "a resource of this kind is never free here".
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+# [start, end) between UTC instants.
+Span = tuple[datetime, datetime]
+# A found start, in the order slots are sorted: (start, practitioner id, location id,
+# resource ids). Slots are built only for the ones handed out.
+_Found = tuple[datetime, int, int, tuple[int, ...]]
+
+
+def find_slots(query: Query, *, limit: int | None = None) -> Result:
+    """Every bookable slot of the query, sorted by (start, practitioner id, location id);
+    only the first `limit` when given. With no slot, `reason` says why."""
+    _check(query, limit)
+    search = _Search(query)
+    slots = tuple(islice(search.slots(), limit))
+    if slots:
+        return Result(slots)
+    return Result((), search.reason())
+
+
+def _check(query: Query, limit: int | None) -> None:
+    """Refuse inputs the rules have no answer for, rather than answer something odd."""
+    for name in ("start", "end", "now"):
+        if getattr(query, name).utcoffset() is None:
+            raise ValueError(f"Query.{name} must be an aware datetime.")
+    if query.policy.step <= _ZERO:
+        raise ValueError("Policy.step must be positive.")
+    if query.policy.min_notice < _ZERO:
+        raise ValueError("Policy.min_notice cannot be negative.")
+    if query.service.duration <= _ZERO:
+        raise ValueError("ServiceFacts.duration must be positive.")
+    if query.service.buffer < _ZERO:
+        raise ValueError("ServiceFacts.buffer cannot be negative.")
+    if limit is not None and limit < 1:
+        raise ValueError("limit must be at least 1 (or None for every slot).")
+
+
+def _utc(instant: datetime) -> datetime:
+    # Rows from the database are in UTC already; converting is the costly part.
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+
+
+def _covers(ranges: Iterable[DateRange], day: date) -> bool:
+    return any(r.covers(day) for r in ranges)
+
+
+def _subtract(start: datetime, end: datetime, removed: Sequence[Span]) -> list[Span]:
+    """[start, end) minus the `removed` spans (sorted by start), as contiguous pieces."""
+    pieces = []
+    for gone_start, gone_end in removed:
+        if gone_end <= start or gone_start >= end:
+            continue
+        if gone_start > start:
+            pieces.append((start, gone_start))
+        start = max(start, gone_end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def _merge_closed(ranges: list[Span]) -> list[Span]:
+    """Closed ranges [first, last] sorted and merged where they meet, so no start repeats."""
+    merged: list[Span] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+class _Timeline:
+    """Busy time as sorted, disjoint [start, end) spans, so one bisect finds what blocks."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+        for start, end in sorted(spans):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def blocked_until(self, start: datetime, end: datetime) -> datetime | None:
+        """When the busy span overlapping [start, end) ends; None if nothing overlaps.
+
+        The spans are disjoint, so their ends are sorted too, and only the first span
+        ending after `start` can overlap."""
+        i = bisect_right(self.ends, start)
+        if i < len(self.starts) and self.starts[i] < end:
+            return self.ends[i]
+        return None
+
+    def within(self, start: datetime, end: datetime) -> Iterator[Span]:
+        """The spans overlapping [start, end)."""
+        i = bisect_right(self.ends, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            yield self.starts[i], self.ends[i]
+            i += 1
+
+
+def _blocked_until(
+    busy: list[tuple[_Timeline, timedelta]], start: datetime, end: datetime
+) -> datetime | None:
+    """When the busy time overlapping [start, end) ends, each timeline widened by its
+    travel time; None if nothing overlaps. Widening the busy span [a, b) by t overlaps
+    [start, end) exactly when [a, b) overlaps [start - t, end + t)."""
+    blocked = None
+    for timeline, travel in busy:
+        until = timeline.blocked_until(start - travel, end + travel)
+        if until is not None and (blocked is None or until + travel > blocked):
+            blocked = until + travel
+    return blocked
+
+
+class _Search:
+    """One query's facts, indexed once, and the lazy walk over them.
+
+    Indexes are built on first use (busy time and time off per practitioner, resources
+    per location), so a search that stops after a few slots only pays for the
+    practitioners and locations it looked at."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.duration = query.service.duration
+        self.held = query.service.duration + query.service.buffer
+        self.step = query.policy.step
+        self.start, self.end, self.now = _utc(query.start), _utc(query.end), _utc(query.now)
+        self.horizon_end = self.now + query.policy.horizon
+        self.earliest = self.now + query.policy.min_notice
+        self.needed = Counter(query.service.resource_kinds)
+        # Shifts by (practitioner, location, weekday); who works where on which weekday,
+        # in id order so that ties between practitioners come out the same every time.
+        self.shifts: dict[tuple[int, int, int], list[WeeklyShift]] = {}
+        self.rostered: dict[tuple[int, int], list[PractitionerFacts]] = {}
+        self.staffed: set[int] = set()  # locations with a shift on some weekday
+        for practitioner in sorted(query.practitioners, key=lambda p: p.id):
+            for shift in practitioner.shifts:
+                key = (practitioner.id, shift.location_id, shift.weekday)
+                if key not in self.shifts:
+                    self.shifts[key] = []
+                    roster = self.rostered.setdefault((shift.location_id, shift.weekday), [])
+                    roster.append(practitioner)
+                    self.staffed.add(shift.location_id)
+                self.shifts[key].append(shift)
+        self._instants: dict[tuple[int, date, time], datetime] = {}
+        self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
+        self._travel: dict[int, dict[int, timedelta]] = {}
+        self._time_off: dict[int, _Timeline] = {}
+        self._resources: dict[int, dict[int, list[tuple[int, _Timeline]]]] = {}
+
+    # -- slots --------------------------------------------------------------------------
+
+    def slots(self) -> Iterator[Slot]:
+        """Every slot, in order, computed only as far as the caller reads."""
+        lo = max(self.start, self.earliest)  # rule 2
+        hi = min(self.end, self.horizon_end)
+        streams = [
+            self._slots_at(location, lo, hi)
+            for location in self.query.locations
+            if location.id in self.staffed and self._has_resources(location)
+        ]
+        for start, practitioner_id, location_id, resource_ids in heapq.merge(*streams):
+            yield Slot(
+                start=start,
+                practitioner_id=practitioner_id,
+                location_id=location_id,
+                end=start + self.duration,
+                busy_until=start + self.held,
+                resource_ids=resource_ids,
+            )
+
+    def _slots_at(self, location: LocationFacts, lo: datetime, hi: datetime) -> Iterator[_Found]:
+        """The slots at one location, in order: a local day's starts all precede the next
+        day's, so merging the practitioners one day at a time is enough."""
+        for day, day_lo, day_hi in self._days(location, lo, hi):
+            roster = self.rostered.get((location.id, day.weekday()), [])
+            yield from heapq.merge(
+                *(self._free_starts(p, location, day, day_lo, day_hi) for p in roster)
+            )
+
+    def _free_starts(
+        self,
+        practitioner: PractitionerFacts,
+        location: LocationFacts,
+        day: date,
+        lo: datetime,
+        hi: datetime,
+    ) -> Iterator[_Found]:
+        """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6)."""
+        ranges = self._start_ranges(practitioner, location, day)
+        if not ranges:
+            return
+        busy = self._busy_seen_from(location, practitioner)
+        origin = self._instant(location, day, _MIDNIGHT)
+        for first, last in ranges:
+            start = self._grid_ceil(origin, max(first, lo))
+            while start <= last and start < hi:
+                busy_until = start + self.held
+                blocked_until = _blocked_until(busy, start, busy_until)  # rule 5
+                if blocked_until is None:
+                    resource_ids, blocked_until = self._free_resources(location, start, busy_until)
+                    if resource_ids is not None:
+                        yield start, practitioner.id, location.id, resource_ids
+                        start += self.step
+                        continue
+                if blocked_until >= hi:
+                    break
+                # Every start before the blocking span ends is blocked by it too.
+                start = self._grid_ceil(origin, blocked_until)
+
+    def _free_resources(
+        self, location: LocationFacts, start: datetime, busy_until: datetime
+    ) -> tuple[tuple[int, ...] | None, datetime]:
+        """The lowest-id free resource of each required kind, in the service's order (rule
+        6), and `start`. If a kind has none free: None, and the first instant one of them
+        frees up (every start before it is blocked the same way)."""
+        chosen: list[int] = []
+        by_kind = self._resources_at(location)
+        for kind in self.query.service.resource_kinds:
+            retry = _NEVER
+            for resource_id, busy in by_kind.get(kind, ()):
+                if resource_id in chosen:  # a kind named twice needs two resources
+                    continue
+                blocked_until = busy.blocked_until(start, busy_until)
+                if blocked_until is None:
+                    chosen.append(resource_id)
+                    break
+                retry = min(retry, blocked_until)
+            else:
+                return None, retry
+        return tuple(chosen), start
+
+    # -- working time ---------------------------------------------------------------------
+
+    def _days(
+        self, location: LocationFacts, lo: datetime, hi: datetime
+    ) -> Iterator[tuple[date, datetime, datetime]]:
+        """The local dates at `location` that [lo, hi) touches, each with the part of
+        [lo, hi) that falls on it: from its midnight to the next (rule 1)."""
+        if lo >= hi:
+            return
+        day = lo.astimezone(location.zone).date()
+        day_start = self._instant(location, day, _MIDNIGHT)
+        while day_start < hi:
+            next_start = self._instant(location, day + _ONE_DAY, _MIDNIGHT)
+            yield day, max(lo, day_start), min(hi, next_start)
+            day, day_start = day + _ONE_DAY, next_start
+
+    def _start_ranges(
+        self, practitioner: PractitionerFacts, location: LocationFacts, day: date
+    ) -> list[Span]:
+        """Where a treatment may start on `day` so that it fits inside one piece of a
+        shift's working time (rules 3 and 4): closed ranges [first, last], sorted and
+        disjoint. Pieces of two shifts are not joined: the rule is per shift."""
+        shifts = self.shifts.get((practitioner.id, location.id, day.weekday()))
+        if not shifts or _covers(location.closures, day):
+            return []
+        if not _covers(practitioner.qualified, day):
+            return []
+        ranges = []
+        for shift in shifts:
+            if not shift.effective.covers(day):
+                continue
+            start = self._instant(location, day, shift.starts)
+            end = self._instant(location, day, shift.ends)
+            removed = []
+            for b_start, b_end in shift.breaks:
+                gone = (self._instant(location, day, b_start), self._instant(location, day, b_end))
+                if gone[0] < gone[1]:  # 02:30–03:00 on the spring-forward night is nothing
+                    removed.append(gone)
+            removed.extend(self._time_off_of(practitioner).within(start, end))
+            removed.sort()
+            for piece_start, piece_end in _subtract(start, end, removed):
+                last = piece_end - self.duration
+                if last >= piece_start:
+                    ranges.append((piece_start, last))
+        return _merge_closed(ranges)
+
+    def _grid_ceil(self, origin: datetime, instant: datetime) -> datetime:
+        """The first grid instant origin + k * step at or after `instant` (rule 1)."""
+        return origin - ((origin - instant) // self.step) * self.step
+
+    def _instant(self, location: LocationFacts, day: date, wall_time: time) -> datetime:
+        """wall_clock_instant in UTC, remembered: most shifts share a few wall times."""
+        key = (location.id, day, wall_time)
+        instant = self._instants.get(key)
+        if instant is None:
+            instant = self._instants[key] = _utc(wall_clock_instant(day, wall_time, location.zone))
+        return instant
+
+    # -- indexes ----------------------------------------------------------------------------
+
+    def _busy_seen_from(
+        self, location: LocationFacts, practitioner: PractitionerFacts
+    ) -> list[tuple[_Timeline, timedelta]]:
+        """The practitioner's busy time as seen from `location`: one timeline per location
+        it was booked at, with the travel time that widens it on both sides (rule 5)."""
+        travel = self._travel_from(location)
+        return [
+            (timeline, _ZERO if at in (None, location.id) else travel.get(at, _ZERO))
+            for at, timeline in self._busy_of(practitioner)
+        ]
+
+    def _busy_of(self, practitioner: PractitionerFacts) -> list[tuple[int | None, _Timeline]]:
+        """The practitioner's busy time by the location it was booked at (None: anywhere)."""
+        timelines = self._busy.get(practitioner.id)
+        if timelines is None:
+            spans: dict[int | None, list[Span]] = {}
+            for busy in practitioner.busy:
+                span = (_utc(busy.interval.start), _utc(busy.interval.end))
+                spans.setdefault(busy.location_id, []).append(span)
+            timelines = self._busy[practitioner.id] = [
+                (at, _Timeline(at_spans)) for at, at_spans in spans.items()
+            ]
+        return timelines
+
+    def _travel_from(self, location: LocationFacts) -> dict[int, timedelta]:
+        """Travel time from `location` to each other location it is known for."""
+        travel = self._travel.get(location.id)
+        if travel is None:
+            travel = self._travel[location.id] = {}
+            for pair, duration in self.query.travel.items():
+                if location.id in pair:
+                    for other in pair - {location.id}:
+                        travel[other] = duration
+        return travel
+
+    def _time_off_of(self, practitioner: PractitionerFacts) -> _Timeline:
+        timeline = self._time_off.get(practitioner.id)
+        if timeline is None:
+            spans = ((_utc(i.start), _utc(i.end)) for i in practitioner.time_off)
+            timeline = self._time_off[practitioner.id] = _Timeline(spans)
+        return timeline
+
+    def _resources_at(self, location: LocationFacts) -> dict[int, list[tuple[int, _Timeline]]]:
+        """The location's resources by kind, lowest id first, with their busy time."""
+        by_kind = self._resources.get(location.id)
+        if by_kind is None:
+            by_kind = self._resources[location.id] = {}
+            for resource in sorted(location.resources, key=lambda r: r.id):
+                busy = _Timeline((_utc(i.start), _utc(i.end)) for i in resource.busy)
+                by_kind.setdefault(resource.kind_id, []).append((resource.id, busy))
+        return by_kind
+
+    def _has_resources(self, location: LocationFacts) -> bool:
+        """Whether the location has enough resources of each kind, busy or not."""
+        have = Counter(resource.kind_id for resource in location.resources)
+        return all(have[kind] >= count for kind, count in self.needed.items())
+
+    # -- reason -----------------------------------------------------------------------------
+
+    def reason(self) -> Reason:
+        """Why there is no slot: the first of the Reasons, in order, that applies.
+
+        Working time counts from now (not from now + minimum notice) to the horizon, so
+        that hours which are only too soon say TOO_SOON, and hours already past say
+        CLOSED."""
+        if self.start >= self.horizon_end:
+            return Reason.BEYOND_HORIZON
+        lo, hi = max(self.start, self.now), min(self.end, self.horizon_end)
+        days = [
+            (location, day, day_lo, day_hi)
+            for location in self.query.locations
+            for day, day_lo, day_hi in self._days(location, lo, hi)
+        ]
+        if lo < hi and not any(
+            _covers(p.qualified, day) for p in self.query.practitioners for _, day, _, _ in days
+        ):
+            return Reason.NOBODY_QUALIFIED
+        open_days = [
+            (location, day, day_lo, day_hi)
+            for location, day, day_lo, day_hi in days
+            if self._anyone_fits(location, day, day_lo, day_hi)
+        ]
+        if not open_days:
+            return Reason.CLOSED
+        resourced = [d for d in open_days if self._has_resources(d[0])]
+        if not resourced:
+            return Reason.NO_RESOURCES
+        if not any(
+            self._anyone_fits(location, day, max(day_lo, self.earliest), day_hi)
+            for location, day, day_lo, day_hi in resourced
+        ):
+            return Reason.TOO_SOON
+        return Reason.FULLY_BOOKED
+
+    def _anyone_fits(self, location: LocationFacts, day: date, lo: datetime, hi: datetime) -> bool:
+        """Whether some grid start in [lo, hi) fits someone's working time (rules 1, 3, 4)."""
+        origin = self._instant(location, day, _MIDNIGHT)
+        for practitioner in self.rostered.get((location.id, day.weekday()), []):
+            for first, last in self._start_ranges(practitioner, location, day):
+                start = self._grid_ceil(origin, max(first, lo))
+                if start <= last and start < hi:
+                    return True
+        return False

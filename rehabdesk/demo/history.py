@@ -1,0 +1,178 @@
+"""Two years of past visits and the next 90 days, about 70 % booked, for the demo
+clinic: planned from the availability engine's slots and inserted in bulk under the
+database's double-booking guards (scheduling.history). Patients are invented."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from rehabdesk.accounts.models import User
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.services import patients_import
+from rehabdesk.scheduling.history import Offering, appointments_import, plan_calendar
+
+HISTORY_DAYS = 730
+FUTURE_DAYS = 90
+OCCUPANCY = 0.97  # of candidate times taken: about 70 % of working time ends up booked
+PATIENTS = 2500
+PANEL = 180
+
+FIRST = [
+    "Ava",
+    "Liam",
+    "Noah",
+    "Emma",
+    "Olivia",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Amelia",
+    "Leo",
+    "Chloe",
+    "Arjun",
+    "Zara",
+    "Mateo",
+    "Aaliyah",
+    "Jacob",
+    "Sofia",
+    "Wei",
+    "Hiro",
+    "Nadia",
+    "Omar",
+    "Isla",
+    "Priyanka",
+    "Daniel",
+    "Fatima",
+    "Samuel",
+    "Grace",
+    "Ibrahim",
+    "Maya",
+    "Theo",
+    "Anika",
+    "Gabriel",
+    "Leila",
+    "Marcus",
+    "Ingrid",
+    "Kofi",
+    "Elena",
+    "Yusuf",
+]
+LAST = [
+    "Smith",
+    "Brown",
+    "Tremblay",
+    "Martin",
+    "Roy",
+    "Wilson",
+    "Macdonald",
+    "Gagnon",
+    "Johnson",
+    "Taylor",
+    "Singh",
+    "Patel",
+    "Chen",
+    "Wong",
+    "Nguyen",
+    "Kim",
+    "Ali",
+    "Khan",
+    "Lee",
+    "Campbell",
+    "Anderson",
+    "Santos",
+    "Kowalski",
+    "Haddad",
+    "Okafor",
+    "Silva",
+    "Fischer",
+    "Rossi",
+    "Morin",
+    "Li",
+    "Sharma",
+    "Murphy",
+    "Das",
+    "Ivanova",
+    "Mensah",
+]
+AREA = ["905", "289", "416", "647"]
+
+# Service slug -> weight, for whoever may deliver it (the engine leaves out the rest).
+MIX = {
+    "physiotherapy": {
+        "physiotherapy-follow-up-30-minutes": 5,
+        "physiotherapy-follow-up-45-minutes": 3,
+        "physiotherapy-initial-assessment": 2,
+        "active-rehabilitation-in-the-gym": 1,
+        "electrotherapy": 1,
+        "pelvic-floor-rehabilitation-follow-up": 2,
+        "pelvic-floor-rehabilitation-assessment": 1,
+        "acupuncture-treatment": 1,
+    },
+    "massage-therapy": {
+        "massage-therapy-30-minutes": 1,
+        "massage-therapy-45-minutes": 3,
+        "massage-therapy-60-minutes": 4,
+        "massage-therapy-90-minutes": 1,
+    },
+    "acupuncture": {"acupuncture-initial-treatment": 1, "acupuncture-treatment": 4},
+}
+
+
+def load_history(
+    *,
+    front_desk: User,
+    now: datetime,
+    days_back: int = HISTORY_DAYS,
+    days_ahead: int = FUTURE_DAYS,
+    seed: int = 2027,
+) -> int:
+    """Create the history patients and their appointments; returns the appointments."""
+    rng = random.Random(seed)
+    pool = [p.pk for p in patients_import(actor=front_desk, patients=_patients(rng, now.date()))]
+    services = {service.slug: service for service in Service.objects.all()}
+    practitioners = list(Practitioner.objects.prefetch_related("disciplines"))
+    offerings = {
+        practitioner.pk: [
+            Offering(services[slug], weight)
+            for discipline in practitioner.disciplines.all()
+            for slug, weight in MIX.get(discipline.slug, {}).items()
+            if slug in services
+        ]
+        for practitioner in practitioners
+    }
+    panels = {practitioner.pk: rng.sample(pool, PANEL) for practitioner in practitioners}
+    today = now.date()
+    total = 0
+    for location in Location.objects.select_related("clinic"):
+        planned = plan_calendar(
+            location=location,
+            offerings=offerings,
+            patients=panels,
+            first_day=today - timedelta(days=days_back),
+            last_day=today + timedelta(days=days_ahead),
+            now=now,
+            occupancy=OCCUPANCY,
+            rng=rng,
+        )
+        total += appointments_import(planned=planned, now=now, actor=front_desk)
+    return total
+
+
+def _patients(rng: random.Random, today: date) -> list[Patient]:
+    patients = []
+    for index in range(PATIENTS):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        born = today - timedelta(days=rng.randint(6 * 365, 88 * 365))
+        patients.append(
+            Patient(
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                phone=f"{rng.choice(AREA)}-555-01{index % 100:02d}",
+                email=f"{first.lower()}.{last.lower()}.{index}@mail.example",
+                city=rng.choice(["Pickering", "Ajax", "Whitby", "Milton", "Oakville"]),
+            )
+        )
+    return patients

@@ -1,0 +1,312 @@
+"""Filling calendars with realistic past and future appointments, fast.
+
+For the demo clinic and the benchmark datasets: months of visits planned from the
+availability engine's own slots (so every one respects hours, breaks, time off,
+closures, registrations and rooms) and inserted in bulk with the database guards on (so
+an overlap would still be refused). Nothing here is used to book for real people.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.services import audit_record
+from rehabdesk.availability import find_slots
+from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.availability.types import Policy, Query, Slot
+from rehabdesk.clinic.models import Location, Service
+from rehabdesk.scheduling.adapters import build_query
+from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel, EventKind
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Planned:
+    patient_id: int
+    practitioner_id: int
+    service_id: int
+    location_id: int
+    start: datetime
+    end: datetime
+    busy_until: datetime
+    resource_ids: tuple[int, ...]
+    status: AppointmentStatus
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class Offering:
+    """A service a practitioner offers in the generated calendar, and how often."""
+
+    service: Service
+    weight: float
+
+
+def plan_calendar(
+    *,
+    location: Location,
+    offerings: dict[int, list[Offering]],
+    patients: Mapping[int, Sequence[int]],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    occupancy: float,
+    rng: random.Random,
+) -> list[Planned]:
+    """Appointments for `location` from `first_day` to `last_day` (inclusive): each
+    practitioner (key of `offerings`) gets about `occupancy` of their bookable time,
+    with services drawn by weight and patients from their own `patients` panel.
+
+    Appointments before `now` are mostly fulfilled (some no-shows and cancellations),
+    later ones booked.
+    """
+    zone = location.zone
+    window_start = wall_clock_instant(first_day, time(0), zone)
+    window_end = wall_clock_instant(last_day + timedelta(days=1), time(0), zone)
+    services = {o.service.pk: o.service for offers in offerings.values() for o in offers}
+    queries = {
+        service_id: _query(service, location, window_start, window_end, offerings)
+        for service_id, service in services.items()
+    }
+    rooms: dict[int, list[int]] = defaultdict(list)  # kind -> resource ids
+    base_busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for facts in next(iter(queries.values())).locations:
+        for resource in facts.resources:
+            rooms[resource.kind_id].append(resource.id)
+            base_busy[resource.id] = sorted(
+                (interval.start, interval.end) for interval in resource.busy
+            )
+    planned: list[Planned] = []
+    day = first_day
+    while day <= last_day:
+        held: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        day_start = wall_clock_instant(day, time(0), zone)
+        day_end = wall_clock_instant(day + timedelta(days=1), time(0), zone)
+        for practitioner_id, offers in sorted(offerings.items()):
+            candidates = {
+                o.service.pk: _day_slots(queries[o.service.pk], practitioner_id, day_start, day_end)
+                for o in offers
+            }
+            if not any(candidates.values()):
+                continue
+            planned.extend(
+                _fill_day(
+                    practitioner_id,
+                    offers,
+                    candidates,
+                    services,
+                    rooms,
+                    base_busy,
+                    held,
+                    patients[practitioner_id],
+                    now,
+                    occupancy,
+                    rng,
+                )
+            )
+        day += timedelta(days=1)
+    return planned
+
+
+def _query(
+    service: Service,
+    location: Location,
+    start: datetime,
+    end: datetime,
+    offerings: dict[int, list[Offering]],
+) -> Query:
+    offered_by = [p for p, offers in offerings.items() if any(o.service == service for o in offers)]
+    query = build_query(
+        service=service,
+        locations=[location],
+        practitioner_ids=offered_by,
+        start=start,
+        end=end,
+        now=start,
+        channel=Channel.STAFF,
+    )
+    # History is planned from the window's own start: no horizon, no notice.
+    policy = Policy(horizon=end - start + timedelta(days=1), step=query.policy.step)
+    return replace(query, policy=policy)
+
+
+def _day_slots(query: Query, practitioner_id: int, start: datetime, end: datetime) -> list[Slot]:
+    people = tuple(p for p in query.practitioners if p.id == practitioner_id)
+    if not people:
+        return []
+    return list(find_slots(replace(query, practitioners=people, start=start, end=end)).slots)
+
+
+def _fill_day(
+    practitioner_id: int,
+    offers: list[Offering],
+    candidates: dict[int, list[Slot]],
+    services: dict[int, Service],
+    rooms: dict[int, list[int]],
+    base_busy: dict[int, list[tuple[datetime, datetime]]],
+    held: dict[int, list[tuple[datetime, datetime]]],
+    panel: Sequence[int],
+    now: datetime,
+    occupancy: float,
+    rng: random.Random,
+) -> Iterator[Planned]:
+    """Walk the practitioner's day: at each point pick a service by weight, take its
+    next slot with free rooms (or leave a gap, so about `occupancy` is booked)."""
+    starts = {
+        service_id: [slot.start for slot in slots] for service_id, slots in candidates.items()
+    }
+    weights = [o.weight for o in offers]
+    cursor = min(slots[0].start for slots in candidates.values() if slots)
+    last = max(slots[-1].start for slots in candidates.values() if slots)
+    while cursor <= last:
+        offer = rng.choices(offers, weights)[0]
+        slots = candidates[offer.service.pk]
+        index = bisect_left(starts[offer.service.pk], cursor)
+        if index == len(slots):
+            cursor += timedelta(minutes=15)
+            continue
+        slot = slots[index]
+        resource_ids = _free_rooms(offer.service, slot, rooms, base_busy, held)
+        if resource_ids is None or rng.random() > occupancy:
+            cursor = slot.start + (slot.end - slot.start)
+            continue
+        for resource_id in resource_ids:
+            held[resource_id].append((slot.start, slot.busy_until))
+        cursor = slot.busy_until
+        yield Planned(
+            patient_id=rng.choice(panel),
+            practitioner_id=practitioner_id,
+            service_id=offer.service.pk,
+            location_id=slot.location_id,
+            start=slot.start,
+            end=slot.end,
+            busy_until=slot.busy_until,
+            resource_ids=resource_ids,
+            status=_status(slot.start, now, rng),
+            channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.ONLINE, Channel.STAFF]),
+        )
+
+
+def _free_rooms(
+    service: Service,
+    slot: Slot,
+    rooms: dict[int, list[int]],
+    base_busy: dict[int, list[tuple[datetime, datetime]]],
+    held: dict[int, list[tuple[datetime, datetime]]],
+) -> tuple[int, ...] | None:
+    chosen = []
+    for kind_id in _kinds(service):
+        free = next(
+            (
+                room
+                for room in rooms.get(kind_id, [])
+                if not _clashes(held[room], slot) and not _clashes(base_busy[room], slot)
+            ),
+            None,
+        )
+        if free is None:
+            return None
+        chosen.append(free)
+    return tuple(chosen)
+
+
+def _kinds(service: Service) -> list[int]:
+    cached: list[int] | None = getattr(service, "_kind_ids", None)
+    if cached is None:
+        cached = sorted(service.resource_kinds.values_list("id", flat=True))
+        setattr(service, "_kind_ids", cached)  # noqa: B010 - a cache on the instance
+    return cached
+
+
+def _clashes(intervals: list[tuple[datetime, datetime]], slot: Slot) -> bool:
+    return any(start < slot.busy_until and slot.start < end for start, end in intervals)
+
+
+def _status(start: datetime, now: datetime, rng: random.Random) -> AppointmentStatus:
+    roll = rng.random()
+    if start >= now:
+        return AppointmentStatus.CANCELLED if roll < 0.04 else AppointmentStatus.BOOKED
+    if roll < 0.06:
+        return AppointmentStatus.CANCELLED
+    if roll < 0.09:
+        return AppointmentStatus.NOSHOW
+    return AppointmentStatus.FULFILLED
+
+
+def appointments_import(
+    *, planned: Iterable[Planned], now: datetime, actor: AbstractBaseUser | None = None
+) -> int:
+    """Insert planned appointments in bulk, with their rooms, their history and one
+    audit event per batch, under the database guards. Returns how many."""
+    count = 0
+    batch: list[Planned] = []
+    for item in planned:
+        batch.append(item)
+        if len(batch) == BATCH:
+            count += _import_batch(batch, now, actor)
+            batch = []
+    if batch:
+        count += _import_batch(batch, now, actor)
+    return count
+
+
+def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser | None) -> int:
+    with transaction.atomic():
+        appointments = Appointment.objects.bulk_create(
+            Appointment(
+                patient_id=item.patient_id,
+                practitioner_id=item.practitioner_id,
+                service_id=item.service_id,
+                location_id=item.location_id,
+                start=item.start,
+                end=item.end,
+                busy_until=item.busy_until,
+                status=item.status,
+                channel=item.channel,
+                cancelled_at=item.start - timedelta(days=1)
+                if item.status == AppointmentStatus.CANCELLED
+                else None,
+            )
+            for item in batch
+        )
+        AppointmentResource.objects.bulk_create(
+            AppointmentResource(
+                appointment_id=appointment.pk,
+                resource_id=resource_id,
+                start=item.start,
+                busy_until=item.busy_until,
+                active=item.status in ACTIVE_STATUSES,
+            )
+            for appointment, item in zip(appointments, batch, strict=True)
+            for resource_id in item.resource_ids
+        )
+        AppointmentEvent.objects.bulk_create(
+            AppointmentEvent(
+                appointment_id=appointment.pk,
+                occurred_at=now,
+                kind=EventKind.IMPORTED,
+                status=item.status,
+                start=item.start,
+                end=item.end,
+            )
+            for appointment, item in zip(appointments, batch, strict=True)
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="scheduling.appointment",
+            patient_ids=sorted({item.patient_id for item in batch}),
+            summary="appointments (imported)",
+        )
+    return len(batch)

@@ -1,0 +1,399 @@
+"""The booking service: the only way appointments are created, confirmed or cancelled.
+
+Every booking is checked by the availability engine (registration rule, hours,
+closures, time off, rooms, policy) inside a transaction that first takes the database's
+write lock on SQLite (BEGIN IMMEDIATE) or relies on PostgreSQL's exclusion constraints;
+two requests racing for one time can both pass the check, but only one insert
+survives. The loser is told "that time was just taken" with the next free times.
+docs/algorithms/booking.md is the recipe in prose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from rehabdesk.accounts.models import User
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.services import audit_record
+from rehabdesk.availability import find_slots
+from rehabdesk.availability.types import Slot
+from rehabdesk.clinic.choices import PatientEligibility
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.adapters import build_query
+from rehabdesk.scheduling.choices import (
+    ACTIVE_STATUSES,
+    AppointmentStatus,
+    Channel,
+    EventKind,
+)
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# How long a hold keeps a time for someone finishing their booking.
+HOLD_DURATION = timedelta(minutes=10)
+ALTERNATIVES = 3
+# A booking that loses a race for a room (not for the practitioner) is tried again:
+# the engine will pick another free room if there is one.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    patient: Patient
+    practitioner: Practitioner
+    service: Service
+    location: Location
+    start: datetime
+    channel: Channel
+
+    @property
+    def fingerprint(self) -> str:
+        text = "|".join(
+            str(value)
+            for value in (
+                self.patient.pk,
+                self.practitioner.pk,
+                self.service.pk,
+                self.location.pk,
+                self.start.timestamp(),
+                self.channel,
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def appointment_hold(
+    *,
+    request: BookingRequest,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
+    note: str = "",
+) -> Appointment:
+    """Keep a time for the patient while they finish booking (status `pending`)."""
+    return _create(
+        request=request,
+        status=AppointmentStatus.PENDING,
+        actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+        note=note,
+    )
+
+
+def appointment_book(
+    *,
+    request: BookingRequest,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
+    note: str = "",
+) -> Appointment:
+    """Book a time outright (status `booked`)."""
+    return _create(
+        request=request,
+        status=AppointmentStatus.BOOKED,
+        actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+        note=note,
+    )
+
+
+def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
+    """Turn a hold into a booking, if it has not expired meanwhile."""
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.status != AppointmentStatus.PENDING:
+            raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
+        if locked.hold_expires_at is None or locked.hold_expires_at <= now:
+            raise SchedulingError(
+                SchedulingErrorCode.HOLD_EXPIRED,
+                "The time was held for you but has been released; please choose a time again.",
+            )
+        locked.status = AppointmentStatus.BOOKED
+        locked.hold_expires_at = None
+        locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        _event(locked, EventKind.CONFIRMED, actor, now)
+        _audit(locked, AuditAction.CHANGE, actor, "appointment (booked)")
+    return locked
+
+
+def appointment_cancel(
+    *, appointment: Appointment, actor: Actor, now: datetime, reason: str = ""
+) -> Appointment:
+    """Cancel an appointment or a hold; its time and rooms are free again at once."""
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.status not in ACTIVE_STATUSES:
+            raise SchedulingError(
+                SchedulingErrorCode.NOT_ACTIVE, "This appointment is no longer active."
+            )
+        _end(Appointment.objects.filter(pk=locked.pk), AppointmentStatus.CANCELLED, now, reason)
+        locked.refresh_from_db()
+        _event(locked, EventKind.CANCELLED, actor, now, reason)
+        _audit(locked, AuditAction.CHANGE, actor, "appointment (cancelled)")
+    return locked
+
+
+def holds_release_expired(*, now: datetime) -> int:
+    """Release every hold whose time is up (the sweep; bookings also release the expired
+    holds in their way inside their own transaction)."""
+    with transaction.atomic():
+        return _release_expired(Appointment.objects.all(), now)
+
+
+def _create(
+    *,
+    request: BookingRequest,
+    status: AppointmentStatus,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None,
+    note: str,
+) -> Appointment:
+    _check_request(request, now)
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                if idempotency_key:
+                    replay = _replay(idempotency_key, request)
+                    if replay is not None:
+                        return replay
+                slot = _slot_on_offer(request, now)
+                return _insert(request, slot, status, actor, now, idempotency_key, note)
+        except SchedulingError:
+            # A concurrent request with the same key may have booked this very time
+            # between our look for the key and the engine's look at the calendar.
+            replay = _replay(idempotency_key, request) if idempotency_key else None
+            if replay is not None:
+                return replay
+            raise
+        except IntegrityError:
+            # The database refused: someone else took the practitioner or a room, or
+            # sent the same idempotency key, between our check and our insert.
+            replay = _replay(idempotency_key, request) if idempotency_key else None
+            if replay is not None:
+                return replay
+            if attempt == ATTEMPTS - 1:
+                break
+    raise SchedulingError(
+        SchedulingErrorCode.SLOT_TAKEN,
+        "That time was just taken. Here are the next free times.",
+        alternatives=_alternatives(request, now),
+    )
+
+
+def _check_request(request: BookingRequest, now: datetime) -> None:
+    if request.start.tzinfo is None:
+        raise SchedulingError(
+            SchedulingErrorCode.INVALID, "The start time must include its time zone.", field="start"
+        )
+    if not request.patient.active:
+        raise SchedulingError(
+            SchedulingErrorCode.PATIENT_INACTIVE, "This patient's record is inactive."
+        )
+    service = request.service
+    if request.channel == Channel.ONLINE and not service.online_bookable:
+        raise SchedulingError(
+            SchedulingErrorCode.NOT_ONLINE_BOOKABLE,
+            f"{service.name} is booked by phone: please call the clinic.",
+        )
+    if service.patient_eligibility == PatientEligibility.ANYONE:
+        return
+    known = Appointment.objects.filter(
+        patient=request.patient,
+        status__in=[
+            AppointmentStatus.BOOKED,
+            AppointmentStatus.ARRIVED,
+            AppointmentStatus.FULFILLED,
+        ],
+    ).exists()
+    if service.patient_eligibility == PatientEligibility.NEW_ONLY and known:
+        raise SchedulingError(
+            SchedulingErrorCode.NEW_PATIENTS_ONLY, f"{service.name} is for new patients."
+        )
+    if service.patient_eligibility == PatientEligibility.EXISTING_ONLY and not known:
+        raise SchedulingError(
+            SchedulingErrorCode.EXISTING_PATIENTS_ONLY,
+            f"{service.name} follows a first visit: please book an assessment first.",
+        )
+
+
+def _replay(key: str, request: BookingRequest) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_fingerprint != request.fingerprint:
+        raise SchedulingError(
+            SchedulingErrorCode.IDEMPOTENCY_MISMATCH,
+            "This idempotency key was already used for a different booking.",
+        )
+    return existing
+
+
+def _slot_on_offer(request: BookingRequest, now: datetime) -> Slot:
+    """The engine's slot for exactly this start, after releasing expired holds in its
+    way; refused with the engine's reason when the time is not on offer."""
+    _release_expired(
+        Appointment.objects.filter(
+            Q(practitioner=request.practitioner) | Q(location=request.location),
+            start__lt=request.start + timedelta(days=1),
+            busy_until__gt=request.start - timedelta(days=1),
+        ),
+        now,
+    )
+    query = build_query(
+        service=request.service,
+        locations=[request.location],
+        practitioner_ids=[request.practitioner.pk],
+        start=request.start,
+        end=request.start + timedelta(seconds=1),
+        now=now,
+        channel=request.channel,
+    )
+    result = find_slots(query, limit=1)
+    if result.slots and result.slots[0].start == request.start:
+        return result.slots[0]
+    raise SchedulingError(
+        SchedulingErrorCode.SLOT_UNAVAILABLE,
+        "That time is not available.",
+        reason=result.reason,
+        alternatives=_alternatives(request, now),
+    )
+
+
+def _insert(
+    request: BookingRequest,
+    slot: Slot,
+    status: AppointmentStatus,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None,
+    note: str,
+) -> Appointment:
+    appointment = Appointment.objects.create(
+        patient=request.patient,
+        practitioner=request.practitioner,
+        service=request.service,
+        location=request.location,
+        start=slot.start,
+        end=slot.end,
+        busy_until=slot.busy_until,
+        status=status,
+        hold_expires_at=now + HOLD_DURATION if status == AppointmentStatus.PENDING else None,
+        channel=request.channel,
+        front_desk_note=note,
+        created_by=_user(actor),
+        idempotency_key=idempotency_key or "",
+        request_fingerprint=request.fingerprint if idempotency_key else "",
+    )
+    AppointmentResource.objects.bulk_create(
+        AppointmentResource(
+            appointment=appointment,
+            resource_id=resource_id,
+            start=slot.start,
+            busy_until=slot.busy_until,
+        )
+        for resource_id in slot.resource_ids
+    )
+    kind = EventKind.HELD if status == AppointmentStatus.PENDING else EventKind.BOOKED
+    _event(appointment, kind, actor, now)
+    _audit(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")
+    return appointment
+
+
+def _alternatives(request: BookingRequest, now: datetime) -> list[Slot]:
+    """The next free times for the same service at the same location, any practitioner."""
+    query = build_query(
+        service=request.service,
+        locations=[request.location],
+        start=max(request.start, now),
+        end=max(request.start, now) + timedelta(days=14),
+        now=now,
+        channel=request.channel,
+    )
+    return list(find_slots(query, limit=ALTERNATIVES).slots)
+
+
+def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
+    expired = list(appointments.filter(status=AppointmentStatus.PENDING, hold_expires_at__lte=now))
+    if not expired:
+        return 0
+    _end(
+        Appointment.objects.filter(pk__in=[a.pk for a in expired]),
+        AppointmentStatus.CANCELLED,
+        now,
+        "hold expired",
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.CHANGE,
+        object_type="scheduling.appointment",
+        patient_ids=[appointment.patient_id for appointment in expired],
+        summary="appointment holds (expired)",
+    )
+    AppointmentEvent.objects.bulk_create(
+        AppointmentEvent(
+            appointment=appointment,
+            occurred_at=now,
+            kind=EventKind.HOLD_EXPIRED,
+            status=AppointmentStatus.CANCELLED,
+            start=appointment.start,
+            end=appointment.end,
+        )
+        for appointment in expired
+    )
+    return len(expired)
+
+
+def _end(appointments: QuerySet[Appointment], status: str, now: datetime, reason: str) -> None:
+    ids = list(appointments.values_list("pk", flat=True))
+    Appointment.objects.filter(pk__in=ids).update(
+        status=status,
+        cancelled_at=now,
+        cancel_reason=reason[:200],
+        hold_expires_at=None,
+        updated_at=now,
+    )
+    AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+
+
+def _event(
+    appointment: Appointment, kind: EventKind, actor: Actor, now: datetime, detail: str = ""
+) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        occurred_at=now,
+        actor=_user(actor),
+        kind=kind,
+        status=appointment.status,
+        start=appointment.start,
+        end=appointment.end,
+        detail=detail[:200],
+    )
+
+
+def _audit(appointment: Appointment, action: AuditAction, actor: Actor, summary: str) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="scheduling.appointment",
+        object_id=str(appointment.pk),
+        patient_ids=[appointment.patient_id],
+        summary=summary,
+        location_id=appointment.location_id,
+    )
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None

@@ -1,0 +1,148 @@
+"""Test support for scheduling: a bookable world on top of the personas, and lifting the
+booking guards for the test suite's table flush only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from rehabdesk.clinic import services as clinic_services
+from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.models import Location, Practitioner, Resource, ResourceKind, Service
+from rehabdesk.clinic.testing import make_service, make_shift, qualification
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling import guards
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.services import BookingRequest
+
+TORONTO = ZoneInfo("America/Toronto")
+# A Monday morning; bookings in the tests are for the days after.
+NOW = datetime(2027, 3, 8, 8, 0, tzinfo=TORONTO)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A Toronto time in the week of 2027-03-08 (day = day of March)."""
+    return datetime(2027, 3, day, hour, minute, tzinfo=TORONTO)
+
+
+OVERLAPPING_APPOINTMENTS = """
+    SELECT COUNT(*) FROM scheduling_appointment a JOIN scheduling_appointment b
+      ON a.practitioner_id = b.practitioner_id AND a.id < b.id
+     AND a.start < b.busy_until AND b.start < a.busy_until
+     WHERE a.status IN ('pending', 'booked', 'arrived', 'fulfilled')
+       AND b.status IN ('pending', 'booked', 'arrived', 'fulfilled')
+"""
+OVERLAPPING_RESOURCES = """
+    SELECT COUNT(*) FROM scheduling_appointmentresource a
+      JOIN scheduling_appointmentresource b
+      ON a.resource_id = b.resource_id AND a.id < b.id
+     AND a.start < b.busy_until AND b.start < a.busy_until
+     WHERE a.active AND b.active
+"""
+
+
+def overlaps() -> tuple[int, int]:
+    """Pairs of active appointments of one practitioner, and of active holds of one
+    resource, that overlap — found by SQL, independently of the code that books."""
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAPPING_APPOINTMENTS)
+        appointments = cursor.fetchone()[0]
+        cursor.execute(OVERLAPPING_RESOURCES)
+        return appointments, cursor.fetchone()[0]
+
+
+@contextmanager
+def guards_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """Drop the guards, run the block, put them back — in one transaction, so nothing
+    else ever sees the tables unguarded."""
+    with transaction.atomic(using=connection.alias):
+        guards.remove(connection)
+        yield
+        guards.install(connection)
+
+
+@dataclass
+class BookingWorld:
+    pickering: Location
+    physio: Practitioner
+    massage_therapist: Practitioner
+    follow_up: Service  # 30 min + 10 min buffer, a treatment room
+    massage: Service  # 60 min + 10 min buffer, a massage room
+    rooms: list[Resource]
+    massage_room: Resource
+    patient: Patient
+    other_patient: Patient
+
+    def request(
+        self,
+        start: datetime,
+        *,
+        patient: Patient | None = None,
+        practitioner: Practitioner | None = None,
+        service: Service | None = None,
+        channel: Channel = Channel.STAFF,
+    ) -> BookingRequest:
+        return BookingRequest(
+            patient=patient or self.patient,
+            practitioner=practitioner or self.physio,
+            service=service or self.follow_up,
+            location=self.pickering,
+            start=start,
+            channel=channel,
+        )
+
+
+def build_booking_world(personas: object) -> BookingWorld:
+    """Weekday hours 09:00–17:00 (lunch 12:00–12:30) at Pickering for the physio and the
+    massage therapist, two treatment rooms and one massage room."""
+    p = personas
+    pickering = Location.objects.select_related("clinic").get(pk=p.pickering.pk)  # type: ignore[attr-defined]
+    kinds = {kind.slug: kind for kind in ResourceKind.objects.all()}
+    rooms = [
+        clinic_services.configuration_save(
+            instance=Resource(location=pickering, kind=kinds["treatment-room"], name=f"Room {n}")
+        )
+        for n in (1, 2)
+    ]
+    massage_room = clinic_services.configuration_save(
+        instance=Resource(location=pickering, kind=kinds["massage-room"], name="Massage room")
+    )
+    for practitioner in (p.physio, p.massage_therapist):  # type: ignore[attr-defined]
+        for day in (
+            Weekday.MONDAY,
+            Weekday.TUESDAY,
+            Weekday.WEDNESDAY,
+            Weekday.THURSDAY,
+            Weekday.FRIDAY,
+        ):
+            make_shift(practitioner, pickering, day, "09:00", "17:00", breaks=[("12:00", "12:30")])
+    follow_up = make_service("Follow-up", minutes=30, resource_kinds=["treatment-room"])
+    follow_up.buffer_after_minutes = 10
+    follow_up = clinic_services.service_save(service=follow_up, on=NOW.date())
+    massage = make_service(
+        "Massage, 60 minutes",
+        discipline="massage-therapy",
+        tax="massage-therapy",
+        minutes=60,
+        resource_kinds=["massage-room"],
+        qualifications=[qualification("cmto")],
+    )
+    massage.buffer_after_minutes = 10
+    massage = clinic_services.service_save(service=massage, on=NOW.date())
+    return BookingWorld(
+        pickering=pickering,
+        physio=p.physio,  # type: ignore[attr-defined]
+        massage_therapist=p.massage_therapist,  # type: ignore[attr-defined]
+        follow_up=follow_up,
+        massage=massage,
+        rooms=rooms,
+        massage_room=massage_room,
+        patient=p.patient_a,  # type: ignore[attr-defined]
+        other_patient=p.patient_b,  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,154 @@
+"""Racing clients, real connections: the database never lets a double booking through.
+
+Each client is a thread with its own database connection (SQLite tests use a file so
+the connections are really separate). Every client outcome must be a booking or a
+clear refusal — an unexpected exception fails the test.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import pytest
+from django.db import connections
+
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel
+from rehabdesk.scheduling.errors import SchedulingError
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services import (
+    BookingRequest,
+    appointment_book,
+    appointment_cancel,
+    appointment_hold,
+)
+from rehabdesk.scheduling.testing import NOW, at, overlaps
+from rehabdesk.testing.personas import Personas
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def in_own_connection(work: Callable[[], str]) -> Callable[[], str]:
+    def run() -> str:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def race(requests: int, work: Callable[[int], str], *, clients: int | None = None) -> Counter[str]:
+    """Make `requests` calls of work(i) from `clients` threads (default: one each), all
+    released at once."""
+    clients = clients or requests
+    start = threading.Event()
+
+    def client(index: int) -> str:
+        start.wait()
+        return work(index)
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        futures = [pool.submit(in_own_connection(partial(client, i))) for i in range(requests)]
+        start.set()
+        return Counter(future.result() for future in futures)
+
+
+def test_fifty_clients_booking_one_time_get_exactly_one_booking(world):
+    request = world.request(at(10, 10))
+
+    def book(_: int) -> str:
+        try:
+            appointment_book(request=request, actor=None, now=NOW)
+        except SchedulingError as refusal:
+            return str(refusal.code)
+        return "booked"
+
+    outcomes = race(50, book)
+    assert outcomes["booked"] == 1
+    assert sum(outcomes.values()) == 50
+    assert set(outcomes) <= {"booked", "slot_taken", "slot_unavailable"}
+    assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 1
+    assert overlaps() == (0, 0)
+
+
+def test_a_hundred_repeats_of_one_idempotency_key_make_one_booking(world):
+    request = world.request(at(10, 11))
+
+    def book(_: int) -> str:
+        appointment = appointment_book(
+            request=request, actor=None, now=NOW, idempotency_key="retry-after-timeout-42"
+        )
+        return str(appointment.pk)
+
+    # Forty connections at once: PostgreSQL serves 100 in all by default, tests included.
+    outcomes = race(100, book, clients=40)
+    assert len(outcomes) == 1
+    assert Appointment.objects.count() == 1
+
+
+def test_thirty_two_clients_holding_booking_and_cancelling_for_twenty_seconds_never_overlap(
+    world, personas: Personas
+):
+    practitioners = [world.physio, world.massage_therapist]
+    services = {world.physio.pk: world.follow_up, world.massage_therapist.pk: world.massage}
+    patients = [world.patient, world.other_patient, personas.guardian, personas.child]
+    # A hot window: two days, every quarter hour of the working day.
+    starts = [
+        at(day, hour, minute)
+        for day in (10, 11)
+        for hour in range(9, 17)
+        for minute in (0, 15, 30, 45)
+    ]
+    deadline = time.monotonic() + 20
+
+    def client(index: int) -> str:
+        chance = random.Random(index)
+        done: Counter[str] = Counter()
+        mine: list[Appointment] = []
+        while time.monotonic() < deadline:
+            practitioner = chance.choice(practitioners)
+            request = BookingRequest(
+                patient=chance.choice(patients),
+                practitioner=practitioner,
+                service=services[practitioner.pk],
+                location=world.pickering,
+                start=chance.choice(starts),
+                channel=Channel.STAFF,
+            )
+            try:
+                if mine and chance.random() < 0.3:
+                    appointment_cancel(appointment=mine.pop(), actor=None, now=NOW)
+                    done["cancelled"] += 1
+                elif chance.random() < 0.3:
+                    appointment_hold(request=request, actor=None, now=NOW)
+                    done["held"] += 1
+                else:
+                    mine.append(appointment_book(request=request, actor=None, now=NOW))
+                    done["booked"] += 1
+            except SchedulingError as refusal:
+                done[str(refusal.code)] += 1
+        return ",".join(f"{key}={value}" for key, value in sorted(done.items()))
+
+    outcomes = race(32, client)
+    totals: Counter[str] = Counter()
+    for line, times in outcomes.items():
+        for part in line.split(","):
+            key, value = part.split("=")
+            totals[key] += int(value) * times
+    assert totals["booked"] > 0
+    assert set(totals) <= {
+        "booked",
+        "held",
+        "cancelled",
+        "slot_taken",
+        "slot_unavailable",
+        "not_active",
+    }
+    assert overlaps() == (0, 0)
+    assert Appointment.objects.filter(start__gte=at(10, 0), start__lt=at(12, 0)).count() > 0
