@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rehabdesk.core",
     "rehabdesk.accounts",
     "rehabdesk.audit",
+    "rehabdesk.notifications",
     "rehabdesk.clinic",
     "rehabdesk.patients",
     "rehabdesk.scheduling",

@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class MessageChannel(models.TextChoices):
+    """How a message reaches the patient. Each channel has one transport
+    (transports/__init__.py); text messages will be one more member and one more
+    transport."""
+
+    EMAIL = "email", "E-mail"
+
+
+class MessageStatus(models.TextChoices):
+    """Where a message is on its way to the patient.
+
+    pending -> sending -> sent, or back to pending to try again later, or failed once
+    the worker has given up. Failed messages are kept for the front desk to follow up.
+    """
+
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not delivered (gave up)"

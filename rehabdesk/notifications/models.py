@@ -1,0 +1,145 @@
+"""The outbox: every message the clinic owes a patient, from the moment it is owed.
+
+A booking, a change or a cancellation writes its message here in the same transaction
+as the change itself (`services.message_enqueue`), so a booking that rolls back never
+sends a confirmation, and a booking that commits never loses one. A separate worker
+(`services.deliver_due`, run by `manage.py run_worker`) sends what is due and records
+the outcome on the row.
+
+Notifications depend on no domain app: what a message is about is kept as plain text
+("scheduling.appointment", "42"), like the audit trail does.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from rehabdesk.notifications.choices import MessageChannel, MessageStatus
+
+# Subjects show on lock screens and in shared inboxes: short, and never health detail.
+SUBJECT_MAX_LENGTH = 100
+# What we keep of a delivery error: enough to diagnose, never the message itself.
+LAST_ERROR_MAX_LENGTH = 200
+
+
+class OutboxMessage(models.Model):
+    """One message to one patient (or whoever books for them), written when the clinic
+    decides to send it and kept afterwards as the record that it went.
+
+    The text is rendered when the message is written, so it says what was true at
+    that moment: a confirmation sent after a retry still shows the time that was
+    booked. Messages are never deleted; those the worker gave up on stay `failed` so
+    the front desk can phone the patient instead.
+    """
+
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    kind = models.CharField(
+        max_length=40, help_text='What the message is for, e.g. "booking_confirmation".'
+    )
+    recipient = models.CharField(
+        max_length=254, help_text="The address on the channel: an e-mail address for e-mail."
+    )
+    subject = models.CharField(
+        max_length=SUBJECT_MAX_LENGTH,
+        help_text="Short and free of health detail: it shows on lock screens.",
+    )
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    related_type = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='What the message is about, e.g. "scheduling.appointment".',
+    )
+    related_id = models.CharField(max_length=64, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The same logical message asked for twice is stored once: the first "
+        "request under a key wins. Empty for no deduplication.",
+    )
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker has taken the message up to send it."
+    )
+    available_at = models.DateTimeField(help_text="Not to be tried before this time.")
+    claimed_by = models.CharField(
+        max_length=100, blank=True, help_text="The worker sending it, or that sent it."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(
+        max_length=LAST_ERROR_MAX_LENGTH,
+        blank=True,
+        help_text="Why the last try failed; never the message content.",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The worker's question: which pending messages are due?
+            models.Index(fields=["status", "available_at"], name="notifications_outbox_due"),
+            models.Index(fields=["related_type", "related_id"], name="notifications_outbox_about"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notifications_outbox_dedupe_once",
+                violation_error_message="This message has already been queued.",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=MessageChannel.values),
+                name="notifications_outbox_channel_known",
+                violation_error_message="Unknown channel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MessageStatus.values),
+                name="notifications_outbox_status_known",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=""),
+                name="notifications_outbox_kind_named",
+                violation_error_message="A message needs a kind.",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("subject"), SUBJECT_MAX_LENGTH),
+                name="notifications_outbox_subject_short",
+                violation_error_message=f"A subject is at most {SUBJECT_MAX_LENGTH} characters.",
+            ),
+            models.CheckConstraint(
+                condition=Q(related_id="") | ~Q(related_type=""),
+                name="notifications_outbox_related_typed",
+                violation_error_message="An id of what the message is about needs its type.",
+            ),
+            # A message being sent belongs to exactly one worker, since a known time.
+            models.CheckConstraint(
+                condition=~Q(status=MessageStatus.SENDING)
+                | (Q(claimed_at__isnull=False) & ~Q(claimed_by="")),
+                name="notifications_outbox_sending_claimed",
+                violation_error_message="A message being sent names its worker and time.",
+            ),
+            # One waiting to be tried, or given up on, belongs to no worker.
+            models.CheckConstraint(
+                condition=~Q(status__in=[MessageStatus.PENDING, MessageStatus.FAILED])
+                | (Q(claimed_at__isnull=True) & Q(claimed_by="")),
+                name="notifications_outbox_idle_unclaimed",
+                violation_error_message="A message not being sent belongs to no worker.",
+            ),
+            # Sent, and only sent, messages say when they went.
+            models.CheckConstraint(
+                condition=(Q(status=MessageStatus.SENT) & Q(sent_at__isnull=False))
+                | (~Q(status=MessageStatus.SENT) & Q(sent_at__isnull=True)),
+                name="notifications_outbox_sent_dated",
+                violation_error_message="A sent message has a sending time; no other has.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} ({self.status})"

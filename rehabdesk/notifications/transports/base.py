@@ -1,0 +1,41 @@
+"""What a transport is: the one part of the outbox that knows how a channel reaches
+people. The worker (services.deliver_due) claims, retries and records; a transport
+only checks addresses and sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rehabdesk.notifications.models import OutboxMessage
+
+# Sends one message; returns once the channel has accepted it, raises if it has not.
+Send = Callable[["OutboxMessage"], None]
+
+
+class DeliveryError(Exception):
+    """The channel did not take the message; trying again later may work."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """The channel refused the message for good (e.g. the mail server says the address
+    does not exist): the worker gives up at once instead of retrying."""
+
+
+class Transport(Protocol):
+    def recipient_problem(self, recipient: str) -> str:
+        """Why this address cannot be used on the channel, for the front desk to read;
+        empty when it can. A message to an unusable address is stored as failed rather
+        than refused, so the booking that asked for it still goes ahead."""
+        ...
+
+    def session(self) -> AbstractContextManager[Send]:
+        """A sending session for one batch (one SMTP connection, say).
+
+        Entering it must not fail; `send` raises instead, per message, so each message
+        gets its own outcome. Any exception from `send` means "not sent, try again";
+        PermanentDeliveryError means "not sent, give up".
+        """
+        ...
