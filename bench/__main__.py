@@ -1,5 +1,6 @@
-"""Parent process: prepare each database, run one child per database and dataset,
-print the table and write bench/results/latest.json.
+"""Parent process: prepare each database, run one child per database and dataset (and
+one more on a throw-away copy for the cases that write), print the tables and write
+bench/results/latest.json.
 
 Missed targets are reported, not failed: the exit status is non-zero only on errors.
 """
@@ -9,8 +10,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -26,9 +29,11 @@ from bench.databases import (
     child_env,
     ensure_exists,
     postgres_problem,
+    throwaway_create,
+    throwaway_drop,
 )
 from bench.datasets import DATASETS
-from bench.report import Result, format_table, is_over
+from bench.report import ChildReport, Result, format_table, is_over
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LATEST = RESULTS_DIR / "latest.json"
@@ -38,24 +43,46 @@ class BenchError(Exception):
     pass
 
 
-def run_child(database: str, dataset: str, cases: Sequence[str]) -> list[Result]:
+def run_child(
+    database: str, dataset: str, cases: Sequence[str], *, throwaway: bool = False
+) -> ChildReport:
     command = [sys.executable, "-m", "bench.run_one", "--database", database]
     command += ["--dataset", dataset, *(f"--case={case}" for case in cases)]
+    if throwaway:
+        command.append("--throwaway")
     # Our own interpreter and module, with arguments from our own registries.
     finished = subprocess.run(  # noqa: S603
         command,
         cwd=REPO_DIR,
-        env=child_env(database, dataset),
+        env=child_env(database, dataset, throwaway=throwaway),
         stdout=subprocess.PIPE,
         text=True,
         check=False,
     )
+    where = f"{database}/{dataset}{' (throw-away copy)' if throwaway else ''}"
     if finished.returncode != 0:
-        raise BenchError(f"{database}/{dataset}: child exited {finished.returncode}")
+        raise BenchError(f"{where}: child exited {finished.returncode}")
     try:
-        return cast(list[Result], json.loads(finished.stdout))
+        return cast(ChildReport, json.loads(finished.stdout))
     except json.JSONDecodeError as error:
-        raise BenchError(f"{database}/{dataset}: unreadable child output ({error})") from None
+        raise BenchError(f"{where}: unreadable child output ({error})") from None
+
+
+def run_dataset(database: str, dataset: str, cases: Sequence[str]) -> ChildReport:
+    """The dataset's cases; then, if some write, the same child on a throw-away copy."""
+    ensure_exists(database, dataset)
+    report = run_child(database, dataset, cases)
+    writers = report["throwaway_cases"]
+    if writers:
+        throwaway_create(database, dataset)
+        try:
+            copy = run_child(database, dataset, writers, throwaway=True)
+        finally:
+            throwaway_drop(database, dataset)
+        report["results"] += copy["results"]
+        report["notes"] += copy["notes"]
+        report["errors"] += copy["errors"]
+    return report
 
 
 def chosen_databases(wanted: Sequence[str]) -> list[str]:
@@ -83,7 +110,9 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
 
     results: list[Result] = []
+    notes: list[str] = []
     errors: list[str] = []
+    started = time.monotonic()
     try:
         databases = chosen_databases(args.database)
     except BenchError as error:
@@ -92,16 +121,23 @@ def main(argv: Sequence[str]) -> int:
     for database in databases:
         for dataset in DATASETS:
             try:
-                ensure_exists(database, dataset)
-                results += run_child(database, dataset, args.case)
-            except (BenchError, psycopg.Error, OSError) as error:
+                report = run_dataset(database, dataset, args.case)
+            except (BenchError, psycopg.Error, sqlite3.Error, OSError) as error:
                 errors.append(str(error).strip())
+                continue
+            results += report["results"]
+            notes += report["notes"]
+            errors += report["errors"]
 
     if results:
         print()
         print(format_table(results))
+        if notes:
+            print()
+            print("\n".join(notes))
         over = sum(is_over(result) for result in results)
         print(f"\n{len(results) - over} within target, {over} over.")
+    print(f"Took {time.monotonic() - started:.0f} s.")
     if errors:
         for problem in errors:
             print(f"bench: {problem}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Datasets: built once per database, then reused by every later run.
 
-Imported by the parent without Django set up, so builders import models when called.
+Imported by the parent without Django set up, so builders import models when called
+(bench/builders.py holds them).
 """
 
 from __future__ import annotations
@@ -9,31 +10,40 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 TWO_CLINIC = "two-clinic"
+TEN_LOCATION = "ten-location"
 
 
 def _build_two_clinic(today: date) -> bool:
-    from django.utils import timezone
+    from bench.builders import build_two_clinic
 
-    from rehabdesk.demo.clinic import load_demo
+    return build_two_clinic(today)
 
-    return load_demo(now=timezone.now()).created
+
+def _build_ten_location(today: date) -> bool:
+    from bench.builders import build_ten_location
+
+    return build_ten_location(today)
 
 
 # Name -> builder. A builder must do nothing when its data is already there, and
 # return whether it built anything.
 DATASETS: dict[str, Callable[[date], bool]] = {
     TWO_CLINIC: _build_two_clinic,
+    TEN_LOCATION: _build_ten_location,
 }
 
 
 # Bump a dataset's revision whenever its builder makes different data (the demo clinic
-# gained patients in revision 2, its history of appointments in 3): a new revision is
-# stored under a new name and built afresh, instead of silently reusing data that lacks
-# what new cases measure.
+# gained patients in revision 2, its history of appointments in 3, a fully booked
+# physiotherapist in 4): a new revision is stored under a new name and built afresh,
+# instead of silently reusing data that lacks what new cases measure.
 REVISIONS: dict[str, int] = {
-    TWO_CLINIC: 3,
+    TWO_CLINIC: 4,
+    TEN_LOCATION: 1,
 }
 
 
@@ -41,8 +51,25 @@ def storage_name(dataset: str) -> str:
     return f"{dataset}-r{REVISIONS[dataset]}"
 
 
+class StaleDataset(Exception):
+    """The dataset was migrated by code that is gone (a branch, a squashed migration)."""
+
+
 def prepare(dataset: str, *, today: date) -> bool:
     """Bring the dataset's schema up to date, then build it if it is not there yet.
     True when it was built now rather than reused."""
+    loader = MigrationLoader(connection)
+    gone = sorted(set(loader.applied_migrations) - set(loader.disk_migrations))
+    if gone:
+        names = ", ".join(f"{app}.{name}" for app, name in gone)
+        raise StaleDataset(
+            f"{dataset} has migrations applied that no longer exist ({names}): delete it "
+            "(bench/README.md says where it is) and run again to rebuild it"
+        )
     call_command("migrate", interactive=False, verbosity=0)
-    return DATASETS[dataset](today)
+    built = DATASETS[dataset](today)
+    if built and connection.vendor == "postgresql":
+        # Fresh tables have no statistics yet; a live database has them (autovacuum).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return built

@@ -1,13 +1,18 @@
-"""Result records and the printed table. Free of Django: the parent process uses it."""
+"""Result records and the printed tables. Free of Django: the parent process uses it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import TypedDict, final
+
+# A latency record with this suffix holds the median target of the case it is named
+# after, in target_p95_ms, and is judged on median_ms (see bench/README.md).
+MEDIAN_SUFFIX = "-median"
 
 
-class Result(TypedDict):
-    """One case on one dataset and database; the shape of bench/results/latest.json."""
+@final  # final: `"attempts_per_s" in result` tells the two shapes apart
+class LatencyResult(TypedDict):
+    """One case's timings on one dataset and database (in latest.json)."""
 
     name: str
     dataset: str
@@ -16,44 +21,125 @@ class Result(TypedDict):
     median_ms: float
     p95_ms: float
     target_p95_ms: float
-    queries: int
+    # SQL queries per request, counted in-process (also for the HTTP cases).
+    queries: int | None
 
 
-HEADERS = (
+@final
+class ThroughputResult(TypedDict):
+    """One throughput case on one dataset and database (in latest.json)."""
+
+    name: str
+    dataset: str
+    database: str
+    clients: int
+    attempts_per_s: float
+    target_attempts_per_s: float
+    overlaps: int
+    errors_5xx: int
+
+
+Result = LatencyResult | ThroughputResult
+
+
+class ChildReport(TypedDict):
+    """What a child prints on stdout."""
+
+    results: list[Result]
+    # Lines for under the table, e.g. how a throughput case's attempts ended.
+    notes: list[str]
+    # Cases of this dataset that must run on a throw-away copy: the parent makes the
+    # copy and runs a second child on it.
+    throwaway_cases: list[str]
+    # Cases that could not be measured, and why (their timings would be void).
+    errors: list[str]
+
+
+def is_over(result: Result) -> bool:
+    if "attempts_per_s" in result:
+        return (
+            result["attempts_per_s"] < result["target_attempts_per_s"]
+            or result["overlaps"] > 0
+            or result["errors_5xx"] > 0
+        )
+    measured = result["median_ms"] if result["name"].endswith(MEDIAN_SUFFIX) else result["p95_ms"]
+    return measured > result["target_p95_ms"]
+
+
+def _ok(result: Result) -> str:
+    return "over" if is_over(result) else "ok"
+
+
+LATENCY_HEADERS = (
     "name",
     "dataset",
     "database",
     "clients",
     "median ms",
     "p95 ms",
-    "target p95 ms",
+    "target ms",
     "queries",
+    "ok/over",
+)
+THROUGHPUT_HEADERS = (
+    "name",
+    "dataset",
+    "database",
+    "clients",
+    "attempts/s",
+    "target/s",
+    "overlaps",
+    "5xx",
     "ok/over",
 )
 
 
-def is_over(result: Result) -> bool:
-    return result["p95_ms"] > result["target_p95_ms"]
-
-
 def format_table(results: Sequence[Result]) -> str:
-    rows = [
-        (
-            result["name"],
-            result["dataset"],
-            result["database"],
-            str(result["clients"]),
-            f"{result['median_ms']:.2f}",
-            f"{result['p95_ms']:.2f}",
-            f"{result['target_p95_ms']:.2f}",
-            str(result["queries"]),
-            "over" if is_over(result) else "ok",
-        )
-        for result in results
-    ]
-    widths = [max(len(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
-    # Text columns read left to right; numbers line up on the right.
-    numeric = {3, 4, 5, 6, 7}
+    """A latency table, then a throughput table (each only when it has rows)."""
+    latency: list[tuple[str, ...]] = []
+    throughput: list[tuple[str, ...]] = []
+    for result in results:
+        if "attempts_per_s" in result:
+            throughput.append(
+                (
+                    result["name"],
+                    result["dataset"],
+                    result["database"],
+                    str(result["clients"]),
+                    f"{result['attempts_per_s']:.1f}",
+                    f"≥ {result['target_attempts_per_s']:.0f}",
+                    str(result["overlaps"]),
+                    str(result["errors_5xx"]),
+                    _ok(result),
+                )
+            )
+        else:
+            median_target = result["name"].endswith(MEDIAN_SUFFIX)
+            latency.append(
+                (
+                    result["name"],
+                    result["dataset"],
+                    result["database"],
+                    str(result["clients"]),
+                    f"{result['median_ms']:.2f}",
+                    f"{result['p95_ms']:.2f}",
+                    f"{'median' if median_target else 'p95'} ≤ {result['target_p95_ms']:.0f}",
+                    "-" if result["queries"] is None else str(result["queries"]),
+                    _ok(result),
+                )
+            )
+    tables = []
+    if latency:
+        tables.append(_table(LATENCY_HEADERS, latency))
+    if throughput:
+        tables.append(_table(THROUGHPUT_HEADERS, throughput))
+    return "\n\n".join(tables)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    # Text columns read left to right; numbers (clients to the last) line up on the right.
+    numeric = set(range(3, len(headers) - 1))
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -62,4 +148,4 @@ def format_table(results: Sequence[Result]) -> str:
         ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
-    return "\n".join([line(HEADERS), rule, *(line(row) for row in rows)])
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])

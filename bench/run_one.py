@@ -1,7 +1,11 @@
-"""Child process: one database, one dataset. Prints a JSON list of results on stdout.
+"""Child process: one database, one dataset. Prints a JSON ChildReport on stdout.
 
 The parent sets DATABASE_URL and the rest of the environment (bench/databases.py);
 everything else this process says goes to stderr so stdout stays parseable.
+
+Run normally, it prepares the dataset (migrate, build once) and measures the in-process
+cases, then the HTTP cases against gunicorn. With --throwaway, DATABASE_URL is a copy
+the parent made, and it measures only the cases that write (bench/README.md).
 """
 
 from __future__ import annotations
@@ -11,40 +15,83 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
 
 import django
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
-from bench.databases import DATABASES
+from bench.databases import DATABASES, VAR_DIR
 from bench.datasets import DATASETS, prepare
-from bench.report import Result
+from bench.report import ChildReport, Result
 
 
-def run(database: str, dataset: str, only: Sequence[str]) -> list[Result]:
+@contextlib.contextmanager
+def _recorded(report: ChildReport, where: str) -> Iterator[None]:
+    """A case that fails is reported with the reason, and the others still run."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - any failure voids only this case
+        traceback.print_exc()
+        report["errors"].append(f"{where}: {type(error).__name__}: {error}")
+
+
+def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) -> ChildReport:
     django.setup()
     # Cases import models, which needs Django set up first.
-    from bench.cases import CASES
-    from bench.measure import measure
+    from bench.cases import CASES, Case, ContentionCase, HttpCase
+    from bench.measure import measure, measure_contention, measure_http
+    from bench.server import gunicorn
 
     unknown = sorted(set(only) - {case.name for case in CASES})
     if unknown:
         raise SystemExit(f"unknown case(s): {', '.join(unknown)}")
     cases = [c for c in CASES if c.dataset == dataset and (not only or c.name in only)]
+    writers = [c for c in cases if isinstance(c, ContentionCase)]
+    report = ChildReport(results=[], notes=[], throwaway_cases=[], errors=[])
+    log = VAR_DIR / f"gunicorn-{database}-{dataset}.log"
+
+    def measured(name: str, how: str = "") -> None:
+        print(f"[{database}] measured {name} on {dataset}{how}")
+
+    if throwaway:
+        for writer in writers:
+            with _recorded(report, f"{database}/{dataset}/{writer.name}"):
+                with gunicorn(log=log) as port:
+                    result, notes = measure_contention(writer, database=database, port=port)
+                report["results"].append(result)
+                report["notes"] += notes
+                measured(writer.name, " (a throw-away copy)")
+        return report
     if not cases:
-        return []
+        return report
+    log.unlink(missing_ok=True)  # this run's server output only (the copy's run appends)
     started = time.monotonic()
     built = prepare(dataset, today=timezone.localdate())
     # DEBUG is off, so {% static %} needs the manifest collectstatic writes.
     call_command("collectstatic", interactive=False, verbosity=0)
     how = "built" if built else "reused"
     print(f"[{database}] dataset {dataset} {how} in {time.monotonic() - started:.1f} s")
-    results = []
+    results: list[Result] = []
     for case in cases:
-        results.append(measure(case, database=database))
-        print(f"[{database}] measured {case.name}")
-    return results
+        if isinstance(case, Case):
+            with _recorded(report, f"{database}/{dataset}/{case.name}"):
+                results += measure(case, database=database)
+                measured(case.name)
+    over_http = [c for c in cases if isinstance(c, HttpCase)]
+    if over_http:
+        with _recorded(report, f"{database}/{dataset}/gunicorn"), gunicorn(log=log) as port:
+            for http_case in over_http:
+                with _recorded(report, f"{database}/{dataset}/{http_case.name}"):
+                    results.append(measure_http(http_case, database=database, port=port))
+                    measured(http_case.name)
+    report["results"] = results
+    report["throwaway_cases"] = [case.name for case in writers]
+    # The parent copies the dataset next, which PostgreSQL allows only with nobody on it.
+    connections.close_all()
+    return report
 
 
 def main(argv: Sequence[str]) -> int:
@@ -52,10 +99,13 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--database", choices=DATABASES, required=True)
     parser.add_argument("--dataset", choices=sorted(DATASETS), required=True)
     parser.add_argument("--case", action="append", default=[], help="only this case")
+    parser.add_argument(
+        "--throwaway", action="store_true", help="DATABASE_URL is a copy: run the writers"
+    )
     args = parser.parse_args(argv)
     with contextlib.redirect_stdout(sys.stderr):
-        results = run(args.database, args.dataset, args.case)
-    print(json.dumps(results))
+        report = run(args.database, args.dataset, args.case, throwaway=args.throwaway)
+    print(json.dumps(report))
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
@@ -12,6 +12,12 @@ from rehabdesk.availability.types import Result
 from rehabdesk.clinic.models import Location, Service
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.models import Appointment
+
+# "The next few free times" are usually within a day: look there first, reading a day
+# of calendar instead of the whole window, and read the rest only when they are not
+# (after hours before a weekend, say). Searches for more slots read it all at once.
+FIRST_LOOK = timedelta(days=1)
+FIRST_LOOK_LIMIT = 20
 
 
 def availability_search(
@@ -26,17 +32,29 @@ def availability_search(
     limit: int | None = None,
 ) -> Result:
     """Free start times for a service at these locations in [start, end), earliest
-    first, with the reason when there are none. The API and the pages both use this."""
-    query = build_query(
-        service=service,
-        locations=locations,
-        start=start,
-        end=end,
-        now=now,
-        channel=channel,
-        practitioner_ids=practitioner_ids,
-    )
-    return find_slots(query, limit=limit)
+    first, with the reason when there are none. The API and the pages both use this.
+
+    With a small `limit`, the first FIRST_LOOK of the window is searched first: if it
+    holds `limit` slots they are the window's first `limit` too (slots are sorted by
+    start, and whether a start is free depends only on the calendar around it)."""
+    ends = [end]
+    if limit is not None and limit <= FIRST_LOOK_LIMIT and end - start > FIRST_LOOK:
+        ends.insert(0, start + FIRST_LOOK)
+    for window_end in ends:
+        query = build_query(
+            service=service,
+            locations=locations,
+            start=start,
+            end=window_end,
+            now=now,
+            channel=channel,
+            practitioner_ids=practitioner_ids,
+            lean=True,
+        )
+        result = find_slots(query, limit=limit)
+        if len(result.slots) == limit:
+            break
+    return result
 
 
 def appointment_detail(*, appointment_id: int) -> Appointment | None:
@@ -54,3 +72,4 @@ def appointments_for_patient(*, patient_id: int) -> QuerySet[Appointment]:
         .select_related("practitioner", "service", "location")
         .order_by("-start")
     )
+
