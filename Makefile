@@ -24,9 +24,12 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	DEBUG=1 $(PY) manage.py load_demo
 	@DEBUG=1 $(PY) manage.py demo_welcome --port $(PORT)
-# The outbox worker runs beside the web server (e-mail lands in var/mail/) and stops with it.
+# The outbox worker (e-mail lands in var/mail/) and the scheduler (expired holds, the
+# waitlist) run beside the web server and stop with it.
 	DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	DEBUG=1 $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT; \
+	trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev

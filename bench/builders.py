@@ -328,8 +328,8 @@ def _ten_locations(clinic: Clinic, today: date, first_day: date) -> list[Locatio
         for year in range(first_day.year, today.year + 2):
             for day, holiday in ontario_holidays(year):
                 if day >= first_day:
-                    services.configuration_save(
-                        instance=Closure(
+                    services.closure_save(
+                        closure=Closure(
                             location=location, first_day=day, last_day=day, name=holiday
                         )
                     )

@@ -35,6 +35,9 @@ class Capability(StrEnum):
     SEARCH_PATIENTS = "search_patients"
     REGISTER_PATIENTS = "register_patients"
     ASSIGN_CARE = "assign_care"
+    # Check patients in, mark no-shows and waive fees, resolve bookings caught by changed
+    # hours, see the waitlist.
+    RUN_THE_DESK = "run_the_desk"
 
 
 SELF_SERVICE = frozenset(

@@ -114,10 +114,11 @@ class AppointmentOut(Schema):
     status: str
     hold_expires_at: datetime | None
     channel: str
-
-
-class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+    series_id: int | None
+    cancelled_by: str
+    late_cancellation: bool
+    fee_due: Decimal | None
+    outside_hours_since: datetime | None
 
 
 @router.get("/services", response=list[ServiceOut], auth=None, summary="Services offered")
@@ -266,19 +267,6 @@ def confirm_appointment(request: HttpRequest, appointment_id: int) -> Appointmen
     appointment = appointment_for(user=request.user, appointment_id=appointment_id, view=False)
     return booking.appointment_confirm(
         appointment=appointment, actor=request.user, now=timezone.now()
-    )
-
-
-@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=django_auth)
-def cancel_appointment(
-    request: HttpRequest, appointment_id: int, payload: CancelIn | None = None
-) -> Appointment:
-    appointment = appointment_for(user=request.user, appointment_id=appointment_id, view=False)
-    return booking.appointment_cancel(
-        appointment=appointment,
-        actor=request.user,
-        now=timezone.now(),
-        reason=payload.reason if payload else "",
     )
 
 

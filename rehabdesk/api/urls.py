@@ -12,9 +12,11 @@ from ninja.errors import ValidationError
 
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
+from rehabdesk.api.lifecycle import router as lifecycle_router
 from rehabdesk.api.scheduling import router as scheduling_router
 from rehabdesk.core.errors import DomainError
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.series import SeriesConflict
 
 api = NinjaAPI(
     title="Rehabdesk API",
@@ -24,12 +26,14 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", scheduling_router)
+api.add_router("/", lifecycle_router)
 
 CONFLICTS = {
     SchedulingErrorCode.SLOT_TAKEN,
     SchedulingErrorCode.SLOT_UNAVAILABLE,
     SchedulingErrorCode.HOLD_EXPIRED,
     SchedulingErrorCode.IDEMPOTENCY_MISMATCH,
+    SchedulingErrorCode.SERIES_CONFLICT,
 }
 
 
@@ -55,6 +59,20 @@ def scheduling_refused(request: HttpRequest, exc: SchedulingError) -> HttpRespon
             for slot in exc.alternatives
         ],
     }
+    if isinstance(exc, SeriesConflict):
+        body["conflicts"] = [
+            {
+                "start": conflict.start,
+                "detail": conflict.message,
+                "nearest": None
+                if conflict.alternative is None
+                else {
+                    "start": conflict.alternative.start,
+                    "practitioner_id": conflict.alternative.practitioner_id,
+                },
+            }
+            for conflict in exc.conflicts
+        ]
     return api.create_response(request, body, status=409 if exc.code in CONFLICTS else 422)
 
 

@@ -82,6 +82,9 @@ class ClinicAdmin(ConfigurationAdmin):
             {
                 "fields": [
                     "cancellation_notice_hours",
+                    "late_cancellation_fee_percent",
+                    "no_show_fee_percent",
+                    "waitlist_offer_minutes",
                     "min_online_notice_minutes",
                     "booking_horizon_days",
                     "slot_step_minutes",
@@ -137,7 +140,7 @@ class LocationAdmin(ServiceBackedAdmin):
         )
         _save_each(
             formsets.get(Closure),
-            save=lambda closure: services.configuration_save(instance=closure),
+            save=lambda closure: services.closure_save(closure=closure),
             delete=lambda closure: services.closure_delete(closure=closure),
         )
 

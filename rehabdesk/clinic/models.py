@@ -44,6 +44,23 @@ class Clinic(TimeStampedModel):
         default=24,
         help_text="Cancelling with less notice than this counts as a late cancellation.",
     )
+    # ⚠ Configurable: each clinic sets its own fees and discloses them before the first
+    # visit (domain-reference.md §3.6); direct billing never carries them.
+    late_cancellation_fee_percent = models.PositiveSmallIntegerField(
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Fee for a late cancellation, as a percentage of the service's price.",
+    )
+    no_show_fee_percent = models.PositiveSmallIntegerField(
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text="Fee for a missed appointment, as a percentage of the service's price.",
+    )
+    waitlist_offer_minutes = models.PositiveIntegerField(
+        default=120,
+        validators=[MinValueValidator(5)],
+        help_text="How long a time offered to a waiting patient is held for them.",
+    )
     min_online_notice_minutes = models.PositiveIntegerField(
         default=120,
         help_text="Online bookings must start at least this long after they are made.",

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
@@ -26,6 +28,7 @@ from rehabdesk.availability import (
     shift_conflicts,
     wall_clock_interval,
 )
+from rehabdesk.clinic import signals
 from rehabdesk.clinic.choices import TaxTreatment, Weekday
 from rehabdesk.clinic.errors import ClinicError, ClinicErrorCode
 from rehabdesk.clinic.models import (
@@ -116,22 +119,44 @@ SimpleConfiguration = TypeVar(
     Regulator,
     RegistrationClass,
     Authorization,
-    Closure,
 )
 
 
 def configuration_save(*, instance: SimpleConfiguration) -> SimpleConfiguration:
     """Save configuration whose rules all concern the row itself (field validators and
     constraints): clinics, resource kinds and resources, disciplines, colleges with
-    their classes and rosters, and closures."""
+    their classes and rosters."""
     _clean(instance)
     with transaction.atomic():
         instance.save()
     return instance
 
 
+def closure_save(*, closure: Closure) -> Closure:
+    """Save a closure; the days it closes (and any it no longer closes) are announced."""
+    _clean(closure)
+    with transaction.atomic():
+        stored = Closure.objects.filter(pk=closure.pk).first() if closure.pk else None
+        closure.save()
+        _announce_closure(closure, stored)
+    return closure
+
+
 def closure_delete(*, closure: Closure) -> None:
-    closure.delete()
+    with transaction.atomic():
+        closure.delete()
+        _announce_closure(closure, None)
+
+
+def _announce_closure(closure: Closure, stored: Closure | None) -> None:
+    first, last = closure.first_day, closure.last_day
+    if stored is not None:
+        first, last = min(first, stored.first_day), max(last, stored.last_day)
+    zone = closure.location.zone
+    start, end = signals.days_span(first, last, zone)
+    signals.announce(
+        practitioner_ids=None, location_ids={closure.location_id}, start=start, end=end
+    )
 
 
 # --- Locations -----------------------------------------------------------------------
@@ -493,8 +518,20 @@ def registration_save(
             authorizations = list(registration.authorizations.all()) if registration.pk else []
         authorizations = list(authorizations)
         registration_validate(registration=registration, authorizations=authorizations)
+        stored = (
+            Registration.objects.filter(pk=registration.pk).first() if registration.pk else None
+        )
         registration.save()
         registration.authorizations.set(authorizations)
+        first = registration.valid_from
+        if stored is not None:
+            first = min(first, stored.valid_from)
+        signals.announce(
+            practitioner_ids={registration.practitioner_id},
+            location_ids=None,
+            start=signals.days_span(first, None, _clinic_zone())[0],
+            end=None,
+        )
     return registration
 
 
@@ -573,27 +610,69 @@ def working_hours_save(
         # one after the other, each against the other's saved shift.
         Practitioner.objects.select_for_update().filter(pk=working_hours.practitioner_id).first()
         working_hours_validate(working_hours=working_hours, breaks=breaks)
+        stored = (
+            WorkingHours.objects.select_related("location").filter(pk=working_hours.pk).first()
+            if working_hours.pk
+            else None
+        )
         working_hours.save()
         working_hours.breaks.all().delete()
         Break.objects.bulk_create(
             Break(working_hours=working_hours, starts=b.starts, ends=b.ends) for b in breaks
         )
+        _announce_hours(working_hours, stored)
     return working_hours
 
 
 def working_hours_delete(*, working_hours: WorkingHours) -> None:
-    working_hours.delete()
+    with transaction.atomic():
+        working_hours.delete()
+        _announce_hours(working_hours, None)
+
+
+def _announce_hours(shift: WorkingHours, stored: WorkingHours | None) -> None:
+    """Announce the days a shift (and the one it replaced) covers, at both locations."""
+    shifts = [shift] if stored is None else [shift, stored]
+    first = min(s.effective_from for s in shifts)
+    ends = [s.effective_until for s in shifts]
+    last = None if None in ends else max(e for e in ends if e is not None)
+    start, end = signals.days_span(first, last, shift.location.zone)
+    signals.announce(
+        practitioner_ids={shift.practitioner_id},
+        location_ids={s.location_id for s in shifts},
+        start=start,
+        end=end,
+    )
 
 
 def time_off_save(*, time_off: TimeOff) -> TimeOff:
+    """Save time off; the time it takes (and any it gives back) is announced."""
     _clean(time_off)
     with transaction.atomic():
+        stored = TimeOff.objects.filter(pk=time_off.pk).first() if time_off.pk else None
         time_off.save()
+        _announce_time_off(time_off, stored)
     return time_off
 
 
 def time_off_delete(*, time_off: TimeOff) -> None:
-    time_off.delete()
+    with transaction.atomic():
+        time_off.delete()
+        _announce_time_off(time_off, None)
+
+
+def _announce_time_off(time_off: TimeOff, stored: TimeOff | None) -> None:
+    spans = [time_off] if stored is None else [time_off, stored]
+    signals.announce(
+        practitioner_ids={time_off.practitioner_id},
+        location_ids=None,
+        start=min(s.starts_at for s in spans),
+        end=max(s.ends_at for s in spans),
+    )
+
+
+def _clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _current_shifts(today: date) -> models.QuerySet[WorkingHours]:

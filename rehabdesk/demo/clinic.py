@@ -675,8 +675,8 @@ def _build_locations(clinic: Clinic, today: date) -> dict[str, Location]:
         for year in range(today.year - 2, today.year + 2):
             for day, holiday in ontario_holidays(year):
                 if today - timedelta(days=HISTORY_DAYS) <= day:
-                    services.configuration_save(
-                        instance=Closure(
+                    services.closure_save(
+                        closure=Closure(
                             location=location, first_day=day, last_day=day, name=holiday
                         )
                     )

@@ -42,3 +42,51 @@ class EventKind(models.TextChoices):
     HOLD_EXPIRED = "hold_expired", "Hold expired"
     CANCELLED = "cancelled", "Cancelled"
     IMPORTED = "imported", "Imported"
+    MOVED = "moved", "Moved"
+    ARRIVED = "arrived", "Checked in"
+    NOSHOW = "noshow", "Marked no-show"
+    KEPT = "kept", "Kept outside changed hours"
+
+
+class CancelledBy(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINIC = "clinic", "Clinic"
+
+
+class SeriesScope(models.TextChoices):
+    """Which occurrences of a series a change applies to."""
+
+    THIS = "this", "This appointment only"
+    FOLLOWING = "following", "This and following"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a time"
+    BOOKED = "booked", "Booked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FreedKind(models.TextChoices):
+    """How time became free: a booking released it (offered to one patient), or new
+    hours opened it (offered to every waiting patient it fits)."""
+
+    RELEASED = "released", "Released by a booking"
+    OPENED = "opened", "Opened by new hours"
+
+
+class DayPart(models.TextChoices):
+    """Parts of the day a waitlist entry prefers, in the location's local time."""
+
+    MORNING = "morning", "Morning (before noon)"
+    AFTERNOON = "afternoon", "Afternoon (noon to 5 PM)"
+    EVENING = "evening", "Evening (from 5 PM)"

@@ -19,6 +19,7 @@ class SchedulingErrorCode(StrEnum):
     NEW_PATIENTS_ONLY = "new_patients_only"
     EXISTING_PATIENTS_ONLY = "existing_patients_only"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
+    SERIES_CONFLICT = "series_conflict"
 
 
 class SchedulingError(DomainError):

@@ -16,7 +16,40 @@ from django.db.models import F, Q
 from rehabdesk.clinic.models import Location, Practitioner, Resource, Service
 from rehabdesk.core.models import TimeStampedModel
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling.choices import AppointmentStatus, Channel, EventKind
+from rehabdesk.scheduling.choices import (
+    AppointmentStatus,
+    CancelledBy,
+    Channel,
+    EventKind,
+    FreedKind,
+    OfferStatus,
+    WaitlistStatus,
+)
+
+
+class AppointmentSeries(models.Model):
+    """Visits booked together on a weekly pattern, e.g. Tuesdays and Thursdays at 9:00
+    for six weeks. `pattern` is a list of {"weekday": 0–6 (Monday 0), "time": "HH:MM"}
+    in the location's local time; each occurrence is an ordinary Appointment."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="series")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    pattern = models.JSONField()
+    first_day = models.DateField()
+    weeks = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "appointment series"
+
+    def __str__(self) -> str:
+        return f"{self.service} series from {self.first_day}"
 
 
 class Appointment(TimeStampedModel):
@@ -48,6 +81,22 @@ class Appointment(TimeStampedModel):
     request_fingerprint = models.CharField(max_length=64, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
+    # Cancelled with less than the clinic's notice; the fee (late cancellation or
+    # no-show) is recorded here for billing to charge later.
+    late_cancellation = models.BooleanField(default=False)
+    fee_due = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    series = models.ForeignKey(
+        AppointmentSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    # Set when changed hours, time off, a closure or a registration leave this booking
+    # outside what is allowed; cleared when it is moved, cancelled or kept on purpose.
+    outside_hours_since = models.DateTimeField(null=True, blank=True)
+    kept_outside_hours = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["start", "practitioner"]
@@ -56,6 +105,11 @@ class Appointment(TimeStampedModel):
             models.Index(fields=["location", "start"]),
             models.Index(fields=["patient", "start"]),
             models.Index(fields=["status", "hold_expires_at"]),
+            models.Index(
+                fields=["outside_hours_since"],
+                condition=Q(outside_hours_since__isnull=False),
+                name="appointment_outside_hours",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -122,3 +176,86 @@ class AppointmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class FreedTime(models.Model):
+    """Time that became free for a practitioner at a location, waiting to be offered to
+    the waitlist: released by a cancelled or moved booking, or opened by new hours. Written
+    in the same transaction as the change; `processed_at` is set by whoever claims it."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=FreedKind.choices)
+    start = models.DateTimeField()
+    # Empty for opened time: the new hours run on as far as anyone may book.
+    end = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["processed_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start:%Y-%m-%d %H:%M}"
+
+
+class WaitlistEntry(models.Model):
+    """A patient waiting for a time: a service, one practitioner or any, some locations,
+    preferred weekdays (0 Monday … 6 Sunday; empty: any) and parts of the day (empty:
+    any), until `valid_until`. The longest-waiting matching entry is offered first."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    locations = models.ManyToManyField(Location, related_name="+")
+    weekdays = models.JSONField(default=list, blank=True)
+    day_parts = models.JSONField(default=list, blank=True)
+    valid_until = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Waiting for {self.service} since {self.created_at:%Y-%m-%d}"
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waiting patient, held for them (`appointment` is the
+    hold) until `expires_at`."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="waitlist_offer"
+    )
+    freed = models.ForeignKey(FreedTime, on_delete=models.PROTECT, related_name="offers")
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status=OfferStatus.OPEN),
+                name="waitlist_one_open_offer_per_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer to entry {self.entry_id} until {self.expires_at:%Y-%m-%d %H:%M}"

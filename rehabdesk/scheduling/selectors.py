@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Result
 from rehabdesk.clinic.models import Location, Service
+from rehabdesk.core.money import round_money
 from rehabdesk.scheduling.adapters import build_query
+from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
 # "The next few free times" are usually within a day: look there first, reading a day
@@ -73,3 +77,25 @@ def appointments_for_patient(*, patient_id: int) -> QuerySet[Appointment]:
         .order_by("-start")
     )
 
+
+@dataclass(frozen=True)
+class Attendance:
+    """What the front desk sees beside a patient's name."""
+
+    late_cancellations: int
+    no_shows: int
+    fees_due: Decimal
+
+
+def patient_attendance(*, patient_id: int) -> Attendance:
+    """Late cancellations and no-shows of a patient, and the fees they recorded."""
+    counts = Appointment.objects.filter(patient_id=patient_id).aggregate(
+        late=Count("pk", filter=Q(late_cancellation=True)),
+        missed=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
+        fees=Sum("fee_due"),
+    )
+    return Attendance(
+        late_cancellations=counts["late"],
+        no_shows=counts["missed"],
+        fees_due=round_money(counts["fees"] or Decimal(0)),
+    )

@@ -1,4 +1,5 @@
-"""The booking service: the only way appointments are created, confirmed or cancelled.
+"""The booking service: the only way appointments are created, confirmed, moved,
+cancelled, checked in or marked as missed.
 
 Every booking is checked by the availability engine (registration rule, hours,
 closures, time off, rooms, policy) inside a transaction that first takes the database's
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -25,16 +27,26 @@ from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.core.money import format_money, round_money
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import (
     ACTIVE_STATUSES,
     AppointmentStatus,
+    CancelledBy,
     Channel,
     EventKind,
+    FreedKind,
 )
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
+from rehabdesk.scheduling.messages import local_text, tell_patient
+from rehabdesk.scheduling.models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentResource,
+    FreedTime,
+)
+from rehabdesk.scheduling.selectors import availability_search
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -78,8 +90,10 @@ def appointment_hold(
     now: datetime,
     idempotency_key: str | None = None,
     note: str = "",
+    hold_for: timedelta = HOLD_DURATION,
 ) -> Appointment:
-    """Keep a time for the patient while they finish booking (status `pending`)."""
+    """Keep a time for the patient while they finish booking (status `pending`), for
+    `hold_for` (a waitlist offer keeps it longer)."""
     return _create(
         request=request,
         status=AppointmentStatus.PENDING,
@@ -87,6 +101,7 @@ def appointment_hold(
         now=now,
         idempotency_key=idempotency_key,
         note=note,
+        hold_for=hold_for,
     )
 
 
@@ -97,8 +112,10 @@ def appointment_book(
     now: datetime,
     idempotency_key: str | None = None,
     note: str = "",
+    tell: bool = True,
 ) -> Appointment:
-    """Book a time outright (status `booked`)."""
+    """Book a time outright (status `booked`); the patient is sent a confirmation unless
+    `tell` is False (a series confirms its first visit only)."""
     return _create(
         request=request,
         status=AppointmentStatus.BOOKED,
@@ -106,6 +123,7 @@ def appointment_book(
         now=now,
         idempotency_key=idempotency_key,
         note=note,
+        tell=tell,
     )
 
 
@@ -125,23 +143,162 @@ def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime
         locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
         _event(locked, EventKind.CONFIRMED, actor, now)
         _audit(locked, AuditAction.CHANGE, actor, "appointment (booked)")
+        tell_patient(locked, "booking_confirmation", now, key="booked")
     return locked
 
 
 def appointment_cancel(
-    *, appointment: Appointment, actor: Actor, now: datetime, reason: str = ""
+    *,
+    appointment: Appointment,
+    actor: Actor,
+    now: datetime,
+    by: CancelledBy = CancelledBy.CLINIC,
+    reason: str = "",
+    waive_fee: bool = False,
 ) -> Appointment:
-    """Cancel an appointment or a hold; its time and rooms are free again at once."""
+    """Cancel an appointment or a hold; its time and rooms are free again at once.
+
+    A booking the patient cancels with less than the clinic's notice (24 hours unless
+    set otherwise, counted in real hours, so across a clock change too) is a late
+    cancellation and records the clinic's fee, unless the front desk waives it. The
+    patient is told, and the freed time goes to the waitlist."""
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        locked = _locked(appointment)
         if locked.status not in ACTIVE_STATUSES:
             raise SchedulingError(
                 SchedulingErrorCode.NOT_ACTIVE, "This appointment is no longer active."
             )
+        was_booked = locked.status == AppointmentStatus.BOOKED
+        clinic = locked.location.clinic
+        late = (
+            was_booked
+            and by == CancelledBy.PATIENT
+            and locked.start - now < timedelta(hours=clinic.cancellation_notice_hours)
+        )
+        fee = _fee(locked, clinic.late_cancellation_fee_percent) if late and not waive_fee else None
         _end(Appointment.objects.filter(pk=locked.pk), AppointmentStatus.CANCELLED, now, reason)
+        Appointment.objects.filter(pk=locked.pk).update(
+            cancelled_by=by, late_cancellation=late, fee_due=fee, outside_hours_since=None
+        )
         locked.refresh_from_db()
-        _event(locked, EventKind.CANCELLED, actor, now, reason)
+        detail = (
+            f"by {by.label.lower()}"
+            + (", late" if late else "")
+            + (f": {reason}" if reason else "")
+        )
+        _event(locked, EventKind.CANCELLED, actor, now, detail)
         _audit(locked, AuditAction.CHANGE, actor, "appointment (cancelled)")
+        if was_booked:
+            _release(
+                locked.practitioner_id, locked.location_id, (locked.start, locked.busy_until), now
+            )
+            tell_patient(
+                locked,
+                "booking_cancelled",
+                now,
+                key="cancelled",
+                cancel_reason="at your request" if by == CancelledBy.PATIENT else reason,
+                late_cancellation_fee_text=format_money(fee) if fee else "",
+            )
+    return locked
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    actor: Actor,
+    now: datetime,
+    channel: Channel,
+    practitioner: Practitioner | None = None,
+    location: Location | None = None,
+) -> Appointment:
+    """Move a booking to a new time (and perhaps another practitioner or location).
+
+    One transaction: the new time is checked by the engine as if the appointment were
+    not there, the row is moved and its rooms held anew — the database guards refuse
+    it if someone took the time meanwhile — and only then is the old time free. A
+    refusal rolls everything back: the original booking is untouched."""
+    request: BookingRequest | None = None
+    try:
+        with transaction.atomic():
+            locked = _locked(appointment)
+            if locked.status != AppointmentStatus.BOOKED:
+                raise SchedulingError(
+                    SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be moved."
+                )
+            request = BookingRequest(
+                patient=locked.patient,
+                practitioner=practitioner or locked.practitioner,
+                service=locked.service,
+                location=location or locked.location,
+                start=start,
+                channel=channel,
+            )
+            _check_request(request, now, moving=locked)
+            slot = _slot_on_offer(request, now, moving=locked)
+            return _move(locked, request, slot, actor, now)
+    except IntegrityError:
+        assert request is not None
+        raise SchedulingError(
+            SchedulingErrorCode.SLOT_TAKEN,
+            "That time was just taken. Here are the next free times.",
+            alternatives=_alternatives(request, now),
+        ) from None
+
+
+def appointment_arrive(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
+    """Check the patient in: from the start of the appointment's day until it ends."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != AppointmentStatus.BOOKED:
+            raise SchedulingError(
+                SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be checked in."
+            )
+        zone = locked.location.zone
+        if now.astimezone(zone).date() != locked.start.astimezone(zone).date():
+            raise SchedulingError(
+                SchedulingErrorCode.INVALID, "Patients are checked in on the day of their visit."
+            )
+        return _change_status(locked, AppointmentStatus.ARRIVED, EventKind.ARRIVED, actor, now)
+
+
+def appointment_mark_noshow(
+    *, appointment: Appointment, actor: Actor, now: datetime, waive_fee: bool = False
+) -> Appointment:
+    """Record that the patient did not come: once the appointment has started. The
+    clinic's no-show fee is recorded for billing unless the front desk waives it."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != AppointmentStatus.BOOKED:
+            raise SchedulingError(
+                SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be a no-show."
+            )
+        if now < locked.start:
+            raise SchedulingError(
+                SchedulingErrorCode.INVALID, "An appointment is a no-show only once it has started."
+            )
+        fee = None if waive_fee else _fee(locked, locked.location.clinic.no_show_fee_percent)
+        locked.fee_due = fee
+        locked.save(update_fields=["fee_due"])
+        AppointmentResource.objects.filter(appointment=locked, active=True).update(active=False)
+        return _change_status(locked, AppointmentStatus.NOSHOW, EventKind.NOSHOW, actor, now)
+
+
+def appointment_keep(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
+    """Keep a booking that changed hours left outside what is allowed, on purpose (the
+    practitioner will come in for it, say): it leaves the changed-hours list."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status not in ACTIVE_STATUSES or locked.outside_hours_since is None:
+            raise SchedulingError(
+                SchedulingErrorCode.INVALID, "This appointment is not waiting for a decision."
+            )
+        locked.outside_hours_since = None
+        locked.kept_outside_hours = True
+        locked.save(update_fields=["outside_hours_since", "kept_outside_hours", "updated_at"])
+        _event(locked, EventKind.KEPT, actor, now)
+        _audit(locked, AuditAction.CHANGE, actor, "appointment (kept outside hours)")
     return locked
 
 
@@ -160,6 +317,8 @@ def _create(
     now: datetime,
     idempotency_key: str | None,
     note: str,
+    hold_for: timedelta = HOLD_DURATION,
+    tell: bool = True,
 ) -> Appointment:
     _check_request(request, now)
     for attempt in range(ATTEMPTS):
@@ -170,7 +329,9 @@ def _create(
                     if replay is not None:
                         return replay
                 slot = _slot_on_offer(request, now)
-                return _insert(request, slot, status, actor, now, idempotency_key, note)
+                return _insert(
+                    request, slot, status, actor, now, idempotency_key, note, hold_for, tell
+                )
         except SchedulingError:
             # A concurrent request with the same key may have booked this very time
             # between our look for the key and the engine's look at the calendar.
@@ -193,7 +354,9 @@ def _create(
     )
 
 
-def _check_request(request: BookingRequest, now: datetime) -> None:
+def _check_request(
+    request: BookingRequest, now: datetime, moving: Appointment | None = None
+) -> None:
     if request.start.tzinfo is None:
         raise SchedulingError(
             SchedulingErrorCode.INVALID, "The start time must include its time zone.", field="start"
@@ -210,14 +373,15 @@ def _check_request(request: BookingRequest, now: datetime) -> None:
         )
     if service.patient_eligibility == PatientEligibility.ANYONE:
         return
-    known = Appointment.objects.filter(
+    visits = Appointment.objects.filter(
         patient=request.patient,
         status__in=[
             AppointmentStatus.BOOKED,
             AppointmentStatus.ARRIVED,
             AppointmentStatus.FULFILLED,
         ],
-    ).exists()
+    )
+    known = (visits.exclude(pk=moving.pk) if moving else visits).exists()
     if service.patient_eligibility == PatientEligibility.NEW_ONLY and known:
         raise SchedulingError(
             SchedulingErrorCode.NEW_PATIENTS_ONLY, f"{service.name} is for new patients."
@@ -241,9 +405,12 @@ def _replay(key: str, request: BookingRequest) -> Appointment | None:
     return existing
 
 
-def _slot_on_offer(request: BookingRequest, now: datetime) -> Slot:
+def _slot_on_offer(
+    request: BookingRequest, now: datetime, moving: Appointment | None = None
+) -> Slot:
     """The engine's slot for exactly this start, after releasing expired holds in its
-    way; refused with the engine's reason when the time is not on offer."""
+    way; refused with the engine's reason when the time is not on offer. An appointment
+    being `moving` is looked at as if it were not there."""
     _release_expired(
         Appointment.objects.filter(
             Q(practitioner=request.practitioner) | Q(location=request.location),
@@ -260,6 +427,8 @@ def _slot_on_offer(request: BookingRequest, now: datetime) -> Slot:
         end=request.start + timedelta(seconds=1),
         now=now,
         channel=request.channel,
+        ignore_appointment_ids=[moving.pk] if moving else (),
+        lean=True,
     )
     result = find_slots(query, limit=1)
     if result.slots and result.slots[0].start == request.start:
@@ -280,6 +449,8 @@ def _insert(
     now: datetime,
     idempotency_key: str | None,
     note: str,
+    hold_for: timedelta,
+    tell: bool,
 ) -> Appointment:
     appointment = Appointment.objects.create(
         patient=request.patient,
@@ -290,7 +461,7 @@ def _insert(
         end=slot.end,
         busy_until=slot.busy_until,
         status=status,
-        hold_expires_at=now + HOLD_DURATION if status == AppointmentStatus.PENDING else None,
+        hold_expires_at=now + hold_for if status == AppointmentStatus.PENDING else None,
         channel=request.channel,
         front_desk_note=note,
         created_by=_user(actor),
@@ -309,20 +480,25 @@ def _insert(
     kind = EventKind.HELD if status == AppointmentStatus.PENDING else EventKind.BOOKED
     _event(appointment, kind, actor, now)
     _audit(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")
+    if status == AppointmentStatus.BOOKED and tell:
+        tell_patient(appointment, "booking_confirmation", now, key="booked")
     return appointment
 
 
 def _alternatives(request: BookingRequest, now: datetime) -> list[Slot]:
     """The next free times for the same service at the same location, any practitioner."""
-    query = build_query(
-        service=request.service,
-        locations=[request.location],
-        start=max(request.start, now),
-        end=max(request.start, now) + timedelta(days=14),
-        now=now,
-        channel=request.channel,
+    start = max(request.start, now)
+    return list(
+        availability_search(
+            service=request.service,
+            locations=[request.location],
+            start=start,
+            end=start + timedelta(days=14),
+            now=now,
+            channel=request.channel,
+            limit=ALTERNATIVES,
+        ).slots
     )
-    return list(find_slots(query, limit=ALTERNATIVES).slots)
 
 
 def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
@@ -366,6 +542,101 @@ def _end(appointments: QuerySet[Appointment], status: str, now: datetime, reason
         updated_at=now,
     )
     AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("location__clinic", "service__tax_category", "patient", "practitioner")
+        .get(pk=appointment.pk)
+    )
+
+
+def _fee(appointment: Appointment, percent: int) -> Decimal | None:
+    if not percent:
+        return None
+    return round_money(appointment.service.price * percent / 100)
+
+
+def _move(
+    appointment: Appointment, request: BookingRequest, slot: Slot, actor: Actor, now: datetime
+) -> Appointment:
+    before = (appointment.start, appointment.busy_until)
+    previous_start_local = local_text(appointment.start, appointment)
+    released_practitioner, released_location = appointment.practitioner, appointment.location
+    AppointmentResource.objects.filter(appointment=appointment, active=True).update(active=False)
+    appointment.practitioner = request.practitioner
+    appointment.location = request.location
+    appointment.start, appointment.end, appointment.busy_until = (
+        slot.start,
+        slot.end,
+        slot.busy_until,
+    )
+    appointment.outside_hours_since = None
+    appointment.kept_outside_hours = False
+    appointment.save(
+        update_fields=[
+            "practitioner",
+            "location",
+            "start",
+            "end",
+            "busy_until",
+            "outside_hours_since",
+            "kept_outside_hours",
+            "updated_at",
+        ]
+    )
+    AppointmentResource.objects.bulk_create(
+        AppointmentResource(
+            appointment=appointment,
+            resource_id=resource_id,
+            start=slot.start,
+            busy_until=slot.busy_until,
+        )
+        for resource_id in slot.resource_ids
+    )
+    _event(appointment, EventKind.MOVED, actor, now, f"from {before[0].isoformat()}")
+    _audit(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
+    _release(released_practitioner.pk, released_location.pk, before, now)
+    tell_patient(
+        appointment,
+        "booking_changed",
+        now,
+        key=f"moved:{slot.start.isoformat()}",
+        previous_start_local=previous_start_local,
+    )
+    return appointment
+
+
+def _release(
+    practitioner_id: int, location_id: int, span: tuple[datetime, datetime], now: datetime
+) -> None:
+    """Put the time a booking no longer needs on the waitlist's desk (waitlist.py), in
+    the same transaction as the change, so a crash right after cannot lose it."""
+    start, end = max(span[0], now), span[1]
+    if end > start:
+        FreedTime.objects.create(
+            practitioner_id=practitioner_id,
+            location_id=location_id,
+            kind=FreedKind.RELEASED,
+            start=start,
+            end=end,
+            created_at=now,
+        )
+
+
+def _change_status(
+    appointment: Appointment,
+    status: AppointmentStatus,
+    kind: EventKind,
+    actor: Actor,
+    now: datetime,
+) -> Appointment:
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    _event(appointment, kind, actor, now)
+    _audit(appointment, AuditAction.CHANGE, actor, f"appointment ({status.label.lower()})")
+    return appointment
 
 
 def _event(

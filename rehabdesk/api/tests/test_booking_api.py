@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -12,20 +11,9 @@ from django.urls import reverse
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.testing import NOW, at, build_booking_world
+from rehabdesk.scheduling.testing import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas):
-    return build_booking_world(personas)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield
 
 
 def url(name: str, **kwargs: object) -> str:

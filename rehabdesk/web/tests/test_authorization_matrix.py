@@ -18,9 +18,10 @@ from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, Location, Resource, ResourceKind, TimeOff
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.patients.models import CareAssignment, FamilyLink
-from rehabdesk.scheduling.choices import Channel
-from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.services import BookingRequest, appointment_book
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
+from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.services import BookingRequest, appointment_book, appointment_hold
+from rehabdesk.scheduling.waitlist import Wish, waitlist_add
 from rehabdesk.testing.authorization import (
     Route,
     Row,
@@ -50,8 +51,8 @@ def world(personas: Personas) -> Personas:
             name="Room 1",
         )
     )
-    clinic_services.configuration_save(
-        instance=Closure(location=personas.pickering, first_day=today, last_day=today, name="Storm")
+    clinic_services.closure_save(
+        closure=Closure(location=personas.pickering, first_day=today, last_day=today, name="Storm")
     )
     service = make_service("Physiotherapy follow-up")
     make_shift(personas.physio, personas.pickering, Weekday.MONDAY, "09:00", "17:00")
@@ -75,6 +76,48 @@ def world(personas: Personas) -> Personas:
             ends_at=timezone.now() + timedelta(days=1),
         )
     )
+    entry = waitlist_add(
+        wish=Wish(
+            patient=personas.patient_a,
+            service=service,
+            practitioner=None,
+            locations=[personas.pickering],
+            weekdays=[],
+            day_parts=[],
+            valid_until=next_monday + timedelta(days=30),
+        ),
+        actor=personas.front_desk,
+        now=timezone.now(),
+    )
+    hold = appointment_hold(
+        request=BookingRequest(
+            patient=personas.patient_a,
+            practitioner=personas.physio,
+            service=service,
+            location=Location.objects.select_related("clinic").get(pk=personas.pickering.pk),
+            start=datetime.combine(next_monday, time(14), tzinfo=personas.pickering.zone),
+            channel=Channel.STAFF,
+        ),
+        actor=None,
+        now=timezone.now(),
+        hold_for=timedelta(hours=2),
+    )
+    freed = FreedTime.objects.create(
+        practitioner=personas.physio,
+        location=personas.pickering,
+        kind=FreedKind.RELEASED,
+        start=hold.start,
+        end=hold.busy_until,
+        created_at=timezone.now(),
+        processed_at=timezone.now(),
+    )
+    WaitlistOffer.objects.create(
+        entry=entry,
+        appointment=hold,
+        freed=freed,
+        expires_at=timezone.now() + timedelta(hours=2),
+        created_at=timezone.now(),
+    )
     return personas
 
 
@@ -84,7 +127,12 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "object":
         return admin_kwargs(route, world)
     if target == "appointment":
-        return {"appointment_id": str(Appointment.objects.get(patient=world.patient_a).pk)}
+        booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
+        return {"appointment_id": str(booked.pk)}
+    if target == "entry":
+        return {"entry_id": str(WaitlistEntry.objects.get(patient=world.patient_a).pk)}
+    if target == "offer":
+        return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
     name, _, part = target.partition("/")
     patient = getattr(world, name)
     kwargs = {"patient_id": str(patient.pk)}

@@ -30,8 +30,8 @@ def test_the_home_page_shows_each_location_with_its_hours_and_closures(
     clinic = make_clinic("Pro Fusion Rehab")
     make_location(clinic, "Pickering")
     milton = make_location(clinic, "Milton")
-    services.configuration_save(
-        instance=Closure(
+    services.closure_save(
+        closure=Closure(
             location=milton,
             first_day=today + timedelta(days=3),
             last_day=today + timedelta(days=3),

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-import signal
-import time
-from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections, connections
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from rehabdesk.core.commands import LoopingCommand
 from rehabdesk.notifications.services import DeliveryReport, default_worker_name, deliver_due
 
-logger = logging.getLogger(__name__)
 
-
-class Command(BaseCommand):
+class Command(LoopingCommand):
     help = (
         "Send the messages waiting in the outbox. With --once, send everything due and "
         "exit; otherwise keep checking every --interval seconds until SIGTERM or SIGINT "
@@ -42,27 +36,8 @@ class Command(BaseCommand):
         if once:
             self.report(self.drain(), always=True)
             return
-        previous = {
-            signum: signal.signal(signum, self.stop) for signum in (signal.SIGTERM, signal.SIGINT)
-        }
         self.stdout.write(f"Worker {self.worker} sending the outbox every {interval:g} s.")
-        try:
-            while not self.stopping:
-                # A long-lived process honours CONN_MAX_AGE and health checks the way
-                # requests do: between rounds, never inside one.
-                close_old_connections()
-                try:
-                    self.report(self.drain())
-                except DatabaseError:
-                    # The database went away (a restart, a failover): keep the worker,
-                    # drop the connection, try again at the next check.
-                    logger.exception("The outbox worker could not reach the database")
-                    connections.close_all()
-                self.sleep(interval)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            connections.close_all()
+        self.loop(lambda: self.report(self.drain()), interval, "outbox worker")
         self.stdout.write(f"Worker {self.worker} stopped.")
 
     def drain(self) -> DeliveryReport:
@@ -77,12 +52,3 @@ class Command(BaseCommand):
     def report(self, report: DeliveryReport, *, always: bool = False) -> None:
         if report or always:
             self.stdout.write(f"Outbox: {report}.")
-
-    def stop(self, signum: int, frame: FrameType | None) -> None:
-        # Only a flag: the batch in hand is finished and recorded before the loop ends.
-        self.stopping = True
-
-    def sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.1, deadline - time.monotonic()))

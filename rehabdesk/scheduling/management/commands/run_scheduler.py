@@ -1,0 +1,55 @@
+"""`manage.py run_scheduler`: the scheduling chores that run on their own clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
+
+from rehabdesk.core.commands import LoopingCommand
+from rehabdesk.scheduling.services import holds_release_expired
+from rehabdesk.scheduling.waitlist import freed_time_process, waitlist_offers_expire
+
+
+def run_once() -> tuple[int, int, int]:
+    """One round: close unanswered waitlist offers (passing their time on), release
+    expired holds, offer freed time to the waitlist. Returns how many of each."""
+    now = timezone.now()
+    expired = waitlist_offers_expire(now=now)
+    released = holds_release_expired(now=now)
+    offered = freed_time_process(now=now)
+    return expired, released, offered
+
+
+def describe(counts: tuple[int, int, int]) -> str:
+    expired, released, offered = counts
+    return f"{expired} offer(s) expired, {released} hold(s) released, {offered} offer(s) made."
+
+
+class Command(LoopingCommand):
+    help = (
+        "Release expired holds and run the waitlist: close unanswered offers and offer "
+        "freed time to waiting patients. With --once, one round; otherwise every "
+        "--interval seconds until SIGTERM or SIGINT. Safe to run more than one: each "
+        "offer and each freed time is claimed by one process."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="One round, then exit.")
+        parser.add_argument("--interval", type=float, default=15.0, help="Seconds between rounds.")
+
+    def handle(self, *args: Any, once: bool, interval: float, **options: Any) -> None:
+        if interval <= 0:
+            raise CommandError("--interval must be positive.")
+        if once:
+            self.stdout.write(describe(run_once()))
+            return
+        self.stdout.write(f"Scheduler running every {interval:g} s.")
+        self.loop(self.round, interval, "scheduler")
+        self.stdout.write("Scheduler stopped.")
+
+    def round(self) -> None:
+        counts = run_once()
+        if any(counts):
+            self.stdout.write(describe(counts))
