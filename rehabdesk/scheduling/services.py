@@ -248,7 +248,8 @@ def appointment_reschedule(
 
 
 def appointment_arrive(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
-    """Check the patient in: from the start of the appointment's day until it ends."""
+    """Check the patient in, on the appointment's local day (a late arrival after the
+    booked end is still an arrival)."""
     with transaction.atomic():
         locked = _locked(appointment)
         if locked.status != AppointmentStatus.BOOKED:
@@ -595,14 +596,14 @@ def _move(
         )
         for resource_id in slot.resource_ids
     )
-    _event(appointment, EventKind.MOVED, actor, now, f"from {before[0].isoformat()}")
+    moved = _event(appointment, EventKind.MOVED, actor, now, f"from {before[0].isoformat()}")
     _audit(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
     _release(released_practitioner.pk, released_location.pk, before, now)
     tell_patient(
         appointment,
         "booking_changed",
         now,
-        key=f"moved:{slot.start.isoformat()}",
+        key=f"moved:{moved.pk}",
         previous_start_local=previous_start_local,
     )
     return appointment
@@ -641,8 +642,8 @@ def _change_status(
 
 def _event(
     appointment: Appointment, kind: EventKind, actor: Actor, now: datetime, detail: str = ""
-) -> None:
-    AppointmentEvent.objects.create(
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
         appointment=appointment,
         occurred_at=now,
         actor=_user(actor),
