@@ -38,6 +38,10 @@ class Capability(StrEnum):
     # Check patients in, mark no-shows and waive fees, resolve bookings caught by changed
     # hours, see the waitlist.
     RUN_THE_DESK = "run_the_desk"
+    # See every practitioner's schedule at a location (names of every patient booked).
+    VIEW_SCHEDULES = "view_schedules"
+    # Edit practitioners' working hours and time off from the staff pages.
+    MANAGE_HOURS = "manage_hours"
 
 
 SELF_SERVICE = frozenset(
@@ -51,7 +55,7 @@ CARE = frozenset(
 )
 
 CAPABILITIES = {
-    Role.FRONT_DESK: frozenset(Capability),
+    Role.FRONT_DESK: frozenset(Capability) - {Capability.MANAGE_HOURS},
     Role.MANAGER: frozenset(Capability),
     # Practitioners search among their own patients only (access.accessors).
     Role.PRACTITIONER: frozenset({Capability.SEARCH_PATIENTS}),

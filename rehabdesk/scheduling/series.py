@@ -10,8 +10,8 @@ or lost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -42,9 +42,13 @@ class SeriesPlan:
     pattern: Sequence[tuple[int, time]]
     first_day: date
     weeks: int
+    # Dates the desk resolved after a conflict: the pattern's start -> the time to book
+    # instead (say, the nearest free time), or None to leave that date out.
+    replacements: Mapping[datetime, datetime | None] = field(default_factory=dict)
 
     def starts(self) -> list[datetime]:
-        """Every occurrence, in the location's time zone, from `first_day` on."""
+        """Every occurrence, in the location's time zone, from `first_day` on, with the
+        replacements applied."""
         zone = self.location.zone
         monday = self.first_day - timedelta(days=self.first_day.weekday())
         found = []
@@ -52,7 +56,13 @@ class SeriesPlan:
             for weekday, moment in self.pattern:
                 day = monday + timedelta(weeks=week, days=weekday)
                 if day >= self.first_day:
-                    found.append(datetime.combine(day, moment, tzinfo=zone))
+                    start = datetime.combine(day, moment, tzinfo=zone)
+                    if start in self.replacements:
+                        replacement = self.replacements[start]
+                        if replacement is None:
+                            continue
+                        start = replacement
+                    found.append(start)
         return sorted(found)
 
 

@@ -147,6 +147,33 @@ def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime
     return locked
 
 
+@dataclass(frozen=True)
+class CancellationTerms:
+    """What cancelling now would mean: a late cancellation, and the fee it records
+    (before any waiver by the front desk)."""
+
+    late: bool
+    fee: Decimal | None
+
+
+def cancellation_terms(
+    *, appointment: Appointment, by: CancelledBy, now: datetime
+) -> CancellationTerms:
+    """The clinic's notice policy, the one place it is applied: a booking the patient
+    cancels with less than `Clinic.cancellation_notice_hours` of notice, counted in real
+    elapsed hours, is late and owes `late_cancellation_fee_percent` of the price. The
+    clinic cancelling is never late; nor is cancelling a hold. The cancellation page
+    shows this before the desk confirms; appointment_cancel records it."""
+    clinic = appointment.location.clinic
+    late = (
+        appointment.status == AppointmentStatus.BOOKED
+        and by == CancelledBy.PATIENT
+        and appointment.start - now < timedelta(hours=clinic.cancellation_notice_hours)
+    )
+    fee = _fee(appointment, clinic.late_cancellation_fee_percent) if late else None
+    return CancellationTerms(late=late, fee=fee)
+
+
 def appointment_cancel(
     *,
     appointment: Appointment,
@@ -169,13 +196,9 @@ def appointment_cancel(
                 SchedulingErrorCode.NOT_ACTIVE, "This appointment is no longer active."
             )
         was_booked = locked.status == AppointmentStatus.BOOKED
-        clinic = locked.location.clinic
-        late = (
-            was_booked
-            and by == CancelledBy.PATIENT
-            and locked.start - now < timedelta(hours=clinic.cancellation_notice_hours)
-        )
-        fee = _fee(locked, clinic.late_cancellation_fee_percent) if late and not waive_fee else None
+        terms = cancellation_terms(appointment=locked, by=by, now=now)
+        late = terms.late
+        fee = None if waive_fee else terms.fee
         _end(Appointment.objects.filter(pk=locked.pk), AppointmentStatus.CANCELLED, now, reason)
         Appointment.objects.filter(pk=locked.pk).update(
             cancelled_by=by, late_cancellation=late, fee_due=fee, outside_hours_since=None
@@ -596,7 +619,7 @@ def _move(
         )
         for resource_id in slot.resource_ids
     )
-    moved = _event(appointment, EventKind.MOVED, actor, now, f"from {before[0].isoformat()}")
+    moved = _event(appointment, EventKind.MOVED, actor, now, f"from {previous_start_local}")
     _audit(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
     _release(released_practitioner.pk, released_location.pk, before, now)
     tell_patient(

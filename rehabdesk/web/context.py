@@ -14,7 +14,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def links() -> dict[str, bool]:
         person = person_for(getattr(request, "user", None))
         return {
+            "schedule": can(person, Capability.VIEW_SCHEDULES),
+            "desk": can(person, Capability.RUN_THE_DESK),
+            "my_day": person.practitioner_id is not None,
             "patients": can(person, Capability.SEARCH_PATIENTS),
+            "hours": can(person, Capability.MANAGE_HOURS),
             "my_family": person.patient_id is not None,
         }
 

@@ -22,6 +22,7 @@ from rehabdesk.patients import services
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
 from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
 from rehabdesk.patients.selectors import patient_search as search_patients
+from rehabdesk.web.booking_views import patient_bookings
 from rehabdesk.web.forms import (
     CareAssignmentForm,
     CoverageForm,
@@ -102,11 +103,15 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _staff_patient(request, patient_id=patient_id, action=Action.VIEW_DEMOGRAPHICS)
     person = person_for(request.user)
+    can_book = can_do(request, patient, Action.MANAGE_BOOKINGS)
     return render(
         request,
         "web/patients/detail.html",
         {
             "patient": patient,
+            # The Bookings section: upcoming appointments, attendance, links to book.
+            "can_book": can_book,
+            **(patient_bookings(patient) if can_book else {}),
             "can_change": can_do(request, patient, Action.CHANGE_DEMOGRAPHICS),
             "can_view_log": can_do(request, patient, Action.VIEW_ACCESS_LOG),
             "can_assign": can(person, Capability.ASSIGN_CARE),

@@ -1,10 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rehabdesk.web import my_views, patient_views, views
+from rehabdesk.web import (
+    booking_views,
+    desk_views,
+    my_views,
+    online_views,
+    patient_views,
+    public_views,
+    schedule_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
@@ -70,3 +80,11 @@ urlpatterns = [
     path("my/", my_views.my_family, name="my-family"),
     path("my/people/<int:patient_id>/", my_views.my_person, name="my-person"),
 ]
+
+urlpatterns += (
+    schedule_views.urlpatterns
+    + booking_views.urlpatterns
+    + desk_views.urlpatterns
+    + public_views.urlpatterns
+    + online_views.urlpatterns
+)

@@ -7,10 +7,11 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic import selectors
 from rehabdesk.clinic.models import Registration
 
@@ -31,6 +32,20 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     locations = list(selectors.locations_for_display(today=today))
     return render(request, "web/home.html", {"locations": locations})
+
+
+@require_GET
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where each person works: the desk, their own day, the schedule, their family."""
+    person = person_for(request.user)
+    if can(person, Capability.RUN_THE_DESK):
+        return redirect("desk-day")
+    if person.practitioner_id is not None:
+        return redirect("my-day")
+    if person.patient_id is not None:
+        return redirect("my-family")
+    return redirect("home")
 
 
 @require_GET

@@ -4,6 +4,7 @@ occurrence."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time, timedelta
 
 import pytest
@@ -168,3 +169,25 @@ def test_a_pattern_with_no_dates_is_refused(world):
     with pytest.raises(SchedulingError) as refused:
         series_book(plan=plan(world, weeks=0), actor=None, now=NOW)
     assert "weeks" in refused.value.message
+
+
+def test_the_desk_resolves_conflicts_with_the_nearest_time_or_by_skipping_a_date(world):
+    appointment_book(
+        request=world.request(at(18, 9), patient=world.other_patient), actor=None, now=NOW
+    )
+    clinic_services.time_off_save(
+        time_off=TimeOff(practitioner=world.physio, starts_at=at(23, 0), ends_at=at(24, 0))
+    )
+    with pytest.raises(SeriesConflict) as refused:
+        series_book(plan=plan(world), actor=None, now=NOW)
+    nearest = refused.value.conflicts[0].alternative
+    assert nearest is not None
+    resolved = dataclasses.replace(
+        plan(world), replacements={at(18, 9): nearest.start, at(23, 9): None}
+    )
+    assert at(23, 9) not in resolved.starts()
+    series = series_book(plan=resolved, actor=None, now=NOW)
+    occurrences = list(series.appointments.order_by("start"))
+    assert len(occurrences) == 11
+    assert at(18, 9, 45) in [a.start for a in occurrences]
+    assert at(23, 9) not in [a.start for a in occurrences]

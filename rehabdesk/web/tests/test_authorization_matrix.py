@@ -129,10 +129,16 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "appointment":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"appointment_id": str(booked.pk)}
+    if target == "schedule":
+        return {"location": world.pickering.slug, "day": timezone.localdate().isoformat()}
+    if target == "week":
+        return {"practitioner_id": str(world.physio.pk), "day": timezone.localdate().isoformat()}
     if target == "entry":
         return {"entry_id": str(WaitlistEntry.objects.get(patient=world.patient_a).pk)}
     if target == "offer":
         return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
+    if target == "practitioner":
+        return {"practitioner_id": str(world.physio.pk)}
     name, _, part = target.partition("/")
     patient = getattr(world, name)
     kwargs = {"patient_id": str(patient.pk)}

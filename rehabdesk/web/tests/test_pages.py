@@ -54,7 +54,22 @@ def test_it_signs_staff_in_by_email(client):
         reverse("sign-in"), {"username": "Morgan@Clinic.example", "password": "a-long-passphrase-1"}
     )
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("start")
+
+
+@pytest.mark.parametrize(
+    ("persona", "lands_on"),
+    [
+        ("front_desk", "desk-day"),
+        ("manager", "desk-day"),
+        ("physio", "my-day"),
+        ("patient_a", "my-family"),
+        ("outsider", "home"),
+    ],
+)
+def test_start_sends_each_role_where_it_works(client, personas, persona, lands_on):
+    client.force_login(personas.user(persona))
+    assert client.get(reverse("start")).url == reverse(lands_on)
 
 
 def test_it_says_plainly_when_a_sign_in_fails(client):

@@ -1,0 +1,206 @@
+"""Forms for booking by phone and for the appointment page: the shape of the input
+only; the scheduling services decide what may be booked, moved or cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.scheduling.choices import CancelledBy, DayPart
+from rehabdesk.scheduling.series import MAX_WEEKS
+
+ANY_PART = ""
+PART_CHOICES = [(ANY_PART, "Any time of day"), *DayPart.choices]
+SERIES_ROWS = 3
+
+
+def active_services() -> Any:
+    return Service.objects.filter(active=True).order_by("name")
+
+
+def active_locations() -> Any:
+    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
+
+
+def active_practitioners() -> Any:
+    return Practitioner.objects.filter(active=True).order_by("display_name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class FindTimesForm(forms.Form):
+    """What the caller wants: the finder lists the next free times that fit."""
+
+    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    location = forms.ModelChoiceField(
+        queryset=active_locations(), required=False, empty_label="Any location"
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=active_practitioners(), required=False, empty_label="Anyone"
+    )
+    part = forms.ChoiceField(choices=PART_CHOICES, required=False, label="Part of day")
+    start = forms.DateField(required=False, label="From", widget=DateInput)
+
+    def __init__(self, *args: Any, with_service: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_service:
+            del self.fields["service"]
+        self.fields["start"].initial = timezone.localdate()
+        # Querysets are re-evaluated per form, so a new service appears without a restart.
+        for name, queryset in (
+            ("service", active_services()),
+            ("location", active_locations()),
+            ("practitioner", active_practitioners()),
+        ):
+            if name in self.fields:
+                self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+
+class PickedTimeForm(forms.Form):
+    """A free time chosen from the finder, carried to the confirmation and booked."""
+
+    practitioner = forms.ModelChoiceField(queryset=active_practitioners(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=active_locations(), widget=forms.HiddenInput)
+    start = forms.CharField(widget=forms.HiddenInput)
+    service = forms.ModelChoiceField(
+        queryset=active_services(), widget=forms.HiddenInput, required=False
+    )
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Note for the front desk",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_start(self) -> datetime:
+        text = self.cleaned_data["start"]
+        try:
+            start = datetime.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError("Choose a time from the list.") from None
+        if start.tzinfo is None:
+            raise forms.ValidationError("Choose a time from the list.")
+        return start
+
+    def clean_key(self) -> str | None:
+        key: str = self.cleaned_data.get("key") or ""
+        return key if 8 <= len(key) <= 80 else None
+
+
+class CancelForm(forms.Form):
+    by = forms.ChoiceField(
+        choices=CancelledBy.choices,
+        initial=CancelledBy.PATIENT,
+        widget=forms.RadioSelect,
+        label="Who is cancelling",
+    )
+    reason = forms.CharField(required=False, max_length=200, label="Reason (for the record)")
+    waive_fee = forms.BooleanField(required=False, label="Waive the late-cancellation fee")
+
+    def __init__(self, *args: Any, desk: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not desk:
+            # Only the front desk cancels for the clinic or waives a fee.
+            del self.fields["by"]
+            del self.fields["waive_fee"]
+
+    def terms(self) -> tuple[CancelledBy, bool]:
+        data = self.cleaned_data
+        return CancelledBy(data.get("by", CancelledBy.PATIENT)), bool(data.get("waive_fee"))
+
+
+class NoShowForm(forms.Form):
+    waive_fee = forms.BooleanField(required=False, label="Waive the no-show fee")
+
+
+class WaitlistForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    practitioner = forms.ModelChoiceField(
+        queryset=active_practitioners(), required=False, empty_label="Anyone"
+    )
+    locations = forms.ModelMultipleChoiceField(
+        queryset=active_locations(), widget=forms.CheckboxSelectMultiple
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any day.",
+    )
+    day_parts = forms.MultipleChoiceField(
+        choices=DayPart.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Parts of day",
+        help_text="None ticked: any time.",
+    )
+    valid_until = forms.DateField(widget=DateInput, label="Waiting until")
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = active_services()  # type: ignore[attr-defined]
+        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
+        locations = list(active_locations())
+        self.fields["locations"].queryset = active_locations()  # type: ignore[attr-defined]
+        self.fields["locations"].initial = [location.pk for location in locations]
+
+
+class SeriesForm(forms.Form):
+    """A weekly pattern of up to three weekday-and-time pairs, for a number of weeks."""
+
+    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    practitioner = forms.ModelChoiceField(
+        queryset=active_practitioners(), empty_label="Choose a practitioner"
+    )
+    location = forms.ModelChoiceField(queryset=active_locations(), empty_label="Choose a location")
+    first_day = forms.DateField(widget=DateInput, label="First day")
+    weeks = forms.IntegerField(min_value=1, max_value=MAX_WEEKS, initial=6)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(1, SERIES_ROWS + 1):
+            self.fields[f"weekday_{row}"] = forms.TypedChoiceField(
+                choices=[("", "—"), *Weekday.choices],
+                coerce=int,
+                empty_value=None,
+                required=row == 1,
+                label=f"Weekday {row}",
+            )
+            self.fields[f"time_{row}"] = forms.TimeField(
+                required=row == 1, widget=TimeInput, label=f"Time {row}"
+            )
+        self.fields["service"].queryset = active_services()  # type: ignore[attr-defined]
+        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
+        self.fields["location"].queryset = active_locations()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for row in range(1, SERIES_ROWS + 1):
+            if (data.get(f"weekday_{row}") is None) != (data.get(f"time_{row}") is None):
+                self.add_error(f"time_{row}", "Give both a weekday and a time, or neither.")
+        return data
+
+    def pattern(self) -> list[tuple[int, Any]]:
+        data = self.cleaned_data
+        return [
+            (data[f"weekday_{row}"], data[f"time_{row}"])
+            for row in range(1, SERIES_ROWS + 1)
+            if data.get(f"weekday_{row}") is not None and data.get(f"time_{row}") is not None
+        ]
+
+    def pattern_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"weekday_{row}"], self[f"time_{row}"]) for row in range(1, SERIES_ROWS + 1)]

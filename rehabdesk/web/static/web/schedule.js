@@ -1,0 +1,14 @@
+// Keyboard shortcuts for the schedules: every link with data-key is followed when its key
+// is pressed, unless the person is typing in a field or holding a modifier. The links
+// work on their own; this only saves reaching for them.
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+  const target = event.target;
+  if (target instanceof HTMLElement && target.closest("input, select, textarea, [contenteditable]")) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const link = document.querySelector(`a[data-key="${CSS.escape(key)}"]`);
+  if (link) {
+    event.preventDefault();
+    window.location.assign(link.href);
+  }
+});
