@@ -39,10 +39,11 @@ DATASETS: dict[str, Callable[[date], bool]] = {
 
 # Bump a dataset's revision whenever its builder makes different data (the demo clinic
 # gained patients in revision 2, its history of appointments in 3, a fully booked
-# physiotherapist in 4): a new revision is stored under a new name and built afresh,
-# instead of silently reusing data that lacks what new cases measure.
+# physiotherapist in 4, service groups for the public pages in 5): a new revision is
+# stored under a new name and built afresh, instead of silently reusing data that lacks
+# what new cases measure.
 REVISIONS: dict[str, int] = {
-    TWO_CLINIC: 4,
+    TWO_CLINIC: 5,
     TEN_LOCATION: 1,
 }
 

@@ -38,7 +38,9 @@ INSTALLED_APPS = [
     "rehabdesk.notifications",
     "rehabdesk.clinic",
     "rehabdesk.patients",
+    "rehabdesk.consents",
     "rehabdesk.scheduling",
+    "rehabdesk.online",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

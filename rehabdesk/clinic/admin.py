@@ -22,6 +22,7 @@ from rehabdesk.clinic.models import (
     Discipline,
     Location,
     OpeningHours,
+    PageText,
     Practitioner,
     Qualification,
     Registration,
@@ -30,6 +31,7 @@ from rehabdesk.clinic.models import (
     Resource,
     ResourceKind,
     Service,
+    ServiceGroup,
     TaxCategory,
     TaxRate,
     TimeOff,
@@ -322,6 +324,7 @@ class ServiceAdmin(ServiceBackedAdmin):
     ]
     list_filter = [
         "discipline",
+        "group",
         "kind",
         "online_bookable",
         "patient_eligibility",
@@ -344,6 +347,25 @@ class ServiceAdmin(ServiceBackedAdmin):
             resource_kinds=form.cleaned_data["resource_kinds"],
             qualifications=_qualification_specs(kept_rows(formsets[Qualification])),
         )
+
+
+# --- The public site's texts --------------------------------------------------------
+
+
+@admin.register(ServiceGroup)
+class ServiceGroupAdmin(ConfigurationAdmin):
+    list_display = ["name", "slug", "display_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "summary", "who_it_helps", "what_to_expect"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PageText)
+class PageTextAdmin(ConfigurationAdmin):
+    list_display = ["title", "slug"]
+    list_filter = ["slug"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
 
 
 # --- Practitioners, registrations, hours ---------------------------------------------

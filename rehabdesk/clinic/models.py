@@ -369,6 +369,42 @@ class TaxRate(models.Model):
         return f"{self.name} {self.percent.normalize()} %"
 
 
+class ServiceGroup(models.Model):
+    """A family of services patients look for by name, each with its own public page:
+    physiotherapy, massage therapy, acupuncture, electrotherapy, pelvic floor
+    rehabilitation, custom joint braces. The texts are the clinic's own words."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True, help_text="The page's address: /services/<slug>/.")
+    summary = models.TextField(help_text="What it is, in a few sentences.")
+    who_it_helps = models.TextField(blank=True)
+    what_to_expect = models.TextField(blank=True, help_text="What a visit is like.")
+    display_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="Untick to take the page down.")
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PageText(models.Model):
+    """A text on the public site that is not about one service, e.g. "Physiotherapy or
+    massage therapy?". Paragraphs are separated by a blank line."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "public page text"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Service(TimeStampedModel):
     """Something a patient can book: a physiotherapy assessment, a 60-minute massage.
 
@@ -378,6 +414,14 @@ class Service(TimeStampedModel):
     """
 
     discipline = models.ForeignKey(Discipline, on_delete=models.PROTECT, related_name="services")
+    group = models.ForeignKey(
+        ServiceGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+        help_text="The public page that lists this service.",
+    )
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=ServiceKind.choices)

@@ -39,6 +39,7 @@ from rehabdesk.clinic.models import (
     Discipline,
     Location,
     OpeningHours,
+    PageText,
     Practitioner,
     Qualification,
     Registration,
@@ -47,6 +48,7 @@ from rehabdesk.clinic.models import (
     Resource,
     ResourceKind,
     Service,
+    ServiceGroup,
     TaxCategory,
     TaxRate,
     TimeOff,
@@ -119,13 +121,15 @@ SimpleConfiguration = TypeVar(
     Regulator,
     RegistrationClass,
     Authorization,
+    ServiceGroup,
+    PageText,
 )
 
 
 def configuration_save(*, instance: SimpleConfiguration) -> SimpleConfiguration:
     """Save configuration whose rules all concern the row itself (field validators and
     constraints): clinics, resource kinds and resources, disciplines, colleges with
-    their classes and rosters."""
+    their classes and rosters, and the public site's service groups and page texts."""
     _clean(instance)
     with transaction.atomic():
         instance.save()

@@ -30,6 +30,7 @@ from rehabdesk.clinic.models import (
     Closure,
     Discipline,
     Location,
+    PageText,
     Practitioner,
     Registration,
     RegistrationClass,
@@ -37,6 +38,7 @@ from rehabdesk.clinic.models import (
     Resource,
     ResourceKind,
     Service,
+    ServiceGroup,
     TaxCategory,
     TimeOff,
     WorkingHours,
@@ -552,6 +554,129 @@ SERVICES = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class DemoGroup:
+    slug: str
+    name: str
+    summary: str
+    who_it_helps: str
+    what_to_expect: str
+
+
+# The public pages, in our own words from the clinic's page and domain-reference.md.
+SERVICE_GROUPS = [
+    DemoGroup(
+        "physiotherapy",
+        "Physiotherapy",
+        "A registered physiotherapist finds out how you move, what hurts and what you "
+        "need to get back to, then leads a plan made for you. The plan mixes functional "
+        "training, therapeutic exercise, hands-on (manual) therapy and, when they help, "
+        "modalities such as electrotherapy or acupuncture.",
+        "People recovering from surgery or a fracture; work and sports injuries; back and "
+        "neck pain; arthritis and joint problems that come with age; and conditions such as "
+        "multiple sclerosis that limit how you move. The aim is less pain, more movement, "
+        "and keeping an injury from turning into a lasting disability.",
+        "Your first visit is an assessment: your history, a physical examination and a "
+        "plan agreed with you, with goals you can measure. Follow-up visits are shorter and "
+        "move the plan forward. Wear clothes you can move in. You will usually leave with "
+        "exercises to do at home.",
+    ),
+    DemoGroup(
+        "massage-therapy",
+        "Massage therapy",
+        "A registered massage therapist works on your muscles and soft tissue to ease "
+        "stiffness, soreness and spasm, using kneading, friction, gliding, vibration, "
+        "compression and active or passive stretching. If you are new to massage, Swedish "
+        "or deep-tissue massage is a good start.",
+        "Muscle tension from stress or overuse, long-standing muscle pain, recovery from "
+        "hard training or an event, and headaches that start in the neck. Many people also "
+        "find it helps them relax. Massage is not right for everyone: your therapist asks "
+        "about your health first and will say if it should wait or if you should see a "
+        "doctor.",
+        "Before the first treatment your therapist goes through a short health history "
+        "with you and asks for your consent. You choose the length of the session; you stay "
+        "covered with a sheet except for the area being treated, and you can ask for less or "
+        "more pressure, or to stop, at any time.",
+    ),
+    DemoGroup(
+        "acupuncture",
+        "Acupuncture",
+        "Fine, sterile, single-use needles are placed at chosen points to ease pain and "
+        "muscle tension. At our clinic it is given by a registered acupuncturist or by a "
+        "physiotherapist rostered with their college to perform acupuncture.",
+        "People with muscle and joint pain, tension and stress, often alongside exercise "
+        "in a physiotherapy plan.",
+        "Your practitioner asks about your health first: some conditions and medicines "
+        "(for example blood thinners, a pacemaker with electro-acupuncture, or pregnancy) "
+        "change what is safe. The needles stay in for a short while as you rest.",
+    ),
+    DemoGroup(
+        "electrotherapy",
+        "Electrotherapy",
+        "Gentle electrical current (such as TENS or interferential current) or therapeutic "
+        "ultrasound, used by a physiotherapist as one part of your plan, never on its own.",
+        "People with pain or muscle weakness after an injury or surgery, who are already "
+        "working with one of our physiotherapists.",
+        "Your physiotherapist checks first that it is safe for you (for example it is not "
+        "used if you have a pacemaker, or over the belly during pregnancy), explains the settings "
+        "and stays close by. It usually feels like tingling; tell us if it is uncomfortable.",
+    ),
+    DemoGroup(
+        "pelvic-floor-rehabilitation",
+        "Pelvic floor rehabilitation",
+        "Physiotherapy for the muscles of the pelvic floor, before and after pregnancy and "
+        "at any other time they cause trouble, given by a physiotherapist rostered with "
+        "their college for internal pelvic examination.",
+        "People preparing for birth or recovering after it, and anyone with leaking, "
+        "pelvic pain or pressure, or pain during sex.",
+        "The first visit is a private, unhurried conversation and assessment in a "
+        "separate room. An internal examination is offered only when it will help, is "
+        "explained first, and happens only with your consent; you can say no or stop at any "
+        "time.",
+    ),
+    DemoGroup(
+        "custom-joint-braces",
+        "Custom joint braces",
+        "A brace made to measure for your knee or another joint, chosen, measured and "
+        "fitted by a physiotherapist, and adjusted as you use it.",
+        "People with an unstable or painful joint, for example after a ligament injury or "
+        "with arthritis, for whom an off-the-shelf brace is not enough.",
+        "The fitting visit includes an assessment and measurements; the brace is made to "
+        "order and fitted at a second visit. Made-to-order braces are zero-rated for HST. "
+        "Call us to book a fitting.",
+    ),
+]
+
+GROUP_OF_SERVICE = {
+    "Electrotherapy": "electrotherapy",
+    "Pelvic floor rehabilitation assessment": "pelvic-floor-rehabilitation",
+    "Pelvic floor rehabilitation follow-up": "pelvic-floor-rehabilitation",
+    "Custom joint brace fitting": "custom-joint-braces",
+}
+
+PAGE_TEXTS = [
+    (
+        "physio-or-massage",
+        "Physiotherapy or massage therapy?",
+        "Both can ease pain and help you move more freely, but they are not the same "
+        "treatment, and one is often a better first step than the other.\n\n"
+        "Choose physiotherapy when something stops you doing what you need to do: an "
+        "injury at work or in sport, pain after surgery or a fracture, a back or neck "
+        "problem, arthritis, or a condition such as multiple sclerosis. A physiotherapist "
+        "assesses you, finds the cause and leads a plan of exercise, hands-on treatment and "
+        "other care. Physiotherapy is exempt from HST.\n\n"
+        "Choose massage therapy when your muscles are tight, sore or in spasm from stress, "
+        "overuse or training, and you want them to let go. A massage therapist treats the "
+        "muscles and soft tissue directly. Massage therapy in Ontario carries 13 % HST.\n\n"
+        "Many people use both: physiotherapy to fix the problem, massage to keep muscles "
+        "relaxed along the way. Whichever you choose, make sure the person treating you is "
+        "registered with their college; each of ours is, and their registration numbers "
+        "are on the team page. If you have new numbness, weakness, trouble with bladder or "
+        "bowel control, fever, or pain after a fall or accident, see a doctor first.",
+    ),
+]
+
 STAFF = [
     ("manager", "Morgan", "Reid", [Role.MANAGER]),
     ("frontdesk.pickering", "Sam", "Clarke", [Role.FRONT_DESK]),
@@ -639,8 +764,9 @@ def _build(today: date) -> dict[str, User]:
     ]
     for person, practitioner in zip(PRACTITIONERS, practitioners, strict=True):
         _build_hours(person, practitioner, locations)
+    groups = _build_public_texts()
     for service in SERVICES:
-        _build_service(service, today)
+        _build_service(service, today, groups)
     load_demo_patients(front_desk=staff["frontdesk.pickering"], password=DEMO_PASSWORD)
     return staff
 
@@ -770,11 +896,31 @@ def _build_hours(
             )
 
 
-def _build_service(data: DemoService, today: date) -> Service:
+def _build_public_texts() -> dict[str, ServiceGroup]:
+    groups = {
+        data.slug: services.configuration_save(
+            instance=ServiceGroup(
+                slug=data.slug,
+                name=data.name,
+                summary=data.summary,
+                who_it_helps=data.who_it_helps,
+                what_to_expect=data.what_to_expect,
+                display_order=order,
+            )
+        )
+        for order, data in enumerate(SERVICE_GROUPS)
+    }
+    for slug, title, body in PAGE_TEXTS:
+        services.configuration_save(instance=PageText(slug=slug, title=title, body=body))
+    return groups
+
+
+def _build_service(data: DemoService, today: date, groups: dict[str, ServiceGroup]) -> Service:
     regulators = {r.slug: r for r in Regulator.objects.all()}
     return services.service_save(
         service=Service(
             discipline=Discipline.objects.get(slug=data.discipline),
+            group=groups[GROUP_OF_SERVICE.get(data.name, data.discipline)],
             name=data.name,
             slug=slugify(data.name),
             kind=data.kind,

@@ -13,7 +13,6 @@ from rehabdesk.web import (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path(
         "sign-in/",

@@ -28,13 +28,6 @@ def _with_days_left(
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    locations = list(selectors.locations_for_display(today=today))
-    return render(request, "web/home.html", {"locations": locations})
-
-
-@require_GET
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """Where each person works: the desk, their own day, the schedule, their family."""

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import Closure, Location, Resource, ResourceKind, TimeOff
+from rehabdesk.clinic.models import (
+    Closure,
+    Location,
+    PageText,
+    Resource,
+    ResourceKind,
+    ServiceGroup,
+    TimeOff,
+)
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
@@ -55,6 +63,12 @@ def world(personas: Personas) -> Personas:
         closure=Closure(location=personas.pickering, first_day=today, last_day=today, name="Storm")
     )
     service = make_service("Physiotherapy follow-up")
+    clinic_services.configuration_save(
+        instance=ServiceGroup(name="Physiotherapy", slug="physiotherapy", summary="Movement.")
+    )
+    clinic_services.configuration_save(
+        instance=PageText(slug="physio-or-massage", title="Physio or massage?", body="Both.")
+    )
     make_shift(personas.physio, personas.pickering, Weekday.MONDAY, "09:00", "17:00")
     next_monday = today + timedelta(days=7 - today.weekday())
     appointment_book(
@@ -139,6 +153,12 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
+    if target == "hold":
+        return {"token": "not-a-hold-of-this-session"}
+    if target == "service-group":
+        return {"slug": "physiotherapy"}
+    if target == "location":
+        return {"slug": world.pickering.slug}
     name, _, part = target.partition("/")
     patient = getattr(world, name)
     kwargs = {"patient_id": str(patient.pk)}

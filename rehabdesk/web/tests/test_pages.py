@@ -38,7 +38,8 @@ def test_the_home_page_shows_each_location_with_its_hours_and_closures(
             name="Canada Day",
         )
     )
-    with django_assert_num_queries(3):
+    # Locations, their hours, their closures, and the service groups.
+    with django_assert_num_queries(4):
         response = client.get(reverse("home"))
     page = response.text
     assert "<h1>Pro Fusion Rehab</h1>" in page

@@ -1,0 +1,70 @@
+"""The public site on a phone: every page opens, reads without sideways scrolling, and
+passes an automated accessibility check (axe-core) with no serious or critical issue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rehabdesk.demo.clinic import load_demo
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PAGES = [
+    ("home", "/"),
+    ("services", "/services/"),
+    ("massage", "/services/massage-therapy/"),
+    ("pelvic", "/services/pelvic-floor-rehabilitation/"),
+    ("physio-or-massage", "/physiotherapy-or-massage-therapy/"),
+    ("location", "/locations/milton/"),
+    ("team", "/team/"),
+]
+
+
+def test_each_public_page_works_on_a_phone_and_passes_axe(chromium, live_server, request):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from rehabdesk.conftest import ARTIFACTS
+
+    load_demo(now=datetime.now(tz=ZoneInfo("America/Toronto")), history_days=0, future_days=0)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    axe = Axe()
+    problems = []
+    try:
+        for name, path in PAGES:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None, path
+            assert response.status == 200, path
+            assert page.get_by_role("heading", level=1).count() == 1, path
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                problems.append(f"{path}: scrolls sideways by {overflow}px")
+            results = axe.run(page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    problems.append(f"{path}: {violation['id']} ({violation['impact']})")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_patient_finds_prices_from_the_home_page(page, live_server, screenshot):
+    load_demo(now=datetime.now(tz=ZoneInfo("America/Toronto")), history_days=0, future_days=0)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Massage therapy", exact=True).first.click()
+    assert page.get_by_role("heading", name="Massage therapy", level=1).is_visible()
+    assert page.get_by_text("+ $14.30 HST").first.is_visible()
+    page.get_by_role("link", name="Team", exact=True).click()
+    assert page.get_by_text("DEMO-RMT-20431").is_visible()
+    screenshot("team")
