@@ -102,7 +102,8 @@ def appointment_for(*, user: User, appointment_id: int, view: bool = True) -> Ap
     """An appointment, if `user` may manage the bookings of its patient; viewing it is
     audited (the services audit changes)."""
     appointment = appointment_detail(appointment_id=appointment_id)
-    if appointment is None:
+    # A time held online before anyone said who it is for is nobody's booking yet.
+    if appointment is None or appointment.patient_id is None:
         raise AccessDenied(
             object_type=APPOINTMENT,
             object_id=str(appointment_id),

@@ -223,6 +223,8 @@ def online_hold(*, request: booking.BookingRequest, client_ip: str, now: datetim
 
 def online_confirm_new(*, appointment: Appointment, code: str, now: datetime) -> Appointment:
     """A new patient's booking becomes final once the code e-mailed to them is right."""
+    if appointment.patient is None:
+        raise OnlineError(OnlineErrorCode.INVALID, "This time is not held for anyone yet.")
     code_check(
         email=appointment.patient.email, purpose=OneTimeCode.Purpose.CONFIRM, code=code, now=now
     )

@@ -36,7 +36,7 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
     return {
         "clinic_name": clinic.name,
         "clinic_phone": clinic.phone or location.phone,
-        "patient_name": appointment.patient.full_name,
+        "patient_name": appointment.patient.full_name if appointment.patient else "",
         "service_name": service.name,
         "practitioner_name": appointment.practitioner.display_name,
         "location_name": location.name,
@@ -55,7 +55,7 @@ def tell_patient(
 ) -> None:
     """Queue message `kind` about this appointment, once per `key`."""
     patient = appointment.patient
-    if not (patient.email and patient.contact_by_email):
+    if patient is None or not (patient.email and patient.contact_by_email):
         return
     message_enqueue(
         channel=MessageChannel.EMAIL,

@@ -60,7 +60,12 @@ class Appointment(TimeStampedModel):
     `pending` until `hold_expires_at`.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    # Empty only on a hold made online before the visitor has said who they are
+    # (appointment_hold_claim puts the patient on it), and on such a hold once released;
+    # never on a booking.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -119,6 +124,11 @@ class Appointment(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=AppointmentStatus.PENDING) | Q(hold_expires_at__isnull=False),
                 name="appointment_hold_expires",
+            ),
+            models.CheckConstraint(
+                condition=Q(patient__isnull=False)
+                | Q(status__in=[AppointmentStatus.PENDING, AppointmentStatus.CANCELLED]),
+                name="appointment_patient_unless_held",
             ),
             models.UniqueConstraint(
                 fields=["idempotency_key"],

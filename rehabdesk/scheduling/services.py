@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from rehabdesk.accounts.models import User
@@ -53,6 +53,7 @@ Actor = AbstractBaseUser | AnonymousUser | None
 # How long a hold keeps a time for someone finishing their booking.
 HOLD_DURATION = timedelta(minutes=10)
 ALTERNATIVES = 3
+DEADLOCK_DETECTED = "40P01"
 # A booking that loses a race for a room (not for the practitioner) is tried again:
 # the engine will pick another free room if there is one.
 ATTEMPTS = 3
@@ -60,7 +61,8 @@ ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class BookingRequest:
-    patient: Patient
+    # None only for a hold made online before the visitor says who they are.
+    patient: Patient | None
     practitioner: Practitioner
     service: Service
     location: Location
@@ -72,7 +74,7 @@ class BookingRequest:
         text = "|".join(
             str(value)
             for value in (
-                self.patient.pk,
+                self.patient.pk if self.patient else "",
                 self.practitioner.pk,
                 self.service.pk,
                 self.location.pk,
@@ -131,7 +133,7 @@ def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime
     """Turn a hold into a booking, if it has not expired meanwhile."""
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if locked.status != AppointmentStatus.PENDING:
+        if locked.status != AppointmentStatus.PENDING or locked.patient_id is None:
             raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
         if locked.hold_expires_at is None or locked.hold_expires_at <= now:
             raise SchedulingError(
@@ -172,6 +174,38 @@ def cancellation_terms(
     )
     fee = _fee(appointment, clinic.late_cancellation_fee_percent) if late else None
     return CancellationTerms(late=late, fee=fee)
+
+
+def appointment_hold_claim(
+    *, appointment: Appointment, patient: Patient, actor: Actor, now: datetime
+) -> Appointment:
+    """Put the patient on a time held online before they said who they are: the hold
+    keeps its time and expiry; the patient's own rules (active, new or existing patients
+    only) are checked now, and a refusal leaves the hold as it was."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        if locked.status != AppointmentStatus.PENDING or locked.patient_id is not None:
+            raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
+        if locked.hold_expires_at is None or locked.hold_expires_at <= now:
+            raise SchedulingError(
+                SchedulingErrorCode.HOLD_EXPIRED,
+                "The time was held for you but has been released; please choose a time again.",
+            )
+        _check_request(
+            BookingRequest(
+                patient=patient,
+                practitioner=locked.practitioner,
+                service=locked.service,
+                location=locked.location,
+                start=locked.start,
+                channel=Channel(locked.channel),
+            ),
+            now,
+        )
+        locked.patient = patient
+        locked.save(update_fields=["patient", "updated_at"])
+        _audit(locked, AuditAction.CHANGE, actor, "appointment (held for a patient)")
+    return locked
 
 
 def appointment_cancel(
@@ -261,7 +295,9 @@ def appointment_reschedule(
             _check_request(request, now, moving=locked)
             slot = _slot_on_offer(request, now, moving=locked)
             return _move(locked, request, slot, actor, now)
-    except IntegrityError:
+    except DatabaseError as error:
+        if not _lost_race(error):
+            raise
         assert request is not None
         raise SchedulingError(
             SchedulingErrorCode.SLOT_TAKEN,
@@ -363,7 +399,9 @@ def _create(
             if replay is not None:
                 return replay
             raise
-        except IntegrityError:
+        except DatabaseError as error:
+            if not _lost_race(error):
+                raise
             # The database refused: someone else took the practitioner or a room, or
             # sent the same idempotency key, between our check and our insert.
             replay = _replay(idempotency_key, request) if idempotency_key else None
@@ -385,15 +423,21 @@ def _check_request(
         raise SchedulingError(
             SchedulingErrorCode.INVALID, "The start time must include its time zone.", field="start"
         )
-    if not request.patient.active:
-        raise SchedulingError(
-            SchedulingErrorCode.PATIENT_INACTIVE, "This patient's record is inactive."
-        )
     service = request.service
     if request.channel == Channel.ONLINE and not service.online_bookable:
         raise SchedulingError(
             SchedulingErrorCode.NOT_ONLINE_BOOKABLE,
             f"{service.name} is booked by phone: please call the clinic.",
+        )
+    if request.patient is None:
+        if request.channel != Channel.ONLINE:
+            raise SchedulingError(
+                SchedulingErrorCode.INVALID, "A booking needs a patient.", field="patient"
+            )
+        return  # the patient's own rules are checked when they claim the hold
+    if not request.patient.active:
+        raise SchedulingError(
+            SchedulingErrorCode.PATIENT_INACTIVE, "This patient's record is inactive."
         )
     if service.patient_eligibility == PatientEligibility.ANYONE:
         return
@@ -539,7 +583,7 @@ def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
         actor=None,
         action=AuditAction.CHANGE,
         object_type="scheduling.appointment",
-        patient_ids=[appointment.patient_id for appointment in expired],
+        patient_ids=[a.patient_id for a in expired if a.patient_id],
         summary="appointment holds (expired)",
     )
     AppointmentEvent.objects.bulk_create(
@@ -566,6 +610,16 @@ def _end(appointments: QuerySet[Appointment], status: str, now: datetime, reason
         updated_at=now,
     )
     AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+
+
+def _lost_race(error: DatabaseError) -> bool:
+    """Whether the database refused a booking because another took the time first: an
+    overlap or a repeated key (IntegrityError), or — on PostgreSQL — a deadlock between
+    two bookings each waiting on the other's rows in the exclusion constraints (one
+    appointment and one room each), where PostgreSQL aborts one of them (40P01)."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -684,7 +738,7 @@ def _audit(appointment: Appointment, action: AuditAction, actor: Actor, summary:
         action=action,
         object_type="scheduling.appointment",
         object_id=str(appointment.pk),
-        patient_ids=[appointment.patient_id],
+        patient_ids=[appointment.patient_id] if appointment.patient_id else [],
         summary=summary,
         location_id=appointment.location_id,
     )

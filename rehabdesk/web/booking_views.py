@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -289,6 +289,13 @@ def _appointment(request: HttpRequest, appointment_id: int, *, view: bool) -> Ap
     return appointment_for(user=request.user, appointment_id=appointment_id, view=view)
 
 
+def _booked_patient(appointment: Appointment) -> Patient:
+    """The patient of an appointment from appointment_for, which refuses the rest."""
+    if appointment.patient is None:
+        raise Http404
+    return appointment.patient
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -388,7 +395,7 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
         return _finder(
             request,
             request.GET,
-            patient=appointment.patient,
+            patient=_booked_patient(appointment),
             service=appointment.service,
             appointment=appointment,
         )
@@ -412,7 +419,7 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
         return _finder(
             request,
             _query(start=timezone.localdate().isoformat()),
-            patient=appointment.patient,
+            patient=_booked_patient(appointment),
             service=appointment.service,
             appointment=appointment,
             refusal=refused,
@@ -500,7 +507,7 @@ def appointment_arrive(request: HttpRequest, appointment_id: int) -> HttpRespons
     except SchedulingError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"{appointment.patient.full_name} is checked in.")
+        messages.success(request, f"{_booked_patient(appointment).full_name} is checked in.")
     return _back(request, appointment)
 
 
@@ -518,7 +525,9 @@ def appointment_noshow(request: HttpRequest, appointment_id: int) -> HttpRespons
         messages.error(request, refused.message)
     else:
         fee = f"; a fee of {format_money(marked.fee_due)} is recorded" if marked.fee_due else ""
-        messages.success(request, f"{appointment.patient.full_name}: marked as a no-show{fee}.")
+        messages.success(
+            request, f"{_booked_patient(appointment).full_name}: marked as a no-show{fee}."
+        )
     return _back(request, appointment)
 
 

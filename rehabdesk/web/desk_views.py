@@ -72,9 +72,9 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     outside = desk.desk_outside_hours(location=location)
     visible = _shown(
         request.user,
-        [a.patient for a in arrivals]
+        [a.patient for a in arrivals if a.patient]
         + [o.entry.patient for o in offers]
-        + [a.patient for a in outside],
+        + [a.patient for a in outside if a.patient],
         summary="front desk day",
         object_type="web.desk_day",
     )
@@ -164,7 +164,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
     visits = desk.practitioner_day(practitioner_id=person.practitioner_id, day=day, now=now)
     visible = _shown(
         request.user,
-        [v.appointment.patient for v in visits],
+        [v.appointment.patient for v in visits if v.appointment.patient],
         summary="practitioner's day",
         object_type="web.my_day",
     )
@@ -230,7 +230,7 @@ def staff_hours_practitioner(request: HttpRequest, practitioner_id: int) -> Http
     outside = desk.practitioner_outside_hours(practitioner_id=practitioner.pk)
     visible = _shown(
         request.user,
-        [a.patient for a in outside],
+        [a.patient for a in outside if a.patient],
         summary="bookings outside changed hours",
         object_type="web.staff_hours",
     )

@@ -41,6 +41,7 @@ from rehabdesk.online import services as online
 from rehabdesk.online.errors import OnlineError
 from rehabdesk.online.models import OneTimeCode
 from rehabdesk.online.selectors import bookable_people
+from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError
@@ -260,12 +261,26 @@ def book_times(request: HttpRequest) -> HttpResponse:
         if picked is None:
             messages.error(request, "Please choose a time.")
             return redirect(f"{reverse('book-times')}?{choice.query()}")
+        pick = Pick(choice.service, picked.start, picked.practitioner, picked.location)
+        _release_pick(request)
+        # The time is held at once, for nobody yet: the details step puts the patient
+        # on it, so it cannot go to someone else while they type.
+        try:
+            hold = online.online_hold(
+                request=_request_for(pick, None), client_ip=_ip(request), now=timezone.now()
+            )
+        except OnlineError as refusal:
+            messages.error(request, refusal.message)
+            return redirect(f"{reverse('book-times')}?{choice.query()}")
+        except SchedulingError as refusal:
+            return _just_taken(request, pick, refusal)
         state = _state(request)
         state["pick"] = {
             "service": choice.service.pk,
             "start": picked.start.isoformat(),
             "practitioner": picked.practitioner.pk,
             "location": picked.location.pk,
+            "hold": hold.pk,
         }
         _save(request, state)
         return redirect("book-details")
@@ -379,7 +394,38 @@ class NewPatientForm(forms.Form):
         return born
 
 
-def _request_for(pick: Pick, patient: Any) -> booking.BookingRequest:
+def _release_pick(request: HttpRequest) -> None:
+    """A visitor choosing another time gives back the one held for them before."""
+    previous = _state(request).get("pick")
+    if not isinstance(previous, dict):
+        return
+    held = Appointment.objects.filter(
+        pk=_int(str(previous.get("hold"))) or 0,
+        status=AppointmentStatus.PENDING,
+        patient__isnull=True,
+    ).first()
+    if held is not None:
+        booking.appointment_cancel(
+            appointment=held, actor=None, now=timezone.now(), reason="another time chosen"
+        )
+
+
+def _claim(request: HttpRequest, pick: Pick, patient: Patient, now: datetime) -> Appointment:
+    """Put the patient on the time held when it was chosen; if that hold has lapsed,
+    hold the time again for them (it may have gone meanwhile: SchedulingError)."""
+    held = (
+        Appointment.objects.filter(pk=_int(str(_state(request)["pick"].get("hold"))) or 0)
+        .filter(status=AppointmentStatus.PENDING, patient__isnull=True, hold_expires_at__gt=now)
+        .first()
+    )
+    if held is not None:
+        return booking.appointment_hold_claim(
+            appointment=held, patient=patient, actor=None, now=now
+        )
+    return online.online_hold(request=_request_for(pick, patient), client_ip=_ip(request), now=now)
+
+
+def _request_for(pick: Pick, patient: Patient | None) -> booking.BookingRequest:
     return booking.BookingRequest(
         patient=patient,
         practitioner=pick.practitioner,
@@ -403,16 +449,10 @@ def book_new(request: HttpRequest) -> HttpResponse:
         _save(request, state)
         now = timezone.now()
         try:
-            online.rate_limit_hit(limit=online.HOLDS_PER_IP, subject=_ip(request), now=now)
             with transaction.atomic():
-                # A refused hold leaves no patient record behind.
+                # A refused claim leaves no patient record behind.
                 patient = online.online_patient_register(**data)
-                hold = booking.appointment_hold(
-                    request=_request_for(pick, patient),
-                    actor=None,
-                    now=now,
-                    hold_for=online.HOLD_FOR,
-                )
+                hold = _claim(request, pick, patient, now)
         except OnlineError as error:
             form.add_error(None, error.message)
         except SchedulingError as error:
@@ -496,9 +536,7 @@ def book_returning(request: HttpRequest) -> HttpResponse:
             error = "Please choose who the appointment is for."
         else:
             try:
-                hold = online.online_hold(
-                    request=_request_for(pick, person), client_ip=_ip(request), now=now
-                )
+                hold = _claim(request, pick, person, now)
             except OnlineError as refusal:
                 error = refusal.message
             except SchedulingError as refusal:
@@ -540,9 +578,16 @@ def _hold(request: HttpRequest, token: str) -> tuple[Appointment, bool]:
         .filter(pk=_int(str(entry.get("appointment"))) or 0)
         .first()
     )
-    if appointment is None:
+    if appointment is None or appointment.patient is None:
         raise Http404
     return appointment, bool(entry.get("new"))
+
+
+def _patient_of(appointment: Appointment) -> Patient:
+    """The patient of a hold from _hold, which refuses holds without one."""
+    if appointment.patient is None:
+        raise Http404
+    return appointment.patient
 
 
 def _expired(request: HttpRequest, appointment: Appointment) -> HttpResponse:
@@ -596,7 +641,7 @@ def book_review(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 with transaction.atomic():
                     consents.consent_record(
-                        patient=appointment.patient,
+                        patient=_patient_of(appointment),
                         notice=notice,
                         channel=ConsentChannel.ONLINE,
                         actor=None,
@@ -604,7 +649,7 @@ def book_review(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     if new:
                         online.code_issue(
-                            email=appointment.patient.email,
+                            email=_patient_of(appointment).email,
                             purpose=OneTimeCode.Purpose.CONFIRM,
                             clinic=appointment.location.clinic,
                             now=now,
@@ -640,13 +685,13 @@ def book_verify(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
             online.rate_limit_hit(
-                limit=online.CODES_PER_EMAIL, subject=appointment.patient.email, now=now
+                limit=online.CODES_PER_EMAIL, subject=_patient_of(appointment).email, now=now
             )
         except OnlineError as refusal:
             messages.error(request, refusal.message)
         else:
             online.code_issue(
-                email=appointment.patient.email,
+                email=_patient_of(appointment).email,
                 purpose=OneTimeCode.Purpose.CONFIRM,
                 clinic=appointment.location.clinic,
                 now=now,

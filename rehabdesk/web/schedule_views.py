@@ -90,7 +90,7 @@ def _drawn(column: Column, grid: Grid, day: Day, shown: set[int]) -> dict[str, o
 
 def _shown(request: HttpRequest, appointments: list[Appointment], summary: str) -> set[int]:
     """The patients whose names the person may see, each look put on file."""
-    patients = {a.patient_id: a.patient for a in appointments}
+    patients = {a.patient.pk: a.patient for a in appointments if a.patient is not None}
     visible = patients_for(
         user=request.user, patients=patients.values(), summary=summary, object_type="web.schedule"
     )

@@ -3,13 +3,14 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.availability.types import Reason
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Registration
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
+from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
@@ -281,3 +282,32 @@ def test_appointment_history_cannot_be_rewritten(world):
                 "appointment_event_append_only",
                 "appointment_event_no_truncate",
             ]
+
+
+def test_a_deadlock_between_two_bookings_is_a_lost_race_not_an_error(world, monkeypatch):
+    """PostgreSQL aborts one of two bookings that wait on each other's rows in the
+    exclusion constraints (40P01): that booking lost the race, like a refused insert."""
+
+    class Deadlock(Exception):
+        sqlstate = services.DEADLOCK_DETECTED
+
+    def deadlocked(*args, **kwargs):
+        error = OperationalError("deadlock detected")
+        error.__cause__ = Deadlock()
+        raise error
+
+    monkeypatch.setattr(services, "_insert", deadlocked)
+    refusal = refused(SchedulingErrorCode.SLOT_TAKEN, book, world, at(10, 10))
+    assert refusal.alternatives
+
+    class Other(Exception):
+        sqlstate = "57014"  # query cancelled: not a race, not hidden
+
+    def cancelled(*args, **kwargs):
+        error = OperationalError("canceling statement")
+        error.__cause__ = Other()
+        raise error
+
+    monkeypatch.setattr(services, "_insert", cancelled)
+    with pytest.raises(OperationalError):
+        book(world, at(10, 10))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from rehabdesk.consents.models import ConsentRecord
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.online import services as online
+from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import build_booking_world
@@ -96,7 +97,10 @@ def test_someone_on_file_is_asked_to_book_as_a_returning_patient(client, world, 
     response = client.post(reverse("book-new"), {**NEW, "email": "alice@persona.example"})
     assert response.status_code == 200
     assert "returning patient" in response.content.decode()
-    assert not Appointment.objects.filter(status=AppointmentStatus.PENDING).exists()
+    # No second record, and the time is still held for nobody while they switch.
+    assert Patient.objects.filter(email__iexact="alice@persona.example").count() == 1
+    (held,) = Appointment.objects.filter(status=AppointmentStatus.PENDING)
+    assert held.patient is None
 
 
 def test_a_guardian_books_for_their_child_after_the_code(client, world, personas):
@@ -125,19 +129,33 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, world):
     assert not OutboxMessage.objects.filter(kind="online_code").exists()
 
 
-def test_a_time_taken_meanwhile_offers_the_nearest_alternatives(client, world, personas):
+def test_a_chosen_time_is_held_at_once_and_offered_to_nobody_else(client, world, personas):
     value = pick_first_time(client, world)
+    (held,) = Appointment.objects.filter(status=AppointmentStatus.PENDING)
+    assert held.patient is None
     other = type(client)()
-    other.post(
+    response = other.post(
         reverse("book-times"),
         {"service": world.follow_up.pk, "location": world.pickering.pk, "pick": value},
     )
-    other.post(reverse("book-new"), {**NEW, "email": "first@example.com", "first_name": "F"})
-    response = client.post(reverse("book-new"), NEW)
     assert response.status_code == 409
     html = response.content.decode()
     assert "just taken" in html
-    assert 'name="pick"' in html
+    assert 'name="pick"' in html  # the nearest alternatives, to choose from
+    # The first visitor's details put them on the very same hold.
+    assert client.post(reverse("book-new"), NEW).status_code == 302
+    held.refresh_from_db()
+    assert held.patient is not None
+    assert held.patient.email == NEW["email"]
+
+
+def test_choosing_another_time_gives_back_the_first(client, world):
+    pick_first_time(client, world)
+    first = Appointment.objects.get(status=AppointmentStatus.PENDING)
+    pick_first_time(client, world)  # the first is free again, so it is first again
+    first.refresh_from_db()
+    assert first.status == AppointmentStatus.CANCELLED
+    assert Appointment.objects.filter(status=AppointmentStatus.PENDING).count() == 1
 
 
 def test_rate_limits_answer_a_clear_message(client, world, monkeypatch):

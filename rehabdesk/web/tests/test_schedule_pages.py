@@ -12,7 +12,8 @@ from django.urls import reverse
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.models import Closure, TimeOff
-from rehabdesk.scheduling.services import appointment_book
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.services import BookingRequest, appointment_book, appointment_hold
 from rehabdesk.scheduling.testing import NOW, at, build_booking_world
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,22 @@ def test_the_week_after_the_clock_change_shows_wall_clock_times(client, world, p
     sunday = client.get(day_url(world, date(2027, 3, 14)))
     assert sunday.status_code == 200
     assert "Nobody works here on this day." in sunday.content.decode()
+
+
+def test_a_time_held_online_for_nobody_yet_shows_without_a_name_or_a_link(client, world, personas):
+    appointment_hold(
+        request=BookingRequest(
+            patient=None,
+            practitioner=world.physio,
+            service=world.follow_up,
+            location=world.pickering,
+            start=at(10, 10),
+            channel=Channel.ONLINE,
+        ),
+        actor=None,
+        now=NOW,
+    )
+    client.force_login(personas.front_desk)
+    page = client.get(day_url(world)).content.decode()
+    assert "Being booked online" in page
+    assert "/staff/appointments/" not in page
