@@ -48,6 +48,11 @@ class OutboxMessage(models.Model):
     )
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    calendar = models.TextField(
+        blank=True,
+        help_text="An iCalendar (.ics) file to go with the message, made when it was "
+        "queued; empty for none. A channel that cannot carry one ignores it.",
+    )
     related_type = models.CharField(
         max_length=60,
         blank=True,

@@ -74,6 +74,7 @@ def message_enqueue(
     related_type: str = "",
     related_id: str | int = "",
     dedupe_key: str = "",
+    calendar: str = "",
     now: datetime,
 ) -> OutboxMessage:
     """Queue one message: render notifications/<template>_subject.txt, <template>.txt
@@ -88,6 +89,9 @@ def message_enqueue(
     a savepoint so the caller's transaction carries on). Empty means no deduplication.
     Returns the row: the one just written, or the one already on file under
     `dedupe_key`; never None.
+
+    `calendar` is an iCalendar file (text, with a METHOD) stored with the message; the
+    e-mail transport attaches it as text/calendar, other channels ignore it.
 
     An address the channel cannot use (none, or malformed) is not an error: the row
     is stored as failed at once, with the reason, for the front desk to see — the
@@ -118,6 +122,7 @@ def message_enqueue(
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
+        calendar=calendar,
         related_type=related_type,
         related_id=related_id,
         dedupe_key=dedupe_key,

@@ -15,6 +15,7 @@ from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
+from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, appointment_calendar
 from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
@@ -53,18 +54,30 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
 def tell_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
 ) -> None:
-    """Queue message `kind` about this appointment, once per `key`."""
+    """Queue message `kind` about this appointment, once per `key`. A confirmation,
+    change or cancellation carries the calendar file (calendar_file.py) made now, in
+    the same transaction, from the appointment as it stands."""
     patient = appointment.patient
     if patient is None or not (patient.email and patient.contact_by_email):
         return
+    context = booking_context(appointment, **extra)
+    method = CALENDAR_METHODS.get(kind)
+    calendar = (
+        appointment_calendar(
+            appointment, method=method, now=now, context=context, recipient=patient.email
+        )
+        if method
+        else ""
+    )
     message_enqueue(
         channel=MessageChannel.EMAIL,
         kind=kind,
         recipient=patient.email,
         template=kind,
-        context=booking_context(appointment, **extra),
+        context=context,
         related_type=RELATED_TYPE,
         related_id=appointment.pk,
         dedupe_key=f"{kind}:{appointment.pk}:{key}",
+        calendar=calendar,
         now=now,
     )

@@ -4,9 +4,11 @@ production, files under var/mail/ while developing with DEBUG, memory in tests."
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.mime.text import MIMEText
 from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
@@ -24,11 +26,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ADDRESS_LENGTH = 254
+CALENDAR_FILENAME = "appointment.ics"
+_METHOD_LINE = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
 
 
 class EmailTransport:
     """Sends an outbox message as one e-mail: plain text, with the HTML as an
-    alternative when there is one."""
+    alternative when there is one, and its calendar file attached when it has one."""
 
     def recipient_problem(self, recipient: str) -> str:
         if not recipient:
@@ -56,7 +60,9 @@ def build_email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMu
     Its Message-ID is made from the outbox row, so if the one rare case of a message
     sent twice happens (see services.deliver_due), both copies carry the same id and
     mail programs can treat them as one. "Auto-Submitted" keeps out-of-office replies
-    from answering it.
+    from answering it. A calendar file goes as a text/calendar attachment whose
+    `method` parameter repeats the file's METHOD (REQUEST, CANCEL), which is how mail
+    programs recognise an invitation or its cancellation.
     """
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -71,7 +77,19 @@ def build_email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMu
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.calendar:
+        email.attach(calendar_part(message.calendar))
     return email
+
+
+def calendar_part(ics: str) -> MIMEText:
+    """An iCalendar file as an attachment: text/calendar; method=…; charset=utf-8."""
+    part = MIMEText(ics, "calendar", "utf-8")
+    method = _METHOD_LINE.search(ics)
+    if method:
+        part.set_param("method", method.group(1).upper())
+    part.add_header("Content-Disposition", "attachment", filename=CALENDAR_FILENAME)
+    return part
 
 
 def message_id(message: OutboxMessage) -> str:
