@@ -53,6 +53,7 @@ from rehabdesk.web.booking_forms import (
     active_locations,
     active_practitioners,
 )
+from rehabdesk.web.free_times import Day, FreeTime, free_time_from
 
 # The finder looks two weeks ahead, across every practitioner and location asked for,
 # and shows the first dozen times that fit the caller's part of the day.
@@ -70,25 +71,6 @@ REASONS = {
 
 
 # --- The free-times finder -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FreeTime:
-    """One free time as the finder shows it."""
-
-    start: datetime  # local to the location
-    practitioner: Practitioner
-    location: Location
-
-    @property
-    def value(self) -> str:
-        return f"{self.start.isoformat()}|{self.practitioner.pk}|{self.location.pk}"
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    times: list[FreeTime]
 
 
 def _free_times(
@@ -157,18 +139,8 @@ def _alternatives(slots: Sequence[Slot]) -> list[Day]:
 
 
 def _picked(query: QueryDict) -> FreeTime | None:
-    """The time chosen on the finder ("start|practitioner|location"), if it reads."""
-    start_text, _, rest = query.get("pick", "").partition("|")
-    practitioner_id, _, location_id = rest.partition("|")
-    try:
-        start = datetime.fromisoformat(start_text)
-        practitioner = active_practitioners().get(pk=int(practitioner_id))
-        location = active_locations().get(pk=int(location_id))
-    except (ValueError, Practitioner.DoesNotExist, Location.DoesNotExist):
-        return None
-    if start.tzinfo is None:
-        return None
-    return FreeTime(start.astimezone(location.zone), practitioner, location)
+    """The time chosen on the finder, if it reads."""
+    return free_time_from(query.get("pick", ""), active_practitioners(), active_locations())
 
 
 def _finder(

@@ -47,6 +47,7 @@ from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import availability_search
+from rehabdesk.web.free_times import Day, FreeTime, free_time_from
 
 SESSION_KEY = "online_booking"
 # The slot picker: the next free times over two weeks, the first few days of them.
@@ -174,23 +175,6 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
 # --- The slot picker ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FreeTime:
-    start: datetime  # local to the location
-    practitioner: Practitioner
-    location: Location
-
-    @property
-    def value(self) -> str:
-        return f"{self.start.isoformat()}|{self.practitioner.pk}|{self.location.pk}"
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    times: list[FreeTime]
-
-
 def _days(slots: list[Slot], days_shown: int = DAYS_SHOWN) -> list[Day]:
     """Slots as local times grouped by day: the first few days, a dozen times each."""
     locations = {loc.pk: loc for loc in _locations()}
@@ -237,17 +221,7 @@ def slot_picker_days(
 
 
 def _picked(value: str) -> FreeTime | None:
-    start_text, _, rest = value.partition("|")
-    practitioner_id, _, location_id = rest.partition("|")
-    try:
-        start = datetime.fromisoformat(start_text)
-        practitioner = Practitioner.objects.get(pk=int(practitioner_id), active=True)
-        location = _locations().get(pk=int(location_id))
-    except (ValueError, Practitioner.DoesNotExist, Location.DoesNotExist):
-        return None
-    if start.tzinfo is None:
-        return None
-    return FreeTime(start.astimezone(location.zone), practitioner, location)
+    return free_time_from(value, Practitioner.objects.filter(active=True), _locations())
 
 
 @require_http_methods(["GET", "POST"])

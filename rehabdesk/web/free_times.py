@@ -1,0 +1,47 @@
+"""A free time as the booking pages show and send it back: the staff finder and the
+online slot picker share it, and read a chosen one back the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+
+from rehabdesk.clinic.models import Location, Practitioner
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start: datetime  # local to the location
+    practitioner: Practitioner
+    location: Location
+
+    @property
+    def value(self) -> str:
+        """What a form sends back: "start|practitioner|location"."""
+        return f"{self.start.isoformat()}|{self.practitioner.pk}|{self.location.pk}"
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    times: list[FreeTime]
+
+
+def free_time_from(
+    value: str, practitioners: QuerySet[Practitioner], locations: QuerySet[Location]
+) -> FreeTime | None:
+    """The free time a form sent back, if it reads and names one of these practitioners
+    and locations. Whether it is still free is the booking service's question."""
+    start_text, _, rest = value.partition("|")
+    practitioner_id, _, location_id = rest.partition("|")
+    try:
+        start = datetime.fromisoformat(start_text)
+        practitioner = practitioners.get(pk=int(practitioner_id))
+        location = locations.get(pk=int(location_id))
+    except (ValueError, Practitioner.DoesNotExist, Location.DoesNotExist):
+        return None
+    if start.tzinfo is None:
+        return None
+    return FreeTime(start.astimezone(location.zone), practitioner, location)
