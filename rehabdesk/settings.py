@@ -24,6 +24,9 @@ SECRET_KEY = env_secret("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG e
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Where patients reach the site: links in e-mails (manage my booking, set a password)
+# start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,6 +112,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+# A link to set or reset a password (online/accounts.py) works for a day, not Django's
+# three: long enough to find the e-mail tomorrow, short for a link left in a mailbox.
+PASSWORD_RESET_TIMEOUT = 86400
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -8,6 +8,7 @@ person looked, so a page cannot show a record without it being on file.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -19,6 +20,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patient_with_family
+from rehabdesk.scheduling.manage_links import manage_link_read
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import appointment_detail
 
@@ -127,4 +129,30 @@ def appointment_for(*, user: User, appointment_id: int, view: bool = True) -> Ap
             summary="appointment",
             location_id=appointment.location_id,
         )
+    return appointment
+
+
+def appointment_by_link(*, token: str, now: datetime) -> Appointment:
+    """The appointment an e-mailed manage link names (scheduling.manage_links), for
+    whoever holds the link. A forged, expired or unknown token, or one whose
+    appointment no longer belongs to the patient it was made for, is refused alike.
+    Showing the appointment is audited without a user: the link was the credential."""
+    link = manage_link_read(token, now=now)
+    appointment = appointment_detail(appointment_id=link.appointment_id) if link else None
+    if link is None or appointment is None or appointment.patient_id != link.patient_id:
+        raise AccessDenied(
+            object_type=APPOINTMENT,
+            object_id=str(link.appointment_id) if link else "",
+            summary="appointment (manage link refused)",
+            found=False,
+        )
+    audit_record(
+        actor=None,
+        action=AuditAction.VIEW,
+        object_type=APPOINTMENT,
+        object_id=str(appointment.pk),
+        patient_ids=[link.patient_id],
+        summary="appointment (manage link)",
+        location_id=appointment.location_id,
+    )
     return appointment

@@ -20,6 +20,7 @@ class SchedulingErrorCode(StrEnum):
     EXISTING_PATIENTS_ONLY = "existing_patients_only"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
     SERIES_CONFLICT = "series_conflict"
+    CALL_US = "call_us"  # a change patients may not make themselves (self_service.py)
 
 
 class SchedulingError(DomainError):

@@ -16,6 +16,7 @@ from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, appointment_calendar
+from rehabdesk.scheduling.manage_links import manage_link
 from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
@@ -47,6 +48,7 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
         "duration_minutes": service.duration_minutes,
         "cancellation_notice_hours": clinic.cancellation_notice_hours,
         "price_text": f"{price} + HST" if treatment == TaxTreatment.TAXABLE else price,
+        "manage_link": manage_link(appointment) if appointment.patient_id else "",
         **extra,
     }
 

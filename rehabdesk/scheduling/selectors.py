@@ -64,7 +64,7 @@ def availability_search(
 def appointment_detail(*, appointment_id: int) -> Appointment | None:
     return (
         Appointment.objects.filter(pk=appointment_id)
-        .select_related("patient", "practitioner", "service", "location")
+        .select_related("patient", "practitioner", "service__tax_category", "location__clinic")
         .prefetch_related("resource_holds__resource")
         .first()
     )

@@ -49,6 +49,25 @@ class PatientForm(forms.ModelForm):
         return data
 
 
+class ProfileForm(PatientForm):
+    """What patients keep up to date themselves in the portal. Their name, date of
+    birth and e-mail address (their sign-in) are changed by the front desk."""
+
+    class Meta(PatientForm.Meta):
+        fields = [
+            name
+            for name in PatientForm.Meta.fields
+            if name not in {"first_name", "last_name", "date_of_birth", "email"}
+        ]
+        labels = {"preferred_name": "Name you like to be called"}
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.ModelForm.clean(self) or {}
+        if not data.get("phone") and not self.instance.email:
+            raise forms.ValidationError("Give a phone number so we can reach you.")
+        return data
+
+
 class NewPatientForm(PatientForm):
     confirm_not_duplicate = forms.BooleanField(
         required=False, label="I have checked: this is a different person from those listed."

@@ -29,6 +29,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rehabdesk.access.accessors import patients_for
+from rehabdesk.access.policy import person_for
 from rehabdesk.audit.middleware import client_ip
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
@@ -175,7 +177,7 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
 # --- The slot picker ------------------------------------------------------------------
 
 
-def _days(slots: list[Slot], days_shown: int = DAYS_SHOWN) -> list[Day]:
+def slot_days(slots: list[Slot], days_shown: int = DAYS_SHOWN) -> list[Day]:
     """Slots as local times grouped by day: the first few days, a dozen times each."""
     locations = {loc.pk: loc for loc in _locations()}
     ids = {slot.practitioner_id for slot in slots}
@@ -213,7 +215,7 @@ def slot_picker_days(
         practitioner_ids=[choice.practitioner.pk] if choice.practitioner else None,
         limit=SEARCH_LIMIT,
     )
-    days = _days(list(result.slots))
+    days = slot_days(list(result.slots))
     if days:
         return days, ""
     why = REASONS.get(result.reason, "") if result.reason else ""
@@ -312,7 +314,7 @@ def _just_taken(request: HttpRequest, pick: Pick, error: SchedulingError) -> Htt
         "web/online/times.html",
         {
             "choice": choice,
-            "days": _days(list(error.alternatives)),
+            "days": slot_days(list(error.alternatives)),
             "refusal": error.message,
             "empty": "" if error.alternatives else "No other times are free soon: please call us.",
             "later_query": "",
@@ -336,6 +338,8 @@ def book_details(request: HttpRequest) -> HttpResponse:
     pick = _pick(request)
     if pick is None:
         return _no_pick(request)
+    if person_for(request.user).patient_id is not None:
+        return redirect("book-returning")  # signed in: they choose from their family
     return render(request, "web/online/details.html", {"pick": pick, "step": 5})
 
 
@@ -454,12 +458,29 @@ class CodeForm(forms.Form):
     )
 
 
+def _people(request: HttpRequest, state: dict[str, Any]) -> list[Patient]:
+    """Who the visitor may book for: a signed-in patient's own family (no code needed),
+    or the people the e-mail address they proved with a code reaches."""
+    person = person_for(request.user)
+    if person.patient_id is not None:
+        return patients_for(
+            user=request.user,
+            patients=Patient.objects.filter(
+                pk__in=person.managed_patient_ids, active=True
+            ).order_by("date_of_birth", "pk"),
+            summary="online booking: who it is for",
+            object_type="web.book_returning",
+        )
+    return bookable_people(email=state["email"]) if state.get("email") else []
+
+
 @require_http_methods(["GET", "POST"])
 def book_returning(request: HttpRequest) -> HttpResponse:
     pick = _pick(request)
     if pick is None:
         return _no_pick(request)
     state = _state(request)
+    signed_in = person_for(request.user).patient_id is not None
     action = request.POST.get("action", "")
     email_form = EmailForm(request.POST if action == "send" else None)
     code_form = CodeForm(request.POST if action == "verify" else None)
@@ -503,8 +524,8 @@ def book_returning(request: HttpRequest) -> HttpResponse:
         state.update(code_email="", email="")
         _save(request, state)
         return redirect("book-returning")
-    elif action == "choose" and state.get("email"):
-        by_pk = {p.pk: p for p in bookable_people(email=state["email"])}
+    elif action == "choose" and (signed_in or state.get("email")):
+        by_pk = {p.pk: p for p in _people(request, state)}
         person = by_pk.get(_int(request.POST.get("person")) or 0)
         if person is None:
             error = "Please choose who the appointment is for."
@@ -519,7 +540,7 @@ def book_returning(request: HttpRequest) -> HttpResponse:
                 error = refusal.message
             else:
                 return _held(request, hold, new=False)
-    people = bookable_people(email=state["email"]) if state.get("email") else []
+    people = _people(request, state)
     return render(
         request,
         "web/online/returning.html",
@@ -528,7 +549,7 @@ def book_returning(request: HttpRequest) -> HttpResponse:
             "email_form": email_form,
             "code_form": code_form,
             "code_sent": bool(state.get("code_email")),
-            "verified": bool(state.get("email")),
+            "verified": signed_in or bool(state.get("email")),
             "people": people,
             "error": error,
             "step": 5,
@@ -572,7 +593,7 @@ def _expired(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     return redirect(f"{reverse('book-times')}?{choice}")
 
 
-def _summary(appointment: Appointment) -> dict[str, Any]:
+def booking_summary(appointment: Appointment) -> dict[str, Any]:
     clinic = appointment.location.clinic
     local = appointment.start.astimezone(appointment.location.zone)
     quote = service_price_on(service=appointment.service, on=local.date())
@@ -637,7 +658,7 @@ def book_review(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "web/online/review.html",
         {
-            **_summary(appointment),
+            **booking_summary(appointment),
             "notice": notice,
             "consent_error": consent_error,
             "new": new,
@@ -686,7 +707,7 @@ def book_verify(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "web/online/verify.html",
-        {**_summary(appointment), "form": form, "token": token, "step": 7},
+        {**booking_summary(appointment), "form": form, "token": token, "step": 7},
     )
 
 
@@ -695,7 +716,7 @@ def book_done(request: HttpRequest, token: str) -> HttpResponse:
     appointment, _new = _hold(request, token)
     if appointment.status != AppointmentStatus.BOOKED:
         return redirect("book-review", token=token)
-    return render(request, "web/online/done.html", {**_summary(appointment), "step": 8})
+    return render(request, "web/online/done.html", {**booking_summary(appointment), "step": 8})
 
 
 @require_GET

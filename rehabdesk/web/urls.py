@@ -4,8 +4,10 @@ from django.urls import path
 from rehabdesk.web import (
     booking_views,
     desk_views,
+    manage_views,
     my_views,
     online_views,
+    password_views,
     patient_views,
     public_views,
     schedule_views,
@@ -76,8 +78,6 @@ urlpatterns = [
         patient_views.patient_coverage,
         name="patient-coverage-edit",
     ),
-    path("my/", my_views.my_family, name="my-family"),
-    path("my/people/<int:patient_id>/", my_views.my_person, name="my-person"),
 ]
 
 urlpatterns += (
@@ -86,4 +86,7 @@ urlpatterns += (
     + desk_views.urlpatterns
     + public_views.urlpatterns
     + online_views.urlpatterns
+    + my_views.urlpatterns
+    + manage_views.urlpatterns
+    + password_views.urlpatterns
 )

@@ -20,6 +20,7 @@ COMMON_KEYS = {
     "duration_minutes",
     "cancellation_notice_hours",
     "price_text",
+    "manage_link",
 }
 EXTRA_KEYS = {
     "booking_confirmation": set(),

@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
@@ -27,6 +29,7 @@ from rehabdesk.clinic.models import (
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
+from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import BookingRequest, appointment_book, appointment_hold
 from rehabdesk.scheduling.waitlist import Wish, waitlist_add
@@ -159,6 +162,13 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"slug": "physiotherapy"}
     if target == "location":
         return {"slug": world.pickering.slug}
+    if target == "manage-link":
+        booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
+        return {"token": manage_token(booked)}
+    if target == "password-link":
+        # Patient A's account, with a token that is not the one e-mailed.
+        uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
+        return {"uidb64": uidb64, "token": "not-a-valid-token"}
     name, _, part = target.partition("/")
     patient = getattr(world, name)
     kwargs = {"patient_id": str(patient.pk)}

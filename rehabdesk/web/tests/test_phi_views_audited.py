@@ -57,7 +57,19 @@ PHI_PAGES = {
         ["patient_a"],
     ),
     "my-family": ("guardian", lambda w: reverse("my-family"), ["guardian", "child"]),
-    "my-person": ("guardian", lambda w: reverse("my-person", args=[w.child.pk]), ["child"]),
+    # The portal's person page names everyone the guardian may switch to.
+    "my-person": (
+        "guardian",
+        lambda w: reverse("my-person", args=[w.child.pk]),
+        ["guardian", "child"],
+    ),
+    "my-profile": ("guardian", lambda w: reverse("my-profile", args=[w.child.pk]), ["child"]),
+    "my-consents": ("guardian", lambda w: reverse("my-consents", args=[w.child.pk]), ["child"]),
+    "my-waitlist-join": (
+        "guardian",
+        lambda w: reverse("my-waitlist-join", args=[w.child.pk]),
+        ["child"],
+    ),
     # The day pages with nobody booked today; with patients: web/tests/test_desk_pages.py.
     "desk-day": ("front_desk", lambda w: reverse("desk-day"), []),
     "my-day": ("physio", lambda w: reverse("my-day"), []),
@@ -112,6 +124,16 @@ def test_every_patient_page_is_in_this_list():
             "patient-family-end",
             "patient-deactivate",
             "patient-reactivate",
+            "my-waitlist-leave",
+            # An appointment's pages need one booked: web/tests/test_portal_pages.py.
+            "my-appointment",
+            "my-appointment-cancel",
+            "my-appointment-move",
+            # Setting a password by e-mailed link: no patient's information is shown.
+            "password-request",
+            "password-sent",
+            "password-set",
+            "password-done",
         }
     }
     assert patient_pages <= set(PHI_PAGES)  # other pages showing patients are listed too

@@ -1,0 +1,94 @@
+"""Patients changing their own bookings, from an e-mailed manage link or the portal.
+
+The clinic's policy, in one place: a patient may cancel or move a booking online while
+doing so would not be a late cancellation (at least `Clinic.cancellation_notice_hours`
+before it starts, counted in real hours: services.cancellation_terms). Inside that
+window, or once the appointment has begun or is no longer booked, they call the clinic,
+who can waive the late fee. A move online goes through the online channel, so the
+new time must also be bookable online (the clinic's minimum online notice, a service
+offered online). The check runs again inside the change's transaction, on the locked
+row, so a page left open past the deadline cannot slip a change through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from rehabdesk.clinic.models import Practitioner
+from rehabdesk.scheduling import services
+from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.models import Appointment
+
+
+@dataclass(frozen=True)
+class SelfService:
+    """Whether the patient may change this booking themselves now, and if not, why."""
+
+    allowed: bool
+    why_not: str = ""
+
+
+def self_service_terms(*, appointment: Appointment, now: datetime) -> SelfService:
+    if appointment.status != AppointmentStatus.BOOKED or appointment.start <= now:
+        return SelfService(False, "This appointment can no longer be changed.")
+    terms = services.cancellation_terms(appointment=appointment, by=CancelledBy.PATIENT, now=now)
+    if terms.late:
+        hours = appointment.location.clinic.cancellation_notice_hours
+        return SelfService(
+            False,
+            f"It is less than {hours} hours before your appointment, so it can only be "
+            "changed by phone.",
+        )
+    if not appointment.service.online_bookable:
+        return SelfService(False, f"{appointment.service.name} is changed by phone.")
+    return SelfService(True)
+
+
+def _refuse_unless_allowed(appointment: Appointment, now: datetime) -> Appointment:
+    locked = (
+        Appointment.objects.select_for_update()
+        .select_related("location__clinic", "service")
+        .get(pk=appointment.pk)
+    )
+    terms = self_service_terms(appointment=locked, now=now)
+    if not terms.allowed:
+        phone = locked.location.phone or locked.location.clinic.phone
+        raise SchedulingError(SchedulingErrorCode.CALL_US, f"{terms.why_not} Please call {phone}.")
+    return locked
+
+
+def appointment_cancel_by_patient(
+    *, appointment: Appointment, actor: services.Actor, now: datetime
+) -> Appointment:
+    """The patient cancels, within the policy: never late, so never a fee."""
+    with transaction.atomic():
+        locked = _refuse_unless_allowed(appointment, now)
+        return services.appointment_cancel(
+            appointment=locked, actor=actor, now=now, by=CancelledBy.PATIENT
+        )
+
+
+def appointment_move_by_patient(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    practitioner: Practitioner,
+    actor: services.Actor,
+    now: datetime,
+) -> Appointment:
+    """The patient moves their booking to a time they chose online (same service and
+    location; the same or another practitioner)."""
+    with transaction.atomic():
+        locked = _refuse_unless_allowed(appointment, now)
+        return services.appointment_reschedule(
+            appointment=locked,
+            start=start,
+            practitioner=practitioner,
+            actor=actor,
+            now=now,
+            channel=Channel.ONLINE,
+        )

@@ -1,0 +1,259 @@
+"""A patient managing one of their bookings: see it, cancel it, move it.
+
+Two doors lead to the same three pages:
+
+- the link in every booking e-mail, `/manage/<token>/`, for whoever holds it, without
+  signing in (the token is signed and expires: scheduling/manage_links.py; a refused
+  token gets one plain page, whatever the reason);
+- the patient portal, `/my/appointments/<id>/`, for a signed-in patient and the family
+  whose bookings they manage.
+
+What may be changed is the clinic's policy (scheduling/self_service.py): online until
+the cancellation notice starts, by phone after. A move offers the free times of the
+same service at the same location, with the same practitioner unless the patient asks
+for anyone. HTTP only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabdesk.access.accessors import appointment_by_link, appointment_for
+from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.middleware import record_denial
+from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.self_service import (
+    appointment_cancel_by_patient,
+    appointment_move_by_patient,
+    self_service_terms,
+)
+from rehabdesk.web.free_times import free_time_from
+from rehabdesk.web.my_views import own_patient_id
+from rehabdesk.web.online_views import Choice, booking_summary, slot_days, slot_picker_days
+
+JUST_TAKEN = {SchedulingErrorCode.SLOT_TAKEN, SchedulingErrorCode.SLOT_UNAVAILABLE}
+
+
+@dataclass(frozen=True)
+class Managed:
+    """One appointment as its patient manages it, and where its pages are."""
+
+    appointment: Appointment
+    actor: Any  # the signed-in user, or None through an e-mailed link
+    route: str  # "manage-booking" or "my-appointment"
+    kwargs: dict[str, object]
+
+    def url(self, page: str = "") -> str:
+        return reverse(f"{self.route}-{page}" if page else self.route, kwargs=self.kwargs)
+
+    @property
+    def cancel_url(self) -> str:
+        return self.url("cancel")
+
+    @property
+    def move_url(self) -> str:
+        return self.url("move")
+
+    @property
+    def from_portal(self) -> bool:
+        return self.route == "my-appointment"
+
+
+Page = Callable[[HttpRequest, Managed], HttpResponse]
+
+
+def _context(managed: Managed, **extra: object) -> dict[str, Any]:
+    appointment = managed.appointment
+    now = timezone.now()
+    return {
+        **booking_summary(appointment),
+        "managed": managed,
+        "terms": self_service_terms(appointment=appointment, now=now),
+        "phone": appointment.location.phone or appointment.location.clinic.phone,
+        "book_again": (
+            f"{reverse('book-times')}?service={appointment.service_id}"
+            f"&location={appointment.location_id}&practitioner={appointment.practitioner_id}"
+        )
+        if appointment.service.online_bookable
+        else "",
+        **extra,
+    }
+
+
+def _show(request: HttpRequest, managed: Managed) -> HttpResponse:
+    return render(request, "web/manage/appointment.html", _context(managed))
+
+
+def _cancel(request: HttpRequest, managed: Managed) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            appointment_cancel_by_patient(
+                appointment=managed.appointment, actor=managed.actor, now=timezone.now()
+            )
+        except SchedulingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, "Your appointment is cancelled. We have e-mailed you.")
+        return redirect(managed.url())
+    return render(request, "web/manage/cancel.html", _context(managed))
+
+
+def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
+    appointment = managed.appointment
+    anyone = request.GET.get("anyone") == "1"
+    choice = Choice(
+        appointment.service, appointment.location, None if anyone else appointment.practitioner
+    )
+    if request.method == "POST":
+        picked = free_time_from(
+            request.POST.get("pick", ""),
+            Practitioner.objects.filter(active=True),
+            Location.objects.filter(pk=appointment.location_id),
+        )
+        if picked is None:
+            messages.error(request, "Please choose a time.")
+            return redirect(managed.url("move"))
+        try:
+            appointment_move_by_patient(
+                appointment=appointment,
+                start=picked.start,
+                practitioner=picked.practitioner,
+                actor=managed.actor,
+                now=timezone.now(),
+            )
+        except SchedulingError as error:
+            if error.code not in JUST_TAKEN:
+                messages.error(request, error.message)
+                return redirect(managed.url())
+            # Taken meanwhile: say so, with the nearest free times instead.
+            days = slot_days(list(error.alternatives))
+            context = {"refusal": error.message, "later": ""}
+            empty = "" if days else "No other times are free soon: please call us."
+        else:
+            messages.success(
+                request, "Your appointment is moved. We have e-mailed you the new time."
+            )
+            return redirect(managed.url())
+    elif not self_service_terms(appointment=appointment, now=timezone.now()).allowed:
+        return _show(request, managed)  # which says why, and whom to call
+    else:
+        from_day = None
+        with contextlib.suppress(ValueError):
+            from_day = date.fromisoformat(request.GET.get("from", ""))
+        days, empty = slot_picker_days(choice, from_day=from_day, now=timezone.now())
+        later = days[-1].day + timedelta(days=1) if days else None
+        context = {"refusal": "", "later": later.isoformat() if later else ""}
+    return render(
+        request,
+        "web/manage/move.html",
+        _context(managed, choice=choice, days=days, anyone=anyone, empty=empty, **context),
+        status=409 if context["refusal"] else 200,
+    )
+
+
+# --- Through the e-mailed link --------------------------------------------------------
+
+
+def _via_link(request: HttpRequest, token: str, page: Page) -> HttpResponse:
+    try:
+        appointment = appointment_by_link(token=token, now=timezone.now())
+    except AccessDenied as denial:
+        # Forged, expired or not theirs: one plain answer, whatever the reason.
+        record_denial(request, denial)
+        return render(request, "web/manage/refused.html", status=404)
+    return page(request, Managed(appointment, None, "manage-booking", {"token": token}))
+
+
+@never_cache
+@require_GET
+def manage_booking(request: HttpRequest, token: str) -> HttpResponse:
+    return _via_link(request, token, _show)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    return _via_link(request, token, _cancel)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_booking_move(request: HttpRequest, token: str) -> HttpResponse:
+    return _via_link(request, token, _move)
+
+
+# --- Through the portal -----------------------------------------------------------------
+
+
+def _in_portal(request: HttpRequest, appointment_id: int, page: Page) -> HttpResponse:
+    own_patient_id(request)  # the portal is for patients; staff have their own pages
+    appointment = appointment_for(
+        user=request.user, appointment_id=appointment_id, view=request.method == "GET"
+    )
+    if appointment.status == AppointmentStatus.PENDING:
+        # A waitlist offer or an unfinished online booking is not theirs to manage here.
+        raise AccessDenied(
+            object_type="scheduling.appointment",
+            object_id=str(appointment_id),
+            summary="appointment (a hold)",
+            found=False,
+        )
+    managed = Managed(
+        appointment, request.user, "my-appointment", {"appointment_id": appointment_id}
+    )
+    return page(request, managed)
+
+
+@never_cache
+@require_GET
+@login_required
+def my_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _in_portal(request, appointment_id, _show)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _in_portal(request, appointment_id, _cancel)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _in_portal(request, appointment_id, _move)
+
+
+urlpatterns: list[URLPattern] = [
+    path("manage/<str:token>/", manage_booking, name="manage-booking"),
+    path("manage/<str:token>/cancel/", manage_booking_cancel, name="manage-booking-cancel"),
+    path("manage/<str:token>/move/", manage_booking_move, name="manage-booking-move"),
+    path("my/appointments/<int:appointment_id>/", my_appointment, name="my-appointment"),
+    path(
+        "my/appointments/<int:appointment_id>/cancel/",
+        my_appointment_cancel,
+        name="my-appointment-cancel",
+    ),
+    path(
+        "my/appointments/<int:appointment_id>/move/",
+        my_appointment_move,
+        name="my-appointment-move",
+    ),
+]
