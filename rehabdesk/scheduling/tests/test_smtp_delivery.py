@@ -8,16 +8,10 @@ November 2027 clock change (Toronto falls back on Sunday, November 7).
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.test import override_settings
 from icalendar import Calendar
 
 from rehabdesk.notifications.choices import MessageStatus
@@ -32,6 +26,7 @@ from rehabdesk.scheduling.services import (
     appointment_reschedule,
 )
 from rehabdesk.scheduling.testing import TORONTO
+from rehabdesk.testing.smtp import smtp_server, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,47 +37,11 @@ MONDAY = datetime(2027, 11, 8, 10, 0, tzinfo=TORONTO)
 NOW = datetime(2027, 11, 1, 9, 0, tzinfo=TORONTO)
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        content = envelope.original_content or b""
-        message = email.message_from_bytes(content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.received.append((envelope.mail_from or "", list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_inbox(settings):
-    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
     settings.DEFAULT_FROM_EMAIL = SENDER
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=controller.port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_TIMEOUT=5,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
+    with smtp_server() as inbox:
+        yield inbox
 
 
 def deliver(now: datetime) -> None:
@@ -106,12 +65,6 @@ def wall_clock(calendar: Calendar) -> tuple[datetime, timedelta]:
     return wall, calendar.timezones[0].to_tz(lookup_tzid=False).utcoffset(wall)
 
 
-def body(message: EmailMessage, kind: str) -> str:
-    part = message.get_body(preferencelist=(kind,))
-    assert part is not None
-    return part.get_content()
-
-
 def test_booking_emails_arrive_over_smtp_with_a_calendar_file_right_across_the_change(
     world, smtp_inbox
 ):
@@ -133,7 +86,7 @@ def test_booking_emails_arrive_over_smtp_with_a_calendar_file_right_across_the_c
     # No health detail in the subject: not the service, not the practitioner.
     assert world.follow_up.name.lower() not in subject.lower()
     assert world.physio.display_name not in subject
-    text, html = body(message, "plain"), body(message, "html")
+    text, html = text_of(message, "plain"), text_of(message, "html")
     assert "Friday, November 5, 2027 at 10:00 AM" in text
     assert "Friday, November 5, 2027 at 10:00 AM" in html
     assert world.follow_up.name in text
@@ -153,7 +106,7 @@ def test_booking_emails_arrive_over_smtp_with_a_calendar_file_right_across_the_c
     deliver(later)
     changed_message = smtp_inbox.received[1][2]
     assert world.follow_up.name.lower() not in changed_message["Subject"].lower()
-    assert "Monday, November 8, 2027 at 10:00 AM" in body(changed_message, "plain")
+    assert "Monday, November 8, 2027 at 10:00 AM" in text_of(changed_message, "plain")
     changed, method = calendar_of(changed_message)
     assert method == "REQUEST"
     [moved] = changed.events
