@@ -12,7 +12,7 @@ docs/algorithms/booking.md is the recipe in prose.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -24,7 +24,7 @@ from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability import find_slots
-from rehabdesk.availability.types import Slot
+from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.core.money import format_money, round_money
@@ -53,6 +53,8 @@ Actor = AbstractBaseUser | AnonymousUser | None
 # How long a hold keeps a time for someone finishing their booking.
 HOLD_DURATION = timedelta(minutes=10)
 ALTERNATIVES = 3
+ALTERNATIVES_WINDOW = timedelta(days=14)
+SLOT_UNAVAILABLE_MESSAGE = "That time is not available."
 DEADLOCK_DETECTED = "40P01"
 # A booking that loses a race for a room (not for the practitioner) is tried again:
 # the engine will pick another free room if there is one.
@@ -295,6 +297,10 @@ def appointment_reschedule(
             _check_request(request, now, moving=locked)
             slot = _slot_on_offer(request, now, moving=locked)
             return _move(locked, request, slot, actor, now)
+    except _NotOnOffer as refusal:
+        assert request is not None
+        refusal.alternatives = _alternatives(request, now)
+        raise
     except DatabaseError as error:
         if not _lost_race(error):
             raise
@@ -381,8 +387,15 @@ def _create(
     tell: bool = True,
 ) -> Appointment:
     _check_request(request, now)
+    if idempotency_key:
+        replay = _replay(idempotency_key, request)
+        if replay is not None:
+            return replay
     for attempt in range(ATTEMPTS):
         try:
+            if attempt == 0:
+                # A first look without the write lock: most refusals need no lock.
+                _refuse_unless_offered(request, now)
             with transaction.atomic():
                 if idempotency_key:
                     replay = _replay(idempotency_key, request)
@@ -392,12 +405,14 @@ def _create(
                 return _insert(
                     request, slot, status, actor, now, idempotency_key, note, hold_for, tell
                 )
-        except SchedulingError:
+        except SchedulingError as refusal:
             # A concurrent request with the same key may have booked this very time
             # between our look for the key and the engine's look at the calendar.
             replay = _replay(idempotency_key, request) if idempotency_key else None
             if replay is not None:
                 return replay
+            if isinstance(refusal, _NotOnOffer):
+                refusal.alternatives = _alternatives(request, now)
             raise
         except DatabaseError as error:
             if not _lost_race(error):
@@ -501,11 +516,58 @@ def _slot_on_offer(
     result = find_slots(query, limit=1)
     if result.slots and result.slots[0].start == request.start:
         return result.slots[0]
+    raise _NotOnOffer(SLOT_UNAVAILABLE_MESSAGE, reason=result.reason)
+
+
+class _NotOnOffer(SchedulingError):
+    """`slot_unavailable` from the check under the lock, still without the next free
+    times: the caller looks them up once the transaction (and on SQLite the write
+    lock) is over, rather than make every other booking wait for that search."""
+
+    def __init__(self, message: str, *, reason: Reason | None) -> None:
+        super().__init__(SchedulingErrorCode.SLOT_UNAVAILABLE, message, reason=reason)
+
+
+def _refuse_unless_offered(request: BookingRequest, now: datetime) -> None:
+    """Refuse a start that is not on offer right now, before any transaction: one query
+    of the calendar answers both whether exactly this start is on offer and, if not, the
+    next free times. Passing proves nothing — `_slot_on_offer` asks again under the
+    write lock, and the database guards have the last word — but a refusal is as good
+    as one made under the lock a moment earlier: it is what the calendar said, and
+    nothing is written either way (expired holds count as free in the engine's facts).
+
+    Under contention most attempts are for times just taken; on SQLite this keeps them
+    from queueing for the write lock only to be refused."""
+    if request.start < now:
+        return  # in the past: the check under the lock gives the engine's own reason
+    # The window `_alternatives` searches.
+    query = build_query(
+        service=request.service,
+        locations=[request.location],
+        start=request.start,
+        end=request.start + ALTERNATIVES_WINDOW,
+        now=now,
+        channel=request.channel,
+        lean=True,
+    )
+    # The same question as `_slot_on_offer`'s: this practitioner, exactly this start.
+    # The facts read for the wider window include all of those it would read (the
+    # practitioner's, the rooms', the closures' around the start), so the answer and
+    # the reason are the same.
+    exactly = replace(
+        query,
+        practitioners=tuple(p for p in query.practitioners if p.id == request.practitioner.pk),
+        start=request.start,
+        end=request.start + timedelta(seconds=1),
+    )
+    result = find_slots(exactly, limit=1)
+    if result.slots and result.slots[0].start == request.start:
+        return
     raise SchedulingError(
         SchedulingErrorCode.SLOT_UNAVAILABLE,
-        "That time is not available.",
+        SLOT_UNAVAILABLE_MESSAGE,
         reason=result.reason,
-        alternatives=_alternatives(request, now),
+        alternatives=find_slots(query, limit=ALTERNATIVES).slots,
     )
 
 
@@ -561,7 +623,7 @@ def _alternatives(request: BookingRequest, now: datetime) -> list[Slot]:
             service=request.service,
             locations=[request.location],
             start=start,
-            end=start + timedelta(days=14),
+            end=start + ALTERNATIVES_WINDOW,
             now=now,
             channel=request.channel,
             limit=ALTERNATIVES,

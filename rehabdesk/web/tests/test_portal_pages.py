@@ -287,3 +287,29 @@ def test_the_portal_page_reads_in_a_fixed_number_of_queries(
     visited(world, personas.child, weekday_at(10, after_days=-7))
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def missing_descriptions(html: str) -> list[str]:
+    """Ids that an aria-describedby on the page names but that no element carries."""
+    wanted = {i for ids in re.findall(r'aria-describedby="([^"]+)"', html) for i in ids.split()}
+    return sorted(i for i in wanted if f'id="{i}"' not in html)
+
+
+@pytest.mark.parametrize(
+    ("persona", "route", "target"),
+    [
+        ("patient_a", "my-profile", "patient_a"),
+        ("patient_a", "my-waitlist-join", "patient_a"),
+        ("front_desk", "patient-new", None),
+        ("front_desk", "patient-waitlist-add", "patient_a"),
+    ],
+)
+def test_help_and_errors_are_tied_to_their_inputs(client, personas, world, persona, route, target):
+    sign_in(client, personas, persona)
+    url = reverse(route, args=[getattr(personas, target).pk] if target else [])
+    refused = client.post(url, {"phone": "", "valid_until": "not a date"})
+    assert refused.status_code == 200
+    html = refused.text
+    assert 'aria-invalid="true"' in html
+    assert 'class="field-error"' in html
+    assert missing_descriptions(html) == []
