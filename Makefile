@@ -19,18 +19,21 @@ $(VENV)/.dev: $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+# Links in the demo's e-mails (manage my booking, set a password) point at this server.
+RUN_ENV = DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
+
 run: $(VENV)/.runtime
 	@mkdir -p var/static
-	DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
-	DEBUG=1 $(PY) manage.py load_demo
-	@DEBUG=1 $(PY) manage.py demo_welcome --port $(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@$(RUN_ENV) $(PY) manage.py demo_welcome --port $(PORT)
 # The outbox worker (e-mail lands in var/mail/) and the scheduler (expired holds, the
 # waitlist) run beside the web server and stop with it.
-	DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
-	DEBUG=1 $(PY) manage.py run_scheduler & scheduler=$$!; \
+	$(RUN_ENV) $(PY) manage.py run_worker & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT; \
 	trap 'exit 130' INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	$(PY) scripts/run_tests.py

@@ -43,7 +43,7 @@ from rehabdesk.clinic.models import (
     TimeOff,
     WorkingHours,
 )
-from rehabdesk.demo.history import FUTURE_DAYS, HISTORY_DAYS, load_history
+from rehabdesk.demo.history import FUTURE_DAYS, HISTORY_DAYS, book_family_visits, load_history
 from rehabdesk.demo.patients import PATIENTS, load_demo_patients
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -723,6 +723,7 @@ def load_demo(
                 days_back=history_days,
                 days_ahead=future_days,
             )
+            book_family_visits(front_desk=staff["frontdesk.pickering"], now=now)
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

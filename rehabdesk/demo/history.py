@@ -11,7 +11,11 @@ from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
+from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.history import Offering, appointments_import, plan_calendar
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import availability_search
+from rehabdesk.scheduling.services import BookingRequest, appointment_book
 
 HISTORY_DAYS = 730
 FUTURE_DAYS = 90
@@ -158,6 +162,53 @@ def load_history(
         )
         total += appointments_import(planned=planned, now=now, actor=front_desk)
     return total
+
+
+# The demo family's next visits (the portal's sign-in is Grace's) start this far ahead:
+# outside the cancellation notice, so they can be moved or cancelled online.
+FAMILY_VISITS_FROM = timedelta(days=3)
+
+
+def book_family_visits(*, front_desk: User, now: datetime) -> list[Appointment]:
+    """Book Grace and her son Charlie into the first free initial assessments at
+    Pickering, through the booking service like any phone booking. Grace is e-mailed a
+    confirmation with its manage link; Charlie has no address of his own, and his
+    mother manages his booking in the portal."""
+    service = Service.objects.get(slug="physiotherapy-initial-assessment")
+    location = Location.objects.select_related("clinic").get(slug="pickering")
+    grace = Patient.objects.get(email="grace.green@mail.example")
+    charlie = Patient.objects.get(first_name="Charlie", last_name="Green")
+    booked = []
+    start = now + FAMILY_VISITS_FROM
+    for patient in (grace, charlie):
+        result = availability_search(
+            service=service,
+            locations=[location],
+            start=start,
+            end=start + timedelta(days=14),
+            now=now,
+            channel=Channel.PHONE,
+            limit=1,
+        )
+        if not result.slots:
+            continue
+        slot = result.slots[0]
+        booked.append(
+            appointment_book(
+                request=BookingRequest(
+                    patient=patient,
+                    practitioner=Practitioner.objects.get(pk=slot.practitioner_id),
+                    service=service,
+                    location=location,
+                    start=slot.start,
+                    channel=Channel.PHONE,
+                ),
+                actor=front_desk,
+                now=now,
+            )
+        )
+        start = slot.start + timedelta(days=1)
+    return booked
 
 
 def _patients(rng: random.Random, today: date) -> list[Patient]:

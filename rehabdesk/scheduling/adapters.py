@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import CharField, F, Q
 from django.db.models.functions import Cast
@@ -35,7 +35,6 @@ from rehabdesk.availability.types import (
     WeeklyShift,
 )
 from rehabdesk.clinic.models import (
-    Break,
     Closure,
     Location,
     Resource,
@@ -60,6 +59,10 @@ MARGIN = timedelta(days=1)
 # time started at most a day before it: the (practitioner, start) and (resource, start)
 # indexes then find it without reading the history before.
 LONGEST_HOLD = timedelta(days=1)
+
+
+# (practitioner, location, weekday, starts, ends, effective_from, effective_until)
+_ShiftRow = tuple[int, int, int, time, time, date, date | None]
 
 
 def _as_text(field: str) -> Cast:
@@ -151,19 +154,26 @@ def build_query(
     ).filter(Q(effective_until__isnull=True) | Q(effective_until__gte=first_day))
     if practitioner_ids is not None:
         shifts = shifts.filter(practitioner_id__in=list(practitioner_ids))
-    shift_rows = list(
-        shifts.order_by().values_list(
-            "id",
-            "practitioner_id",
-            "location_id",
-            "weekday",
-            "starts",
-            "ends",
-            "effective_from",
-            "effective_until",
-        )
-    )
-    rostered = sorted({row[1] for row in shift_rows})
+    # Each shift with its breaks, in one query (a LEFT JOIN: a row per break, one with
+    # no break for a shift without any) rather than a second one naming every shift.
+    shift_rows: dict[int, _ShiftRow] = {}
+    breaks: dict[int, list[tuple]] = defaultdict(list)
+    for shift_id, *row, b_start, b_end in shifts.order_by().values_list(
+        "id",
+        "practitioner_id",
+        "location_id",
+        "weekday",
+        "starts",
+        "ends",
+        "effective_from",
+        "effective_until",
+        "breaks__starts",
+        "breaks__ends",
+    ):
+        shift_rows[shift_id] = tuple(row)  # type: ignore[assignment]
+        if b_start is not None:
+            breaks[shift_id].append((b_start, b_end))
+    rostered = sorted({row[0] for row in shift_rows.values()})
     requirements = service_requirements([service.pk])[service.pk]
     credentials = practitioner_credentials(rostered, on_or_after=first_day)
     qualified = {
@@ -184,17 +194,11 @@ def build_query(
         )
     ]
     kept = set(people)
-    shift_rows = [row for row in shift_rows if row[1] in kept]
-
-    breaks: dict[int, list[tuple]] = defaultdict(list)
-    for shift_id, b_start, b_end in (
-        Break.objects.filter(working_hours_id__in=[row[0] for row in shift_rows])
-        .order_by()
-        .values_list("working_hours_id", "starts", "ends")
-    ):
-        breaks[shift_id].append((b_start, b_end))
     shifts_by_person: dict[int, list[WeeklyShift]] = defaultdict(list)
-    for shift_id, person, location_id, weekday, s_start, s_end, e_from, e_until in shift_rows:
+    for shift_id, row in shift_rows.items():
+        person, location_id, weekday, s_start, s_end, e_from, e_until = row
+        if person not in kept:
+            continue
         shifts_by_person[person].append(
             WeeklyShift(
                 location_id=location_id,
@@ -260,7 +264,9 @@ def build_query(
     )
     usable = None
     if lean:
-        usable = _Usable({row[2] for row in shift_rows}, service_facts.resource_kinds)
+        usable = _Usable(
+            {row[1] for row in shift_rows.values() if row[0] in kept}, service_facts.resource_kinds
+        )
     return Query(
         service=service_facts,
         practitioners=practitioners,
@@ -285,7 +291,14 @@ def _service_facts(service: Service) -> ServiceFacts:
     return ServiceFacts(
         duration=timedelta(minutes=service.duration_minutes),
         buffer=timedelta(minutes=service.buffer_after_minutes),
-        resource_kinds=tuple(sorted(service.resource_kinds.values_list("id", flat=True))),
+        # Straight from the link table: no join to the kinds, no ordering by their name.
+        resource_kinds=tuple(
+            sorted(
+                Service.resource_kinds.through.objects.filter(service_id=service.pk).values_list(
+                    "resourcekind_id", flat=True
+                )
+            )
+        ),
     )
 
 

@@ -21,6 +21,7 @@ class Command(BaseCommand):
             f"  Sign in                  {base}/sign-in/",
             f"  Front desk's day         {base}/staff/desk/",
             f"  Schedule                 {base}/staff/schedule/",
+            f"  Patient portal           {base}/my/  (the parent's bookings, mail in var/mail/)",
             f"  Clinic configuration     {base}/admin/",
             f"  Registrations to renew   {base}/staff/registrations/expiring/",
             f"  API documentation        {base}/api/docs",
