@@ -19,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import CharField, F, Q
 from django.db.models.functions import Cast
 
@@ -68,6 +69,22 @@ _ShiftRow = tuple[int, int, int, time, time, date, date | None]
 def _as_text(field: str) -> Cast:
     """A datetime column read as text, for `_instant`."""
     return Cast(F(field), output_field=CharField())
+
+
+def _wall_column(field: str) -> F | Cast:
+    """A date or time-of-day column, for `_date` and `_time`. SQLite's converters for
+    them (Django's regular expressions, a Python call per value) cost more than the
+    query itself for a clinic's hundreds of shifts: read SQLite's text and parse it with
+    `fromisoformat`. PostgreSQL's own loaders are fast: read the column as it is."""
+    return _as_text(field) if connection.vendor == "sqlite" else F(field)
+
+
+def _time(value: time | str) -> time:
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _instant(text: str) -> datetime:
@@ -158,21 +175,39 @@ def build_query(
     # no break for a shift without any) rather than a second one naming every shift.
     shift_rows: dict[int, _ShiftRow] = {}
     breaks: dict[int, list[tuple]] = defaultdict(list)
-    for shift_id, *row, b_start, b_end in shifts.order_by().values_list(
+    for (
+        shift_id,
+        person,
+        location_id,
+        weekday,
+        *times,
+        b_start,
+        b_end,
+    ) in shifts.order_by().values_list(
         "id",
         "practitioner_id",
         "location_id",
         "weekday",
-        "starts",
-        "ends",
-        "effective_from",
-        "effective_until",
-        "breaks__starts",
-        "breaks__ends",
+        _wall_column("starts"),
+        _wall_column("ends"),
+        _wall_column("effective_from"),
+        _wall_column("effective_until"),
+        _wall_column("breaks__starts"),
+        _wall_column("breaks__ends"),
     ):
-        shift_rows[shift_id] = tuple(row)  # type: ignore[assignment]
+        if shift_id not in shift_rows:
+            s_start, s_end, e_from, e_until = times
+            shift_rows[shift_id] = (
+                person,
+                location_id,
+                weekday,
+                _time(s_start),
+                _time(s_end),
+                _date(e_from),
+                _date(e_until) if e_until is not None else None,
+            )
         if b_start is not None:
-            breaks[shift_id].append((b_start, b_end))
+            breaks[shift_id].append((_time(b_start), _time(b_end)))
     rostered = sorted({row[0] for row in shift_rows.values()})
     requirements = service_requirements([service.pk])[service.pk]
     credentials = practitioner_credentials(rostered, on_or_after=first_day)
@@ -333,10 +368,12 @@ def _location_facts(
     if usable is not None:
         # Nobody is offered where no one qualified works, and other kinds are never
         # picked nor counted (availability.md, rule 6 and the reasons).
+        # Unordered: the engine picks by id, and a lean query is only for the engine.
         rooms = rooms.filter(
             location_id__in=sorted(usable.location_ids), kind_id__in=usable.kind_ids
-        )
-    # In their usual order (location, kind, name): scheduling.history picks rooms in it.
+        ).order_by()
+    # Otherwise in their usual order (location, kind, name): scheduling.history picks
+    # rooms in it.
     resources = list(rooms.values_list("id", "location_id", "kind_id"))
     # Holds of expired holds no longer count: one small subquery on the
     # (status, hold_expires_at) index, rather than joining every hold to its appointment.

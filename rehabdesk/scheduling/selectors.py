@@ -14,8 +14,8 @@ from rehabdesk.availability.types import Result
 from rehabdesk.clinic.models import Location, Service
 from rehabdesk.core.money import round_money
 from rehabdesk.scheduling.adapters import build_query
-from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
+from rehabdesk.scheduling.models import Appointment, WaitlistOffer
 
 # "The next few free times" are usually within a day: look there first, reading a day
 # of calendar instead of the whole window, and read the rest only when they are not
@@ -68,6 +68,15 @@ def appointment_detail(*, appointment_id: int) -> Appointment | None:
         .prefetch_related("resource_holds__resource")
         .first()
     )
+
+
+def waitlist_offer_open(*, appointment: Appointment, now: datetime) -> WaitlistOffer | None:
+    """The waitlist offer this held appointment is, while it can still be answered."""
+    if appointment.status != AppointmentStatus.PENDING:
+        return None
+    return WaitlistOffer.objects.filter(
+        appointment=appointment, status=OfferStatus.OPEN, expires_at__gt=now
+    ).first()
 
 
 def appointments_for_patient(*, patient_id: int) -> QuerySet[Appointment]:

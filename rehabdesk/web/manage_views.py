@@ -29,7 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rehabdesk.access.accessors import appointment_by_link, appointment_for
 from rehabdesk.access.errors import AccessDenied
@@ -37,12 +37,14 @@ from rehabdesk.access.middleware import record_denial
 from rehabdesk.clinic.models import Location, Practitioner
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.models import Appointment, WaitlistOffer
+from rehabdesk.scheduling.selectors import waitlist_offer_open
 from rehabdesk.scheduling.self_service import (
     appointment_cancel_by_patient,
     appointment_move_by_patient,
     self_service_terms,
 )
+from rehabdesk.scheduling.waitlist import waitlist_offer_accept, waitlist_offer_decline
 from rehabdesk.web.free_times import free_time_from
 from rehabdesk.web.my_views import own_patient_id
 from rehabdesk.web.online_views import Choice, booking_summary, slot_days, slot_picker_days
@@ -71,6 +73,10 @@ class Managed:
         return self.url("move")
 
     @property
+    def offer_url(self) -> str:
+        return self.url("offer")
+
+    @property
     def from_portal(self) -> bool:
         return self.route == "my-appointment"
 
@@ -81,9 +87,12 @@ Page = Callable[[HttpRequest, Managed], HttpResponse]
 def _context(managed: Managed, **extra: object) -> dict[str, Any]:
     appointment = managed.appointment
     now = timezone.now()
+    offer = waitlist_offer_open(appointment=appointment, now=now)
     return {
         **booking_summary(appointment),
         "managed": managed,
+        "offer": offer,
+        "offer_until": offer.expires_at.astimezone(appointment.location.zone) if offer else None,
         "terms": self_service_terms(appointment=appointment, now=now),
         "phone": appointment.location.phone or appointment.location.clinic.phone,
         "book_again": (
@@ -112,6 +121,31 @@ def _cancel(request: HttpRequest, managed: Managed) -> HttpResponse:
             messages.success(request, "Your appointment is cancelled. We have e-mailed you.")
         return redirect(managed.url())
     return render(request, "web/manage/cancel.html", _context(managed))
+
+
+def _offer(request: HttpRequest, managed: Managed) -> HttpResponse:
+    """Answer a waitlist offer: take the held time, or let it go to the next patient."""
+    now = timezone.now()
+    offer = waitlist_offer_open(appointment=managed.appointment, now=now)
+    answer = request.POST.get("answer")
+    if offer is None:
+        messages.error(request, "This offer has ended; the time may have gone to someone else.")
+    elif answer not in {"accept", "decline"}:
+        messages.error(request, "Please take the time or let it go.")
+    else:
+        respond = waitlist_offer_accept if answer == "accept" else waitlist_offer_decline
+        try:
+            respond(offer=offer, actor=managed.actor, now=now)
+        except SchedulingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                "It is booked. We have e-mailed you the details."
+                if answer == "accept"
+                else "Thank you: the time goes to the next person. You are still on the waitlist.",
+            )
+    return redirect(managed.url())
 
 
 def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
@@ -193,6 +227,12 @@ def manage_booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_POST
+def manage_booking_offer(request: HttpRequest, token: str) -> HttpResponse:
+    return _via_link(request, token, _offer)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage_booking_move(request: HttpRequest, token: str) -> HttpResponse:
     return _via_link(request, token, _move)
@@ -206,8 +246,11 @@ def _in_portal(request: HttpRequest, appointment_id: int, page: Page) -> HttpRes
     appointment = appointment_for(
         user=request.user, appointment_id=appointment_id, view=request.method == "GET"
     )
-    if appointment.status == AppointmentStatus.PENDING:
-        # A waitlist offer or an unfinished online booking is not theirs to manage here.
+    if (
+        appointment.status == AppointmentStatus.PENDING
+        and not WaitlistOffer.objects.filter(appointment_id=appointment.pk).exists()
+    ):
+        # An unfinished online booking is not theirs to manage here (a waitlist offer is).
         raise AccessDenied(
             object_type="scheduling.appointment",
             object_id=str(appointment_id),
@@ -235,6 +278,13 @@ def my_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResp
 
 
 @never_cache
+@require_POST
+@login_required
+def my_appointment_offer(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _in_portal(request, appointment_id, _offer)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def my_appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
@@ -245,11 +295,17 @@ urlpatterns: list[URLPattern] = [
     path("manage/<str:token>/", manage_booking, name="manage-booking"),
     path("manage/<str:token>/cancel/", manage_booking_cancel, name="manage-booking-cancel"),
     path("manage/<str:token>/move/", manage_booking_move, name="manage-booking-move"),
+    path("manage/<str:token>/offer/", manage_booking_offer, name="manage-booking-offer"),
     path("my/appointments/<int:appointment_id>/", my_appointment, name="my-appointment"),
     path(
         "my/appointments/<int:appointment_id>/cancel/",
         my_appointment_cancel,
         name="my-appointment-cancel",
+    ),
+    path(
+        "my/appointments/<int:appointment_id>/offer/",
+        my_appointment_offer,
+        name="my-appointment-offer",
     ),
     path(
         "my/appointments/<int:appointment_id>/move/",

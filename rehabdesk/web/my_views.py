@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -31,9 +32,9 @@ from rehabdesk.patients.errors import PatientError
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patient_update
 from rehabdesk.scheduling import waitlist
-from rehabdesk.scheduling.choices import AppointmentStatus, WaitlistStatus
+from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, WaitlistStatus
 from rehabdesk.scheduling.errors import SchedulingError
-from rehabdesk.scheduling.models import Appointment, WaitlistEntry
+from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
 from rehabdesk.web.booking_forms import WaitlistForm
 from rehabdesk.web.forms import ProfileForm
 
@@ -128,6 +129,13 @@ def _person_page(request: HttpRequest, patient_id: int) -> HttpResponse:
             patient=chosen, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
         )
         .select_related("service", "practitioner")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=WaitlistOffer.objects.filter(status=OfferStatus.OPEN, expires_at__gt=now),
+                to_attr="open_offers",
+            )
+        )
         .order_by("created_at")
     )
     return render(

@@ -104,7 +104,8 @@ def test_a_waitlist_offer_says_until_when_and_how_to_take_it():
             respond_text="call us at 905-555-0142",
         ),
     )
-    assert (
-        "until Tuesday, March 9, 2027 at 6:00 PM. To take this time, call us at 905-555-0142."
-        in rendered.body_text
-    )
+    text = rendered.body_text
+    assert "until Tuesday, March 9, 2027 at 6:00 PM. To take it, or to let it go" in text
+    link = "https://clinic.example/manage/sample-token/"
+    assert f"{link}\nYou can also call us at 905-555-0142." in text
+    assert 'href="https://clinic.example/manage/sample-token/"' in rendered.body_html

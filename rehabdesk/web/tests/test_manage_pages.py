@@ -177,3 +177,55 @@ def test_the_link_page_reads_in_a_fixed_number_of_queries(client, world, django_
     client.get(link)
     with django_assert_num_queries(6):
         assert client.get(link).status_code == 200
+
+
+# --- Waitlist offers ----------------------------------------------------------------------
+
+
+def offered(world) -> Appointment:
+    """A time freed by a cancellation and offered to the waiting patient."""
+    from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
+
+    taken = book(world, weekday_at(10), patient=world.other_patient)
+    waitlist_add(
+        wish=Wish(
+            patient=world.patient,
+            service=world.follow_up,
+            practitioner=world.physio,
+            locations=[world.pickering],
+            weekdays=[],
+            day_parts=[],
+            valid_until=timezone.localdate() + timedelta(days=30),
+        ),
+        actor=None,
+        now=timezone.now(),
+    )
+    appointment_cancel(appointment=taken, actor=None, now=timezone.now())
+    freed_time_process(now=timezone.now())
+    return Appointment.objects.get(patient=world.patient, status=AppointmentStatus.PENDING)
+
+
+def test_a_waiting_patient_takes_the_offered_time_from_the_email(client, world):
+    hold = offered(world)
+    link = link_in_email(hold, "waitlist_offer")
+    page = client.get(link).text
+    assert "we are holding it for you" in page
+    assert "Take this time" in page
+    assert client.post(link + "offer/", {"answer": "accept"}).status_code == 302
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.BOOKED
+    assert hold.waitlist_offer.status == "accepted"
+    assert "Move to another time" in client.get(link).text
+
+
+def test_a_waiting_patient_lets_the_offered_time_go(client, world):
+    hold = offered(world)
+    link = link_in_email(hold, "waitlist_offer")
+    client.post(link + "offer/", {"answer": "decline"})
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CANCELLED
+    assert hold.waitlist_offer.status == "declined"
+    ended = client.post(link + "offer/", {"answer": "accept"}, follow=True)
+    assert "This offer has ended" in ended.text
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CANCELLED

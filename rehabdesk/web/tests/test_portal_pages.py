@@ -21,8 +21,13 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, WaitlistStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry
-from rehabdesk.scheduling.services import appointment_arrive, appointment_book
+from rehabdesk.scheduling.services import (
+    appointment_arrive,
+    appointment_book,
+    appointment_cancel,
+)
 from rehabdesk.scheduling.testing import TORONTO, build_booking_world
+from rehabdesk.scheduling.waitlist import freed_time_process
 
 pytestmark = pytest.mark.django_db
 
@@ -255,6 +260,28 @@ def test_a_waitlist_date_in_the_past_is_a_form_error(client, personas, world):
     )
     assert refused.status_code == 200
     assert not WaitlistEntry.objects.exists()
+
+
+def test_a_patient_takes_a_time_offered_from_the_waitlist_in_the_portal(client, personas, world):
+    taken = book(world, weekday_at(10), world.other_patient)
+    sign_in(client, personas, "patient_a")
+    client.post(
+        reverse("my-waitlist-join", args=[world.patient.pk]),
+        {
+            "service": world.follow_up.pk,
+            "locations": [world.pickering.pk],
+            "valid_until": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        },
+    )
+    appointment_cancel(appointment=taken, actor=None, now=timezone.now())
+    freed_time_process(now=timezone.now())
+    hold = Appointment.objects.get(patient=world.patient, status=AppointmentStatus.PENDING)
+    page = client.get(reverse("my-family")).text
+    assert reverse("my-appointment", args=[hold.pk]) in page
+    assert "a time is held for you" in page
+    client.post(reverse("my-appointment-offer", args=[hold.pk]), {"answer": "accept"})
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.BOOKED
 
 
 def test_nobody_else_takes_a_patient_off_the_waitlist(client, personas, world):
