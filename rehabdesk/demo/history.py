@@ -171,9 +171,9 @@ FAMILY_VISITS_FROM = timedelta(days=3)
 
 def book_family_visits(*, front_desk: User, now: datetime) -> list[Appointment]:
     """Book Grace and her son Charlie into the first free initial assessments at
-    Pickering, through the booking service like any phone booking. Grace is e-mailed a
-    confirmation with its manage link; Charlie has no address of his own, and his
-    mother manages his booking in the portal."""
+    Pickering, through the booking service like any phone booking. Each confirmation, with its
+    manage link, is e-mailed to Grace: Charlie has no address of his own, and his
+    mother manages his bookings."""
     service = Service.objects.get(slug="physiotherapy-initial-assessment")
     location = Location.objects.select_related("clinic").get(slug="pickering")
     grace = Patient.objects.get(email="grace.green@mail.example")

@@ -21,6 +21,7 @@ def booking_context(**overrides: object) -> dict[str, object]:
         "clinic_name": "Pro Fusion Rehab",
         "clinic_phone": "905-555-0100",
         "patient_name": "Grace Green",
+        "greeting_name": "Grace Green",
         "service_name": "Physiotherapy follow-up",
         "practitioner_name": "Priya Raman",
         "location_name": "Pickering",

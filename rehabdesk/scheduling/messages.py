@@ -3,8 +3,10 @@ patient is offered a time: one outbox row each, written in the caller's transact
 (notifications/services.py), so a change and its message commit or vanish together.
 
 The context is the one templates/notifications/README.md lists, formatted in the
-location's time zone. A patient who asked not to be e-mailed, or has no address, gets
-no row; the front desk sees their bookings on the day sheet and calls them.
+location's time zone. A child without an address of their own is written to through
+the guardian who manages their bookings (`addressee`). A patient who asked not to be
+e-mailed, or has nobody with an address, gets no row; the front desk sees their bookings
+on the day sheet and calls them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
+from rehabdesk.patients.models import FamilyLink, Patient
 from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, appointment_calendar
 from rehabdesk.scheduling.manage_links import manage_link
 from rehabdesk.scheduling.models import Appointment
@@ -53,6 +56,26 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
     }
 
 
+def addressee(patient: Patient) -> Patient | None:
+    """Whom e-mail about the patient's bookings goes to: the patient, unless they have no
+    address of their own (a child), then the first guardian who manages their bookings
+    and has one. Nobody when the one with the address asked not to be e-mailed."""
+    if patient.email:
+        return patient if patient.contact_by_email else None
+    link = (
+        FamilyLink.objects.filter(
+            dependent=patient, ended_at__isnull=True, manages_bookings=True, guardian__active=True
+        )
+        .exclude(guardian__email="")
+        .select_related("guardian")
+        .order_by("pk")
+        .first()
+    )
+    if link is None or not link.guardian.contact_by_email:
+        return None
+    return link.guardian
+
+
 def tell_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
 ) -> None:
@@ -60,13 +83,14 @@ def tell_patient(
     change or cancellation carries the calendar file (calendar_file.py) made now, in
     the same transaction, from the appointment as it stands."""
     patient = appointment.patient
-    if patient is None or not (patient.email and patient.contact_by_email):
+    to = addressee(patient) if patient else None
+    if to is None:
         return
-    context = booking_context(appointment, **extra)
+    context = booking_context(appointment, greeting_name=to.full_name, **extra)
     method = CALENDAR_METHODS.get(kind)
     calendar = (
         appointment_calendar(
-            appointment, method=method, now=now, context=context, recipient=patient.email
+            appointment, method=method, now=now, context=context, recipient=to.email
         )
         if method
         else ""
@@ -74,7 +98,7 @@ def tell_patient(
     message_enqueue(
         channel=MessageChannel.EMAIL,
         kind=kind,
-        recipient=patient.email,
+        recipient=to.email,
         template=kind,
         context=context,
         related_type=RELATED_TYPE,

@@ -11,7 +11,7 @@ from rehabdesk.notifications.testing import KINDS, booking_context
 def test_it_escapes_the_html_and_leaves_the_text_as_written():
     rendered = render_message(
         "booking_confirmation",
-        booking_context(patient_name="Zoë O'Brien <script>alert(1)</script> & Sons"),
+        booking_context(greeting_name="Zoë O'Brien <script>alert(1)</script> & Sons"),
     )
     assert "Hello Zoë O'Brien <script>alert(1)</script> & Sons," in rendered.body_text
     assert "<script>" not in rendered.body_html

@@ -11,6 +11,7 @@ COMMON_KEYS = {
     "clinic_name",
     "clinic_phone",
     "patient_name",
+    "greeting_name",
     "service_name",
     "practitioner_name",
     "location_name",
