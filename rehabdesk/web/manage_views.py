@@ -46,7 +46,7 @@ from rehabdesk.scheduling.self_service import (
 )
 from rehabdesk.scheduling.waitlist import waitlist_offer_accept, waitlist_offer_decline
 from rehabdesk.web.free_times import free_time_from
-from rehabdesk.web.my_views import own_patient_id
+from rehabdesk.web.my_views import BookAgain, own_patient_id
 from rehabdesk.web.online_views import Choice, booking_summary, slot_days, slot_picker_days
 
 JUST_TAKEN = {SchedulingErrorCode.SLOT_TAKEN, SchedulingErrorCode.SLOT_UNAVAILABLE}
@@ -95,12 +95,9 @@ def _context(managed: Managed, **extra: object) -> dict[str, Any]:
         "offer_until": offer.expires_at.astimezone(appointment.location.zone) if offer else None,
         "terms": self_service_terms(appointment=appointment, now=now),
         "phone": appointment.location.phone or appointment.location.clinic.phone,
-        "book_again": (
-            f"{reverse('book-times')}?service={appointment.service_id}"
-            f"&location={appointment.location_id}&practitioner={appointment.practitioner_id}"
-        )
+        "book_again": BookAgain(appointment.service, appointment.practitioner, appointment.location)
         if appointment.service.online_bookable
-        else "",
+        else None,
         **extra,
     }
 
