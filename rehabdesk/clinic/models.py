@@ -426,6 +426,11 @@ class Service(TimeStampedModel):
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=ServiceKind.choices)
     public_description = models.TextField(blank=True)
+    what_to_bring = models.TextField(
+        blank=True,
+        help_text="What to bring and how to prepare, as booking e-mails and the calendar "
+        "entry say it. Empty: the clinic's general advice.",
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(5, "A service lasts at least 5 minutes.")]
     )

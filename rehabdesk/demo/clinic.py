@@ -382,6 +382,14 @@ MASSAGE = (("cmto", ()),)
 PELVIC = (("cpo", ("internal-pelvic",)),)
 ACUPUNCTURE = (("cpo", ("acupuncture",)), ("ctcmpao", ()))
 EXISTING = PatientEligibility.EXISTING_ONLY
+# What each kind of visit asks patients to bring (other kinds: the clinic's general advice).
+WHAT_TO_BRING = {
+    ServiceKind.INITIAL_ASSESSMENT: (
+        "Your health card, your benefits card if you plan to claim, any referral, imaging "
+        "or test results, and a list of your medications. Wear comfortable clothing."
+    ),
+    ServiceKind.FITTING: "Your prescription or referral, and the shoes you wear most days.",
+}
 
 SERVICES = [
     DemoService(
@@ -926,6 +934,7 @@ def _build_service(data: DemoService, today: date, groups: dict[str, ServiceGrou
             slug=slugify(data.name),
             kind=data.kind,
             public_description=data.description,
+            what_to_bring=WHAT_TO_BRING.get(data.kind, ""),
             duration_minutes=data.minutes,
             buffer_after_minutes=data.buffer,
             price=Decimal(data.price),

@@ -32,6 +32,7 @@ def booking_context(**overrides: object) -> dict[str, object]:
         "cancellation_notice_hours": 24,
         "price_text": "$95.00",
         "manage_link": "https://clinic.example/manage/sample-token/",
+        "what_to_bring": "Comfortable clothing and your benefits card.",
         "previous_start_local": "Tuesday, March 9, 2027 at 2:30 PM",
         "cancel_reason": "",
         "late_cancellation_fee_text": "",

@@ -36,10 +36,6 @@ CALENDAR_METHODS = {
 }
 # Changes that supersede the last file the patient received.
 _REVISIONS = (EventKind.MOVED, EventKind.CANCELLED)
-WHAT_TO_BRING = (
-    "What to bring: comfortable clothing that lets us reach the area we will work on, "
-    "a list of any medications, and your benefits card if you plan to claim."
-)
 
 
 def calendar_uid(appointment: Appointment) -> str:
@@ -122,8 +118,8 @@ def _description(context: Mapping[str, object]) -> str:
             f"{context['service_name']} with {context['practitioner_name']} "
             f"({context['duration_minutes']} minutes).",
             f"Price: {context['price_text']}.",
-            WHAT_TO_BRING,
-            f"To change or cancel, call {context['location_phone']} at least "
-            f"{context['cancellation_notice_hours']} hours before.",
+            f"What to bring: {context['what_to_bring']}",
+            f"To change or cancel up to {context['cancellation_notice_hours']} hours before: "
+            f"{context['manage_link']} — after that, call {context['location_phone']}.",
         ]
     )

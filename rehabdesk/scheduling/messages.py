@@ -23,6 +23,11 @@ from rehabdesk.scheduling.manage_links import manage_link
 from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
+# Said when a service has no advice of its own (Service.what_to_bring).
+WHAT_TO_BRING = (
+    "Comfortable clothing that lets us reach the area we will work on, a list of any "
+    "medications, and your benefits card if you plan to claim."
+)
 
 
 def local_text(instant: datetime, appointment: Appointment) -> str:
@@ -51,6 +56,7 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
         "duration_minutes": service.duration_minutes,
         "cancellation_notice_hours": clinic.cancellation_notice_hours,
         "price_text": f"{price} + HST" if treatment == TaxTreatment.TAXABLE else price,
+        "what_to_bring": service.what_to_bring.strip() or WHAT_TO_BRING,
         "manage_link": manage_link(appointment) if appointment.patient_id else "",
         **extra,
     }

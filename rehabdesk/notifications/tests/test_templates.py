@@ -22,6 +22,7 @@ COMMON_KEYS = {
     "cancellation_notice_hours",
     "price_text",
     "manage_link",
+    "what_to_bring",
 }
 EXTRA_KEYS = {
     "booking_confirmation": set(),

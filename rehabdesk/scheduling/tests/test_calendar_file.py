@@ -11,12 +11,12 @@ import pytest
 from icalendar import Calendar, Event
 
 from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import OpeningHours
+from rehabdesk.clinic.models import OpeningHours, Service
 from rehabdesk.clinic.testing import make_shift
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.calendar_file import PRODID
 from rehabdesk.scheduling.choices import CancelledBy, Channel
-from rehabdesk.scheduling.messages import RELATED_TYPE
+from rehabdesk.scheduling.messages import RELATED_TYPE, WHAT_TO_BRING
 from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
@@ -108,11 +108,23 @@ def test_the_event_says_where_what_and_how_much_but_nothing_more(sundays):
     assert sundays.pickering.address in event["LOCATION"]
     description = str(event["DESCRIPTION"])
     assert "$85.00" in description
-    assert "What to bring" in description
+    assert f"What to bring: {WHAT_TO_BRING}" in description
+    assert "/manage/" in description
     assert sundays.pickering.phone in description
     assert event.decoded("DTSTAMP") == (SPRING_FORWARD - timedelta(days=3)).astimezone(UTC)
     assert str(event["ATTENDEE"]) == f"mailto:{sundays.patient.email}"
     assert str(event["ORGANIZER"]).startswith("mailto:")
+
+
+def test_a_service_with_its_own_advice_says_it_in_the_email_and_the_calendar(sundays):
+    advice = "Shorts and a T-shirt, and any imaging reports."
+    Service.objects.filter(pk=sundays.follow_up.pk).update(what_to_bring=advice)
+    sundays.follow_up.refresh_from_db()
+    appointment = book(sundays, SPRING_FORWARD, now=SPRING_FORWARD - timedelta(days=3))
+    message = OutboxMessage.objects.get(related_id=str(appointment.pk))
+    assert f"Bring:  {advice}" in message.body_text
+    assert advice in message.body_html
+    assert f"What to bring: {advice}" in str(the_event(files(appointment)[0])["DESCRIPTION"])
 
 
 def test_a_move_across_the_spring_change_replaces_the_entry_with_sequence_plus_one(sundays):
