@@ -71,7 +71,9 @@ def qualified_periods(
 
 def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requirement]]:
     """Each service's qualification alternatives, in two queries."""
-    qualifications = Qualification.objects.filter(service_id__in=list(service_ids))
+    # Ordered by id, not by the models' default (the regulator's name), which costs joins
+    # and a sort on every search; nothing here depends on the order.
+    qualifications = Qualification.objects.filter(service_id__in=list(service_ids)).order_by("pk")
     rosters: dict[int, set[int]] = defaultdict(set)
     for qualification_id, authorization_id in Qualification.authorizations.through.objects.filter(
         qualification__in=qualifications
@@ -91,7 +93,9 @@ def practitioner_credentials(
     practitioner_ids: Iterable[int], *, on_or_after: date | None = None
 ) -> dict[int, list[Credential]]:
     """Each practitioner's registrations as credentials, in two queries."""
-    registrations = Registration.objects.filter(practitioner_id__in=list(practitioner_ids))
+    registrations = Registration.objects.filter(
+        practitioner_id__in=list(practitioner_ids)
+    ).order_by("pk")
     if on_or_after is not None:
         registrations = registrations.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on_or_after)

@@ -175,15 +175,7 @@ def build_query(
     # no break for a shift without any) rather than a second one naming every shift.
     shift_rows: dict[int, _ShiftRow] = {}
     breaks: dict[int, list[tuple]] = defaultdict(list)
-    for (
-        shift_id,
-        person,
-        location_id,
-        weekday,
-        *times,
-        b_start,
-        b_end,
-    ) in shifts.order_by().values_list(
+    for row in shifts.order_by().values_list(
         "id",
         "practitioner_id",
         "location_id",
@@ -195,8 +187,8 @@ def build_query(
         _wall_column("breaks__starts"),
         _wall_column("breaks__ends"),
     ):
+        shift_id, person, location_id, weekday, s_start, s_end, e_from, e_until = row[:8]
         if shift_id not in shift_rows:
-            s_start, s_end, e_from, e_until = times
             shift_rows[shift_id] = (
                 person,
                 location_id,
@@ -204,10 +196,10 @@ def build_query(
                 _time(s_start),
                 _time(s_end),
                 _date(e_from),
-                _date(e_until) if e_until is not None else None,
+                None if e_until is None else _date(e_until),
             )
-        if b_start is not None:
-            breaks[shift_id].append((_time(b_start), _time(b_end)))
+        if row[8] is not None:
+            breaks[shift_id].append((_time(row[8]), _time(row[9])))
     rostered = sorted({row[0] for row in shift_rows.values()})
     requirements = service_requirements([service.pk])[service.pk]
     credentials = practitioner_credentials(rostered, on_or_after=first_day)
@@ -270,20 +262,19 @@ def build_query(
     booked = _Span(start - longest_travel, end + held + longest_travel)
     rooms_held = _Span(start, end + held) if lean else _Span(start - MARGIN, end + MARGIN)
 
+    appointments = Appointment.objects.filter(practitioner_id__in=people, **booked.lookups())
+    if ignore_appointment_ids:
+        appointments = appointments.exclude(pk__in=list(ignore_appointment_ids))
     busy: dict[int, list[Busy]] = defaultdict(list)
-    for person, a_start, a_until, location_id, status, expires in (
-        Appointment.objects.filter(practitioner_id__in=people, **booked.lookups())
-        .exclude(pk__in=list(ignore_appointment_ids))
-        .order_by()
-        .values_list(
-            "practitioner_id",
-            _as_text("start"),
-            _as_text("busy_until"),
-            "location_id",
-            "status",
-            _as_text("hold_expires_at"),
-        )
+    for row in appointments.order_by().values_list(
+        "practitioner_id",
+        _as_text("start"),
+        _as_text("busy_until"),
+        "location_id",
+        "status",
+        _as_text("hold_expires_at"),
     ):
+        person, a_start, a_until, location_id, status, expires = row
         if _holds_time(status, _instant(expires) if expires else None, now):
             busy[person].append(Busy(Interval(_instant(a_start), _instant(a_until)), location_id))
 
@@ -382,15 +373,14 @@ def _location_facts(
         .order_by()
         .values("pk")
     )
+    holds = AppointmentResource.objects.filter(
+        active=True, resource_id__in=[row[0] for row in resources], **rooms_held.lookups()
+    ).exclude(appointment_id__in=expired)
+    if ignore_appointment_ids:
+        holds = holds.exclude(appointment_id__in=list(ignore_appointment_ids))
     held: dict[int, list[Interval]] = defaultdict(list)
-    for resource_id, h_start, h_until in (
-        AppointmentResource.objects.filter(
-            active=True, resource_id__in=[row[0] for row in resources], **rooms_held.lookups()
-        )
-        .exclude(appointment_id__in=expired)
-        .exclude(appointment_id__in=list(ignore_appointment_ids))
-        .order_by()
-        .values_list("resource_id", _as_text("start"), _as_text("busy_until"))
+    for resource_id, h_start, h_until in holds.order_by().values_list(
+        "resource_id", _as_text("start"), _as_text("busy_until")
     ):
         held[resource_id].append(Interval(_instant(h_start), _instant(h_until)))
     by_location: dict[int, list[ResourceFacts]] = defaultdict(list)

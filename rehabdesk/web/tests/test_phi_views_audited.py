@@ -125,6 +125,7 @@ def test_every_patient_page_is_in_this_list():
             "patient-deactivate",
             "patient-reactivate",
             "my-waitlist-leave",
+            "my-appointment-offer",
             # An appointment's pages need one booked: web/tests/test_portal_pages.py.
             "my-appointment",
             "my-appointment-cancel",
