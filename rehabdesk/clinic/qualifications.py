@@ -70,19 +70,22 @@ def qualified_periods(
 
 
 def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requirement]]:
-    """Each service's qualification alternatives, in two queries."""
-    # Ordered by id, not by the models' default (the regulator's name), which costs joins
-    # and a sort on every search; nothing here depends on the order.
-    qualifications = Qualification.objects.filter(service_id__in=list(service_ids)).order_by("pk")
+    """Each service's qualification alternatives, in one query (a LEFT JOIN to their
+    rosters: a row per roster, one with none for an alternative without any)."""
     rosters: dict[int, set[int]] = defaultdict(set)
-    for qualification_id, authorization_id in Qualification.authorizations.through.objects.filter(
-        qualification__in=qualifications
-    ).values_list("qualification_id", "authorization_id"):
-        rosters[qualification_id].add(authorization_id)
-    requirements: dict[int, list[Requirement]] = defaultdict(list)
-    for qualification_id, service_id, regulator_id in qualifications.values_list(
-        "id", "service_id", "regulator_id"
+    alternatives: dict[int, tuple[int, int]] = {}
+    # Ordered by id, not by the model's default (the regulator's name), which costs a
+    # join and a sort on every search; nothing here depends on the order.
+    for qualification_id, service_id, regulator_id, authorization_id in (
+        Qualification.objects.filter(service_id__in=list(service_ids))
+        .order_by("pk")
+        .values_list("id", "service_id", "regulator_id", "authorizations")
     ):
+        alternatives[qualification_id] = (service_id, regulator_id)
+        if authorization_id is not None:
+            rosters[qualification_id].add(authorization_id)
+    requirements: dict[int, list[Requirement]] = defaultdict(list)
+    for qualification_id, (service_id, regulator_id) in alternatives.items():
         requirements[service_id].append(
             Requirement(regulator_id, frozenset(rosters[qualification_id]))
         )
@@ -92,29 +95,36 @@ def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requireme
 def practitioner_credentials(
     practitioner_ids: Iterable[int], *, on_or_after: date | None = None
 ) -> dict[int, list[Credential]]:
-    """Each practitioner's registrations as credentials, in two queries."""
-    registrations = Registration.objects.filter(
-        practitioner_id__in=list(practitioner_ids)
-    ).order_by("pk")
+    """Each practitioner's registrations as credentials, in one query (a LEFT JOIN to
+    their rosters, as in service_requirements)."""
+    registrations = Registration.objects.filter(practitioner_id__in=list(practitioner_ids))
     if on_or_after is not None:
         registrations = registrations.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on_or_after)
         )
     rosters: dict[int, set[int]] = defaultdict(set)
-    for registration_id, authorization_id in Registration.authorizations.through.objects.filter(
-        registration__in=registrations
-    ).values_list("registration_id", "authorization_id"):
-        rosters[registration_id].add(authorization_id)
-    credentials: dict[int, list[Credential]] = defaultdict(list)
-    for row in registrations.values_list(
+    facts: dict[int, tuple[int, int, date, date | None, bool]] = {}
+    for row in registrations.order_by("pk").values_list(
         "id",
         "practitioner_id",
         "regulator_id",
         "valid_from",
         "valid_until",
         "registration_class__permits_practice",
+        "authorizations",
     ):
-        registration_id, practitioner_id, regulator_id, valid_from, valid_until, permits = row
+        registration_id, *known, authorization_id = row
+        facts[registration_id] = tuple(known)  # type: ignore[assignment]
+        if authorization_id is not None:
+            rosters[registration_id].add(authorization_id)
+    credentials: dict[int, list[Credential]] = defaultdict(list)
+    for registration_id, (
+        practitioner_id,
+        regulator_id,
+        valid_from,
+        valid_until,
+        permits,
+    ) in facts.items():
         credentials[practitioner_id].append(
             Credential(
                 regulator_id, frozenset(rosters[registration_id]), valid_from, valid_until, permits

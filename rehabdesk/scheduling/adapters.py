@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import CharField, F, Q
@@ -79,8 +80,14 @@ def _wall_column(field: str) -> F | Cast:
     return _as_text(field) if connection.vendor == "sqlite" else F(field)
 
 
+@lru_cache(maxsize=4096)
+def _time_from_text(text: str) -> time:
+    """A clinic's hours use a few dozen distinct times, read thousands of times a search."""
+    return time.fromisoformat(text)
+
+
 def _time(value: time | str) -> time:
-    return time.fromisoformat(value) if isinstance(value, str) else value
+    return _time_from_text(value) if isinstance(value, str) else value
 
 
 def _date(value: date | str) -> date:

@@ -211,7 +211,7 @@ def test_a_search_costs_the_same_queries_for_any_team_and_window(
 ):
     one_day = {"start": at(10, 9).isoformat(), "end": at(11, 0).isoformat()}
     search(client, world, **one_day)
-    with django_assert_num_queries(14) as small:
+    with django_assert_num_queries(12) as small:
         search(client, world, **one_day)
     queries = len(small.captured_queries)
     for index in range(5):

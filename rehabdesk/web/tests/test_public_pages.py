@@ -275,7 +275,7 @@ class TestLocationPage:
             make_registration(someone, "cpo")
             make_shift(someone, site.pickering, Weekday.TUESDAY, "09:00", "17:00")
             in_group(make_service(f"Extra physio {n}"), site.physio_group)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             response = client.get(reverse("location", args=["pickering"]))
         assert "Extra physio 3" in response.text
 
