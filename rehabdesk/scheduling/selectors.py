@@ -11,16 +11,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Result
-from rehabdesk.clinic.models import Location, Service
+from rehabdesk.clinic.models import Location, Service, WorkingHours
 from rehabdesk.core.money import round_money
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
 
 # "The next few free times" are usually within a day: look there first, reading a day
-# of calendar instead of the whole window, and read the rest only when they are not
-# (after hours before a weekend, say). Searches for more slots read it all at once.
-FIRST_LOOK = timedelta(days=1)
+# of calendar instead of the whole window, and read the rest only when they are not.
+# The day counts only days someone works there, so Friday evening's first look runs to
+# Monday evening instead of ending on an empty Saturday. Searches for more slots
+# read it all at once.
 FIRST_LOOK_LIMIT = 20
 
 
@@ -38,12 +39,15 @@ def availability_search(
     """Free start times for a service at these locations in [start, end), earliest
     first, with the reason when there are none. The API and the pages both use this.
 
-    With a small `limit`, the first FIRST_LOOK of the window is searched first: if it
+    With a small `limit`, the window up to `first_look_end` is searched first: if it
     holds `limit` slots they are the window's first `limit` too (slots are sorted by
     start, and whether a start is free depends only on the calendar around it)."""
     ends = [end]
-    if limit is not None and limit <= FIRST_LOOK_LIMIT and end - start > FIRST_LOOK:
-        ends.insert(0, start + FIRST_LOOK)
+    # A window of a day or less is read at once: no first look can be shorter.
+    if limit is not None and limit <= FIRST_LOOK_LIMIT and end - start > timedelta(days=1):
+        look_end = first_look_end(locations, start, practitioner_ids)
+        if look_end is not None and look_end < end:
+            ends.insert(0, look_end)
     for window_end in ends:
         query = build_query(
             service=service,
@@ -59,6 +63,32 @@ def availability_search(
         if len(result.slots) == limit:
             break
     return result
+
+
+def first_look_end(
+    locations: Sequence[Location],
+    start: datetime,
+    practitioner_ids: Collection[int] | None = None,
+) -> datetime | None:
+    """The same wall-clock time as `start` on the next day after it that anyone (of
+    `practitioner_ids`, if given) works at these locations, in the first location's
+    zone; None when nobody works there on any day."""
+    if not locations:
+        return None
+    shifts = WorkingHours.objects.filter(
+        location_id__in=[location.pk for location in locations]
+    ).filter(Q(effective_until__isnull=True) | Q(effective_until__gte=start.date()))
+    if practitioner_ids is not None:
+        shifts = shifts.filter(practitioner_id__in=list(practitioner_ids))
+    working_days = set(shifts.order_by().values_list("weekday", flat=True).distinct())
+    if not working_days:
+        return None
+    zone = locations[0].zone
+    local = start.astimezone(zone)
+    day = local.date() + timedelta(days=1)
+    while day.weekday() not in working_days:
+        day += timedelta(days=1)
+    return datetime.combine(day, local.time(), tzinfo=zone)
 
 
 def appointment_detail(*, appointment_id: int) -> Appointment | None:
