@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
@@ -24,6 +25,17 @@ from rehabdesk.scheduling.services import BookingRequest
 TORONTO = ZoneInfo("America/Toronto")
 # A Monday morning; bookings in the tests are for the days after.
 NOW = datetime(2027, 3, 8, 8, 0, tzinfo=TORONTO)
+
+
+def weekday_at(hour: int, minute: int = 0, *, after_days: int = 3) -> datetime:
+    """A Toronto time on a weekday (the world's hours are Monday to Friday) some days
+    from today, or before it when `after_days` is negative: for tests that go through
+    pages and the API, which use the real clock."""
+    day = timezone.localdate() + timedelta(days=after_days)
+    step = 1 if after_days >= 0 else -1
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    return datetime.combine(day, time(hour, minute), tzinfo=TORONTO)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

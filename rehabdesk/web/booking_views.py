@@ -523,30 +523,10 @@ def appointment_keep(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @login_required
 def patient_waitlist_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
-    form = WaitlistForm(
-        request.POST or None,
-        initial={"valid_until": timezone.localdate() + timedelta(days=30)},
-    )
+    form = WaitlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = waitlist.waitlist_add(
-                wish=waitlist.Wish(
-                    patient=patient,
-                    service=data["service"],
-                    practitioner=data["practitioner"],
-                    locations=list(data["locations"]),
-                    weekdays=data["weekdays"],
-                    day_parts=data["day_parts"],
-                    valid_until=data["valid_until"],
-                    note=data["note"],
-                ),
-                actor=request.user,
-                now=timezone.now(),
-            )
-        except SchedulingError as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
-        else:
+        entry = form.join(patient=patient, actor=request.user, now=timezone.now())
+        if entry is not None:
             messages.success(
                 request,
                 f"{patient.full_name} is on the waitlist for {entry.service.name} "

@@ -11,7 +11,6 @@ the services, which audit them too. HTTP only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -210,17 +209,6 @@ def my_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-class PortalWaitlistForm(WaitlistForm):
-    """The waitlist form for patients: services they could book online."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
-            active=True, online_bookable=True
-        ).order_by("name")
-        self.fields["note"].label = "Anything we should know"
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -233,30 +221,10 @@ def my_waitlist_join(request: HttpRequest, patient_id: int) -> HttpResponse:
         summary="portal: waitlist",
         view=request.method == "GET",
     )
-    form = PortalWaitlistForm(
-        request.POST or None,
-        initial={"valid_until": timezone.localdate() + timedelta(days=30)},
-    )
+    form = WaitlistForm(request.POST or None, online=True)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = waitlist.waitlist_add(
-                wish=waitlist.Wish(
-                    patient=patient,
-                    service=data["service"],
-                    practitioner=data["practitioner"],
-                    locations=list(data["locations"]),
-                    weekdays=data["weekdays"],
-                    day_parts=data["day_parts"],
-                    valid_until=data["valid_until"],
-                    note=data["note"],
-                ),
-                actor=request.user,
-                now=timezone.now(),
-            )
-        except SchedulingError as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
-        else:
+        entry = form.join(patient=patient, actor=request.user, now=timezone.now())
+        if entry is not None:
             messages.success(
                 request,
                 f"You are on the waitlist for {entry.service.name} until "

@@ -5,7 +5,7 @@ access policy allows, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from rehabdesk.clinic.models import Clinic
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.models import Appointment, AppointmentSeries, WaitlistEntry
 from rehabdesk.scheduling.services import appointment_book, cancellation_terms
-from rehabdesk.scheduling.testing import TORONTO, build_booking_world
+from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas):
     return build_booking_world(personas)
-
-
-def weekday_at(hour: int, minute: int = 0, *, after_days: int = 3) -> datetime:
-    """A weekday (the world's hours are Monday to Friday) some days from today."""
-    day = timezone.localdate() + timedelta(days=after_days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour, minute), tzinfo=TORONTO)
 
 
 def book(world, start: datetime, **kwargs) -> Appointment:

@@ -4,7 +4,7 @@ moves a booking, and cancels one late after seeing the fee it will record."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ from rehabdesk.core.money import format_money, round_money
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book
-from rehabdesk.scheduling.testing import TORONTO, build_booking_world
+from rehabdesk.scheduling.testing import TORONTO, build_booking_world, weekday_at
 from rehabdesk.testing.personas import PASSWORD
 
 pytestmark = [
@@ -25,13 +25,6 @@ pytestmark = [
 ]
 
 DESK = "desk@persona.example"
-
-
-def weekday_at(hour: int, *, after_days: int = 3) -> datetime:
-    day = timezone.localdate() + timedelta(days=after_days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour), tzinfo=TORONTO)
 
 
 def booked(world, start: datetime) -> Appointment:

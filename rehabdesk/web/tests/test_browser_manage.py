@@ -5,7 +5,7 @@ change carries the same calendar entry (same UID) with SEQUENCE one higher."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,11 +13,13 @@ from icalendar import Calendar
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import Location, Resource, ResourceKind
+from rehabdesk.clinic.models import Location, Resource, ResourceKind, Service
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.notifications.services import deliver_due
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
+from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import BookingRequest, appointment_book
+from rehabdesk.scheduling.testing import weekday_at
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.testing.smtp import smtp_server, text_of
 from rehabdesk.web.tests.test_browser_online import Steps
@@ -30,28 +32,15 @@ pytestmark = [
 WEEKDAYS = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY)
 
 
-def weekday_at(hour: int, *, after_days: int = 3) -> datetime:
-    day = timezone.localdate() + timedelta(days=after_days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
-
-
 def the_event(message) -> object:
     [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     [event] = Calendar.from_ical(part.get_content()).events
     return event
 
 
-def deliver() -> None:
-    report = deliver_due(now=timezone.now() + timedelta(seconds=5), worker="browser-test")
-    assert report.sent == report.claimed == 1, str(report)
-
-
-def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
-    chromium, live_server, personas, screenshot, settings
-):
-    settings.SITE_URL = live_server.url
+@pytest.fixture
+def follow_up(personas) -> Service:
+    """The physio works weekdays at Pickering, which has a treatment room."""
     clinic_services.configuration_save(
         instance=Resource(
             location=personas.pickering,
@@ -61,21 +50,36 @@ def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
     )
     for day in WEEKDAYS:
         make_shift(personas.physio, personas.pickering, day, "09:00", "17:00")
-    service = make_service("Physiotherapy follow-up", minutes=30, resource_kinds=["treatment-room"])
+    return make_service("Physiotherapy follow-up", minutes=30, resource_kinds=["treatment-room"])
+
+
+def book(personas, service: Service, patient, start: datetime) -> Appointment:
+    return appointment_book(
+        request=BookingRequest(
+            patient=patient,
+            practitioner=personas.physio,
+            service=service,
+            location=Location.objects.select_related("clinic").get(pk=personas.pickering.pk),
+            start=start,
+            channel=Channel.PHONE,
+        ),
+        actor=None,
+        now=timezone.now(),
+    )
+
+
+def deliver() -> None:
+    report = deliver_due(now=timezone.now() + timedelta(seconds=5), worker="browser-test")
+    assert report.sent == report.claimed == 1, str(report)
+
+
+def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
+    chromium, live_server, personas, screenshot, settings, follow_up
+):
+    settings.SITE_URL = live_server.url
     grace = personas.patient_a
     with smtp_server() as inbox:
-        booked = appointment_book(
-            request=BookingRequest(
-                patient=grace,
-                practitioner=personas.physio,
-                service=service,
-                location=Location.objects.select_related("clinic").get(pk=personas.pickering.pk),
-                start=weekday_at(10),
-                channel=Channel.PHONE,
-            ),
-            actor=None,
-            now=timezone.now(),
-        )
+        booked = book(personas, follow_up, grace, weekday_at(10))
         deliver()
         [confirmation] = inbox.messages_to(grace.email)
         found = re.search(r"(http://\S+/manage/\S+/)", text_of(confirmation))
@@ -118,31 +122,10 @@ def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
 
 
 def test_a_guardian_switches_to_their_child_and_cancels_the_childs_booking(
-    page, live_server, personas, screenshot, sign_in
+    page, live_server, personas, screenshot, sign_in, follow_up
 ):
 
-    clinic_services.configuration_save(
-        instance=Resource(
-            location=personas.pickering,
-            kind=ResourceKind.objects.get(slug="treatment-room"),
-            name="Room 1",
-        )
-    )
-    for day in WEEKDAYS:
-        make_shift(personas.physio, personas.pickering, day, "09:00", "17:00")
-    service = make_service("Physiotherapy follow-up", minutes=30, resource_kinds=["treatment-room"])
-    childs = appointment_book(
-        request=BookingRequest(
-            patient=personas.child,
-            practitioner=personas.physio,
-            service=service,
-            location=Location.objects.select_related("clinic").get(pk=personas.pickering.pk),
-            start=weekday_at(15),
-            channel=Channel.PHONE,
-        ),
-        actor=None,
-        now=timezone.now(),
-    )
+    childs = book(personas, follow_up, personas.child, weekday_at(15))
     steps = Steps(page, screenshot)
     sign_in(page, personas.guardian.email, PASSWORD)
     page.wait_for_url(re.compile(r"/my/$"))

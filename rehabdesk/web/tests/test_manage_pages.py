@@ -5,7 +5,7 @@ refusal that reveals nothing."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import signing
@@ -19,7 +19,7 @@ from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.manage_links import SALT, manage_token
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book, appointment_cancel
-from rehabdesk.scheduling.testing import TORONTO, build_booking_world
+from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas):
     return build_booking_world(personas)
-
-
-def weekday_at(hour: int, minute: int = 0, *, after_days: int = 3) -> datetime:
-    day = timezone.localdate() + timedelta(days=after_days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(hour, minute), tzinfo=TORONTO)
 
 
 def book(world, start: datetime, **kwargs) -> Appointment:

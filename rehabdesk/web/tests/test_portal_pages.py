@@ -7,7 +7,7 @@ fixed number of queries."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -26,7 +26,7 @@ from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
 )
-from rehabdesk.scheduling.testing import TORONTO, build_booking_world
+from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 from rehabdesk.scheduling.waitlist import freed_time_process
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +35,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas):
     return build_booking_world(personas)
-
-
-def weekday_at(hour: int, *, after_days: int = 3) -> datetime:
-    day = timezone.localdate() + timedelta(days=after_days)
-    step = 1 if after_days >= 0 else -1
-    while day.weekday() >= 5:
-        day += timedelta(days=step)
-    return datetime.combine(day, time(hour), tzinfo=TORONTO)
 
 
 def book(world, start: datetime, patient: Patient, *, now: datetime | None = None) -> Appointment:
