@@ -18,8 +18,9 @@ import heapq
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
+from itertools import count, islice
 
 from rehabdesk.availability.intervals import wall_clock_instant
 from rehabdesk.availability.types import (
@@ -155,6 +156,24 @@ def _blocked_until(
     return blocked
 
 
+@dataclass(frozen=True)
+class _Day:
+    """A location's local date still to be expanded into its practitioners' streams,
+    with the part of the search window on it, and the location's days after it."""
+
+    location: LocationFacts
+    day: date
+    lo: datetime
+    hi: datetime
+    after: Iterator[tuple[date, datetime, datetime]]
+
+
+# A heap entry: (start, practitioner id, location id) first, the key, no later than
+# anything the entry will give; then a tie-breaker, so entries never compare further;
+# then the start found (None until a stream has begun) and where more come from.
+_Entry = tuple[datetime, int, int, int, _Found | None, "Iterator[_Found] | _Day"]
+
+
 class _Search:
     """One query's facts, indexed once, and the lazy walk over them.
 
@@ -185,6 +204,13 @@ class _Search:
                     roster.append(practitioner)
                     self.staffed.add(shift.location_id)
                 self.shifts[key].append(shift)
+        # The wall times a practitioner's shifts start and end at, by (practitioner,
+        # location, weekday): whatever they can take that day starts after the earliest
+        # start and ends before the latest end.
+        self._shift_bounds = {
+            key: ({shift.starts for shift in shifts}, {shift.ends for shift in shifts})
+            for key, shifts in self.shifts.items()
+        }
         self._instants: dict[tuple[int, date, time], datetime] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
@@ -197,12 +223,7 @@ class _Search:
         """Every slot, in order, computed only as far as the caller reads."""
         lo = max(self.start, self.earliest)  # rule 2
         hi = min(self.end, self.horizon_end)
-        streams = [
-            self._slots_at(location, lo, hi)
-            for location in self.query.locations
-            if location.id in self.staffed and self._has_resources(location)
-        ]
-        for start, practitioner_id, location_id, resource_ids in heapq.merge(*streams):
+        for start, practitioner_id, location_id, resource_ids in self._merged(lo, hi):
             yield Slot(
                 start=start,
                 practitioner_id=practitioner_id,
@@ -212,14 +233,63 @@ class _Search:
                 resource_ids=resource_ids,
             )
 
-    def _slots_at(self, location: LocationFacts, lo: datetime, hi: datetime) -> Iterator[_Found]:
-        """The slots at one location, in order: a local day's starts all precede the next
-        day's, so merging the practitioners one day at a time is enough."""
-        for day, day_lo, day_hi in self._days(location, lo, hi):
-            roster = self.rostered.get((location.id, day.weekday()), [])
-            yield from heapq.merge(
-                *(self._free_starts(p, location, day, day_lo, day_hi) for p in roster)
-            )
+    def _merged(self, lo: datetime, hi: datetime) -> Iterator[_Found]:
+        """Every practitioner's starts on every local day at every location in [lo, hi),
+        merged in slot order, each worked out only when it could be the next one.
+
+        One heap holds, each under a key no later than anything it will give: a
+        location's next day, by that day's first instant (and practitioner -1, before
+        anyone's start then); a practitioner's day not yet begun, by the start of their
+        earliest shift that day; a begun one, by its next start. So when the least entry
+        holds a start, that start is the next slot, and "the next free time" works out
+        the days of the few practitioners who start first, not everyone's."""
+        heap: list[_Entry] = []
+        order = count()
+
+        def push_next_day(
+            location: LocationFacts, days: Iterator[tuple[date, datetime, datetime]]
+        ) -> None:
+            following = next(days, None)
+            if following is not None:
+                day, day_lo, day_hi = following
+                entry = _Day(location, day, day_lo, day_hi, days)
+                heapq.heappush(heap, (day_lo, -1, location.id, next(order), None, entry))
+
+        for location in self.query.locations:
+            if location.id in self.staffed and self._has_resources(location):
+                push_next_day(location, self._days(location, lo, hi))
+        while heap:
+            _, _, _, _, found, source = heapq.heappop(heap)
+            if isinstance(source, _Day):
+                for bound, practitioner_id, stream in self._day_streams(source):
+                    heapq.heappush(
+                        heap,
+                        (bound, practitioner_id, source.location.id, next(order), None, stream),
+                    )
+                push_next_day(source.location, source.after)
+                continue
+            if found is not None:
+                yield found
+            following = next(source, None)
+            if following is not None:
+                start, practitioner_id, location_id, _ = following
+                heapq.heappush(
+                    heap, (start, practitioner_id, location_id, next(order), following, source)
+                )
+
+    def _day_streams(self, day: _Day) -> Iterator[tuple[datetime, int, Iterator[_Found]]]:
+        """(bound, practitioner id, starts) of each practitioner whose shifts that day
+        overlap the window: none of their starts is before the bound."""
+        location = day.location
+        for practitioner in self.rostered.get((location.id, day.day.weekday()), []):
+            starts, ends = self._shift_bounds[practitioner.id, location.id, day.day.weekday()]
+            # Instants, not wall times: on the night clocks spring forward, 02:01 comes
+            # after 03:00.
+            first = min(self._instant(location, day.day, wall) for wall in starts)
+            last = max(self._instant(location, day.day, wall) for wall in ends) - self.duration
+            if last >= day.lo and first < day.hi:
+                stream = self._free_starts(practitioner, location, day.day, day.lo, day.hi)
+                yield max(first, day.lo), practitioner.id, stream
 
     def _free_starts(
         self,
@@ -231,7 +301,7 @@ class _Search:
     ) -> Iterator[_Found]:
         """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6)."""
         ranges = self._start_ranges(practitioner, location, day)
-        if not ranges:
+        if not ranges or ranges[-1][1] < lo:
             return
         busy = self._busy_seen_from(location, practitioner)
         origin = self._instant(location, day, _MIDNIGHT)

@@ -9,13 +9,13 @@ qualification alternatives: same college, holding every roster that alternative 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
-
-from rehabdesk.clinic.models import Practitioner, Qualification, Registration, Service
+from rehabdesk.clinic.models import Practitioner, Service
+from rehabdesk.core.sql import day_from_text, day_param, select
 
 
 @dataclass(frozen=True)
@@ -69,17 +69,20 @@ def qualified_periods(
     ]
 
 
-def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requirement]]:
+def service_requirements(service_ids: Collection[int]) -> dict[int, list[Requirement]]:
     """Each service's qualification alternatives, in one query (a LEFT JOIN to their
-    rosters: a row per roster, one with none for an alternative without any)."""
+    rosters: a row per roster, one with none for an alternative without any). The
+    search reads it every time, so it is SQL written out (core/sql.py)."""
     rosters: dict[int, set[int]] = defaultdict(set)
     alternatives: dict[int, tuple[int, int]] = {}
-    # Ordered by id, not by the model's default (the regulator's name), which costs a
-    # join and a sort on every search; nothing here depends on the order.
-    for qualification_id, service_id, regulator_id, authorization_id in (
-        Qualification.objects.filter(service_id__in=list(service_ids))
-        .order_by("pk")
-        .values_list("id", "service_id", "regulator_id", "authorizations")
+    for qualification_id, service_id, regulator_id, authorization_id in select(
+        """
+        SELECT q.id, q.service_id, q.regulator_id, qa.authorization_id
+        FROM clinic_qualification q
+        LEFT JOIN clinic_qualification_authorizations qa ON qa.qualification_id = q.id
+        WHERE q.service_id IN %s
+        ORDER BY q.id""",
+        [list(service_ids)],
     ):
         alternatives[qualification_id] = (service_id, regulator_id)
         if authorization_id is not None:
@@ -93,28 +96,34 @@ def service_requirements(service_ids: Iterable[int]) -> dict[int, list[Requireme
 
 
 def practitioner_credentials(
-    practitioner_ids: Iterable[int], *, on_or_after: date | None = None
+    practitioner_ids: Collection[int], *, on_or_after: date | None = None
 ) -> dict[int, list[Credential]]:
-    """Each practitioner's registrations as credentials, in one query (a LEFT JOIN to
-    their rosters, as in service_requirements)."""
-    registrations = Registration.objects.filter(practitioner_id__in=list(practitioner_ids))
+    """Each practitioner's registrations as credentials (those still valid on
+    `on_or_after`, if given), in one query: a LEFT JOIN to their rosters, as in
+    service_requirements."""
+    sql = """
+        SELECT r.id, r.practitioner_id, r.regulator_id, CAST(r.valid_from AS text),
+               CAST(r.valid_until AS text), c.permits_practice, ra.authorization_id
+        FROM clinic_registration r
+        JOIN clinic_registrationclass c ON c.id = r.registration_class_id
+        LEFT JOIN clinic_registration_authorizations ra ON ra.registration_id = r.id
+        WHERE r.practitioner_id IN %s"""
+    params: list[Any] = [list(practitioner_ids)]
     if on_or_after is not None:
-        registrations = registrations.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on_or_after)
-        )
+        sql += " AND (r.valid_until IS NULL OR r.valid_until >= %s)"
+        params.append(day_param(on_or_after))
     rosters: dict[int, set[int]] = defaultdict(set)
     facts: dict[int, tuple[int, int, date, date | None, bool]] = {}
-    for row in registrations.order_by("pk").values_list(
-        "id",
-        "practitioner_id",
-        "regulator_id",
-        "valid_from",
-        "valid_until",
-        "registration_class__permits_practice",
-        "authorizations",
-    ):
-        registration_id, *known, authorization_id = row
-        facts[registration_id] = tuple(known)  # type: ignore[assignment]
+    for row in select(sql + " ORDER BY r.id", params):
+        registration_id, practitioner_id, regulator_id, valid_from, valid_until = row[:5]
+        permits, authorization_id = row[5:]
+        facts[registration_id] = (
+            practitioner_id,
+            regulator_id,
+            day_from_text(valid_from),
+            None if valid_until is None else day_from_text(valid_until),
+            bool(permits),
+        )
         if authorization_id is not None:
             rosters[registration_id].add(authorization_id)
     credentials: dict[int, list[Credential]] = defaultdict(list)

@@ -183,7 +183,7 @@ def services_offered_at(*, location: Location, today: date) -> list[Service]:
     if not working:
         return []
     candidates = list(services_for_display().select_related("group"))
-    requirements = service_requirements(s.pk for s in candidates)
+    requirements = service_requirements([s.pk for s in candidates])
     credentials = practitioner_credentials(working, on_or_after=today)
     offered = [
         service

@@ -10,6 +10,9 @@ on any day of the window, their bookings away from the times a slot could hold t
 (in a `lean` query) rooms the service cannot use. Rows come unordered — the engine sorts
 what it needs, and ordering by a model's default would join the tables it names and sort
 thousands of rows.
+
+The reads are SQL written out (rehabdesk/core/sql.py says why and how): every search
+runs them, and through the ORM building their querysets cost as much as running them.
 """
 
 from __future__ import annotations
@@ -17,12 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-
-from django.db import connection
-from django.db.models import CharField, F, Q
-from django.db.models.functions import Cast
+from typing import Any
 
 from rehabdesk.availability.intervals import Interval
 from rehabdesk.availability.types import (
@@ -36,22 +36,20 @@ from rehabdesk.availability.types import (
     ServiceFacts,
     WeeklyShift,
 )
-from rehabdesk.clinic.models import (
-    Closure,
-    Location,
-    Resource,
-    Service,
-    TimeOff,
-    TravelTime,
-    WorkingHours,
-)
+from rehabdesk.clinic.models import Location, Service
 from rehabdesk.clinic.qualifications import (
     practitioner_credentials,
     qualified_periods,
     service_requirements,
 )
+from rehabdesk.core.sql import (
+    day_from_text,
+    day_param,
+    instant_from_text,
+    instant_param,
+    select,
+)
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel
-from rehabdesk.scheduling.models import Appointment, AppointmentResource
 
 # How far around the window to read dates, time off and (unless lean) room bookings:
 # enough for the longest travel time and for a day's local/UTC difference.
@@ -67,42 +65,10 @@ LONGEST_HOLD = timedelta(days=1)
 _ShiftRow = tuple[int, int, int, time, time, date, date | None]
 
 
-def _as_text(field: str) -> Cast:
-    """A datetime column read as text, for `_instant`."""
-    return Cast(F(field), output_field=CharField())
-
-
-def _wall_column(field: str) -> F | Cast:
-    """A date or time-of-day column, for `_date` and `_time`. SQLite's converters for
-    them (Django's regular expressions, a Python call per value) cost more than the
-    query itself for a clinic's hundreds of shifts: read SQLite's text and parse it with
-    `fromisoformat`. PostgreSQL's own loaders are fast: read the column as it is."""
-    return _as_text(field) if connection.vendor == "sqlite" else F(field)
-
-
 @lru_cache(maxsize=4096)
-def _time_from_text(text: str) -> time:
+def _time(text: str) -> time:
     """A clinic's hours use a few dozen distinct times, read thousands of times a search."""
     return time.fromisoformat(text)
-
-
-def _time(value: time | str) -> time:
-    return _time_from_text(value) if isinstance(value, str) else value
-
-
-def _date(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _instant(text: str) -> datetime:
-    """A datetime column read as text, as an aware UTC datetime. A search reads thousands
-    of bookings, and Django's converters cost several times more per value than the
-    query itself (on PostgreSQL a Python call per value); `fromisoformat` reads both
-    SQLite's naive UTC text and PostgreSQL's text with its offset."""
-    instant = datetime.fromisoformat(text)
-    if instant.tzinfo is None:
-        return instant.replace(tzinfo=UTC)
-    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -112,12 +78,13 @@ class _Span:
     start: datetime
     end: datetime
 
-    def lookups(self) -> dict[str, datetime]:
-        return {
-            "start__gt": self.start - LONGEST_HOLD,
-            "start__lt": self.end,
-            "busy_until__gt": self.start,
-        }
+    def params(self) -> list[Any]:
+        """For `start > %s AND start < %s AND busy_until > %s`."""
+        return [
+            instant_param(self.start - LONGEST_HOLD),
+            instant_param(self.end),
+            instant_param(self.start),
+        ]
 
 
 def clinic_policy(location: Location, channel: str) -> Policy:
@@ -171,42 +138,7 @@ def build_query(
     first_day = (start - MARGIN).date()
     last_day = (end + MARGIN).date()
 
-    shifts = WorkingHours.objects.filter(
-        location_id__in=location_ids,
-        practitioner__active=True,
-        effective_from__lte=last_day,
-    ).filter(Q(effective_until__isnull=True) | Q(effective_until__gte=first_day))
-    if practitioner_ids is not None:
-        shifts = shifts.filter(practitioner_id__in=list(practitioner_ids))
-    # Each shift with its breaks, in one query (a LEFT JOIN: a row per break, one with
-    # no break for a shift without any) rather than a second one naming every shift.
-    shift_rows: dict[int, _ShiftRow] = {}
-    breaks: dict[int, list[tuple]] = defaultdict(list)
-    for row in shifts.order_by().values_list(
-        "id",
-        "practitioner_id",
-        "location_id",
-        "weekday",
-        _wall_column("starts"),
-        _wall_column("ends"),
-        _wall_column("effective_from"),
-        _wall_column("effective_until"),
-        _wall_column("breaks__starts"),
-        _wall_column("breaks__ends"),
-    ):
-        shift_id, person, location_id, weekday, s_start, s_end, e_from, e_until = row[:8]
-        if shift_id not in shift_rows:
-            shift_rows[shift_id] = (
-                person,
-                location_id,
-                weekday,
-                _time(s_start),
-                _time(s_end),
-                _date(e_from),
-                None if e_until is None else _date(e_until),
-            )
-        if row[8] is not None:
-            breaks[shift_id].append((_time(row[8]), _time(row[9])))
+    shift_rows, breaks = _shifts(location_ids, first_day, last_day, practitioner_ids)
     rostered = sorted({row[0] for row in shift_rows.values()})
     requirements = service_requirements([service.pk])[service.pk]
     credentials = practitioner_credentials(rostered, on_or_after=first_day)
@@ -244,20 +176,11 @@ def build_query(
             )
         )
 
-    time_off: dict[int, list[Interval]] = defaultdict(list)
-    for person, t_start, t_end in (
-        TimeOff.objects.filter(
-            practitioner_id__in=people, starts_at__lt=end + MARGIN, ends_at__gt=start - MARGIN
-        )
-        .order_by()
-        .values_list("practitioner_id", "starts_at", "ends_at")
-    ):
-        time_off[person].append(Interval(t_start, t_end))
-
+    time_off = _time_off(people, _Span(start - MARGIN, end + MARGIN))
     travel = {
         frozenset({a, b}): timedelta(minutes=minutes)
-        for a, b, minutes in TravelTime.objects.order_by().values_list(
-            "location_a_id", "location_b_id", "minutes"
+        for a, b, minutes in select(
+            "SELECT location_a_id, location_b_id, minutes FROM clinic_traveltime", []
         )
     }
     service_facts = _service_facts(service)
@@ -269,22 +192,7 @@ def build_query(
     booked = _Span(start - longest_travel, end + held + longest_travel)
     rooms_held = _Span(start, end + held) if lean else _Span(start - MARGIN, end + MARGIN)
 
-    appointments = Appointment.objects.filter(practitioner_id__in=people, **booked.lookups())
-    if ignore_appointment_ids:
-        appointments = appointments.exclude(pk__in=list(ignore_appointment_ids))
-    busy: dict[int, list[Busy]] = defaultdict(list)
-    for row in appointments.order_by().values_list(
-        "practitioner_id",
-        _as_text("start"),
-        _as_text("busy_until"),
-        "location_id",
-        "status",
-        _as_text("hold_expires_at"),
-    ):
-        person, a_start, a_until, location_id, status, expires = row
-        if _holds_time(status, _instant(expires) if expires else None, now):
-            busy[person].append(Busy(Interval(_instant(a_start), _instant(a_until)), location_id))
-
+    busy = _busy(people, booked, now, ignore_appointment_ids)
     practitioners = tuple(
         PractitionerFacts(
             id=person,
@@ -320,18 +228,95 @@ def build_query(
     )
 
 
+def _shifts(
+    location_ids: list[int],
+    first_day: date,
+    last_day: date,
+    practitioner_ids: Collection[int] | None,
+) -> tuple[dict[int, _ShiftRow], dict[int, list[tuple[time, time]]]]:
+    """The active practitioners' shifts at these locations in effect on some day from
+    `first_day` to `last_day`, by id, and each one's breaks: one query, a LEFT JOIN
+    giving a row per break and one with no break for a shift without any."""
+    sql = """
+        SELECT w.id, w.practitioner_id, w.location_id, w.weekday,
+               CAST(w.starts AS text), CAST(w.ends AS text),
+               CAST(w.effective_from AS text), CAST(w.effective_until AS text),
+               CAST(b.starts AS text), CAST(b.ends AS text)
+        FROM clinic_workinghours w
+        JOIN clinic_practitioner p ON p.id = w.practitioner_id
+        LEFT JOIN clinic_break b ON b.working_hours_id = w.id
+        WHERE w.location_id IN %s AND p.active AND w.effective_from <= %s
+          AND (w.effective_until IS NULL OR w.effective_until >= %s)"""
+    params: list[Any] = [location_ids, day_param(last_day), day_param(first_day)]
+    if practitioner_ids is not None:
+        sql += " AND w.practitioner_id IN %s"
+        params.append(list(practitioner_ids))
+    shift_rows: dict[int, _ShiftRow] = {}
+    breaks: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for row in select(sql, params):
+        shift_id, person, location_id, weekday, s_start, s_end, e_from, e_until = row[:8]
+        if shift_id not in shift_rows:
+            shift_rows[shift_id] = (
+                person,
+                location_id,
+                weekday,
+                _time(s_start),
+                _time(s_end),
+                day_from_text(e_from),
+                None if e_until is None else day_from_text(e_until),
+            )
+        if row[8] is not None:
+            breaks[shift_id].append((_time(row[8]), _time(row[9])))
+    return shift_rows, breaks
+
+
+def _time_off(people: list[int], span: _Span) -> dict[int, list[Interval]]:
+    """Each practitioner's time off overlapping the span."""
+    time_off: dict[int, list[Interval]] = defaultdict(list)
+    for person, t_start, t_end in select(
+        """
+        SELECT practitioner_id, CAST(starts_at AS text), CAST(ends_at AS text)
+        FROM clinic_timeoff
+        WHERE practitioner_id IN %s AND starts_at < %s AND ends_at > %s""",
+        [people, instant_param(span.end), instant_param(span.start)],
+    ):
+        time_off[person].append(Interval(instant_from_text(t_start), instant_from_text(t_end)))
+    return time_off
+
+
+def _busy(
+    people: list[int], span: _Span, now: datetime, ignore_appointment_ids: Collection[int]
+) -> dict[int, list[Busy]]:
+    """Each practitioner's appointments that hold their time and overlap the span."""
+    sql = """
+        SELECT a.practitioner_id, CAST(a.start AS text), CAST(a.busy_until AS text),
+               a.location_id, a.status, CAST(a.hold_expires_at AS text)
+        FROM scheduling_appointment a
+        WHERE a.practitioner_id IN %s
+          AND a.start > %s AND a.start < %s AND a.busy_until > %s"""
+    params: list[Any] = [people, *span.params()]
+    if ignore_appointment_ids:
+        sql += " AND a.id NOT IN %s"
+        params.append(list(ignore_appointment_ids))
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    for person, a_start, a_until, location_id, status, expires in select(sql, params):
+        if _holds_time(status, instant_from_text(expires) if expires else None, now):
+            busy[person].append(
+                Busy(Interval(instant_from_text(a_start), instant_from_text(a_until)), location_id)
+            )
+    return busy
+
+
 def _service_facts(service: Service) -> ServiceFacts:
+    kinds = select(
+        # Straight from the link table: no join to the kinds, no ordering by their name.
+        "SELECT resourcekind_id FROM clinic_service_resource_kinds WHERE service_id = %s",
+        [service.pk],
+    )
     return ServiceFacts(
         duration=timedelta(minutes=service.duration_minutes),
         buffer=timedelta(minutes=service.buffer_after_minutes),
-        # Straight from the link table: no join to the kinds, no ordering by their name.
-        resource_kinds=tuple(
-            sorted(
-                Service.resource_kinds.through.objects.filter(service_id=service.pk).values_list(
-                    "resourcekind_id", flat=True
-                )
-            )
-        ),
+        resource_kinds=tuple(sorted(kind for (kind,) in kinds)),
     )
 
 
@@ -354,42 +339,16 @@ def _location_facts(
 ) -> tuple[LocationFacts, ...]:
     location_ids = [location.pk for location in locations]
     closures: dict[int, list[DateRange]] = defaultdict(list)
-    for location_id, c_first, c_last in (
-        Closure.objects.filter(
-            location_id__in=location_ids, first_day__lte=last_day, last_day__gte=first_day
-        )
-        .order_by()
-        .values_list("location_id", "first_day", "last_day")
+    for location_id, c_first, c_last in select(
+        """
+        SELECT location_id, CAST(first_day AS text), CAST(last_day AS text)
+        FROM clinic_closure
+        WHERE location_id IN %s AND first_day <= %s AND last_day >= %s""",
+        [location_ids, day_param(last_day), day_param(first_day)],
     ):
-        closures[location_id].append(DateRange(c_first, c_last))
-    rooms = Resource.objects.filter(location_id__in=location_ids, active=True)
-    if usable is not None:
-        # Nobody is offered where no one qualified works, and other kinds are never
-        # picked nor counted (availability.md, rule 6 and the reasons).
-        # Unordered: the engine picks by id, and a lean query is only for the engine.
-        rooms = rooms.filter(
-            location_id__in=sorted(usable.location_ids), kind_id__in=usable.kind_ids
-        ).order_by()
-    # Otherwise in their usual order (location, kind, name): scheduling.history picks
-    # rooms in it.
-    resources = list(rooms.values_list("id", "location_id", "kind_id"))
-    # Holds of expired holds no longer count: one small subquery on the
-    # (status, hold_expires_at) index, rather than joining every hold to its appointment.
-    expired = (
-        Appointment.objects.filter(status=AppointmentStatus.PENDING, hold_expires_at__lte=now)
-        .order_by()
-        .values("pk")
-    )
-    holds = AppointmentResource.objects.filter(
-        active=True, resource_id__in=[row[0] for row in resources], **rooms_held.lookups()
-    ).exclude(appointment_id__in=expired)
-    if ignore_appointment_ids:
-        holds = holds.exclude(appointment_id__in=list(ignore_appointment_ids))
-    held: dict[int, list[Interval]] = defaultdict(list)
-    for resource_id, h_start, h_until in holds.order_by().values_list(
-        "resource_id", _as_text("start"), _as_text("busy_until")
-    ):
-        held[resource_id].append(Interval(_instant(h_start), _instant(h_until)))
+        closures[location_id].append(DateRange(day_from_text(c_first), day_from_text(c_last)))
+    resources = _resources(location_ids, usable)
+    held = _held(resources, rooms_held, now, ignore_appointment_ids)
     by_location: dict[int, list[ResourceFacts]] = defaultdict(list)
     for resource_id, location_id, kind_id in resources:
         by_location[location_id].append(
@@ -404,3 +363,53 @@ def _location_facts(
         )
         for location in locations
     )
+
+
+def _resources(location_ids: list[int], usable: _Usable | None) -> list[tuple[int, int, int]]:
+    """(id, location, kind) of the active resources at these locations, each kind's by
+    name: scheduling.history picks rooms in that order, the engine by id."""
+    sql = "SELECT r.id, r.location_id, r.kind_id FROM clinic_resource r"
+    sql += " WHERE r.active AND r.location_id IN %s"
+    params: list[Any] = [location_ids]
+    if usable is not None:
+        # Nobody is offered where no one qualified works, and other kinds are never
+        # picked nor counted (availability.md, rule 6 and the reasons).
+        sql += " AND r.location_id IN %s AND r.kind_id IN %s"
+        params += [sorted(usable.location_ids), usable.kind_ids]
+    sql += " ORDER BY r.location_id, r.kind_id, r.name, r.id"
+    return [
+        (resource_id, location_id, kind_id)
+        for resource_id, location_id, kind_id in select(sql, params)
+    ]
+
+
+def _held(
+    resources: list[tuple[int, int, int]],
+    span: _Span,
+    now: datetime,
+    ignore_appointment_ids: Collection[int],
+) -> dict[int, list[Interval]]:
+    """Each resource's active holds overlapping the span. Holds of expired holds no
+    longer count: one small subquery on the (status, hold_expires_at) index, rather
+    than joining every hold to its appointment."""
+    sql = """
+        SELECT h.resource_id, CAST(h.start AS text), CAST(h.busy_until AS text)
+        FROM scheduling_appointmentresource h
+        WHERE h.active AND h.resource_id IN %s
+          AND h.start > %s AND h.start < %s AND h.busy_until > %s
+          AND h.appointment_id NOT IN (
+            SELECT e.id FROM scheduling_appointment e
+            WHERE e.status = %s AND e.hold_expires_at <= %s)"""
+    params: list[Any] = [
+        [row[0] for row in resources],
+        *span.params(),
+        AppointmentStatus.PENDING.value,
+        instant_param(now),
+    ]
+    if ignore_appointment_ids:
+        sql += " AND h.appointment_id NOT IN %s"
+        params.append(list(ignore_appointment_ids))
+    held: dict[int, list[Interval]] = defaultdict(list)
+    for resource_id, h_start, h_until in select(sql, params):
+        held[resource_id].append(Interval(instant_from_text(h_start), instant_from_text(h_until)))
+    return held

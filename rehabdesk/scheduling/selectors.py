@@ -6,13 +6,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Result
-from rehabdesk.clinic.models import Location, Service, WorkingHours
+from rehabdesk.clinic.models import Location, Service
 from rehabdesk.core.money import round_money
+from rehabdesk.core.sql import day_param, select
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
@@ -75,12 +77,14 @@ def first_look_end(
     zone; None when nobody works there on any day."""
     if not locations:
         return None
-    shifts = WorkingHours.objects.filter(
-        location_id__in=[location.pk for location in locations]
-    ).filter(Q(effective_until__isnull=True) | Q(effective_until__gte=start.date()))
+    sql = """
+        SELECT DISTINCT weekday FROM clinic_workinghours
+        WHERE location_id IN %s AND (effective_until IS NULL OR effective_until >= %s)"""
+    params: list[Any] = [[location.pk for location in locations], day_param(start.date())]
     if practitioner_ids is not None:
-        shifts = shifts.filter(practitioner_id__in=list(practitioner_ids))
-    working_days = set(shifts.order_by().values_list("weekday", flat=True).distinct())
+        sql += " AND practitioner_id IN %s"
+        params.append(list(practitioner_ids))
+    working_days = {weekday for (weekday,) in select(sql, params)}
     if not working_days:
         return None
     zone = locations[0].zone
