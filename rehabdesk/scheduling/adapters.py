@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from rehabdesk.availability.intervals import Interval
@@ -36,19 +35,14 @@ from rehabdesk.availability.types import (
     ServiceFacts,
     WeeklyShift,
 )
+from rehabdesk.clinic.calendar_configuration import (
+    CalendarConfiguration,
+    calendar_configuration,
+    in_effect_between,
+)
 from rehabdesk.clinic.models import Location, Service
-from rehabdesk.clinic.qualifications import (
-    practitioner_credentials,
-    qualified_periods,
-    service_requirements,
-)
-from rehabdesk.core.sql import (
-    day_from_text,
-    day_param,
-    instant_from_text,
-    instant_param,
-    select,
-)
+from rehabdesk.clinic.qualifications import qualified_periods
+from rehabdesk.core.sql import instant_from_text, instant_param, select
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel
 
 # How far around the window to read dates, time off and (unless lean) room bookings:
@@ -59,16 +53,6 @@ MARGIN = timedelta(days=1)
 # time started at most a day before it: the (practitioner, start) and (resource, start)
 # indexes then find it without reading the history before.
 LONGEST_HOLD = timedelta(days=1)
-
-
-# (practitioner, location, weekday, starts, ends, effective_from, effective_until)
-_ShiftRow = tuple[int, int, int, time, time, date, date | None]
-
-
-@lru_cache(maxsize=4096)
-def _time(text: str) -> time:
-    """A clinic's hours use a few dozen distinct times, read thousands of times a search."""
-    return time.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -125,6 +109,7 @@ def build_query(
     practitioner_ids: Collection[int] | None = None,
     ignore_appointment_ids: Collection[int] = (),
     lean: bool = False,
+    configuration: CalendarConfiguration | None = None,
 ) -> Query:
     """The engine's question: slots for `service` at `locations` starting in
     [start, end), with any practitioner working there (or only `practitioner_ids`).
@@ -133,19 +118,34 @@ def build_query(
     those of kinds the service does not need, those where nobody qualified works, and
     their bookings away from the times a slot could hold them. The answer is the same.
     By default every room and its bookings of a day around the window are read:
-    scheduling.history plans other services with one query's rooms."""
-    location_ids = [location.pk for location in locations]
+    scheduling.history plans other services with one query's rooms.
+
+    `configuration`: the clinic's, as `calendar_configuration()` gave it to the caller
+    for this search (read here otherwise)."""
+    location_ids = {location.pk for location in locations}
     first_day = (start - MARGIN).date()
     last_day = (end + MARGIN).date()
+    if configuration is None:
+        configuration = calendar_configuration()
 
-    shift_rows, breaks = _shifts(location_ids, first_day, last_day, practitioner_ids)
-    rostered = sorted({row[0] for row in shift_rows.values()})
-    requirements = service_requirements([service.pk])[service.pk]
-    credentials = practitioner_credentials(rostered, on_or_after=first_day)
+    wanted = None if practitioner_ids is None else set(practitioner_ids)
+    shifts_by_person: dict[int, list[WeeklyShift]] = defaultdict(list)
+    for person, shift in configuration.shifts:
+        if (
+            shift.location_id in location_ids
+            and (wanted is None or person in wanted)
+            and in_effect_between(shift, first_day, last_day)
+        ):
+            shifts_by_person[person].append(shift)
+    rostered = sorted(shifts_by_person)
+    requirements = configuration.requirements.get(service.pk, [])
     qualified = {
         person: tuple(
             DateRange(first, last)
-            for first, last in qualified_periods(credentials[person], requirements)
+            for first, last in qualified_periods(
+                configuration.credentials.get(person, []), requirements
+            )
+            if last is None or last >= first_day
         )
         for person in rostered
     }
@@ -159,31 +159,18 @@ def build_query(
             for r in qualified[person]
         )
     ]
-    kept = set(people)
-    shifts_by_person: dict[int, list[WeeklyShift]] = defaultdict(list)
-    for shift_id, row in shift_rows.items():
-        person, location_id, weekday, s_start, s_end, e_from, e_until = row
-        if person not in kept:
-            continue
-        shifts_by_person[person].append(
-            WeeklyShift(
-                location_id=location_id,
-                weekday=weekday,
-                starts=s_start,
-                ends=s_end,
-                effective=DateRange(e_from, e_until),
-                breaks=tuple(sorted(breaks[shift_id])),
-            )
-        )
 
-    time_off = _time_off(people, _Span(start - MARGIN, end + MARGIN))
-    travel = {
-        frozenset({a, b}): timedelta(minutes=minutes)
-        for a, b, minutes in select(
-            "SELECT location_a_id, location_b_id, minutes FROM clinic_traveltime", []
-        )
-    }
-    service_facts = _service_facts(service)
+    time_off: dict[int, list[Interval]] = defaultdict(list)
+    for person in people:
+        for t_start, t_end in configuration.time_off.get(person, ()):
+            if t_start < end + MARGIN and t_end > start - MARGIN:
+                time_off[person].append(Interval(t_start, t_end))
+    travel = configuration.travel
+    service_facts = ServiceFacts(
+        duration=timedelta(minutes=service.duration_minutes),
+        buffer=timedelta(minutes=service.buffer_after_minutes),
+        resource_kinds=configuration.resource_kinds.get(service.pk, ()),
+    )
     # A slot starting before `end` holds its practitioner and rooms until `end + held`
     # at the latest; a practitioner's bookings elsewhere count widened by the travel
     # time (rules 5 and 6). Bookings beyond that change no answer for this service.
@@ -203,22 +190,37 @@ def build_query(
         )
         for person in people
     )
-    usable = None
+    resources = [row for row in configuration.resources if row[1] in location_ids]
     if lean:
-        usable = _Usable(
-            {row[1] for row in shift_rows.values() if row[0] in kept}, service_facts.resource_kinds
+        # Nobody is offered where no one qualified works, and other kinds are never
+        # picked nor counted (availability.md, rule 6 and the reasons).
+        staffed = {shift.location_id for person in people for shift in shifts_by_person[person]}
+        resources = [
+            row for row in resources if row[1] in staffed and row[2] in service_facts.resource_kinds
+        ]
+    held_by = _held(resources, rooms_held, now, ignore_appointment_ids)
+    by_location: dict[int, list[ResourceFacts]] = defaultdict(list)
+    for resource_id, location_id, kind_id in resources:
+        by_location[location_id].append(
+            ResourceFacts(id=resource_id, kind_id=kind_id, busy=tuple(held_by[resource_id]))
         )
     return Query(
         service=service_facts,
         practitioners=practitioners,
-        locations=_location_facts(
-            locations,
-            first_day,
-            last_day,
-            rooms_held,
-            now,
-            ignore_appointment_ids,
-            usable,
+        locations=tuple(
+            LocationFacts(
+                id=location.pk,
+                zone=location.zone,
+                closures=tuple(
+                    closure
+                    for closure in configuration.closures.get(location.pk, ())
+                    if closure.first <= last_day
+                    and closure.last is not None
+                    and closure.last >= first_day
+                ),
+                resources=tuple(by_location[location.pk]),
+            )
+            for location in locations
         ),
         start=start,
         end=end,
@@ -226,62 +228,6 @@ def build_query(
         policy=clinic_policy(locations[0], channel),
         travel=travel,
     )
-
-
-def _shifts(
-    location_ids: list[int],
-    first_day: date,
-    last_day: date,
-    practitioner_ids: Collection[int] | None,
-) -> tuple[dict[int, _ShiftRow], dict[int, list[tuple[time, time]]]]:
-    """The active practitioners' shifts at these locations in effect on some day from
-    `first_day` to `last_day`, by id, and each one's breaks: one query, a LEFT JOIN
-    giving a row per break and one with no break for a shift without any."""
-    sql = """
-        SELECT w.id, w.practitioner_id, w.location_id, w.weekday,
-               CAST(w.starts AS text), CAST(w.ends AS text),
-               CAST(w.effective_from AS text), CAST(w.effective_until AS text),
-               CAST(b.starts AS text), CAST(b.ends AS text)
-        FROM clinic_workinghours w
-        JOIN clinic_practitioner p ON p.id = w.practitioner_id
-        LEFT JOIN clinic_break b ON b.working_hours_id = w.id
-        WHERE w.location_id IN %s AND p.active AND w.effective_from <= %s
-          AND (w.effective_until IS NULL OR w.effective_until >= %s)"""
-    params: list[Any] = [location_ids, day_param(last_day), day_param(first_day)]
-    if practitioner_ids is not None:
-        sql += " AND w.practitioner_id IN %s"
-        params.append(list(practitioner_ids))
-    shift_rows: dict[int, _ShiftRow] = {}
-    breaks: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for row in select(sql, params):
-        shift_id, person, location_id, weekday, s_start, s_end, e_from, e_until = row[:8]
-        if shift_id not in shift_rows:
-            shift_rows[shift_id] = (
-                person,
-                location_id,
-                weekday,
-                _time(s_start),
-                _time(s_end),
-                day_from_text(e_from),
-                None if e_until is None else day_from_text(e_until),
-            )
-        if row[8] is not None:
-            breaks[shift_id].append((_time(row[8]), _time(row[9])))
-    return shift_rows, breaks
-
-
-def _time_off(people: list[int], span: _Span) -> dict[int, list[Interval]]:
-    """Each practitioner's time off overlapping the span."""
-    time_off: dict[int, list[Interval]] = defaultdict(list)
-    for person, t_start, t_end in select(
-        """
-        SELECT practitioner_id, CAST(starts_at AS text), CAST(ends_at AS text)
-        FROM clinic_timeoff
-        WHERE practitioner_id IN %s AND starts_at < %s AND ends_at > %s""",
-        [people, instant_param(span.end), instant_param(span.start)],
-    ):
-        time_off[person].append(Interval(instant_from_text(t_start), instant_from_text(t_end)))
-    return time_off
 
 
 def _busy(
@@ -305,82 +251,6 @@ def _busy(
                 Busy(Interval(instant_from_text(a_start), instant_from_text(a_until)), location_id)
             )
     return busy
-
-
-def _service_facts(service: Service) -> ServiceFacts:
-    kinds = select(
-        # Straight from the link table: no join to the kinds, no ordering by their name.
-        "SELECT resourcekind_id FROM clinic_service_resource_kinds WHERE service_id = %s",
-        [service.pk],
-    )
-    return ServiceFacts(
-        duration=timedelta(minutes=service.duration_minutes),
-        buffer=timedelta(minutes=service.buffer_after_minutes),
-        resource_kinds=tuple(sorted(kind for (kind,) in kinds)),
-    )
-
-
-@dataclass(frozen=True)
-class _Usable:
-    """The resources a search can use: at these locations, of these kinds."""
-
-    location_ids: set[int]
-    kind_ids: tuple[int, ...]
-
-
-def _location_facts(
-    locations: Sequence[Location],
-    first_day: date,
-    last_day: date,
-    rooms_held: _Span,
-    now: datetime,
-    ignore_appointment_ids: Collection[int],
-    usable: _Usable | None,
-) -> tuple[LocationFacts, ...]:
-    location_ids = [location.pk for location in locations]
-    closures: dict[int, list[DateRange]] = defaultdict(list)
-    for location_id, c_first, c_last in select(
-        """
-        SELECT location_id, CAST(first_day AS text), CAST(last_day AS text)
-        FROM clinic_closure
-        WHERE location_id IN %s AND first_day <= %s AND last_day >= %s""",
-        [location_ids, day_param(last_day), day_param(first_day)],
-    ):
-        closures[location_id].append(DateRange(day_from_text(c_first), day_from_text(c_last)))
-    resources = _resources(location_ids, usable)
-    held = _held(resources, rooms_held, now, ignore_appointment_ids)
-    by_location: dict[int, list[ResourceFacts]] = defaultdict(list)
-    for resource_id, location_id, kind_id in resources:
-        by_location[location_id].append(
-            ResourceFacts(id=resource_id, kind_id=kind_id, busy=tuple(held[resource_id]))
-        )
-    return tuple(
-        LocationFacts(
-            id=location.pk,
-            zone=location.zone,
-            closures=tuple(closures[location.pk]),
-            resources=tuple(by_location[location.pk]),
-        )
-        for location in locations
-    )
-
-
-def _resources(location_ids: list[int], usable: _Usable | None) -> list[tuple[int, int, int]]:
-    """(id, location, kind) of the active resources at these locations, each kind's by
-    name: scheduling.history picks rooms in that order, the engine by id."""
-    sql = "SELECT r.id, r.location_id, r.kind_id FROM clinic_resource r"
-    sql += " WHERE r.active AND r.location_id IN %s"
-    params: list[Any] = [location_ids]
-    if usable is not None:
-        # Nobody is offered where no one qualified works, and other kinds are never
-        # picked nor counted (availability.md, rule 6 and the reasons).
-        sql += " AND r.location_id IN %s AND r.kind_id IN %s"
-        params += [sorted(usable.location_ids), usable.kind_ids]
-    sql += " ORDER BY r.location_id, r.kind_id, r.name, r.id"
-    return [
-        (resource_id, location_id, kind_id)
-        for resource_id, location_id, kind_id in select(sql, params)
-    ]
 
 
 def _held(

@@ -6,15 +6,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Result
+from rehabdesk.clinic.calendar_configuration import (
+    CalendarConfiguration,
+    calendar_configuration,
+)
 from rehabdesk.clinic.models import Location, Service
 from rehabdesk.core.money import round_money
-from rehabdesk.core.sql import day_param, select
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
@@ -44,10 +46,11 @@ def availability_search(
     With a small `limit`, the window up to `first_look_end` is searched first: if it
     holds `limit` slots they are the window's first `limit` too (slots are sorted by
     start, and whether a start is free depends only on the calendar around it)."""
+    configuration = calendar_configuration()
     ends = [end]
     # A window of a day or less is read at once: no first look can be shorter.
     if limit is not None and limit <= FIRST_LOOK_LIMIT and end - start > timedelta(days=1):
-        look_end = first_look_end(locations, start, practitioner_ids)
+        look_end = first_look_end(locations, start, practitioner_ids, configuration)
         if look_end is not None and look_end < end:
             ends.insert(0, look_end)
     for window_end in ends:
@@ -60,6 +63,7 @@ def availability_search(
             channel=channel,
             practitioner_ids=practitioner_ids,
             lean=True,
+            configuration=configuration,
         )
         result = find_slots(query, limit=limit)
         if len(result.slots) == limit:
@@ -71,20 +75,24 @@ def first_look_end(
     locations: Sequence[Location],
     start: datetime,
     practitioner_ids: Collection[int] | None = None,
+    configuration: CalendarConfiguration | None = None,
 ) -> datetime | None:
     """The same wall-clock time as `start` on the next day after it that anyone (of
     `practitioner_ids`, if given) works at these locations, in the first location's
     zone; None when nobody works there on any day."""
+    if configuration is None:
+        configuration = calendar_configuration()
     if not locations:
         return None
-    sql = """
-        SELECT DISTINCT weekday FROM clinic_workinghours
-        WHERE location_id IN %s AND (effective_until IS NULL OR effective_until >= %s)"""
-    params: list[Any] = [[location.pk for location in locations], day_param(start.date())]
-    if practitioner_ids is not None:
-        sql += " AND practitioner_id IN %s"
-        params.append(list(practitioner_ids))
-    working_days = {weekday for (weekday,) in select(sql, params)}
+    location_ids = {location.pk for location in locations}
+    today = start.date()
+    working_days = {
+        shift.weekday
+        for person, shift in configuration.shifts
+        if shift.location_id in location_ids
+        and (practitioner_ids is None or person in practitioner_ids)
+        and (shift.effective.last is None or shift.effective.last >= today)
+    }
     if not working_days:
         return None
     zone = locations[0].zone

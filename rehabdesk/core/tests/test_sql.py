@@ -36,3 +36,17 @@ def test_instants_go_in_and_come_back_as_utc():
 def test_days_go_in_and_come_back():
     [(text,)] = select("SELECT CAST(%s AS text)", [day_param(date(2027, 11, 7))])
     assert day_from_text(text) == date(2027, 11, 7)
+
+
+def test_instants_read_as_text_with_or_without_an_offset():
+    expected = datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+    for text in (
+        "2027-11-07 06:30:00",  # SQLite: UTC, no offset
+        "2027-11-07 06:30:00+00",  # PostgreSQL in UTC
+        "2027-11-07 01:30:00-05",
+        "2027-11-07 01:30:00-05:00",
+        "2027-11-07 12:00:00+05:30",
+    ):
+        assert instant_from_text(text) == expected
+        assert instant_from_text(text).tzinfo is UTC
+    assert instant_from_text("2027-11-07 06:30:00.250000").microsecond == 250000

@@ -1,0 +1,103 @@
+"""The configuration stamp: one number that the database itself replaces, with a random
+one, whenever anything a free-time search reads of the clinic's configuration changes —
+working hours and their breaks, practitioners, registrations and their rosters,
+qualifications, time off, travel times, rooms, the rooms a service needs, closures —
+by whatever route: the ORM, a bulk update, the admin, a shell.
+
+`clinic.calendar_configuration` keeps what it read under the stamp it saw and reads
+again when the stamp differs. Random rather than counted: a transaction rolled back
+puts the old stamp back, and a counter would then hand out the same number again for
+different data.
+
+- PostgreSQL: one statement-level trigger per table (insert, update, delete, truncate).
+- SQLite: a row-level trigger per table and event.
+
+BACKWARD COMPATIBLE ON PURPOSE: migrations import this module. Keep table names
+hard-coded here and `install`/`remove` idempotent. SQLite rebuilds an altered table
+without its triggers: a later migration that alters a watched table must `install`
+after it. `clinic/tests/test_change_stamp.py` changes every watched table and fails if
+one leaves the stamp alone.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+STAMP_TABLE = "clinic_configurationstamp"
+WATCHED = (
+    "clinic_workinghours",
+    "clinic_break",
+    "clinic_practitioner",
+    "clinic_registration",
+    "clinic_registration_authorizations",
+    "clinic_registrationclass",
+    "clinic_qualification",
+    "clinic_qualification_authorizations",
+    "clinic_timeoff",
+    "clinic_traveltime",
+    "clinic_resource",
+    "clinic_service_resource_kinds",
+    "clinic_closure",
+)
+_EVENTS = ("insert", "update", "delete")
+
+Target = BaseDatabaseSchemaEditor | BaseDatabaseWrapper
+
+
+def install(target: Target) -> None:
+    """Create the triggers (again); safe to repeat."""
+    connection = _connection(target)
+    _execute(connection, _remove_sql(connection.vendor) + _install_sql(connection.vendor))
+
+
+def remove(target: Target) -> None:
+    connection = _connection(target)
+    _execute(connection, _remove_sql(connection.vendor))
+
+
+def _connection(target: Target) -> BaseDatabaseWrapper:
+    return target.connection if isinstance(target, BaseDatabaseSchemaEditor) else target
+
+
+def _execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _install_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION clinic_configuration_restamp() RETURNS trigger "  # noqa: S608 - constants only
+            f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {STAMP_TABLE} "
+            "SET stamp = floor(random() * 4e18)::bigint; RETURN NULL; END $$",
+            *(
+                f"CREATE TRIGGER {table}_restamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION clinic_configuration_restamp()"
+                for table in WATCHED
+            ),
+        ]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_restamp_{event} AFTER {event.upper()} ON {table} "  # noqa: S608 - constants only
+            f"BEGIN UPDATE {STAMP_TABLE} SET stamp = random(); END"
+            for table in WATCHED
+            for event in _EVENTS
+        ]
+    raise NotImplementedError(f"No configuration stamp for {vendor}.")
+
+
+def _remove_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            *(f"DROP TRIGGER IF EXISTS {table}_restamp ON {table}" for table in WATCHED),
+            "DROP FUNCTION IF EXISTS clinic_configuration_restamp()",
+        ]
+    if vendor == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_restamp_{event}"
+            for table in WATCHED
+            for event in _EVENTS
+        ]
+    raise NotImplementedError(f"No configuration stamp for {vendor}.")
