@@ -271,7 +271,8 @@ def confirm_appointment(request: HttpRequest, appointment_id: int) -> Appointmen
 
 
 def _one(queryset, pk: int, what: str):  # type: ignore[no-untyped-def]
-    found = queryset.filter(pk=pk).first()
+    # One row by its key: no ordering, which would join the tables the default names.
+    found = queryset.filter(pk=pk).order_by().first()
     if found is None:
         raise HttpError(422, f"Unknown {what} {pk}.")
     return found

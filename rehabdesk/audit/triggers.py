@@ -17,40 +17,21 @@ PostgreSQL filling a new NOT NULL column is an UPDATE, which the triggers refuse
 
 from __future__ import annotations
 
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from rehabdesk.core.migration_helpers import SchemaTarget, run_vendor_sql
 
 TABLES = ("audit_auditevent", "audit_auditeventpatient")
 MESSAGE = "audit rows are append-only"
 _FUNCTION = "audit_refuse_rewrite"
 
 
-def install(schema_editor_or_connection: BaseDatabaseSchemaEditor | BaseDatabaseWrapper) -> None:
-    """Create the triggers (again) for the connection's database; safe to repeat."""
-    connection = _connection(schema_editor_or_connection)
-    _execute(connection, _remove_sql(connection.vendor) + _install_sql(connection.vendor))
+def install(target: SchemaTarget) -> None:
+    """Create the triggers (again); safe to repeat."""
+    run_vendor_sql(target, lambda vendor: _remove_sql(vendor) + _install_sql(vendor))
 
 
-def remove(schema_editor_or_connection: BaseDatabaseSchemaEditor | BaseDatabaseWrapper) -> None:
+def remove(target: SchemaTarget) -> None:
     """Drop the triggers; safe when they are already gone."""
-    connection = _connection(schema_editor_or_connection)
-    _execute(connection, _remove_sql(connection.vendor))
-
-
-def _connection(
-    target: BaseDatabaseSchemaEditor | BaseDatabaseWrapper,
-) -> BaseDatabaseWrapper:
-    # A DatabaseWrapper has a `.connection` too (the driver's), so ask what it is.
-    if isinstance(target, BaseDatabaseSchemaEditor):
-        return target.connection
-    return target
-
-
-def _execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            # No parameters: PostgreSQL's RAISE uses % placeholders of its own.
-            cursor.execute(statement)
+    run_vendor_sql(target, _remove_sql)
 
 
 def _install_sql(vendor: str) -> list[str]:

@@ -205,12 +205,9 @@ class _Search:
                     self.staffed.add(shift.location_id)
                 self.shifts[key].append(shift)
         # The wall times a practitioner's shifts start and end at, by (practitioner,
-        # location, weekday): whatever they can take that day starts after the earliest
-        # start and ends before the latest end.
-        self._shift_bounds = {
-            key: ({shift.starts for shift in shifts}, {shift.ends for shift in shifts})
-            for key, shifts in self.shifts.items()
-        }
+        # location, weekday), on first use: whatever they can take that day starts after
+        # the earliest start and ends before the latest end.
+        self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
         self._instants: dict[tuple[int, date, time], datetime] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
@@ -282,7 +279,15 @@ class _Search:
         overlap the window: none of their starts is before the bound."""
         location = day.location
         for practitioner in self.rostered.get((location.id, day.day.weekday()), []):
-            starts, ends = self._shift_bounds[practitioner.id, location.id, day.day.weekday()]
+            key = (practitioner.id, location.id, day.day.weekday())
+            walls = self._shift_walls.get(key)
+            if walls is None:
+                shifts = self.shifts[key]
+                walls = self._shift_walls[key] = (
+                    {shift.starts for shift in shifts},
+                    {shift.ends for shift in shifts},
+                )
+            starts, ends = walls
             # Instants, not wall times: on the night clocks spring forward, 02:01 comes
             # after 03:00.
             first = min(self._instant(location, day.day, wall) for wall in starts)

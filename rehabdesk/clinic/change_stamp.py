@@ -21,8 +21,7 @@ one leaves the stamp alone.
 
 from __future__ import annotations
 
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from rehabdesk.core.migration_helpers import SchemaTarget, run_vendor_sql
 
 STAMP_TABLE = "clinic_configurationstamp"
 WATCHED = (
@@ -42,28 +41,15 @@ WATCHED = (
 )
 _EVENTS = ("insert", "update", "delete")
 
-Target = BaseDatabaseSchemaEditor | BaseDatabaseWrapper
 
-
-def install(target: Target) -> None:
+def install(target: SchemaTarget) -> None:
     """Create the triggers (again); safe to repeat."""
-    connection = _connection(target)
-    _execute(connection, _remove_sql(connection.vendor) + _install_sql(connection.vendor))
+    run_vendor_sql(target, lambda vendor: _remove_sql(vendor) + _install_sql(vendor))
 
 
-def remove(target: Target) -> None:
-    connection = _connection(target)
-    _execute(connection, _remove_sql(connection.vendor))
-
-
-def _connection(target: Target) -> BaseDatabaseWrapper:
-    return target.connection if isinstance(target, BaseDatabaseSchemaEditor) else target
-
-
-def _execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+def remove(target: SchemaTarget) -> None:
+    """Drop the triggers; safe when they are already gone."""
+    run_vendor_sql(target, _remove_sql)
 
 
 def _install_sql(vendor: str) -> list[str]:
