@@ -1,9 +1,10 @@
 """Hand-written SELECTs, for the few reads where Django building and compiling a
 queryset costs more than the database answering it.
 
-An availability search reads a dozen small result sets on every request. Through the
-ORM, building and compiling those querysets took about a third of the request, as much
-as the database spent on them (docs/algorithms/availability.md, "Reading the calendar").
+An availability search read a dozen small result sets on every request (now the
+configuration's when it changed, and the calendar's every time). Through the ORM,
+building and compiling those querysets took about a third of the request, as much as
+the database spent on them (docs/algorithms/availability.md, "Reading the calendar").
 Reads written here run the same SQL on SQLite and PostgreSQL:
 
 - dates, times and instants are read as text (`CAST(column AS text)`) and parsed by the

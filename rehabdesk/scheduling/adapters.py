@@ -1,9 +1,10 @@
 """The one bridge between the database and the availability engine.
 
-`build_query` reads everything the engine needs for a search — hours, breaks, time
-off, closures, registrations, appointments, rooms and their bookings, travel times,
-the clinic's policy — as plain values, in a fixed number of queries however many
-practitioners, days or appointments are involved, and returns an engine Query.
+`build_query` gathers everything the engine needs for a search as plain values and
+returns an engine Query: the clinic's configuration — hours, breaks, time off, closures,
+registrations, rooms, travel times — as `clinic.calendar_configuration` keeps it, and
+the calendar — appointments and room bookings around the window — read here, in two
+queries however many practitioners, days or appointments are involved.
 
 It leaves out what cannot change the answer: practitioners not qualified for the service
 on any day of the window, their bookings away from the times a slot could hold them, and
@@ -11,8 +12,9 @@ on any day of the window, their bookings away from the times a slot could hold t
 what it needs, and ordering by a model's default would join the tables it names and sort
 thousands of rows.
 
-The reads are SQL written out (rehabdesk/core/sql.py says why and how): every search
-runs them, and through the ORM building their querysets cost as much as running them.
+The calendar is read with SQL written out (rehabdesk/core/sql.py says why and how):
+every search runs it, and through the ORM building the querysets cost as much as
+running them.
 """
 
 from __future__ import annotations
