@@ -381,8 +381,8 @@ def booking_contention() -> BookingPlan:
     start = wall_clock_instant(first, time(0), location.zone)
     end = wall_clock_instant(first + timedelta(days=2), time(0), location.zone)
     offered = availability_search(
-        service=follow_up,
-        locations=[location],
+        service_id=follow_up.pk,
+        location_ids=[location.pk],
         start=start,
         end=end,
         now=now,

@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, model_validator
 from rehabdesk.access.accessors import appointment_for, patient_for
 from rehabdesk.access.policy import Action, person_for
 from rehabdesk.availability.types import Reason, Slot
+from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.clinic.selectors import service_price_on, services_for_display
 from rehabdesk.scheduling import services as booking
@@ -184,11 +185,14 @@ def search_availability(
     request: HttpRequest, params: Annotated[AvailabilityIn, Query()]
 ) -> dict[str, object]:
     now = timezone.now()
-    service = _one(Service.objects.filter(active=True), params.service, "service")
-    locations = list(
-        Location.objects.filter(pk__in=params.location, active=True).select_related("clinic")
-    )
-    if len(locations) != len(set(params.location)):
+    # What a search needs of services and locations is kept with the clinic's
+    # configuration: checking the ids reads nothing more.
+    configuration = calendar_configuration()
+    service = configuration.services.get(params.service)
+    if service is None or not service.active:
+        raise HttpError(422, f"Unknown service {params.service}.")
+    locations = [configuration.locations.get(pk) for pk in params.location]
+    if not all(location is not None and location.active for location in locations):
         raise HttpError(422, "Unknown or inactive location.")
     if params.practitioner is not None:
         _one(Practitioner.objects.filter(active=True), params.practitioner, "practitioner")
@@ -197,18 +201,20 @@ def search_availability(
     end = params.end or start + timedelta(days=SEARCH_DAYS)
     if end - start > timedelta(days=MAX_SEARCH_DAYS):
         raise HttpError(422, f"Search at most {MAX_SEARCH_DAYS} days at a time.")
+    location_ids = list(dict.fromkeys(params.location))
     result = availability_search(
-        service=service,
-        locations=locations,
+        service_id=params.service,
+        location_ids=location_ids,
         start=start,
         end=end,
         now=now,
         channel=channel,
         practitioner_ids=None if params.practitioner is None else [params.practitioner],
         limit=params.limit,
+        configuration=configuration,
     )
     if result.reason == Reason.BEYOND_HORIZON:
-        days = locations[0].clinic.booking_horizon_days
+        days = configuration.locations[location_ids[0]].horizon.days
         raise HttpError(422, f"Bookings open {days} days ahead: search an earlier date.")
     return {"slots": [_slot(slot) for slot in result.slots], "reason": result.reason}
 

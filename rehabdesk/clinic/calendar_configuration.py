@@ -1,7 +1,8 @@
 """What a free-time search reads of the clinic's configuration, kept between requests.
 
-Every search needs the same configuration — who works where and when, who may deliver
-which service, time off, closures, rooms, travel times — and it changes a few times a
+Every search needs the same configuration — the services and locations with their
+booking policy, who works where and when, who may deliver which service, time off,
+closures, rooms, travel times — and it changes a few times a
 day, while searches come many times a second. `calendar_configuration()` reads all of
 it at once and keeps it in this process under the configuration stamp it saw
 (clinic/change_stamp.py: the database replaces the stamp whenever any of it changes, by
@@ -19,8 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from rehabdesk.availability.types import DateRange, WeeklyShift
+from rehabdesk.availability.types import DateRange, ServiceFacts, WeeklyShift
 from rehabdesk.clinic.change_stamp import STAMP_TABLE
 from rehabdesk.clinic.qualifications import (
     Credential,
@@ -32,7 +34,28 @@ from rehabdesk.core.sql import day_from_text, instant_from_text, select
 
 
 @dataclass(frozen=True)
+class BookableService:
+    active: bool
+    facts: ServiceFacts  # its duration, buffer and the rooms' kinds it needs, by id
+
+
+@dataclass(frozen=True)
+class BookableLocation:
+    """A location, and its clinic's booking policy."""
+
+    id: int
+    active: bool
+    zone: ZoneInfo
+    horizon: timedelta
+    online_notice: timedelta
+    step: timedelta
+
+
+@dataclass(frozen=True)
 class CalendarConfiguration:
+    # Every service and location, active or not, by id.
+    services: dict[int, BookableService]
+    locations: dict[int, BookableLocation]
     # (practitioner id, shift) of every active practitioner, in effect or not.
     shifts: tuple[tuple[int, WeeklyShift], ...]
     credentials: dict[int, list[Credential]]
@@ -40,8 +63,6 @@ class CalendarConfiguration:
     # Practitioner id -> (start, end) of each time off, in UTC.
     time_off: dict[int, list[tuple[datetime, datetime]]]
     travel: dict[frozenset[int], timedelta]
-    # Service id -> the resource kinds it needs, by id.
-    resource_kinds: dict[int, tuple[int, ...]]
     # (id, location id, kind id) of each active resource, each kind's by name.
     resources: tuple[tuple[int, int, int], ...]
     closures: dict[int, list[DateRange]]
@@ -68,6 +89,8 @@ def calendar_configuration() -> CalendarConfiguration:
 
 def _read() -> CalendarConfiguration:
     return CalendarConfiguration(
+        services=_services(),
+        locations=_locations(),
         shifts=_shifts(),
         credentials=practitioner_credentials(None),
         requirements=service_requirements(None),
@@ -78,7 +101,6 @@ def _read() -> CalendarConfiguration:
                 "SELECT location_a_id, location_b_id, minutes FROM clinic_traveltime", []
             )
         },
-        resource_kinds=_resource_kinds(),
         resources=tuple(
             (resource_id, location_id, kind_id)
             for resource_id, location_id, kind_id in select(
@@ -150,13 +172,52 @@ def _time_off() -> dict[int, list[tuple[datetime, datetime]]]:
     return dict(time_off)
 
 
-def _resource_kinds() -> dict[int, tuple[int, ...]]:
+def _services() -> dict[int, BookableService]:
+    """Each service with the rooms' kinds it needs: a LEFT JOIN giving a row per kind,
+    and one with no kind for a service that needs no room."""
+    terms: dict[int, tuple[bool, int, int]] = {}
     kinds: dict[int, list[int]] = defaultdict(list)
-    for service_id, kind_id in select(
-        "SELECT service_id, resourcekind_id FROM clinic_service_resource_kinds", []
+    for service_id, active, minutes, buffer_minutes, kind_id in select(
+        """
+        SELECT s.id, s.active, s.duration_minutes, s.buffer_after_minutes, k.resourcekind_id
+        FROM clinic_service s
+        LEFT JOIN clinic_service_resource_kinds k ON k.service_id = s.id""",
+        [],
     ):
-        kinds[service_id].append(kind_id)
-    return {service_id: tuple(sorted(ids)) for service_id, ids in kinds.items()}
+        terms[service_id] = (bool(active), minutes, buffer_minutes)
+        if kind_id is not None:
+            kinds[service_id].append(kind_id)
+    return {
+        service_id: BookableService(
+            active=active,
+            facts=ServiceFacts(
+                duration=timedelta(minutes=minutes),
+                buffer=timedelta(minutes=buffer_minutes),
+                resource_kinds=tuple(sorted(kinds[service_id])),
+            ),
+        )
+        for service_id, (active, minutes, buffer_minutes) in terms.items()
+    }
+
+
+def _locations() -> dict[int, BookableLocation]:
+    return {
+        location_id: BookableLocation(
+            id=location_id,
+            active=bool(active),
+            zone=ZoneInfo(zone),
+            horizon=timedelta(days=horizon_days),
+            online_notice=timedelta(minutes=notice_minutes),
+            step=timedelta(minutes=step_minutes),
+        )
+        for location_id, active, zone, horizon_days, notice_minutes, step_minutes in select(
+            """
+            SELECT l.id, l.active, l.time_zone, c.booking_horizon_days,
+                   c.min_online_notice_minutes, c.slot_step_minutes
+            FROM clinic_location l JOIN clinic_clinic c ON c.id = l.clinic_id""",
+            [],
+        )
+    }
 
 
 def _closures() -> dict[int, list[DateRange]]:

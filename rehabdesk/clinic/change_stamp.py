@@ -1,8 +1,9 @@
 """The configuration stamp: one number that the database itself replaces, with a random
 one, whenever anything a free-time search reads of the clinic's configuration changes —
-working hours and their breaks, practitioners, registrations and their rosters,
-qualifications, time off, travel times, rooms, the rooms a service needs, closures —
-by whatever route: the ORM, a bulk update, the admin, a shell.
+the clinic's booking policy, locations, services, working hours and their breaks,
+practitioners, registrations and their rosters, qualifications, time off, travel times,
+rooms, the rooms a service needs, closures — by whatever route: the ORM, a bulk update,
+the admin, a shell.
 
 `clinic.calendar_configuration` keeps what it read under the stamp it saw and reads
 again when the stamp differs. Random rather than counted: a transaction rolled back
@@ -15,8 +16,8 @@ different data.
 BACKWARD COMPATIBLE ON PURPOSE: migrations import this module. Keep table names
 hard-coded here and `install`/`remove` idempotent. SQLite rebuilds an altered table
 without its triggers: a later migration that alters a watched table must `install`
-after it. `clinic/tests/test_change_stamp.py` changes every watched table and fails if
-one leaves the stamp alone.
+after it. `clinic/tests/test_calendar_configuration.py` fails when a watched table has
+lost its triggers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from rehabdesk.core.migration_helpers import SchemaTarget, run_vendor_sql
 
 STAMP_TABLE = "clinic_configurationstamp"
 WATCHED = (
+    "clinic_clinic",
+    "clinic_location",
+    "clinic_service",
     "clinic_workinghours",
     "clinic_break",
     "clinic_practitioner",

@@ -182,8 +182,8 @@ def book_family_visits(*, front_desk: User, now: datetime) -> list[Appointment]:
     start = now + FAMILY_VISITS_FROM
     for patient in (grace, charlie):
         result = availability_search(
-            service=service,
-            locations=[location],
+            service_id=service.pk,
+            location_ids=[location.pk],
             start=start,
             end=start + timedelta(days=14),
             now=now,

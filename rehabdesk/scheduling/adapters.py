@@ -34,15 +34,14 @@ from rehabdesk.availability.types import (
     PractitionerFacts,
     Query,
     ResourceFacts,
-    ServiceFacts,
     WeeklyShift,
 )
 from rehabdesk.clinic.calendar_configuration import (
+    BookableLocation,
     CalendarConfiguration,
     calendar_configuration,
     in_effect_between,
 )
-from rehabdesk.clinic.models import Location, Service
 from rehabdesk.clinic.qualifications import qualified_periods
 from rehabdesk.core.sql import instant_from_text, instant_param, select
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel
@@ -73,15 +72,12 @@ class _Span:
         ]
 
 
-def clinic_policy(location: Location, channel: str) -> Policy:
+def clinic_policy(location: BookableLocation, channel: str) -> Policy:
     """The clinic's booking policy; the minimum notice is for online bookings only."""
-    clinic = location.clinic
     return Policy(
-        horizon=timedelta(days=clinic.booking_horizon_days),
-        min_notice=timedelta(minutes=clinic.min_online_notice_minutes)
-        if channel == Channel.ONLINE
-        else timedelta(0),
-        step=timedelta(minutes=clinic.slot_step_minutes),
+        horizon=location.horizon,
+        min_notice=location.online_notice if channel == Channel.ONLINE else timedelta(0),
+        step=location.step,
     )
 
 
@@ -102,8 +98,8 @@ def _holds_time(status: str, hold_expires_at: datetime | None, now: datetime) ->
 
 def build_query(
     *,
-    service: Service,
-    locations: Sequence[Location],
+    service_id: int,
+    location_ids: Sequence[int],
     start: datetime,
     end: datetime,
     now: datetime,
@@ -113,8 +109,9 @@ def build_query(
     lean: bool = False,
     configuration: CalendarConfiguration | None = None,
 ) -> Query:
-    """The engine's question: slots for `service` at `locations` starting in
-    [start, end), with any practitioner working there (or only `practitioner_ids`).
+    """The engine's question: slots for the service at the locations starting in
+    [start, end), with any practitioner working there (or only `practitioner_ids`). The
+    first location's clinic sets the booking policy.
 
     A `lean` query also leaves out the rooms the engine's answer cannot depend on:
     those of kinds the service does not need, those where nobody qualified works, and
@@ -124,23 +121,24 @@ def build_query(
 
     `configuration`: the clinic's, as `calendar_configuration()` gave it to the caller
     for this search (read here otherwise)."""
-    location_ids = {location.pk for location in locations}
-    first_day = (start - MARGIN).date()
-    last_day = (end + MARGIN).date()
     if configuration is None:
         configuration = calendar_configuration()
+    locations = [configuration.locations[location_id] for location_id in location_ids]
+    searched = set(location_ids)
+    first_day = (start - MARGIN).date()
+    last_day = (end + MARGIN).date()
 
     wanted = None if practitioner_ids is None else set(practitioner_ids)
     shifts_by_person: dict[int, list[WeeklyShift]] = defaultdict(list)
     for person, shift in configuration.shifts:
         if (
-            shift.location_id in location_ids
+            shift.location_id in searched
             and (wanted is None or person in wanted)
             and in_effect_between(shift, first_day, last_day)
         ):
             shifts_by_person[person].append(shift)
     rostered = sorted(shifts_by_person)
-    requirements = configuration.requirements.get(service.pk, [])
+    requirements = configuration.requirements.get(service_id, [])
     qualified = {
         person: tuple(
             DateRange(first, last)
@@ -168,11 +166,7 @@ def build_query(
             if t_start < end + MARGIN and t_end > start - MARGIN:
                 time_off[person].append(Interval(t_start, t_end))
     travel = configuration.travel
-    service_facts = ServiceFacts(
-        duration=timedelta(minutes=service.duration_minutes),
-        buffer=timedelta(minutes=service.buffer_after_minutes),
-        resource_kinds=configuration.resource_kinds.get(service.pk, ()),
-    )
+    service_facts = configuration.services[service_id].facts
     # A slot starting before `end` holds its practitioner and rooms until `end + held`
     # at the latest; a practitioner's bookings elsewhere count widened by the travel
     # time (rules 5 and 6). Bookings beyond that change no answer for this service.
@@ -192,7 +186,7 @@ def build_query(
         )
         for person in people
     )
-    resources = [row for row in configuration.resources if row[1] in location_ids]
+    resources = [row for row in configuration.resources if row[1] in searched]
     if lean:
         # Nobody is offered where no one qualified works, and other kinds are never
         # picked nor counted (availability.md, rule 6 and the reasons).
@@ -211,16 +205,16 @@ def build_query(
         practitioners=practitioners,
         locations=tuple(
             LocationFacts(
-                id=location.pk,
+                id=location.id,
                 zone=location.zone,
                 closures=tuple(
                     closure
-                    for closure in configuration.closures.get(location.pk, ())
+                    for closure in configuration.closures.get(location.id, ())
                     if closure.first <= last_day
                     and closure.last is not None
                     and closure.last >= first_day
                 ),
-                resources=tuple(by_location[location.pk]),
+                resources=tuple(by_location[location.id]),
             )
             for location in locations
         ),

@@ -120,8 +120,8 @@ def _facts(practitioner_id: int, appointments: Sequence[Appointment], now: datet
     they cannot overlap one another)."""
     first, last = appointments[0], appointments[-1]
     query = build_query(
-        service=first.service,
-        locations=[first.location],
+        service_id=first.service_id,
+        location_ids=[first.location_id],
         practitioner_ids=[practitioner_id],
         start=first.start,
         end=last.start + MINUTE,

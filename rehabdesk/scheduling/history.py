@@ -128,8 +128,8 @@ def _query(
 ) -> Query:
     offered_by = [p for p, offers in offerings.items() if any(o.service == service for o in offers)]
     query = build_query(
-        service=service,
-        locations=[location],
+        service_id=service.pk,
+        location_ids=[location.pk],
         practitioner_ids=offered_by,
         start=start,
         end=end,

@@ -15,7 +15,6 @@ from rehabdesk.clinic.calendar_configuration import (
     CalendarConfiguration,
     calendar_configuration,
 )
-from rehabdesk.clinic.models import Location, Service
 from rehabdesk.core.money import round_money
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
@@ -31,32 +30,36 @@ FIRST_LOOK_LIMIT = 20
 
 def availability_search(
     *,
-    service: Service,
-    locations: Sequence[Location],
+    service_id: int,
+    location_ids: Sequence[int],
     start: datetime,
     end: datetime,
     now: datetime,
     channel: str,
     practitioner_ids: Collection[int] | None = None,
     limit: int | None = None,
+    configuration: CalendarConfiguration | None = None,
 ) -> Result:
     """Free start times for a service at these locations in [start, end), earliest
     first, with the reason when there are none. The API and the pages both use this.
+    `configuration`: the clinic's, as `calendar_configuration()` gave it to the caller
+    for this request (read here otherwise).
 
     With a small `limit`, the window up to `first_look_end` is searched first: if it
     holds `limit` slots they are the window's first `limit` too (slots are sorted by
     start, and whether a start is free depends only on the calendar around it)."""
-    configuration = calendar_configuration()
+    if configuration is None:
+        configuration = calendar_configuration()
     ends = [end]
     # A window of a day or less is read at once: no first look can be shorter.
     if limit is not None and limit <= FIRST_LOOK_LIMIT and end - start > timedelta(days=1):
-        look_end = first_look_end(locations, start, practitioner_ids, configuration)
+        look_end = first_look_end(location_ids, start, practitioner_ids, configuration)
         if look_end is not None and look_end < end:
             ends.insert(0, look_end)
     for window_end in ends:
         query = build_query(
-            service=service,
-            locations=locations,
+            service_id=service_id,
+            location_ids=location_ids,
             start=start,
             end=window_end,
             now=now,
@@ -72,7 +75,7 @@ def availability_search(
 
 
 def first_look_end(
-    locations: Sequence[Location],
+    location_ids: Sequence[int],
     start: datetime,
     practitioner_ids: Collection[int] | None = None,
     configuration: CalendarConfiguration | None = None,
@@ -82,20 +85,20 @@ def first_look_end(
     zone; None when nobody works there on any day."""
     if configuration is None:
         configuration = calendar_configuration()
-    if not locations:
+    if not location_ids:
         return None
-    location_ids = {location.pk for location in locations}
+    searched = set(location_ids)
     today = start.date()
     working_days = {
         shift.weekday
         for person, shift in configuration.shifts
-        if shift.location_id in location_ids
+        if shift.location_id in searched
         and (practitioner_ids is None or person in practitioner_ids)
         and (shift.effective.last is None or shift.effective.last >= today)
     }
     if not working_days:
         return None
-    zone = locations[0].zone
+    zone = configuration.locations[location_ids[0]].zone
     local = start.astimezone(zone)
     day = local.date() + timedelta(days=1)
     while day.weekday() not in working_days:

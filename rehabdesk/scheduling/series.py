@@ -228,8 +228,8 @@ def _nearest(request: services.BookingRequest, now: datetime) -> Slot | None:
     practitioner if they have one, else with anyone at the location."""
     for practitioner_ids in ([request.practitioner.pk], None):
         query = build_query(
-            service=request.service,
-            locations=[request.location],
+            service_id=request.service.pk,
+            location_ids=[request.location.pk],
             practitioner_ids=practitioner_ids,
             start=max(request.start - NEAREST_WITHIN, now),
             end=request.start + NEAREST_WITHIN,

@@ -503,8 +503,8 @@ def _slot_on_offer(
         now,
     )
     query = build_query(
-        service=request.service,
-        locations=[request.location],
+        service_id=request.service.pk,
+        location_ids=[request.location.pk],
         practitioner_ids=[request.practitioner.pk],
         start=request.start,
         end=request.start + timedelta(seconds=1),
@@ -542,8 +542,8 @@ def _refuse_unless_offered(request: BookingRequest, now: datetime) -> None:
         return  # in the past: the check under the lock gives the engine's own reason
     # The window `_alternatives` searches.
     query = build_query(
-        service=request.service,
-        locations=[request.location],
+        service_id=request.service.pk,
+        location_ids=[request.location.pk],
         start=request.start,
         end=request.start + ALTERNATIVES_WINDOW,
         now=now,
@@ -620,8 +620,8 @@ def _alternatives(request: BookingRequest, now: datetime) -> list[Slot]:
     start = max(request.start, now)
     return list(
         availability_search(
-            service=request.service,
-            locations=[request.location],
+            service_id=request.service.pk,
+            location_ids=[request.location.pk],
             start=start,
             end=start + ALTERNATIVES_WINDOW,
             now=now,

@@ -245,8 +245,8 @@ def _try_offer(entry: WaitlistEntry, freed: FreedTime, now: datetime) -> Waitlis
     clinic = location.clinic
     end = freed.end or now + timedelta(days=clinic.booking_horizon_days)
     query = build_query(
-        service=entry.service,
-        locations=[location],
+        service_id=entry.service_id,
+        location_ids=[location.pk],
         practitioner_ids=[freed.practitioner_id],
         start=freed.start,
         end=end,

@@ -113,8 +113,8 @@ def _search(
     start = max(day_start, now)
     end = max(day_start, now) + timedelta(days=SEARCH_DAYS)
     result = availability_search(
-        service=service,
-        locations=locations,
+        service_id=service.pk,
+        location_ids=[location.pk for location in locations],
         start=start,
         end=end,
         now=now,

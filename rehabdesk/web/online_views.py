@@ -206,8 +206,8 @@ def slot_picker_days(
     zone = timezone.get_current_timezone()
     start = max(datetime.combine(from_day, time(0), tzinfo=zone), now) if from_day else now
     result = availability_search(
-        service=choice.service,
-        locations=[choice.location] if choice.location else list(_locations()),
+        service_id=choice.service.pk,
+        location_ids=[choice.location.pk] if choice.location else [loc.pk for loc in _locations()],
         start=start,
         end=start + timedelta(days=SEARCH_DAYS),
         now=now,

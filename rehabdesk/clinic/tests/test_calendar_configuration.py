@@ -6,24 +6,33 @@ from django.db import connection, transaction
 from rehabdesk.clinic import change_stamp
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.models import (
+    Clinic,
     Closure,
     ConfigurationStamp,
+    Location,
     Practitioner,
     Registration,
     Resource,
     ResourceKind,
+    Service,
     TimeOff,
     TravelTime,
     WorkingHours,
 )
-from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
+from rehabdesk.clinic.testing import (
+    make_practitioner,
+    make_registration,
+    make_service,
+    make_shift,
+)
 from rehabdesk.core.sql import select
 
 pytestmark = pytest.mark.django_db
 
-# The stamp, then hours with breaks, registrations, qualifications, time off, travel
-# times, the rooms each service needs, rooms, closures.
-FIRST_READ = 9
+# The stamp, then services with the rooms' kinds each needs, locations with their
+# clinic's policy, hours with breaks, registrations, qualifications, time off, travel
+# times, rooms, closures.
+FIRST_READ = 10
 
 
 def stamp() -> int:
@@ -75,6 +84,10 @@ def test_changes_by_any_route_replace_the_stamp(pickering, milton):
             kind=ResourceKind.objects.create(name="Pool", slug="pool"),
             name="Pool 1",
         ),
+        lambda: Clinic.objects.update(slot_step_minutes=10),
+        lambda: Location.objects.filter(pk=milton.pk).update(active=False),
+        lambda: make_service("Assessment", active=False),
+        lambda: Service.objects.update(buffer_after_minutes=5),
     ]
     for change in changes:
         before = stamp()
@@ -134,3 +147,30 @@ def test_time_off_comes_in_utc(pickering):
     assert calendar_configuration().time_off[person.pk] == [
         (datetime(2027, 3, 8, 14, tzinfo=UTC), datetime(2027, 3, 8, 17, tzinfo=UTC))
     ]
+
+
+def test_services_and_locations_come_with_what_a_search_needs(pickering, milton):
+    make_registration(make_practitioner("Able Physio"), "cpo")
+    massage = make_service("Massage 60", minutes=60, resource_kinds=["massage-room"])
+    Service.objects.filter(pk=massage.pk).update(buffer_after_minutes=15)
+    Location.objects.filter(pk=milton.pk).update(active=False)
+    Clinic.objects.update(
+        booking_horizon_days=90, min_online_notice_minutes=120, slot_step_minutes=20
+    )
+    configuration = calendar_configuration()
+    service = configuration.services[massage.pk]
+    assert service.active
+    assert (service.facts.duration, service.facts.buffer) == (
+        timedelta(minutes=60),
+        timedelta(minutes=15),
+    )
+    assert service.facts.resource_kinds == (ResourceKind.objects.get(slug="massage-room").pk,)
+    assert not configuration.locations[milton.pk].active
+    location = configuration.locations[pickering.pk]
+    assert location.active
+    assert location.zone == pickering.zone
+    assert (location.horizon, location.online_notice, location.step) == (
+        timedelta(days=90),
+        timedelta(minutes=120),
+        timedelta(minutes=20),
+    )

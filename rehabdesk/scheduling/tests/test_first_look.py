@@ -22,12 +22,12 @@ FRIDAY_EVENING = at(12, 18)  # the world's hours are Monday to Friday, 09:00-17:
 
 
 def test_the_first_look_ends_a_day_ahead_skipping_closed_days(world):
-    assert first_look_end([world.pickering], at(8, 10)) == at(9, 10)
-    assert first_look_end([world.pickering], FRIDAY_EVENING) == datetime(
+    assert first_look_end([world.pickering.pk], at(8, 10)) == at(9, 10)
+    assert first_look_end([world.pickering.pk], FRIDAY_EVENING) == datetime(
         2027, 3, 15, 18, 0, tzinfo=TORONTO
     )
     saturday = datetime(2027, 3, 13, 11, 0, tzinfo=TORONTO)
-    assert first_look_end([world.pickering], saturday) == datetime(
+    assert first_look_end([world.pickering.pk], saturday) == datetime(
         2027, 3, 15, 11, 0, tzinfo=TORONTO
     )
 
@@ -37,13 +37,13 @@ def test_the_days_counted_are_those_someone_works(world):
         location=world.pickering, weekday=Weekday.SATURDAY, opens=time(9), closes=time(17)
     )
     make_shift(world.massage_therapist, world.pickering, Weekday.SATURDAY, "09:00", "13:00")
-    assert first_look_end([world.pickering], FRIDAY_EVENING) == at(13, 18)
-    only_the_physio = first_look_end([world.pickering], FRIDAY_EVENING, [world.physio.pk])
+    assert first_look_end([world.pickering.pk], FRIDAY_EVENING) == at(13, 18)
+    only_the_physio = first_look_end([world.pickering.pk], FRIDAY_EVENING, [world.physio.pk])
     assert only_the_physio == datetime(2027, 3, 15, 18, 0, tzinfo=TORONTO)
 
 
 def test_where_nobody_works_there_is_no_first_look(world):
-    assert first_look_end([world.pickering], FRIDAY_EVENING, [999_999]) is None
+    assert first_look_end([world.pickering.pk], FRIDAY_EVENING, [999_999]) is None
 
 
 def test_on_friday_evening_one_look_finds_monday_morning(world, monkeypatch):
@@ -56,8 +56,8 @@ def test_on_friday_evening_one_look_finds_monday_morning(world, monkeypatch):
 
     monkeypatch.setattr(selectors, "build_query", spy)
     result = availability_search(
-        service=world.follow_up,
-        locations=[world.pickering],
+        service_id=world.follow_up.pk,
+        location_ids=[world.pickering.pk],
         start=FRIDAY_EVENING,
         end=FRIDAY_EVENING + timedelta(days=14),
         now=FRIDAY_EVENING,

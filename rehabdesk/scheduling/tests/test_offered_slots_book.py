@@ -42,8 +42,8 @@ def test_every_offered_slot_books(world, channel):
     )
     for service in (world.follow_up, world.massage):
         result = availability_search(
-            service=service,
-            locations=[world.pickering],
+            service_id=service.pk,
+            location_ids=[world.pickering.pk],
             start=NOW,
             end=NOW + timedelta(days=3),
             now=NOW,
