@@ -6,7 +6,7 @@ into bookable slots. Every datetime is aware; dates are local to a location.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -54,7 +54,8 @@ class PractitionerFacts:
     # The days on which a registration covers the service (the registration rule).
     qualified: tuple[DateRange, ...]
     time_off: tuple[Interval, ...] = ()
-    busy: tuple[Busy, ...] = ()
+    # Any sequence: the adapter's turns its rows into values when first read.
+    busy: Sequence[Busy] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ResourceFacts:
 
     id: int
     kind_id: int
-    busy: tuple[Interval, ...] = ()
+    busy: Sequence[Interval] = ()  # as PractitionerFacts.busy
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from rehabdesk.availability.types import DateRange, ServiceFacts, WeeklyShift
@@ -66,6 +66,15 @@ class CalendarConfiguration:
     # (id, location id, kind id) of each active resource, each kind's by name.
     resources: tuple[tuple[int, int, int], ...]
     closures: dict[int, list[DateRange]]
+
+    @cached_property
+    def shifts_by_day(self) -> dict[tuple[int, int], list[tuple[int, WeeklyShift]]]:
+        """(location id, weekday) -> (practitioner id, shift) of those shifts, earliest
+        start first."""
+        by_day: dict[tuple[int, int], list[tuple[int, WeeklyShift]]] = defaultdict(list)
+        for person, shift in sorted(self.shifts, key=lambda entry: entry[1].starts):
+            by_day[shift.location_id, shift.weekday].append((person, shift))
+        return dict(by_day)
 
 
 # (stamp, configuration) last read by this process. Swapped whole, so threads that race

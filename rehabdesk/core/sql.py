@@ -5,14 +5,17 @@ An availability search read a dozen small result sets on every request (now the
 configuration's when it changed, and the calendar's every time). Through the ORM,
 building and compiling those querysets took about a third of the request, as much as
 the database spent on them (docs/algorithms/availability.md, "Reading the calendar").
-Reads written here run the same SQL on SQLite and PostgreSQL:
+Reads written here run the same SQL on SQLite and PostgreSQL, but for list parameters:
 
 - dates, times and instants are read as text (`CAST(column AS text)`) and parsed by the
   caller, since Django's converters for them cost more than the query on SQLite;
 - parameters go through Django's own adapters (`instant_param`, `day_param`), so SQLite
   compares exactly the text Django stores;
-- a list, tuple or set parameter fills an `IN %s`: `select` gives it a placeholder per
-  value, so the SQL itself is a constant.
+- a list, tuple or set parameter fills an `IN %s` or `NOT IN %s`: on SQLite `select`
+  gives it a placeholder per value; on PostgreSQL it is one array parameter,
+  `= ANY(%s)` or `<> ALL(%s)`, which PostgreSQL plans as it plans the list, and which
+  costs half as much to send as 71 separate values (1.1 ms against 2.2 ms for the
+  practitioners' appointments on the ten-location bench).
 
 Everything else goes through the ORM.
 """
@@ -28,17 +31,27 @@ from django.db import connection
 
 def select(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The rows of one SELECT, with a `%s` placeholder for each of `params`. A list,
-    tuple or set parameter is an `IN` list: `x IN %s` becomes `x IN (%s, %s, ...)`, or
-    `x IN (NULL)`, which matches nothing, when it is empty (PostgreSQL refuses `()`)."""
+    tuple or set parameter must follow `IN` or `NOT IN`; it may be empty (SQLite takes
+    `IN ()`)."""
     pieces = sql.split("%s")
     if len(pieces) != len(params) + 1:
         raise ValueError(f"{len(pieces) - 1} placeholders for {len(params)} parameters")
+    arrays = connection.vendor == "postgresql"
     text = [pieces[0]]
     values: list[Any] = []
     for param, piece in zip(params, pieces[1:], strict=True):
         if isinstance(param, list | tuple | set | frozenset):
-            text.append(f"({', '.join(['%s'] * len(param)) or 'NULL'})")
-            values.extend(param)
+            before = text[-1].rstrip()
+            negated = before.upper().endswith("NOT IN")
+            if not before.upper().endswith("IN"):
+                raise ValueError("A list parameter must follow IN or NOT IN.")
+            if arrays:
+                keep = before[: -len("NOT IN") if negated else -len("IN")]
+                text[-1] = keep + ("<> ALL(%s)" if negated else "= ANY(%s)")
+                values.append(list(param))
+            else:
+                text.append(f"({', '.join(['%s'] * len(param))})")
+                values.extend(param)
         else:
             text.append("%s")
             values.append(param)

@@ -16,8 +16,20 @@ def test_a_list_parameter_is_an_in_list():
     assert select("SELECT 1 WHERE %s IN %s", [3, {3}]) == [(1,)]
 
 
-def test_an_empty_in_list_matches_nothing():
+def test_a_list_parameter_can_be_a_not_in_list():
+    assert select("SELECT 1 WHERE %s NOT IN %s", [2, [1, 2, 3]]) == []
+    assert select("SELECT 1 WHERE %s NOT IN %s", [4, (1, 2, 3)]) == [(1,)]
+    assert select("SELECT 1 WHERE 'b' IN %s", [["a", "b"]]) == [(1,)]
+
+
+def test_an_empty_list_is_in_nothing():
     assert select("SELECT 1 WHERE 2 IN %s", [[]]) == []
+    assert select("SELECT 1 WHERE 2 NOT IN %s", [[]]) == [(1,)]
+
+
+def test_a_list_parameter_must_follow_in():
+    with pytest.raises(ValueError, match="must follow IN or NOT IN"):
+        select("SELECT 1 WHERE 2 = %s", [[2]])
 
 
 def test_placeholders_and_parameters_must_match():
