@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from rehabdesk.availability.intervals import Interval
@@ -51,6 +51,7 @@ T = TypeVar("T")
 # How far around the window to read dates, time off and (unless lean) room bookings:
 # enough for the longest travel time and for a day's local/UTC difference.
 MARGIN = timedelta(days=1)
+DAY = timedelta(days=1)
 # Nothing holds its time for more than a day (the SQLite guards refuse it, see
 # scheduling/guards.py, and no clinic service lasts that long), so whatever overlaps a
 # time started at most a day before it: the (practitioner, start) and (resource, start)
@@ -125,17 +126,122 @@ def build_query(
     for this search (read here otherwise)."""
     if configuration is None:
         configuration = calendar_configuration()
-    locations = [configuration.locations[location_id] for location_id in location_ids]
-    searched = set(location_ids)
-    first_day = (start - MARGIN).date()
-    last_day = (end + MARGIN).date()
+    roster = _roster(
+        configuration,
+        service_id=service_id,
+        location_ids=tuple(location_ids),
+        practitioner_ids=None if practitioner_ids is None else frozenset(practitioner_ids),
+        days=((start - MARGIN).date(), (end + MARGIN).date()),
+        lean=lean,
+    )
+    service_facts = configuration.services[service_id].facts
+    # A slot starting before `end` holds its practitioner and rooms until `end + held`
+    # at the latest; a practitioner's bookings elsewhere count widened by the travel
+    # time (rules 5 and 6). Bookings beyond that change no answer for this service.
+    held = service_facts.duration + service_facts.buffer
+    longest_travel = max(configuration.travel.values(), default=timedelta(0))
+    booked = _Span(start - longest_travel, end + held + longest_travel)
+    rooms_held = _Span(start, end + held) if lean else _Span(start - MARGIN, end + MARGIN)
 
-    wanted = None if practitioner_ids is None else set(practitioner_ids)
+    busy = _busy(list(roster.people), booked, now, ignore_appointment_ids)
+    held_by = _held(list(roster.resources), rooms_held, now, ignore_appointment_ids)
+    by_location: dict[int, list[ResourceFacts]] = defaultdict(list)
+    for resource_id, location_id, kind_id in roster.resources:
+        by_location[location_id].append(
+            ResourceFacts(id=resource_id, kind_id=kind_id, busy=held_by.get(resource_id, ()))
+        )
+    locations = [configuration.locations[location_id] for location_id in location_ids]
+    return Query(
+        service=service_facts,
+        practitioners=tuple(
+            PractitionerFacts(
+                id=person,
+                shifts=roster.shifts[person],
+                qualified=roster.qualified[person],
+                time_off=roster.time_off.get(person, ()),
+                busy=busy.get(person, ()),
+            )
+            for person in roster.people
+        ),
+        locations=tuple(
+            LocationFacts(
+                id=location.id,
+                zone=location.zone,
+                closures=roster.closures.get(location.id, ()),
+                resources=tuple(by_location[location.id]),
+            )
+            for location in locations
+        ),
+        start=start,
+        end=end,
+        now=now,
+        policy=clinic_policy(locations[0], channel),
+        travel=configuration.travel,
+    )
+
+
+@dataclass(frozen=True)
+class _Roster:
+    """Who could be offered a service at some locations over some days, with what of
+    the configuration the engine needs of them: everything of a query but the calendar."""
+
+    people: tuple[int, ...]
+    shifts: dict[int, tuple[WeeklyShift, ...]]
+    qualified: dict[int, tuple[DateRange, ...]]
+    time_off: dict[int, tuple[Interval, ...]]
+    # (id, location id, kind id) of the rooms the query counts.
+    resources: tuple[tuple[int, int, int], ...]
+    closures: dict[int, tuple[DateRange, ...]]
+
+
+_RosterKey = tuple[int, tuple[int, ...], frozenset[int] | None, tuple[date, date], bool]
+# Rosters worked out from the configuration last used, by what they were worked out
+# for. The configuration stays the same until its stamp changes, and searches ask the
+# same few questions (one service, these locations, today's window) many times.
+ROSTERS_KEPT = 64
+_rosters: tuple[CalendarConfiguration | None, dict[_RosterKey, _Roster]] = (None, {})
+
+
+def _roster(
+    configuration: CalendarConfiguration,
+    *,
+    service_id: int,
+    location_ids: tuple[int, ...],
+    practitioner_ids: frozenset[int] | None,
+    days: tuple[date, date],
+    lean: bool,
+) -> _Roster:
+    """The roster for a query over `days` (first and last, both included), kept with
+    the configuration it was worked out from."""
+    global _rosters  # noqa: PLW0603 - the process's one set, swapped whole
+    kept_for, kept = _rosters
+    if kept_for is not configuration:
+        kept = {}
+        _rosters = (configuration, kept)
+    key = (service_id, location_ids, practitioner_ids, days, lean)
+    roster = kept.get(key)
+    if roster is None:
+        if len(kept) >= ROSTERS_KEPT:
+            kept.clear()
+        roster = kept[key] = _work_out_roster(configuration, *key)
+    return roster
+
+
+def _work_out_roster(
+    configuration: CalendarConfiguration,
+    service_id: int,
+    location_ids: tuple[int, ...],
+    practitioner_ids: frozenset[int] | None,
+    days: tuple[date, date],
+    lean: bool,
+) -> _Roster:
+    first_day, last_day = days
+    searched = set(location_ids)
     shifts_by_person: dict[int, list[WeeklyShift]] = defaultdict(list)
     for person, shift in configuration.shifts:
         if (
             shift.location_id in searched
-            and (wanted is None or person in wanted)
+            and (practitioner_ids is None or person in practitioner_ids)
             and in_effect_between(shift, first_day, last_day)
         ):
             shifts_by_person[person].append(shift)
@@ -153,78 +259,46 @@ def build_query(
     }
     # Someone not qualified on any day of the window is never offered, and their hours
     # decide no reason either (availability.md): leave them out before reading more.
-    people = [
+    people = tuple(
         person
         for person in rostered
         if any(
             r.first <= last_day and (r.last is None or first_day <= r.last)
             for r in qualified[person]
         )
-    ]
-
-    time_off: dict[int, list[Interval]] = defaultdict(list)
-    for person in people:
-        for t_start, t_end in configuration.time_off.get(person, ()):
-            if t_start < end + MARGIN and t_end > start - MARGIN:
-                time_off[person].append(Interval(t_start, t_end))
-    travel = configuration.travel
-    service_facts = configuration.services[service_id].facts
-    # A slot starting before `end` holds its practitioner and rooms until `end + held`
-    # at the latest; a practitioner's bookings elsewhere count widened by the travel
-    # time (rules 5 and 6). Bookings beyond that change no answer for this service.
-    held = service_facts.duration + service_facts.buffer
-    longest_travel = max(travel.values(), default=timedelta(0))
-    booked = _Span(start - longest_travel, end + held + longest_travel)
-    rooms_held = _Span(start, end + held) if lean else _Span(start - MARGIN, end + MARGIN)
-
-    busy = _busy(people, booked, now, ignore_appointment_ids)
-    practitioners = tuple(
-        PractitionerFacts(
-            id=person,
-            shifts=tuple(shifts_by_person[person]),
-            qualified=qualified[person],
-            time_off=tuple(time_off[person]),
-            busy=busy.get(person, ()),
+    )
+    # Compared by day, a day wider on each side: time off is in UTC, the days local.
+    time_off = {
+        person: tuple(
+            Interval(t_start, t_end)
+            for t_start, t_end in configuration.time_off.get(person, ())
+            if t_start.date() <= last_day + DAY and t_end.date() >= first_day - DAY
         )
         for person in people
-    )
+    }
     resources = [row for row in configuration.resources if row[1] in searched]
     if lean:
         # Nobody is offered where no one qualified works, and other kinds are never
         # picked nor counted (availability.md, rule 6 and the reasons).
+        kinds = configuration.services[service_id].facts.resource_kinds
         staffed = {shift.location_id for person in people for shift in shifts_by_person[person]}
-        resources = [
-            row for row in resources if row[1] in staffed and row[2] in service_facts.resource_kinds
-        ]
-    held_by = _held(resources, rooms_held, now, ignore_appointment_ids)
-    by_location: dict[int, list[ResourceFacts]] = defaultdict(list)
-    for resource_id, location_id, kind_id in resources:
-        by_location[location_id].append(
-            ResourceFacts(id=resource_id, kind_id=kind_id, busy=held_by.get(resource_id, ()))
-        )
-    return Query(
-        service=service_facts,
-        practitioners=practitioners,
-        locations=tuple(
-            LocationFacts(
-                id=location.id,
-                zone=location.zone,
-                closures=tuple(
-                    closure
-                    for closure in configuration.closures.get(location.id, ())
-                    if closure.first <= last_day
-                    and closure.last is not None
-                    and closure.last >= first_day
-                ),
-                resources=tuple(by_location[location.id]),
+        resources = [row for row in resources if row[1] in staffed and row[2] in kinds]
+    return _Roster(
+        people=people,
+        shifts={person: tuple(shifts_by_person[person]) for person in people},
+        qualified={person: qualified[person] for person in people},
+        time_off=time_off,
+        resources=tuple(resources),
+        closures={
+            location_id: tuple(
+                closure
+                for closure in configuration.closures.get(location_id, ())
+                if closure.first <= last_day
+                and closure.last is not None
+                and closure.last >= first_day
             )
-            for location in locations
-        ),
-        start=start,
-        end=end,
-        now=now,
-        policy=clinic_policy(locations[0], channel),
-        travel=travel,
+            for location_id in searched
+        },
     )
 
 
