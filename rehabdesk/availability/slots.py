@@ -20,7 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import count, islice
+from zoneinfo import ZoneInfo
 
 from rehabdesk.availability.intervals import wall_clock_instant
 from rehabdesk.availability.types import (
@@ -78,6 +80,13 @@ def _check(query: Query, limit: int | None) -> None:
 def _utc(instant: datetime) -> datetime:
     # Rows from the database are in UTC already; converting is the costly part.
     return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+
+
+@lru_cache(maxsize=16384)
+def _wall_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
+    """wall_clock_instant in UTC, remembered across searches: shifts share a few dozen
+    wall times, and every search asks for the same days' instants."""
+    return _utc(wall_clock_instant(day, wall_time, zone))
 
 
 def _covers(ranges: Iterable[DateRange], day: date) -> bool:
@@ -208,7 +217,6 @@ class _Search:
         # location, weekday), on first use: whatever they can take that day starts after
         # the earliest start and ends before the latest end.
         self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
-        self._instants: dict[tuple[int, date, time], datetime] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
         self._time_off: dict[int, _Timeline] = {}
@@ -399,12 +407,7 @@ class _Search:
         return origin - ((origin - instant) // self.step) * self.step
 
     def _instant(self, location: LocationFacts, day: date, wall_time: time) -> datetime:
-        """wall_clock_instant in UTC, remembered: most shifts share a few wall times."""
-        key = (location.id, day, wall_time)
-        instant = self._instants.get(key)
-        if instant is None:
-            instant = self._instants[key] = _utc(wall_clock_instant(day, wall_time, location.zone))
-        return instant
+        return _wall_instant(day, wall_time, location.zone)
 
     # -- indexes ----------------------------------------------------------------------------
 
