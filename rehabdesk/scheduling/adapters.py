@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from rehabdesk.availability.intervals import Interval
 from rehabdesk.availability.types import (
@@ -128,11 +128,13 @@ def build_query(
         configuration = calendar_configuration()
     roster = _roster(
         configuration,
-        service_id=service_id,
-        location_ids=tuple(location_ids),
-        practitioner_ids=None if practitioner_ids is None else frozenset(practitioner_ids),
-        days=((start - MARGIN).date(), (end + MARGIN).date()),
-        lean=lean,
+        _Question(
+            service_id=service_id,
+            location_ids=tuple(location_ids),
+            practitioner_ids=None if practitioner_ids is None else frozenset(practitioner_ids),
+            days=((start - MARGIN).date(), (end + MARGIN).date()),
+            lean=lean,
+        ),
     )
     service_facts = configuration.services[service_id].facts
     # A slot starting before `end` holds its practitioner and rooms until `end + held`
@@ -194,36 +196,35 @@ class _Roster:
     closures: dict[int, tuple[DateRange, ...]]
 
 
-_RosterKey = tuple[int, tuple[int, ...], frozenset[int] | None, tuple[date, date], bool]
-# Rosters worked out from the configuration last used, by what they were worked out
-# for. The configuration stays the same until its stamp changes, and searches ask the
-# same few questions (one service, these locations, today's window) many times.
+class _Question(NamedTuple):
+    """What a roster is worked out for: `days` are the first and last, both included."""
+
+    service_id: int
+    location_ids: tuple[int, ...]
+    practitioner_ids: frozenset[int] | None
+    days: tuple[date, date]
+    lean: bool
+
+
+# Rosters worked out from the configuration last used, by question. The configuration
+# stays the same until its stamp changes, and searches ask the same few questions (one
+# service, these locations, today's window) many times.
 ROSTERS_KEPT = 64
-_rosters: tuple[CalendarConfiguration | None, dict[_RosterKey, _Roster]] = (None, {})
+_rosters: tuple[CalendarConfiguration | None, dict[_Question, _Roster]] = (None, {})
 
 
-def _roster(
-    configuration: CalendarConfiguration,
-    *,
-    service_id: int,
-    location_ids: tuple[int, ...],
-    practitioner_ids: frozenset[int] | None,
-    days: tuple[date, date],
-    lean: bool,
-) -> _Roster:
-    """The roster for a query over `days` (first and last, both included), kept with
-    the configuration it was worked out from."""
+def _roster(configuration: CalendarConfiguration, question: _Question) -> _Roster:
+    """The roster for the question, kept with the configuration it was worked out from."""
     global _rosters  # noqa: PLW0603 - the process's one set, swapped whole
     kept_for, kept = _rosters
     if kept_for is not configuration:
         kept = {}
         _rosters = (configuration, kept)
-    key = (service_id, location_ids, practitioner_ids, days, lean)
-    roster = kept.get(key)
+    roster = kept.get(question)
     if roster is None:
         if len(kept) >= ROSTERS_KEPT:
             kept.clear()
-        roster = kept[key] = _work_out_roster(configuration, *key)
+        roster = kept[question] = _work_out_roster(configuration, *question)
     return roster
 
 

@@ -103,7 +103,7 @@ def windows_searched(monkeypatch):
     return windows
 
 
-def next_follow_up(world, start):
+def follow_ups(world, start, limit=1):
     return availability_search(
         service_id=world.follow_up.pk,
         location_ids=[world.pickering.pk],
@@ -111,13 +111,13 @@ def next_follow_up(world, start):
         end=start + timedelta(days=14),
         now=start,
         channel=Channel.STAFF,
-        limit=1,
+        limit=limit,
     ).slots
 
 
 def test_on_friday_evening_the_first_look_finds_monday_morning(world, monkeypatch):
     windows = windows_searched(monkeypatch)
-    assert [slot.start for slot in next_follow_up(world, FRIDAY_EVENING)] == [at(MONDAY, 9)]
+    assert [slot.start for slot in follow_ups(world, FRIDAY_EVENING)] == [at(MONDAY, 9)]
     assert windows == [at(MONDAY, 11)]
 
 
@@ -127,29 +127,13 @@ def test_when_the_first_hours_are_booked_the_day_look_finds_the_next(world, monk
     for hour, minute in ((9, 0), (9, 45), (10, 30)):
         appointment_book(request=world.request(at(MONDAY, hour, minute)), actor=None, now=NOW)
     windows = windows_searched(monkeypatch)
-    assert [slot.start for slot in next_follow_up(world, FRIDAY_EVENING)] == [at(MONDAY, 11, 15)]
+    assert [slot.start for slot in follow_ups(world, FRIDAY_EVENING)] == [at(MONDAY, 11, 15)]
     assert windows == [at(MONDAY, 11), at(MONDAY, 18)]
 
 
 def test_the_looks_give_the_answer_the_whole_window_gives(world):
     for hour in (9, 10, 11, 13, 14):
         appointment_book(request=world.request(at(MONDAY, hour)), actor=None, now=NOW)
+    whole = follow_ups(world, FRIDAY_EVENING, limit=None)
     for limit in (1, 3, 20):
-        looked = availability_search(
-            service_id=world.follow_up.pk,
-            location_ids=[world.pickering.pk],
-            start=FRIDAY_EVENING,
-            end=FRIDAY_EVENING + timedelta(days=14),
-            now=FRIDAY_EVENING,
-            channel=Channel.STAFF,
-            limit=limit,
-        )
-        whole = availability_search(
-            service_id=world.follow_up.pk,
-            location_ids=[world.pickering.pk],
-            start=FRIDAY_EVENING,
-            end=FRIDAY_EVENING + timedelta(days=14),
-            now=FRIDAY_EVENING,
-            channel=Channel.STAFF,
-        )
-        assert looked.slots == whole.slots[:limit]
+        assert follow_ups(world, FRIDAY_EVENING, limit) == whole[:limit]
