@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
 from rehabdesk.accounts.models import User
@@ -56,6 +56,19 @@ ALTERNATIVES = 3
 ALTERNATIVES_WINDOW = timedelta(days=14)
 SLOT_UNAVAILABLE_MESSAGE = "That time is not available."
 DEADLOCK_DETECTED = "40P01"
+# PostgreSQL advisory locks a booking queues on before its check, in this order: the
+# practitioner's, then the rooms' and equipment's (`_queue_behind_bookings_in_the_way`).
+QUEUE_SQL = """
+    SELECT pg_advisory_xact_lock(space, key) FROM (
+        SELECT 1 AS space, CAST(%s %% 2147483648 AS integer) AS key
+        UNION ALL
+        SELECT 2, CAST(resource.id %% 2147483648 AS integer)
+          FROM clinic_resource AS resource
+          JOIN clinic_service_resource_kinds AS needed
+            ON needed.resourcekind_id = resource.kind_id
+         WHERE needed.service_id = %s AND resource.location_id = %s
+    ) AS keys ORDER BY space, key
+"""
 # A booking that loses a race for a room (not for the practitioner) is tried again:
 # the engine will pick another free room if there is one.
 ATTEMPTS = 3
@@ -494,6 +507,7 @@ def _slot_on_offer(
     """The engine's slot for exactly this start, after releasing expired holds in its
     way; refused with the engine's reason when the time is not on offer. An appointment
     being `moving` is looked at as if it were not there."""
+    _queue_behind_bookings_in_the_way(request)
     _release_expired(
         Appointment.objects.filter(
             Q(practitioner=request.practitioner) | Q(location=request.location),
@@ -517,6 +531,29 @@ def _slot_on_offer(
     if result.slots and result.slots[0].start == request.start:
         return result.slots[0]
     raise _NotOnOffer(SLOT_UNAVAILABLE_MESSAGE, reason=result.reason)
+
+
+def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
+    """Wait, inside the transaction, for every other booking that could want the same
+    practitioner or the same room or equipment, so that the check sees what they wrote.
+
+    SQLite needs nothing: BEGIN IMMEDIATE already makes every writer wait. On
+    PostgreSQL two bookings in each other's way could both pass the check and insert;
+    each insert then waits for the other transaction in an exclusion constraint, a
+    deadlock PostgreSQL breaks only after `deadlock_timeout` (a second), with both
+    bookings waiting. Transaction-scoped advisory locks make them queue instead: the
+    practitioner's, then every room and piece of equipment of the kinds the service
+    needs at the location, always in that order, so two bookings of one time each
+    cannot wait for each other. (A series books several times in one transaction and
+    so could; PostgreSQL then aborts one, which `_lost_race` treats as the lost race it
+    is.) The locks only save waiting: the guards still refuse any overlap, and a key
+    two ids share would make bookings queue needlessly, nothing more."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            QUEUE_SQL, [request.practitioner.pk, request.service.pk, request.location.pk]
+        )
 
 
 class _NotOnOffer(SchedulingError):
