@@ -3,8 +3,9 @@ cancelled, checked in or marked as missed.
 
 Every booking is checked by the availability engine (registration rule, hours,
 closures, time off, rooms, policy) inside a transaction that first takes the database's
-write lock on SQLite (BEGIN IMMEDIATE) or relies on PostgreSQL's exclusion constraints;
-two requests racing for one time can both pass the check, but only one insert
+write lock on SQLite (BEGIN IMMEDIATE) or, on PostgreSQL, queues behind the bookings
+that want the same practitioner or rooms (advisory locks). The database's guards have
+the last word: should two requests for one time both pass the check, only one insert
 survives. The loser is told "that time was just taken" with the next free times.
 docs/algorithms/booking.md is the recipe in prose.
 """
@@ -504,9 +505,10 @@ def _replay(key: str, request: BookingRequest) -> Appointment | None:
 def _slot_on_offer(
     request: BookingRequest, now: datetime, moving: Appointment | None = None
 ) -> Slot:
-    """The engine's slot for exactly this start, after releasing expired holds in its
-    way; refused with the engine's reason when the time is not on offer. An appointment
-    being `moving` is looked at as if it were not there."""
+    """The engine's slot for exactly this start, once the bookings in its way have
+    finished and the expired holds in its way are released; refused with the engine's
+    reason when the time is not on offer. An appointment being `moving` is looked at as
+    if it were not there."""
     _queue_behind_bookings_in_the_way(request)
     _release_expired(
         Appointment.objects.filter(
