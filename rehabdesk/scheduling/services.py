@@ -29,6 +29,7 @@ from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.core.money import format_money, round_money
+from rehabdesk.core.sql import select
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import (
@@ -550,12 +551,8 @@ def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
     so could; PostgreSQL then aborts one, which `_lost_race` treats as the lost race it
     is.) The locks only save waiting: the guards still refuse any overlap, and a key
     two ids share would make bookings queue needlessly, nothing more."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            QUEUE_SQL, [request.practitioner.pk, request.service.pk, request.location.pk]
-        )
+    if connection.vendor == "postgresql":
+        select(QUEUE_SQL, [request.practitioner.pk, request.service.pk, request.location.pk])
 
 
 class _NotOnOffer(SchedulingError):
