@@ -20,13 +20,12 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, Capability, can, person_for
 from rehabdesk.api.scheduling import AppointmentOut, _channel_for, _one
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.scheduling import series as series_services
 from rehabdesk.scheduling import services as booking
-from rehabdesk.scheduling import waitlist
 from rehabdesk.scheduling.choices import CancelledBy, DayPart, SeriesScope, WaitlistStatus
-from rehabdesk.scheduling.conflicts import outside_hours
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
-from rehabdesk.scheduling.selectors import patient_attendance
+from rehabdesk.scheduling.selectors import outside_hours, patient_attendance
+from rehabdesk.scheduling.services import series as series_services
+from rehabdesk.scheduling.services import waitlist
 
 router = Router(tags=["after booking"], auth=django_auth)
 

@@ -16,7 +16,7 @@ from rehabdesk.api.lifecycle import router as lifecycle_router
 from rehabdesk.api.scheduling import router as scheduling_router
 from rehabdesk.core.errors import DomainError
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.series import SeriesConflict
+from rehabdesk.scheduling.services import SeriesConflict
 
 api = NinjaAPI(
     title="Rehabdesk API",

@@ -8,7 +8,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from rehabdesk.clinic.signals import schedule_changed
-        from rehabdesk.scheduling import conflicts, waitlist
+        from rehabdesk.scheduling.services import conflicts, waitlist
 
         schedule_changed.connect(
             conflicts.schedule_changed_received, dispatch_uid="scheduling.conflicts"

@@ -12,11 +12,10 @@ from django.utils import timezone
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling import waitlist
 from rehabdesk.scheduling.choices import CancelledBy, DayPart
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistEntry
-from rehabdesk.scheduling.series import MAX_WEEKS
+from rehabdesk.scheduling.services import MAX_WEEKS, waitlist
 
 ANY_PART = ""
 PART_CHOICES = [(ANY_PART, "Any time of day"), *DayPart.choices]

@@ -30,9 +30,7 @@ from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling import series as series_services
 from rehabdesk.scheduling import services as booking
-from rehabdesk.scheduling import waitlist
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.messages import local_text
@@ -42,6 +40,8 @@ from rehabdesk.scheduling.selectors import (
     availability_search,
     patient_attendance,
 )
+from rehabdesk.scheduling.services import series as series_services
+from rehabdesk.scheduling.services import waitlist
 from rehabdesk.web.booking_forms import (
     ANY_PART,
     CancelForm,

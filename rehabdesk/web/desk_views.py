@@ -25,10 +25,10 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.errors import ClinicError
 from rehabdesk.clinic.models import Practitioner, TimeOff, WorkingHours
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling import desk
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistOffer
-from rehabdesk.scheduling.waitlist import waitlist_offer_accept, waitlist_offer_decline
+from rehabdesk.scheduling.selectors import desk
+from rehabdesk.scheduling.services import waitlist_offer_accept, waitlist_offer_decline
 from rehabdesk.web.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
 
 OFFER = "scheduling.waitlistoffer"

@@ -39,12 +39,13 @@ from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
 from rehabdesk.scheduling.selectors import waitlist_offer_open
-from rehabdesk.scheduling.self_service import (
+from rehabdesk.scheduling.services import (
     appointment_cancel_by_patient,
     appointment_move_by_patient,
     self_service_terms,
+    waitlist_offer_accept,
+    waitlist_offer_decline,
 )
-from rehabdesk.scheduling.waitlist import waitlist_offer_accept, waitlist_offer_decline
 from rehabdesk.web.free_times import free_time_from
 from rehabdesk.web.my_views import BookAgain, own_patient_id
 from rehabdesk.web.online_views import Choice, booking_summary, slot_days, slot_picker_days

@@ -30,10 +30,10 @@ from rehabdesk.consents.selectors import consents_for_patient
 from rehabdesk.patients.errors import PatientError
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patient_update
-from rehabdesk.scheduling import waitlist
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, WaitlistStatus
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.services import waitlist
 from rehabdesk.web.booking_forms import WaitlistForm
 from rehabdesk.web.forms import ProfileForm
 

@@ -18,8 +18,8 @@ from rehabdesk.access.accessors import patients_for, require
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.models import Location, Practitioner
-from rehabdesk.scheduling.calendar import Column, Day, location_day, practitioner_week
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
 
 # One grid row per five minutes.
 ROW_MINUTES = 5

@@ -13,9 +13,8 @@ from django.urls import reverse
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.models import TimeOff
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
-from rehabdesk.scheduling.services import appointment_book
+from rehabdesk.scheduling.services import appointment_book, freed_time_process
 from rehabdesk.scheduling.testing import NOW, at
-from rehabdesk.scheduling.waitlist import freed_time_process
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from rehabdesk.availability.types import Reason
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Registration
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
@@ -22,6 +21,7 @@ from rehabdesk.scheduling.services import (
     appointment_hold,
     holds_release_expired,
 )
+from rehabdesk.scheduling.services import booking as booking_service
 from rehabdesk.scheduling.testing import NOW, at
 
 pytestmark = pytest.mark.django_db
@@ -289,14 +289,14 @@ def test_a_deadlock_between_two_bookings_is_a_lost_race_not_an_error(world, monk
     exclusion constraints (40P01): that booking lost the race, like a refused insert."""
 
     class Deadlock(Exception):
-        sqlstate = services.DEADLOCK_DETECTED
+        sqlstate = booking_service.DEADLOCK_DETECTED
 
     def deadlocked(*args, **kwargs):
         error = OperationalError("deadlock detected")
         error.__cause__ = Deadlock()
         raise error
 
-    monkeypatch.setattr(services, "_insert", deadlocked)
+    monkeypatch.setattr(booking_service, "_insert", deadlocked)
     refusal = refused(SchedulingErrorCode.SLOT_TAKEN, book, world, at(10, 10))
     assert refusal.alternatives
 
@@ -308,6 +308,6 @@ def test_a_deadlock_between_two_bookings_is_a_lost_race_not_an_error(world, monk
         error.__cause__ = Other()
         raise error
 
-    monkeypatch.setattr(services, "_insert", cancelled)
+    monkeypatch.setattr(booking_service, "_insert", cancelled)
     with pytest.raises(OperationalError):
         book(world, at(10, 10))

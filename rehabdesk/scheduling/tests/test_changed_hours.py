@@ -12,12 +12,13 @@ from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, Registration, TimeOff, WorkingHours
 from rehabdesk.clinic.testing import hm
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
-from rehabdesk.scheduling.conflicts import outside_hours, outside_hours_review
 from rehabdesk.scheduling.errors import SchedulingError
+from rehabdesk.scheduling.selectors import outside_hours
 from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_keep,
     appointment_reschedule,
+    outside_hours_review,
 )
 from rehabdesk.scheduling.testing import NOW, at
 

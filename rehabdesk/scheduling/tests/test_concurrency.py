@@ -20,7 +20,6 @@ import pytest
 from django.db import DatabaseError, connections
 
 from rehabdesk.clinic.testing import make_service
-from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -29,6 +28,8 @@ from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_hold,
+    booking,
+    lifecycle,
 )
 from rehabdesk.scheduling.testing import NOW, at, overlaps
 from rehabdesk.testing.personas import Personas
@@ -66,13 +67,14 @@ def race(requests: int, work: Callable[[int], str], *, clients: int | None = Non
 def lost_races(monkeypatch) -> list[str | None]:
     """The SQLSTATE of each database error the booking service takes for a lost race."""
     seen: list[str | None] = []
-    lost_race = booking._lost_race
+    lost_race = booking.lost_race
 
     def noting(error: DatabaseError) -> bool:
         seen.append(getattr(error.__cause__, "sqlstate", None))
         return lost_race(error)
 
-    monkeypatch.setattr(booking, "_lost_race", noting)
+    for module in (booking, lifecycle):  # booking and moving both ask
+        monkeypatch.setattr(module, "lost_race", noting)
     return seen
 
 

@@ -13,14 +13,14 @@ from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import OpeningHours
 from rehabdesk.clinic.testing import make_shift
-from rehabdesk.scheduling import selectors
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.selectors import (
-    FIRST_HOURS,
     availability_search,
     day_look_end,
     hours_look_end,
+    search,
 )
+from rehabdesk.scheduling.selectors.search import FIRST_HOURS
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, TORONTO, at
 
@@ -93,13 +93,13 @@ def test_a_shift_not_yet_in_effect_is_skipped(world):
 
 def windows_searched(monkeypatch):
     windows = []
-    build_query = selectors.build_query
+    build_query = search.build_query
 
     def spy(**arguments):
         windows.append(arguments["end"])
         return build_query(**arguments)
 
-    monkeypatch.setattr(selectors, "build_query", spy)
+    monkeypatch.setattr(search, "build_query", spy)
     return windows
 
 

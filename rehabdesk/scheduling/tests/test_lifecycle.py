@@ -13,7 +13,6 @@ from rehabdesk.clinic.choices import PatientEligibility, Weekday
 from rehabdesk.clinic.models import Clinic, TimeOff
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
 from rehabdesk.notifications.models import OutboxMessage
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel, FreedKind
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import RELATED_TYPE
@@ -32,6 +31,8 @@ from rehabdesk.scheduling.services import (
     appointment_keep,
     appointment_mark_noshow,
     appointment_reschedule,
+    booking,
+    lifecycle,
 )
 from rehabdesk.scheduling.testing import NOW, TORONTO, at, overlaps
 from rehabdesk.scheduling.tests.test_concurrency import race
@@ -216,7 +217,7 @@ def test_a_move_the_database_refuses_is_rolled_back_completely(world, monkeypatc
     guards refuse it (the practitioner's row update, or the new room hold after the row
     has moved) and nothing of the move survives."""
     appointment = book(world, at(10, 10))
-    stale = services._slot_on_offer(
+    stale = booking.slot_on_offer(
         world.request(at(11, 14)), NOW, moving=Appointment.objects.get(pk=appointment.pk)
     )
     assert stale.resource_ids == (world.rooms[0].pk,)
@@ -229,7 +230,7 @@ def test_a_move_the_database_refuses_is_rolled_back_completely(world, monkeypatc
         other = book(world, at(11, 14), practitioner=second, patient=world.other_patient)
         assert other.resource_holds.get().resource == world.rooms[0]
     before = on_file(appointment)
-    monkeypatch.setattr(services, "_slot_on_offer", lambda *args, **kwargs: stale)
+    monkeypatch.setattr(lifecycle, "slot_on_offer", lambda *args, **kwargs: stale)
     refused(SchedulingErrorCode.SLOT_TAKEN, move, appointment, at(11, 14))
     assert on_file(appointment) == before
     assert overlaps() == (0, 0)

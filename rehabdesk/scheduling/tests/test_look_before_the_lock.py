@@ -14,10 +14,9 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, TimeOff
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.services import appointment_book, appointment_hold
+from rehabdesk.scheduling.services import appointment_book, appointment_hold, booking
 from rehabdesk.scheduling.testing import NOW, at
 
 pytestmark = pytest.mark.django_db
@@ -31,17 +30,17 @@ def under_the_lock(request) -> Refusal | None:
     time is on offer, else the refusal's code and reason and the next free times."""
     with transaction.atomic():
         try:
-            services._slot_on_offer(request, NOW)
+            booking.slot_on_offer(request, NOW)
             answer = None
         except SchedulingError as refusal:
-            answer = (refusal.code, refusal.reason, services._alternatives(request, NOW))
+            answer = (refusal.code, refusal.reason, booking.alternatives_for(request, NOW))
         transaction.set_rollback(True)
     return answer
 
 
 def before_the_lock(request) -> Refusal | None:
     try:
-        services._refuse_unless_offered(request, NOW)
+        booking._refuse_unless_offered(request, NOW)
     except SchedulingError as refusal:
         return refusal.code, refusal.reason, refusal.alternatives
     return None

@@ -15,12 +15,12 @@ from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.manage_links import SALT, manage_link, manage_link_read, manage_token
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.self_service import (
+from rehabdesk.scheduling.services import (
+    appointment_book,
     appointment_cancel_by_patient,
     appointment_move_by_patient,
     self_service_terms,
 )
-from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, at
 
 pytestmark = pytest.mark.django_db

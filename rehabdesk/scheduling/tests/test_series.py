@@ -15,14 +15,14 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel, SeriesScope
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment, AppointmentSeries
-from rehabdesk.scheduling.series import (
+from rehabdesk.scheduling.services import (
     SeriesConflict,
     SeriesPlan,
+    appointment_book,
     series_book,
     series_cancel,
     series_reschedule,
 )
-from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, TORONTO, at
 
 pytestmark = pytest.mark.django_db

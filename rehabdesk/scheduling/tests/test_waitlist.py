@@ -23,10 +23,10 @@ from rehabdesk.scheduling.choices import (
 )
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
-from rehabdesk.scheduling.services import appointment_book, appointment_cancel
-from rehabdesk.scheduling.testing import NOW, at, overlaps
-from rehabdesk.scheduling.waitlist import (
+from rehabdesk.scheduling.services import (
     Wish,
+    appointment_book,
+    appointment_cancel,
     freed_time_process,
     waitlist_add,
     waitlist_offer_accept,
@@ -34,6 +34,7 @@ from rehabdesk.scheduling.waitlist import (
     waitlist_offers_expire,
     waitlist_withdraw,
 )
+from rehabdesk.scheduling.testing import NOW, at, overlaps
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,15 @@ import pytest
 
 from rehabdesk.scheduling.choices import CancelledBy, OfferStatus
 from rehabdesk.scheduling.models import FreedTime, WaitlistOffer
-from rehabdesk.scheduling.services import appointment_book, appointment_cancel
+from rehabdesk.scheduling.services import (
+    Wish,
+    appointment_book,
+    appointment_cancel,
+    freed_time_process,
+    waitlist_add,
+)
 from rehabdesk.scheduling.testing import NOW, at, overlaps
 from rehabdesk.scheduling.tests.test_concurrency import race
-from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -31,8 +31,13 @@ from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
-from rehabdesk.scheduling.services import BookingRequest, appointment_book, appointment_hold
-from rehabdesk.scheduling.waitlist import Wish, waitlist_add
+from rehabdesk.scheduling.services import (
+    BookingRequest,
+    Wish,
+    appointment_book,
+    appointment_hold,
+    waitlist_add,
+)
 from rehabdesk.testing.authorization import (
     Route,
     Row,

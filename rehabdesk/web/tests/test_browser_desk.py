@@ -17,8 +17,14 @@ from rehabdesk.clinic.models import Location
 from rehabdesk.clinic.testing import make_service, make_shift
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
-from rehabdesk.scheduling.services import BookingRequest, appointment_book, appointment_cancel
-from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
+from rehabdesk.scheduling.services import (
+    BookingRequest,
+    Wish,
+    appointment_book,
+    appointment_cancel,
+    freed_time_process,
+    waitlist_add,
+)
 from rehabdesk.testing.personas import PASSWORD
 
 pytestmark = [

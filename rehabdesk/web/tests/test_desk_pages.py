@@ -19,13 +19,15 @@ from rehabdesk.clinic.models import TimeOff, WorkingHours
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import (
+    Wish,
     appointment_arrive,
     appointment_book,
     appointment_cancel,
     appointment_mark_noshow,
+    freed_time_process,
+    waitlist_add,
 )
 from rehabdesk.scheduling.testing import at, build_booking_world
-from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
 
 pytestmark = pytest.mark.django_db
 

@@ -177,7 +177,7 @@ def test_the_link_page_reads_in_a_fixed_number_of_queries(client, world, django_
 
 def offered(world) -> Appointment:
     """A time freed by a cancellation and offered to the waiting patient."""
-    from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
+    from rehabdesk.scheduling.services import Wish, freed_time_process, waitlist_add
 
     taken = book(world, weekday_at(10), patient=world.other_patient)
     waitlist_add(

@@ -25,9 +25,9 @@ from rehabdesk.scheduling.services import (
     appointment_arrive,
     appointment_book,
     appointment_cancel,
+    freed_time_process,
 )
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
-from rehabdesk.scheduling.waitlist import freed_time_process
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,11 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from rehabdesk.core.commands import LoopingCommand
-from rehabdesk.scheduling.services import holds_release_expired
-from rehabdesk.scheduling.waitlist import freed_time_process, waitlist_offers_expire
+from rehabdesk.scheduling.services import (
+    freed_time_process,
+    holds_release_expired,
+    waitlist_offers_expire,
+)
 
 
 def run_once() -> tuple[int, int, int]:

@@ -20,11 +20,13 @@ from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, CancelledBy, Channel, SeriesScope
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, AppointmentSeries
+from rehabdesk.scheduling.services.booking import BookingRequest, appointment_book
+from rehabdesk.scheduling.services.lifecycle import appointment_cancel, appointment_reschedule
+from rehabdesk.scheduling.services.records import Actor, user_of
 
 MAX_WEEKS = 52
 # How far either side of a conflicting date to look for the nearest free time.
@@ -87,7 +89,7 @@ class SeriesConflict(SchedulingError):
         self.conflicts = conflicts
 
 
-def series_book(*, plan: SeriesPlan, actor: services.Actor, now: datetime) -> AppointmentSeries:
+def series_book(*, plan: SeriesPlan, actor: Actor, now: datetime) -> AppointmentSeries:
     """Book every occurrence, or none (SeriesConflict lists the dates that conflict)."""
     problem = _problem(plan)
     if problem:
@@ -103,11 +105,11 @@ def series_book(*, plan: SeriesPlan, actor: services.Actor, now: datetime) -> Ap
             first_day=plan.first_day,
             weeks=plan.weeks,
             created_at=now,
-            created_by=services._user(actor),
+            created_by=user_of(actor),
         )
         conflicts = []
         for index, start in enumerate(starts):
-            request = services.BookingRequest(
+            request = BookingRequest(
                 patient=plan.patient,
                 practitioner=plan.practitioner,
                 service=plan.service,
@@ -117,7 +119,7 @@ def series_book(*, plan: SeriesPlan, actor: services.Actor, now: datetime) -> Ap
             )
             try:
                 with transaction.atomic():
-                    appointment = services.appointment_book(
+                    appointment = appointment_book(
                         request=request, actor=actor, now=now, tell=index == 0
                     )
             except SchedulingError as refused:
@@ -134,7 +136,7 @@ def series_reschedule(
     appointment: Appointment,
     start: datetime,
     scope: SeriesScope,
-    actor: services.Actor,
+    actor: Actor,
     now: datetime,
     channel: Channel,
 ) -> list[Appointment]:
@@ -143,7 +145,7 @@ def series_reschedule(
     at 10:00, whatever the clock change in between). All or nothing."""
     if scope == SeriesScope.THIS or appointment.series_id is None:
         return [
-            services.appointment_reschedule(
+            appointment_reschedule(
                 appointment=appointment, start=start, actor=actor, now=now, channel=channel
             )
         ]
@@ -166,7 +168,7 @@ def series_reschedule(
             try:
                 with transaction.atomic():
                     moved.append(
-                        services.appointment_reschedule(
+                        appointment_reschedule(
                             appointment=occurrence,
                             start=target,
                             actor=actor,
@@ -175,7 +177,7 @@ def series_reschedule(
                         )
                     )
             except SchedulingError as refused:
-                request = services.BookingRequest(
+                request = BookingRequest(
                     patient=occurrence.patient,
                     practitioner=occurrence.practitioner,
                     service=occurrence.service,
@@ -194,7 +196,7 @@ def series_cancel(
     appointment: Appointment,
     scope: SeriesScope,
     by: CancelledBy,
-    actor: services.Actor,
+    actor: Actor,
     now: datetime,
     reason: str = "",
 ) -> list[Appointment]:
@@ -206,9 +208,7 @@ def series_cancel(
     )
     with transaction.atomic():
         return [
-            services.appointment_cancel(
-                appointment=occurrence, actor=actor, now=now, by=by, reason=reason
-            )
+            appointment_cancel(appointment=occurrence, actor=actor, now=now, by=by, reason=reason)
             for occurrence in chosen
         ]
 
@@ -223,7 +223,7 @@ def _following(appointment: Appointment) -> list[Appointment]:
     )
 
 
-def _nearest(request: services.BookingRequest, now: datetime) -> Slot | None:
+def _nearest(request: BookingRequest, now: datetime) -> Slot | None:
     """The free time closest to the wanted one within a few days: with the same
     practitioner if they have one, else with anyone at the location."""
     for practitioner_ids in ([request.practitioner.pk], None):

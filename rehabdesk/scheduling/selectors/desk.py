@@ -7,6 +7,7 @@ in (the edge reads the clock).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,7 +15,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rehabdesk.clinic.models import Location, Practitioner, TimeOff, WorkingHours
 from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
-from rehabdesk.scheduling.conflicts import outside_hours
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
 
 # A booked patient not checked in this long after their start is late.
@@ -173,4 +173,16 @@ def practitioner_time_off(*, practitioner_id: int, now: datetime) -> QuerySet[Ti
     """A practitioner's time off not yet over, soonest first."""
     return TimeOff.objects.filter(practitioner_id=practitioner_id, ends_at__gt=now).order_by(
         "starts_at"
+    )
+
+
+def outside_hours(*, location_ids: Collection[int] | None = None) -> QuerySet[Appointment]:
+    """The front desk's list: booked appointments waiting for a decision, soonest first."""
+    waiting = Appointment.objects.filter(
+        outside_hours_since__isnull=False, status=AppointmentStatus.BOOKED
+    )
+    if location_ids is not None:
+        waiting = waiting.filter(location_id__in=list(location_ids))
+    return waiting.select_related("patient", "practitioner", "service", "location").order_by(
+        "start"
     )

@@ -22,7 +22,6 @@ from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service, WorkingHours
 from rehabdesk.patients.models import Patient
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import (
     AppointmentStatus,
@@ -36,6 +35,13 @@ from rehabdesk.scheduling.choices import (
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import local_text, tell_patient
 from rehabdesk.scheduling.models import FreedTime, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.services.booking import (
+    BookingRequest,
+    appointment_confirm,
+    appointment_hold,
+)
+from rehabdesk.scheduling.services.lifecycle import appointment_cancel
+from rehabdesk.scheduling.services.records import Actor, user_of
 
 NOON = time(12)
 FIVE_PM = time(17)
@@ -57,7 +63,7 @@ class Wish:
     note: str = ""
 
 
-def waitlist_add(*, wish: Wish, actor: services.Actor, now: datetime) -> WaitlistEntry:
+def waitlist_add(*, wish: Wish, actor: Actor, now: datetime) -> WaitlistEntry:
     """Put a patient on the waitlist."""
     problem = _problem(wish, now)
     if problem:
@@ -72,16 +78,14 @@ def waitlist_add(*, wish: Wish, actor: services.Actor, now: datetime) -> Waitlis
             valid_until=wish.valid_until,
             note=wish.note[:200],
             created_at=now,
-            created_by=services._user(actor),
+            created_by=user_of(actor),
         )
         entry.locations.set(wish.locations)
         _audit(entry, AuditAction.CREATE, actor, "waitlist entry")
     return entry
 
 
-def waitlist_withdraw(
-    *, entry: WaitlistEntry, actor: services.Actor, now: datetime
-) -> WaitlistEntry:
+def waitlist_withdraw(*, entry: WaitlistEntry, actor: Actor, now: datetime) -> WaitlistEntry:
     """Take a patient off the waitlist; a time on offer to them passes to the next."""
     with transaction.atomic():
         withdrawn = WaitlistEntry.objects.filter(
@@ -98,9 +102,7 @@ def waitlist_withdraw(
     return entry
 
 
-def waitlist_offer_accept(
-    *, offer: WaitlistOffer, actor: services.Actor, now: datetime
-) -> WaitlistOffer:
+def waitlist_offer_accept(*, offer: WaitlistOffer, actor: Actor, now: datetime) -> WaitlistOffer:
     """Take the offered time: the hold becomes a booking."""
     with transaction.atomic():
         taken = WaitlistOffer.objects.filter(
@@ -111,15 +113,13 @@ def waitlist_offer_accept(
                 SchedulingErrorCode.HOLD_EXPIRED,
                 "This offer has ended; the time may have gone to someone else.",
             )
-        services.appointment_confirm(appointment=offer.appointment, actor=actor, now=now)
+        appointment_confirm(appointment=offer.appointment, actor=actor, now=now)
         WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=WaitlistStatus.BOOKED)
     offer.refresh_from_db()
     return offer
 
 
-def waitlist_offer_decline(
-    *, offer: WaitlistOffer, actor: services.Actor, now: datetime
-) -> WaitlistOffer:
+def waitlist_offer_decline(*, offer: WaitlistOffer, actor: Actor, now: datetime) -> WaitlistOffer:
     """Turn the offered time down: the patient keeps waiting, the time goes to the next."""
     with transaction.atomic():
         if not _close(offer, OfferStatus.DECLINED, actor, now, entry_status=WaitlistStatus.WAITING):
@@ -258,7 +258,7 @@ def _try_offer(entry: WaitlistEntry, freed: FreedTime, now: datetime) -> Waitlis
     for slot in find_slots(query, limit=STARTS_LOOKED_AT).slots:
         if not _fits(entry, slot, location):
             continue
-        request = services.BookingRequest(
+        request = BookingRequest(
             patient=entry.patient,
             practitioner=freed.practitioner,
             service=entry.service,
@@ -268,9 +268,7 @@ def _try_offer(entry: WaitlistEntry, freed: FreedTime, now: datetime) -> Waitlis
         )
         try:
             with transaction.atomic():
-                hold = services.appointment_hold(
-                    request=request, actor=None, now=now, hold_for=hold_for
-                )
+                hold = appointment_hold(request=request, actor=None, now=now, hold_for=hold_for)
         except SchedulingError:
             continue  # taken a moment ago, or not for this patient: try the next start
         assert hold.hold_expires_at is not None
@@ -313,7 +311,7 @@ def day_part(moment: time) -> DayPart:
 def _close(
     offer: WaitlistOffer,
     status: OfferStatus,
-    actor: services.Actor,
+    actor: Actor,
     now: datetime,
     entry_status: WaitlistStatus | None,
 ) -> bool:
@@ -327,7 +325,7 @@ def _close(
     hold = offer.appointment
     hold.refresh_from_db()
     if hold.status == AppointmentStatus.PENDING:
-        services.appointment_cancel(
+        appointment_cancel(
             appointment=hold, actor=actor, now=now, by=CancelledBy.PATIENT, reason="offer ended"
         )
     if entry_status is not None:
@@ -352,7 +350,7 @@ def _problem(wish: Wish, now: datetime) -> tuple[str, str] | None:
     return None
 
 
-def _audit(entry: WaitlistEntry, action: AuditAction, actor: services.Actor, summary: str) -> None:
+def _audit(entry: WaitlistEntry, action: AuditAction, actor: Actor, summary: str) -> None:
     audit_record(
         actor=actor,
         action=action,

@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
-
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Policy, Query
 from rehabdesk.clinic.models import WorkingHours
@@ -70,18 +68,6 @@ def outside_hours_review(
     Appointment.objects.filter(pk__in=now_outside).update(outside_hours_since=now)
     Appointment.objects.filter(pk__in=allowed_again).update(outside_hours_since=None)
     return outside
-
-
-def outside_hours(*, location_ids: Collection[int] | None = None) -> QuerySet[Appointment]:
-    """The front desk's list: booked appointments waiting for a decision, soonest first."""
-    waiting = Appointment.objects.filter(
-        outside_hours_since__isnull=False, status=AppointmentStatus.BOOKED
-    )
-    if location_ids is not None:
-        waiting = waiting.filter(location_id__in=list(location_ids))
-    return waiting.select_related("patient", "practitioner", "service", "location").order_by(
-        "start"
-    )
 
 
 def schedule_changed_received(

@@ -1,5 +1,5 @@
-"""The booking service: the only way appointments are created, confirmed, moved,
-cancelled, checked in or marked as missed.
+"""Booking: holding a time, booking it, confirming a hold, putting a patient on a time
+held online, and the sweep of expired holds.
 
 Every booking is checked by the availability engine (registration rule, hours,
 closures, time off, rooms, policy) inside a transaction that first takes the database's
@@ -15,42 +15,32 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
-from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.core.money import format_money, round_money
 from rehabdesk.core.sql import select
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
-from rehabdesk.scheduling.choices import (
-    ACTIVE_STATUSES,
-    AppointmentStatus,
-    CancelledBy,
-    Channel,
-    EventKind,
-    FreedKind,
-)
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel, EventKind
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.messages import local_text, tell_patient
-from rehabdesk.scheduling.models import (
-    Appointment,
-    AppointmentEvent,
-    AppointmentResource,
-    FreedTime,
-)
+from rehabdesk.scheduling.messages import tell_patient
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
 from rehabdesk.scheduling.selectors import availability_search
-
-Actor = AbstractBaseUser | AnonymousUser | None
+from rehabdesk.scheduling.services.records import (
+    Actor,
+    appointment_locked,
+    appointments_end,
+    audit_write,
+    event_write,
+    user_of,
+)
 
 # How long a hold keeps a time for someone finishing their booking.
 HOLD_DURATION = timedelta(minutes=10)
@@ -160,37 +150,10 @@ def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime
         locked.status = AppointmentStatus.BOOKED
         locked.hold_expires_at = None
         locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        _event(locked, EventKind.CONFIRMED, actor, now)
-        _audit(locked, AuditAction.CHANGE, actor, "appointment (booked)")
+        event_write(locked, EventKind.CONFIRMED, actor, now)
+        audit_write(locked, AuditAction.CHANGE, actor, "appointment (booked)")
         tell_patient(locked, "booking_confirmation", now, key="booked")
     return locked
-
-
-@dataclass(frozen=True)
-class CancellationTerms:
-    """What cancelling now would mean: a late cancellation, and the fee it records
-    (before any waiver by the front desk)."""
-
-    late: bool
-    fee: Decimal | None
-
-
-def cancellation_terms(
-    *, appointment: Appointment, by: CancelledBy, now: datetime
-) -> CancellationTerms:
-    """The clinic's notice policy, the one place it is applied: a booking the patient
-    cancels with less than `Clinic.cancellation_notice_hours` of notice, counted in real
-    elapsed hours, is late and owes `late_cancellation_fee_percent` of the price. The
-    clinic cancelling is never late; nor is cancelling a hold. The cancellation page
-    shows this before the desk confirms; appointment_cancel records it."""
-    clinic = appointment.location.clinic
-    late = (
-        appointment.status == AppointmentStatus.BOOKED
-        and by == CancelledBy.PATIENT
-        and appointment.start - now < timedelta(hours=clinic.cancellation_notice_hours)
-    )
-    fee = _fee(appointment, clinic.late_cancellation_fee_percent) if late else None
-    return CancellationTerms(late=late, fee=fee)
 
 
 def appointment_hold_claim(
@@ -200,7 +163,7 @@ def appointment_hold_claim(
     keeps its time and expiry; the patient's own rules (active, new or existing patients
     only) are checked now, and a refusal leaves the hold as it was."""
     with transaction.atomic():
-        locked = _locked(appointment)
+        locked = appointment_locked(appointment)
         if locked.status != AppointmentStatus.PENDING or locked.patient_id is not None:
             raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
         if locked.hold_expires_at is None or locked.hold_expires_at <= now:
@@ -208,7 +171,7 @@ def appointment_hold_claim(
                 SchedulingErrorCode.HOLD_EXPIRED,
                 "The time was held for you but has been released; please choose a time again.",
             )
-        _check_request(
+        request_check(
             BookingRequest(
                 patient=patient,
                 practitioner=locked.practitioner,
@@ -221,165 +184,7 @@ def appointment_hold_claim(
         )
         locked.patient = patient
         locked.save(update_fields=["patient", "updated_at"])
-        _audit(locked, AuditAction.CHANGE, actor, "appointment (held for a patient)")
-    return locked
-
-
-def appointment_cancel(
-    *,
-    appointment: Appointment,
-    actor: Actor,
-    now: datetime,
-    by: CancelledBy = CancelledBy.CLINIC,
-    reason: str = "",
-    waive_fee: bool = False,
-) -> Appointment:
-    """Cancel an appointment or a hold; its time and rooms are free again at once.
-
-    A booking the patient cancels with less than the clinic's notice (24 hours unless
-    set otherwise, counted in real hours, so across a clock change too) is a late
-    cancellation and records the clinic's fee, unless the front desk waives it. The
-    patient is told, and the freed time goes to the waitlist."""
-    with transaction.atomic():
-        locked = _locked(appointment)
-        if locked.status not in ACTIVE_STATUSES:
-            raise SchedulingError(
-                SchedulingErrorCode.NOT_ACTIVE, "This appointment is no longer active."
-            )
-        was_booked = locked.status == AppointmentStatus.BOOKED
-        terms = cancellation_terms(appointment=locked, by=by, now=now)
-        late = terms.late
-        fee = None if waive_fee else terms.fee
-        _end(Appointment.objects.filter(pk=locked.pk), AppointmentStatus.CANCELLED, now, reason)
-        Appointment.objects.filter(pk=locked.pk).update(
-            cancelled_by=by, late_cancellation=late, fee_due=fee, outside_hours_since=None
-        )
-        locked.refresh_from_db()
-        detail = (
-            f"by {by.label.lower()}"
-            + (", late" if late else "")
-            + (f": {reason}" if reason else "")
-        )
-        _event(locked, EventKind.CANCELLED, actor, now, detail)
-        _audit(locked, AuditAction.CHANGE, actor, "appointment (cancelled)")
-        if was_booked:
-            _release(
-                locked.practitioner_id, locked.location_id, (locked.start, locked.busy_until), now
-            )
-            tell_patient(
-                locked,
-                "booking_cancelled",
-                now,
-                key="cancelled",
-                cancel_reason="at your request" if by == CancelledBy.PATIENT else reason,
-                late_cancellation_fee_text=format_money(fee) if fee else "",
-            )
-    return locked
-
-
-def appointment_reschedule(
-    *,
-    appointment: Appointment,
-    start: datetime,
-    actor: Actor,
-    now: datetime,
-    channel: Channel,
-    practitioner: Practitioner | None = None,
-    location: Location | None = None,
-) -> Appointment:
-    """Move a booking to a new time (and perhaps another practitioner or location).
-
-    One transaction: the new time is checked by the engine as if the appointment were
-    not there, the row is moved and its rooms held anew — the database guards refuse
-    it if someone took the time meanwhile — and only then is the old time free. A
-    refusal rolls everything back: the original booking is untouched."""
-    request: BookingRequest | None = None
-    try:
-        with transaction.atomic():
-            locked = _locked(appointment)
-            if locked.status != AppointmentStatus.BOOKED:
-                raise SchedulingError(
-                    SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be moved."
-                )
-            request = BookingRequest(
-                patient=locked.patient,
-                practitioner=practitioner or locked.practitioner,
-                service=locked.service,
-                location=location or locked.location,
-                start=start,
-                channel=channel,
-            )
-            _check_request(request, now, moving=locked)
-            slot = _slot_on_offer(request, now, moving=locked)
-            return _move(locked, request, slot, actor, now)
-    except _NotOnOffer as refusal:
-        assert request is not None
-        refusal.alternatives = _alternatives(request, now)
-        raise
-    except DatabaseError as error:
-        if not _lost_race(error):
-            raise
-        assert request is not None
-        raise SchedulingError(
-            SchedulingErrorCode.SLOT_TAKEN,
-            "That time was just taken. Here are the next free times.",
-            alternatives=_alternatives(request, now),
-        ) from None
-
-
-def appointment_arrive(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
-    """Check the patient in, on the appointment's local day (a late arrival after the
-    booked end is still an arrival)."""
-    with transaction.atomic():
-        locked = _locked(appointment)
-        if locked.status != AppointmentStatus.BOOKED:
-            raise SchedulingError(
-                SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be checked in."
-            )
-        zone = locked.location.zone
-        if now.astimezone(zone).date() != locked.start.astimezone(zone).date():
-            raise SchedulingError(
-                SchedulingErrorCode.INVALID, "Patients are checked in on the day of their visit."
-            )
-        return _change_status(locked, AppointmentStatus.ARRIVED, EventKind.ARRIVED, actor, now)
-
-
-def appointment_mark_noshow(
-    *, appointment: Appointment, actor: Actor, now: datetime, waive_fee: bool = False
-) -> Appointment:
-    """Record that the patient did not come: once the appointment has started. The
-    clinic's no-show fee is recorded for billing unless the front desk waives it."""
-    with transaction.atomic():
-        locked = _locked(appointment)
-        if locked.status != AppointmentStatus.BOOKED:
-            raise SchedulingError(
-                SchedulingErrorCode.NOT_ACTIVE, "Only a booked appointment can be a no-show."
-            )
-        if now < locked.start:
-            raise SchedulingError(
-                SchedulingErrorCode.INVALID, "An appointment is a no-show only once it has started."
-            )
-        fee = None if waive_fee else _fee(locked, locked.location.clinic.no_show_fee_percent)
-        locked.fee_due = fee
-        locked.save(update_fields=["fee_due"])
-        AppointmentResource.objects.filter(appointment=locked, active=True).update(active=False)
-        return _change_status(locked, AppointmentStatus.NOSHOW, EventKind.NOSHOW, actor, now)
-
-
-def appointment_keep(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
-    """Keep a booking that changed hours left outside what is allowed, on purpose (the
-    practitioner will come in for it, say): it leaves the changed-hours list."""
-    with transaction.atomic():
-        locked = _locked(appointment)
-        if locked.status not in ACTIVE_STATUSES or locked.outside_hours_since is None:
-            raise SchedulingError(
-                SchedulingErrorCode.INVALID, "This appointment is not waiting for a decision."
-            )
-        locked.outside_hours_since = None
-        locked.kept_outside_hours = True
-        locked.save(update_fields=["outside_hours_since", "kept_outside_hours", "updated_at"])
-        _event(locked, EventKind.KEPT, actor, now)
-        _audit(locked, AuditAction.CHANGE, actor, "appointment (kept outside hours)")
+        audit_write(locked, AuditAction.CHANGE, actor, "appointment (held for a patient)")
     return locked
 
 
@@ -401,7 +206,7 @@ def _create(
     hold_for: timedelta = HOLD_DURATION,
     tell: bool = True,
 ) -> Appointment:
-    _check_request(request, now)
+    request_check(request, now)
     if idempotency_key:
         replay = _replay(idempotency_key, request)
         if replay is not None:
@@ -416,7 +221,7 @@ def _create(
                     replay = _replay(idempotency_key, request)
                     if replay is not None:
                         return replay
-                slot = _slot_on_offer(request, now)
+                slot = slot_on_offer(request, now)
                 return _insert(
                     request, slot, status, actor, now, idempotency_key, note, hold_for, tell
                 )
@@ -426,11 +231,11 @@ def _create(
             replay = _replay(idempotency_key, request) if idempotency_key else None
             if replay is not None:
                 return replay
-            if isinstance(refusal, _NotOnOffer):
-                refusal.alternatives = _alternatives(request, now)
+            if isinstance(refusal, NotOnOffer):
+                refusal.alternatives = alternatives_for(request, now)
             raise
         except DatabaseError as error:
-            if not _lost_race(error):
+            if not lost_race(error):
                 raise
             # The database refused: someone else took the practitioner or a room, or
             # sent the same idempotency key, between our check and our insert.
@@ -442,11 +247,11 @@ def _create(
     raise SchedulingError(
         SchedulingErrorCode.SLOT_TAKEN,
         "That time was just taken. Here are the next free times.",
-        alternatives=_alternatives(request, now),
+        alternatives=alternatives_for(request, now),
     )
 
 
-def _check_request(
+def request_check(
     request: BookingRequest, now: datetime, moving: Appointment | None = None
 ) -> None:
     if request.start.tzinfo is None:
@@ -503,7 +308,7 @@ def _replay(key: str, request: BookingRequest) -> Appointment | None:
     return existing
 
 
-def _slot_on_offer(
+def slot_on_offer(
     request: BookingRequest, now: datetime, moving: Appointment | None = None
 ) -> Slot:
     """The engine's slot for exactly this start, once the bookings in its way have
@@ -533,7 +338,7 @@ def _slot_on_offer(
     result = find_slots(query, limit=1)
     if result.slots and result.slots[0].start == request.start:
         return result.slots[0]
-    raise _NotOnOffer(SLOT_UNAVAILABLE_MESSAGE, reason=result.reason)
+    raise NotOnOffer(SLOT_UNAVAILABLE_MESSAGE, reason=result.reason)
 
 
 def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
@@ -548,14 +353,14 @@ def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
     practitioner's, then every room and piece of equipment of the kinds the service
     needs at the location, always in that order, so two bookings of one time each
     cannot wait for each other. (A series books several times in one transaction and
-    so could; PostgreSQL then aborts one, which `_lost_race` treats as the lost race it
+    so could; PostgreSQL then aborts one, which `lost_race` treats as the lost race it
     is.) The locks only save waiting: the guards still refuse any overlap, and a key
     two ids share would make bookings queue needlessly, nothing more."""
     if connection.vendor == "postgresql":
         select(QUEUE_SQL, [request.practitioner.pk, request.service.pk, request.location.pk])
 
 
-class _NotOnOffer(SchedulingError):
+class NotOnOffer(SchedulingError):
     """`slot_unavailable` from the check under the lock, still without the next free
     times: the caller looks them up once the transaction (and on SQLite the write
     lock) is over, rather than make every other booking wait for that search."""
@@ -567,7 +372,7 @@ class _NotOnOffer(SchedulingError):
 def _refuse_unless_offered(request: BookingRequest, now: datetime) -> None:
     """Refuse a start that is not on offer right now, before any transaction: one query
     of the calendar answers both whether exactly this start is on offer and, if not, the
-    next free times. Passing proves nothing — `_slot_on_offer` asks again under the
+    next free times. Passing proves nothing — `slot_on_offer` asks again under the
     write lock, and the database guards have the last word — but a refusal is as good
     as one made under the lock a moment earlier: it is what the calendar said, and
     nothing is written either way (expired holds count as free in the engine's facts).
@@ -576,7 +381,7 @@ def _refuse_unless_offered(request: BookingRequest, now: datetime) -> None:
     from queueing for the write lock only to be refused."""
     if request.start < now:
         return  # in the past: the check under the lock gives the engine's own reason
-    # The window `_alternatives` searches.
+    # The window `alternatives_for` searches.
     query = build_query(
         service_id=request.service.pk,
         location_ids=[request.location.pk],
@@ -586,7 +391,7 @@ def _refuse_unless_offered(request: BookingRequest, now: datetime) -> None:
         channel=request.channel,
         lean=True,
     )
-    # The same question as `_slot_on_offer`'s: this practitioner, exactly this start.
+    # The same question as `slot_on_offer`'s: this practitioner, exactly this start.
     # The facts read for the wider window include all of those it would read (the
     # practitioner's, the rooms', the closures' around the start), so the answer and
     # the reason are the same.
@@ -630,7 +435,7 @@ def _insert(
         hold_expires_at=now + hold_for if status == AppointmentStatus.PENDING else None,
         channel=request.channel,
         front_desk_note=note,
-        created_by=_user(actor),
+        created_by=user_of(actor),
         idempotency_key=idempotency_key or "",
         request_fingerprint=request.fingerprint if idempotency_key else "",
     )
@@ -644,14 +449,14 @@ def _insert(
         for resource_id in slot.resource_ids
     )
     kind = EventKind.HELD if status == AppointmentStatus.PENDING else EventKind.BOOKED
-    _event(appointment, kind, actor, now)
-    _audit(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")
+    event_write(appointment, kind, actor, now)
+    audit_write(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")
     if status == AppointmentStatus.BOOKED and tell:
         tell_patient(appointment, "booking_confirmation", now, key="booked")
     return appointment
 
 
-def _alternatives(request: BookingRequest, now: datetime) -> list[Slot]:
+def alternatives_for(request: BookingRequest, now: datetime) -> list[Slot]:
     """The next free times for the same service at the same location, any practitioner."""
     start = max(request.start, now)
     return list(
@@ -671,7 +476,7 @@ def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
     expired = list(appointments.filter(status=AppointmentStatus.PENDING, hold_expires_at__lte=now))
     if not expired:
         return 0
-    _end(
+    appointments_end(
         Appointment.objects.filter(pk__in=[a.pk for a in expired]),
         AppointmentStatus.CANCELLED,
         now,
@@ -698,19 +503,7 @@ def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
     return len(expired)
 
 
-def _end(appointments: QuerySet[Appointment], status: str, now: datetime, reason: str) -> None:
-    ids = list(appointments.values_list("pk", flat=True))
-    Appointment.objects.filter(pk__in=ids).update(
-        status=status,
-        cancelled_at=now,
-        cancel_reason=reason[:200],
-        hold_expires_at=None,
-        updated_at=now,
-    )
-    AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
-
-
-def _lost_race(error: DatabaseError) -> bool:
+def lost_race(error: DatabaseError) -> bool:
     """Whether the database refused a booking because another took the time first: an
     overlap or a repeated key (IntegrityError), or — on PostgreSQL — a deadlock between
     two bookings each waiting on the other's rows in the exclusion constraints (one
@@ -718,129 +511,3 @@ def _lost_race(error: DatabaseError) -> bool:
     if isinstance(error, IntegrityError):
         return True
     return getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
-
-
-def _locked(appointment: Appointment) -> Appointment:
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("location__clinic", "service__tax_category", "patient", "practitioner")
-        .get(pk=appointment.pk)
-    )
-
-
-def _fee(appointment: Appointment, percent: int) -> Decimal | None:
-    if not percent:
-        return None
-    return round_money(appointment.service.price * percent / 100)
-
-
-def _move(
-    appointment: Appointment, request: BookingRequest, slot: Slot, actor: Actor, now: datetime
-) -> Appointment:
-    before = (appointment.start, appointment.busy_until)
-    previous_start_local = local_text(appointment.start, appointment)
-    released_practitioner, released_location = appointment.practitioner, appointment.location
-    AppointmentResource.objects.filter(appointment=appointment, active=True).update(active=False)
-    appointment.practitioner = request.practitioner
-    appointment.location = request.location
-    appointment.start, appointment.end, appointment.busy_until = (
-        slot.start,
-        slot.end,
-        slot.busy_until,
-    )
-    appointment.outside_hours_since = None
-    appointment.kept_outside_hours = False
-    appointment.save(
-        update_fields=[
-            "practitioner",
-            "location",
-            "start",
-            "end",
-            "busy_until",
-            "outside_hours_since",
-            "kept_outside_hours",
-            "updated_at",
-        ]
-    )
-    AppointmentResource.objects.bulk_create(
-        AppointmentResource(
-            appointment=appointment,
-            resource_id=resource_id,
-            start=slot.start,
-            busy_until=slot.busy_until,
-        )
-        for resource_id in slot.resource_ids
-    )
-    moved = _event(appointment, EventKind.MOVED, actor, now, f"from {previous_start_local}")
-    _audit(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
-    _release(released_practitioner.pk, released_location.pk, before, now)
-    tell_patient(
-        appointment,
-        "booking_changed",
-        now,
-        key=f"moved:{moved.pk}",
-        previous_start_local=previous_start_local,
-    )
-    return appointment
-
-
-def _release(
-    practitioner_id: int, location_id: int, span: tuple[datetime, datetime], now: datetime
-) -> None:
-    """Put the time a booking no longer needs on the waitlist's desk (waitlist.py), in
-    the same transaction as the change, so a crash right after cannot lose it."""
-    start, end = max(span[0], now), span[1]
-    if end > start:
-        FreedTime.objects.create(
-            practitioner_id=practitioner_id,
-            location_id=location_id,
-            kind=FreedKind.RELEASED,
-            start=start,
-            end=end,
-            created_at=now,
-        )
-
-
-def _change_status(
-    appointment: Appointment,
-    status: AppointmentStatus,
-    kind: EventKind,
-    actor: Actor,
-    now: datetime,
-) -> Appointment:
-    appointment.status = status
-    appointment.save(update_fields=["status", "updated_at"])
-    _event(appointment, kind, actor, now)
-    _audit(appointment, AuditAction.CHANGE, actor, f"appointment ({status.label.lower()})")
-    return appointment
-
-
-def _event(
-    appointment: Appointment, kind: EventKind, actor: Actor, now: datetime, detail: str = ""
-) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(
-        appointment=appointment,
-        occurred_at=now,
-        actor=_user(actor),
-        kind=kind,
-        status=appointment.status,
-        start=appointment.start,
-        end=appointment.end,
-        detail=detail[:200],
-    )
-
-
-def _audit(appointment: Appointment, action: AuditAction, actor: Actor, summary: str) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        object_type="scheduling.appointment",
-        object_id=str(appointment.pk),
-        patient_ids=[appointment.patient_id] if appointment.patient_id else [],
-        summary=summary,
-        location_id=appointment.location_id,
-    )
-
-
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) else None

@@ -2,7 +2,7 @@
 
 The clinic's policy, in one place: a patient may cancel or move a booking online while
 doing so would not be a late cancellation (at least `Clinic.cancellation_notice_hours`
-before it starts, counted in real hours: services.cancellation_terms). Inside that
+before it starts, counted in real hours: cancellation_terms). Inside that
 window, or once the appointment has begun or is no longer booked, they call the clinic,
 who can waive the late fee. A move online goes through the online channel, so the
 new time must also be bookable online (the clinic's minimum online notice, a service
@@ -18,10 +18,15 @@ from datetime import datetime
 from django.db import transaction
 
 from rehabdesk.clinic.models import Practitioner
-from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services.lifecycle import (
+    appointment_cancel,
+    appointment_reschedule,
+    cancellation_terms,
+)
+from rehabdesk.scheduling.services.records import Actor
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class SelfService:
 def self_service_terms(*, appointment: Appointment, now: datetime) -> SelfService:
     if appointment.status != AppointmentStatus.BOOKED or appointment.start <= now:
         return SelfService(False, "This appointment can no longer be changed.")
-    terms = services.cancellation_terms(appointment=appointment, by=CancelledBy.PATIENT, now=now)
+    terms = cancellation_terms(appointment=appointment, by=CancelledBy.PATIENT, now=now)
     if terms.late:
         hours = appointment.location.clinic.cancellation_notice_hours
         return SelfService(
@@ -62,14 +67,12 @@ def _refuse_unless_allowed(appointment: Appointment, now: datetime) -> Appointme
 
 
 def appointment_cancel_by_patient(
-    *, appointment: Appointment, actor: services.Actor, now: datetime
+    *, appointment: Appointment, actor: Actor, now: datetime
 ) -> Appointment:
     """The patient cancels, within the policy: never late, so never a fee."""
     with transaction.atomic():
         locked = _refuse_unless_allowed(appointment, now)
-        return services.appointment_cancel(
-            appointment=locked, actor=actor, now=now, by=CancelledBy.PATIENT
-        )
+        return appointment_cancel(appointment=locked, actor=actor, now=now, by=CancelledBy.PATIENT)
 
 
 def appointment_move_by_patient(
@@ -77,14 +80,14 @@ def appointment_move_by_patient(
     appointment: Appointment,
     start: datetime,
     practitioner: Practitioner,
-    actor: services.Actor,
+    actor: Actor,
     now: datetime,
 ) -> Appointment:
     """The patient moves their booking to a time they chose online (same service and
     location; the same or another practitioner)."""
     with transaction.atomic():
         locked = _refuse_unless_allowed(appointment, now)
-        return services.appointment_reschedule(
+        return appointment_reschedule(
             appointment=locked,
             start=start,
             practitioner=practitioner,

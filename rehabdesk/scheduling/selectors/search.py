@@ -1,13 +1,9 @@
-"""Reads for scheduling: free times, and appointments with what pages need of them."""
+"""Free times: the search pages and the API ask, with the first looks that keep it cheap."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from decimal import Decimal
-
-from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -16,10 +12,8 @@ from rehabdesk.clinic.calendar_configuration import (
     CalendarConfiguration,
     calendar_configuration,
 )
-from rehabdesk.core.money import round_money
 from rehabdesk.scheduling.adapters import build_query
-from rehabdesk.scheduling.choices import AppointmentStatus, Channel, OfferStatus
-from rehabdesk.scheduling.models import Appointment, WaitlistOffer
+from rehabdesk.scheduling.choices import Channel
 
 # "The next few free times" are usually within the first hours someone works: a search
 # for a few slots reads and searches those first, then a day ahead, and reads the whole
@@ -156,52 +150,3 @@ def day_look_end(
     while day.weekday() not in working_days:
         day += timedelta(days=1)
     return datetime.combine(day, local.time(), tzinfo=zone)
-
-
-def appointment_detail(*, appointment_id: int) -> Appointment | None:
-    return (
-        Appointment.objects.filter(pk=appointment_id)
-        .select_related("patient", "practitioner", "service__tax_category", "location__clinic")
-        .prefetch_related("resource_holds__resource")
-        .first()
-    )
-
-
-def waitlist_offer_open(*, appointment: Appointment, now: datetime) -> WaitlistOffer | None:
-    """The waitlist offer this held appointment is, while it can still be answered."""
-    if appointment.status != AppointmentStatus.PENDING:
-        return None
-    return WaitlistOffer.objects.filter(
-        appointment=appointment, status=OfferStatus.OPEN, expires_at__gt=now
-    ).first()
-
-
-def appointments_for_patient(*, patient_id: int) -> QuerySet[Appointment]:
-    return (
-        Appointment.objects.filter(patient_id=patient_id)
-        .select_related("practitioner", "service", "location")
-        .order_by("-start")
-    )
-
-
-@dataclass(frozen=True)
-class Attendance:
-    """What the front desk sees beside a patient's name."""
-
-    late_cancellations: int
-    no_shows: int
-    fees_due: Decimal
-
-
-def patient_attendance(*, patient_id: int) -> Attendance:
-    """Late cancellations and no-shows of a patient, and the fees they recorded."""
-    counts = Appointment.objects.filter(patient_id=patient_id).aggregate(
-        late=Count("pk", filter=Q(late_cancellation=True)),
-        missed=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
-        fees=Sum("fee_due"),
-    )
-    return Attendance(
-        late_cancellations=counts["late"],
-        no_shows=counts["missed"],
-        fees_due=round_money(counts["fees"] or Decimal(0)),
-    )

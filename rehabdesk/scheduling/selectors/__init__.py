@@ -1,0 +1,75 @@
+"""Scheduling's reads, for pages and the API, each with its related rows fetched up
+front and a fixed number of queries. Callers import from here; the modules are the
+areas:
+
+- search.py: free times (docs/algorithms/availability.md)
+- appointments.py: one appointment, a patient's visits and attendance, open offers
+- calendar.py: a location's day and a practitioner's week on the staff schedules
+- desk.py: the front desk's day, "my day", hours, and bookings caught by changed hours
+"""
+
+from rehabdesk.scheduling.selectors.appointments import (
+    Attendance,
+    appointment_detail,
+    appointments_for_patient,
+    patient_attendance,
+    waitlist_offer_open,
+)
+from rehabdesk.scheduling.selectors.calendar import (
+    Column,
+    Day,
+    Span,
+    location_day,
+    practitioner_week,
+)
+from rehabdesk.scheduling.selectors.desk import (
+    LATE_AFTER,
+    Visit,
+    desk_arrivals,
+    desk_locations,
+    desk_open_offers,
+    desk_outside_hours,
+    hours_by_practitioner,
+    late_arrivals,
+    offer_detail,
+    outside_hours,
+    practitioner_day,
+    practitioner_outside_hours,
+    practitioner_shifts,
+    practitioner_time_off,
+)
+from rehabdesk.scheduling.selectors.search import (
+    availability_search,
+    day_look_end,
+    hours_look_end,
+)
+
+__all__ = [
+    "LATE_AFTER",
+    "Attendance",
+    "Column",
+    "Day",
+    "Span",
+    "Visit",
+    "appointment_detail",
+    "appointments_for_patient",
+    "availability_search",
+    "day_look_end",
+    "desk_arrivals",
+    "desk_locations",
+    "desk_open_offers",
+    "desk_outside_hours",
+    "hours_by_practitioner",
+    "hours_look_end",
+    "late_arrivals",
+    "location_day",
+    "offer_detail",
+    "outside_hours",
+    "patient_attendance",
+    "practitioner_day",
+    "practitioner_outside_hours",
+    "practitioner_week",
+    "practitioner_shifts",
+    "practitioner_time_off",
+    "waitlist_offer_open",
+]

@@ -1,0 +1,71 @@
+"""What every change to an appointment writes besides the row itself, shared by the
+booking and lifecycle services: the locked row, the appointment's append-only history,
+the audit trail, and the end of its hold on time and rooms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from rehabdesk.accounts.models import User
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.services import audit_record
+from rehabdesk.scheduling.choices import EventKind
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def appointment_locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("location__clinic", "service__tax_category", "patient", "practitioner")
+        .get(pk=appointment.pk)
+    )
+
+
+def appointments_end(
+    appointments: QuerySet[Appointment], status: str, now: datetime, reason: str
+) -> None:
+    ids = list(appointments.values_list("pk", flat=True))
+    Appointment.objects.filter(pk__in=ids).update(
+        status=status,
+        cancelled_at=now,
+        cancel_reason=reason[:200],
+        hold_expires_at=None,
+        updated_at=now,
+    )
+    AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+
+
+def event_write(
+    appointment: Appointment, kind: EventKind, actor: Actor, now: datetime, detail: str = ""
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=appointment,
+        occurred_at=now,
+        actor=user_of(actor),
+        kind=kind,
+        status=appointment.status,
+        start=appointment.start,
+        end=appointment.end,
+        detail=detail[:200],
+    )
+
+
+def audit_write(appointment: Appointment, action: AuditAction, actor: Actor, summary: str) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="scheduling.appointment",
+        object_id=str(appointment.pk),
+        patient_ids=[appointment.patient_id] if appointment.patient_id else [],
+        summary=summary,
+        location_id=appointment.location_id,
+    )
+
+
+def user_of(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
