@@ -1,8 +1,8 @@
 """The one signal of the codebase: a practitioner's or a location's bookable time has
 changed. Clinic configuration cannot know about appointments (the layers point the
 other way), so it announces the change and scheduling listens: it looks for bookings
-the change leaves outside what is allowed (scheduling/conflicts.py) and offers time it
-opened to the waitlist (scheduling/waitlist.py).
+the change leaves outside what is allowed (scheduling/services/conflicts.py) and offers time it
+opened to the waitlist (scheduling/services/waitlist.py).
 
 Sent inside the saving transaction, so what the receivers write commits with the change
 or not at all. Arguments: `practitioner_ids` (None: everyone at the locations),

@@ -13,7 +13,7 @@ breaks the signature. A token is good only while all of this holds:
 
 Every refusal looks the same to the visitor (access.accessors.appointment_by_link), so a
 guessed or stolen token teaches nothing. What the link then allows is the clinic's
-policy (scheduling.self_service), not the token's.
+policy (scheduling.services.self_service), not the token's.
 """
 
 from __future__ import annotations

@@ -290,7 +290,7 @@ def _move(
 def _release(
     practitioner_id: int, location_id: int, span: tuple[datetime, datetime], now: datetime
 ) -> None:
-    """Put the time a booking no longer needs on the waitlist's desk (waitlist.py), in
+    """Put the time a booking no longer needs on the waitlist's desk (services/waitlist.py), in
     the same transaction as the change, so a crash right after cannot lose it."""
     start, end = max(span[0], now), span[1]
     if end > start:

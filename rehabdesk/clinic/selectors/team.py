@@ -1,0 +1,77 @@
+"""Reads of the team: practitioners with their current registrations, and the
+registrations to renew or already lapsed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from rehabdesk.clinic.models import (
+    Discipline,
+    Practitioner,
+    Registration,
+)
+
+
+def _renewed() -> Exists:
+    """A later registration with the same college, in a class that permits practice,
+    picks up where this one ends."""
+    return Exists(
+        Registration.objects.filter(
+            practitioner_id=OuterRef("practitioner_id"),
+            regulator_id=OuterRef("regulator_id"),
+            registration_class__permits_practice=True,
+            valid_from__gt=OuterRef("valid_from"),
+            valid_from__lte=OuterRef("valid_until") + timedelta(days=1),
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    )
+
+
+def registrations_expiring(*, today: date, within_days: int = 60) -> QuerySet[Registration]:
+    """Registrations of active practitioners that end within `within_days` days from
+    `today` (inclusive) and have no renewal on file, soonest first."""
+    return (
+        Registration.objects.filter(
+            practitioner__active=True,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=within_days),
+        )
+        .exclude(_renewed())
+        .select_related("practitioner", "regulator", "registration_class", "verified_by")
+        .order_by("valid_until", "practitioner__display_name")
+    )
+
+
+def registrations_lapsed(*, today: date, within_days: int = 365) -> QuerySet[Registration]:
+    """Registrations of active practitioners that ended in the last `within_days` days
+    without a renewal on file: those practitioners cannot be booked for what it covered."""
+    return (
+        Registration.objects.filter(
+            practitioner__active=True,
+            valid_until__lt=today,
+            valid_until__gte=today - timedelta(days=within_days),
+        )
+        .exclude(_renewed())
+        .select_related("practitioner", "regulator", "registration_class", "verified_by")
+        .order_by(F("valid_until").desc(), "practitioner__display_name")
+    )
+
+
+def team_for_display(*, today: date) -> QuerySet[Practitioner]:
+    """Active practitioners with their active disciplines and the registrations in force
+    `today` in a class that permits practice (`current_registrations`, with college,
+    class and rosters): what a patient may check on the college's public register."""
+    current = (
+        Registration.objects.filter(
+            valid_from__lte=today, registration_class__permits_practice=True
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("regulator", "registration_class")
+        .prefetch_related("authorizations")
+        .order_by("regulator__abbreviation", "valid_from")
+    )
+    return Practitioner.objects.filter(active=True).prefetch_related(
+        Prefetch("disciplines", queryset=Discipline.objects.filter(active=True)),
+        Prefetch("registrations", queryset=current, to_attr="current_registrations"),
+    )
