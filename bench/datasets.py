@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from rehabdesk.core import database
+
 TWO_CLINIC = "two-clinic"
 TEN_LOCATION = "ten-location"
 
@@ -69,8 +71,7 @@ def prepare(dataset: str, *, today: date) -> bool:
         )
     call_command("migrate", interactive=False, verbosity=0)
     built = DATASETS[dataset](today)
-    if built and connection.vendor == "postgresql":
-        # Fresh tables have no statistics yet; a live database has them (autovacuum).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    if built:
+        # Fresh tables: the planner's statistics as a live database would have them.
+        database.catch_up_statistics()
     return built

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from rehabdesk.audit import triggers
+from rehabdesk.core import database
 
 
-@contextmanager
-def triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Lift the append-only triggers for the block, for the test suite's flush only.
-
-    Where the database can roll back DDL (SQLite and PostgreSQL can), the triggers are
-    dropped and re-created inside one transaction around the block: no other
-    connection ever sees the tables unguarded, and if the block fails the rollback
-    restores the triggers. Elsewhere they are re-created on the way out.
-    """
-    if connection.features.can_rollback_ddl:
-        with transaction.atomic(using=connection.alias):
-            triggers.remove(connection)
-            yield
-            triggers.install(connection)
-        return
-    triggers.remove(connection)
-    try:
-        yield
-    finally:
-        triggers.install(connection)
+def triggers_lifted(connection: BaseDatabaseWrapper) -> AbstractContextManager[None]:
+    """Lift the append-only triggers for the block, for the test suite's flush only:
+    dropped and re-created inside one transaction around the block, so no other
+    connection ever sees the tables unguarded, and a failing block rolls back to the
+    triggers in place (`core.database.guards_lifted`)."""
+    return database.guards_lifted(connection, [triggers.APPEND_ONLY])

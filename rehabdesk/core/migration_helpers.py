@@ -1,16 +1,13 @@
-"""Helpers for data migrations. Kept small and stable: old migrations run them forever."""
+"""Helpers for data migrations. Kept small and stable: old migrations run them forever.
+
+Triggers and constraints Django cannot express are installed through
+`core.database` (`install_guards`), which writes them for each database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.management import create_permissions
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-
-# What a migration's RunPython gets (a schema editor), or a connection (tests, commands).
-SchemaTarget = BaseDatabaseSchemaEditor | BaseDatabaseWrapper
 
 
 def grant_permissions(apps: Any, *, role: str, app_label: str, codenames: list[str]) -> None:
@@ -43,15 +40,3 @@ def revoke_permissions(apps: Any, *, role: str, app_label: str, codenames: list[
         group.permissions.remove(
             *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
         )
-
-
-def run_vendor_sql(target: SchemaTarget, statements: Callable[[str], list[str]]) -> None:
-    """Run, in order and without parameters, the statements `statements(vendor)` gives
-    for the target's database: for the modules that install triggers and constraints
-    Django cannot express (audit/triggers.py, scheduling/guards.py,
-    clinic/change_stamp.py). No parameters, so PostgreSQL's own `%` stays as it is."""
-    # A DatabaseWrapper has a `.connection` too (the driver's), so ask what it is.
-    connection = target.connection if isinstance(target, BaseDatabaseSchemaEditor) else target
-    with connection.cursor() as cursor:
-        for statement in statements(connection.vendor):
-            cursor.execute(statement)

@@ -31,10 +31,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from rehabdesk.core import database
 from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import LAST_ERROR_MAX_LENGTH, OutboxMessage
 from rehabdesk.notifications.rendering import render_message
@@ -252,7 +253,7 @@ def _claim(*, now: datetime, worker: str, batch: int) -> list[int]:
     ).order_by("available_at", "pk")
     if not due.exists():
         return []
-    if USE_SKIP_LOCKED and connection.features.has_select_for_update_skip_locked:
+    if USE_SKIP_LOCKED and database.skips_locked_rows():
         with transaction.atomic():
             candidates = list(
                 due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch]

@@ -3,13 +3,12 @@ booking guards for the test suite's table flush only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Location, Practitioner, Resource, ResourceKind, Service
 from rehabdesk.clinic.testing import make_service, make_shift, qualification
+from rehabdesk.core import database
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling import guards
 from rehabdesk.scheduling.choices import Channel
@@ -69,14 +69,10 @@ def overlaps() -> tuple[int, int]:
         return appointments, cursor.fetchone()[0]
 
 
-@contextmanager
-def guards_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
+def guards_lifted(connection: BaseDatabaseWrapper) -> AbstractContextManager[None]:
     """Drop the guards, run the block, put them back — in one transaction, so nothing
-    else ever sees the tables unguarded."""
-    with transaction.atomic(using=connection.alias):
-        guards.remove(connection)
-        yield
-        guards.install(connection)
+    else ever sees the tables unguarded (`core.database.guards_lifted`)."""
+    return database.guards_lifted(connection, guards.GUARDS)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.models import AuditEvent, AuditEventPatient
 from rehabdesk.audit.services import audit_record
+from rehabdesk.core import database
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_it_refuses_to_change_or_remove_a_patient_link(link, change):
     assert_refused(change, link)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+@pytest.mark.skipif(not database.has_truncate(), reason="this database has no TRUNCATE")
 @pytest.mark.parametrize(
     "statement",
     [

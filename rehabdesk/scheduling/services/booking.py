@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 
 from rehabdesk.audit.choices import AuditAction
@@ -25,7 +25,7 @@ from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.core.sql import select
+from rehabdesk.core import database
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, EventKind
@@ -47,19 +47,17 @@ HOLD_DURATION = timedelta(minutes=10)
 ALTERNATIVES = 3
 ALTERNATIVES_WINDOW = timedelta(days=14)
 SLOT_UNAVAILABLE_MESSAGE = "That time is not available."
-DEADLOCK_DETECTED = "40P01"
-# PostgreSQL advisory locks a booking queues on before its check, in this order: the
-# practitioner's, then the rooms' and equipment's (`_queue_behind_bookings_in_the_way`).
-QUEUE_SQL = """
-    SELECT pg_advisory_xact_lock(space, key) FROM (
-        SELECT 1 AS space, CAST(%s %% 2147483648 AS integer) AS key
-        UNION ALL
-        SELECT 2, CAST(resource.id %% 2147483648 AS integer)
-          FROM clinic_resource AS resource
-          JOIN clinic_service_resource_kinds AS needed
-            ON needed.resourcekind_id = resource.kind_id
-         WHERE needed.service_id = %s AND resource.location_id = %s
-    ) AS keys ORDER BY space, key
+# What a booking queues behind before its check (`_queue_behind_bookings_in_the_way`):
+# (space, key) pairs, the practitioner (space 1), then every room and piece of
+# equipment of the kinds the service needs at the location (space 2).
+QUEUE_KEYS = """
+    SELECT 1, %s
+    UNION ALL
+    SELECT 2, resource.id
+      FROM clinic_resource AS resource
+      JOIN clinic_service_resource_kinds AS needed
+        ON needed.resourcekind_id = resource.kind_id
+     WHERE needed.service_id = %s AND resource.location_id = %s
 """
 # A booking that loses a race for a room (not for the practitioner) is tried again:
 # the engine will pick another free room if there is one.
@@ -235,7 +233,7 @@ def _create(
                 refusal.alternatives = alternatives_for(request, now)
             raise
         except DatabaseError as error:
-            if not lost_race(error):
+            if not database.lost_race(error):
                 raise
             # The database refused: someone else took the practitioner or a room, or
             # sent the same idempotency key, between our check and our insert.
@@ -345,19 +343,20 @@ def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
     """Wait, inside the transaction, for every other booking that could want the same
     practitioner or the same room or equipment, so that the check sees what they wrote.
 
-    SQLite needs nothing: BEGIN IMMEDIATE already makes every writer wait. On
-    PostgreSQL two bookings in each other's way could both pass the check and insert;
-    each insert then waits for the other transaction in an exclusion constraint, a
-    deadlock PostgreSQL breaks only after `deadlock_timeout` (a second), with both
-    bookings waiting. Transaction-scoped advisory locks make them queue instead: the
-    practitioner's, then every room and piece of equipment of the kinds the service
-    needs at the location, always in that order, so two bookings of one time each
-    cannot wait for each other. (A series books several times in one transaction and
-    so could; PostgreSQL then aborts one, which `lost_race` treats as the lost race it
-    is.) The locks only save waiting: the guards still refuse any overlap, and a key
+    Where writers run one at a time (SQLite) there is nothing to wait for. Where they
+    run at once (PostgreSQL), two bookings in each other's way could both pass the
+    check and insert; each insert would then wait for the other transaction in the
+    guards, a deadlock the database breaks only after a second, with both bookings
+    waiting. So they queue (`core.database.queue_behind`): behind the practitioner,
+    then every room and piece of equipment of the kinds the service needs at the
+    location, always in that order, so two bookings of one time each cannot wait for
+    each other. (A series books several times in one transaction and so could; the
+    database then aborts one, which `database.lost_race` treats as the lost race it
+    is.) The queue only saves waiting: the guards still refuse any overlap, and a key
     two ids share would make bookings queue needlessly, nothing more."""
-    if connection.vendor == "postgresql":
-        select(QUEUE_SQL, [request.practitioner.pk, request.service.pk, request.location.pk])
+    database.queue_behind(
+        QUEUE_KEYS, [request.practitioner.pk, request.service.pk, request.location.pk]
+    )
 
 
 class NotOnOffer(SchedulingError):
@@ -501,13 +500,3 @@ def _release_expired(appointments: QuerySet[Appointment], now: datetime) -> int:
         for appointment in expired
     )
     return len(expired)
-
-
-def lost_race(error: DatabaseError) -> bool:
-    """Whether the database refused a booking because another took the time first: an
-    overlap or a repeated key (IntegrityError), or — on PostgreSQL — a deadlock between
-    two bookings each waiting on the other's rows in the exclusion constraints (one
-    appointment and one room each), where PostgreSQL aborts one of them (40P01)."""
-    if isinstance(error, IntegrityError):
-        return True
-    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED

@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.core import database
 from rehabdesk.core.money import format_money, round_money
 from rehabdesk.scheduling.choices import (
     ACTIVE_STATUSES,
@@ -31,7 +32,6 @@ from rehabdesk.scheduling.services.booking import (
     BookingRequest,
     NotOnOffer,
     alternatives_for,
-    lost_race,
     request_check,
     slot_on_offer,
 )
@@ -165,7 +165,7 @@ def appointment_reschedule(
         refusal.alternatives = alternatives_for(request, now)
         raise
     except DatabaseError as error:
-        if not lost_race(error):
+        if not database.lost_race(error):
             raise
         assert request is not None
         raise SchedulingError(

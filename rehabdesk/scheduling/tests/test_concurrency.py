@@ -20,6 +20,7 @@ import pytest
 from django.db import DatabaseError, connections
 
 from rehabdesk.clinic.testing import make_service
+from rehabdesk.core import database
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -28,8 +29,6 @@ from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_hold,
-    booking,
-    lifecycle,
 )
 from rehabdesk.scheduling.testing import NOW, at, overlaps
 from rehabdesk.testing.personas import Personas
@@ -67,14 +66,13 @@ def race(requests: int, work: Callable[[int], str], *, clients: int | None = Non
 def lost_races(monkeypatch) -> list[str | None]:
     """The SQLSTATE of each database error the booking service takes for a lost race."""
     seen: list[str | None] = []
-    lost_race = booking.lost_race
+    lost_race = database.lost_race
 
     def noting(error: DatabaseError) -> bool:
         seen.append(getattr(error.__cause__, "sqlstate", None))
         return lost_race(error)
 
-    for module in (booking, lifecycle):  # booking and moving both ask
-        monkeypatch.setattr(module, "lost_race", noting)
+    monkeypatch.setattr(database, "lost_race", noting)
     return seen
 
 
@@ -129,7 +127,7 @@ def test_bookings_racing_for_one_practitioner_or_one_room_queue_rather_than_dead
         return "booked"
 
     outcomes = race(len(requests), book)
-    assert booking.DEADLOCK_DETECTED not in lost_races
+    assert database.DEADLOCK_DETECTED not in lost_races
     assert outcomes["booked"] >= 1
     assert set(outcomes) <= {"booked", "slot_taken", "slot_unavailable"}
     assert overlaps() == (0, 0)
@@ -209,5 +207,5 @@ def test_thirty_two_clients_holding_booking_and_cancelling_for_twenty_seconds_ne
         "not_active",
     }
     assert overlaps() == (0, 0)
-    assert booking.DEADLOCK_DETECTED not in lost_races
+    assert database.DEADLOCK_DETECTED not in lost_races
     assert Appointment.objects.filter(start__gte=at(10, 0), start__lt=at(12, 0)).count() > 0

@@ -1,0 +1,403 @@
+"""The one place that knows which database Rehabdesk runs on.
+
+Rehabdesk runs on SQLite, the embedded default (one clinic, `make run`), and on
+PostgreSQL, production and CI. Both keep the same promises — no double booking, an
+audit trail nobody rewrites, a configuration stamp the database replaces itself — by
+different means; docs/decisions/0005-database-seam.md says what each guarantees. Every
+mechanism that differs is written here, once per database, and offered to the apps in
+words that fit both. Apps describe what they need and never ask where they run:
+
+- Guards the database enforces whatever asks (the ORM, raw SQL, a shell), described by
+  the app (`AppendOnly`, `NoOverlap`, `Restamp`) and created by `install_guards` and
+  `remove_guards` from a migration's schema editor or a connection, idempotently.
+  `guards_lifted` takes them down around the test suite's flush; `missing_guards` tells
+  tests what a migration lost.
+- A queue for writers in each other's way (`queue_behind`), and which refusals mean
+  another transaction got there first (`lost_race`).
+- A list parameter of hand-written SQL (`in_list`, for core/sql.py).
+- Questions whose answer differs: `has_truncate`, `serializes_writers`,
+  `skips_locked_rows`; and `catch_up_statistics` for the bench.
+
+A database other than these two gets NotImplementedError from each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+# What a migration's RunPython gets (a schema editor), or a connection (tests, commands).
+SchemaTarget = BaseDatabaseSchemaEditor | BaseDatabaseWrapper
+# PostgreSQL's SQLSTATE when it breaks a deadlock by aborting one of the transactions.
+DEADLOCK_DETECTED = "40P01"
+
+
+def _vendor(wrapper: BaseDatabaseWrapper = connection) -> str:
+    if wrapper.vendor not in (POSTGRESQL, SQLITE):
+        raise NotImplementedError(f"Rehabdesk runs on SQLite or PostgreSQL, not {wrapper.vendor}.")
+    return wrapper.vendor
+
+
+# Guards ---------------------------------------------------------------------------------
+
+
+class Guard(Protocol):
+    """A rule the database enforces, as the SQL that creates and drops it on each
+    database and the names of what it creates there."""
+
+    def create_sql(self, vendor: str) -> list[str]: ...
+
+    def drop_sql(self, vendor: str) -> list[str]: ...
+
+    def names(self, vendor: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class AppendOnly:
+    """Rows of these tables are written once and never changed: INSERT and SELECT only.
+    UPDATE and DELETE are refused row by row, and TRUNCATE where the database has it,
+    as an IntegrityError saying `message`.
+
+    PostgreSQL: a trigger function, `function`, raising restrict_violation (class 23, an
+    IntegrityError) and naming the statement and table refused; a row trigger
+    `<name>_append_only` and a statement trigger `<name>_no_truncate` per table.
+    SQLite: triggers `<name>_no_update` and `<name>_no_delete` per table, RAISE(ABORT).
+    `<name>` is the table's own name unless `prefixes` gives one per table.
+    """
+
+    tables: tuple[str, ...]
+    message: str
+    function: str
+    prefixes: tuple[str, ...] = ()
+
+    def _named(self) -> list[tuple[str, str]]:
+        return list(zip(self.tables, self.prefixes or self.tables, strict=True))
+
+    def create_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            function = (
+                f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{self.message}: % on % refused', "
+                "TG_OP, TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$"
+            )
+            return [function] + [
+                statement
+                for table, name in self._named()
+                for statement in (
+                    f"CREATE TRIGGER {name}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {self.function}()",
+                    f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()",
+                )
+            ]
+        return [
+            f"CREATE TRIGGER {name}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{self.message}'); END"
+            for table, name in self._named()
+            for verb in ("UPDATE", "DELETE")
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [
+                f"DROP TRIGGER IF EXISTS {name}_{trigger} ON {table}"
+                for table, name in self._named()
+                for trigger in ("append_only", "no_truncate")
+            ] + [f"DROP FUNCTION IF EXISTS {self.function}()"]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.names(vendor)]
+
+    def names(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [self.function] + [
+                f"{name}_{trigger}"
+                for _, name in self._named()
+                for trigger in ("append_only", "no_truncate")
+            ]
+        return [f"{name}_no_{verb}" for _, name in self._named() for verb in ("update", "delete")]
+
+
+@dataclass(frozen=True)
+class NoOverlap:
+    """Two active rows of `table` with the same `owner` may not overlap in time, over
+    half-open [`start`, `end`) ranges (one may end when the next begins). A row is
+    active when its `active` column is true or, given `active_values`, one of them. A
+    conflict is an IntegrityError.
+
+    PostgreSQL: an exclusion constraint named `constraint` (btree_gist, over
+    tstzrange). An insert that conflicts with a row not yet committed waits for that
+    transaction, then fails or goes through.
+    SQLite: BEFORE INSERT and UPDATE triggers `<triggers>_insert`/`_update` that look
+    for an overlapping active row and RAISE(ABORT, `message`); one writer at a time,
+    so they cannot race. They look back one day on an (owner, start) index (datetimes
+    are UTC text in one fixed format, so text order is time order): a row may last at
+    most a day, and a longer one is refused with `too_long`.
+    """
+
+    table: str
+    owner: str
+    start: str
+    end: str
+    active: str
+    active_values: tuple[str, ...]
+    message: str
+    too_long: str
+    constraint: str
+    triggers: str
+
+    def _active(self, row: str) -> str:
+        if not self.active_values:
+            return f"{row}{self.active}"
+        values = ", ".join(f"'{value}'" for value in self.active_values)
+        return f"{row}{self.active} IN ({values})"
+
+    def create_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                f"ALTER TABLE {self.table} ADD CONSTRAINT {self.constraint} "
+                f"EXCLUDE USING gist ({self.owner} WITH =, "
+                f"tstzrange({self.start}, {self.end}, '[)') WITH &&) "
+                f"WHERE ({self._active('')})",
+            ]
+        start, end, owner = self.start, self.end, self.owner
+        too_long = (
+            f"SELECT RAISE(ABORT, '{self.too_long}') "
+            f"WHERE julianday(NEW.{end}) - julianday(NEW.{start}) > 1"
+        )
+
+        def overlap(other_than_itself: str) -> str:
+            return (
+                f"SELECT RAISE(ABORT, '{self.message}') FROM {self.table} AS other "  # noqa: S608 - the app's constants only
+                f"WHERE other.{owner} = NEW.{owner} AND {self._active('other.')} "
+                f"{other_than_itself}AND other.{start} > datetime(NEW.{start}, '-1 day') "
+                f"AND other.{start} < NEW.{end} AND NEW.{start} < other.{end} LIMIT 1"
+            )
+
+        when = f"ON {self.table} WHEN {self._active('NEW.')}"
+        return [
+            f"CREATE TRIGGER {self.triggers}_insert BEFORE INSERT {when} "
+            f"BEGIN {too_long}; {overlap('')}; END",
+            f"CREATE TRIGGER {self.triggers}_update BEFORE UPDATE {when} "
+            f"BEGIN {too_long}; {overlap('AND other.id != NEW.id ')}; END",
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [f"ALTER TABLE {self.table} DROP CONSTRAINT IF EXISTS {self.constraint}"]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.names(vendor)]
+
+    def names(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [self.constraint]
+        return [f"{self.triggers}_insert", f"{self.triggers}_update"]
+
+
+@dataclass(frozen=True)
+class Restamp:
+    """Any change to these tables, by whatever route, replaces `column` in every row of
+    `stamp_table` with a random number: inserts, updates, deletes, and TRUNCATE where
+    the database has it. Random rather than counted, so a rolled-back change cannot
+    hand the same number out again for different data.
+
+    PostgreSQL: a trigger function, `function`, and one statement trigger per table,
+    `<table>_restamp`. SQLite (no statement triggers): a row trigger per table and
+    event, `<table>_restamp_insert`, `_update`, `_delete`.
+    """
+
+    tables: tuple[str, ...]
+    stamp_table: str
+    column: str
+    function: str
+
+    def create_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [
+                f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger "  # noqa: S608 - the app's constants only
+                f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {self.stamp_table} "
+                f"SET {self.column} = floor(random() * 4e18)::bigint; RETURN NULL; END $$",
+                *(
+                    f"CREATE TRIGGER {table}_restamp AFTER INSERT OR UPDATE OR DELETE OR "
+                    f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()"
+                    for table in self.tables
+                ),
+            ]
+        return [
+            f"CREATE TRIGGER {table}_restamp_{event} AFTER {event.upper()} ON {table} "  # noqa: S608 - the app's constants only
+            f"BEGIN UPDATE {self.stamp_table} SET {self.column} = random(); END"
+            for table in self.tables
+            for event in ("insert", "update", "delete")
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [
+                *(f"DROP TRIGGER IF EXISTS {table}_restamp ON {table}" for table in self.tables),
+                f"DROP FUNCTION IF EXISTS {self.function}()",
+            ]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.names(vendor)]
+
+    def names(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [self.function] + [f"{table}_restamp" for table in self.tables]
+        return [
+            f"{table}_restamp_{event}"
+            for table in self.tables
+            for event in ("insert", "update", "delete")
+        ]
+
+
+def install_guards(target: SchemaTarget, guards: Sequence[Guard]) -> None:
+    """Create the guards (again): what exists of them is dropped first, so it is safe
+    to repeat. Old migrations call this forever through the apps' `install`: keep what
+    it creates, names included, as it is."""
+    _run(target, lambda vendor: _dropping(guards, vendor) + _creating(guards, vendor))
+
+
+def remove_guards(target: SchemaTarget, guards: Sequence[Guard]) -> None:
+    """Drop the guards; safe when they are already gone."""
+    _run(target, lambda vendor: _dropping(guards, vendor))
+
+
+def _creating(guards: Sequence[Guard], vendor: str) -> list[str]:
+    return [statement for guard in guards for statement in guard.create_sql(vendor)]
+
+
+def _dropping(guards: Sequence[Guard], vendor: str) -> list[str]:
+    return [statement for guard in guards for statement in guard.drop_sql(vendor)]
+
+
+@contextmanager
+def guards_lifted(wrapper: BaseDatabaseWrapper, guards: Sequence[Guard]) -> Iterator[None]:
+    """Drop the guards, run the block, put them back — for the test suite's flush only.
+
+    All in one transaction (both databases roll back DDL): no other connection ever
+    sees the tables unguarded, and a block that fails rolls back to the guards in place.
+    """
+    with transaction.atomic(using=wrapper.alias):
+        remove_guards(wrapper, guards)
+        yield
+        install_guards(wrapper, guards)
+
+
+def missing_guards(guards: Sequence[Guard], wrapper: BaseDatabaseWrapper = connection) -> list[str]:
+    """The names of what the guards create (triggers, constraints, functions) that the
+    database lacks: SQLite drops a table's triggers when a migration rebuilds it."""
+    vendor = _vendor(wrapper)
+    with wrapper.cursor() as cursor:
+        if vendor == POSTGRESQL:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "UNION SELECT conname FROM pg_constraint "
+                "UNION SELECT proname FROM pg_proc "
+                "WHERE pronamespace = current_schema()::regnamespace"
+            )
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for guard in guards for name in guard.names(vendor) if name not in present]
+
+
+def _run(target: SchemaTarget, statements: Callable[[str], list[str]]) -> None:
+    """Run, in order and once each, the statements for the target's database. No
+    parameters, so PostgreSQL's own `%` stays as it is."""
+    # A DatabaseWrapper has a `.connection` too (the driver's), so ask what it is.
+    wrapper = target.connection if isinstance(target, BaseDatabaseSchemaEditor) else target
+    with wrapper.cursor() as cursor:
+        # Guards may share a statement (PostgreSQL's btree_gist extension).
+        for statement in dict.fromkeys(statements(_vendor(wrapper))):
+            cursor.execute(statement)
+
+
+# Writers in each other's way -------------------------------------------------------------
+
+# Advisory lock keys are two 32-bit integers; ids beyond 2^31 wrap around, and two ids
+# sharing a lock only make their transactions wait needlessly. One call takes its locks
+# in order, so two calls wanting overlapping keys never each hold what the other wants.
+_ADVISORY_LOCKS = """
+    SELECT pg_advisory_xact_lock(space, key) FROM (
+        SELECT CAST(space AS integer) AS space, CAST(key %% 2147483648 AS integer) AS key
+          FROM ({keys}) AS wanted (space, key)
+    ) AS locks ORDER BY space, key
+"""
+
+
+def queue_behind(keys: str, params: Sequence[Any]) -> None:
+    """Wait, inside the current transaction, until every other transaction that queued
+    behind one of the same keys has ended, and make those that come later wait for
+    this one: what this transaction reads next includes what they wrote.
+
+    `keys` is a SELECT, the same on every database, with a `%s` for each of `params`,
+    whose rows are (space, key) pairs of integers: the space says what the key counts
+    (the booking service: 1 for practitioners, 2 for rooms and equipment), so ids of
+    different things never share a place in the queue.
+
+    PostgreSQL (READ COMMITTED, writers run at once): a transaction-scoped advisory lock
+    per pair, taken in (space, key) order. SQLite: nothing to do; the transaction began
+    with BEGIN IMMEDIATE and already runs alone.
+    """
+    if _vendor() == POSTGRESQL:
+        with connection.cursor() as cursor:
+            cursor.execute(_ADVISORY_LOCKS.replace("{keys}", keys), list(params))
+
+
+def lost_race(error: DatabaseError) -> bool:
+    """Whether the database refused a write because another transaction got there
+    first: a guard or a unique key refused it (an IntegrityError, on both databases),
+    or — on PostgreSQL — two transactions waited for each other and this one was
+    aborted to end the deadlock (40P01). Either way the answer is to try again or to
+    say the time was just taken, not a server error."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+
+
+# Hand-written SQL ---------------------------------------------------------------------------
+
+
+def in_list(values: Collection[Any], *, negated: bool) -> tuple[str, list[Any]]:
+    """`IN` (or `NOT IN`) a list of values, as SQL to follow the compared expression
+    and its parameters. PostgreSQL: one array parameter, `= ANY(%s)` or `<> ALL(%s)`,
+    planned as the list is and half as costly to send (core/sql.py has the numbers).
+    SQLite, which has no arrays: a placeholder per value; `IN ()` is valid there."""
+    if _vendor() == POSTGRESQL:
+        return ("<> ALL(%s)" if negated else "= ANY(%s)"), [list(values)]
+    placeholders = ", ".join(["%s"] * len(values))
+    return f"{'NOT IN' if negated else 'IN'} ({placeholders})", list(values)
+
+
+# Questions whose answer differs ---------------------------------------------------------------
+
+
+def has_truncate() -> bool:
+    """Whether the database has TRUNCATE (SQLite empties a table with DELETE)."""
+    return _vendor() == POSTGRESQL
+
+
+def serializes_writers() -> bool:
+    """Whether one transaction writes at a time (SQLite: BEGIN IMMEDIATE takes the
+    write lock), so writers can neither race past a check nor deadlock."""
+    return _vendor() == SQLITE
+
+
+def skips_locked_rows() -> bool:
+    """Whether SELECT … FOR UPDATE SKIP LOCKED can hand concurrent workers different
+    rows (PostgreSQL). Where it cannot, one writer at a time makes it pointless."""
+    return _vendor() == POSTGRESQL
+
+
+def catch_up_statistics() -> None:
+    """Give the query planner the statistics a live database has. PostgreSQL's
+    autovacuum keeps them on a live database but has not yet looked at tables just
+    filled: ANALYZE now. SQLite gathers none unless asked and Rehabdesk never asks, so
+    nothing: statistics would plan the bench's queries unlike a clinic's."""
+    if _vendor() == POSTGRESQL:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
