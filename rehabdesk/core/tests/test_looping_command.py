@@ -55,7 +55,7 @@ def test_it_runs_rounds_until_asked_to_stop():
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_lets_the_round_in_hand_finish(signum):
+def test_a_stop_signal_lets_the_round_in_hand_finish(signum: signal.Signals) -> None:
     command = Counting(rounds=100)
     finished: list[str] = []
 
@@ -128,7 +128,7 @@ def test_a_stop_request_cuts_the_sleep_short():
     assert time.monotonic() - started < 1
 
 
-def test_it_sleeps_the_interval_after_each_round(monkeypatch):
+def test_it_sleeps_the_interval_after_each_round(monkeypatch: pytest.MonkeyPatch) -> None:
     command = Counting(rounds=3)
     slept: list[float] = []
     monkeypatch.setattr(command, "sleep", slept.append)
