@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
@@ -23,7 +24,10 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email", "first_name", "last_name")
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(DjangoUserChangeForm):
+    """Django's own change form, for its read-only password: the stored hash is never
+    shown or typed over; a password changes through its own screen or a reset link."""
+
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "is_active", "groups")

@@ -50,7 +50,8 @@ def patient_search(*, text: str = "", born_on: date | None = None) -> QuerySet[P
 
 
 def patient_with_family(*, patient_id: int) -> Patient | None:
-    """A patient with current family links, coverage and care team, in four queries."""
+    """A patient with current family links, coverage and care team, in five queries
+    (the patient, then one for each)."""
     current_links = FamilyLink.objects.filter(ended_at__isnull=True)
     return (
         Patient.objects.filter(pk=patient_id)
