@@ -49,7 +49,7 @@ def together(*works: Callable[[], str]) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_transaction_queuing_behind_a_key_goes_on_only_once_the_one_before_has_ended():
+def test_a_transaction_queuing_behind_a_key_goes_on_only_once_the_one_before_has_ended() -> None:
     first_queued = threading.Event()
     moments: dict[str, float] = {}
 
