@@ -29,7 +29,7 @@ from rehabdesk.scheduling import desk
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistOffer
 from rehabdesk.scheduling.waitlist import waitlist_offer_accept, waitlist_offer_decline
-from rehabdesk.web.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
+from rehabdesk.web.staff.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
 
 OFFER = "scheduling.waitlistoffer"
 
