@@ -4,7 +4,7 @@ status, read by both edges (the API's exception handlers and the pages).
 It lives here because `access` is the one package below both edges (they may not
 import each other) that already decides an answer for them: a record the caller may
 not see is a 404 (middleware.py). The edges never pick a status from a message's
-text or from a code written as a string; they ask `http_status`.
+text or from a code written as a string; they ask `http_status(error.code)`.
 
 - 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
   longer on offer, a hold run out, a series with dates in the way, a retried key
@@ -26,7 +26,7 @@ from http import HTTPStatus
 from rehabdesk.accounts.errors import AccountsErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
-from rehabdesk.core.errors import DomainError, RequestErrorCode
+from rehabdesk.core.errors import RequestErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
@@ -103,7 +103,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
 }
 
 
-def http_status(error: DomainError) -> HTTPStatus:
-    """The status that answers `error`. A code missing from the table (the test above
-    keeps that from landing) is answered 422 rather than turned into a 500."""
-    return STATUS.get(type(error.code), {}).get(error.code, UNPROCESSABLE)
+def http_status(code: StrEnum) -> HTTPStatus:
+    """The status that answers a refusal with this code. A code missing from the table
+    (the test keeps one from landing) is answered 422 rather than turned into a 500."""
+    return STATUS.get(type(code), {}).get(code, UNPROCESSABLE)

@@ -18,5 +18,5 @@ from rehabdesk.core.errors import DomainError
 def page_status(refusal: DomainError | None) -> HTTPStatus:
     if refusal is None:
         return HTTPStatus.OK
-    status = http_status(refusal)
+    status = http_status(refusal.code)
     return HTTPStatus.OK if status == HTTPStatus.UNPROCESSABLE_ENTITY else status
