@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import AwareDatetime
@@ -20,6 +19,7 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, Capability, can, person_for
 from rehabdesk.api.scheduling import AppointmentOut, _channel_for, _one
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import CancelledBy, DayPart, SeriesScope, WaitlistStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
@@ -337,7 +337,10 @@ def _cancel_terms(request: HttpRequest, payload: CancelIn) -> tuple[CancelledBy,
     """Patients cancel as the patient; only the desk cancels for the clinic or waives."""
     desk = can(person_for(request.user), Capability.RUN_THE_DESK)
     if not desk and (payload.by != CancelledBy.PATIENT or payload.waive_fee):
-        raise HttpError(403, "Only the front desk cancels for the clinic or waives a fee.")
+        raise RequestError(
+            RequestErrorCode.NOT_ALLOWED,
+            "Only the front desk cancels for the clinic or waives a fee.",
+        )
     return payload.by, payload.waive_fee
 
 

@@ -11,7 +11,6 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import AwareDatetime, model_validator
@@ -22,6 +21,7 @@ from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.clinic.selectors import service_price_on, services_for_display
+from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.models import Appointment
@@ -190,17 +190,25 @@ def search_availability(
     configuration = calendar_configuration()
     service = configuration.services.get(params.service)
     if service is None or not service.active:
-        raise HttpError(422, f"Unknown service {params.service}.")
+        raise RequestError(
+            RequestErrorCode.UNKNOWN, f"Unknown service {params.service}.", field="service"
+        )
     locations = [configuration.locations.get(pk) for pk in params.location]
     if not all(location is not None and location.active for location in locations):
-        raise HttpError(422, "Unknown or inactive location.")
+        raise RequestError(
+            RequestErrorCode.UNKNOWN, "Unknown or inactive location.", field="location"
+        )
     if params.practitioner is not None:
         _one(Practitioner.objects.filter(active=True), params.practitioner, "practitioner")
     channel = _channel_for(request, None)
     start = params.start or now
     end = params.end or start + timedelta(days=SEARCH_DAYS)
     if end - start > timedelta(days=MAX_SEARCH_DAYS):
-        raise HttpError(422, f"Search at most {MAX_SEARCH_DAYS} days at a time.")
+        raise RequestError(
+            RequestErrorCode.OUT_OF_RANGE,
+            f"Search at most {MAX_SEARCH_DAYS} days at a time.",
+            field="end",
+        )
     location_ids = list(dict.fromkeys(params.location))
     result = availability_search(
         service_id=params.service,
@@ -215,7 +223,11 @@ def search_availability(
     )
     if result.reason == Reason.BEYOND_HORIZON:
         days = configuration.locations[location_ids[0]].horizon.days
-        raise HttpError(422, f"Bookings open {days} days ahead: search an earlier date.")
+        raise RequestError(
+            RequestErrorCode.OUT_OF_RANGE,
+            f"Bookings open {days} days ahead: search an earlier date.",
+            field="start",
+        )
     return {"slots": [_slot(slot) for slot in result.slots], "reason": result.reason}
 
 
@@ -280,7 +292,7 @@ def _one(queryset, pk: int, what: str):  # type: ignore[no-untyped-def]
     # One row by its key: no ordering, which would join the tables the default names.
     found = queryset.filter(pk=pk).order_by().first()
     if found is None:
-        raise HttpError(422, f"Unknown {what} {pk}.")
+        raise RequestError(RequestErrorCode.UNKNOWN, f"Unknown {what} {pk}.", field=what)
     return found
 
 
@@ -291,7 +303,11 @@ def _channel_for(request: HttpRequest, asked: Channel | None) -> Channel:
     if not person.is_staff_member:
         return Channel.ONLINE
     if asked == Channel.ONLINE:
-        raise HttpError(422, "Staff bookings are by phone, walk-in or staff.")
+        raise RequestError(
+            RequestErrorCode.INVALID,
+            "Staff bookings are by phone, walk-in or staff.",
+            field="channel",
+        )
     return asked or Channel.STAFF
 
 
@@ -318,7 +334,11 @@ def _key(header: str | None) -> str | None:
     if header is None:
         return None
     if not 8 <= len(header) <= 80:
-        raise HttpError(422, "Idempotency-Key must be 8 to 80 characters.")
+        raise RequestError(
+            RequestErrorCode.INVALID,
+            "Idempotency-Key must be 8 to 80 characters.",
+            field="Idempotency-Key",
+        )
     return header
 
 

@@ -1,7 +1,9 @@
 """The API object, its error handling, and its routers.
 
-Refusals become 4xx with a machine-readable `code` and a message for people; a record
-the caller may not see answers 404, and is put on file, like an unknown one.
+Refusals become 4xx with a machine-readable `code`, a message for people (`detail`)
+and the `field` at fault when there is one; the status of each code is in the one
+table both edges read (access/refusals.py). A record the caller may not see answers
+404, and is put on file, like an unknown one.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from ninja.errors import ValidationError
 
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
+from rehabdesk.access.refusals import http_status
 from rehabdesk.api.lifecycle import router as lifecycle_router
 from rehabdesk.api.scheduling import router as scheduling_router
-from rehabdesk.core.errors import DomainError
-from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.core.errors import DomainError, RequestErrorCode
+from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.services import SeriesConflict
 
 api = NinjaAPI(
@@ -27,14 +30,6 @@ api = NinjaAPI(
 )
 api.add_router("/", scheduling_router)
 api.add_router("/", lifecycle_router)
-
-CONFLICTS = {
-    SchedulingErrorCode.SLOT_TAKEN,
-    SchedulingErrorCode.SLOT_UNAVAILABLE,
-    SchedulingErrorCode.HOLD_EXPIRED,
-    SchedulingErrorCode.IDEMPOTENCY_MISMATCH,
-    SchedulingErrorCode.SERIES_CONFLICT,
-}
 
 
 @api.exception_handler(AccessDenied)
@@ -48,6 +43,7 @@ def scheduling_refused(request: HttpRequest, exc: SchedulingError) -> HttpRespon
     body = {
         "code": str(exc.code),
         "detail": exc.message,
+        "field": exc.field,
         "reason": exc.reason,
         "alternatives": [
             {
@@ -73,13 +69,15 @@ def scheduling_refused(request: HttpRequest, exc: SchedulingError) -> HttpRespon
             }
             for conflict in exc.conflicts
         ]
-    return api.create_response(request, body, status=409 if exc.code in CONFLICTS else 422)
+    return api.create_response(request, body, status=http_status(exc.code))
 
 
 @api.exception_handler(DomainError)
 def domain_refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(
-        request, {"code": str(exc.code), "detail": exc.message, "field": exc.field}, status=422
+        request,
+        {"code": str(exc.code), "detail": exc.message, "field": exc.field},
+        status=http_status(exc.code),
     )
 
 
@@ -92,5 +90,7 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # Only the plain parts: a validator's own exception is not JSON.
     errors = [{key: error.get(key) for key in ("loc", "msg", "type")} for error in exc.errors]
     return api.create_response(
-        request, {"code": "invalid", "detail": "; ".join(messages), "errors": errors}, status=422
+        request,
+        {"code": str(RequestErrorCode.INVALID), "detail": "; ".join(messages), "errors": errors},
+        status=http_status(RequestErrorCode.INVALID),
     )

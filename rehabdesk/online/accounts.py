@@ -10,7 +10,7 @@ who reads it can set the password.
 The link is Django's password-reset token (`default_token_generator`): it works for
 PASSWORD_RESET_TIMEOUT (a day) and once only, because it is a hash over the
 account's password, which setting a password changes. The page it opens is
-web.password_views.
+web.portal.password_views.
 """
 
 from __future__ import annotations

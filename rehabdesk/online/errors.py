@@ -10,6 +10,7 @@ class OnlineErrorCode(StrEnum):
     CODE_WRONG = "code_wrong"
     CODE_EXPIRED = "code_expired"
     ALREADY_ON_FILE = "already_on_file"
+    NOTICE_NOT_CURRENT = "notice_not_current"  # consent offered to a notice no longer shown
     INVALID = "invalid"
 
 

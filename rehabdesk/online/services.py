@@ -1,12 +1,26 @@
-"""Online booking's own writes: rate limits, one-time codes, registering a new patient
-from the booking pages, and holding and confirming their time through the booking
-service (rehabdesk.scheduling.services, the only way to book).
+"""Online booking's writes: rate limits, one-time codes, registering a new patient
+from the booking pages, and the booking itself, step by step as the visitor goes,
+through the booking service (rehabdesk.scheduling.services, the only way to book).
+
+The steps, each one function the page calls:
+
+1. `online_time_pick`: the visitor chooses a time; it is held at once, for nobody yet,
+   so it cannot go to someone else while they type (the time they chose before is
+   given back).
+2. `online_book_new_patient` or `online_book_returning`: who it is for. A new patient
+   is registered and put on the hold in one transaction (a refused hold leaves no
+   record behind); a returning patient first proves their e-mail address with a code
+   (`online_code_request`, `online_code_verify`), or is signed in.
+3. `online_terms_accept`: consent to the privacy notice, then a returning patient's
+   booking is final, and a new patient is e-mailed a code to confirm their address.
+4. `online_confirm_new` with that code (`online_code_resend` for another).
 
 Rate limits are counters in the database (RateCount), one row per key and fixed
 window, counted with a compare-and-count UPDATE (`count = count + 1 WHERE count <
 limit`): every process sees the same count, and two racing requests can never both
 take the last place. The cache would do on one machine only (the default cache is per
-process), so the database it is.
+process), so the database it is. A count is its own transaction, taken before the
+step's own: a step refused afterwards still counts, or refusals would cost nothing.
 """
 
 from __future__ import annotations
@@ -21,14 +35,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
-from rehabdesk.clinic.models import Clinic
+from rehabdesk.clinic.models import Clinic, Location, Practitioner, Service
+from rehabdesk.consents.choices import ConsentChannel
+from rehabdesk.consents.selectors import privacy_notice_current
+from rehabdesk.consents.services import consent_record
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.models import OneTimeCode, RateCount
+from rehabdesk.online.selectors import bookable_people, hold_for_nobody
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patient_create
 from rehabdesk.scheduling import services as booking
+from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.models import Appointment
 
 # How long a time stays held while the visitor finishes (and a new patient confirms
@@ -173,7 +192,198 @@ def code_check(*, email: str, purpose: OneTimeCode.Purpose, code: str, now: date
         )
 
 
-# --- New patients and their bookings ----------------------------------------------
+# --- The booking, step by step ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChosenTime:
+    """A free time the visitor chose on the slot picker."""
+
+    service: Service
+    start: datetime
+    practitioner: Practitioner
+    location: Location
+
+    def request_for(self, patient: Patient | None) -> booking.BookingRequest:
+        return booking.BookingRequest(
+            patient=patient,
+            practitioner=self.practitioner,
+            service=self.service,
+            location=self.location,
+            start=self.start,
+            channel=Channel.ONLINE,
+        )
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """What a new patient tells us about themselves on the booking pages."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    email: str
+    phone: str
+
+
+def online_time_pick(
+    *, time: ChosenTime, previous_hold_id: int | None, client_ip: str, now: datetime
+) -> Appointment:
+    """Hold the time the visitor chose, for nobody yet, for HOLD_FOR; the details step
+    puts the patient on it (online_book_new_patient, online_book_returning).
+
+    The time they held before, if nobody was put on it, is given back first, in its
+    own transaction: they changed their mind, whether or not the new time can still be
+    held. Then the hold counts against the client's hourly limit and is made by the
+    booking service, which takes its first look at the calendar outside any
+    transaction (docs/algorithms/booking.md). A time gone meanwhile is a
+    SchedulingError with the nearest free times."""
+    previous = hold_for_nobody(appointment_id=previous_hold_id)
+    if previous is not None:
+        booking.appointment_cancel(
+            appointment=previous, actor=None, now=now, reason="another time chosen"
+        )
+    return online_hold(request=time.request_for(None), client_ip=client_ip, now=now)
+
+
+def online_book_new_patient(
+    *, details: NewPatient, time: ChosenTime, hold_id: int | None, client_ip: str, now: datetime
+) -> Appointment:
+    """Register a new patient and put them on the time held for them, in one
+    transaction: a refused hold (the time gone, a service for existing patients only)
+    leaves no patient record behind. Someone already on file is refused
+    (ALREADY_ON_FILE) and asked to book as a returning patient."""
+    held = hold_for_nobody(appointment_id=hold_id, now=now)
+    if held is None:
+        rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)
+    with transaction.atomic():
+        patient = online_patient_register(
+            first_name=details.first_name,
+            last_name=details.last_name,
+            date_of_birth=details.date_of_birth,
+            email=details.email,
+            phone=details.phone,
+        )
+        return _hold_for(patient=patient, held=held, time=time, now=now)
+
+
+def online_book_returning(
+    *, patient: Patient, time: ChosenTime, hold_id: int | None, client_ip: str, now: datetime
+) -> Appointment:
+    """Put a returning patient (or a dependent whose bookings they manage) on the time
+    held for them. Who the visitor may book for is the page's question, answered by
+    the access policy or the e-mail address they proved with a code."""
+    held = hold_for_nobody(appointment_id=hold_id, now=now)
+    if held is None:
+        rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)
+    with transaction.atomic():
+        return _hold_for(patient=patient, held=held, time=time, now=now)
+
+
+def _hold_for(
+    *, patient: Patient, held: Appointment | None, time: ChosenTime, now: datetime
+) -> Appointment:
+    """Put the patient on the time held when it was chosen; if that hold has lapsed,
+    hold the time again for them (it may have gone meanwhile: SchedulingError). The
+    caller has counted a new hold against its limit."""
+    if held is not None:
+        return booking.appointment_hold_claim(
+            appointment=held, patient=patient, actor=None, now=now
+        )
+    return booking.appointment_hold(
+        request=time.request_for(patient), actor=None, now=now, hold_for=HOLD_FOR
+    )
+
+
+def online_terms_accept(
+    *, appointment: Appointment, notice_version: int | None, new_patient: bool, now: datetime
+) -> Appointment:
+    """The patient agrees to the privacy notice they were shown (`notice_version`),
+    which is recorded with its version; then, in the same transaction, a returning
+    patient's booking is final, and a new patient is e-mailed a code to confirm their
+    address (online_confirm_new). A notice published meanwhile is refused
+    (NOTICE_NOT_CURRENT): they must read the new one. A hold run out is the booking
+    service's SchedulingError, and nothing is recorded."""
+    patient = _patient_of(appointment)
+    notice = privacy_notice_current()
+    if notice is None or notice.version != notice_version:
+        raise OnlineError(
+            OnlineErrorCode.NOTICE_NOT_CURRENT,
+            "Please read the privacy notice and tick the box to agree to it.",
+            field="consent",
+        )
+    with transaction.atomic():
+        consent_record(
+            patient=patient, notice=notice, channel=ConsentChannel.ONLINE, actor=None, now=now
+        )
+        if not new_patient:
+            return booking.appointment_confirm(appointment=appointment, actor=None, now=now)
+        code_issue(
+            email=patient.email,
+            purpose=OneTimeCode.Purpose.CONFIRM,
+            clinic=appointment.location.clinic,
+            now=now,
+        )
+    return appointment
+
+
+def online_code_request(*, email: str, clinic: Clinic, client_ip: str, now: datetime) -> None:
+    """A returning patient asks for a code to prove they read `email`. Counted against
+    the limits per client address and per e-mail address (RATE_LIMITED when one is used
+    up); then the code is e-mailed only if someone may be booked for with this
+    address. The caller answers the same either way, so the page never tells whether
+    an address is on file."""
+    email = email.strip().lower()
+    rate_limit_hit(limit=CODES_PER_IP, subject=client_ip, now=now)
+    rate_limit_hit(limit=CODES_PER_EMAIL, subject=email, now=now)
+    if bookable_people(email=email):
+        code_issue(email=email, purpose=OneTimeCode.Purpose.SIGN_IN, clinic=clinic, now=now)
+
+
+def online_code_verify(*, email: str, code: str, now: datetime) -> list[Patient]:
+    """Accept the code e-mailed to a returning patient (code_check's refusals), and
+    answer whom they may now book for."""
+    code_check(email=email, purpose=OneTimeCode.Purpose.SIGN_IN, code=code, now=now)
+    return bookable_people(email=email)
+
+
+def online_code_resend(*, appointment: Appointment, now: datetime) -> None:
+    """E-mail a new patient another code to confirm their booking, counted against the
+    limit per e-mail address."""
+    email = _patient_of(appointment).email
+    rate_limit_hit(limit=CODES_PER_EMAIL, subject=email, now=now)
+    code_issue(
+        email=email,
+        purpose=OneTimeCode.Purpose.CONFIRM,
+        clinic=appointment.location.clinic,
+        now=now,
+    )
+
+
+def online_confirm_new(*, appointment: Appointment, code: str, now: datetime) -> Appointment:
+    """A new patient's booking becomes final once the code e-mailed to them is right."""
+    code_check(
+        email=_patient_of(appointment).email,
+        purpose=OneTimeCode.Purpose.CONFIRM,
+        code=code,
+        now=now,
+    )
+    return booking.appointment_confirm(appointment=appointment, actor=None, now=now)
+
+
+def _patient_of(appointment: Appointment) -> Patient:
+    if appointment.patient is None:
+        raise OnlineError(OnlineErrorCode.INVALID, "This time is not held for anyone yet.")
+    return appointment.patient
+
+
+def online_hold(*, request: booking.BookingRequest, client_ip: str, now: datetime) -> Appointment:
+    """Hold the chosen time for HOLD_FOR, counted against the client's hourly limit."""
+    rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)
+    return booking.appointment_hold(request=request, actor=None, now=now, hold_for=HOLD_FOR)
+
+
+# --- New patients -----------------------------------------------------------------
 
 
 def already_on_file(*, first_name: str, last_name: str, date_of_birth: date, email: str) -> bool:
@@ -213,19 +423,3 @@ def online_patient_register(
         # family phone number is no reason to refuse.
         confirm_not_duplicate=True,
     )
-
-
-def online_hold(*, request: booking.BookingRequest, client_ip: str, now: datetime) -> Appointment:
-    """Hold the chosen time for HOLD_FOR, counted against the client's hourly limit."""
-    rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)
-    return booking.appointment_hold(request=request, actor=None, now=now, hold_for=HOLD_FOR)
-
-
-def online_confirm_new(*, appointment: Appointment, code: str, now: datetime) -> Appointment:
-    """A new patient's booking becomes final once the code e-mailed to them is right."""
-    if appointment.patient is None:
-        raise OnlineError(OnlineErrorCode.INVALID, "This time is not held for anyone yet.")
-    code_check(
-        email=appointment.patient.email, purpose=OneTimeCode.Purpose.CONFIRM, code=code, now=now
-    )
-    return booking.appointment_confirm(appointment=appointment, actor=None, now=now)

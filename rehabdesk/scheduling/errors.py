@@ -23,6 +23,11 @@ class SchedulingErrorCode(StrEnum):
     CALL_US = "call_us"  # a change patients may not make themselves (self_service.py)
 
 
+# The time asked for is not free (taken a moment ago, or not on offer): the pages answer
+# these with the nearest free times instead.
+TIME_NOT_FREE = frozenset({SchedulingErrorCode.SLOT_TAKEN, SchedulingErrorCode.SLOT_UNAVAILABLE})
+
+
 class SchedulingError(DomainError):
     """A booking refused. `reason` says why nothing was free when the engine knows;
     `alternatives` are the next free times to offer instead."""

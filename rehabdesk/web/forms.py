@@ -1,14 +1,42 @@
-"""Forms check the shape of input; the services check the rules."""
+"""Forms more than one audience uses: a patient's details (the staff edit them all,
+patients most of their own in the portal), a place on the waitlist (the desk adds a
+caller, patients add themselves), and the choices both offer. Forms check the shape of
+input; the services check the rules."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from rehabdesk.clinic.models import Practitioner
-from rehabdesk.patients.choices import FamilyRelationship
-from rehabdesk.patients.models import Coverage, Patient
+from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.choices import DayPart
+from rehabdesk.scheduling.errors import SchedulingError
+from rehabdesk.scheduling.models import WaitlistEntry
+from rehabdesk.scheduling.services import waitlist
+
+# How long a new place on the waitlist lasts unless the form says otherwise.
+WAITING_DAYS = 30
+
+
+def active_services() -> Any:
+    return Service.objects.filter(active=True).order_by("name")
+
+
+def active_locations() -> Any:
+    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
+
+
+def active_practitioners() -> Any:
+    return Practitioner.objects.filter(active=True).order_by("display_name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
 
 
 class PatientForm(forms.ModelForm):
@@ -68,44 +96,61 @@ class ProfileForm(PatientForm):
         return data
 
 
-class NewPatientForm(PatientForm):
-    confirm_not_duplicate = forms.BooleanField(
-        required=False, label="I have checked: this is a different person from those listed."
+class WaitlistForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    practitioner = forms.ModelChoiceField(
+        queryset=active_practitioners(), required=False, empty_label="Anyone"
     )
-
-
-class CoverageForm(forms.ModelForm):
-    class Meta:
-        model = Coverage
-        fields = [
-            "insurer",
-            "policy_number",
-            "member_id",
-            "plan_holder_name",
-            "relationship_to_holder",
-            "active",
-        ]
-
-
-class FamilyLinkForm(forms.Form):
-    guardian = forms.IntegerField(widget=forms.HiddenInput)
-    relationship = forms.ChoiceField(choices=FamilyRelationship.choices)
-    manages_bookings = forms.BooleanField(
-        required=False, initial=True, label="Manages their bookings"
+    locations = forms.ModelMultipleChoiceField(
+        queryset=active_locations(), widget=forms.CheckboxSelectMultiple
     )
-
-
-class CareAssignmentForm(forms.Form):
-    practitioner = forms.ModelChoiceField(queryset=Practitioner.objects.filter(active=True))
-    reason = forms.CharField(max_length=200, required=False)
-
-
-class DeactivateForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Why (for the record)")
-
-
-class PatientSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Name, phone or e-mail")
-    born = forms.DateField(
-        required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any day.",
     )
+    day_parts = forms.MultipleChoiceField(
+        choices=DayPart.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Parts of day",
+        help_text="None ticked: any time.",
+    )
+    valid_until = forms.DateField(widget=DateInput, label="Waiting until")
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, online: bool = False, **kwargs: Any) -> None:
+        """`online`: offer only services patients may book online (the portal)."""
+        super().__init__(*args, **kwargs)
+        services = active_services().filter(online_bookable=True) if online else active_services()
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
+        locations = list(active_locations())
+        self.fields["locations"].queryset = active_locations()  # type: ignore[attr-defined]
+        self.fields["locations"].initial = [location.pk for location in locations]
+        self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=WAITING_DAYS)
+
+    def join(self, *, patient: Patient, actor: Any, now: datetime) -> WaitlistEntry | None:
+        """Put the patient on the waitlist as the valid form asks; a refusal becomes an
+        error on the form (and None)."""
+        data = self.cleaned_data
+        try:
+            return waitlist.waitlist_add(
+                wish=waitlist.Wish(
+                    patient=patient,
+                    service=data["service"],
+                    practitioner=data["practitioner"],
+                    locations=list(data["locations"]),
+                    weekdays=data["weekdays"],
+                    day_parts=data["day_parts"],
+                    valid_until=data["valid_until"],
+                    note=data["note"],
+                ),
+                actor=actor,
+                now=now,
+            )
+        except SchedulingError as refused:
+            self.add_error(refused.field if refused.field in self.fields else None, refused.message)
+            return None

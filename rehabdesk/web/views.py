@@ -1,30 +1,15 @@
-"""Server-rendered pages. HTTP only: each view reads through selectors and renders."""
+"""Signing in, and /start/: where each person works once signed in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
-
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from rehabdesk.access.policy import Capability, can, person_for
-from rehabdesk.clinic import selectors
-from rehabdesk.clinic.models import Registration
-
-EXPIRY_WINDOW_DAYS = 60
-
-
-def _with_days_left(
-    registrations: Iterable[Registration], today: date
-) -> list[tuple[Registration, int | None]]:
-    """Each registration with the days left until its last day (None: no end date)."""
-    return [
-        (r, None if r.valid_until is None else (r.valid_until - today).days) for r in registrations
-    ]
 
 
 @require_GET
@@ -41,20 +26,14 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-@require_GET
-@login_required
-@permission_required("clinic.view_registration", raise_exception=True)
-def registrations_expiring(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    return render(
-        request,
-        "web/registrations_expiring.html",
-        {
-            "today": today,
-            "window_days": EXPIRY_WINDOW_DAYS,
-            "expiring": _with_days_left(
-                selectors.registrations_expiring(today=today, within_days=EXPIRY_WINDOW_DAYS), today
-            ),
-            "lapsed": _with_days_left(selectors.registrations_lapsed(today=today), today),
-        },
-    )
+urlpatterns: list[URLPattern] = [
+    path("start/", start, name="start"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            template_name="web/sign_in.html", redirect_authenticated_user=True
+        ),
+        name="sign-in",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+]

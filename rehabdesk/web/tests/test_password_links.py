@@ -181,7 +181,7 @@ def test_it_refuses_a_genuine_token_for_a_staff_account(client, personas):
 def test_it_answers_too_many_requests_with_a_clear_message(client, personas, monkeypatch):
     # One fixed moment, so the hourly window cannot turn over mid-test.
     moment = timezone.now().replace(minute=30)
-    monkeypatch.setattr("rehabdesk.web.password_views.timezone.now", lambda: moment)
+    monkeypatch.setattr("rehabdesk.web.portal.password_views.timezone.now", lambda: moment)
     for _ in range(PASSWORD_LINKS_PER_EMAIL.times):
         ask_for_link(client, "alice@persona.example")
     response = client.post(reverse("password-request"), {"email": "alice@persona.example"})

@@ -3,41 +3,20 @@ only; the scheduling services decide what may be booked, moved or cancelled."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import CancelledBy, DayPart
-from rehabdesk.scheduling.errors import SchedulingError
-from rehabdesk.scheduling.models import WaitlistEntry
-from rehabdesk.scheduling.services import MAX_WEEKS, waitlist
+from rehabdesk.scheduling.services import MAX_WEEKS
+from rehabdesk.web.forms import DateInput, active_locations, active_practitioners, active_services
 
 ANY_PART = ""
 PART_CHOICES = [(ANY_PART, "Any time of day"), *DayPart.choices]
 SERIES_ROWS = 3
-# How long a new place on the waitlist lasts unless the form says otherwise.
-WAITING_DAYS = 30
-
-
-def active_services() -> Any:
-    return Service.objects.filter(active=True).order_by("name")
-
-
-def active_locations() -> Any:
-    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
-
-
-def active_practitioners() -> Any:
-    return Practitioner.objects.filter(active=True).order_by("display_name")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeInput(forms.TimeInput):
@@ -128,66 +107,6 @@ class CancelForm(forms.Form):
 
 class NoShowForm(forms.Form):
     waive_fee = forms.BooleanField(required=False, label="Waive the no-show fee")
-
-
-class WaitlistForm(forms.Form):
-    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
-    practitioner = forms.ModelChoiceField(
-        queryset=active_practitioners(), required=False, empty_label="Anyone"
-    )
-    locations = forms.ModelMultipleChoiceField(
-        queryset=active_locations(), widget=forms.CheckboxSelectMultiple
-    )
-    weekdays = forms.TypedMultipleChoiceField(
-        choices=Weekday.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: any day.",
-    )
-    day_parts = forms.MultipleChoiceField(
-        choices=DayPart.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Parts of day",
-        help_text="None ticked: any time.",
-    )
-    valid_until = forms.DateField(widget=DateInput, label="Waiting until")
-    note = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, *args: Any, online: bool = False, **kwargs: Any) -> None:
-        """`online`: offer only services patients may book online (the portal)."""
-        super().__init__(*args, **kwargs)
-        services = active_services().filter(online_bookable=True) if online else active_services()
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
-        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
-        locations = list(active_locations())
-        self.fields["locations"].queryset = active_locations()  # type: ignore[attr-defined]
-        self.fields["locations"].initial = [location.pk for location in locations]
-        self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=WAITING_DAYS)
-
-    def join(self, *, patient: Patient, actor: Any, now: datetime) -> WaitlistEntry | None:
-        """Put the patient on the waitlist as the valid form asks; a refusal becomes an
-        error on the form (and None)."""
-        data = self.cleaned_data
-        try:
-            return waitlist.waitlist_add(
-                wish=waitlist.Wish(
-                    patient=patient,
-                    service=data["service"],
-                    practitioner=data["practitioner"],
-                    locations=list(data["locations"]),
-                    weekdays=data["weekdays"],
-                    day_parts=data["day_parts"],
-                    valid_until=data["valid_until"],
-                    note=data["note"],
-                ),
-                actor=actor,
-                now=now,
-            )
-        except SchedulingError as refused:
-            self.add_error(refused.field if refused.field in self.fields else None, refused.message)
-            return None
 
 
 class SeriesForm(forms.Form):

@@ -1,5 +1,5 @@
 """The staff schedules: a location's day (a column per practitioner, or per room), a
-practitioner's week, and the printable day sheet. Reads scheduling.calendar; the layout
+practitioner's week, and the printable day sheet. Reads scheduling.selectors.calendar; the layout
 arithmetic here is only about drawing (which grid row a time falls on)."""
 
 from __future__ import annotations

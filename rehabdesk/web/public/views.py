@@ -1,6 +1,6 @@
-"""The public site: what the clinic offers, what it costs, where it is and who works
-there. No sign-in; every text comes from the clinic's configuration, read through
-clinic.selectors in a fixed number of queries."""
+"""The public site: what the clinic offers, what it costs, where it is, who works
+there, and the privacy notice. No sign-in; every text comes from the clinic's
+configuration, read through clinic.selectors in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from rehabdesk.clinic import selectors
 from rehabdesk.clinic.choices import PatientEligibility, TaxTreatment
 from rehabdesk.clinic.models import Location, Service, ServiceGroup
+from rehabdesk.consents.selectors import privacy_notice_current
 from rehabdesk.core.money import format_money
 
 PHYSIO_OR_MASSAGE = "physio-or-massage"
@@ -139,6 +140,13 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    notice = privacy_notice_current()
+    paragraphs = [p.strip() for p in notice.body.split("\n\n") if p.strip()] if notice else []
+    return render(request, "web/online/privacy.html", {"notice": notice, "paragraphs": paragraphs})
+
+
 urlpatterns: list[URLPattern] = [
     path("", home, name="home"),
     path("services/", services, name="services"),
@@ -146,4 +154,5 @@ urlpatterns: list[URLPattern] = [
     path("physiotherapy-or-massage-therapy/", physio_or_massage, name="physio-or-massage"),
     path("locations/<slug:slug>/", location, name="location"),
     path("team/", team, name="team"),
+    path("privacy/", privacy_notice, name="privacy-notice"),
 ]

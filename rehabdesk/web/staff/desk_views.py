@@ -1,7 +1,7 @@
 """The front desk's day, a practitioner's day, and the manager's hours pages.
 
 HTTP only: each view asks rehabdesk.access who may look, reads through
-scheduling.desk, and writes through the services (waitlist answers, working hours and
+scheduling.selectors.desk, and writes through the services (waitlist answers, working hours and
 time off). Every page that names patients puts the look on file (patients_for).
 """
 
@@ -29,7 +29,7 @@ from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistOffer
 from rehabdesk.scheduling.selectors import desk
 from rehabdesk.scheduling.services import waitlist_offer_accept, waitlist_offer_decline
-from rehabdesk.web.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
+from rehabdesk.web.staff.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
 
 OFFER = "scheduling.waitlistoffer"
 

@@ -34,8 +34,7 @@ from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, Waitlis
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import waitlist
-from rehabdesk.web.booking_forms import WaitlistForm
-from rehabdesk.web.forms import ProfileForm
+from rehabdesk.web.forms import ProfileForm, WaitlistForm
 
 PAST_SHOWN = 20
 BOOK_AGAIN_SHOWN = 3

@@ -28,6 +28,7 @@ from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.audit.middleware import client_ip
 from rehabdesk.online.accounts import password_link_request
 from rehabdesk.online.errors import OnlineError
+from rehabdesk.web.refusals import page_status
 
 
 class PasswordLinkForm(forms.Form):
@@ -52,7 +53,9 @@ def password_request(request: HttpRequest) -> HttpResponse:
             )
         except OnlineError as refusal:
             form.add_error("email", refusal.message)
-            return render(request, "web/password/request.html", {"form": form}, status=429)
+            return render(
+                request, "web/password/request.html", {"form": form}, status=page_status(refusal)
+            )
         # The same answer whether a link went or not.
         return redirect("password-sent")
     return render(request, "web/password/request.html", {"form": form})

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,14 +23,14 @@ from rehabdesk.patients import services
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
 from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
 from rehabdesk.patients.selectors import patient_search as search_patients
-from rehabdesk.web.booking_views import patient_bookings
-from rehabdesk.web.forms import (
+from rehabdesk.web.forms import PatientForm
+from rehabdesk.web.staff.booking_views import patient_bookings
+from rehabdesk.web.staff.patient_forms import (
     CareAssignmentForm,
     CoverageForm,
     DeactivateForm,
     FamilyLinkForm,
     NewPatientForm,
-    PatientForm,
     PatientSearchForm,
 )
 
@@ -323,3 +324,56 @@ def patient_coverage(
             messages.success(request, "Insurance saved.")
             return redirect("patient-detail", patient_id=patient.pk)
     return render(request, "web/patients/coverage_form.html", {"form": form, "patient": patient})
+
+
+urlpatterns: list[URLPattern] = [
+    path("staff/patients/", patient_search, name="patient-search"),
+    path("staff/patients/new/", patient_new, name="patient-new"),
+    path("staff/patients/<int:patient_id>/", patient_detail, name="patient-detail"),
+    path("staff/patients/<int:patient_id>/edit/", patient_edit, name="patient-edit"),
+    path(
+        "staff/patients/<int:patient_id>/access-log/",
+        patient_access_log,
+        name="patient-access-log",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/care-team/",
+        patient_care_add,
+        name="patient-care-add",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/care-team/<int:assignment_id>/end/",
+        patient_care_end,
+        name="patient-care-end",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/family/",
+        patient_family_add,
+        name="patient-family-add",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/family/<int:link_id>/end/",
+        patient_family_end,
+        name="patient-family-end",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/deactivate/",
+        patient_deactivate,
+        name="patient-deactivate",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/reactivate/",
+        patient_reactivate,
+        name="patient-reactivate",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/coverage/new/",
+        patient_coverage,
+        name="patient-coverage-new",
+    ),
+    path(
+        "staff/patients/<int:patient_id>/coverage/<int:coverage_id>/",
+        patient_coverage,
+        name="patient-coverage-edit",
+    ),
+]

@@ -8,7 +8,7 @@ Two doors lead to the same three pages:
 - the patient portal, `/my/appointments/<id>/`, for a signed-in patient and the family
   whose bookings they manage.
 
-What may be changed is the clinic's policy (scheduling/self_service.py): online until
+What may be changed is the clinic's policy (scheduling/services/self_service.py): online until
 the cancellation notice starts, by phone after. A move offers the free times of the
 same service at the same location, with the same practitioner unless the patient asks
 for anyone. HTTP only.
@@ -36,7 +36,7 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
 from rehabdesk.clinic.models import Location, Practitioner
 from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
 from rehabdesk.scheduling.selectors import waitlist_offer_open
 from rehabdesk.scheduling.services import (
@@ -47,10 +47,10 @@ from rehabdesk.scheduling.services import (
     waitlist_offer_decline,
 )
 from rehabdesk.web.free_times import free_time_from
-from rehabdesk.web.my_views import BookAgain, own_patient_id
-from rehabdesk.web.online_views import Choice, booking_summary, slot_days, slot_picker_days
-
-JUST_TAKEN = {SchedulingErrorCode.SLOT_TAKEN, SchedulingErrorCode.SLOT_UNAVAILABLE}
+from rehabdesk.web.online.slots import Choice, slot_days, slot_picker_days
+from rehabdesk.web.online.summary import booking_summary
+from rehabdesk.web.portal.my_views import BookAgain, own_patient_id
+from rehabdesk.web.refusals import page_status
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,7 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
     choice = Choice(
         appointment.service, appointment.location, None if anyone else appointment.practitioner
     )
+    refusal: SchedulingError | None = None
     if request.method == "POST":
         picked = free_time_from(
             request.POST.get("pick", ""),
@@ -170,10 +171,11 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
                 now=timezone.now(),
             )
         except SchedulingError as error:
-            if error.code not in JUST_TAKEN:
+            if error.code not in TIME_NOT_FREE:
                 messages.error(request, error.message)
                 return redirect(managed.url())
             # Taken meanwhile: say so, with the nearest free times instead.
+            refusal = error
             days = slot_days(list(error.alternatives))
             context = {"refusal": error.message, "later": ""}
             empty = "" if days else "No other times are free soon: please call us."
@@ -195,7 +197,7 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
         request,
         "web/manage/move.html",
         _context(managed, choice=choice, days=days, anyone=anyone, empty=empty, **context),
-        status=409 if context["refusal"] else 200,
+        status=page_status(refusal),
     )
 
 

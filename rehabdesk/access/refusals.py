@@ -1,0 +1,109 @@
+"""How each refusal is answered over HTTP: one table, from every app's error codes to a
+status, read by both edges (the API's exception handlers and the pages).
+
+It lives here because `access` is the one package below both edges (they may not
+import each other) that already decides an answer for them: a record the caller may
+not see is a 404 (middleware.py). The edges never pick a status from a message's
+text or from a code written as a string; they ask `http_status(error.code)`.
+
+- 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
+  longer on offer, a hold run out, a series with dates in the way, a retried key
+  carrying a different booking). Asking again with what the answer offers may work.
+- 429 Too Many Requests: a rate limit of the online pages.
+- 403 Forbidden: an option the caller's role does not have.
+- 422 Unprocessable Content: everything else, a rule the request breaks as it stands.
+
+`test_refusal_statuses.py` walks every app's error-code enum, so a new code cannot
+land without its line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from http import HTTPStatus
+
+from rehabdesk.accounts.errors import AccountsErrorCode
+from rehabdesk.clinic.errors import ClinicErrorCode
+from rehabdesk.consents.errors import ConsentErrorCode
+from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.online.errors import OnlineErrorCode
+from rehabdesk.patients.errors import PatientErrorCode
+from rehabdesk.scheduling.errors import SchedulingErrorCode
+
+CONFLICT = HTTPStatus.CONFLICT
+FORBIDDEN = HTTPStatus.FORBIDDEN
+TOO_MANY = HTTPStatus.TOO_MANY_REQUESTS
+UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
+
+# Keyed by enum, then member: codes of different apps may share a value ("invalid"),
+# and a plain string is no key at all.
+STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
+    RequestErrorCode: {
+        RequestErrorCode.INVALID: UNPROCESSABLE,
+        RequestErrorCode.UNKNOWN: UNPROCESSABLE,
+        RequestErrorCode.OUT_OF_RANGE: UNPROCESSABLE,
+        RequestErrorCode.NOT_ALLOWED: FORBIDDEN,
+    },
+    AccountsErrorCode: {
+        AccountsErrorCode.EMAIL_TAKEN: UNPROCESSABLE,
+        AccountsErrorCode.INVALID: UNPROCESSABLE,
+    },
+    ClinicErrorCode: {
+        ClinicErrorCode.INVALID: UNPROCESSABLE,
+        ClinicErrorCode.LOCATION_INACTIVE: UNPROCESSABLE,
+        ClinicErrorCode.OPENING_HOURS_OVERLAP: UNPROCESSABLE,
+        ClinicErrorCode.SHIFTS_OUTSIDE_OPENING_HOURS: UNPROCESSABLE,
+        ClinicErrorCode.OUTSIDE_OPENING_HOURS: UNPROCESSABLE,
+        ClinicErrorCode.HOURS_OVERLAP: UNPROCESSABLE,
+        ClinicErrorCode.TRAVEL_TIME_MISSING: UNPROCESSABLE,
+        ClinicErrorCode.TRAVEL_TIME_TOO_SHORT: UNPROCESSABLE,
+        ClinicErrorCode.SAME_LOCATION: UNPROCESSABLE,
+        ClinicErrorCode.BREAK_OUTSIDE_SHIFT: UNPROCESSABLE,
+        ClinicErrorCode.BREAKS_OVERLAP: UNPROCESSABLE,
+        ClinicErrorCode.NO_QUALIFICATIONS: UNPROCESSABLE,
+        ClinicErrorCode.NOBODY_QUALIFIED: UNPROCESSABLE,
+        ClinicErrorCode.WRONG_REGULATOR: UNPROCESSABLE,
+        ClinicErrorCode.REGISTRATION_OVERLAP: UNPROCESSABLE,
+        ClinicErrorCode.TAX_RATES_INCONSISTENT: UNPROCESSABLE,
+    },
+    PatientErrorCode: {
+        PatientErrorCode.INVALID: UNPROCESSABLE,
+        PatientErrorCode.POSSIBLE_DUPLICATE: UNPROCESSABLE,
+        PatientErrorCode.HAS_ACCOUNT: UNPROCESSABLE,
+    },
+    ConsentErrorCode: {
+        ConsentErrorCode.NO_NOTICE: UNPROCESSABLE,
+        ConsentErrorCode.ALREADY_WITHDRAWN: UNPROCESSABLE,
+        ConsentErrorCode.EMPTY_NOTICE: UNPROCESSABLE,
+    },
+    SchedulingErrorCode: {
+        SchedulingErrorCode.INVALID: UNPROCESSABLE,
+        SchedulingErrorCode.SLOT_UNAVAILABLE: CONFLICT,
+        SchedulingErrorCode.SLOT_TAKEN: CONFLICT,
+        SchedulingErrorCode.HOLD_EXPIRED: CONFLICT,
+        SchedulingErrorCode.NOT_A_HOLD: UNPROCESSABLE,
+        SchedulingErrorCode.NOT_ACTIVE: UNPROCESSABLE,
+        SchedulingErrorCode.PATIENT_INACTIVE: UNPROCESSABLE,
+        SchedulingErrorCode.NOT_ONLINE_BOOKABLE: UNPROCESSABLE,
+        SchedulingErrorCode.NEW_PATIENTS_ONLY: UNPROCESSABLE,
+        SchedulingErrorCode.EXISTING_PATIENTS_ONLY: UNPROCESSABLE,
+        SchedulingErrorCode.IDEMPOTENCY_MISMATCH: CONFLICT,
+        SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
+        SchedulingErrorCode.CALL_US: UNPROCESSABLE,
+    },
+    OnlineErrorCode: {
+        OnlineErrorCode.RATE_LIMITED: TOO_MANY,
+        OnlineErrorCode.CODE_WRONG: UNPROCESSABLE,
+        OnlineErrorCode.CODE_EXPIRED: UNPROCESSABLE,
+        OnlineErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
+        OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
+        OnlineErrorCode.INVALID: UNPROCESSABLE,
+    },
+}
+
+
+def http_status(code: StrEnum) -> HTTPStatus:
+    """The status that answers a refusal with this code. A code missing from the table
+    (the test keeps one from landing) is answered 422 rather than turned into a 500."""
+    return STATUS.get(type(code), {}).get(code, UNPROCESSABLE)

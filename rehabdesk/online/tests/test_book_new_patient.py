@@ -1,0 +1,101 @@
+"""A new patient booking online: registered and put on the time held for them in one
+transaction, so a refusal leaves no patient record behind."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from rehabdesk.clinic import services as clinic_services
+from rehabdesk.clinic.choices import PatientEligibility
+from rehabdesk.online import services as online
+from rehabdesk.online.errors import OnlineError, OnlineErrorCode
+from rehabdesk.online.services import (
+    NewPatient,
+    online_book_new_patient,
+    online_time_pick,
+    rate_limit_hit,
+)
+from rehabdesk.online.testing import NINA, VISITOR_IP, chosen_time
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.testing import NOW, at, build_booking_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas):
+    return build_booking_world(personas)
+
+
+@pytest.fixture
+def held(world):
+    return online_time_pick(
+        time=chosen_time(world, at(9, 10)), previous_hold_id=None, client_ip=VISITOR_IP, now=NOW
+    )
+
+
+def book(world, held, details=NINA, now=NOW):
+    return online_book_new_patient(
+        details=details,
+        time=chosen_time(world, at(9, 10)),
+        hold_id=held.pk,
+        client_ip=VISITOR_IP,
+        now=now,
+    )
+
+
+def test_it_registers_the_patient_on_the_time_held_for_them(world, held):
+    booked = book(world, held)
+    assert booked.pk == held.pk
+    assert booked.status == AppointmentStatus.PENDING  # final once they confirm
+    patient = Patient.objects.get(email="nina@example.com")
+    assert booked.patient == patient
+    assert (patient.first_name, patient.phone) == ("Nina", "905-555-0199")
+
+
+def test_it_holds_the_time_again_when_the_first_hold_ran_out(world, held):
+    later = NOW + online.HOLD_FOR + timedelta(minutes=1)
+    booked = book(world, held, now=later)
+    assert booked.pk != held.pk
+    assert booked.patient.email == "nina@example.com"
+    assert booked.hold_expires_at == later + online.HOLD_FOR
+
+
+def test_a_refused_hold_leaves_no_patient_behind(world, held):
+    world.follow_up.patient_eligibility = PatientEligibility.EXISTING_ONLY
+    clinic_services.service_save(service=world.follow_up, on=NOW.date())
+    patients = Patient.objects.count()
+    with pytest.raises(SchedulingError) as refused:
+        book(world, held)
+    assert refused.value.code == SchedulingErrorCode.EXISTING_PATIENTS_ONLY
+    assert Patient.objects.count() == patients
+    held.refresh_from_db()
+    assert (held.status, held.patient) == (AppointmentStatus.PENDING, None)
+
+
+def test_someone_on_file_is_refused_and_nothing_is_saved(world, held, personas):
+    patients = Patient.objects.count()
+    on_file = NewPatient(**{**NINA.__dict__, "email": "ALICE@persona.example"})
+    with pytest.raises(OnlineError) as refused:
+        book(world, held, details=on_file)
+    assert refused.value.code == OnlineErrorCode.ALREADY_ON_FILE
+    assert Patient.objects.count() == patients
+    held.refresh_from_db()
+    assert held.patient is None
+
+
+def test_a_new_hold_counts_against_the_limit_and_claiming_one_does_not(world, held):
+    for _ in range(online.HOLDS_PER_IP.times - 1):  # the pick took one place
+        rate_limit_hit(limit=online.HOLDS_PER_IP, subject=VISITOR_IP, now=NOW)
+    later = NOW + online.HOLD_FOR + timedelta(minutes=1)
+    with pytest.raises(OnlineError) as refused:
+        book(world, held, now=later)  # the hold ran out: a new one is over the limit
+    assert refused.value.code == OnlineErrorCode.RATE_LIMITED
+    assert not Patient.objects.filter(email="nina@example.com").exists()
+    assert Appointment.objects.count() == 1
+    assert book(world, held).pk == held.pk  # in time, the hold is only claimed

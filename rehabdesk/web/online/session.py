@@ -1,0 +1,86 @@
+"""What a visitor booking online has chosen, kept server-side in their session: the
+time they picked and its hold, the e-mail address they proved with a code, and a
+random token for each hold with a patient on it, which keys the later pages' addresses
+so that no personal detail is in a URL."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from rehabdesk.audit.middleware import client_ip
+from rehabdesk.online.selectors import online_services
+from rehabdesk.online.services import ChosenTime
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.web.online.slots import number, one_of, picked_time
+
+SESSION_KEY = "online_booking"
+
+
+def visitor_ip(request: HttpRequest) -> str:
+    """The client address the online rate limits count against."""
+    return client_ip(request) or "unknown"
+
+
+def state(request: HttpRequest) -> dict[str, Any]:
+    found = request.session.get(SESSION_KEY)
+    return found if isinstance(found, dict) else {}
+
+
+def save(request: HttpRequest, changed: dict[str, Any]) -> None:
+    request.session[SESSION_KEY] = changed
+    request.session.modified = True
+
+
+def hold_id(request: HttpRequest) -> int | None:
+    """The time held when the visitor picked it (it may since have lapsed)."""
+    pick = state(request).get("pick")
+    return number(str(pick.get("hold"))) if isinstance(pick, dict) else None
+
+
+def chosen_time(request: HttpRequest) -> ChosenTime | None:
+    """The time the visitor picked, if it still reads (a service still online, a
+    practitioner and location still active)."""
+    data = state(request).get("pick")
+    if not isinstance(data, dict):
+        return None
+    service = one_of(online_services(), str(data.get("service")))
+    picked = picked_time(f"{data.get('start')}|{data.get('practitioner')}|{data.get('location')}")
+    if service is None or picked is None:
+        return None
+    return ChosenTime(service, picked.start, picked.practitioner, picked.location)
+
+
+def remember_pick(request: HttpRequest, time: ChosenTime, hold: Appointment) -> None:
+    changed = state(request)
+    changed["pick"] = {
+        "service": time.service.pk,
+        "start": time.start.isoformat(),
+        "practitioner": time.practitioner.pk,
+        "location": time.location.pk,
+        "hold": hold.pk,
+    }
+    save(request, changed)
+
+
+def remember_hold(request: HttpRequest, appointment: Appointment, *, new: bool) -> str:
+    """A new token for a hold with its patient on it: the review page's address."""
+    token = secrets.token_urlsafe(16)
+    changed = state(request)
+    changed.setdefault("holds", {})[token] = {"appointment": appointment.pk, "new": new}
+    save(request, changed)
+    return token
+
+
+def held(request: HttpRequest, token: str) -> tuple[int, bool]:
+    """The appointment a token stands for, and whether it is a new patient's; a token
+    not of this session is a 404."""
+    entry = state(request).get("holds", {}).get(token)
+    if not isinstance(entry, dict):
+        raise Http404
+    appointment_id = number(str(entry.get("appointment")))
+    if appointment_id is None:
+        raise Http404
+    return appointment_id, bool(entry.get("new"))

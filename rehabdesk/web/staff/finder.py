@@ -1,0 +1,209 @@
+"""The free-times finder of the staff booking pages: booking a caller and moving a
+booking share it. The next free times that fit the caller (service, location,
+practitioner, part of the day), and once one is picked, the confirmation step.
+
+HTTP only: scheduling.selectors finds free times (the engine the API uses).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+
+from rehabdesk.availability.types import Reason, Slot
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.errors import SchedulingError
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import availability_search
+from rehabdesk.scheduling.services import waitlist
+from rehabdesk.web.forms import active_locations, active_practitioners
+from rehabdesk.web.free_times import Day, FreeTime, free_time_from
+from rehabdesk.web.refusals import page_status
+from rehabdesk.web.staff.booking_forms import ANY_PART, FindTimesForm, PickedTimeForm
+
+SEARCH_DAYS = 14
+SEARCH_LIMIT = 500
+SHOWN = 12
+REASONS = {
+    Reason.BEYOND_HORIZON: "Bookings are not open that far ahead yet: choose an earlier date.",
+    Reason.NOBODY_QUALIFIED: "Nobody may deliver this service then.",
+    Reason.CLOSED: "Nobody works then.",
+    Reason.NO_RESOURCES: "The location lacks a room or the equipment this service needs.",
+    Reason.TOO_SOON: "There are hours, but only sooner than the clinic's notice allows.",
+    Reason.FULLY_BOOKED: "Fully booked.",
+}
+
+
+def _free_times(
+    slots: Iterable[Slot],
+    practitioners: Mapping[int, Practitioner],
+    locations: Mapping[int, Location],
+    part: str = ANY_PART,
+    shown: int = SHOWN,
+) -> list[Day]:
+    """Slots as local times grouped by day, only those in `part` of the day."""
+    days: dict[date, list[FreeTime]] = {}
+    count = 0
+    for slot in slots:
+        location = locations.get(slot.location_id)
+        practitioner = practitioners.get(slot.practitioner_id)
+        if location is None or practitioner is None:
+            continue
+        local = slot.start.astimezone(location.zone)
+        if part and waitlist.day_part(local.time()) != part:
+            continue
+        days.setdefault(local.date(), []).append(FreeTime(local, practitioner, location))
+        count += 1
+        if count == shown:
+            break
+    return [Day(day, times) for day, times in days.items()]
+
+
+def _search(
+    *,
+    service: Service,
+    locations: Sequence[Location],
+    practitioner: Practitioner | None,
+    part: str,
+    from_day: date | None,
+    now: datetime,
+) -> tuple[list[Day], str]:
+    """The next free times for the caller, and what to say when there are none."""
+    zone = timezone.get_current_timezone()
+    day_start = datetime.combine(from_day or timezone.localdate(), time(0), tzinfo=zone)
+    start = max(day_start, now)
+    end = max(day_start, now) + timedelta(days=SEARCH_DAYS)
+    result = availability_search(
+        service_id=service.pk,
+        location_ids=[location.pk for location in locations],
+        start=start,
+        end=end,
+        now=now,
+        channel=Channel.PHONE,
+        practitioner_ids=None if practitioner is None else [practitioner.pk],
+        limit=SEARCH_LIMIT,
+    )
+    practitioners = {p.pk: p for p in active_practitioners()}
+    days = _free_times(result.slots, practitioners, {loc.pk: loc for loc in locations}, part)
+    if days:
+        return days, ""
+    if result.reason is not None:
+        return [], f"No free times in the {SEARCH_DAYS} days from then. {REASONS[result.reason]}"
+    return [], f"No free times in that part of the day in the {SEARCH_DAYS} days from then."
+
+
+def _alternatives(slots: Sequence[Slot]) -> list[Day]:
+    if not slots:
+        return []
+    practitioners = {p.pk: p for p in active_practitioners()}
+    return _free_times(slots, practitioners, {loc.pk: loc for loc in active_locations()})
+
+
+def _picked(query: QueryDict) -> FreeTime | None:
+    """The time chosen on the finder, if it reads."""
+    return free_time_from(query.get("pick", ""), active_practitioners(), active_locations())
+
+
+def finder(
+    request: HttpRequest,
+    query: QueryDict,
+    *,
+    patient: Patient,
+    service: Service | None,
+    appointment: Appointment | None = None,
+    refusal: SchedulingError | None = None,
+) -> HttpResponse:
+    """The finder page (search form and free times) or, once a time is picked, the
+    confirmation step. Booking and moving share it; after a refusal it shows the
+    refusal and the next free times instead of a new search."""
+    form = FindTimesForm(
+        query if ("service" in query or "start" in query) else None,
+        with_service=service is None,
+    )
+    days: list[Day] = []
+    empty = ""
+    searched = form.is_bound and form.is_valid() and refusal is None
+    if searched:
+        data = form.cleaned_data
+        chosen = data.get("service") or service
+        assert chosen is not None
+        picked = _picked(query) if "pick" in query else None
+        if picked is not None:
+            return _confirm_page(request, patient, chosen, picked, appointment)
+        locations = [data["location"]] if data["location"] else list(active_locations())
+        days, empty = _search(
+            service=chosen,
+            locations=locations,
+            practitioner=data["practitioner"],
+            part=data["part"],
+            from_day=data["start"],
+            now=timezone.now(),
+        )
+    return render(
+        request,
+        "web/booking/find.html",
+        {
+            "patient": patient,
+            "appointment": appointment,
+            "service": service,
+            "form": form,
+            "searched": searched,
+            "days": days,
+            "empty": empty,
+            "refusal": refusal,
+            "alternatives": _alternatives(refusal.alternatives) if refusal else [],
+            "criteria": _criteria(query),
+        },
+        status=page_status(refusal),
+    )
+
+
+def _criteria(query: QueryDict) -> list[tuple[str, str]]:
+    """The search, carried as hidden fields by each time's button."""
+    return [
+        (name, query.get(name, ""))
+        for name in ("service", "location", "practitioner", "part", "start")
+        if name in query
+    ]
+
+
+def _confirm_page(
+    request: HttpRequest,
+    patient: Patient,
+    service: Service,
+    picked: FreeTime,
+    appointment: Appointment | None,
+) -> HttpResponse:
+    back = request.GET.copy()
+    back.pop("pick", None)
+    form = PickedTimeForm(
+        initial={
+            "practitioner": picked.practitioner.pk,
+            "location": picked.location.pk,
+            "start": picked.start.isoformat(),
+            "service": service.pk,
+            # Sent twice (a double click, a retry), the booking is made once.
+            "key": uuid.uuid4().hex,
+        }
+    )
+    if appointment is not None:
+        del form.fields["note"]
+    return render(
+        request,
+        "web/booking/confirm.html",
+        {
+            "patient": patient,
+            "appointment": appointment,
+            "service": service,
+            "picked": picked,
+            "form": form,
+            "back": f"?{back.urlencode()}",
+        },
+    )

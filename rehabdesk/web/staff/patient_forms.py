@@ -1,0 +1,54 @@
+"""Forms of the staff patient pages: the shape of input only; patients.services
+checks the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from rehabdesk.clinic.models import Practitioner
+from rehabdesk.patients.choices import FamilyRelationship
+from rehabdesk.patients.models import Coverage
+from rehabdesk.web.forms import PatientForm
+
+
+class NewPatientForm(PatientForm):
+    confirm_not_duplicate = forms.BooleanField(
+        required=False, label="I have checked: this is a different person from those listed."
+    )
+
+
+class CoverageForm(forms.ModelForm):
+    class Meta:
+        model = Coverage
+        fields = [
+            "insurer",
+            "policy_number",
+            "member_id",
+            "plan_holder_name",
+            "relationship_to_holder",
+            "active",
+        ]
+
+
+class FamilyLinkForm(forms.Form):
+    guardian = forms.IntegerField(widget=forms.HiddenInput)
+    relationship = forms.ChoiceField(choices=FamilyRelationship.choices)
+    manages_bookings = forms.BooleanField(
+        required=False, initial=True, label="Manages their bookings"
+    )
+
+
+class CareAssignmentForm(forms.Form):
+    practitioner = forms.ModelChoiceField(queryset=Practitioner.objects.filter(active=True))
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why (for the record)")
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Name, phone or e-mail")
+    born = forms.DateField(
+        required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+    )
