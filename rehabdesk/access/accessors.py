@@ -21,13 +21,15 @@ from rehabdesk.audit.services import audit_record
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patient_with_family
 from rehabdesk.scheduling.manage_links import manage_link_read
-from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.selectors import appointment_detail
+from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.selectors import appointment_detail, offer_detail, waitlist_entry
 
 User = AbstractBaseUser | AnonymousUser
 
 PATIENT = "patients.patient"
 APPOINTMENT = "scheduling.appointment"
+WAITLIST_ENTRY = "scheduling.waitlistentry"
+WAITLIST_OFFER = "scheduling.waitlistoffer"
 VIEWS = {Action.VIEW_DEMOGRAPHICS, Action.VIEW_CLINICAL, Action.VIEW_ACCESS_LOG}
 
 
@@ -156,3 +158,46 @@ def appointment_by_link(*, token: str, now: datetime) -> Appointment:
         location_id=appointment.location_id,
     )
     return appointment
+
+
+def waitlist_entry_for(*, user: User, entry_id: int) -> WaitlistEntry:
+    """A place on the waitlist, if `user` may manage the bookings of its patient (the
+    desk, or the patient and the guardians who manage their bookings). Changes to it
+    are audited by the services; nothing of it is shown here."""
+    entry = waitlist_entry(entry_id=entry_id)
+    if entry is None:
+        raise AccessDenied(
+            object_type=WAITLIST_ENTRY,
+            object_id=str(entry_id),
+            summary="waitlist entry",
+            found=False,
+        )
+    _may_manage_bookings(user, entry.patient_id, WAITLIST_ENTRY, entry.pk, "waitlist entry")
+    return entry
+
+
+def waitlist_offer_for(*, user: User, offer_id: int) -> WaitlistOffer:
+    """A waitlist offer, with its patient and the time held, if `user` may manage the
+    bookings of its patient; answering it is audited by the services."""
+    offer = offer_detail(offer_id=offer_id)
+    if offer is None:
+        raise AccessDenied(
+            object_type=WAITLIST_OFFER,
+            object_id=str(offer_id),
+            summary="waitlist offer",
+            found=False,
+        )
+    _may_manage_bookings(user, offer.entry.patient_id, WAITLIST_OFFER, offer.pk, "waitlist offer")
+    return offer
+
+
+def _may_manage_bookings(
+    user: User, patient_id: int, object_type: str, object_id: int, summary: str
+) -> None:
+    if not may(person_for(user), Action.MANAGE_BOOKINGS, patient_id):
+        raise AccessDenied(
+            object_type=object_type,
+            object_id=str(object_id),
+            patient_ids=[patient_id],
+            summary=summary,
+        )

@@ -14,23 +14,25 @@ from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import AwareDatetime
 
-from rehabdesk.access.accessors import appointment_for, patient_for, require
-from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.accessors import (
+    appointment_for,
+    patient_for,
+    require,
+    waitlist_entry_for,
+    waitlist_offer_for,
+)
 from rehabdesk.access.policy import Action, Capability, can, person_for
-from rehabdesk.api.scheduling import AppointmentOut, _channel_for, _one
-from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.api.lookups import channel_for, known_location, known_practitioner, known_service
+from rehabdesk.api.scheduling import AppointmentOut
 from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import CancelledBy, DayPart, SeriesScope, WaitlistStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
-from rehabdesk.scheduling.selectors import outside_hours, patient_attendance
+from rehabdesk.scheduling.selectors import outside_hours, patient_attendance, waitlist_entries
 from rehabdesk.scheduling.services import series as series_services
 from rehabdesk.scheduling.services import waitlist
 
 router = Router(tags=["after booking"], auth=django_auth)
-
-ENTRY = "scheduling.waitlistentry"
-OFFER = "scheduling.waitlistoffer"
 
 
 class RescheduleIn(Schema):
@@ -138,9 +140,11 @@ def reschedule_appointment(
         start=payload.start,
         actor=request.user,
         now=timezone.now(),
-        channel=_channel_for(request, None),
-        practitioner=_maybe(Practitioner.objects.filter(active=True), payload.practitioner),
-        location=_maybe(Location.objects.filter(active=True), payload.location),
+        channel=channel_for(request, None),
+        practitioner=None
+        if payload.practitioner is None
+        else known_practitioner(payload.practitioner),
+        location=None if payload.location is None else known_location(payload.location),
     )
 
 
@@ -220,16 +224,10 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Status[dict[str, o
     )
     plan = series_services.SeriesPlan(
         patient=patient,
-        practitioner=_one(
-            Practitioner.objects.filter(active=True), payload.practitioner, "practitioner"
-        ),
-        service=_one(Service.objects.filter(active=True), payload.service, "service"),
-        location=_one(
-            Location.objects.filter(active=True).select_related("clinic"),
-            payload.location,
-            "location",
-        ),
-        channel=_channel_for(request, None),
+        practitioner=known_practitioner(payload.practitioner),
+        service=known_service(payload.service),
+        location=known_location(payload.location),
+        channel=channel_for(request, None),
         pattern=[(p.weekday, p.time) for p in payload.pattern],
         first_day=payload.first_day,
         weeks=payload.weeks,
@@ -251,7 +249,7 @@ def reschedule_in_series(
         scope=payload.scope,
         actor=request.user,
         now=timezone.now(),
-        channel=_channel_for(request, None),
+        channel=channel_for(request, None),
     )
 
 
@@ -279,13 +277,13 @@ def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Status[WaitlistE
     patient = patient_for(
         user=request.user, patient_id=payload.patient, action=Action.MANAGE_BOOKINGS, view=False
     )
-    locations = [
-        _one(Location.objects.filter(active=True), pk, "location") for pk in payload.locations
-    ]
+    locations = [known_location(pk) for pk in payload.locations]
     wish = waitlist.Wish(
         patient=patient,
-        service=_one(Service.objects.filter(active=True), payload.service, "service"),
-        practitioner=_maybe(Practitioner.objects.filter(active=True), payload.practitioner),
+        service=known_service(payload.service),
+        practitioner=None
+        if payload.practitioner is None
+        else known_practitioner(payload.practitioner),
         locations=locations,
         weekdays=payload.weekdays,
         day_parts=[str(part) for part in payload.day_parts],
@@ -302,35 +300,28 @@ def list_waitlist(
     status: WaitlistStatus = WaitlistStatus.WAITING,
 ) -> list[WaitlistEntry]:
     require(user=request.user, capability=Capability.RUN_THE_DESK)
-    entries = WaitlistEntry.objects.filter(status=status).prefetch_related("locations")
-    if location is not None:
-        entries = entries.filter(locations=location)
-    return list(entries.order_by("created_at", "id")[:500])
+    return waitlist_entries(status=status, location_id=location)
 
 
 @router.post("/waitlist/{entry_id}/withdraw", response=WaitlistOut)
 def withdraw_from_waitlist(request: HttpRequest, entry_id: int) -> WaitlistEntry:
-    entry = _entry(request, entry_id)
+    entry = waitlist_entry_for(user=request.user, entry_id=entry_id)
     return waitlist.waitlist_withdraw(entry=entry, actor=request.user, now=timezone.now())
 
 
 @router.post("/waitlist-offers/{offer_id}/accept", response=OfferOut)
 def accept_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
-    offer = _offer(request, offer_id)
+    offer = waitlist_offer_for(user=request.user, offer_id=offer_id)
     return waitlist.waitlist_offer_accept(offer=offer, actor=request.user, now=timezone.now())
 
 
 @router.post("/waitlist-offers/{offer_id}/decline", response=OfferOut)
 def decline_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
-    offer = _offer(request, offer_id)
+    offer = waitlist_offer_for(user=request.user, offer_id=offer_id)
     return waitlist.waitlist_offer_decline(offer=offer, actor=request.user, now=timezone.now())
 
 
 # --- Helpers --------------------------------------------------------------------------
-
-
-def _maybe(queryset, pk: int | None):  # type: ignore[no-untyped-def]
-    return None if pk is None else _one(queryset, pk, queryset.model._meta.verbose_name)
 
 
 def _cancel_terms(request: HttpRequest, payload: CancelIn) -> tuple[CancelledBy, bool]:
@@ -347,35 +338,3 @@ def _cancel_terms(request: HttpRequest, payload: CancelIn) -> tuple[CancelledBy,
 def _desk_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     require(user=request.user, capability=Capability.RUN_THE_DESK)
     return appointment_for(user=request.user, appointment_id=appointment_id, view=False)
-
-
-def _entry(request: HttpRequest, entry_id: int) -> WaitlistEntry:
-    entry = WaitlistEntry.objects.filter(pk=entry_id).first()
-    if entry is None:
-        raise AccessDenied(
-            object_type=ENTRY, object_id=str(entry_id), summary="waitlist entry", found=False
-        )
-    patient_for(
-        user=request.user,
-        patient_id=entry.patient_id,
-        action=Action.MANAGE_BOOKINGS,
-        summary="waitlist entry",
-        view=False,
-    )
-    return entry
-
-
-def _offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
-    offer = WaitlistOffer.objects.select_related("entry", "appointment").filter(pk=offer_id).first()
-    if offer is None:
-        raise AccessDenied(
-            object_type=OFFER, object_id=str(offer_id), summary="waitlist offer", found=False
-        )
-    patient_for(
-        user=request.user,
-        patient_id=offer.entry.patient_id,
-        action=Action.MANAGE_BOOKINGS,
-        summary="waitlist offer",
-        view=False,
-    )
-    return offer

@@ -16,11 +16,16 @@ from ninja.security import django_auth
 from pydantic import AwareDatetime, model_validator
 
 from rehabdesk.access.accessors import appointment_for, patient_for
-from rehabdesk.access.policy import Action, person_for
+from rehabdesk.access.policy import Action
+from rehabdesk.api.lookups import channel_for, known_location, known_practitioner, known_service
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
-from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.clinic.selectors import service_price_on, services_for_display
+from rehabdesk.clinic.selectors import (
+    locations_active,
+    practitioners_with_disciplines,
+    service_price_on,
+    services_for_display,
+)
 from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
@@ -155,7 +160,7 @@ def list_locations(request: HttpRequest) -> list[dict[str, object]]:
             "phone": location.phone,
             "time_zone": location.time_zone,
         }
-        for location in Location.objects.filter(active=True)
+        for location in locations_active()
     ]
 
 
@@ -169,7 +174,7 @@ def list_practitioners(request: HttpRequest) -> list[dict[str, object]]:
             "languages": practitioner.language_list,
             "disciplines": [d.name for d in practitioner.disciplines.all()],
         }
-        for practitioner in Practitioner.objects.filter(active=True).prefetch_related("disciplines")
+        for practitioner in practitioners_with_disciplines()
     ]
 
 
@@ -199,8 +204,8 @@ def search_availability(
             RequestErrorCode.UNKNOWN, "Unknown or inactive location.", field="location"
         )
     if params.practitioner is not None:
-        _one(Practitioner.objects.filter(active=True), params.practitioner, "practitioner")
-    channel = _channel_for(request, None)
+        known_practitioner(params.practitioner)
+    channel = channel_for(request, None)
     start = params.start or now
     end = params.end or start + timedelta(days=SEARCH_DAYS)
     if end - start > timedelta(days=MAX_SEARCH_DAYS):
@@ -288,29 +293,6 @@ def confirm_appointment(request: HttpRequest, appointment_id: int) -> Appointmen
     )
 
 
-def _one(queryset, pk: int, what: str):  # type: ignore[no-untyped-def]
-    # One row by its key: no ordering, which would join the tables the default names.
-    found = queryset.filter(pk=pk).order_by().first()
-    if found is None:
-        raise RequestError(RequestErrorCode.UNKNOWN, f"Unknown {what} {pk}.", field=what)
-    return found
-
-
-def _channel_for(request: HttpRequest, asked: Channel | None) -> Channel:
-    """Patients (and anyone not on staff) book online, under the online rules; staff
-    book by phone, walk-in or at the desk."""
-    person = person_for(request.user)
-    if not person.is_staff_member:
-        return Channel.ONLINE
-    if asked == Channel.ONLINE:
-        raise RequestError(
-            RequestErrorCode.INVALID,
-            "Staff bookings are by phone, walk-in or staff.",
-            field="channel",
-        )
-    return asked or Channel.STAFF
-
-
 def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.BookingRequest:
     patient = patient_for(
         user=request.user,
@@ -318,15 +300,13 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         action=Action.MANAGE_BOOKINGS,
         view=False,
     )
-    locations = Location.objects.filter(active=True).select_related("clinic")
-    practitioners = Practitioner.objects.filter(active=True)
     return booking.BookingRequest(
         patient=patient,
-        practitioner=_one(practitioners, payload.practitioner, "practitioner"),
-        service=_one(Service.objects.filter(active=True), payload.service, "service"),
-        location=_one(locations, payload.location, "location"),
+        practitioner=known_practitioner(payload.practitioner),
+        service=known_service(payload.service),
+        location=known_location(payload.location),
         start=payload.start,
-        channel=_channel_for(request, payload.channel),
+        channel=channel_for(request, payload.channel),
     )
 
 

@@ -1,44 +1,14 @@
-"""Reads for online booking: what a visitor may choose (services, locations,
-practitioners), the time held for them, and whom they may book for."""
+"""Reads for online booking: the time held for a visitor, their booking as the review
+pages show it, and whom they may book for. What they may choose (services, locations,
+practitioners) is clinic.selectors'."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
-from django.db.models import QuerySet
-
-from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.patients.models import FamilyLink, Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
-
-
-def online_services() -> QuerySet[Service]:
-    """The services patients may book online, by discipline, with what their prices
-    need (the tax category and its rates)."""
-    return (
-        Service.objects.filter(active=True, online_bookable=True)
-        .select_related("discipline", "tax_category")
-        .prefetch_related("tax_category__rates")
-        .order_by("discipline__name", "name")
-    )
-
-
-def online_locations() -> QuerySet[Location]:
-    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
-
-
-def online_practitioners(*, service: Service | None = None) -> QuerySet[Practitioner]:
-    """The active practitioners, or those of the service's discipline."""
-    practitioners = Practitioner.objects.filter(active=True)
-    if service is not None:
-        practitioners = practitioners.filter(disciplines=service.discipline_id).distinct()
-    return practitioners.order_by("display_name")
-
-
-def practitioners_by_id(*, ids: Collection[int]) -> dict[int, Practitioner]:
-    return {p.pk: p for p in Practitioner.objects.filter(pk__in=ids)}
 
 
 def hold_for_nobody(
@@ -67,12 +37,6 @@ def online_booking(*, appointment_id: int) -> Appointment | None:
         .filter(pk=appointment_id, patient__isnull=False)
         .first()
     )
-
-
-def family_bookable(*, patient_ids: Collection[int]) -> QuerySet[Patient]:
-    """A signed-in patient's own record and the dependents they manage (their ids come
-    from the access policy), active ones only, eldest first."""
-    return Patient.objects.filter(pk__in=patient_ids, active=True).order_by("date_of_birth", "pk")
 
 
 def bookable_people(*, email: str) -> list[Patient]:

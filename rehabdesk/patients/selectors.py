@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from rehabdesk.patients.models import CareAssignment, FamilyLink, Patient
+from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
 
 SEARCH_LIMIT = 50
 
@@ -85,3 +86,37 @@ def managed_patient_ids(*, patient: Patient) -> set[int]:
         guardian=patient, ended_at__isnull=True, manages_bookings=True
     ).values_list("dependent_id", flat=True)
     return {patient.pk, *dependents}
+
+
+def patients_by_ids(*, ids: Collection[int], active_only: bool = False) -> QuerySet[Patient]:
+    """These patients (a signed-in patient's family, whose ids the access policy gives),
+    eldest first."""
+    patients = Patient.objects.filter(pk__in=list(ids))
+    if active_only:
+        patients = patients.filter(active=True)
+    return patients.order_by("date_of_birth", "pk")
+
+
+def patient_exists(*, patient_id: int) -> bool:
+    return Patient.objects.filter(pk=patient_id).exists()
+
+
+def care_assignment_open(*, patient: Patient, assignment_id: int) -> CareAssignment | None:
+    """One of the patient's care assignments that has not ended."""
+    return CareAssignment.objects.filter(
+        pk=assignment_id, patient=patient, ended_at__isnull=True
+    ).first()
+
+
+def family_link_open(*, patient: Patient, link_id: int) -> FamilyLink | None:
+    """A family link of the patient, as guardian or dependent, that has not ended."""
+    return (
+        FamilyLink.objects.filter(pk=link_id, ended_at__isnull=True)
+        .filter(Q(dependent=patient) | Q(guardian=patient))
+        .first()
+    )
+
+
+def coverage_of(*, patient: Patient, coverage_id: int) -> Coverage | None:
+    """One of the patient's insurance coverages, or None when the id names another's."""
+    return Coverage.objects.filter(pk=coverage_id, patient=patient).first()

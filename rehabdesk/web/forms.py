@@ -12,7 +12,12 @@ from django import forms
 from django.utils import timezone
 
 from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.clinic.selectors import (
+    locations_active,
+    practitioners_active,
+    services_active,
+    services_online,
+)
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import DayPart
 from rehabdesk.scheduling.errors import SchedulingError
@@ -21,18 +26,6 @@ from rehabdesk.scheduling.services import waitlist
 
 # How long a new place on the waitlist lasts unless the form says otherwise.
 WAITING_DAYS = 30
-
-
-def active_services() -> Any:
-    return Service.objects.filter(active=True).order_by("name")
-
-
-def active_locations() -> Any:
-    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
-
-
-def active_practitioners() -> Any:
-    return Practitioner.objects.filter(active=True).order_by("display_name")
 
 
 class DateInput(forms.DateInput):
@@ -97,12 +90,12 @@ class ProfileForm(PatientForm):
 
 
 class WaitlistForm(forms.Form):
-    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    service = forms.ModelChoiceField(queryset=services_active(), empty_label="Choose a service")
     practitioner = forms.ModelChoiceField(
-        queryset=active_practitioners(), required=False, empty_label="Anyone"
+        queryset=practitioners_active(), required=False, empty_label="Anyone"
     )
     locations = forms.ModelMultipleChoiceField(
-        queryset=active_locations(), widget=forms.CheckboxSelectMultiple
+        queryset=locations_active(), widget=forms.CheckboxSelectMultiple
     )
     weekdays = forms.TypedMultipleChoiceField(
         choices=Weekday.choices,
@@ -124,11 +117,11 @@ class WaitlistForm(forms.Form):
     def __init__(self, *args: Any, online: bool = False, **kwargs: Any) -> None:
         """`online`: offer only services patients may book online (the portal)."""
         super().__init__(*args, **kwargs)
-        services = active_services().filter(online_bookable=True) if online else active_services()
+        services = services_online() if online else services_active()
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
-        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
-        locations = list(active_locations())
-        self.fields["locations"].queryset = active_locations()  # type: ignore[attr-defined]
+        self.fields["practitioner"].queryset = practitioners_active()  # type: ignore[attr-defined]
+        locations = list(locations_active())
+        self.fields["locations"].queryset = locations_active()  # type: ignore[attr-defined]
         self.fields["locations"].initial = [location.pk for location in locations]
         self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=WAITING_DAYS)
 

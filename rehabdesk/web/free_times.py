@@ -3,6 +3,7 @@ online slot picker share it, and read a chosen one back the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,17 +31,18 @@ class Day:
 
 
 def free_time_from(
-    value: str, practitioners: QuerySet[Practitioner], locations: QuerySet[Location]
+    value: str, practitioners: QuerySet[Practitioner], locations: Iterable[Location]
 ) -> FreeTime | None:
     """The free time a form sent back, if it reads and names one of these practitioners
-    and locations. Whether it is still free is the booking service's question."""
+    and locations (a clinic has a handful of locations, read whole). Whether it is still
+    free is the booking service's question."""
     start_text, _, rest = value.partition("|")
     practitioner_id, _, location_id = rest.partition("|")
     try:
         start = datetime.fromisoformat(start_text)
         practitioner = practitioners.get(pk=int(practitioner_id))
-        location = locations.get(pk=int(location_id))
-    except (ValueError, Practitioner.DoesNotExist, Location.DoesNotExist):
+        location = next(place for place in locations if place.pk == int(location_id))
+    except (ValueError, StopIteration, Practitioner.DoesNotExist):
         return None
     if start.tzinfo is None:
         return None

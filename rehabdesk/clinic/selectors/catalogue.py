@@ -111,3 +111,24 @@ def _by_group(service: Service) -> tuple[int, int, str, int, str]:
     if group is None or not group.active:
         return (1, 0, "", service.display_order, service.name)
     return (0, group.display_order, group.name, service.display_order, service.name)
+
+
+def services_active() -> QuerySet[Service]:
+    """The services on offer, by name."""
+    return Service.objects.filter(active=True).order_by("name")
+
+
+def service_active(*, service_id: int) -> Service | None:
+    return services_active().filter(pk=service_id).order_by().first()
+
+
+def services_online() -> QuerySet[Service]:
+    """The services patients may book online, by discipline, then name, with what their
+    prices need (the tax category and its rates)."""
+    return (
+        services_active()
+        .filter(online_bookable=True)
+        .select_related("discipline", "tax_category")
+        .prefetch_related("tax_category__rates")
+        .order_by("discipline__name", "name")
+    )

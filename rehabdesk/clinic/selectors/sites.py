@@ -1,4 +1,5 @@
-"""Reads of the clinic's locations, for the public site."""
+"""Reads of the clinic's locations: the ones open for booking, and each with its hours
+and coming closures for the public site."""
 
 from __future__ import annotations
 
@@ -32,3 +33,18 @@ def location_for_display(*, slug: str, today: date) -> Location:
     """One active location with its hours and coming closures. Raises
     Location.DoesNotExist for an unknown or inactive one."""
     return locations_for_display(today=today).get(slug=slug)
+
+
+def locations_active() -> QuerySet[Location]:
+    """The locations open for booking, by name, with their clinic (its booking policy)."""
+    return Location.objects.filter(active=True).select_related("clinic").order_by("name")
+
+
+def location_active(*, location_id: int) -> Location | None:
+    """One location open for booking, or None for an unknown or closed one."""
+    # One row by its key: no ordering, which would cost a sort for nothing.
+    return locations_active().filter(pk=location_id).order_by().first()
+
+
+def location_active_by_slug(*, slug: str) -> Location | None:
+    return locations_active().filter(slug=slug).order_by().first()

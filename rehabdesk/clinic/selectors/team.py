@@ -3,6 +3,7 @@ registrations to renew or already lapsed."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -11,6 +12,8 @@ from rehabdesk.clinic.models import (
     Discipline,
     Practitioner,
     Registration,
+    TimeOff,
+    WorkingHours,
 )
 
 
@@ -75,3 +78,40 @@ def team_for_display(*, today: date) -> QuerySet[Practitioner]:
         Prefetch("disciplines", queryset=Discipline.objects.filter(active=True)),
         Prefetch("registrations", queryset=current, to_attr="current_registrations"),
     )
+
+
+def practitioners_active(*, discipline_id: int | None = None) -> QuerySet[Practitioner]:
+    """The practitioners who see patients, by name; of one discipline when it is given."""
+    practitioners = Practitioner.objects.filter(active=True)
+    if discipline_id is not None:
+        practitioners = practitioners.filter(disciplines=discipline_id).distinct()
+    return practitioners.order_by("display_name")
+
+
+def practitioner_active(*, practitioner_id: int) -> Practitioner | None:
+    return Practitioner.objects.filter(active=True, pk=practitioner_id).first()
+
+
+def practitioners_with_disciplines() -> QuerySet[Practitioner]:
+    """The active team with their disciplines, for the API's list of the team."""
+    return practitioners_active().prefetch_related("disciplines")
+
+
+def practitioners_by_id(*, ids: Collection[int]) -> dict[int, Practitioner]:
+    """Practitioners named by a search's free times, active or not, by id."""
+    return {p.pk: p for p in Practitioner.objects.filter(pk__in=list(ids))}
+
+
+def practitioner_by_id(*, practitioner_id: int) -> Practitioner | None:
+    """Any practitioner, active or not: the hours page of one who has left still shows
+    the bookings their hours leave outside."""
+    return Practitioner.objects.filter(pk=practitioner_id).first()
+
+
+def practitioner_shift(*, practitioner_id: int, shift_id: int) -> WorkingHours | None:
+    """One of the practitioner's shifts, or None when the id names another's."""
+    return WorkingHours.objects.filter(pk=shift_id, practitioner_id=practitioner_id).first()
+
+
+def practitioner_time_off_entry(*, practitioner_id: int, time_off_id: int) -> TimeOff | None:
+    return TimeOff.objects.filter(pk=time_off_id, practitioner_id=practitioner_id).first()

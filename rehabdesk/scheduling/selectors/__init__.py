@@ -6,14 +6,15 @@ areas:
 - appointments.py: one appointment, a patient's visits and attendance, open offers
 - calendar.py: a location's day and a practitioner's week on the staff schedules
 - desk.py: the front desk's day, "my day", hours, and bookings caught by changed hours
+- waitlist.py: who is waiting, a patient's places, one entry or offer
 """
 
 from rehabdesk.scheduling.selectors.appointments import (
     Attendance,
     appointment_detail,
+    appointment_history,
     appointments_for_patient,
     patient_attendance,
-    waitlist_offer_open,
 )
 from rehabdesk.scheduling.selectors.calendar import (
     Column,
@@ -31,7 +32,6 @@ from rehabdesk.scheduling.selectors.desk import (
     desk_outside_hours,
     hours_by_practitioner,
     late_arrivals,
-    offer_detail,
     outside_hours,
     practitioner_day,
     practitioner_outside_hours,
@@ -43,6 +43,14 @@ from rehabdesk.scheduling.selectors.search import (
     day_look_end,
     hours_look_end,
 )
+from rehabdesk.scheduling.selectors.waitlist import (
+    appointment_was_offered,
+    offer_detail,
+    waitlist_entries,
+    waitlist_entry,
+    waitlist_for_patient,
+    waitlist_offer_open,
+)
 
 __all__ = [
     "LATE_AFTER",
@@ -52,6 +60,8 @@ __all__ = [
     "Span",
     "Visit",
     "appointment_detail",
+    "appointment_history",
+    "appointment_was_offered",
     "appointments_for_patient",
     "availability_search",
     "day_look_end",
@@ -71,5 +81,8 @@ __all__ = [
     "practitioner_week",
     "practitioner_shifts",
     "practitioner_time_off",
+    "waitlist_entries",
+    "waitlist_entry",
+    "waitlist_for_patient",
     "waitlist_offer_open",
 ]

@@ -1,17 +1,16 @@
-"""Reads of appointments for pages and the API: one appointment with what its page shows,
-a patient's visits, their attendance record, and the waitlist offer a hold may be."""
+"""Reads of appointments for pages and the API: one appointment with what its page shows
+and its history, a patient's visits, and their attendance record."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from rehabdesk.core.money import round_money
-from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
-from rehabdesk.scheduling.models import Appointment, WaitlistOffer
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent
 
 
 def appointment_detail(*, appointment_id: int) -> Appointment | None:
@@ -23,20 +22,21 @@ def appointment_detail(*, appointment_id: int) -> Appointment | None:
     )
 
 
-def waitlist_offer_open(*, appointment: Appointment, now: datetime) -> WaitlistOffer | None:
-    """The waitlist offer this held appointment is, while it can still be answered."""
-    if appointment.status != AppointmentStatus.PENDING:
-        return None
-    return WaitlistOffer.objects.filter(
-        appointment=appointment, status=OfferStatus.OPEN, expires_at__gt=now
-    ).first()
+def appointments_for_patient(*, patient_id: int, holds: bool = True) -> QuerySet[Appointment]:
+    """A patient's appointments, latest first; without times only held (`holds=False`:
+    what the patient sees in the portal)."""
+    appointments = Appointment.objects.filter(patient_id=patient_id)
+    if not holds:
+        appointments = appointments.exclude(status=AppointmentStatus.PENDING)
+    return appointments.select_related("practitioner", "service", "location").order_by("-start")
 
 
-def appointments_for_patient(*, patient_id: int) -> QuerySet[Appointment]:
+def appointment_history(*, appointment_id: int) -> QuerySet[AppointmentEvent]:
+    """What happened to an appointment, oldest first, with who did it."""
     return (
-        Appointment.objects.filter(patient_id=patient_id)
-        .select_related("practitioner", "service", "location")
-        .order_by("-start")
+        AppointmentEvent.objects.filter(appointment_id=appointment_id)
+        .select_related("actor")
+        .order_by("occurred_at", "pk")
     )
 
 

@@ -78,14 +78,6 @@ def desk_open_offers(*, location: Location, now: datetime) -> list[WaitlistOffer
     )
 
 
-def offer_detail(*, offer_id: int) -> WaitlistOffer | None:
-    return (
-        WaitlistOffer.objects.filter(pk=offer_id)
-        .select_related("entry__patient", "appointment__location")
-        .first()
-    )
-
-
 def desk_outside_hours(*, location: Location) -> list[Appointment]:
     """Bookings at a location that changed hours left outside what is allowed."""
     return list(outside_hours(location_ids=[location.pk]))

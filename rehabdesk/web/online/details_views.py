@@ -20,7 +20,7 @@ from rehabdesk.access.accessors import patients_for
 from rehabdesk.access.policy import person_for
 from rehabdesk.core.errors import DomainError
 from rehabdesk.online.errors import OnlineError
-from rehabdesk.online.selectors import bookable_people, family_bookable
+from rehabdesk.online.selectors import bookable_people
 from rehabdesk.online.services import (
     online_book_new_patient,
     online_book_returning,
@@ -28,6 +28,7 @@ from rehabdesk.online.services import (
     online_code_verify,
 )
 from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import patients_by_ids
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online import session
@@ -98,7 +99,7 @@ def _people(request: HttpRequest, email: str) -> list[Patient]:
     if person.patient_id is not None:
         return patients_for(
             user=request.user,
-            patients=family_bookable(patient_ids=person.managed_patient_ids),
+            patients=patients_by_ids(ids=person.managed_patient_ids, active_only=True),
             summary="online booking: who it is for",
             object_type="web.book_returning",
         )

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 
 from rehabdesk.audit.middleware import client_ip
-from rehabdesk.online.selectors import online_services
+from rehabdesk.clinic.selectors import services_online
 from rehabdesk.online.services import ChosenTime
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online.slots import number, one_of, picked_time
@@ -46,7 +46,7 @@ def chosen_time(request: HttpRequest) -> ChosenTime | None:
     data = state(request).get("pick")
     if not isinstance(data, dict):
         return None
-    service = one_of(online_services(), str(data.get("service")))
+    service = one_of(services_online(), str(data.get("service")))
     picked = picked_time(f"{data.get('start')}|{data.get('practitioner')}|{data.get('location')}")
     if service is None or picked is None:
         return None

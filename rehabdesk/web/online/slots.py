@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.online.selectors import (
-    online_locations,
-    online_practitioners,
-    online_services,
+from rehabdesk.clinic.selectors import (
+    locations_active,
+    practitioners_active,
     practitioners_by_id,
+    services_online,
 )
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.selectors import availability_search
@@ -74,22 +74,24 @@ def one_of(rows: QuerySet[Row], value: str | None) -> Row | None:
 
 def choice_from(params: QueryDict) -> Choice | None:
     """The choice a page was sent; None without a service that can be booked online."""
-    service = one_of(online_services(), params.get("service"))
+    service = one_of(services_online(), params.get("service"))
     if service is None:
         return None
-    location = one_of(online_locations(), params.get("location"))
-    practitioner = one_of(online_practitioners(service=service), params.get("practitioner"))
+    location = one_of(locations_active(), params.get("location"))
+    practitioner = one_of(
+        practitioners_active(discipline_id=service.discipline_id), params.get("practitioner")
+    )
     return Choice(service, location, practitioner)
 
 
 def picked_time(value: str) -> FreeTime | None:
     """A free time the picker sent back ("start|practitioner|location")."""
-    return free_time_from(value, online_practitioners(), online_locations())
+    return free_time_from(value, practitioners_active(), locations_active())
 
 
 def slot_days(slots: list[Slot], days_shown: int = DAYS_SHOWN) -> list[Day]:
     """Slots as local times grouped by day: the first few days, a dozen times each."""
-    locations = {loc.pk: loc for loc in online_locations()}
+    locations = {loc.pk: loc for loc in locations_active()}
     practitioners = practitioners_by_id(ids={slot.practitioner_id for slot in slots})
     days: dict[date, list[FreeTime]] = {}
     for slot in slots:
@@ -118,7 +120,7 @@ def slot_picker_days(
         service_id=choice.service.pk,
         location_ids=[choice.location.pk]
         if choice.location
-        else [loc.pk for loc in online_locations()],
+        else [loc.pk for loc in locations_active()],
         start=start,
         end=start + timedelta(days=SEARCH_DAYS),
         now=now,

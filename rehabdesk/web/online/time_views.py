@@ -21,8 +21,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rehabdesk.clinic.selectors import locations_active, practitioners_active, services_online
 from rehabdesk.online.errors import OnlineError
-from rehabdesk.online.selectors import online_locations, online_practitioners, online_services
 from rehabdesk.online.services import ChosenTime, online_time_pick
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.web.online import session
@@ -41,7 +41,7 @@ def _no_choice(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def book_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/online/service.html", {"services": online_services(), "step": 1})
+    return render(request, "web/online/service.html", {"services": services_online(), "step": 1})
 
 
 @require_GET
@@ -52,7 +52,7 @@ def book_location(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/online/location.html",
-        {"choice": choice, "locations": online_locations(), "step": 2},
+        {"choice": choice, "locations": locations_active(), "step": 2},
     )
 
 
@@ -61,7 +61,7 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
     choice = _choice(request)
     if choice is None:
         return _no_choice(request)
-    practitioners = online_practitioners(service=choice.service)
+    practitioners = practitioners_active(discipline_id=choice.service.discipline_id)
     return render(
         request,
         "web/online/practitioner.html",

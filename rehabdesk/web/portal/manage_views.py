@@ -34,11 +34,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rehabdesk.access.accessors import appointment_by_link, appointment_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
-from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.clinic.selectors import practitioners_active
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
-from rehabdesk.scheduling.models import Appointment, WaitlistOffer
-from rehabdesk.scheduling.selectors import waitlist_offer_open
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import appointment_was_offered, waitlist_offer_open
 from rehabdesk.scheduling.services import (
     appointment_cancel_by_patient,
     appointment_move_by_patient,
@@ -156,8 +156,8 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
     if request.method == "POST":
         picked = free_time_from(
             request.POST.get("pick", ""),
-            Practitioner.objects.filter(active=True),
-            Location.objects.filter(pk=appointment.location_id),
+            practitioners_active(),
+            [appointment.location],
         )
         if picked is None:
             messages.error(request, "Please choose a time.")
@@ -246,9 +246,8 @@ def _in_portal(request: HttpRequest, appointment_id: int, page: Page) -> HttpRes
     appointment = appointment_for(
         user=request.user, appointment_id=appointment_id, view=request.method == "GET"
     )
-    if (
-        appointment.status == AppointmentStatus.PENDING
-        and not WaitlistOffer.objects.filter(appointment_id=appointment.pk).exists()
+    if appointment.status == AppointmentStatus.PENDING and not appointment_was_offered(
+        appointment_id=appointment.pk
     ):
         # An unfinished online booking is not theirs to manage here (a waitlist offer is).
         raise AccessDenied(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -22,17 +21,19 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rehabdesk.access.accessors import patient_for, patients_for
+from rehabdesk.access.accessors import patient_for, patients_for, waitlist_entry_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, person_for
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.consents.selectors import consents_for_patient
 from rehabdesk.patients.errors import PatientError
 from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import patient_exists, patients_by_ids
 from rehabdesk.patients.services import patient_update
-from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, WaitlistStatus
+from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import SchedulingError
-from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import appointments_for_patient, waitlist_for_patient
 from rehabdesk.scheduling.services import waitlist
 from rehabdesk.web.forms import ProfileForm, WaitlistForm
 
@@ -55,7 +56,7 @@ def _family(request: HttpRequest, chosen_id: int) -> tuple[Patient, list[Patient
     own_id = own_patient_id(request)
     person = person_for(request.user)
     if chosen_id not in person.managed_patient_ids:
-        found = Patient.objects.filter(pk=chosen_id).exists()
+        found = patient_exists(patient_id=chosen_id)
         raise AccessDenied(
             object_type="patients.patient",
             object_id=str(chosen_id),
@@ -65,9 +66,7 @@ def _family(request: HttpRequest, chosen_id: int) -> tuple[Patient, list[Patient
         )
     people = patients_for(
         user=request.user,
-        patients=Patient.objects.filter(pk__in=person.managed_patient_ids).order_by(
-            "date_of_birth", "pk"
-        ),
+        patients=patients_by_ids(ids=person.managed_patient_ids),
         summary="portal: appointments and waitlist",
         object_type="web.my_portal",
     )
@@ -109,12 +108,7 @@ def _book_again(past: list[Appointment]) -> list[BookAgain]:
 def _person_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     chosen, people = _family(request, patient_id)
     now = timezone.now()
-    appointments = list(
-        Appointment.objects.filter(patient=chosen)
-        .exclude(status=AppointmentStatus.PENDING)
-        .select_related("practitioner", "service", "location")
-        .order_by("-start")
-    )
+    appointments = list(appointments_for_patient(patient_id=chosen.pk, holds=False))
     upcoming = [
         a
         for a in reversed(appointments)
@@ -122,20 +116,7 @@ def _person_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     ]
     upcoming_ids = {a.pk for a in upcoming}
     past = [a for a in appointments if a.pk not in upcoming_ids][:PAST_SHOWN]
-    waiting = list(
-        WaitlistEntry.objects.filter(
-            patient=chosen, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
-        )
-        .select_related("service", "practitioner")
-        .prefetch_related(
-            Prefetch(
-                "offers",
-                queryset=WaitlistOffer.objects.filter(status=OfferStatus.OPEN, expires_at__gt=now),
-                to_attr="open_offers",
-            )
-        )
-        .order_by("created_at")
-    )
+    waiting = waitlist_for_patient(patient_id=chosen.pk, now=now)
     return render(
         request,
         "web/my/person.html",
@@ -239,15 +220,7 @@ def my_waitlist_join(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 def my_waitlist_leave(request: HttpRequest, entry_id: int) -> HttpResponse:
     own_patient_id(request)
-    entry = WaitlistEntry.objects.filter(pk=entry_id).first()
-    if entry is None or entry.patient_id not in person_for(request.user).managed_patient_ids:
-        raise AccessDenied(
-            object_type="scheduling.waitlistentry",
-            object_id=str(entry_id),
-            summary="waitlist entry",
-            found=entry is not None,
-            patient_ids=[entry.patient_id] if entry else [],
-        )
+    entry = waitlist_entry_for(user=request.user, entry_id=entry_id)
     try:
         waitlist.waitlist_withdraw(entry=entry, actor=request.user, now=timezone.now())
     except SchedulingError as refused:

@@ -10,9 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.selectors import locations_active, practitioners_active, services_active
 from rehabdesk.scheduling.choices import CancelledBy, DayPart
 from rehabdesk.scheduling.services import MAX_WEEKS
-from rehabdesk.web.forms import DateInput, active_locations, active_practitioners, active_services
+from rehabdesk.web.forms import DateInput
 
 ANY_PART = ""
 PART_CHOICES = [(ANY_PART, "Any time of day"), *DayPart.choices]
@@ -26,12 +27,12 @@ class TimeInput(forms.TimeInput):
 class FindTimesForm(forms.Form):
     """What the caller wants: the finder lists the next free times that fit."""
 
-    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    service = forms.ModelChoiceField(queryset=services_active(), empty_label="Choose a service")
     location = forms.ModelChoiceField(
-        queryset=active_locations(), required=False, empty_label="Any location"
+        queryset=locations_active(), required=False, empty_label="Any location"
     )
     practitioner = forms.ModelChoiceField(
-        queryset=active_practitioners(), required=False, empty_label="Anyone"
+        queryset=practitioners_active(), required=False, empty_label="Anyone"
     )
     part = forms.ChoiceField(choices=PART_CHOICES, required=False, label="Part of day")
     start = forms.DateField(required=False, label="From", widget=DateInput)
@@ -43,9 +44,9 @@ class FindTimesForm(forms.Form):
         self.fields["start"].initial = timezone.localdate()
         # Querysets are re-evaluated per form, so a new service appears without a restart.
         for name, queryset in (
-            ("service", active_services()),
-            ("location", active_locations()),
-            ("practitioner", active_practitioners()),
+            ("service", services_active()),
+            ("location", locations_active()),
+            ("practitioner", practitioners_active()),
         ):
             if name in self.fields:
                 self.fields[name].queryset = queryset  # type: ignore[attr-defined]
@@ -54,11 +55,11 @@ class FindTimesForm(forms.Form):
 class PickedTimeForm(forms.Form):
     """A free time chosen from the finder, carried to the confirmation and booked."""
 
-    practitioner = forms.ModelChoiceField(queryset=active_practitioners(), widget=forms.HiddenInput)
-    location = forms.ModelChoiceField(queryset=active_locations(), widget=forms.HiddenInput)
+    practitioner = forms.ModelChoiceField(queryset=practitioners_active(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=locations_active(), widget=forms.HiddenInput)
     start = forms.CharField(widget=forms.HiddenInput)
     service = forms.ModelChoiceField(
-        queryset=active_services(), widget=forms.HiddenInput, required=False
+        queryset=services_active(), widget=forms.HiddenInput, required=False
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
     note = forms.CharField(
@@ -112,11 +113,11 @@ class NoShowForm(forms.Form):
 class SeriesForm(forms.Form):
     """A weekly pattern of up to three weekday-and-time pairs, for a number of weeks."""
 
-    service = forms.ModelChoiceField(queryset=active_services(), empty_label="Choose a service")
+    service = forms.ModelChoiceField(queryset=services_active(), empty_label="Choose a service")
     practitioner = forms.ModelChoiceField(
-        queryset=active_practitioners(), empty_label="Choose a practitioner"
+        queryset=practitioners_active(), empty_label="Choose a practitioner"
     )
-    location = forms.ModelChoiceField(queryset=active_locations(), empty_label="Choose a location")
+    location = forms.ModelChoiceField(queryset=locations_active(), empty_label="Choose a location")
     first_day = forms.DateField(widget=DateInput, label="First day")
     weeks = forms.IntegerField(min_value=1, max_value=MAX_WEEKS, initial=6)
 
@@ -133,9 +134,9 @@ class SeriesForm(forms.Form):
             self.fields[f"time_{row}"] = forms.TimeField(
                 required=row == 1, widget=TimeInput, label=f"Time {row}"
             )
-        self.fields["service"].queryset = active_services()  # type: ignore[attr-defined]
-        self.fields["practitioner"].queryset = active_practitioners()  # type: ignore[attr-defined]
-        self.fields["location"].queryset = active_locations()  # type: ignore[attr-defined]
+        self.fields["service"].queryset = services_active()  # type: ignore[attr-defined]
+        self.fields["practitioner"].queryset = practitioners_active()  # type: ignore[attr-defined]
+        self.fields["location"].queryset = locations_active()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

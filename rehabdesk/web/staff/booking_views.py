@@ -27,8 +27,12 @@ from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.messages import local_text
-from rehabdesk.scheduling.models import Appointment, AppointmentEvent
-from rehabdesk.scheduling.selectors import appointments_for_patient, patient_attendance
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import (
+    appointment_history,
+    appointments_for_patient,
+    patient_attendance,
+)
 from rehabdesk.web.staff.booking_forms import CancelForm, NoShowForm, PickedTimeForm
 from rehabdesk.web.staff.finder import finder
 
@@ -123,11 +127,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
     booked = appointment.status == AppointmentStatus.BOOKED
     local_day = appointment.start.astimezone(zone).date()
     desk = can(person_for(request.user), Capability.RUN_THE_DESK)
-    events = (
-        AppointmentEvent.objects.filter(appointment=appointment)
-        .select_related("actor")
-        .order_by("occurred_at", "pk")
-    )
+    events = appointment_history(appointment_id=appointment.pk)
     return render(
         request,
         "web/booking/appointment.html",

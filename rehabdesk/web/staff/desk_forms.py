@@ -10,6 +10,7 @@ from django import forms
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Location, TimeOff, WorkingHours
+from rehabdesk.clinic.selectors import locations_active
 from rehabdesk.clinic.services import TimeSpan
 
 BREAKS = (1, 2)
@@ -50,7 +51,7 @@ class ShiftForm(forms.Form):
     ClinicError's `field` lands next to its input."""
 
     shift_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    location = forms.ModelChoiceField(queryset=Location.objects.filter(active=True))
+    location = forms.ModelChoiceField(queryset=locations_active())
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     starts = _time()
     ends = _time()

@@ -1,8 +1,9 @@
 """The front desk's day, a practitioner's day, and the manager's hours pages.
 
 HTTP only: each view asks rehabdesk.access who may look, reads through
-scheduling.selectors.desk, and writes through the services (waitlist answers, working hours and
-time off). Every page that names patients puts the look on file (patients_for).
+scheduling.selectors.desk and clinic.selectors, and writes through the services
+(waitlist answers, working hours and time off). Every page that names patients puts
+the look on file (patients_for).
 """
 
 from __future__ import annotations
@@ -18,20 +19,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rehabdesk.access.accessors import patient_for, patients_for, require
+from rehabdesk.access.accessors import patients_for, require, waitlist_offer_for
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.policy import Action, Capability, person_for
+from rehabdesk.access.policy import Capability, person_for
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.errors import ClinicError
 from rehabdesk.clinic.models import Practitioner, TimeOff, WorkingHours
+from rehabdesk.clinic.selectors import (
+    practitioner_by_id,
+    practitioner_shift,
+    practitioner_time_off_entry,
+)
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistOffer
 from rehabdesk.scheduling.selectors import desk
 from rehabdesk.scheduling.services import waitlist_offer_accept, waitlist_offer_decline
 from rehabdesk.web.staff.desk_forms import LocationChoiceForm, ShiftForm, TimeOffForm
-
-OFFER = "scheduling.waitlistoffer"
 
 
 def _shown(user: Any, patients: list[Patient], summary: str, object_type: str) -> set[int]:
@@ -101,21 +105,9 @@ def desk_day(request: HttpRequest) -> HttpResponse:
 
 
 def _desk_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
-    """An open offer the desk may answer for the patient (MANAGE_BOOKINGS on them)."""
+    """An offer the desk may answer for the patient (MANAGE_BOOKINGS on them)."""
     require(user=request.user, capability=Capability.RUN_THE_DESK)
-    offer = desk.offer_detail(offer_id=offer_id)
-    if offer is None:
-        raise AccessDenied(
-            object_type=OFFER, object_id=str(offer_id), summary="waitlist offer", found=False
-        )
-    patient_for(
-        user=request.user,
-        patient_id=offer.entry.patient_id,
-        action=Action.MANAGE_BOOKINGS,
-        summary="waitlist offer",
-        view=False,
-    )
-    return offer
+    return waitlist_offer_for(user=request.user, offer_id=offer_id)
 
 
 @require_POST
@@ -197,7 +189,7 @@ def staff_hours_practitioner(request: HttpRequest, practitioner_id: int) -> Http
     (which announce it, so scheduling marks the bookings it leaves outside hours); the
     page then lists those bookings."""
     require(user=request.user, capability=Capability.MANAGE_HOURS)
-    practitioner = Practitioner.objects.filter(pk=practitioner_id).first()
+    practitioner = practitioner_by_id(practitioner_id=practitioner_id)
     if practitioner is None:
         raise Http404("No such practitioner.")
     now = timezone.now()
@@ -215,17 +207,17 @@ def staff_hours_practitioner(request: HttpRequest, practitioner_id: int) -> Http
             if _save_time_off(time_off_form):
                 return _changed(request, practitioner, "Time off saved.")
         elif action == "shift-delete":
-            shift = _one(WorkingHours, request, "shift_id", practitioner)
+            shift = _shift(request.POST.get("shift_id", ""), practitioner)
             clinic_services.working_hours_delete(working_hours=shift)
             return _changed(request, practitioner, "Shift deleted.")
         elif action == "time-off-delete":
-            time_off = _one(TimeOff, request, "time_off_id", practitioner)
+            time_off = _time_off(request.POST.get("time_off_id", ""), practitioner)
             clinic_services.time_off_delete(time_off=time_off)
             return _changed(request, practitioner, "Time off deleted.")
         else:
             messages.error(request, "Nothing was changed: choose what to save or delete.")
     elif request.GET.get("edit", "").isdigit():
-        shift = _one(WorkingHours, request, "edit", practitioner, source=request.GET)
+        shift = _shift(request.GET["edit"], practitioner)
         shift_form = ShiftForm.for_shift(shift)
     outside = desk.practitioner_outside_hours(practitioner_id=practitioner.pk)
     visible = _shown(
@@ -249,21 +241,25 @@ def staff_hours_practitioner(request: HttpRequest, practitioner_id: int) -> Http
     )
 
 
-def _one(
-    model: type[WorkingHours] | type[TimeOff],
-    request: HttpRequest,
-    key: str,
-    practitioner: Practitioner,
-    source: Any = None,
-) -> Any:
-    raw = (source if source is not None else request.POST).get(key, "")
+def _shift(raw: str, practitioner: Practitioner) -> WorkingHours:
     found = (
-        model.objects.filter(pk=int(raw), practitioner=practitioner).first()
-        if str(raw).isdigit()
+        practitioner_shift(practitioner_id=practitioner.pk, shift_id=int(raw))
+        if raw.isdigit()
         else None
     )
     if found is None:
-        raise Http404("Not one of this practitioner's rows.")
+        raise Http404("Not one of this practitioner's shifts.")
+    return found
+
+
+def _time_off(raw: str, practitioner: Practitioner) -> TimeOff:
+    found = (
+        practitioner_time_off_entry(practitioner_id=practitioner.pk, time_off_id=int(raw))
+        if raw.isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404("Not one of this practitioner's time off.")
     return found
 
 
@@ -274,10 +270,7 @@ def _save_shift(form: ShiftForm, practitioner: Practitioner) -> bool:
     if shift_id is None:
         shift = WorkingHours(practitioner=practitioner)
     else:
-        stored = WorkingHours.objects.filter(pk=shift_id, practitioner=practitioner).first()
-        if stored is None:
-            raise Http404("Not one of this practitioner's shifts.")
-        shift = stored
+        shift = _shift(str(shift_id), practitioner)
     try:
         clinic_services.working_hours_save(working_hours=form.fill(shift), breaks=form.breaks())
     except ClinicError as error:

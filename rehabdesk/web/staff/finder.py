@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.clinic.selectors import locations_active, practitioners_active
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.scheduling.services import waitlist
-from rehabdesk.web.forms import active_locations, active_practitioners
 from rehabdesk.web.free_times import Day, FreeTime, free_time_from
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.booking_forms import ANY_PART, FindTimesForm, PickedTimeForm
@@ -90,7 +90,7 @@ def _search(
         practitioner_ids=None if practitioner is None else [practitioner.pk],
         limit=SEARCH_LIMIT,
     )
-    practitioners = {p.pk: p for p in active_practitioners()}
+    practitioners = {p.pk: p for p in practitioners_active()}
     days = _free_times(result.slots, practitioners, {loc.pk: loc for loc in locations}, part)
     if days:
         return days, ""
@@ -102,13 +102,13 @@ def _search(
 def _alternatives(slots: Sequence[Slot]) -> list[Day]:
     if not slots:
         return []
-    practitioners = {p.pk: p for p in active_practitioners()}
-    return _free_times(slots, practitioners, {loc.pk: loc for loc in active_locations()})
+    practitioners = {p.pk: p for p in practitioners_active()}
+    return _free_times(slots, practitioners, {loc.pk: loc for loc in locations_active()})
 
 
 def _picked(query: QueryDict) -> FreeTime | None:
     """The time chosen on the finder, if it reads."""
-    return free_time_from(query.get("pick", ""), active_practitioners(), active_locations())
+    return free_time_from(query.get("pick", ""), practitioners_active(), locations_active())
 
 
 def finder(
@@ -137,7 +137,7 @@ def finder(
         picked = _picked(query) if "pick" in query else None
         if picked is not None:
             return _confirm_page(request, patient, chosen, picked, appointment)
-        locations = [data["location"]] if data["location"] else list(active_locations())
+        locations = [data["location"]] if data["location"] else list(locations_active())
         days, empty = _search(
             service=chosen,
             locations=locations,

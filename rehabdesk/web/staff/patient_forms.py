@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from rehabdesk.clinic.models import Practitioner
+from rehabdesk.clinic.selectors import practitioners_active
 from rehabdesk.patients.choices import FamilyRelationship
 from rehabdesk.patients.models import Coverage
 from rehabdesk.web.forms import PatientForm
@@ -39,7 +39,7 @@ class FamilyLinkForm(forms.Form):
 
 
 class CareAssignmentForm(forms.Form):
-    practitioner = forms.ModelChoiceField(queryset=Practitioner.objects.filter(active=True))
+    practitioner = forms.ModelChoiceField(queryset=practitioners_active())
     reason = forms.CharField(max_length=200, required=False)
 
 

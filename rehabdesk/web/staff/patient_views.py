@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -21,7 +20,8 @@ from rehabdesk.access.policy import Action, Capability, can, may, person_for
 from rehabdesk.audit.selectors import patient_access_log as access_log_of
 from rehabdesk.patients import services
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
-from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
+from rehabdesk.patients.models import Coverage, Patient
+from rehabdesk.patients.selectors import care_assignment_open, coverage_of, family_link_open
 from rehabdesk.patients.selectors import patient_search as search_patients
 from rehabdesk.web.forms import PatientForm
 from rehabdesk.web.staff.booking_views import patient_bookings
@@ -192,9 +192,7 @@ def patient_care_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_care_end(request: HttpRequest, patient_id: int, assignment_id: int) -> HttpResponse:
     require(user=request.user, capability=Capability.ASSIGN_CARE)
     patient = _staff_patient(request, patient_id=patient_id, action=Action.CHANGE_DEMOGRAPHICS)
-    assignment = CareAssignment.objects.filter(
-        pk=assignment_id, patient=patient, ended_at__isnull=True
-    ).first()
+    assignment = care_assignment_open(patient=patient, assignment_id=assignment_id)
     if assignment is None:
         raise AccessDenied(
             object_type="patients.careassignment", object_id=str(assignment_id), found=False
@@ -256,11 +254,7 @@ def patient_family_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 def patient_family_end(request: HttpRequest, patient_id: int, link_id: int) -> HttpResponse:
     patient = _staff_patient(request, patient_id=patient_id, action=Action.CHANGE_DEMOGRAPHICS)
-    link = (
-        FamilyLink.objects.filter(pk=link_id, ended_at__isnull=True)
-        .filter(Q(dependent=patient) | Q(guardian=patient))
-        .first()
-    )
+    link = family_link_open(patient=patient, link_id=link_id)
     if link is None:
         raise AccessDenied(object_type="patients.familylink", object_id=str(link_id), found=False)
     services.family_link_end(actor=request.user, link=link, now=timezone.now())
@@ -308,7 +302,7 @@ def patient_coverage(
     )
     coverage = Coverage(patient=patient)
     if coverage_id is not None:
-        found = Coverage.objects.filter(pk=coverage_id, patient=patient).first()
+        found = coverage_of(patient=patient, coverage_id=coverage_id)
         if found is None:
             raise AccessDenied(
                 object_type="patients.coverage", object_id=str(coverage_id), found=False

@@ -18,6 +18,7 @@ from rehabdesk.access.accessors import patients_for, require
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.clinic.selectors import location_active_by_slug, locations_active
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
 
@@ -97,6 +98,13 @@ def _shown(request: HttpRequest, appointments: list[Appointment], summary: str) 
     return {patient.pk for patient in visible}
 
 
+def _place(slug: str) -> Location:
+    place = location_active_by_slug(slug=slug)
+    if place is None:
+        raise Http404("No such location.")
+    return place
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -116,8 +124,9 @@ def _now_marker(grid: Grid, day: date, location: Location) -> dict[str, str] | N
 def schedule_today(request: HttpRequest) -> HttpResponse:
     """Today at the first location, or the location and day the jump form asks for."""
     require(user=request.user, capability=Capability.VIEW_SCHEDULES)
-    places = Location.objects.filter(active=True).order_by("name")
-    location = places.filter(slug=request.GET.get("location", "")).first() or places.first()
+    location = (
+        location_active_by_slug(slug=request.GET.get("location", "")) or locations_active().first()
+    )
     if location is None:
         raise Http404("No location.")
     try:
@@ -134,13 +143,13 @@ def schedule_today(request: HttpRequest) -> HttpResponse:
 @login_required
 def schedule_day(request: HttpRequest, location: str, day: str) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_SCHEDULES)
-    place = get_object_or_404(Location.objects.select_related("clinic"), slug=location, active=True)
+    place = _place(location)
     when = _day(day)
     by_resource = request.GET.get("by") == "room"
     drawn = location_day(location=place, day=when, by_resource=by_resource)
     grid = _grid([drawn])
     shown = _shown(request, drawn.appointments, "schedule")
-    locations = list(Location.objects.filter(active=True).order_by("name"))
+    locations = list(locations_active())
     return render(
         request,
         "web/schedule/day.html",
@@ -166,7 +175,7 @@ def schedule_day(request: HttpRequest, location: str, day: str) -> HttpResponse:
 def schedule_sheet(request: HttpRequest, location: str, day: str) -> HttpResponse:
     """The day on paper: each practitioner's appointments in a table."""
     require(user=request.user, capability=Capability.VIEW_SCHEDULES)
-    place = get_object_or_404(Location.objects.select_related("clinic"), slug=location, active=True)
+    place = _place(location)
     drawn = location_day(location=place, day=_day(day))
     shown = _shown(request, drawn.appointments, "day sheet")
     return render(

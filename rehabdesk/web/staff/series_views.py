@@ -19,10 +19,11 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from rehabdesk.clinic.selectors import practitioners_active
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.services import series as series_services
-from rehabdesk.web.forms import WaitlistForm, active_practitioners
+from rehabdesk.web.forms import WaitlistForm
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.booking_forms import SeriesForm
 from rehabdesk.web.staff.booking_views import booking_patient
@@ -85,7 +86,7 @@ def _conflict_rows(
     zone = plan.location.zone
     # A replacement time that conflicts in turn is resolved under its original date.
     original_of = {new: old for old, new in plan.replacements.items() if new is not None}
-    names = {p.pk: p.display_name for p in active_practitioners()}
+    names = {p.pk: p.display_name for p in practitioners_active()}
     rows = []
     for conflict in conflicts:
         original = original_of.get(conflict.start, conflict.start)

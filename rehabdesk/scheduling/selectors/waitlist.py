@@ -1,0 +1,71 @@
+"""Reads of the waitlist: who is waiting, a patient's places and the offers open to
+them, and one entry or offer (authorized by rehabdesk.access before a page shows it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch
+
+from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, WaitlistStatus
+from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+
+# The most entries the desk's list answers at once.
+ENTRIES_LISTED = 500
+
+
+def waitlist_entries(
+    *, status: WaitlistStatus, location_id: int | None = None
+) -> list[WaitlistEntry]:
+    """Who is on the waitlist with this status (at a location when it is given), longest
+    wait first, with the locations each would go to."""
+    entries = WaitlistEntry.objects.filter(status=status).prefetch_related("locations")
+    if location_id is not None:
+        entries = entries.filter(locations=location_id)
+    return list(entries.order_by("created_at", "id")[:ENTRIES_LISTED])
+
+
+def waitlist_for_patient(*, patient_id: int, now: datetime) -> list[WaitlistEntry]:
+    """The patient's places still waiting or offered, oldest first, each with the offers
+    they can still answer (`open_offers`)."""
+    return list(
+        WaitlistEntry.objects.filter(
+            patient_id=patient_id, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+        )
+        .select_related("service", "practitioner")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=WaitlistOffer.objects.filter(status=OfferStatus.OPEN, expires_at__gt=now),
+                to_attr="open_offers",
+            )
+        )
+        .order_by("created_at")
+    )
+
+
+def waitlist_entry(*, entry_id: int) -> WaitlistEntry | None:
+    return WaitlistEntry.objects.filter(pk=entry_id).prefetch_related("locations").first()
+
+
+def offer_detail(*, offer_id: int) -> WaitlistOffer | None:
+    """One offer with its patient and the time held for them."""
+    return (
+        WaitlistOffer.objects.filter(pk=offer_id)
+        .select_related("entry__patient", "appointment__location")
+        .first()
+    )
+
+
+def waitlist_offer_open(*, appointment: Appointment, now: datetime) -> WaitlistOffer | None:
+    """The waitlist offer this held appointment is, while it can still be answered."""
+    if appointment.status != AppointmentStatus.PENDING:
+        return None
+    return WaitlistOffer.objects.filter(
+        appointment=appointment, status=OfferStatus.OPEN, expires_at__gt=now
+    ).first()
+
+
+def appointment_was_offered(*, appointment_id: int) -> bool:
+    """Whether this time was held as a waitlist offer (answered or not)."""
+    return WaitlistOffer.objects.filter(appointment_id=appointment_id).exists()
