@@ -146,23 +146,23 @@ def test_a_clinic_without_a_late_fee_still_records_the_late_cancellation(world):
     assert "late-cancellation fee" not in told.body_text
 
 
-@pytest.mark.parametrize(
-    ("price", "percent", "fee"),
-    [("99.99", 50, "50.00"), ("85.00", 33, "28.05"), ("110.00", 100, "110.00")],
-)
-def test_the_fee_is_the_clinic_s_share_of_the_price_rounded_half_up(world, price, percent, fee):
-    world.follow_up.price = Decimal(price)
-    clinic_services.service_save(service=world.follow_up, on=NOVEMBER_NOW.date())
-    Clinic.objects.filter(pk=world.pickering.clinic_id).update(
-        late_cancellation_fee_percent=percent, no_show_fee_percent=percent
-    )
-    late = book(world)
-    missed = book(world, VISIT + timedelta(hours=1), patient=world.other_patient)
-    services.appointment_cancel(
-        appointment=late, actor=None, now=VISIT - timedelta(hours=1), by=CancelledBy.PATIENT
-    )
-    services.appointment_mark_noshow(
-        appointment=missed, actor=None, now=VISIT + timedelta(hours=1, minutes=10)
-    )
-    fees = dict(Appointment.objects.values_list("pk", "fee_due"))
-    assert (fees[late.pk], fees[missed.pk]) == (Decimal(fee), Decimal(fee))
+def test_the_fee_is_the_clinic_s_share_of_the_price_rounded_half_up(world):
+    # (price, percent, fee, hours after nine the two visits start: 9 and 10, 13 and 14 …)
+    cases = [("99.99", 50, "50.00", 0), ("85.00", 33, "28.05", 4), ("110.00", 100, "110.00", 6)]
+    for price, percent, fee, hours in cases:
+        world.follow_up.price = Decimal(price)
+        clinic_services.service_save(service=world.follow_up, on=NOVEMBER_NOW.date())
+        Clinic.objects.filter(pk=world.pickering.clinic_id).update(
+            late_cancellation_fee_percent=percent, no_show_fee_percent=percent
+        )
+        start = VISIT + timedelta(hours=hours)
+        late = book(world, start)
+        missed = book(world, start + timedelta(hours=1), patient=world.other_patient)
+        services.appointment_cancel(
+            appointment=late, actor=None, now=start - timedelta(hours=1), by=CancelledBy.PATIENT
+        )
+        services.appointment_mark_noshow(
+            appointment=missed, actor=None, now=start + timedelta(hours=1, minutes=10)
+        )
+        fees = dict(Appointment.objects.values_list("pk", "fee_due"))
+        assert (fees[late.pk], fees[missed.pk]) == (Decimal(fee), Decimal(fee)), price
