@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ def elapsed(start: datetime, end: datetime) -> timedelta:
 
 
 @pytest.fixture
-def announced():
+def announced() -> Iterator[list[dict[str, object]]]:
     """What schedule_changed was sent, in order (without `now`, which is the clock's)."""
     calls: list[dict[str, object]] = []
 
