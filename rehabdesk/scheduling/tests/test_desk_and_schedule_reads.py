@@ -116,8 +116,8 @@ def test_the_desk_s_reads_take_one_query_each_however_busy(
     assert len(shown) == 6
     with django_assert_num_queries(1):
         visits = desk.practitioner_day(practitioner_id=world.physio.pk, day=WEDNESDAY, now=NOW)
-        [(v.appointment.patient.full_name, v.local_start, v.first_visit) for v in visits]
-    assert len(visits) == 3
+        shown = [(v.appointment.patient.full_name, v.local_start, v.first_visit) for v in visits]
+    assert len(shown) == 3
 
 
 # --- A practitioner's day and hours ------------------------------------------------------

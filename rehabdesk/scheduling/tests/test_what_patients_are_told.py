@@ -16,7 +16,12 @@ from rehabdesk.clinic.models import Clinic, Location, TimeOff
 from rehabdesk.clinic.testing import make_location
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.patients.models import FamilyLink
-from rehabdesk.patients.services import patient_deactivate
+from rehabdesk.patients.services import (
+    family_link_end,
+    patient_deactivate,
+    patient_reactivate,
+    patient_update,
+)
 from rehabdesk.scheduling import services
 from rehabdesk.scheduling.calendar_file import appointment_calendar, calendar_sequence
 from rehabdesk.scheduling.choices import CancelledBy, Channel
@@ -106,7 +111,7 @@ def test_a_time_held_for_nobody_yet_has_no_name_and_no_link(world):
 
 def test_a_patient_who_asked_not_to_be_emailed_gets_no_message_about_any_change(world):
     world.patient.contact_by_email = False
-    world.patient.save(update_fields=["contact_by_email"])
+    patient_update(actor=None, patient=world.patient)
     appointment = book(world, at(10, 10))
     services.appointment_reschedule(
         appointment=appointment, start=at(11, 10), actor=None, now=NOW, channel=Channel.STAFF
@@ -147,9 +152,9 @@ def test_nobody_is_written_to_through_an_ended_link_or_an_inactive_guardian(worl
     assert addressee(child) == guardian
     patient_deactivate(actor=None, patient=guardian, reason="", now=NOW)
     assert addressee(child) is None
-    guardian.active = True
-    guardian.save(update_fields=["active"])
-    FamilyLink.objects.filter(dependent=child).update(ended_at=NOW)
+    patient_reactivate(actor=None, patient=guardian)
+    assert addressee(child) == guardian
+    family_link_end(actor=None, link=FamilyLink.objects.get(dependent=child), now=NOW)
     assert addressee(child) is None
 
 
