@@ -195,7 +195,9 @@ def test_the_expiry_filter_lists_what_ends_within_sixty_days_and_what_has_ended(
     manager_client, marc
 ):
     today = datetime.now(tz=UTC).date()
-    Registration.objects.filter(practitioner=marc).update(valid_until=today + timedelta(days=30))
+    registration = Registration.objects.get(practitioner=marc)
+    registration.valid_until = today + timedelta(days=30)
+    services.registration_save(registration=registration)
     olivia = make_practitioner("Olivia Bennett", disciplines=["massage-therapy"])
     make_registration(olivia, "cmto", valid_until=today - timedelta(days=30), number="RMT-9")
     url = reverse("admin:clinic_registration_changelist")

@@ -19,7 +19,6 @@ from rehabdesk.clinic.models import (
     Closure,
     ConfigurationStamp,
     PageText,
-    Practitioner,
     Resource,
     ResourceKind,
     TimeOff,
@@ -81,7 +80,8 @@ def test_it_holds_the_shifts_of_practitioners_still_on_the_team_with_sorted_brea
     )
     gone = make_practitioner("Gone Away")
     make_shift(gone, pickering, MON, "08:00", "17:00")
-    Practitioner.objects.filter(pk=gone.pk).update(active=False)
+    gone.active = False
+    services.practitioner_save(practitioner=gone)
     configuration = calendar_configuration()
     assert configuration.shifts == (
         (

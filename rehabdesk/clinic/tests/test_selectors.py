@@ -15,7 +15,6 @@ from rehabdesk.clinic.models import (
     Discipline,
     Location,
     PageText,
-    Practitioner,
     Service,
     ServiceGroup,
 )
@@ -81,7 +80,8 @@ def test_a_registration_renewed_without_a_gap_is_not_listed(team):
 def test_a_practitioner_who_has_left_is_not_listed(team):
     ann = team["Ann Able"]
     make_registration(ann, "cmto", valid_until=TODAY + timedelta(days=5))
-    Practitioner.objects.filter(pk=ann.pk).update(active=False)
+    ann.active = False
+    services.practitioner_save(practitioner=ann)
     assert list(selectors.registrations_expiring(today=TODAY)) == []
 
 
@@ -260,7 +260,8 @@ def test_the_team_shows_only_registrations_in_force_today_that_permit_practice(
     olivia = make_practitioner("Olivia Bennett", disciplines=["massage-therapy"])
     make_registration(olivia, "cmto", class_name="Inactive", number="ON-LEAVE")
     gone = make_practitioner("Gone Away")
-    Practitioner.objects.filter(pk=gone.pk).update(active=False)
+    gone.active = False
+    services.practitioner_save(practitioner=gone)
     acupuncture = Discipline.objects.get(slug="acupuncture")
     acupuncture.active = False
     services.configuration_save(instance=acupuncture)
@@ -328,7 +329,8 @@ def test_a_location_where_nobody_works_from_today_offers_nothing(pickering, phys
         effective_from=TODAY + timedelta(days=30),
     )
     assert names(selectors.services_offered_at(location=pickering, today=TODAY)) == ["Follow-up"]
-    Practitioner.objects.filter(pk=physio.pk).update(active=False)
+    physio.active = False
+    services.practitioner_save(practitioner=physio)
     assert selectors.services_offered_at(location=pickering, today=TODAY) == []
 
 

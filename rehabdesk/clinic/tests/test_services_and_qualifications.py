@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.errors import ClinicError, ClinicErrorCode
-from rehabdesk.clinic.models import Practitioner, Qualification, ResourceKind, Service
+from rehabdesk.clinic.models import Qualification, ResourceKind, Service
 from rehabdesk.clinic.testing import (
     TODAY,
     make_practitioner,
@@ -210,7 +210,8 @@ def test_a_class_that_does_not_permit_practice_qualifies_nobody():
 
 
 def test_a_practitioner_who_has_left_qualifies_nobody(priya):
-    Practitioner.objects.filter(pk=priya.pk).update(active=False)
+    priya.active = False
+    services.practitioner_save(practitioner=priya)
     refused(ClinicErrorCode.NOBODY_QUALIFIED, make_service, "Follow-up")
     assert not Service.objects.exists()
 
@@ -244,7 +245,8 @@ def test_an_inactive_service_may_wait_for_its_practitioner_and_be_taken_down_any
     )
     assert not Service.objects.get(pk=pelvic.pk).active
     follow_up = make_service("Follow-up")
-    Practitioner.objects.filter(pk=priya.pk).update(active=False)
+    priya.active = False
+    services.practitioner_save(practitioner=priya)
     follow_up.active = False
     services.service_save(service=follow_up, on=TODAY)
     assert not Service.objects.get(pk=follow_up.pk).active

@@ -45,9 +45,10 @@ def terms(appointment, now, by=CancelledBy.PATIENT) -> services.CancellationTerm
     return services.cancellation_terms(appointment=appointment, by=by, now=now)
 
 
-def notice(world, hours: int) -> None:
+def policy(world, **fields: int) -> None:
     clinic = Clinic.objects.get(pk=world.pickering.clinic_id)
-    clinic.cancellation_notice_hours = hours
+    for name, value in fields.items():
+        setattr(clinic, name, value)
     clinic_services.configuration_save(instance=clinic)
 
 
@@ -70,7 +71,7 @@ def test_a_day_s_notice_ends_at_the_same_wall_clock_time_on_the_sunday(world):
 
 
 def test_two_days_notice_across_the_change_ends_an_hour_later_on_the_wall_clock(world):
-    notice(world, 48)
+    policy(world, cancellation_notice_hours=48)
     appointment = book(world)
     saturday = datetime(2027, 11, 6, 9, 30, tzinfo=TORONTO)  # 48.5 real hours before
     assert not terms(appointment, saturday).late
@@ -79,7 +80,7 @@ def test_two_days_notice_across_the_change_ends_an_hour_later_on_the_wall_clock(
 
 
 def test_a_cancellation_late_by_the_wall_clock_but_not_in_real_hours_owes_nothing(world):
-    notice(world, 48)
+    policy(world, cancellation_notice_hours=48)
     ten = VISIT + timedelta(hours=1)  # Monday 10:00 EST
     on_time = book(world, ten)
     late = book(world, ten + timedelta(hours=1), patient=world.other_patient)
@@ -132,7 +133,7 @@ def test_the_clinic_holds_and_visits_under_way_are_never_late(world):
 
 
 def test_a_clinic_without_a_late_fee_still_records_the_late_cancellation(world):
-    Clinic.objects.filter(pk=world.pickering.clinic_id).update(late_cancellation_fee_percent=0)
+    policy(world, late_cancellation_fee_percent=0)
     appointment = book(world)
     services.appointment_cancel(
         appointment=appointment,
@@ -152,9 +153,7 @@ def test_the_fee_is_the_clinic_s_share_of_the_price_rounded_half_up(world):
     for price, percent, fee, hours in cases:
         world.follow_up.price = Decimal(price)
         clinic_services.service_save(service=world.follow_up, on=NOVEMBER_NOW.date())
-        Clinic.objects.filter(pk=world.pickering.clinic_id).update(
-            late_cancellation_fee_percent=percent, no_show_fee_percent=percent
-        )
+        policy(world, late_cancellation_fee_percent=percent, no_show_fee_percent=percent)
         start = VISIT + timedelta(hours=hours)
         late = book(world, start)
         missed = book(world, start + timedelta(hours=1), patient=world.other_patient)

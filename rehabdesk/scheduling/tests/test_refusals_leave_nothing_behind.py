@@ -172,8 +172,8 @@ def test_a_missed_or_held_visit_does_not_make_a_patient_known_either(world):
 
 
 def test_a_service_booked_by_phone_cannot_be_held_online_but_the_desk_books_it(world):
-    Service.objects.filter(pk=world.follow_up.pk).update(online_bookable=False)
-    world.follow_up.refresh_from_db()
+    world.follow_up.online_bookable = False
+    clinic_services.service_save(service=world.follow_up, on=NOW.date())
     error = refused(
         Code.NOT_ONLINE_BOOKABLE,
         services.appointment_hold,
@@ -463,7 +463,8 @@ def test_a_patient_cannot_change_a_visit_that_has_begun(world):
 
 def test_a_service_changed_by_phone_is_not_changed_online(world):
     appointment = book(world, at(12, 10))
-    Service.objects.filter(pk=world.follow_up.pk).update(online_bookable=False)
+    world.follow_up.online_bookable = False
+    clinic_services.service_save(service=world.follow_up, on=NOW.date())
     error = refused(
         Code.CALL_US, appointment_cancel_by_patient, appointment=appointment, actor=None, now=NOW
     )
