@@ -83,10 +83,7 @@ def domain_refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    messages = [
-        f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: {error['msg']}"
-        for error in exc.errors
-    ]
+    messages = [f"{_field_named(error.get('loc', ()))}: {error['msg']}" for error in exc.errors]
     # Only the plain parts: a validator's own exception is not JSON.
     errors = [{key: error.get(key) for key in ("loc", "msg", "type")} for error in exc.errors]
     return api.create_response(
@@ -94,3 +91,10 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {"code": str(RequestErrorCode.INVALID), "detail": "; ".join(messages), "errors": errors},
         status=http_status(RequestErrorCode.INVALID),
     )
+
+
+def _field_named(loc: tuple[object, ...] | list[object]) -> str:
+    """The field as the client sent it: without where it came from ("body", "query") and,
+    for a body, without the name of the view's parameter that holds it ("payload")."""
+    parts = list(loc)[2:] if loc and loc[0] == "body" and len(loc) > 2 else list(loc)[1:]
+    return ".".join(str(part) for part in parts) or "request"

@@ -15,7 +15,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
@@ -143,6 +143,29 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_with_services(request, obj)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # A delete the services refuse (a travel time someone's hours still need) is a
+        # message, not a server error. The admin's transaction has rolled back.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            messages.error(request, f"Nothing was deleted: {error.message}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(
+        self, request: HttpRequest, queryset: models.QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
+        # The same for an action on the list (deleting several rows), in one
+        # transaction, so its log entries go with the rows it did not delete.
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset, *args, **kwargs)
+        except DomainError as error:
+            messages.error(request, f"Nothing was changed: {error.message}")
+            return HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(
         self,
