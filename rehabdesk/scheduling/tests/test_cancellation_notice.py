@@ -16,7 +16,7 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling import services
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.self_service import self_service_terms
+from rehabdesk.scheduling.services import self_service_terms
 from rehabdesk.scheduling.testing import TORONTO
 
 pytestmark = pytest.mark.django_db

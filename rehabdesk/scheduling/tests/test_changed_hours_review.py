@@ -13,14 +13,15 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, TimeOff, WorkingHours
 from rehabdesk.scheduling.choices import CancelledBy, Channel
-from rehabdesk.scheduling.conflicts import outside_hours, outside_hours_review
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.selectors import outside_hours
 from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_hold,
     appointment_keep,
     appointment_reschedule,
+    outside_hours_review,
 )
 from rehabdesk.scheduling.testing import NOW, at
 

@@ -13,18 +13,20 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Closure, TimeOff
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
-from rehabdesk.scheduling import calendar, desk
 from rehabdesk.scheduling.choices import CancelledBy, Channel
 from rehabdesk.scheduling.models import Appointment, WaitlistOffer
+from rehabdesk.scheduling.selectors import calendar, desk
 from rehabdesk.scheduling.services import (
+    Wish,
     appointment_arrive,
     appointment_book,
     appointment_cancel,
     appointment_hold,
     appointment_mark_noshow,
+    freed_time_process,
+    waitlist_add,
 )
 from rehabdesk.scheduling.testing import NOW, TORONTO, at
-from rehabdesk.scheduling.waitlist import Wish, freed_time_process, waitlist_add
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY = date(2027, 3, 10)

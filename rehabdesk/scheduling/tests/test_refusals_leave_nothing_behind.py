@@ -26,7 +26,7 @@ from rehabdesk.scheduling.models import (
     AppointmentResource,
     FreedTime,
 )
-from rehabdesk.scheduling.self_service import (
+from rehabdesk.scheduling.services import (
     appointment_cancel_by_patient,
     appointment_move_by_patient,
 )

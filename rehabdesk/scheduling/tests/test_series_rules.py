@@ -15,8 +15,13 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel, SeriesScope
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment, AppointmentSeries
-from rehabdesk.scheduling.series import SeriesPlan, series_book, series_cancel, series_reschedule
-from rehabdesk.scheduling.services import appointment_book
+from rehabdesk.scheduling.services import (
+    SeriesPlan,
+    appointment_book,
+    series_book,
+    series_cancel,
+    series_reschedule,
+)
 from rehabdesk.scheduling.testing import NOW, TORONTO, at
 
 pytestmark = pytest.mark.django_db

@@ -25,10 +25,10 @@ from rehabdesk.scheduling.choices import (
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import FreedTime, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.selectors import waitlist_offer_open
-from rehabdesk.scheduling.services import appointment_book, appointment_cancel
-from rehabdesk.scheduling.testing import NOW, at
-from rehabdesk.scheduling.waitlist import (
+from rehabdesk.scheduling.services import (
     Wish,
+    appointment_book,
+    appointment_cancel,
     day_part,
     freed_time_process,
     waitlist_add,
@@ -36,6 +36,7 @@ from rehabdesk.scheduling.waitlist import (
     waitlist_offer_decline,
     waitlist_withdraw,
 )
+from rehabdesk.scheduling.testing import NOW, at
 
 pytestmark = pytest.mark.django_db
 
