@@ -45,7 +45,7 @@ from rehabdesk.demo.calendars import Offering, Planned, appointments_import, pla
 from rehabdesk.demo.clinic import FRONT_DESK as DEMO_FRONT_DESK
 from rehabdesk.demo.clinic import MANAGER as DEMO_MANAGER
 from rehabdesk.demo.clinic import SERVICES, load_demo
-from rehabdesk.demo.history import AREA, FIRST, LAST, load_history
+from rehabdesk.demo.history import AREA, FIRST, LAST, MIX, load_history
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -189,21 +189,6 @@ ROOMS = (
     *resources("treatment-room", "Treatment room 1", "Treatment room 2", "Treatment room 3"),
     ResourceSpec("massage-room", "Massage room"),
 )
-# Only what the ten locations have rooms for: treatment rooms and massage rooms.
-MIX = {
-    "physiotherapy": {
-        "physiotherapy-follow-up-30-minutes": 5,
-        "physiotherapy-follow-up-45-minutes": 3,
-        "physiotherapy-initial-assessment": 2,
-        "acupuncture-treatment": 1,
-    },
-    "massage-therapy": {
-        "massage-therapy-30-minutes": 1,
-        "massage-therapy-45-minutes": 3,
-        "massage-therapy-60-minutes": 4,
-        "massage-therapy-90-minutes": 1,
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -349,6 +334,7 @@ def build_ten_location(today: date) -> bool:
         locations = list(loaded.locations.values())
         rng = random.Random(2027)  # noqa: S311 - seeded sample data
         pool = [p.pk for p in patients_import(actor=front_desk, patients=_patients(rng, today))]
+        # The demo's mix, of the services the ten locations have rooms for.
         offerings = {
             loaded.practitioners[person.slug].pk: [
                 Offering(loaded.services[slug], weight)

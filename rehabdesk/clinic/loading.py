@@ -109,11 +109,13 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
             service_group_load(group=group, display_order=order)
         for page in clinic.page_texts:
             page_text_load(page=page)
-        offered = {
-            slugify(service.name): service_load(service=service, today=today, display_order=order)
+        offered = [
+            service_load(service=service, today=today, display_order=order)
             for order, service in enumerate(clinic.services)
-        }
-    return LoadedClinic(row, accounts, locations, practitioners, offered)
+        ]
+    return LoadedClinic(
+        row, accounts, locations, practitioners, {service.slug: service for service in offered}
+    )
 
 
 def account_load(*, account: AccountSpec) -> User:
