@@ -1,9 +1,12 @@
 """What the datasets are made of: the demo clinic with a fully booked physiotherapist,
 and a ten-location clinic with a hundred practitioners and about 170,000 appointments.
 
-Everything is written through the same services the product uses (clinic, accounts,
-patients, scheduling.history), so the data obeys every rule the product enforces.
-Imported only in a child process, after Django is set up (bench/datasets.py).
+Each clinic is a description (rehabdesk/clinic/description.py) created by the clinic's
+loader through the services the product uses, so the data obeys every rule the product
+enforces; patients go through the patients' services, and calendars are planned from
+the availability engine's slots and imported in bulk under the database's guards
+(rehabdesk/demo/calendars.py). Imported only in a child process, after Django is set up
+(bench/datasets.py).
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,75 +22,85 @@ from django.utils.text import slugify
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
-from rehabdesk.accounts.services import user_create
-from rehabdesk.clinic import services
-from rehabdesk.clinic.holidays import ontario_holidays
-from rehabdesk.clinic.models import (
-    Authorization,
-    Clinic,
-    Closure,
-    Discipline,
-    Location,
-    Practitioner,
-    Registration,
-    RegistrationClass,
-    Regulator,
-    Resource,
-    ResourceKind,
-    Service,
-    TaxCategory,
-    TimeOff,
-    WorkingHours,
+from rehabdesk.clinic.description import (
+    SAT,
+    THU,
+    TUE,
+    WEEKDAYS,
+    AccountSpec,
+    ClinicSpec,
+    Hours,
+    LocationSpec,
+    PractitionerSpec,
+    RegistrationSpec,
+    ResourceSpec,
+    ShiftSpec,
+    TimeOffSpec,
+    TravelSpec,
+    resources,
 )
-from rehabdesk.demo.clinic import EMAIL_DOMAIN as DEMO_DOMAIN
-from rehabdesk.demo.clinic import SERVICES, DemoService, load_demo
-from rehabdesk.demo.history import AREA, FIRST, LAST, load_history
+from rehabdesk.clinic.loading import clinic_load, practitioner_load
+from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.calendars import Offering, Planned, appointments_import, plan_calendar
+from rehabdesk.demo.clinic import FRONT_DESK as DEMO_FRONT_DESK
+from rehabdesk.demo.clinic import MANAGER as DEMO_MANAGER
+from rehabdesk.demo.clinic import SERVICES, load_demo
+from rehabdesk.demo.history import AREA, FIRST, LAST, MIX, load_history
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
 from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.history import Offering, Planned, appointments_import, plan_calendar
 
 # The service the availability cases search for, and the fully booked practitioner.
 FOLLOW_UP = "physiotherapy-follow-up-30-minutes"
 FULLY_BOOKED = "fully-booked"
 FULLY_BOOKED_DAYS = 60
-
-MON, TUE, WED, THU, FRI, SAT = range(6)
-WEEKDAYS = (MON, TUE, WED, THU, FRI)
-
-
-def _t(text: str) -> time:
-    return time.fromisoformat(text)
+LUNCH = ("12:00", "12:30")
 
 
 # -- the fully booked physiotherapist (both datasets) ---------------------------------
 
 
+def fully_booked(*, location: Location, verified_by: str) -> PractitionerSpec:
+    """A physiotherapist working weekdays 08:00–16:00 at `location` from the day the
+    dataset is built."""
+    return PractitionerSpec(
+        slug=FULLY_BOOKED,
+        display_name="Fully Booked, PT",
+        email=f"fully.booked@{location.clinic.slug}.example",
+        first_name="Fully",
+        last_name="Booked",
+        registrations=(
+            RegistrationSpec(
+                "cpo",
+                "BENCH-PT-FULL",
+                valid_from=-900,
+                valid_until=400,
+                class_name="Independent Practice",
+                verified_on=-20,
+                verified_by=verified_by,
+            ),
+        ),
+        shifts=(ShiftSpec(location.slug, WEEKDAYS, "08:00", "16:00", (LUNCH,)),),
+    )
+
+
 def add_fully_booked(
     *,
     location: Location,
-    verifier: User,
+    verified_by: str,
     actor: User,
     patients: Sequence[int],
     now: datetime,
     seed: int,
 ) -> Practitioner:
-    """A physiotherapist working weekdays 08:00–16:00 at `location` whose next
-    FULLY_BOOKED_DAYS days are booked solid with 30-minute follow-ups (nothing cancelled,
-    nothing missed), so their first free time comes after that. Called before anyone
-    else's future is planned there, so a treatment room is free for every one of them."""
+    """The fully booked physiotherapist, whose next FULLY_BOOKED_DAYS days are booked
+    solid with 30-minute follow-ups (nothing cancelled, nothing missed), so their first
+    free time comes after that. Called before anyone else's future is planned there, so
+    a treatment room is free for every one of them."""
     today = timezone.localdate(now)
-    practitioner = _practitioner(
-        first="Fully",
-        last="Booked",
-        slug=FULLY_BOOKED,
-        email=f"fully.booked@{location.clinic.slug}.example",
-        discipline="physiotherapy",
-        designation="PT",
+    practitioner = practitioner_load(
+        practitioner=fully_booked(location=location, verified_by=verified_by), today=today
     )
-    _registration(practitioner, "cpo", "BENCH-PT-FULL", today, -900, 400, verifier)
-    for weekday in WEEKDAYS:
-        _shift(practitioner, location, weekday, ("08:00", "16:00", ("12:00", "12:30")), today)
     rng = random.Random(seed)  # noqa: S311 - seeded sample data
     planned = plan_calendar(
         location=location,
@@ -121,10 +133,10 @@ def build_two_clinic(today: date) -> bool:
     with transaction.atomic():
         if not load_demo(now=now, history_days=0, future_days=0).created:
             return False
-        front_desk = User.objects.get(email=f"frontdesk.pickering@{DEMO_DOMAIN}")
+        front_desk = User.objects.get(email=DEMO_FRONT_DESK)
         add_fully_booked(
             location=Location.objects.select_related("clinic").get(slug="pickering"),
-            verifier=User.objects.get(email=f"manager@{DEMO_DOMAIN}"),
+            verified_by=DEMO_MANAGER,
             actor=front_desk,
             # The demo's own patients: the history's are created with the history.
             patients=list(Patient.objects.values_list("pk", flat=True)),
@@ -139,6 +151,7 @@ def build_two_clinic(today: date) -> bool:
 
 TEN_SLUG = "bench-ten-locations"
 TEN_DOMAIN = "tenlocations.example"
+TEN_MANAGER = f"manager@{TEN_DOMAIN}"
 # The front desk signs in with this to book (the booking-contention case).
 TEN_PASSWORD = "rehabdesk-bench"  # noqa: S105 - a throw-away bench account
 TEN_FRONT_DESK = f"frontdesk@{TEN_DOMAIN}"
@@ -168,25 +181,14 @@ OCCUPANCY = 0.97
 SPLIT_EVERY = 5
 # (starts, ends, lunch): three shift patterns, so a location is staffed 08:00–20:00.
 PATTERNS = (
-    ("08:00", "16:00", ("12:00", "12:30")),
+    ("08:00", "16:00", LUNCH),
     ("10:00", "18:00", ("13:00", "13:30")),
     ("12:00", "20:00", ("16:00", "16:30")),
 )
-# Only what the ten locations have rooms for: treatment rooms and massage rooms.
-MIX = {
-    "physiotherapy": {
-        "physiotherapy-follow-up-30-minutes": 5,
-        "physiotherapy-follow-up-45-minutes": 3,
-        "physiotherapy-initial-assessment": 2,
-        "acupuncture-treatment": 1,
-    },
-    "massage-therapy": {
-        "massage-therapy-30-minutes": 1,
-        "massage-therapy-45-minutes": 3,
-        "massage-therapy-60-minutes": 4,
-        "massage-therapy-90-minutes": 1,
-    },
-}
+ROOMS = (
+    *resources("treatment-room", "Treatment room 1", "Treatment room 2", "Treatment room 3"),
+    ResourceSpec("massage-room", "Massage room"),
+)
 
 
 @dataclass(frozen=True)
@@ -227,52 +229,124 @@ def _team() -> list[_Person]:
     return people
 
 
+def ten_location_clinic() -> ClinicSpec:
+    """The ten-location clinic, generated from the sizes above and dated in days from
+    the day it is built: its hours begin HISTORY_DAYS back."""
+    towns = [slugify(town) for town in TEN_TOWNS]
+    return ClinicSpec(
+        name="Ten Locations Rehab",
+        slug=TEN_SLUG,
+        phone="905-555-0300",
+        email=f"hello@{TEN_DOMAIN}",
+        accounts=(
+            AccountSpec(TEN_MANAGER, roles=(Role.MANAGER,)),
+            AccountSpec(TEN_FRONT_DESK, "Frankie", "Desk", (Role.FRONT_DESK,), TEN_PASSWORD),
+        ),
+        locations=tuple(_ten_location(number, town) for number, town in enumerate(TEN_TOWNS)),
+        travel=tuple(
+            TravelSpec(towns[a], towns[b], min(90, 15 + 10 * (b - a)))
+            for a in range(len(towns))
+            for b in range(a + 1, len(towns))
+        ),
+        practitioners=tuple(_ten_practitioner(person, towns) for person in _team()),
+        # The demo's services that the rooms allow; the ten locations have no public pages.
+        services=tuple(
+            replace(service, group=None)
+            for service in SERVICES
+            if set(service.resource_kinds) <= {room.kind for room in ROOMS}
+        ),
+    )
+
+
+def _ten_location(number: int, town: str) -> LocationSpec:
+    return LocationSpec(
+        slug=slugify(town),
+        name=town,
+        street_address=f"{100 + number} Sample Road",
+        city=town,
+        postal_code="L1V 0A1",
+        phone=f"905-555-03{number:02d}",
+        email=f"{slugify(town)}@{TEN_DOMAIN}",
+        time_zone="America/Toronto",
+        hours=(Hours(WEEKDAYS, "08:00", "20:00"), Hours((SAT,), "09:00", "15:00")),
+        resources=ROOMS,
+        holidays_from=-HISTORY_DAYS,
+    )
+
+
+def _ten_practitioner(person: _Person, towns: list[str]) -> PractitionerSpec:
+    rng = random.Random(person.index)  # noqa: S311 - seeded sample data
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    college, prefix, class_name = (
+        ("cpo", "PT", "Independent Practice") if person.physio else ("cmto", "RMT", "General")
+    )
+    starts, ends, lunch = person.pattern
+    return PractitionerSpec(
+        slug=f"{first}-{last}-{person.index}".lower(),
+        display_name=f"{first} {last}, {prefix}",
+        email=f"practitioner{person.index:03d}@{TEN_DOMAIN}",
+        first_name=first,
+        last_name=last,
+        disciplines=(person.discipline,),
+        registrations=(
+            RegistrationSpec(
+                college,
+                f"BENCH-{prefix}-{person.index:05d}",
+                # Registered before the calendar begins.
+                valid_from=-(HISTORY_DAYS + rng.randint(30, 3000)),
+                valid_until=rng.randint(120, 400),
+                class_name=class_name,
+                rosters=("acupuncture",) if person.physio and person.index % 7 == 0 else (),
+                verified_on=-20,
+                verified_by=TEN_MANAGER,
+            ),
+        ),
+        shifts=tuple(
+            ShiftSpec(
+                towns[person.location_on(weekday)],
+                (weekday,),
+                starts,
+                ends,
+                (lunch,),
+                effective_from=-HISTORY_DAYS,
+            )
+            for weekday in WEEKDAYS
+        ),
+        # A week's holiday ahead for one in eleven.
+        time_off=(TimeOffSpec(20 + person.index % 40, 7, "Vacation"),)
+        if person.index % 11 == 3
+        else (),
+    )
+
+
 def build_ten_location(today: date) -> bool:
     """One clinic, ten locations, 100 practitioners, 4,000 patients and about 170,000
     appointments (HISTORY_DAYS back, FUTURE_DAYS ahead), plus a fully booked
     physiotherapist at the first location (booked before anyone else's calendar)."""
-    if Clinic.objects.filter(slug=TEN_SLUG).exists():
-        return False
     now = timezone.now()
     first_day = today - timedelta(days=HISTORY_DAYS)
+    clinic = ten_location_clinic()
     with transaction.atomic():
-        clinic = services.configuration_save(
-            instance=Clinic(
-                name="Ten Locations Rehab",
-                slug=TEN_SLUG,
-                phone="905-555-0300",
-                email=f"hello@{TEN_DOMAIN}",
-            )
-        )
-        manager = user_create(email=f"manager@{TEN_DOMAIN}", password=None, roles=[Role.MANAGER])
-        front_desk = user_create(
-            email=TEN_FRONT_DESK,
-            password=TEN_PASSWORD,
-            first_name="Frankie",
-            last_name="Desk",
-            roles=[Role.FRONT_DESK],
-        )
-        locations = _ten_locations(clinic, today, first_day)
-        team = _team()
-        practitioners = {
-            person.index: _ten_practitioner(person, locations, manager, today, first_day)
-            for person in team
-        }
-        offered = _ten_services(today)
+        loaded = clinic_load(clinic=clinic, today=today)
+        if loaded is None:
+            return False
+        front_desk = loaded.accounts[TEN_FRONT_DESK]
+        locations = list(loaded.locations.values())
         rng = random.Random(2027)  # noqa: S311 - seeded sample data
         pool = [p.pk for p in patients_import(actor=front_desk, patients=_patients(rng, today))]
+        # The demo's mix, of the services the ten locations have rooms for.
         offerings = {
-            practitioners[person.index].pk: [
-                Offering(offered[slug], weight)
-                for slug, weight in MIX[person.discipline].items()
-                if slug in offered
+            loaded.practitioners[person.slug].pk: [
+                Offering(loaded.services[slug], weight)
+                for slug, weight in MIX[person.disciplines[0]].items()
+                if slug in loaded.services
             ]
-            for person in team
+            for person in clinic.practitioners
         }
         panels = {pk: rng.sample(pool, PANEL) for pk in offerings}
         add_fully_booked(
             location=locations[0],
-            verifier=manager,
+            verified_by=TEN_MANAGER,
             actor=front_desk,
             patients=rng.sample(pool, PANEL),
             now=now,
@@ -299,112 +373,6 @@ def build_ten_location(today: date) -> bool:
     return True
 
 
-def _ten_locations(clinic: Clinic, today: date, first_day: date) -> list[Location]:
-    kinds = {kind.slug: kind for kind in ResourceKind.objects.all()}
-    hours = [services.WeeklySpan(d, _t("08:00"), _t("20:00")) for d in WEEKDAYS]
-    hours.append(services.WeeklySpan(SAT, _t("09:00"), _t("15:00")))
-    rooms = [("treatment-room", f"Treatment room {n}") for n in (1, 2, 3)]
-    rooms.append(("massage-room", "Massage room"))
-    locations = []
-    for number, town in enumerate(TEN_TOWNS):
-        location = services.location_save(
-            location=Location(
-                clinic=clinic,
-                slug=slugify(town),
-                name=town,
-                street_address=f"{100 + number} Sample Road",
-                city=town,
-                postal_code="L1V 0A1",
-                phone=f"905-555-03{number:02d}",
-                email=f"{slugify(town)}@{TEN_DOMAIN}",
-                time_zone="America/Toronto",
-            )
-        )
-        services.location_set_opening_hours(location=location, hours=hours, today=today)
-        for kind, name in rooms:
-            services.configuration_save(
-                instance=Resource(location=location, kind=kinds[kind], name=name)
-            )
-        for year in range(first_day.year, today.year + 2):
-            for day, holiday in ontario_holidays(year):
-                if day >= first_day:
-                    services.closure_save(
-                        closure=Closure(
-                            location=location, first_day=day, last_day=day, name=holiday
-                        )
-                    )
-        locations.append(location)
-    # Before anyone has hours: then no shift needs checking against a new travel time.
-    for a, first in enumerate(locations):
-        for b in range(a + 1, len(locations)):
-            services.travel_time_set(
-                location_a=first,
-                location_b=locations[b],
-                minutes=min(90, 15 + 10 * (b - a)),
-                today=today,
-            )
-    return locations
-
-
-def _ten_practitioner(
-    person: _Person, locations: list[Location], verifier: User, today: date, first_day: date
-) -> Practitioner:
-    rng = random.Random(person.index)  # noqa: S311 - seeded sample data
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    practitioner = _practitioner(
-        first=first,
-        last=last,
-        slug=f"{first}-{last}-{person.index}".lower(),
-        email=f"practitioner{person.index:03d}@{TEN_DOMAIN}",
-        discipline=person.discipline,
-        designation="PT" if person.physio else "RMT",
-    )
-    college, prefix = ("cpo", "PT") if person.physio else ("cmto", "RMT")
-    rosters = ("acupuncture",) if person.physio and person.index % 7 == 0 else ()
-    registered = (today - first_day).days + rng.randint(30, 3000)
-    _registration(
-        practitioner,
-        college,
-        f"BENCH-{prefix}-{person.index:05d}",
-        today,
-        -registered,
-        rng.randint(120, 400),
-        verifier,
-        rosters,
-    )
-    for weekday in WEEKDAYS:
-        _shift(
-            practitioner,
-            locations[person.location_on(weekday)],
-            weekday,
-            person.pattern,
-            first_day,
-        )
-    # A week's holiday ahead for one in eleven.
-    if person.index % 11 == 3:
-        start = datetime.combine(
-            today + timedelta(days=20 + person.index % 40), time(0), tzinfo=locations[0].zone
-        )
-        services.time_off_save(
-            time_off=TimeOff(
-                practitioner=practitioner,
-                starts_at=start,
-                ends_at=start + timedelta(days=7),
-                reason="Vacation",
-            )
-        )
-    return practitioner
-
-
-def _ten_services(today: date) -> dict[str, Service]:
-    """The demo's services that the ten locations have rooms for."""
-    rooms = {"treatment-room", "massage-room"}
-    return {
-        service.slug: service
-        for service in (_service(data, today) for data in SERVICES if set(data.resources) <= rooms)
-    }
-
-
 def _patients(rng: random.Random, today: date) -> list[Patient]:
     patients = []
     for index in range(PATIENTS):
@@ -420,101 +388,3 @@ def _patients(rng: random.Random, today: date) -> list[Patient]:
             )
         )
     return patients
-
-
-# -- small builders, through the services ---------------------------------------------
-
-
-def _practitioner(
-    *, first: str, last: str, slug: str, email: str, discipline: str, designation: str
-) -> Practitioner:
-    # No password: practitioners never sign in here, and hashing 100 would take a minute.
-    user = user_create(
-        email=email, password=None, first_name=first, last_name=last, roles=[Role.PRACTITIONER]
-    )
-    return services.practitioner_save(
-        practitioner=Practitioner(
-            user=user, display_name=f"{first} {last}, {designation}", slug=slug
-        ),
-        disciplines=Discipline.objects.filter(slug=discipline),
-    )
-
-
-def _registration(
-    practitioner: Practitioner,
-    college: str,
-    number: str,
-    today: date,
-    from_days: int,
-    until_days: int,
-    verifier: User,
-    rosters: tuple[str, ...] = (),
-) -> None:
-    regulator = Regulator.objects.get(slug=college)
-    class_name = "Independent Practice" if college == "cpo" else "General"
-    services.registration_save(
-        registration=Registration(
-            practitioner=practitioner,
-            regulator=regulator,
-            registration_number=number,
-            registration_class=RegistrationClass.objects.get(regulator=regulator, name=class_name),
-            valid_from=today + timedelta(days=from_days),
-            valid_until=today + timedelta(days=until_days),
-            verified_on=today - timedelta(days=20),
-            verified_by=verifier,
-        ),
-        authorizations=Authorization.objects.filter(regulator=regulator, code__in=rosters),
-    )
-
-
-def _shift(
-    practitioner: Practitioner,
-    location: Location,
-    weekday: int,
-    pattern: tuple[str, str, tuple[str, str]],
-    effective_from: date,
-) -> None:
-    starts, ends, (lunch_starts, lunch_ends) = pattern
-    services.working_hours_save(
-        working_hours=WorkingHours(
-            practitioner=practitioner,
-            location=location,
-            weekday=weekday,
-            starts=_t(starts),
-            ends=_t(ends),
-            effective_from=effective_from,
-        ),
-        breaks=[services.TimeSpan(_t(lunch_starts), _t(lunch_ends))],
-    )
-
-
-def _service(data: DemoService, today: date) -> Service:
-    """One of the demo's services, saved as rehabdesk/demo/clinic.py saves it."""
-    regulators = {r.slug: r for r in Regulator.objects.all()}
-    return services.service_save(
-        service=Service(
-            discipline=Discipline.objects.get(slug=data.discipline),
-            name=data.name,
-            slug=slugify(data.name),
-            kind=data.kind,
-            public_description=data.description,
-            duration_minutes=data.minutes,
-            buffer_after_minutes=data.buffer,
-            price=Decimal(data.price),
-            tax_category=TaxCategory.objects.get(code=data.tax),
-            online_bookable=data.online,
-            patient_eligibility=data.eligibility,
-            display_order=SERVICES.index(data),
-        ),
-        on=today,
-        resource_kinds=ResourceKind.objects.filter(slug__in=data.resources),
-        qualifications=[
-            services.QualificationSpec(
-                regulators[college],
-                frozenset(
-                    Authorization.objects.filter(regulator=regulators[college], code__in=rosters)
-                ),
-            )
-            for college, rosters in data.qualifications
-        ],
-    )

@@ -1,35 +1,40 @@
-"""Builders for tests: clinic configuration made through the real services.
+"""Builders for tests: one part of a clinic at a time, through the clinic's loader.
 
-Each builder takes only what a test cares about and fills the rest with plain values.
-The colleges, disciplines, resource kinds and tax categories come from the reference
-data migration.
+Each builder takes only what a test cares about, fills the rest with plain values, and
+hands the part to `clinic.loading`, which creates it through the real services — the
+same code that loads the demo clinic and the benchmark datasets. The colleges,
+disciplines, resource kinds and tax categories come from the reference data migration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, time
-from decimal import Decimal
 from itertools import count
 
 from django.utils.text import slugify
 
-from rehabdesk.accounts.roles import Role
-from rehabdesk.accounts.services import user_create
-from rehabdesk.clinic import services
-from rehabdesk.clinic.choices import ServiceKind, Weekday
+from rehabdesk.clinic import loading, services
+from rehabdesk.clinic.choices import ServiceKind
+from rehabdesk.clinic.description import (
+    WEEKDAYS,
+    ClinicSpec,
+    Hours,
+    LocationSpec,
+    PractitionerSpec,
+    RegisteredWith,
+    RegistrationSpec,
+    ServiceSpec,
+    ShiftSpec,
+)
 from rehabdesk.clinic.models import (
     Authorization,
     Clinic,
-    Discipline,
     Location,
     Practitioner,
     Registration,
-    RegistrationClass,
     Regulator,
-    ResourceKind,
     Service,
-    TaxCategory,
     WorkingHours,
 )
 
@@ -43,14 +48,56 @@ def hm(text: str) -> time:
 
 
 def weekdays_open(opens: str = "08:00", closes: str = "20:00") -> list[services.WeeklySpan]:
-    return [
-        services.WeeklySpan(day, hm(opens), hm(closes))
-        for day in (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY)
-    ] + [services.WeeklySpan(Weekday.FRIDAY, hm(opens), hm(closes))]
+    return [services.WeeklySpan(day, hm(opens), hm(closes)) for day in WEEKDAYS]
+
+
+def sample_location(
+    name: str,
+    *,
+    time_zone: str = "America/Toronto",
+    hours: Sequence[services.WeeklySpan] | None = None,
+) -> LocationSpec:
+    """A location called `name`, open weekdays 08:00–20:00 unless `hours` say otherwise."""
+    return LocationSpec(
+        slug=slugify(name),
+        name=name,
+        street_address="1 Sample Road",
+        city=name,
+        postal_code="A1A 1A1",
+        phone="905-555-0100",
+        time_zone=time_zone,
+        hours=tuple(
+            Hours((span.weekday,), f"{span.opens:%H:%M}", f"{span.closes:%H:%M}")
+            for span in (weekdays_open() if hours is None else hours)
+        ),
+    )
+
+
+def sample_practitioner(
+    name: str,
+    *,
+    disciplines: Sequence[str] = ("physiotherapy",),
+    password: str | None = None,
+    registrations: Sequence[RegistrationSpec] = (),
+) -> PractitionerSpec:
+    """A practitioner called `name` ("First Last"), with a slug and address of their own."""
+    first, _, last = name.partition(" ")
+    return PractitionerSpec(
+        slug=f"{slugify(name)}-{next(_serial)}",
+        display_name=name,
+        email=f"{slugify(name)}-{next(_serial)}@clinic.example",
+        first_name=first,
+        last_name=last,
+        password=password,
+        disciplines=tuple(disciplines),
+        registrations=tuple(registrations),
+    )
 
 
 def make_clinic(name: str = "Test Clinic") -> Clinic:
-    return services.configuration_save(instance=Clinic(name=name, slug=slugify(name)))
+    loaded = loading.clinic_load(clinic=ClinicSpec(name=name, slug=slugify(name)), today=TODAY)
+    assert loaded is not None, f"a clinic called {name} is there already"
+    return loaded.clinic
 
 
 def make_location(
@@ -60,40 +107,19 @@ def make_location(
     time_zone: str = "America/Toronto",
     hours: Sequence[services.WeeklySpan] | None = None,
 ) -> Location:
-    location = services.location_save(
-        location=Location(
-            clinic=clinic,
-            name=name,
-            slug=slugify(name),
-            street_address="1 Sample Road",
-            city=name,
-            postal_code="A1A 1A1",
-            phone="905-555-0100",
-            time_zone=time_zone,
-        )
+    return loading.location_load(
+        clinic=clinic,
+        location=sample_location(name, time_zone=time_zone, hours=hours),
+        today=TODAY,
     )
-    services.location_set_opening_hours(
-        location=location, hours=weekdays_open() if hours is None else hours, today=TODAY
-    )
-    return location
 
 
 def make_practitioner(
-    name: str, *, disciplines: Sequence[str] = ("physiotherapy",)
+    name: str, *, disciplines: Sequence[str] = ("physiotherapy",), password: str | None = None
 ) -> Practitioner:
-    first, _, last = name.partition(" ")
-    user = user_create(
-        email=f"{slugify(name)}-{next(_serial)}@clinic.example",
-        password=None,
-        first_name=first,
-        last_name=last,
-        roles=[Role.PRACTITIONER],
-    )
-    return services.practitioner_save(
-        practitioner=Practitioner(
-            user=user, display_name=name, slug=f"{slugify(name)}-{next(_serial)}"
-        ),
-        disciplines=Discipline.objects.filter(slug__in=disciplines),
+    return loading.practitioner_load(
+        practitioner=sample_practitioner(name, disciplines=disciplines, password=password),
+        today=TODAY,
     )
 
 
@@ -115,21 +141,17 @@ def make_registration(
     roster_codes: Sequence[str] = (),
     number: str | None = None,
 ) -> Registration:
-    college_row = regulator(college)
-    classes = RegistrationClass.objects.filter(regulator=college_row)
-    registration_class = (
-        classes.get(name=class_name) if class_name else classes.filter(permits_practice=True)[0]
-    )
-    return services.registration_save(
-        registration=Registration(
-            practitioner=practitioner,
-            regulator=college_row,
-            registration_number=number or f"T-{next(_serial)}",
-            registration_class=registration_class,
+    return loading.registration_load(
+        practitioner=practitioner,
+        registration=RegistrationSpec(
+            college=college,
+            number=number or f"T-{next(_serial)}",
             valid_from=valid_from,
             valid_until=valid_until,
+            class_name=class_name,
+            rosters=tuple(roster_codes),
         ),
-        authorizations=rosters(college, *roster_codes),
+        today=TODAY,
     )
 
 
@@ -144,24 +166,24 @@ def make_shift(
     effective_until: date | None = None,
     breaks: Sequence[tuple[str, str]] = (),
 ) -> WorkingHours:
-    return services.working_hours_save(
-        working_hours=WorkingHours(
-            practitioner=practitioner,
-            location=location,
-            weekday=weekday,
-            starts=hm(starts),
-            ends=hm(ends),
+    (shift,) = loading.working_hours_load(
+        practitioner=practitioner,
+        shift=ShiftSpec(
+            location.slug,
+            (weekday,),
+            starts,
+            ends,
+            tuple(breaks),
             effective_from=effective_from,
             effective_until=effective_until,
         ),
-        breaks=[services.TimeSpan(hm(a), hm(b)) for a, b in breaks],
+        today=TODAY,
     )
+    return shift
 
 
 def qualification(college: str, *roster_codes: str) -> services.QualificationSpec:
-    return services.QualificationSpec(
-        regulator(college), frozenset(rosters(college, *roster_codes))
-    )
+    return loading.qualification_spec(RegisteredWith(college, roster_codes))
 
 
 def make_service(
@@ -176,18 +198,43 @@ def make_service(
     active: bool = True,
     on: date = TODAY,
 ) -> Service:
-    return services.service_save(
-        service=Service(
-            discipline=Discipline.objects.get(slug=discipline),
-            name=name,
-            slug=slugify(name),
-            kind=ServiceKind.TREATMENT,
-            duration_minutes=minutes,
-            price=Decimal(price),
-            tax_category=TaxCategory.objects.get(code=tax),
+    return loading.service_load(
+        service=sample_service(
+            name,
+            discipline=discipline,
+            price=price,
+            tax=tax,
+            minutes=minutes,
+            resource_kinds=resource_kinds,
             active=active,
         ),
-        on=on,
-        resource_kinds=ResourceKind.objects.filter(slug__in=resource_kinds),
-        qualifications=[qualification("cpo")] if qualifications is None else qualifications,
+        today=on,
+        qualifications=qualifications,
+    )
+
+
+def sample_service(
+    name: str,
+    *,
+    discipline: str = "physiotherapy",
+    qualifications: Sequence[RegisteredWith] = (RegisteredWith("cpo"),),
+    price: str = "85.00",
+    tax: str = "physiotherapy",
+    minutes: int = 30,
+    buffer: int = 0,
+    resource_kinds: Sequence[str] = (),
+    active: bool = True,
+) -> ServiceSpec:
+    """A treatment called `name`, by default a 30-minute physiotherapy one at $85."""
+    return ServiceSpec(
+        name=name,
+        discipline=discipline,
+        kind=ServiceKind.TREATMENT,
+        minutes=minutes,
+        price=price,
+        tax=tax,
+        qualifications=tuple(qualifications),
+        resource_kinds=tuple(resource_kinds),
+        buffer=buffer,
+        active=active,
     )

@@ -1,6 +1,6 @@
 """Two years of past visits and the next 90 days, about 70 % booked, for the demo
 clinic: planned from the availability engine's slots and inserted in bulk under the
-database's double-booking guards (scheduling.history). Patients are invented."""
+database's double-booking guards (demo/calendars.py). Patients are invented."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 
 from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.calendars import Offering, appointments_import, plan_calendar
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
 from rehabdesk.scheduling.choices import Channel
-from rehabdesk.scheduling.history import Offering, appointments_import, plan_calendar
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.scheduling.services import BookingRequest, appointment_book

@@ -120,7 +120,8 @@ def build_query(
     those of kinds the service does not need, those where nobody qualified works, and
     their bookings away from the times a slot could hold them. The answer is the same.
     By default every room and its bookings of a day around the window are read:
-    scheduling.history plans other services with one query's rooms.
+    the demo's calendar planner (demo/calendars.py) plans other services with one
+    query's rooms.
 
     `configuration`: the clinic's, as `calendar_configuration()` gave it to the caller
     for this search (read here otherwise)."""

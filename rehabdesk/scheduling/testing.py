@@ -12,10 +12,16 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from rehabdesk.clinic import services as clinic_services
-from rehabdesk.clinic.choices import Weekday
-from rehabdesk.clinic.models import Location, Practitioner, Resource, ResourceKind, Service
-from rehabdesk.clinic.testing import make_service, make_shift, qualification
+from rehabdesk.clinic import loading
+from rehabdesk.clinic.description import (
+    WEEKDAYS,
+    RegisteredWith,
+    ResourceSpec,
+    ShiftSpec,
+    resources,
+)
+from rehabdesk.clinic.models import Location, Practitioner, Resource, Service
+from rehabdesk.clinic.testing import LONG_AGO, sample_service
 from rehabdesk.core import database
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling import guards
@@ -111,38 +117,36 @@ def build_booking_world(personas: object) -> BookingWorld:
     massage therapist, two treatment rooms and one massage room."""
     p = personas
     pickering = Location.objects.select_related("clinic").get(pk=p.pickering.pk)  # type: ignore[attr-defined]
-    kinds = {kind.slug: kind for kind in ResourceKind.objects.all()}
     rooms = [
-        clinic_services.configuration_save(
-            instance=Resource(location=pickering, kind=kinds["treatment-room"], name=f"Room {n}")
-        )
-        for n in (1, 2)
+        loading.resource_load(location=pickering, resource=room)
+        for room in resources("treatment-room", "Room 1", "Room 2")
     ]
-    massage_room = clinic_services.configuration_save(
-        instance=Resource(location=pickering, kind=kinds["massage-room"], name="Massage room")
+    massage_room = loading.resource_load(
+        location=pickering, resource=ResourceSpec("massage-room", "Massage room")
+    )
+    hours = ShiftSpec(
+        pickering.slug, WEEKDAYS, "09:00", "17:00", (("12:00", "12:30"),), effective_from=LONG_AGO
     )
     for practitioner in (p.physio, p.massage_therapist):  # type: ignore[attr-defined]
-        for day in (
-            Weekday.MONDAY,
-            Weekday.TUESDAY,
-            Weekday.WEDNESDAY,
-            Weekday.THURSDAY,
-            Weekday.FRIDAY,
-        ):
-            make_shift(practitioner, pickering, day, "09:00", "17:00", breaks=[("12:00", "12:30")])
-    follow_up = make_service("Follow-up", minutes=30, resource_kinds=["treatment-room"])
-    follow_up.buffer_after_minutes = 10
-    follow_up = clinic_services.service_save(service=follow_up, on=NOW.date())
-    massage = make_service(
-        "Massage, 60 minutes",
-        discipline="massage-therapy",
-        tax="massage-therapy",
-        minutes=60,
-        resource_kinds=["massage-room"],
-        qualifications=[qualification("cmto")],
+        loading.working_hours_load(practitioner=practitioner, shift=hours, today=NOW.date())
+    follow_up = loading.service_load(
+        service=sample_service(
+            "Follow-up", minutes=30, buffer=10, resource_kinds=["treatment-room"]
+        ),
+        today=NOW.date(),
     )
-    massage.buffer_after_minutes = 10
-    massage = clinic_services.service_save(service=massage, on=NOW.date())
+    massage = loading.service_load(
+        service=sample_service(
+            "Massage, 60 minutes",
+            discipline="massage-therapy",
+            qualifications=[RegisteredWith("cmto")],
+            tax="massage-therapy",
+            minutes=60,
+            buffer=10,
+            resource_kinds=["massage-room"],
+        ),
+        today=NOW.date(),
+    )
     return BookingWorld(
         pickering=pickering,
         physio=p.physio,  # type: ignore[attr-defined]

@@ -19,14 +19,10 @@ from datetime import date
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
-from rehabdesk.accounts.services import user_create
+from rehabdesk.clinic.description import AccountSpec, ClinicSpec, RegistrationSpec
+from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner
-from rehabdesk.clinic.testing import (
-    make_clinic,
-    make_location,
-    make_practitioner,
-    make_registration,
-)
+from rehabdesk.clinic.testing import LONG_AGO, TODAY, sample_location, sample_practitioner
 from rehabdesk.patients.choices import FamilyRelationship
 from rehabdesk.patients.models import Coverage, Patient
 from rehabdesk.patients.services import (
@@ -93,23 +89,38 @@ def _patient(
     return patient
 
 
+def _staff(email: str, first_name: str, *roles: Role) -> AccountSpec:
+    return AccountSpec(email, first_name, roles=roles, password=PASSWORD)
+
+
 def build_personas() -> Personas:
-    clinic = make_clinic("Persona Clinic")
-    pickering = make_location(clinic, "Pickering")
-    milton = make_location(clinic, "Milton")
-
-    def staff(email: str, first: str, roles: list[Role]) -> User:
-        return user_create(email=email, password=PASSWORD, first_name=first, roles=roles)
-
-    manager = staff("manager@persona.example", "Morgan", [Role.MANAGER])
-    front_desk = staff("desk@persona.example", "Sam", [Role.FRONT_DESK])
-    physio = make_practitioner("Priya Physio")
-    make_registration(physio, "cpo")
-    massage_therapist = make_practitioner("Olivia Massage", disciplines=["massage-therapy"])
-    make_registration(massage_therapist, "cmto")
-    for practitioner in (physio, massage_therapist):
-        practitioner.user.set_password(PASSWORD)
-        practitioner.user.save(update_fields=["password"])
+    physio = sample_practitioner(
+        "Priya Physio",
+        password=PASSWORD,
+        registrations=[RegistrationSpec("cpo", "PERSONA-PT-1", LONG_AGO)],
+    )
+    massage_therapist = sample_practitioner(
+        "Olivia Massage",
+        disciplines=["massage-therapy"],
+        password=PASSWORD,
+        registrations=[RegistrationSpec("cmto", "PERSONA-RMT-1", LONG_AGO)],
+    )
+    clinic = clinic_load(
+        clinic=ClinicSpec(
+            name="Persona Clinic",
+            slug="persona-clinic",
+            accounts=(
+                _staff("manager@persona.example", "Morgan", Role.MANAGER),
+                _staff("desk@persona.example", "Sam", Role.FRONT_DESK),
+                _staff("outsider@persona.example", "Oscar"),
+            ),
+            locations=(sample_location("Pickering"), sample_location("Milton")),
+            practitioners=(physio, massage_therapist),
+        ),
+        today=TODAY,
+    )
+    assert clinic is not None, "the personas' clinic is there already"
+    front_desk = clinic.accounts["desk@persona.example"]
 
     patient_a = _patient(
         "Alice", "Anders", date(1980, 4, 2), "alice@persona.example", "905-555-0111", sign_in=True
@@ -124,22 +135,26 @@ def build_personas() -> Personas:
     family_link_add(
         actor=None, guardian=guardian, dependent=child, relationship=FamilyRelationship.PARENT
     )
-    care_assignment_add(actor=front_desk, patient=patient_a, practitioner=physio, reason="Referral")
+    care_assignment_add(
+        actor=front_desk,
+        patient=patient_a,
+        practitioner=clinic.practitioners[physio.slug],
+        reason="Referral",
+    )
     coverage_save(
         actor=front_desk,
         coverage=Coverage(patient=patient_a, insurer="Sample Life", policy_number="P-100"),
     )
-    outsider = staff("outsider@persona.example", "Oscar", [])
     return Personas(
-        pickering=pickering,
-        milton=milton,
-        manager=manager,
+        pickering=clinic.locations["pickering"],
+        milton=clinic.locations["milton"],
+        manager=clinic.accounts["manager@persona.example"],
         front_desk=front_desk,
-        physio=physio,
-        massage_therapist=massage_therapist,
+        physio=clinic.practitioners[physio.slug],
+        massage_therapist=clinic.practitioners[massage_therapist.slug],
         patient_a=patient_a,
         patient_b=patient_b,
         guardian=guardian,
         child=child,
-        outsider=outsider,
+        outsider=clinic.accounts["outsider@persona.example"],
     )

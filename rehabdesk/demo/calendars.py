@@ -1,9 +1,13 @@
 """Filling calendars with realistic past and future appointments, fast.
 
-For the demo clinic and the benchmark datasets: months of visits planned from the
-availability engine's own slots (so every one respects hours, breaks, time off,
-closures, registrations and rooms) and inserted in bulk with the database guards on (so
-an overlap would still be refused). Nothing here is used to book for real people.
+For the demo clinic and the benchmark datasets only, never for real people: months of
+visits planned from the availability engine's own slots (so every one respects hours,
+breaks, time off, closures, registrations and rooms) and inserted in bulk. The booking
+service books one appointment at a time, with its checks and messages; tens of
+thousands of invented visits would take minutes that way. The bulk insert leaves out
+the service's checks, not the database's: the guards (exclusion constraints on
+PostgreSQL, triggers on SQLite) still check every row, so an overlap is refused and the
+batch rolls back.
 """
 
 from __future__ import annotations

@@ -1,22 +1,18 @@
-"""Calendars filled in bulk for the demo and the benchmarks (scheduling/history.py) keep
-every rule a booking keeps — hours, breaks, rooms, what is already booked — and the
-scheduler's rounds release what has run out."""
+"""Calendars filled in bulk for the demo and the benchmarks (demo/calendars.py) keep
+every rule a booking keeps — hours, breaks, rooms, what is already booked."""
 
 from __future__ import annotations
 
-import io
 import random
-from datetime import date, timedelta
-from unittest import mock
+from datetime import date
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.demo.calendars import Offering, appointments_import, plan_calendar
 from rehabdesk.scheduling.choices import AppointmentStatus, EventKind
-from rehabdesk.scheduling.history import Offering, appointments_import, plan_calendar
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent
-from rehabdesk.scheduling.services import HOLD_DURATION, appointment_book, appointment_hold
+from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, TORONTO, at, overlaps
 
 pytestmark = pytest.mark.django_db
@@ -95,27 +91,3 @@ def test_an_imported_calendar_goes_around_what_is_booked_and_is_on_file(world):
     assert (event.action, event.summary) == ("create", "appointments (imported)")
     cancelled = Appointment.objects.filter(status=AppointmentStatus.CANCELLED)
     assert not any(a.resource_holds.filter(active=True).exists() for a in cancelled)
-
-
-def run_scheduler(*arguments: str, now) -> str:
-    out = io.StringIO()
-    with mock.patch("django.utils.timezone.now", return_value=now):
-        call_command("run_scheduler", *arguments, stdout=out)
-    return out.getvalue().strip()
-
-
-def test_a_scheduler_round_releases_holds_that_have_run_out(world):
-    hold = appointment_hold(request=world.request(at(10, 10)), actor=None, now=NOW)
-    assert run_scheduler("--once", now=NOW + HOLD_DURATION - timedelta(seconds=1)) == (
-        "0 offer(s) expired, 0 hold(s) released, 0 offer(s) made."
-    )
-    assert run_scheduler("--once", now=NOW + HOLD_DURATION) == (
-        "0 offer(s) expired, 1 hold(s) released, 0 offer(s) made."
-    )
-    assert Appointment.objects.get(pk=hold.pk).status == AppointmentStatus.CANCELLED
-
-
-@pytest.mark.parametrize("interval", ["0", "-1"])
-def test_the_scheduler_refuses_an_interval_that_is_not_positive(interval):
-    with pytest.raises(CommandError, match="--interval must be positive"):
-        call_command("run_scheduler", "--interval", interval, stdout=io.StringIO())
