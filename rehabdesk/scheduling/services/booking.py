@@ -31,7 +31,7 @@ from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, EventKind
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import tell_patient
-from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
+from rehabdesk.scheduling.models import Appointment, AppointmentEvent
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.scheduling.services.records import (
     Actor,
@@ -39,6 +39,7 @@ from rehabdesk.scheduling.services.records import (
     appointments_end,
     audit_write,
     event_write,
+    rooms_hold,
     user_of,
 )
 
@@ -438,15 +439,7 @@ def _insert(
         idempotency_key=idempotency_key or "",
         request_fingerprint=request.fingerprint if idempotency_key else "",
     )
-    AppointmentResource.objects.bulk_create(
-        AppointmentResource(
-            appointment=appointment,
-            resource_id=resource_id,
-            start=slot.start,
-            busy_until=slot.busy_until,
-        )
-        for resource_id in slot.resource_ids
-    )
+    rooms_hold(appointment, slot)
     kind = EventKind.HELD if status == AppointmentStatus.PENDING else EventKind.BOOKED
     event_write(appointment, kind, actor, now)
     audit_write(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")

@@ -41,6 +41,7 @@ from rehabdesk.scheduling.services.records import (
     appointments_end,
     audit_write,
     event_write,
+    rooms_hold,
 )
 
 
@@ -265,15 +266,7 @@ def _move(
             "updated_at",
         ]
     )
-    AppointmentResource.objects.bulk_create(
-        AppointmentResource(
-            appointment=appointment,
-            resource_id=resource_id,
-            start=slot.start,
-            busy_until=slot.busy_until,
-        )
-        for resource_id in slot.resource_ids
-    )
+    rooms_hold(appointment, slot)
     moved = event_write(appointment, EventKind.MOVED, actor, now, f"from {previous_start_local}")
     audit_write(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
     _release(released_practitioner.pk, released_location.pk, before, now)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
+from rehabdesk.availability.types import Slot
 from rehabdesk.scheduling.choices import EventKind
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
 
@@ -38,6 +39,20 @@ def appointments_end(
         updated_at=now,
     )
     AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+
+
+def rooms_hold(appointment: Appointment, slot: Slot) -> None:
+    """Hold the rooms and equipment the engine picked for the appointment's time (the
+    guards refuse a hold that overlaps another)."""
+    AppointmentResource.objects.bulk_create(
+        AppointmentResource(
+            appointment=appointment,
+            resource_id=resource_id,
+            start=slot.start,
+            busy_until=slot.busy_until,
+        )
+        for resource_id in slot.resource_ids
+    )
 
 
 def event_write(
