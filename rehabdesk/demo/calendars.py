@@ -265,6 +265,13 @@ def appointments_import(
     return count
 
 
+def _cancelled_at(item: Planned, now: datetime) -> datetime:
+    """A day ahead of the visit, or when the calendar is made if that is sooner: a
+    cancellation is never dated after it was recorded (the appointment page shows the
+    date), and with a day's notice it is never a late one."""
+    return min(item.start - timedelta(days=1), now)
+
+
 def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser | None) -> int:
     with transaction.atomic():
         appointments = Appointment.objects.bulk_create(
@@ -278,7 +285,7 @@ def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser |
                 busy_until=item.busy_until,
                 status=item.status,
                 channel=item.channel,
-                cancelled_at=item.start - timedelta(days=1)
+                cancelled_at=_cancelled_at(item, now)
                 if item.status == AppointmentStatus.CANCELLED
                 else None,
             )
