@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -22,7 +23,10 @@ from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.demo.clinic import DEMO_PASSWORD, demo_sign_ins
+from rehabdesk.notifications.selectors import messages_about
 from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.messages import RELATED_TYPE
+from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import practitioner_day
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +145,17 @@ def test_the_wrong_password_signs_nobody_in(demo_loaded_today):
 
     assert response.status_code == 200
     assert "Please enter a correct e-mail address and password." in response.text
+
+
+def test_the_link_in_charlies_confirmation_opens_his_booking_without_signing_in(
+    demo_loaded_today,
+):
+    visit = Appointment.objects.select_related("service").get(patient__first_name="Charlie")
+    [message] = messages_about(related_type=RELATED_TYPE, related_id=visit.pk)
+    [link] = {word for word in message.body_text.split() if "/manage/" in word}
+    page = Client().get(urlsplit(link).path)
+
+    assert page.status_code == 200
+    assert "<h1>Your appointment</h1>" in page.text
+    assert visit.service.name in page.text
+    assert "Move to another time" in page.text  # days ahead: his mother may change it
