@@ -6,6 +6,7 @@ is known by its slug: loading it again, even changed, changes nothing."""
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,7 +60,7 @@ TORONTO = ZoneInfo("America/Toronto")
 MANAGER = "manager@parts.example"
 
 
-def place(slug: str, **changes: object) -> LocationSpec:
+def place(slug: str, **changes: Any) -> LocationSpec:
     spec = LocationSpec(
         slug=slug,
         name=slug.title(),
@@ -99,7 +100,7 @@ CLINIC = ClinicSpec(
 )
 
 
-def load(**changes: object):
+def load(**changes: Any):
     return clinic_load(clinic=replace(CLINIC, **changes), today=TODAY)
 
 
@@ -296,7 +297,7 @@ def test_an_inactive_service_needs_nobody_qualified_yet():
     assert loaded.services["pelvic-floor-follow-up"].active is False
 
 
-def mistake(part: str, **changes: object) -> ClinicSpec:
+def mistake(part: str, **changes: Any) -> ClinicSpec:
     """CLINIC with one of its parts changed."""
     if part == "practitioner":
         return replace(CLINIC, practitioners=(replace(PHYSIO, **changes),))

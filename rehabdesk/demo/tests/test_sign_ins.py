@@ -46,8 +46,8 @@ def signed_in(email: str, password: str = DEMO_PASSWORD) -> tuple[Client, str]:
     browser = Client()
     response = browser.post(reverse("sign-in"), {"username": email, "password": password})
     assert response.status_code == 302, f"{email} could not sign in"
-    assert response.url == reverse("start")
-    return browser, browser.get(reverse("start")).url
+    assert response["Location"] == reverse("start")
+    return browser, browser.get(reverse("start"))["Location"]
 
 
 def test_the_readme_lists_the_four_sign_ins_the_demo_creates_with_its_password():

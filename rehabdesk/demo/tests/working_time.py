@@ -37,8 +37,8 @@ def working_time(first_day: date, last_day: date) -> dict[tuple[int, int], list[
         for n in range((closure.last_day - closure.first_day).days + 1)
     }
     away: dict[int, list[Interval]] = defaultdict(list)
-    for time_off in TimeOff.objects.all():
-        away[time_off.practitioner_id].append((time_off.starts_at, time_off.ends_at))
+    for row in TimeOff.objects.all():
+        away[row.practitioner_id].append((row.starts_at, row.ends_at))
     pieces: dict[tuple[int, int], list[Interval]] = defaultdict(list)
     day = first_day
     while day <= last_day:
@@ -62,8 +62,8 @@ def working_time(first_day: date, last_day: date) -> dict[tuple[int, int], list[
                         datetime.combine(day, pause.ends, tzinfo=zone),
                     ),
                 )
-            for time_off in away[shift.practitioner_id]:
-                worked = without(worked, time_off)
+            for absence in away[shift.practitioner_id]:
+                worked = without(worked, absence)
             pieces[shift.practitioner_id, shift.location_id].extend(worked)
         day += timedelta(days=1)
     return pieces
