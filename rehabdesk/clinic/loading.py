@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rehabdesk.accounts.models import User
+from rehabdesk.accounts.models import User, normalize_email
 from rehabdesk.accounts.roles import Role
 from rehabdesk.accounts.services import user_create
 from rehabdesk.clinic import services
@@ -236,13 +236,18 @@ def registration_load(
             practitioner=practitioner,
             regulator=college,
             registration_number=spec.number,
-            registration_class=classes.get(name=spec.class_name)
+            registration_class=_one(
+                RegistrationClass, regulator__slug=college.slug, name=spec.class_name
+            )
             if spec.class_name
             else classes.filter(permits_practice=True)[0],
             valid_from=_day(spec.valid_from, today),
             valid_until=_day(spec.valid_until, today),
             verified_on=_day(spec.verified_on, today),
-            verified_by=_one(User, email=spec.verified_by) if spec.verified_by else None,
+            # Addresses compare without case, as they do at sign-in.
+            verified_by=_one(User, email=normalize_email(spec.verified_by))
+            if spec.verified_by
+            else None,
         ),
         authorizations=_rosters(college, spec.rosters),
     )

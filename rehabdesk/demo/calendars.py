@@ -166,11 +166,16 @@ def _fill_day(
     rng: random.Random,
 ) -> Iterator[Planned]:
     """Walk the practitioner's day: at each point pick a service by weight, take its
-    next slot with free rooms (or leave a gap, so about `occupancy` is booked)."""
+    next slot with free rooms (or leave a gap, so about `occupancy` is booked).
+
+    A gap is as long as the longest of their visits, buffer included: a shorter one
+    could never be booked for a first assessment, so a practitioner whose day is
+    otherwise full would offer none for months."""
     starts = {
         service_id: [slot.start for slot in slots] for service_id, slots in candidates.items()
     }
     weights = [o.weight for o in offers]
+    longest = max(slots[0].busy_until - slots[0].start for slots in candidates.values() if slots)
     cursor = min(slots[0].start for slots in candidates.values() if slots)
     last = max(slots[-1].start for slots in candidates.values() if slots)
     while cursor <= last:
@@ -182,8 +187,11 @@ def _fill_day(
             continue
         slot = slots[index]
         resource_ids = _free_rooms(offer.service, slot, rooms, base_busy, held)
-        if resource_ids is None or rng.random() > occupancy:
+        if resource_ids is None:
             cursor = slot.start + (slot.end - slot.start)
+            continue
+        if rng.random() > occupancy:
+            cursor = slot.start + longest
             continue
         for resource_id in resource_ids:
             held[resource_id].append((slot.start, slot.busy_until))
@@ -265,6 +273,13 @@ def appointments_import(
     return count
 
 
+def _cancelled_at(item: Planned, now: datetime) -> datetime:
+    """A day ahead of the visit, or when the calendar is made if that is sooner: a
+    cancellation is never dated after it was recorded (the appointment page shows the
+    date), and with a day's notice it is never a late one."""
+    return min(item.start - timedelta(days=1), now)
+
+
 def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser | None) -> int:
     with transaction.atomic():
         appointments = Appointment.objects.bulk_create(
@@ -278,7 +293,7 @@ def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser |
                 busy_until=item.busy_until,
                 status=item.status,
                 channel=item.channel,
-                cancelled_at=item.start - timedelta(days=1)
+                cancelled_at=_cancelled_at(item, now)
                 if item.status == AppointmentStatus.CANCELLED
                 else None,
             )

@@ -19,7 +19,7 @@ from rehabdesk.scheduling.services import BookingRequest, appointment_book
 
 HISTORY_DAYS = 730
 FUTURE_DAYS = 90
-OCCUPANCY = 0.97  # of candidate times taken: about 70 % of working time ends up booked
+OCCUPANCY = 0.93  # of candidate times taken: about 70 % of working time ends up booked
 PATIENTS = 2500
 PANEL = 180
 
