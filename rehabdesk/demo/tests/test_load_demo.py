@@ -1,8 +1,6 @@
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.models import AuditEvent
@@ -18,6 +16,7 @@ from rehabdesk.clinic.models import (
 from rehabdesk.clinic.qualifications import practitioners_qualified
 from rehabdesk.clinic.selectors import registrations_expiring, service_price_on
 from rehabdesk.demo.clinic import PRACTITIONERS, load_demo
+from rehabdesk.demo.tests.shared import DAYS_AHEAD, DAYS_BACK, NOW
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -27,13 +26,11 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2027, 3, 10)
 
 
-NOW = datetime(2027, 3, 10, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
-
-
 @pytest.fixture
-def demo():
-    # Two weeks either side stand for the two years `make run` loads.
-    return load_demo(now=NOW, history_days=14, future_days=14)
+def demo(shared_demo):
+    """The demo loaded once for the module (tests/shared.py): two weeks either side of
+    NOW stand for the two years `make run` loads."""
+    return shared_demo
 
 
 def counts():
@@ -62,7 +59,7 @@ def test_it_builds_both_locations_and_the_whole_team(demo):
 
 def test_it_changes_nothing_when_loaded_again(demo):
     before = counts()
-    assert not load_demo(now=NOW, history_days=14, future_days=14).created
+    assert not load_demo(now=NOW, history_days=DAYS_BACK, future_days=DAYS_AHEAD).created
     assert counts() == before
 
 
@@ -111,19 +108,6 @@ def test_it_has_registrations_to_renew_but_not_the_renewed_one(demo):
 
 def test_it_closes_on_ontario_holidays(demo):
     assert Closure.objects.filter(name="Good Friday", first_day=date(2027, 3, 26)).count() == 2
-
-
-def test_the_command_says_what_it_did(capsys):
-    call_command("load_demo", "--without-history")
-    call_command("load_demo")
-    output = capsys.readouterr().out
-    assert (
-        "Demo clinic loaded: 2 locations, 14 practitioners, 14 services, 20 patients, "
-        "0 appointments." in output
-    )
-    assert "Demo clinic already loaded; nothing changed." in output
-    call_command("demo_welcome", "--port", "8123")
-    assert "http://127.0.0.1:8123/admin/" in capsys.readouterr().out
 
 
 def test_it_has_families_and_patients_in_care(demo):
