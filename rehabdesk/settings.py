@@ -102,7 +102,10 @@ def database_from_url(url: str) -> dict[str, Any]:
         database["CONN_HEALTH_CHECKS"] = True
     # Reuse a connection across requests: opening one costs about 2 ms on SQLite (Django
     # registers its SQL functions on each) and 5 ms on PostgreSQL, a quarter of a search.
-    database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    # Not while developing: the development server (`make run`) answers each browser
+    # connection on a thread of its own and never closes what a finished thread kept,
+    # so PostgreSQL would soon refuse clients. A connection per request it is, there.
+    database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60)
     return database
 
 

@@ -393,6 +393,22 @@ def skips_locked_rows() -> bool:
     return _vendor() == POSTGRESQL
 
 
+def open_connections() -> int | None:
+    """How many connections the database server holds open to this database, besides
+    this one; None where there is no server to run out of them (SQLite: a file)."""
+    if _vendor() == SQLITE:
+        return None
+    with connection.cursor() as cursor:
+        # Inside a transaction the statistics are a snapshot taken at their first read.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND backend_type = 'client backend'"
+            " AND pid <> pg_backend_pid()"
+        )
+        return int(cursor.fetchone()[0])
+
+
 def catch_up_statistics() -> None:
     """Give the query planner the statistics a live database has. PostgreSQL's
     autovacuum keeps them on a live database but has not yet looked at tables just

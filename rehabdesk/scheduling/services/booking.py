@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
@@ -74,6 +74,13 @@ class BookingRequest:
     location: Location
     start: datetime
     channel: Channel
+
+    def __post_init__(self) -> None:
+        # An instant in UTC, like the engine's slots: a start in the location's zone
+        # inside the hour the clocks repeat never equals its slot (and two of one zone
+        # compare by wall clock), so the time would be refused as not on offer.
+        if self.start.tzinfo is not None and self.start.tzinfo is not UTC:
+            object.__setattr__(self, "start", self.start.astimezone(UTC))
 
     @property
     def fingerprint(self) -> str:

@@ -6,17 +6,26 @@ date is not free, nothing is booked and the answer lists exactly which dates con
 each with the nearest free time to offer instead. Changes apply to "this one" or "this
 and following"; occurrences are moved in place, never re-created, so none is duplicated
 or lost.
+
+A date's time is the instant a wall clock at the location shows it that day
+(`availability.wall_clock_instant`, the rule shifts follow too): the night the clocks go
+forward, a time in the skipped hour is the same time an hour later (02:30 is 03:30);
+the night they go back, a time in the repeated hour is its first occurrence. Dates are
+kept and compared as instants in UTC, never as local times: Python compares two
+datetimes of one zone by their wall clocks, and a time in the repeated hour never
+equals its instant written in another zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from rehabdesk.availability import find_slots
+from rehabdesk.availability import find_slots, wall_clock_instant
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.patients.models import Patient
@@ -45,12 +54,23 @@ class SeriesPlan:
     first_day: date
     weeks: int
     # Dates the desk resolved after a conflict: the pattern's start -> the time to book
-    # instead (say, the nearest free time), or None to leave that date out.
+    # instead (say, the nearest free time), or None to leave that date out. Kept as
+    # instants in UTC, whatever zone or offset the desk's form wrote them in.
     replacements: Mapping[datetime, datetime | None] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "replacements",
+            {
+                _instant(old): None if new is None else _instant(new)
+                for old, new in self.replacements.items()
+            },
+        )
+
     def starts(self) -> list[datetime]:
-        """Every occurrence, in the location's time zone, from `first_day` on, with the
-        replacements applied."""
+        """Every occurrence from `first_day` on, as instants in UTC (each the pattern's
+        wall time at the location that day), with the replacements applied."""
         zone = self.location.zone
         monday = self.first_day - timedelta(days=self.first_day.weekday())
         found = []
@@ -58,7 +78,7 @@ class SeriesPlan:
             for weekday, moment in self.pattern:
                 day = monday + timedelta(weeks=week, days=weekday)
                 if day >= self.first_day:
-                    start = datetime.combine(day, moment, tzinfo=zone)
+                    start = _wall_instant(day, moment, zone)
                     if start in self.replacements:
                         replacement = self.replacements[start]
                         if replacement is None:
@@ -78,10 +98,11 @@ class Conflict:
 
 
 class SeriesConflict(SchedulingError):
-    """Some dates of a series are not free: `conflicts` says which; nothing was changed."""
+    """Some dates of a series are not free: `conflicts` says which (as instants in UTC,
+    named in the message on the location's clock); nothing was changed."""
 
-    def __init__(self, conflicts: list[Conflict]) -> None:
-        dates = ", ".join(f"{c.start:%Y-%m-%d %H:%M}" for c in conflicts)
+    def __init__(self, conflicts: list[Conflict], zone: ZoneInfo) -> None:
+        dates = ", ".join(f"{c.start.astimezone(zone):%Y-%m-%d %H:%M}" for c in conflicts)
         super().__init__(
             SchedulingErrorCode.SERIES_CONFLICT,
             f"{len(conflicts)} of the dates are not free ({dates}); nothing was changed.",
@@ -127,7 +148,7 @@ def series_book(*, plan: SeriesPlan, actor: Actor, now: datetime) -> Appointment
                 continue
             Appointment.objects.filter(pk=appointment.pk).update(series=series)
         if conflicts:
-            raise SeriesConflict(conflicts)
+            raise SeriesConflict(conflicts, plan.location.zone)
     return series
 
 
@@ -142,7 +163,9 @@ def series_reschedule(
 ) -> list[Appointment]:
     """Move one occurrence, or it and every later one by the same step on the local
     calendar (Tuesday 9:00 → Wednesday 10:00 moves each later Tuesday to its Wednesday
-    at 10:00, whatever the clock change in between). All or nothing."""
+    at 10:00, whatever the clock change in between). The one chosen goes to exactly
+    `start` (the second 01:30 of the night clocks go back, if that was asked); each
+    later one to the instant its own day shows that wall time. All or nothing."""
     if scope == SeriesScope.THIS or appointment.series_id is None:
         return [
             appointment_reschedule(
@@ -150,6 +173,7 @@ def series_reschedule(
             )
         ]
     zone = appointment.location.zone
+    start = _instant(start)
     old_local, new_local = appointment.start.astimezone(zone), start.astimezone(zone)
     day_step = new_local.date() - old_local.date()
     following = _following(appointment)
@@ -160,10 +184,12 @@ def series_reschedule(
     moved, conflicts = [], []
     with transaction.atomic():
         for occurrence in following:
-            target = datetime.combine(
-                occurrence.start.astimezone(zone).date() + day_step,
-                new_local.time(),
-                tzinfo=zone,
+            target = (
+                start
+                if occurrence.pk == appointment.pk
+                else _wall_instant(
+                    occurrence.start.astimezone(zone).date() + day_step, new_local.time(), zone
+                )
             )
             try:
                 with transaction.atomic():
@@ -187,7 +213,7 @@ def series_reschedule(
                 )
                 conflicts.append(Conflict(target, refused.message, _nearest(request, now)))
         if conflicts:
-            raise SeriesConflict(sorted(conflicts, key=lambda c: c.start))
+            raise SeriesConflict(sorted(conflicts, key=lambda c: c.start), zone)
     return sorted(moved, key=lambda a: a.start)
 
 
@@ -221,6 +247,19 @@ def _following(appointment: Appointment) -> list[Appointment]:
             status__in=ACTIVE_STATUSES,
         ).order_by("start")
     )
+
+
+def _wall_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
+    """The instant, in UTC, a wall clock in `zone` shows `wall_time` on `day`."""
+    return wall_clock_instant(day, wall_time, zone).astimezone(UTC)
+
+
+def _instant(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise SchedulingError(
+            SchedulingErrorCode.INVALID, "A series' times must include their time zone."
+        )
+    return moment.astimezone(UTC)
 
 
 def _nearest(request: BookingRequest, now: datetime) -> Slot | None:
