@@ -7,7 +7,11 @@ in the appointment's history (moves, then the cancellation), so a calendar progr
 that honours UID and SEQUENCE (RFC 5546) replaces the entry on a change and removes it
 on a cancellation, and ignores an older file arriving late. Times are local wall-clock
 times with the location's TZID, and the VTIMEZONE that defines that zone is built from
-the zone database (icalendar's Timezone.from_tzinfo), not written by hand.
+the zone database (icalendar's Timezone.from_tzinfo), not written by hand — except a
+visit that starts or ends inside the hour the clocks repeat in the autumn: a local
+01:30 names two instants there, and calendar programs take the first (RFC 5545), so a
+visit at the second 01:30 would show an hour early and one ending at the second 01:00
+would end before it starts. Such a visit's times are written in UTC, which names one.
 
 Like the subject, the event's summary says nothing about health beyond the service's
 name; the description carries the practical detail (what to bring, price, phone).
@@ -16,7 +20,7 @@ name; the description carries the practical detail (what to bring, price, phone)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -68,6 +72,8 @@ def appointment_calendar(
     service = appointment.service
     start = appointment.start.astimezone(zone)
     end = appointment.end.astimezone(zone)
+    if not (_one_instant(start) and _one_instant(end)):
+        start, end = appointment.start.astimezone(UTC), appointment.end.astimezone(UTC)
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -110,6 +116,13 @@ def appointment_calendar(
         event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical().decode()
+
+
+def _one_instant(local: datetime) -> bool:
+    """Whether this wall-clock time names only this instant in its zone (not a time of
+    the hour the clocks repeat)."""
+    other = local.replace(fold=1 - local.fold)
+    return other.astimezone(UTC) == local.astimezone(UTC)
 
 
 def _description(context: Mapping[str, object]) -> str:

@@ -168,3 +168,43 @@ def test_a_confirmed_hold_carries_the_calendar_file_too(sundays):
     [calendar] = files(hold)
     assert calendar["METHOD"] == "REQUEST"
     assert local_start(calendar) == (SPRING_FORWARD.replace(tzinfo=None), EDT)
+
+
+@pytest.fixture
+def small_hours(world):
+    """Pickering open, and the physio at work, in the small hours of Sundays, so a visit
+    can fall in the hour the clocks repeat on 7 November."""
+    OpeningHours.objects.create(
+        location=world.pickering, weekday=Weekday.SUNDAY, opens=time(0), closes=time(6)
+    )
+    make_shift(world.physio, world.pickering, Weekday.SUNDAY, "00:00", "06:00")
+    return world
+
+
+@pytest.mark.parametrize(
+    ("start", "starts_utc"),
+    [
+        # The second 01:30 (EST): a local time would put it an hour early.
+        (datetime(2027, 11, 7, 1, 30, fold=1, tzinfo=TORONTO), "20271107T063000Z"),
+        # The first 01:30 (EDT) ends at the second 01:00: a local end would come first.
+        (datetime(2027, 11, 7, 1, 30, tzinfo=TORONTO), "20271107T053000Z"),
+    ],
+    ids=["second-0130", "first-0130"],
+)
+def test_a_visit_in_the_repeated_hour_is_written_in_utc(small_hours, start, starts_utc):
+    appointment = book(small_hours, start, now=start - timedelta(days=3))
+    [calendar] = files(appointment, "booking_confirmation")
+    event = the_event(calendar)
+    assert event["DTSTART"].to_ical().decode() == starts_utc
+    assert "TZID" not in event["DTSTART"].params
+    assert event.decoded("DTSTART") == appointment.start
+    assert event.decoded("DTEND") == appointment.end
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=30)
+
+
+def test_a_visit_outside_the_repeated_hour_keeps_its_local_time(small_hours):
+    start = datetime(2027, 11, 7, 3, 0, tzinfo=TORONTO)
+    appointment = book(small_hours, start, now=start - timedelta(days=3))
+    [calendar] = files(appointment, "booking_confirmation")
+    wall, offset = local_start(calendar)
+    assert (wall, offset) == (start.replace(tzinfo=None), EST)
