@@ -20,7 +20,6 @@ from django.db import connections, transaction
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
-from rehabdesk.core import database
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import (
@@ -32,13 +31,6 @@ from rehabdesk.scheduling.services import (
 from rehabdesk.scheduling.testing import NOW, at, massage_at_milton
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-# Where writers run one at a time (SQLite) the second change only begins once the first
-# has committed; where they run at once (PostgreSQL), issue 19 saw it answer 500.
-lost_on_postgresql = pytest.mark.xfail(
-    condition=not database.serializes_writers(),
-    strict=True,
-    reason="issue 19: a change locked behind a move to another practitioner is lost",
-)
 
 # Long enough for the second change to reach the lock and wait there; if it is slower,
 # it reads the committed move and the test proves less, but still holds.
@@ -98,7 +90,6 @@ def move_to(appointment, start, **where) -> Callable[[], object]:
     )
 
 
-@lost_on_postgresql
 def test_a_cancel_queued_behind_a_move_to_another_practitioner_cancels_the_moved_booking(
     booked, second_physio
 ):
@@ -115,7 +106,6 @@ def test_a_cancel_queued_behind_a_move_to_another_practitioner_cancels_the_moved
     )
 
 
-@lost_on_postgresql
 def test_a_move_queued_behind_a_move_to_another_practitioner_moves_it_from_its_new_place(
     world, booked, second_physio
 ):
@@ -134,7 +124,6 @@ def test_a_move_queued_behind_a_move_to_another_practitioner_moves_it_from_its_n
     assert list(row.events.values_list("kind", flat=True)) == ["booked", "moved", "moved"]
 
 
-@lost_on_postgresql
 def test_a_patient_cancelling_while_the_desk_moves_them_to_another_location_cancels_it(world):
     milton_therapist = massage_at_milton(world)
     massage = appointment_book(
