@@ -45,7 +45,6 @@ def rows() -> list[dict]:
     return list(Appointment.objects.order_by("pk").values())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: a key does not mean one request")
 def test_a_key_first_used_to_hold_a_time_does_not_book_it(client, world, personas):
     client.force_login(personas.front_desk)
     held = send(client, "create_hold", booking(world, at(10, 10)))
@@ -56,7 +55,6 @@ def test_a_key_first_used_to_hold_a_time_does_not_book_it(client, world, persona
     assert rows() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: a key does not mean one request")
 def test_a_key_first_used_to_book_does_not_hold(client, world, personas):
     client.force_login(personas.front_desk)
     assert send(client, "create_appointment", booking(world, at(10, 10))).status_code == 201
@@ -66,7 +64,6 @@ def test_a_key_first_used_to_book_does_not_hold(client, world, personas):
     assert rows() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: a key does not mean one request")
 def test_a_retried_booking_answers_its_first_answer_before_any_rule_is_checked_again(
     client, world, personas
 ):
@@ -82,7 +79,6 @@ def test_a_retried_booking_answers_its_first_answer_before_any_rule_is_checked_a
     assert len(rows()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: a key does not mean one request")
 def test_a_key_belongs_to_the_account_that_used_it(client, world, personas):
     client.force_login(personas.front_desk)
     first = send(client, "create_appointment", booking(world, at(10, 10)))
@@ -97,11 +93,7 @@ def test_a_key_belongs_to_the_account_that_used_it(client, world, personas):
 @pytest.mark.parametrize(
     "changed",
     [
-        pytest.param(
-            {"note": "Prefers Room 2"},
-            id="note",
-            marks=pytest.mark.xfail(strict=True, reason="issue 19: the note is not in the key"),
-        ),
+        pytest.param({"note": "Prefers Room 2"}, id="note"),
         pytest.param({"channel": "walk-in"}, id="channel"),
         pytest.param({"start": at(10, 11).isoformat()}, id="start"),
     ],
@@ -117,7 +109,6 @@ def test_a_retry_that_differs_in_any_field_is_refused(client, world, personas, c
     assert rows() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: a key does not mean one request")
 def test_a_retry_after_the_booking_was_cancelled_says_it_was_cancelled(client, world, personas):
     client.force_login(personas.front_desk)
     first = send(client, "create_appointment", booking(world, at(10, 10))).json()

@@ -13,10 +13,7 @@ from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, at
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 19: a patient can be booked twice at once"),
-]
+pytestmark = pytest.mark.django_db
 
 REASON = "Physio and massage together, agreed with the patient"
 
@@ -74,13 +71,13 @@ def test_the_desk_books_an_overlap_on_purpose_by_saying_why(client, world, perso
         follow_up(world, at(10, 10, 30), overlap_reason=REASON),
     )
     assert answer.status_code == 201, answer.json()
-    assert answer.json()["overlap_allowed"] is True
+    assert answer.json()["overlap_reason"] == REASON
     moved = post(
         client,
         url("reschedule_appointment", appointment_id=answer.json()["id"]),
         {"start": at(10, 10, 15).isoformat(), "overlap_reason": REASON},
     )
-    assert (moved.status_code, moved.json()["overlap_allowed"]) == (200, True)
+    assert (moved.status_code, moved.json()["overlap_reason"]) == (200, REASON)
 
 
 @pytest.mark.parametrize("persona", ["patient_a", "physio"])

@@ -33,9 +33,6 @@ from rehabdesk.scheduling.services import (
 from rehabdesk.scheduling.testing import NOW, at, massage_at_milton
 
 pytestmark = pytest.mark.django_db
-booked_twice = pytest.mark.xfail(
-    strict=True, reason="issue 19: a patient can be booked twice at once"
-)
 
 
 @pytest.fixture
@@ -64,7 +61,6 @@ def refused(code, call, *args, **kwargs) -> SchedulingError:
     return caught.value
 
 
-@booked_twice
 def test_a_patient_is_not_booked_into_two_massages_at_once_at_two_locations(world, milton_massage):
     massage(world, at(10, 9))
     refusal = refused(
@@ -77,7 +73,6 @@ def test_a_patient_is_not_booked_into_two_massages_at_once_at_two_locations(worl
     assert other.status == AppointmentStatus.BOOKED
 
 
-@booked_twice
 def test_a_visit_that_starts_inside_another_is_refused_however_short(world):
     massage(world, at(10, 9))
     refused(
@@ -89,14 +84,13 @@ def test_a_visit_that_starts_inside_another_is_refused_however_short(world):
     )
 
 
-@booked_twice
 def test_back_to_back_visits_touch_and_are_booked(world):
     """A 30-minute follow-up at 9:00 keeps the physio until 9:40 (the buffer), but the
     patient is free at 9:30: a massage with someone else may start then."""
     physio = appointment_book(request=world.request(at(10, 9)), actor=None, now=NOW)
     after = massage(world, at(10, 9, 30))
     assert (physio.end, after.start) == (at(10, 9, 30), at(10, 9, 30))
-    assert not after.overlap_allowed
+    assert after.overlap_reason == ""
     next_visit = appointment_book(request=world.request(at(10, 10, 30)), actor=None, now=NOW)
     assert next_visit.start == after.end
 
@@ -107,7 +101,6 @@ def test_a_cancelled_visit_leaves_the_patient_free(world, milton_massage):
     assert massage(world, at(10, 9), at_milton=milton_massage).status == AppointmentStatus.BOOKED
 
 
-@booked_twice
 def test_the_desk_books_a_deliberate_overlap_with_its_reason_on_file(world, milton_massage):
     massage(world, at(10, 9))
     request = replace(
@@ -117,7 +110,7 @@ def test_the_desk_books_a_deliberate_overlap_with_its_reason_on_file(world, milt
         overlap_reason="Two therapists, four hands: planned with the patient",
     )
     paired = appointment_book(request=request, actor=None, now=NOW)
-    assert paired.overlap_allowed
+    assert paired.overlap_reason == "Two therapists, four hands: planned with the patient"
     event = paired.events.get()
     assert event.kind == EventKind.BOOKED
     assert "Two therapists, four hands" in event.detail
@@ -126,13 +119,11 @@ def test_the_desk_books_a_deliberate_overlap_with_its_reason_on_file(world, milt
     assert "four hands" not in summary  # the audit trail names, never quotes
 
 
-@booked_twice
 def test_an_override_where_nothing_overlaps_is_not_marked(world):
     request = replace(world.request(at(10, 9)), overlap_reason="Just in case")
-    assert not appointment_book(request=request, actor=None, now=NOW).overlap_allowed
+    assert appointment_book(request=request, actor=None, now=NOW).overlap_reason == ""
 
 
-@booked_twice
 def test_online_bookings_never_override(world, milton_massage):
     massage(world, at(10, 9))
     request = replace(
@@ -151,7 +142,6 @@ def test_online_bookings_never_override(world, milton_massage):
     assert refusal.field == "overlap_reason"
 
 
-@booked_twice
 def test_a_move_onto_the_patient_s_other_visit_is_refused_and_changes_nothing(
     world, milton_massage
 ):
@@ -179,15 +169,14 @@ def test_a_move_onto_the_patient_s_other_visit_is_refused_and_changes_nothing(
         channel=Channel.STAFF,
         overlap_reason="Paired on purpose",
     )
-    assert moved.overlap_allowed
+    assert moved.overlap_reason == "Paired on purpose"
     # Moved away again without a reason: nothing overlaps, nothing is marked.
     again = appointment_reschedule(
         appointment=later, start=at(10, 15), actor=None, now=NOW, channel=Channel.STAFF
     )
-    assert not again.overlap_allowed
+    assert again.overlap_reason == ""
 
 
-@booked_twice
 def test_a_hold_keeps_the_patient_busy_until_it_expires(world, milton_massage):
     at_milton = world.request(
         at(10, 9), service=world.massage, practitioner=milton_massage, location=world.milton
@@ -204,7 +193,6 @@ def test_a_hold_keeps_the_patient_busy_until_it_expires(world, milton_massage):
     assert hold.status == AppointmentStatus.CANCELLED
 
 
-@booked_twice
 def test_claiming_a_time_held_online_respects_the_patient_s_other_visits(world, milton_massage):
     massage(world, at(10, 9))
     for_nobody = replace(
@@ -233,7 +221,6 @@ def test_claiming_a_time_held_online_respects_the_patient_s_other_visits(world, 
     assert claimed.patient == world.other_patient
 
 
-@booked_twice
 def test_a_series_names_the_dates_the_patient_is_busy(world):
     massage(world, at(16, 9))  # the second Tuesday
     plan = SeriesPlan(
@@ -253,7 +240,6 @@ def test_a_series_names_the_dates_the_patient_is_busy(world):
     assert Appointment.objects.filter(service=world.follow_up).count() == 0
 
 
-@booked_twice
 def test_a_waitlist_offer_passes_over_a_patient_busy_at_the_freed_time(world, personas):
     """The freed 9:45 follow-up fits only at 9:45; the first on the list is in a massage
     then, so the offer goes to the next."""
@@ -287,7 +273,6 @@ def test_a_waitlist_offer_passes_over_a_patient_busy_at_the_freed_time(world, pe
     assert (offer.entry, offer.appointment.start) == (second, at(10, 9, 45))
 
 
-@booked_twice
 def test_the_database_refuses_a_patient_overlap_the_service_did_not_see(world, milton_massage):
     massage(world, at(10, 9))  # Pickering, 9:00–10:00
 
@@ -321,6 +306,6 @@ def test_the_database_refuses_a_patient_overlap_the_service_did_not_see(world, m
     raw(at(10, 11), 30, patient=None, **held, **physio)
     raw(at(10, 11, 15), patient=None, **held)
     # A pairing the desk made on purpose is left alone, and only while it is marked.
-    paired = raw(at(10, 9, 45), 30, overlap_allowed=True, **physio)
+    paired = raw(at(10, 9, 45), 30, overlap_reason="Paired at the desk", **physio)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appointment.objects.filter(pk=paired.pk).update(overlap_allowed=False)
+        Appointment.objects.filter(pk=paired.pk).update(overlap_reason="")

@@ -13,10 +13,7 @@ from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 19: a patient can be booked twice at once"),
-]
+pytestmark = pytest.mark.django_db
 
 REASON = "Physio straight into massage, same visit"
 
@@ -69,7 +66,7 @@ def test_the_desk_is_told_and_may_book_the_overlap_on_purpose(client, personas, 
     )
     assert booked.status_code == 302
     paired = Appointment.objects.exclude(pk=massage.pk).get()
-    assert paired.overlap_allowed
+    assert paired.overlap_reason == REASON
     assert REASON in paired.events.get().detail
 
 
@@ -99,4 +96,4 @@ def test_the_desk_may_move_a_visit_onto_another_on_purpose(client, personas, wor
     moved = client.post(url, move | {"overlap": "on", "overlap_reason": REASON})
     assert moved.status_code == 302
     row = Appointment.objects.get(pk=follow_up.pk)
-    assert (row.start, row.overlap_allowed) == (weekday_at(10, 15), True)
+    assert (row.start, row.overlap_reason) == (weekday_at(10, 15), REASON)
