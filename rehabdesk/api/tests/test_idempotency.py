@@ -41,7 +41,7 @@ def send(client, name: str, body: dict, key: str = KEY):
     )
 
 
-def rows() -> list[dict]:
+def rows():
     return list(Appointment.objects.order_by("pk").values())
 
 

@@ -43,7 +43,7 @@ def massage(world) -> Appointment:
     return appointment_book(request=request, actor=None, now=NOW)
 
 
-def rows() -> list[dict]:
+def rows():
     return list(Appointment.objects.order_by("pk").values())
 
 

@@ -172,9 +172,11 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
         )
     desk = can(person_for(request.user), Capability.RUN_THE_DESK)
     form = PickedTimeForm(request.POST, overlap=desk)
-    page = {"patient": _booked_patient(appointment), "service": appointment.service}
+    patient, service = _booked_patient(appointment), appointment.service
     if _reason_missing(form):
-        return overlap_page(request, form=form, appointment=appointment, **page)
+        return overlap_page(
+            request, patient=patient, service=service, form=form, appointment=appointment
+        )
     if not form.is_valid():
         messages.error(request, "Choose a time from the list.")
         return redirect("appointment-reschedule", appointment_id=appointment.pk)
@@ -194,13 +196,18 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
     except SchedulingError as refused:
         if desk and refused.code == SchedulingErrorCode.PATIENT_BUSY:
             return overlap_page(
-                request, form=form, appointment=appointment, refusal=refused, **page
+                request,
+                patient=patient,
+                service=service,
+                form=form,
+                appointment=appointment,
+                refusal=refused,
             )
         return finder(
             request,
             finder_query(start=timezone.localdate().isoformat()),
-            patient=_booked_patient(appointment),
-            service=appointment.service,
+            patient=patient,
+            service=service,
             appointment=appointment,
             refusal=refused,
         )
