@@ -8,10 +8,15 @@ text or from a code written as a string; they ask `http_status(error.code)`.
 
 - 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
   longer on offer, a hold run out, a series with dates in the way, a retried key
-  carrying a different booking). Asking again with what the answer offers may work.
+  carrying a different request, a retry of a booking cancelled since). Asking again
+  with what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have.
-- 422 Unprocessable Content: everything else, a rule the request breaks as it stands.
+- 422 Unprocessable Content: everything else, a rule the request breaks as it stands —
+  the patient already booked at that time (`patient_busy`) among them, whichever check
+  noticed it: the booking that won a race is then simply there, as it would be for a
+  request a minute later, and the answer is the same (another time, or the desk's
+  deliberate overlap).
 
 `test_refusal_statuses.py` walks every app's error-code enum, so a new code cannot
 land without its line here.
@@ -89,6 +94,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.NEW_PATIENTS_ONLY: UNPROCESSABLE,
         SchedulingErrorCode.EXISTING_PATIENTS_ONLY: UNPROCESSABLE,
         SchedulingErrorCode.IDEMPOTENCY_MISMATCH: CONFLICT,
+        SchedulingErrorCode.ALREADY_CANCELLED: CONFLICT,
+        SchedulingErrorCode.PATIENT_BUSY: UNPROCESSABLE,
         SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
         SchedulingErrorCode.CALL_US: UNPROCESSABLE,
     },

@@ -22,7 +22,14 @@ from rehabdesk.access.accessors import (
     waitlist_offer_for,
 )
 from rehabdesk.access.policy import Action, Capability, can, person_for
-from rehabdesk.api.lookups import channel_for, known_location, known_practitioner, known_service
+from rehabdesk.api.lookups import (
+    OVERLAP_REASON_HELP,
+    channel_for,
+    known_location,
+    known_practitioner,
+    known_service,
+    overlap_reason,
+)
 from rehabdesk.api.scheduling import AppointmentOut
 from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
@@ -39,6 +46,7 @@ class RescheduleIn(Schema):
     start: AwareDatetime
     practitioner: int | None = Field(None, description="Default: the same practitioner.")
     location: int | None = Field(None, description="Default: the same location.")
+    overlap_reason: str = Field("", max_length=200, description=OVERLAP_REASON_HELP)
 
 
 class CancelIn(Schema):
@@ -135,6 +143,7 @@ def reschedule_appointment(
     request: HttpRequest, appointment_id: int, payload: RescheduleIn
 ) -> Appointment:
     appointment = appointment_for(user=request.user, appointment_id=appointment_id, view=False)
+    reason = overlap_reason(request, payload.overlap_reason)
     return booking.appointment_reschedule(
         appointment=appointment,
         start=payload.start,
@@ -145,6 +154,7 @@ def reschedule_appointment(
         if payload.practitioner is None
         else known_practitioner(payload.practitioner),
         location=None if payload.location is None else known_location(payload.location),
+        overlap_reason=reason,
     )
 
 

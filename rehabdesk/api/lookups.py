@@ -1,6 +1,7 @@
 """What both routers ask of a request before calling a service: the clinic's rows an id
-in the body names (an unknown or inactive one answers 422 with the field at fault), and
-the channel a booking comes through."""
+in the body names (an unknown or inactive one answers 422 with the field at fault), the
+channel a booking comes through, and whether the caller may book a patient's visits to
+overlap."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TypeVar
 
 from django.http import HttpRequest
 
-from rehabdesk.access.policy import person_for
+from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.clinic.selectors import location_active, practitioner_active, service_active
 from rehabdesk.core.errors import RequestError, RequestErrorCode
@@ -49,3 +50,22 @@ def channel_for(request: HttpRequest, asked: Channel | None) -> Channel:
             field="channel",
         )
     return asked or Channel.STAFF
+
+
+OVERLAP_REASON_HELP = (
+    "Front desk only: book this visit over another of the patient's at the same time on "
+    "purpose, and say why (a physio visit running into a massage with a second "
+    "therapist). Back to back needs nothing. Anyone else sending it is refused (403)."
+)
+
+
+def overlap_reason(request: HttpRequest, reason: str) -> str:
+    """A patient's visits overlap only when the front desk says so: patients book
+    online, where they never may, and practitioners leave it to the desk."""
+    if reason and not can(person_for(request.user), Capability.RUN_THE_DESK):
+        raise RequestError(
+            RequestErrorCode.NOT_ALLOWED,
+            "Only the front desk books a patient's visits to overlap.",
+            field="overlap_reason",
+        )
+    return reason

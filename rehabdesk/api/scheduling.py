@@ -17,7 +17,14 @@ from pydantic import AwareDatetime, model_validator
 
 from rehabdesk.access.accessors import appointment_for, patient_for
 from rehabdesk.access.policy import Action
-from rehabdesk.api.lookups import channel_for, known_location, known_practitioner, known_service
+from rehabdesk.api.lookups import (
+    OVERLAP_REASON_HELP,
+    channel_for,
+    known_location,
+    known_practitioner,
+    known_service,
+    overlap_reason,
+)
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.selectors import (
@@ -107,6 +114,7 @@ class BookingIn(Schema):
         None, description="Staff: phone, walk-in or staff (default). Patients book online."
     )
     note: str = Field("", max_length=2000)
+    overlap_reason: str = Field("", max_length=200, description=OVERLAP_REASON_HELP)
 
 
 class AppointmentOut(Schema):
@@ -125,6 +133,10 @@ class AppointmentOut(Schema):
     late_cancellation: bool
     fee_due: Decimal | None
     outside_hours_since: datetime | None
+    overlap_reason: str = Field(
+        description="Why the desk booked it over another of the patient's visits; "
+        "empty for every other booking."
+    )
 
 
 @router.get("/services", response=list[ServiceOut], auth=None, summary="Services offered")
@@ -236,7 +248,25 @@ def search_availability(
     return {"slots": [_slot(slot) for slot in result.slots], "reason": result.reason}
 
 
-@router.post("/holds", response={201: AppointmentOut}, auth=django_auth, summary="Hold a time")
+# What a retry with the same key answers, for both routes that take one.
+IDEMPOTENCY = (
+    "Send an `Idempotency-Key` header (a new random one, such as a UUID, for each "
+    "request) to make retries safe. The same key with the same request — the same "
+    "operation, body and account — answers the appointment it made, as it is now, "
+    "before any rule is checked again, and makes nothing more; a retry once it has "
+    "been cancelled answers 409 `already_cancelled`. The same key with anything else "
+    "(another body, holding instead of booking, another account) answers 409 "
+    "`idempotency_mismatch`."
+)
+
+
+@router.post(
+    "/holds",
+    response={201: AppointmentOut},
+    auth=django_auth,
+    summary="Hold a time",
+    description=IDEMPOTENCY,
+)
 def create_hold(
     request: HttpRequest,
     payload: BookingIn,
@@ -257,8 +287,8 @@ def create_hold(
     response={201: AppointmentOut},
     auth=django_auth,
     summary="Book a time",
-    description="Send an `Idempotency-Key` header to make retries safe: the same key "
-    "returns the first booking and books nothing more.",
+    description="A patient already booked then is refused (422 `patient_busy`) unless "
+    f"the front desk sends `overlap_reason`. {IDEMPOTENCY}",
 )
 def create_appointment(
     request: HttpRequest,
@@ -307,6 +337,7 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         location=known_location(payload.location),
         start=payload.start,
         channel=channel_for(request, payload.channel),
+        overlap_reason=overlap_reason(request, payload.overlap_reason),
     )
 
 

@@ -128,8 +128,10 @@ class AppendOnly:
 class NoOverlap:
     """Two active rows of `table` with the same `owner` may not overlap in time, over
     half-open [`start`, `end`) ranges (one may end when the next begins). A row is
-    active when its `active` column is true or, given `active_values`, one of them. A
-    conflict is an IntegrityError.
+    active when its `active` column is true or, given `active_values`, one of them, and
+    — given `unless`, a text column — that column is empty: a row where it says why is
+    an exception made on purpose, left out. Rows without an owner (NULL) are never
+    compared. A conflict is an IntegrityError.
 
     PostgreSQL: an exclusion constraint named `constraint` (btree_gist, over
     tstzrange). An insert that conflicts with a row not yet committed waits for that
@@ -151,23 +153,27 @@ class NoOverlap:
     too_long: str
     constraint: str
     triggers: str
+    unless: str = ""
 
     def _active(self, row: str) -> str:
         if not self.active_values:
-            return f"{row}{self.active}"
-        values = ", ".join(f"'{value}'" for value in self.active_values)
-        return f"{row}{self.active} IN ({values})"
+            active = f"{row}{_quoted(self.active)}"
+        else:
+            values = ", ".join(f"'{value}'" for value in self.active_values)
+            active = f"{row}{_quoted(self.active)} IN ({values})"
+        return f"{active} AND {row}{_quoted(self.unless)} = ''" if self.unless else active
 
     def create_sql(self, vendor: str) -> list[str]:
+        # Quoted: a column may be named like a keyword (an appointment's "end").
+        start, end, owner = _quoted(self.start), _quoted(self.end), _quoted(self.owner)
         if vendor == POSTGRESQL:
             return [
                 "CREATE EXTENSION IF NOT EXISTS btree_gist",
                 f"ALTER TABLE {self.table} ADD CONSTRAINT {self.constraint} "
-                f"EXCLUDE USING gist ({self.owner} WITH =, "
-                f"tstzrange({self.start}, {self.end}, '[)') WITH &&) "
+                f"EXCLUDE USING gist ({owner} WITH =, "
+                f"tstzrange({start}, {end}, '[)') WITH &&) "
                 f"WHERE ({self._active('')})",
             ]
-        start, end, owner = self.start, self.end, self.owner
         too_long = (
             f"SELECT RAISE(ABORT, '{self.too_long}') "
             f"WHERE julianday(NEW.{end}) - julianday(NEW.{start}) > 1"
@@ -198,6 +204,10 @@ class NoOverlap:
         if vendor == POSTGRESQL:
             return [self.constraint]
         return [f"{self.triggers}_insert", f"{self.triggers}_update"]
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 For the demo clinic and the benchmark datasets only, never for real people: months of
 visits planned from the availability engine's own slots (so every one respects hours,
-breaks, time off, closures, registrations and rooms) and inserted in bulk. The booking
+breaks, time off, closures, registrations and rooms), each for a patient of the
+practitioner's panel who is not in another visit then, here or at another location,
+and inserted in bulk. The booking
 service books one appointment at a time, with its checks and messages; tens of
 thousands of invented visits would take minutes that way. The bulk insert leaves out
 the service's checks, not the database's: the guards (exclusion constraints on
@@ -13,7 +15,7 @@ batch rolls back.
 from __future__ import annotations
 
 import random
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +35,10 @@ from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Cha
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
 
 BATCH = 2000
+# No visit lasts longer (the database's guards refuse one that would).
+LONGEST_VISIT = timedelta(days=1)
+# Each patient's visits, as (start, end), in start order: when they are not free.
+Diary = dict[int, list[tuple[datetime, datetime]]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def plan_calendar(
             base_busy[resource.id] = sorted(
                 (interval.start, interval.end) for interval in resource.busy
             )
+    diary = _diary(window_start, window_end)
     planned: list[Planned] = []
     day = first_day
     while day <= last_day:
@@ -114,6 +121,7 @@ def plan_calendar(
                     base_busy,
                     held,
                     patients[practitioner_id],
+                    diary,
                     now,
                     occupancy,
                     rng,
@@ -161,6 +169,7 @@ def _fill_day(
     base_busy: dict[int, list[tuple[datetime, datetime]]],
     held: dict[int, list[tuple[datetime, datetime]]],
     panel: Sequence[int],
+    diary: Diary,
     now: datetime,
     occupancy: float,
     rng: random.Random,
@@ -193,11 +202,15 @@ def _fill_day(
         if rng.random() > occupancy:
             cursor = slot.start + longest
             continue
+        patient_id = _free_patient(panel, rng.randrange(len(panel)), diary, slot)
+        if patient_id is None:
+            cursor = slot.start + longest
+            continue
         for resource_id in resource_ids:
             held[resource_id].append((slot.start, slot.busy_until))
         cursor = slot.busy_until
         yield Planned(
-            patient_id=rng.choice(panel),
+            patient_id=patient_id,
             practitioner_id=practitioner_id,
             service_id=offer.service.pk,
             location_id=slot.location_id,
@@ -208,6 +221,50 @@ def _fill_day(
             status=_status(slot.start, now, rng),
             channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.ONLINE, Channel.STAFF]),
         )
+
+
+def _diary(start: datetime, end: datetime) -> Diary:
+    """The visits already on file between `start` and `end`, by patient: those planned
+    for other locations, or other months, before this plan."""
+    diary: Diary = defaultdict(list)
+    visits = (
+        Appointment.objects.filter(
+            patient__isnull=False,
+            status__in=ACTIVE_STATUSES,
+            start__lt=end + LONGEST_VISIT,
+            end__gt=start - LONGEST_VISIT,
+        )
+        .order_by("start")
+        .values_list("patient_id", "start", "end")
+    )
+    for patient_id, visit_start, visit_end in visits:
+        diary[patient_id].append((visit_start, visit_end))
+    return diary
+
+
+def _free_patient(panel: Sequence[int], first: int, diary: Diary, slot: Slot) -> int | None:
+    """The first patient of the panel, from `first` on (and round), who is in no other
+    visit during the slot's [start, end) — the database refuses a patient in two at
+    once — now entered in the diary; None when the whole panel is busy."""
+    for index in range(first, first + len(panel)):
+        patient_id = panel[index % len(panel)]
+        visits = diary[patient_id]
+        if not _busy(visits, slot):
+            insort(visits, (slot.start, slot.end))
+            return patient_id
+    return None
+
+
+def _busy(visits: list[tuple[datetime, datetime]], slot: Slot) -> bool:
+    """Whether a visit (in start order) overlaps the slot: one of those starting before
+    the slot ends, and less than a visit's longest before it starts, ends after it
+    starts."""
+    index = bisect_left(visits, (slot.end,)) - 1
+    while index >= 0 and visits[index][0] > slot.start - LONGEST_VISIT:
+        if visits[index][1] > slot.start:
+            return True
+        index -= 1
+    return False
 
 
 def _free_rooms(

@@ -18,7 +18,9 @@ class SchedulingErrorCode(StrEnum):
     NOT_ONLINE_BOOKABLE = "not_online_bookable"
     NEW_PATIENTS_ONLY = "new_patients_only"
     EXISTING_PATIENTS_ONLY = "existing_patients_only"
-    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"  # the key was sent with another request
+    ALREADY_CANCELLED = "already_cancelled"  # a retry of a booking cancelled since
+    PATIENT_BUSY = "patient_busy"  # the patient has another visit then
     SERIES_CONFLICT = "series_conflict"
     CALL_US = "call_us"  # a change patients may not make themselves (self_service.py)
 

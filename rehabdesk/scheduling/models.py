@@ -1,10 +1,10 @@
 """Appointments: who sees whom, where, when, with which rooms and equipment.
 
-Two appointments never overlap for one practitioner or one resource while active: the
-booking service checks with the availability engine, and the database refuses an
-overlap that slips past a race (an exclusion constraint on PostgreSQL, a trigger on
-SQLite; scheduling/guards.py). Every change is an AppointmentEvent, never an edit of
-history.
+Two appointments never overlap for one practitioner or one resource while active, nor
+for one patient unless the front desk booked the overlap on purpose: the booking
+service checks, and the database refuses an overlap that slips past a race (exclusion
+constraints on PostgreSQL, triggers on SQLite; scheduling/guards.py). Every change is
+an AppointmentEvent, never an edit of history.
 """
 
 from __future__ import annotations
@@ -102,6 +102,10 @@ class Appointment(TimeStampedModel):
     # outside what is allowed; cleared when it is moved, cancelled or kept on purpose.
     outside_hours_since = models.DateTimeField(null=True, blank=True)
     kept_outside_hours = models.BooleanField(default=False)
+    # Why the front desk booked this visit over another of the same patient's on purpose
+    # (a physio visit running into a massage with a second therapist); empty for every
+    # other visit, which may not overlap one of the patient's (scheduling/guards.py).
+    overlap_reason = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["start", "practitioner"]

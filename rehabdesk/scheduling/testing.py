@@ -16,12 +16,13 @@ from rehabdesk.clinic import loading
 from rehabdesk.clinic.description import (
     WEEKDAYS,
     RegisteredWith,
+    RegistrationSpec,
     ResourceSpec,
     ShiftSpec,
     resources,
 )
 from rehabdesk.clinic.models import Location, Practitioner, Resource, Service
-from rehabdesk.clinic.testing import LONG_AGO, sample_service
+from rehabdesk.clinic.testing import LONG_AGO, sample_practitioner, sample_service
 from rehabdesk.core import database
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling import guards
@@ -56,6 +57,15 @@ OVERLAPPING_APPOINTMENTS = """
      WHERE a.status IN ('pending', 'booked', 'arrived', 'fulfilled')
        AND b.status IN ('pending', 'booked', 'arrived', 'fulfilled')
 """
+# Visits of one patient at once, however many practitioners and locations: the
+# patient's own time is [start, end), the practitioner's buffer after it left out.
+OVERLAPPING_VISITS = """
+    SELECT COUNT(*) FROM scheduling_appointment a JOIN scheduling_appointment b
+      ON a.patient_id = b.patient_id AND a.id < b.id
+     AND a.start < b."end" AND b.start < a."end"
+     WHERE a.status IN ('pending', 'booked', 'arrived', 'fulfilled')
+       AND b.status IN ('pending', 'booked', 'arrived', 'fulfilled')
+"""
 OVERLAPPING_RESOURCES = """
     SELECT COUNT(*) FROM scheduling_appointmentresource a
       JOIN scheduling_appointmentresource b
@@ -75,6 +85,14 @@ def overlaps() -> tuple[int, int]:
         return appointments, cursor.fetchone()[0]
 
 
+def patient_overlaps() -> int:
+    """Pairs of active appointments of one patient that overlap — found by SQL,
+    independently of the code that books."""
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAPPING_VISITS)
+        return int(cursor.fetchone()[0])
+
+
 def guards_lifted(connection: BaseDatabaseWrapper) -> AbstractContextManager[None]:
     """Drop the guards, run the block, put them back — in one transaction, so nothing
     else ever sees the tables unguarded (`core.database.guards_lifted`)."""
@@ -92,6 +110,7 @@ class BookingWorld:
     massage_room: Resource
     patient: Patient
     other_patient: Patient
+    milton: Location  # no hours there unless a test gives some (massage_at_milton)
 
     def request(
         self,
@@ -100,13 +119,14 @@ class BookingWorld:
         patient: Patient | None = None,
         practitioner: Practitioner | None = None,
         service: Service | None = None,
+        location: Location | None = None,
         channel: Channel = Channel.STAFF,
     ) -> BookingRequest:
         return BookingRequest(
             patient=patient or self.patient,
             practitioner=practitioner or self.physio,
             service=service or self.follow_up,
-            location=self.pickering,
+            location=location or self.pickering,
             start=start,
             channel=channel,
         )
@@ -157,4 +177,32 @@ def build_booking_world(personas: object) -> BookingWorld:
         massage_room=massage_room,
         patient=p.patient_a,  # type: ignore[attr-defined]
         other_patient=p.patient_b,  # type: ignore[attr-defined]
+        milton=Location.objects.select_related("clinic").get(pk=p.milton.pk),  # type: ignore[attr-defined]
     )
+
+
+def massage_at_milton(world: BookingWorld) -> Practitioner:
+    """A second massage therapist, at Milton on weekdays 09:00–17:00 (lunch 12:00–12:30)
+    with a massage room of its own: one patient's massages at Pickering and at Milton
+    could then be booked for the same time, with nobody's calendar in the way."""
+    therapist = loading.practitioner_load(
+        practitioner=sample_practitioner(
+            "Mira Massage",
+            disciplines=["massage-therapy"],
+            registrations=[RegistrationSpec("cmto", "WORLD-RMT-2", LONG_AGO)],
+        ),
+        today=NOW.date(),
+    )
+    loading.resource_load(
+        location=world.milton, resource=ResourceSpec("massage-room", "Milton massage room")
+    )
+    hours = ShiftSpec(
+        world.milton.slug,
+        WEEKDAYS,
+        "09:00",
+        "17:00",
+        (("12:00", "12:30"),),
+        effective_from=LONG_AGO,
+    )
+    loading.working_hours_load(practitioner=therapist, shift=hours, today=NOW.date())
+    return therapist

@@ -76,7 +76,13 @@ def test_a_late_cancellation_by_the_patient_records_the_fee_and_only_the_desk_wa
 
 def test_the_desk_checks_in_and_marks_no_shows_and_patients_cannot(client, world, personas):
     arriving = book(world, at(8, 9))
-    missing = book(world, at(8, 9), practitioner=world.massage_therapist, service=world.massage)
+    missing = book(
+        world,
+        at(8, 9),
+        practitioner=world.massage_therapist,
+        service=world.massage,
+        patient=world.other_patient,
+    )
     client.force_login(personas.patient_a.user)
     assert post(client, url("check_in", appointment_id=arriving.pk)).status_code == 404
     client.force_login(personas.front_desk)

@@ -1,6 +1,6 @@
 """The demo's bulk import of invented visits leaves out the booking service, never the
 database's guards: each imported row is checked, and a visit in the way of one on file
-is refused with its whole batch."""
+— the practitioner's, a room's, the patient's — is refused with its whole batch."""
 
 from datetime import datetime, timedelta
 
@@ -17,10 +17,12 @@ from rehabdesk.scheduling.testing import NOW, BookingWorld, at
 pytestmark = pytest.mark.django_db
 
 
-def visit(world: BookingWorld, start: datetime, *, practitioner=None, room=None) -> Planned:
+def visit(
+    world: BookingWorld, start: datetime, *, practitioner=None, room=None, patient=None
+) -> Planned:
     """A 30-minute follow-up (and its 10 minutes' buffer) for the other patient."""
     return Planned(
-        patient_id=world.other_patient.pk,
+        patient_id=(patient or world.other_patient).pk,
         practitioner_id=(practitioner or world.physio).pk,
         service_id=world.follow_up.pk,
         location_id=world.pickering.pk,
@@ -63,6 +65,25 @@ def test_a_visit_in_a_room_held_then_is_refused_with_its_batch(world, personas):
     batch = [
         visit(world, at(10, 11)),
         visit(world, at(10, 9), practitioner=world.massage_therapist, room=room),
+    ]
+
+    with pytest.raises(IntegrityError):
+        appointments_import(planned=batch, now=NOW)
+
+    assert Appointment.objects.count() == 1
+
+
+def test_a_visit_while_its_patient_is_in_another_is_refused_with_its_batch(world, personas):
+    appointment_book(request=world.request(at(10, 9)), actor=personas.front_desk, now=NOW)
+    batch = [
+        visit(world, at(10, 11)),
+        visit(
+            world,
+            at(10, 9, 15),
+            practitioner=world.massage_therapist,
+            room=world.rooms[1],
+            patient=world.patient,
+        ),
     ]
 
     with pytest.raises(IntegrityError):

@@ -25,6 +25,7 @@ from rehabdesk.demo.tests.shared import DAYS_AHEAD, DAYS_BACK, NOW, TORONTO
 from rehabdesk.demo.tests.working_time import total, working_time
 from rehabdesk.scheduling.choices import AppointmentStatus, EventKind
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent
+from rehabdesk.scheduling.testing import patient_overlaps
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,11 @@ def test_about_seventy_percent_of_working_time_is_booked(shared_demo, start, end
     held = sum((visit.busy_until - visit.start for visit in kept), timedelta(0))
 
     assert 0.65 < held / worked < 0.78
+
+
+def test_no_patient_is_in_two_visits_at_once_and_none_overlaps_on_purpose(shared_demo):
+    assert patient_overlaps() == 0
+    assert not Appointment.objects.exclude(overlap_reason="").exists()
 
 
 def test_the_past_is_mostly_done_with_some_no_shows_and_cancellations(shared_demo):

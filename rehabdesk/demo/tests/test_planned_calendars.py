@@ -1,5 +1,6 @@
 """Calendars filled in bulk for the demo and the benchmarks (demo/calendars.py) keep
-every rule a booking keeps — hours, breaks, rooms, what is already booked."""
+every rule a booking keeps — hours, breaks, rooms, what is already booked, one visit at
+a time for each patient."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rehabdesk.demo.calendars import Offering, appointments_import, plan_calenda
 from rehabdesk.scheduling.choices import AppointmentStatus, EventKind
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent
 from rehabdesk.scheduling.services import appointment_book
-from rehabdesk.scheduling.testing import NOW, TORONTO, at, overlaps
+from rehabdesk.scheduling.testing import NOW, TORONTO, at, overlaps, patient_overlaps
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,21 @@ def test_an_imported_calendar_goes_around_what_is_booked_and_is_on_file(world):
     assert (event.action, event.summary) == ("create", "appointments (imported)")
     cancelled = Appointment.objects.filter(status=AppointmentStatus.CANCELLED)
     assert not any(a.resource_holds.filter(active=True).exists() for a in cancelled)
+
+
+def test_no_patient_is_planned_into_two_visits_at_once_nor_into_one_on_file(world):
+    """The other patient is on both practitioners' panels, and the only one on the
+    massage therapist's; both work the same hours."""
+    already = appointment_book(
+        request=world.request(at(9, 11), patient=world.other_patient), actor=None, now=NOW
+    )
+    planned = plan(world, first=date(2027, 3, 8), last=date(2027, 3, 10))
+    theirs = sorted(
+        (p for p in planned if p.patient_id == world.other_patient.pk), key=lambda p: p.start
+    )
+    assert any(p.practitioner_id == world.massage_therapist.pk for p in theirs)
+    for first, second in zip(theirs, theirs[1:], strict=False):
+        assert first.end <= second.start
+    assert not any(p.start < already.end and already.start < p.end for p in theirs)
+    appointments_import(planned=planned, now=NOW)
+    assert patient_overlaps() == 0

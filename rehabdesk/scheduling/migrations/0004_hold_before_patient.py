@@ -10,11 +10,11 @@ from rehabdesk.scheduling import guards
 
 
 def install(apps, schema_editor):
-    guards.install(schema_editor)
+    guards.install(schema_editor, guards.FIRST_GUARDS)
 
 
 def remove(apps, schema_editor):
-    guards.remove(schema_editor)
+    guards.remove(schema_editor, guards.FIRST_GUARDS)
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,7 @@ docs/algorithms/booking.md is the recipe in prose.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -28,9 +29,9 @@ from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.core import database
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
-from rehabdesk.scheduling.choices import AppointmentStatus, Channel, EventKind
+from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel, EventKind
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
-from rehabdesk.scheduling.messages import tell_patient
+from rehabdesk.scheduling.messages import local_text, tell_patient
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.scheduling.services.records import (
@@ -50,7 +51,8 @@ ALTERNATIVES_WINDOW = timedelta(days=14)
 SLOT_UNAVAILABLE_MESSAGE = "That time is not available."
 # What a booking queues behind before its check (`_queue_behind_bookings_in_the_way`):
 # (space, key) pairs, the practitioner (space 1), then every room and piece of
-# equipment of the kinds the service needs at the location (space 2).
+# equipment of the kinds the service needs at the location (space 2), then the patient
+# (space 3, QUEUE_PATIENT), whose other visits may be anywhere.
 QUEUE_KEYS = """
     SELECT 1, %s
     UNION ALL
@@ -60,6 +62,8 @@ QUEUE_KEYS = """
         ON needed.resourcekind_id = resource.kind_id
      WHERE needed.service_id = %s AND resource.location_id = %s
 """
+QUEUE_PATIENT = "SELECT 3, %s"
+OVERLAP_REASON_LENGTH = 200  # Appointment.overlap_reason
 # A booking that loses a race for a room (not for the practitioner) is tried again:
 # the engine will pick another free room if there is one.
 ATTEMPTS = 3
@@ -74,6 +78,10 @@ class BookingRequest:
     location: Location
     start: datetime
     channel: Channel
+    # Why the front desk books this visit over another of the patient's on purpose (a
+    # physio visit running into a massage with a second therapist, say); empty when
+    # the patient must be free then, as online they always must.
+    overlap_reason: str = ""
 
     def __post_init__(self) -> None:
         # An instant in UTC, like the engine's slots: a start in the location's zone
@@ -83,19 +91,9 @@ class BookingRequest:
             object.__setattr__(self, "start", self.start.astimezone(UTC))
 
     @property
-    def fingerprint(self) -> str:
-        text = "|".join(
-            str(value)
-            for value in (
-                self.patient.pk if self.patient else "",
-                self.practitioner.pk,
-                self.service.pk,
-                self.location.pk,
-                self.start.timestamp(),
-                self.channel,
-            )
-        )
-        return hashlib.sha256(text.encode()).hexdigest()
+    def end(self) -> datetime:
+        """When the patient is done: the practitioner's buffer after it is not theirs."""
+        return self.start + timedelta(minutes=self.service.duration_minutes)
 
 
 def appointment_hold(
@@ -145,7 +143,7 @@ def appointment_book(
 def appointment_confirm(*, appointment: Appointment, actor: Actor, now: datetime) -> Appointment:
     """Turn a hold into a booking, if it has not expired meanwhile."""
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        locked = appointment_locked(appointment)
         if locked.status != AppointmentStatus.PENDING or locked.patient_id is None:
             raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
         if locked.hold_expires_at is None or locked.hold_expires_at <= now:
@@ -167,31 +165,45 @@ def appointment_hold_claim(
 ) -> Appointment:
     """Put the patient on a time held online before they said who they are: the hold
     keeps its time and expiry; the patient's own rules (active, new or existing patients
-    only) are checked now, and a refusal leaves the hold as it was."""
-    with transaction.atomic():
-        locked = appointment_locked(appointment)
-        if locked.status != AppointmentStatus.PENDING or locked.patient_id is not None:
-            raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
-        if locked.hold_expires_at is None or locked.hold_expires_at <= now:
-            raise SchedulingError(
-                SchedulingErrorCode.HOLD_EXPIRED,
-                "The time was held for you but has been released; please choose a time again.",
-            )
-        request_check(
-            BookingRequest(
+    only, not booked elsewhere then) are checked now, and a refusal leaves the hold as
+    it was."""
+    request: BookingRequest | None = None
+    try:
+        with transaction.atomic():
+            locked = appointment_locked(appointment)
+            if locked.status != AppointmentStatus.PENDING or locked.patient_id is not None:
+                raise SchedulingError(SchedulingErrorCode.NOT_A_HOLD, "This time is not on hold.")
+            if locked.hold_expires_at is None or locked.hold_expires_at <= now:
+                raise SchedulingError(
+                    SchedulingErrorCode.HOLD_EXPIRED,
+                    "The time was held for you but has been released; please choose a time again.",
+                )
+            request = BookingRequest(
                 patient=patient,
                 practitioner=locked.practitioner,
                 service=locked.service,
                 location=locked.location,
                 start=locked.start,
                 channel=Channel(locked.channel),
-            ),
-            now,
-        )
-        locked.patient = patient
-        locked.save(update_fields=["patient", "updated_at"])
-        audit_write(locked, AuditAction.CHANGE, actor, "appointment (held for a patient)")
-    return locked
+            )
+            request_check(request, now)
+            _queue_behind_the_patient(request, now)
+            patient_free_check(request, now)
+            locked.patient = patient
+            locked.save(update_fields=["patient", "updated_at"])
+            audit_write(locked, AuditAction.CHANGE, actor, "appointment (held for a patient)")
+        return locked
+    except DatabaseError as error:
+        if not database.lost_race(error) or request is None:
+            raise
+        # Only the patient's guard looks at who is on a hold: a visit of theirs at that
+        # time won the race.
+        patient_free_check(request, now)
+        raise SchedulingError(
+            SchedulingErrorCode.PATIENT_BUSY,
+            f"{patient.full_name} was booked at that time a moment ago.",
+            field="start",
+        ) from None
 
 
 def holds_release_expired(*, now: datetime) -> int:
@@ -212,29 +224,43 @@ def _create(
     hold_for: timedelta = HOLD_DURATION,
     tell: bool = True,
 ) -> Appointment:
+    fingerprint = request_fingerprint(request, status=status, actor=actor, note=note)
+    # A retry is answered with what the first request made before any rule is looked at
+    # again: the rules may well refuse it now *because* of that booking (the patient is
+    # known, or busy at that very time).
+    replay = _replay(idempotency_key, fingerprint, status)
+    if replay is not None:
+        return replay
     request_check(request, now)
-    if idempotency_key:
-        replay = _replay(idempotency_key, request)
-        if replay is not None:
-            return replay
+    patient_free_check(request, now)
     for attempt in range(ATTEMPTS):
         try:
             if attempt == 0:
                 # A first look without the write lock: most refusals need no lock.
                 _refuse_unless_offered(request, now)
             with transaction.atomic():
-                if idempotency_key:
-                    replay = _replay(idempotency_key, request)
-                    if replay is not None:
-                        return replay
+                replay = _replay(idempotency_key, fingerprint, status)
+                if replay is not None:
+                    return replay
                 slot = slot_on_offer(request, now)
+                overlapping = patient_free_check(request, now)
                 return _insert(
-                    request, slot, status, actor, now, idempotency_key, note, hold_for, tell
+                    request,
+                    slot,
+                    status,
+                    actor,
+                    now,
+                    idempotency_key,
+                    fingerprint,
+                    note,
+                    hold_for,
+                    tell,
+                    overlapping,
                 )
         except SchedulingError as refusal:
             # A concurrent request with the same key may have booked this very time
             # between our look for the key and the engine's look at the calendar.
-            replay = _replay(idempotency_key, request) if idempotency_key else None
+            replay = _replay(idempotency_key, fingerprint, status)
             if replay is not None:
                 return replay
             if isinstance(refusal, NotOnOffer):
@@ -243,14 +269,20 @@ def _create(
         except DatabaseError as error:
             if not database.lost_race(error):
                 raise
-            # The database refused: someone else took the practitioner or a room, or
-            # sent the same idempotency key, between our check and our insert.
-            replay = _replay(idempotency_key, request) if idempotency_key else None
+            # The database refused: someone else took the practitioner, a room or the
+            # patient's time, or sent the same idempotency key, between our check and
+            # our insert. The next attempt sees what they wrote.
+            replay = _replay(idempotency_key, fingerprint, status)
             if replay is not None:
                 return replay
             if attempt == ATTEMPTS - 1:
                 break
-    raise SchedulingError(
+    patient_free_check(request, now)
+    raise _slot_taken(request, now)
+
+
+def _slot_taken(request: BookingRequest, now: datetime) -> SchedulingError:
+    return SchedulingError(
         SchedulingErrorCode.SLOT_TAKEN,
         "That time was just taken. Here are the next free times.",
         alternatives=alternatives_for(request, now),
@@ -263,6 +295,18 @@ def request_check(
     if request.start.tzinfo is None:
         raise SchedulingError(
             SchedulingErrorCode.INVALID, "The start time must include its time zone.", field="start"
+        )
+    if request.overlap_reason and request.channel == Channel.ONLINE:
+        raise SchedulingError(
+            SchedulingErrorCode.INVALID,
+            "Only the clinic books visits that overlap: please choose another time.",
+            field="overlap_reason",
+        )
+    if len(request.overlap_reason) > OVERLAP_REASON_LENGTH:
+        raise SchedulingError(
+            SchedulingErrorCode.INVALID,
+            f"Say why the visits overlap in at most {OVERLAP_REASON_LENGTH} characters.",
+            field="overlap_reason",
         )
     service = request.service
     if request.channel == Channel.ONLINE and not service.online_bookable:
@@ -302,16 +346,89 @@ def request_check(
         )
 
 
-def _replay(key: str, request: BookingRequest) -> Appointment | None:
+def request_fingerprint(
+    request: BookingRequest, *, status: AppointmentStatus, actor: Actor, note: str
+) -> str:
+    """What an idempotency key stands for: one operation (a hold or a booking), every
+    field of the request, and the account that sent it. The same key with anything else
+    is another request: refused, never answered with the first one's appointment."""
+    user = user_of(actor)
+    text = json.dumps(
+        [
+            str(status),
+            user.pk if user else None,
+            request.patient.pk if request.patient else None,
+            request.practitioner.pk,
+            request.service.pk,
+            request.location.pk,
+            request.start.timestamp(),
+            str(request.channel),
+            note,
+            request.overlap_reason,
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(key: str | None, fingerprint: str, status: AppointmentStatus) -> Appointment | None:
+    """The appointment this key made, as it is now, when the request is the same; a
+    refusal when it is another request, or when what it made has since been cancelled —
+    answering a cancelled booking as if it stood would tell the caller it is booked."""
+    if not key:
+        return None
     existing = Appointment.objects.filter(idempotency_key=key).first()
     if existing is None:
         return None
-    if existing.request_fingerprint != request.fingerprint:
+    if existing.request_fingerprint != fingerprint:
         raise SchedulingError(
             SchedulingErrorCode.IDEMPOTENCY_MISMATCH,
-            "This idempotency key was already used for a different booking.",
+            "This idempotency key was already used for another request: send a new key "
+            "with each new booking.",
+        )
+    if existing.status == AppointmentStatus.CANCELLED:
+        made = "time held" if status == AppointmentStatus.PENDING else "booking made"
+        raise SchedulingError(
+            SchedulingErrorCode.ALREADY_CANCELLED,
+            f"The {made} with this idempotency key (appointment {existing.pk}) has since "
+            "been cancelled, and nothing was made again: to book again, send a new key.",
         )
     return existing
+
+
+def patient_free_check(
+    request: BookingRequest, now: datetime, moving: Appointment | None = None
+) -> bool:
+    """Refuse a visit that overlaps another active one of the same patient, with
+    whomever and wherever (`patient_busy`): nobody is in two treatment rooms at once.
+    When the front desk books it over the other on purpose and says why, allow it and
+    answer whether it does overlap (the appointment then keeps the reason in
+    `overlap_reason`, and the database's guard lets it be).
+
+    The patient's time is [start, end): back to back is touching, not overlapping, and
+    the practitioner's buffer after a visit is theirs, not the patient's. A hold counts
+    until it expires; a cancelled or missed visit does not. `moving` is the appointment
+    being moved, which cannot be in its own way."""
+    if request.patient is None:
+        return False
+    others = Appointment.objects.filter(
+        patient=request.patient,
+        status__in=ACTIVE_STATUSES,
+        start__lt=request.end,
+        end__gt=request.start,
+    ).exclude(status=AppointmentStatus.PENDING, hold_expires_at__lte=now)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    other = others.select_related("service", "location").order_by("start").first()
+    if other is None:
+        return False
+    if request.overlap_reason:
+        return True
+    raise SchedulingError(
+        SchedulingErrorCode.PATIENT_BUSY,
+        f"{request.patient.full_name} already has a booking then: {other.service.name} at "
+        f"{other.location.name}, {local_text(other.start, other)}.",
+        field="start",
+    )
 
 
 def slot_on_offer(
@@ -322,9 +439,12 @@ def slot_on_offer(
     reason when the time is not on offer. An appointment being `moving` is looked at as
     if it were not there."""
     _queue_behind_bookings_in_the_way(request)
+    in_the_way = Q(practitioner=request.practitioner) | Q(location=request.location)
+    if request.patient is not None:
+        in_the_way |= Q(patient=request.patient)
     _release_expired(
         Appointment.objects.filter(
-            Q(practitioner=request.practitioner) | Q(location=request.location),
+            in_the_way,
             start__lt=request.start + timedelta(days=1),
             busy_until__gt=request.start - timedelta(days=1),
         ),
@@ -360,10 +480,29 @@ def _queue_behind_bookings_in_the_way(request: BookingRequest) -> None:
     location, always in that order, so two bookings of one time each cannot wait for
     each other. (A series books several times in one transaction and so could; the
     database then aborts one, which `database.lost_race` treats as the lost race it
-    is.) The queue only saves waiting: the guards still refuse any overlap, and a key
-    two ids share would make bookings queue needlessly, nothing more."""
-    database.queue_behind(
-        QUEUE_KEYS, [request.practitioner.pk, request.service.pk, request.location.pk]
+    is.) The patient comes last: two visits of one patient, with two practitioners at
+    two locations, share nothing else. The queue only saves waiting: the guards still
+    refuse any overlap, and a key two ids share would make bookings queue needlessly,
+    nothing more."""
+    keys, params = QUEUE_KEYS, [request.practitioner.pk, request.service.pk, request.location.pk]
+    if request.patient is not None:
+        keys, params = f"{keys} UNION ALL {QUEUE_PATIENT}", [*params, request.patient.pk]
+    database.queue_behind(keys, params)
+
+
+def _queue_behind_the_patient(request: BookingRequest, now: datetime) -> None:
+    """Wait for the patient's other bookings in progress, then release the patient's
+    expired holds around the time: a patient put on a hold needs nothing else in its
+    way (its practitioner and rooms are held already)."""
+    assert request.patient is not None
+    database.queue_behind(QUEUE_PATIENT, [request.patient.pk])
+    _release_expired(
+        Appointment.objects.filter(
+            patient=request.patient,
+            start__lt=request.start + timedelta(days=1),
+            busy_until__gt=request.start - timedelta(days=1),
+        ),
+        now,
     )
 
 
@@ -426,9 +565,11 @@ def _insert(
     actor: Actor,
     now: datetime,
     idempotency_key: str | None,
+    fingerprint: str,
     note: str,
     hold_for: timedelta,
     tell: bool,
+    overlapping: bool,
 ) -> Appointment:
     appointment = Appointment.objects.create(
         patient=request.patient,
@@ -444,15 +585,26 @@ def _insert(
         front_desk_note=note,
         created_by=user_of(actor),
         idempotency_key=idempotency_key or "",
-        request_fingerprint=request.fingerprint if idempotency_key else "",
+        request_fingerprint=fingerprint if idempotency_key else "",
+        overlap_reason=request.overlap_reason if overlapping else "",
     )
     rooms_hold(appointment, slot)
     kind = EventKind.HELD if status == AppointmentStatus.PENDING else EventKind.BOOKED
-    event_write(appointment, kind, actor, now)
-    audit_write(appointment, AuditAction.CREATE, actor, f"appointment ({status.label.lower()})")
+    event_write(appointment, kind, actor, now, overlap_detail(request) if overlapping else "")
+    summary = status.label.lower() + (OVERLAP_SUMMARY if overlapping else "")
+    audit_write(appointment, AuditAction.CREATE, actor, f"appointment ({summary})")
     if status == AppointmentStatus.BOOKED and tell:
         tell_patient(appointment, "booking_confirmation", now, key="booked")
     return appointment
+
+
+# The audit trail says an overlap was booked on purpose; the reason, which may speak of
+# the patient's care, is in the appointment's own history.
+OVERLAP_SUMMARY = ", overlapping another of the patient's on purpose"
+
+
+def overlap_detail(request: BookingRequest) -> str:
+    return f"over another booking of the patient: {request.overlap_reason}"
 
 
 def alternatives_for(request: BookingRequest, now: datetime) -> list[Slot]:

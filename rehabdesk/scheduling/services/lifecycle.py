@@ -29,9 +29,12 @@ from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import local_text, tell_patient
 from rehabdesk.scheduling.models import Appointment, AppointmentResource, FreedTime
 from rehabdesk.scheduling.services.booking import (
+    OVERLAP_SUMMARY,
     BookingRequest,
     NotOnOffer,
     alternatives_for,
+    overlap_detail,
+    patient_free_check,
     request_check,
     slot_on_offer,
 )
@@ -135,13 +138,16 @@ def appointment_reschedule(
     channel: Channel,
     practitioner: Practitioner | None = None,
     location: Location | None = None,
+    overlap_reason: str = "",
 ) -> Appointment:
     """Move a booking to a new time (and perhaps another practitioner or location).
 
     One transaction: the new time is checked by the engine as if the appointment were
     not there, the row is moved and its rooms held anew — the database guards refuse
     it if someone took the time meanwhile — and only then is the old time free. A
-    refusal rolls everything back: the original booking is untouched."""
+    refusal rolls everything back: the original booking is untouched. The patient must
+    be free at the new time unless the front desk moves it over another of their
+    visits on purpose, saying why (`overlap_reason`)."""
     request: BookingRequest | None = None
     try:
         with transaction.atomic():
@@ -157,10 +163,12 @@ def appointment_reschedule(
                 location=location or locked.location,
                 start=start,
                 channel=channel,
+                overlap_reason=overlap_reason,
             )
             request_check(request, now, moving=locked)
             slot = slot_on_offer(request, now, moving=locked)
-            return _move(locked, request, slot, actor, now)
+            overlapping = patient_free_check(request, now, moving=locked)
+            return _move(locked, request, slot, actor, now, overlapping)
     except NotOnOffer as refusal:
         assert request is not None
         refusal.alternatives = alternatives_for(request, now)
@@ -169,6 +177,9 @@ def appointment_reschedule(
         if not database.lost_race(error):
             raise
         assert request is not None
+        # A visit of the patient's that won the race is the answer, as it would have
+        # been a moment later; otherwise the practitioner's or a room's time was taken.
+        patient_free_check(request, now, moving=appointment)
         raise SchedulingError(
             SchedulingErrorCode.SLOT_TAKEN,
             "That time was just taken. Here are the next free times.",
@@ -239,7 +250,12 @@ def _fee(appointment: Appointment, percent: int) -> Decimal | None:
 
 
 def _move(
-    appointment: Appointment, request: BookingRequest, slot: Slot, actor: Actor, now: datetime
+    appointment: Appointment,
+    request: BookingRequest,
+    slot: Slot,
+    actor: Actor,
+    now: datetime,
+    overlapping: bool,
 ) -> Appointment:
     before = (appointment.start, appointment.busy_until)
     previous_start_local = local_text(appointment.start, appointment)
@@ -254,6 +270,8 @@ def _move(
     )
     appointment.outside_hours_since = None
     appointment.kept_outside_hours = False
+    # A move is a new decision: a reason only when the desk moved it over another visit.
+    appointment.overlap_reason = request.overlap_reason if overlapping else ""
     appointment.save(
         update_fields=[
             "practitioner",
@@ -263,12 +281,17 @@ def _move(
             "busy_until",
             "outside_hours_since",
             "kept_outside_hours",
+            "overlap_reason",
             "updated_at",
         ]
     )
     rooms_hold(appointment, slot)
-    moved = event_write(appointment, EventKind.MOVED, actor, now, f"from {previous_start_local}")
-    audit_write(appointment, AuditAction.CHANGE, actor, "appointment (moved)")
+    detail = f"from {previous_start_local}"
+    if overlapping:
+        detail += f"; {overlap_detail(request)}"
+    moved = event_write(appointment, EventKind.MOVED, actor, now, detail)
+    summary = "moved" + (OVERLAP_SUMMARY if overlapping else "")
+    audit_write(appointment, AuditAction.CHANGE, actor, f"appointment ({summary})")
     _release(released_practitioner.pk, released_location.pk, before, now)
     tell_patient(
         appointment,

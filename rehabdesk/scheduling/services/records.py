@@ -20,11 +20,21 @@ Actor = AbstractBaseUser | AnonymousUser | None
 
 
 def appointment_locked(appointment: Appointment) -> Appointment:
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("location__clinic", "service__tax_category", "patient", "practitioner")
-        .get(pk=appointment.pk)
-    )
+    """The appointment as it is once this transaction holds its row: any change already
+    waiting for the row (a move, a cancel) has finished, and what it left is read.
+
+    The row is locked alone, and only then read with what goes with it. On PostgreSQL
+    (READ COMMITTED) a row locked by a query that joins other tables is checked again,
+    once the lock is ours, against the joined rows as they were when the query began: a
+    cancel that waited behind a move to another practitioner or location would find no
+    row at all, and the desk's cancel would be lost to a server error. Not even the
+    default ordering may join: appointments sort by practitioner."""
+    locked = Appointment.objects.select_for_update().filter(pk=appointment.pk).order_by()
+    if not locked.values_list("pk", flat=True):
+        raise Appointment.DoesNotExist  # appointments are never deleted: a wrong id
+    return Appointment.objects.select_related(
+        "location__clinic", "service__tax_category", "patient", "practitioner"
+    ).get(pk=appointment.pk)
 
 
 def appointments_end(

@@ -26,7 +26,7 @@ from rehabdesk.scheduling.services.lifecycle import (
     appointment_reschedule,
     cancellation_terms,
 )
-from rehabdesk.scheduling.services.records import Actor
+from rehabdesk.scheduling.services.records import Actor, appointment_locked
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,7 @@ def self_service_terms(*, appointment: Appointment, now: datetime) -> SelfServic
 
 
 def _refuse_unless_allowed(appointment: Appointment, now: datetime) -> Appointment:
-    locked = (
-        Appointment.objects.select_for_update()
-        .select_related("location__clinic", "service")
-        .get(pk=appointment.pk)
-    )
+    locked = appointment_locked(appointment)
     terms = self_service_terms(appointment=locked, now=now)
     if not terms.allowed:
         phone = locked.location.phone or locked.location.clinic.phone

@@ -94,13 +94,18 @@ def physiotherapist(world, name):
     return practitioner
 
 
-def test_it_gives_each_practitioner_a_free_room_and_stops_when_rooms_run_out(world):
+def test_it_gives_each_practitioner_a_free_room_and_stops_when_rooms_run_out(world, personas):
     second, third = physiotherapist(world, "Second Physio"), physiotherapist(world, "Third Physio")
     first = book(world, at(10, 10))
     other = book(world, at(10, 10), practitioner=second, patient=world.other_patient)
     assert [first.resource_holds.get().resource, other.resource_holds.get().resource] == world.rooms
     error = refused(
-        SchedulingErrorCode.SLOT_UNAVAILABLE, book, world, at(10, 10), practitioner=third
+        SchedulingErrorCode.SLOT_UNAVAILABLE,
+        book,
+        world,
+        at(10, 10),
+        practitioner=third,
+        patient=personas.guardian,
     )
     assert error.reason == Reason.FULLY_BOOKED
 

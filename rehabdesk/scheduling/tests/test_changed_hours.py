@@ -27,11 +27,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def thursday(world):
-    """The physio's 10:00 on Thursday, March 11, and the massage therapist's 10:00."""
+    """The physio's 10:00 on Thursday, March 11, and the massage therapist's 10:00 (with
+    another patient: nobody is in two visits at once)."""
     physio = appointment_book(request=world.request(at(11, 10)), actor=None, now=NOW)
     massage = appointment_book(
         request=world.request(
-            at(11, 10), practitioner=world.massage_therapist, service=world.massage
+            at(11, 10),
+            practitioner=world.massage_therapist,
+            service=world.massage,
+            patient=world.other_patient,
         ),
         actor=None,
         now=NOW,

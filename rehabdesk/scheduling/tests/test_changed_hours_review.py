@@ -49,7 +49,13 @@ def away(world, day: int, first: int = 9, last: int = 17, practitioner=None) -> 
 def test_the_review_looks_only_at_the_window_the_practitioners_and_the_locations_given(world):
     wednesday = book(world, at(10, 10))
     thursday = book(world, at(11, 10))
-    massage = book(world, at(11, 10), practitioner=world.massage_therapist, service=world.massage)
+    massage = book(
+        world,
+        at(11, 10),
+        practitioner=world.massage_therapist,
+        service=world.massage,
+        patient=world.other_patient,
+    )
     # Mark nothing yet: the practitioners' hours are unchanged; then make their days
     # impossible behind the review's back and ask only about parts of the calendar.
     for who in (world.physio, world.massage_therapist):

@@ -29,8 +29,9 @@ from rehabdesk.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_hold,
+    appointment_hold_claim,
 )
-from rehabdesk.scheduling.testing import NOW, at, overlaps
+from rehabdesk.scheduling.testing import NOW, at, massage_at_milton, overlaps, patient_overlaps
 from rehabdesk.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,7 +90,8 @@ def test_fifty_clients_booking_one_time_get_exactly_one_booking(world):
     outcomes = race(50, book)
     assert outcomes["booked"] == 1
     assert sum(outcomes.values()) == 50
-    assert set(outcomes) <= {"booked", "slot_taken", "slot_unavailable"}
+    # One patient asks fifty times: once the time is theirs, they are busy then too.
+    assert set(outcomes) <= {"booked", "slot_taken", "slot_unavailable", "patient_busy"}
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 1
     assert overlaps() == (0, 0)
 
@@ -131,6 +133,69 @@ def test_bookings_racing_for_one_practitioner_or_one_room_queue_rather_than_dead
     assert outcomes["booked"] >= 1
     assert set(outcomes) <= {"booked", "slot_taken", "slot_unavailable"}
     assert overlaps() == (0, 0)
+
+
+def test_clients_booking_one_patient_at_two_locations_at_once_get_one_visit(world):
+    """Three practitioners, two locations, one patient, one time: the practitioners'
+    and rooms' guards let all three through; only the patient's own stops them."""
+    milton_therapist = massage_at_milton(world)
+    requests = [
+        world.request(at(10, 9)),
+        world.request(at(10, 9), service=world.massage, practitioner=world.massage_therapist),
+        world.request(
+            at(10, 9), service=world.massage, practitioner=milton_therapist, location=world.milton
+        ),
+    ]
+
+    def book(index: int) -> str:
+        try:
+            appointment_book(request=requests[index % 3], actor=None, now=NOW)
+        except SchedulingError as refusal:
+            return str(refusal.code)
+        return "booked"
+
+    outcomes = race(12, book)
+    assert outcomes["booked"] == 1, outcomes
+    assert set(outcomes) <= {"booked", "patient_busy", "slot_taken", "slot_unavailable"}
+    assert patient_overlaps() == 0
+    assert overlaps() == (0, 0)
+
+
+def test_one_patient_claiming_two_times_held_online_at_once_gets_one(world):
+    """Two browser tabs, one person: each tab held a time for nobody, at two locations
+    at once, and both put the same patient on their hold at the same moment."""
+    milton_therapist = massage_at_milton(world)
+    holds = [
+        appointment_hold(
+            request=BookingRequest(
+                patient=None,
+                practitioner=practitioner,
+                service=world.massage,
+                location=location,
+                start=at(10, 9),
+                channel=Channel.ONLINE,
+            ),
+            actor=None,
+            now=NOW,
+        )
+        for practitioner, location in (
+            (world.massage_therapist, world.pickering),
+            (milton_therapist, world.milton),
+        )
+    ]
+
+    def claim(index: int) -> str:
+        try:
+            appointment_hold_claim(
+                appointment=holds[index], patient=world.patient, actor=None, now=NOW
+            )
+        except SchedulingError as refusal:
+            return str(refusal.code)
+        return "claimed"
+
+    outcomes = race(2, claim)
+    assert outcomes == Counter({"claimed": 1, "patient_busy": 1})
+    assert patient_overlaps() == 0
 
 
 def test_a_hundred_repeats_of_one_idempotency_key_make_one_booking(world):
@@ -204,8 +269,10 @@ def test_thirty_two_clients_holding_booking_and_cancelling_for_twenty_seconds_ne
         "cancelled",
         "slot_taken",
         "slot_unavailable",
+        "patient_busy",
         "not_active",
     }
     assert overlaps() == (0, 0)
+    assert patient_overlaps() == 0
     assert database.DEADLOCK_DETECTED not in lost_races
     assert Appointment.objects.filter(start__gte=at(10, 0), start__lt=at(12, 0)).count() > 0

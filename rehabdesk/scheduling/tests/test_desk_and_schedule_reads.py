@@ -52,7 +52,13 @@ def busy_wednesday(world, personas) -> None:
 
 
 def test_the_desk_s_day_holds_who_is_coming_came_or_did_not_in_time_order(world, personas):
-    massage = book(world, at(8, 9), practitioner=world.massage_therapist, service=world.massage)
+    massage = book(
+        world,
+        at(8, 9),
+        practitioner=world.massage_therapist,
+        service=world.massage,
+        patient=world.other_patient,
+    )
     physio = book(world, at(8, 9))
     came = book(world, at(8, 10), patient=world.other_patient)
     appointment_arrive(appointment=came, actor=None, now=at(8, 9, 55))

@@ -205,7 +205,10 @@ def test_a_key_sent_again_for_a_different_booking_is_refused(world):
             now=NOW,
             idempotency_key="desk-0001",
         )
-        assert error.message == "This idempotency key was already used for a different booking."
+        assert error.message == (
+            "This idempotency key was already used for another request: send a new key "
+            "with each new booking."
+        )
 
 
 def test_a_hold_sent_again_with_its_key_is_the_same_hold(world):
@@ -268,7 +271,13 @@ def move(appointment, start, **kwargs):
 def test_only_a_booking_still_to_come_can_be_moved(world):
     arrived = book(world, at(8, 9))
     services.appointment_arrive(appointment=arrived, actor=None, now=at(8, 8, 55))
-    missed = book(world, at(8, 9), practitioner=world.massage_therapist, service=world.massage)
+    missed = book(
+        world,
+        at(8, 9),
+        practitioner=world.massage_therapist,
+        service=world.massage,
+        patient=world.other_patient,
+    )
     services.appointment_mark_noshow(appointment=missed, actor=None, now=at(8, 9, 15))
     for appointment in (arrived, missed):
         error = refused(

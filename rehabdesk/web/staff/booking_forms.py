@@ -53,7 +53,10 @@ class FindTimesForm(forms.Form):
 
 
 class PickedTimeForm(forms.Form):
-    """A free time chosen from the finder, carried to the confirmation and booked."""
+    """A free time chosen from the finder, carried to the confirmation and booked.
+
+    With `overlap` (the front desk, once told the patient already has a visit then): a
+    box to book it over that visit on purpose, and the reason, which goes on file."""
 
     practitioner = forms.ModelChoiceField(queryset=practitioners_active(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=locations_active(), widget=forms.HiddenInput)
@@ -68,6 +71,29 @@ class PickedTimeForm(forms.Form):
         label="Note for the front desk",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, overlap: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if overlap:
+            self.fields["overlap"] = forms.BooleanField(
+                required=False, label="Book anyway: these visits overlap on purpose"
+            )
+            self.fields["overlap_reason"] = forms.CharField(
+                required=False,
+                max_length=200,
+                label="Why they overlap (kept with the appointment)",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("overlap") and not data.get("overlap_reason", "").strip():
+            self.add_error("overlap_reason", "Say why the visits overlap.")
+        return data
+
+    def overlap_reason(self) -> str:
+        """The reason to book over the patient's other visit, when the box is ticked."""
+        data = self.cleaned_data
+        return str(data.get("overlap_reason", "")).strip() if data.get("overlap") else ""
 
     def clean_start(self) -> datetime:
         text = self.cleaned_data["start"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -25,7 +25,7 @@ from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
-from rehabdesk.scheduling.errors import SchedulingError
+from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import local_text
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import (
@@ -34,7 +34,7 @@ from rehabdesk.scheduling.selectors import (
     patient_attendance,
 )
 from rehabdesk.web.staff.booking_forms import CancelForm, NoShowForm, PickedTimeForm
-from rehabdesk.web.staff.finder import finder
+from rehabdesk.web.staff.finder import finder, finder_query, overlap_page
 
 # --- Booking by phone ------------------------------------------------------------------
 
@@ -69,7 +69,12 @@ def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = booking_patient(request, patient_id)
     if request.method == "GET":
         return finder(request, request.GET, patient=patient, service=None)
-    form = PickedTimeForm(request.POST)
+    desk = can(person_for(request.user), Capability.RUN_THE_DESK)
+    form = PickedTimeForm(request.POST, overlap=desk)
+    if _reason_missing(form) and form.cleaned_data["service"] is not None:
+        return overlap_page(
+            request, patient=patient, service=form.cleaned_data["service"], form=form
+        )
     if not form.is_valid() or form.cleaned_data["service"] is None:
         messages.error(request, "Choose a time from the list.")
         return redirect("patient-book", patient_id=patient.pk)
@@ -83,6 +88,7 @@ def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
                 location=data["location"],
                 start=data["start"],
                 channel=Channel.PHONE,
+                overlap_reason=form.overlap_reason(),
             ),
             actor=request.user,
             now=timezone.now(),
@@ -90,9 +96,13 @@ def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
             note=data["note"],
         )
     except SchedulingError as refused:
+        if desk and refused.code == SchedulingErrorCode.PATIENT_BUSY:
+            return overlap_page(
+                request, patient=patient, service=data["service"], form=form, refusal=refused
+            )
         return finder(
             request,
-            _query(service=data["service"].pk),
+            finder_query(service=data["service"].pk),
             patient=patient,
             service=None,
             refusal=refused,
@@ -101,11 +111,9 @@ def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("appointment-detail", appointment_id=appointment.pk)
 
 
-def _query(**values: object) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for name, value in values.items():
-        query[name] = str(value)
-    return query
+def _reason_missing(form: PickedTimeForm) -> bool:
+    """The desk ticked the box to book an overlap but gave no reason: the only fault."""
+    return not form.is_valid() and set(form.errors) == {"overlap_reason"}
 
 
 def _summary(appointment: Appointment) -> str:
@@ -162,7 +170,13 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
             service=appointment.service,
             appointment=appointment,
         )
-    form = PickedTimeForm(request.POST)
+    desk = can(person_for(request.user), Capability.RUN_THE_DESK)
+    form = PickedTimeForm(request.POST, overlap=desk)
+    patient, service = _booked_patient(appointment), appointment.service
+    if _reason_missing(form):
+        return overlap_page(
+            request, patient=patient, service=service, form=form, appointment=appointment
+        )
     if not form.is_valid():
         messages.error(request, "Choose a time from the list.")
         return redirect("appointment-reschedule", appointment_id=appointment.pk)
@@ -177,13 +191,23 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
             channel=Channel.PHONE,
             practitioner=data["practitioner"],
             location=data["location"],
+            overlap_reason=form.overlap_reason(),
         )
     except SchedulingError as refused:
+        if desk and refused.code == SchedulingErrorCode.PATIENT_BUSY:
+            return overlap_page(
+                request,
+                patient=patient,
+                service=service,
+                form=form,
+                appointment=appointment,
+                refusal=refused,
+            )
         return finder(
             request,
-            _query(start=timezone.localdate().isoformat()),
-            patient=_booked_patient(appointment),
-            service=appointment.service,
+            finder_query(start=timezone.localdate().isoformat()),
+            patient=patient,
+            service=service,
             appointment=appointment,
             refusal=refused,
         )

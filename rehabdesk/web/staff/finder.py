@@ -207,3 +207,44 @@ def _confirm_page(
             "back": f"?{back.urlencode()}",
         },
     )
+
+
+def overlap_page(
+    request: HttpRequest,
+    *,
+    patient: Patient,
+    service: Service,
+    form: PickedTimeForm,
+    appointment: Appointment | None = None,
+    refusal: SchedulingError | None = None,
+) -> HttpResponse:
+    """The confirmation again, once the patient turned out to have another visit then
+    (or the box was ticked without a reason): the time asked for, the refusal and, in
+    a form the view builds with `overlap` for the front desk only, the box to book the
+    overlap on purpose."""
+    data = form.cleaned_data
+    location = data["location"]
+    picked = FreeTime(data["start"].astimezone(location.zone), data["practitioner"], location)
+    back = finder_query(service=service.pk, start=picked.start.date().isoformat())
+    return render(
+        request,
+        "web/booking/confirm.html",
+        {
+            "patient": patient,
+            "appointment": appointment,
+            "service": service,
+            "picked": picked,
+            "form": form,
+            "refusal": refusal,
+            "back": f"?{back.urlencode()}",
+        },
+        status=page_status(refusal),
+    )
+
+
+def finder_query(**values: object) -> QueryDict:
+    """A search of the finder, as its form reads it."""
+    query = QueryDict(mutable=True)
+    for name, value in values.items():
+        query[name] = str(value)
+    return query
