@@ -5,10 +5,11 @@ input; the services check the rules."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from rehabdesk.clinic.choices import Weekday
@@ -18,11 +19,20 @@ from rehabdesk.clinic.selectors import (
     services_active,
     services_online,
 )
+from rehabdesk.core.bounds import EARLIEST_DAY, LATEST_DAY, day_within_bounds
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import DayPart
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistEntry
 from rehabdesk.scheduling.services import waitlist
+
+
+def in_calendar_range(day: date) -> None:
+    """A day a booking, schedule or wish may fall on (core/bounds.py): a date next to
+    year 1 or 9999 overflows once a day is added to it. Dates of birth are not checked."""
+    if not day_within_bounds(day):
+        raise ValidationError(f"Choose a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}.")
+
 
 # How long a new place on the waitlist lasts unless the form says otherwise.
 WAITING_DAYS = 30
@@ -111,7 +121,9 @@ class WaitlistForm(forms.Form):
         label="Parts of day",
         help_text="None ticked: any time.",
     )
-    valid_until = forms.DateField(widget=DateInput, label="Waiting until")
+    valid_until = forms.DateField(
+        widget=DateInput, label="Waiting until", validators=[in_calendar_range]
+    )
     note = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args: Any, online: bool = False, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 
 from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.core.bounds import moment_within_bounds
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,6 @@ def free_time_from(
         location = next(place for place in locations if place.pk == int(location_id))
     except (ValueError, StopIteration, Practitioner.DoesNotExist):
         return None
-    if start.tzinfo is None:
+    if start.tzinfo is None or not moment_within_bounds(start):
         return None
     return FreeTime(start.astimezone(location.zone), practitioner, location)

@@ -20,6 +20,7 @@ from rehabdesk.clinic.selectors import (
     practitioners_by_id,
     services_online,
 )
+from rehabdesk.core.bounds import day_within_bounds
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.web.free_times import Day, FreeTime, free_time_from
@@ -115,6 +116,8 @@ def slot_picker_days(
 ) -> tuple[list[Day], str]:
     """The next free days and times for the choice, and what to say when there are none."""
     zone = timezone.get_current_timezone()
+    if from_day is not None and not day_within_bounds(from_day):
+        from_day = None  # a day no search reaches (year 1, 9999): from today
     start = max(datetime.combine(from_day, time(0), tzinfo=zone), now) if from_day else now
     result = availability_search(
         service_id=choice.service.pk,

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.selectors import locations_active, practitioners_active, services_active
+from rehabdesk.core.bounds import moment_within_bounds
 from rehabdesk.scheduling.choices import CancelledBy, DayPart
 from rehabdesk.scheduling.services import MAX_WEEKS
-from rehabdesk.web.forms import DateInput
+from rehabdesk.web.forms import DateInput, in_calendar_range
 
 ANY_PART = ""
 PART_CHOICES = [(ANY_PART, "Any time of day"), *DayPart.choices]
@@ -35,7 +36,9 @@ class FindTimesForm(forms.Form):
         queryset=practitioners_active(), required=False, empty_label="Anyone"
     )
     part = forms.ChoiceField(choices=PART_CHOICES, required=False, label="Part of day")
-    start = forms.DateField(required=False, label="From", widget=DateInput)
+    start = forms.DateField(
+        required=False, label="From", widget=DateInput, validators=[in_calendar_range]
+    )
 
     def __init__(self, *args: Any, with_service: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +104,7 @@ class PickedTimeForm(forms.Form):
             start = datetime.fromisoformat(text)
         except ValueError:
             raise forms.ValidationError("Choose a time from the list.") from None
-        if start.tzinfo is None:
+        if start.tzinfo is None or not moment_within_bounds(start):
             raise forms.ValidationError("Choose a time from the list.")
         return start
 
@@ -144,7 +147,7 @@ class SeriesForm(forms.Form):
         queryset=practitioners_active(), empty_label="Choose a practitioner"
     )
     location = forms.ModelChoiceField(queryset=locations_active(), empty_label="Choose a location")
-    first_day = forms.DateField(widget=DateInput, label="First day")
+    first_day = forms.DateField(widget=DateInput, label="First day", validators=[in_calendar_range])
     weeks = forms.IntegerField(min_value=1, max_value=MAX_WEEKS, initial=6)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import Location, TimeOff, WorkingHours
 from rehabdesk.clinic.selectors import locations_active
 from rehabdesk.clinic.services import TimeSpan
+from rehabdesk.web.forms import in_calendar_range
 
 BREAKS = (1, 2)
 
@@ -43,6 +44,7 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[in_calendar_range],
     )
 
 

@@ -47,8 +47,25 @@ class DeactivateForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why (for the record)")
 
 
+# A search is a name or two, a phone number, an e-mail: a longer one is not a search
+# anyone typed, and each word adds a condition to the query.
+SEARCH_LENGTH = 100
+SEARCH_WORDS = 6
+
+
 class PatientSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Name, phone or e-mail")
+    q = forms.CharField(
+        required=False,
+        label="Name, phone or e-mail",
+        max_length=SEARCH_LENGTH,
+        error_messages={"max_length": f"Search with at most {SEARCH_LENGTH} characters."},
+    )
     born = forms.DateField(
         required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"]
+        if len(text.split()) > SEARCH_WORDS:
+            raise forms.ValidationError(f"Search with at most {SEARCH_WORDS} words.")
+        return text

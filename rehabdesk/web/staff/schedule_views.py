@@ -19,6 +19,7 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.models import Location, Practitioner
 from rehabdesk.clinic.selectors import location_active_by_slug, locations_active
+from rehabdesk.core.bounds import day_within_bounds
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
 
@@ -106,10 +107,14 @@ def _place(slug: str) -> Location:
 
 
 def _day(value: str) -> date:
+    """The day in the address; a day out of range (core/bounds.py) is not there."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Http404("Not a date.") from None
+    if not day_within_bounds(day):
+        raise Http404("No schedule that day.")
+    return day
 
 
 def _now_marker(grid: Grid, day: date, location: Location) -> dict[str, str] | None:
@@ -132,6 +137,8 @@ def schedule_today(request: HttpRequest) -> HttpResponse:
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
+        day = None
+    if day is None or not day_within_bounds(day):
         day = timezone.localdate(timezone.now(), location.zone)
     query = "?by=room" if request.GET.get("by") == "room" else ""
     return redirect(

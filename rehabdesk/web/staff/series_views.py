@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rehabdesk.clinic.selectors import practitioners_active
+from rehabdesk.core.bounds import moment_within_bounds
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.services import series as series_services
@@ -73,7 +74,9 @@ def _replacements(post: QueryDict) -> dict[datetime, datetime | None]:
             replacement = None if value == SKIP else datetime.fromisoformat(str(value))
         except ValueError:
             continue
-        if original.tzinfo is None or (replacement is not None and replacement.tzinfo is None):
+        if not moment_within_bounds(original) or (
+            replacement is not None and not moment_within_bounds(replacement)
+        ):
             continue
         chosen[original] = replacement
     return chosen
