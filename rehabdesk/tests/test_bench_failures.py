@@ -4,6 +4,7 @@ latest.json is still written, and the exit status says something failed."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,17 @@ def test_a_run_without_failures_exits_zero(latest: Path, monkeypatch: pytest.Mon
     written = json.loads(latest.read_text())
     assert written["failed"] == []
     assert len(written["results"]) == len(bench_main.DATASETS)
+
+
+def test_the_race_is_on_the_first_two_weekdays_that_have_free_times() -> None:
+    from bench.cases import race_days
+
+    saturday = date(2026, 12, 5)  # the day the old fixed window (the 8th and 9th) was full
+    free = {date(2026, 12, 8): 0, date(2026, 12, 9): 3, date(2026, 12, 10): 5}
+    found = race_days(free, earliest=saturday, last=saturday + timedelta(days=28), minimum=8)
+    assert found == date(2026, 12, 9)
+    # A Friday and the weekend after it are not two weekdays in a row.
+    friday = date(2026, 12, 11)
+    weekend = {friday: 20, date(2026, 12, 12): 20, date(2026, 12, 13): 20}
+    assert race_days(weekend, earliest=friday, last=date(2027, 1, 2), minimum=8) is None
+    assert race_days(free, earliest=saturday, last=date(2026, 12, 10), minimum=8) is None
