@@ -18,6 +18,7 @@ from rehabdesk.scheduling.models import Appointment, WaitlistEntry
 from rehabdesk.scheduling.services import HOLD_DURATION, appointment_book, appointment_hold
 from rehabdesk.scheduling.testing import NOW, at
 
+NOT_FOUND = {"code": "not_found", "detail": "Not found.", "field": None}
 pytestmark = pytest.mark.django_db
 
 
@@ -110,7 +111,7 @@ def test_the_desk_cannot_book_online_and_a_short_key_is_refused(client, world, p
     )
     assert (short.status_code, short.json()["detail"]) == (
         422,
-        "Idempotency-Key must be 8 to 80 characters.",
+        "Idempotency-Key must be 8 to 80 characters, none of them NUL.",
     )
     assert not Appointment.objects.exists()
 
@@ -241,7 +242,7 @@ def test_another_patient_s_booking_is_not_there_to_move_confirm_or_cancel(client
     ]
     for path, body in attempts:
         answer = post(client, path, body)
-        assert (answer.status_code, answer.json()) == (404, {"detail": "Not found."}), path
+        assert (answer.status_code, answer.json()) == (404, NOT_FOUND), path
     assert client.get(url("attendance", patient_id=world.patient.pk)).status_code == 404
     assert AuditEvent.objects.filter(action="deny").count() == denials + len(attempts) + 1
     assert (row(appointment), row(held)) == before
