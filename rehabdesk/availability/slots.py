@@ -225,6 +225,16 @@ class _Search:
         # location, weekday), on first use: whatever they can take that day starts after
         # the earliest start and ends before the latest end.
         self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
+        # The same shifts, by (practitioner, location, weekday), share a number; their
+        # working pieces less breaks, and where a treatment fits in those, are worked
+        # out once a day for all who share them, by (that number, location, day).
+        shared: dict[tuple[WeeklyShift, ...], int] = {}
+        self.patterns = {
+            key: shared.setdefault(tuple(shifts), len(shared))
+            for key, shifts in self.shifts.items()
+        }
+        self._pieces: dict[tuple[int, int, date], list[Span]] = {}
+        self._ranges: dict[tuple[int, int, date], list[Span]] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
         self._time_off: dict[int, _Timeline] = {}
@@ -260,9 +270,9 @@ class _Search:
                     for _, _, stream in self._day_streams(pending):
                         found.extend(stream)
         found.sort()
-        duration, held = self.duration, self.held
+        duration, held, make = self.duration, self.held, Slot._make
         return tuple(
-            Slot(start, practitioner_id, location_id, start + duration, start + held, resources)
+            make((start, practitioner_id, location_id, start + duration, start + held, resources))
             for start, practitioner_id, location_id, resources in found[:limit]
         )
 
@@ -346,16 +356,23 @@ class _Search:
             return
         busy = self._busy_seen_from(location, practitioner)
         origin = self._instant(location, day, _MIDNIGHT)
+        # Read once: this loop runs for every start a search offers.
+        held, step, kinds = self.held, self.step, self.query.service.resource_kinds
+        practitioner_id, location_id = practitioner.id, location.id
         for first, last in ranges:
             start = self._grid_ceil(origin, max(first, lo))
             while start <= last and start < hi:
-                busy_until = start + self.held
-                blocked_until = _blocked_until(busy, start, busy_until)  # rule 5
+                busy_until = start + held
+                blocked_until = _blocked_until(busy, start, busy_until) if busy else None  # rule 5
                 if blocked_until is None:
+                    if not kinds:
+                        yield start, practitioner_id, location_id, ()
+                        start += step
+                        continue
                     resource_ids, blocked_until = self._free_resources(location, start, busy_until)
                     if resource_ids is not None:
-                        yield start, practitioner.id, location.id, resource_ids
-                        start += self.step
+                        yield start, practitioner_id, location_id, resource_ids
+                        start += step
                         continue
                 if blocked_until >= hi:
                     break
@@ -406,12 +423,33 @@ class _Search:
         """Where a treatment may start on `day` so that it fits inside one piece of a
         shift's working time (rules 3 and 4): closed ranges [first, last], sorted and
         disjoint. Pieces of two shifts are not joined: the rule is per shift."""
-        shifts = self.shifts.get((practitioner.id, location.id, day.weekday()))
+        key = (practitioner.id, location.id, day.weekday())
+        shifts = self.shifts.get(key)
         if not shifts or _covers(location.closures, day):
             return []
         if not _covers(practitioner.qualified, day):
             return []
-        ranges = []
+        # Practitioners with the same shifts share their pieces of the day.
+        pattern = (self.patterns[key], location.id, day)
+        ranges = self._ranges.get(pattern)
+        if ranges is None:
+            pieces = self._pieces[pattern] = self._working_pieces(shifts, location, day)
+            ranges = self._ranges[pattern] = self._fitting(pieces)
+        time_off = self._time_off_of(practitioner)
+        if not time_off.starts:
+            return ranges
+        pieces = [
+            piece
+            for start, end in self._pieces[pattern]
+            for piece in _subtract(start, end, list(time_off.within(start, end)))
+        ]
+        return self._fitting(pieces)
+
+    def _working_pieces(
+        self, shifts: list[WeeklyShift], location: LocationFacts, day: date
+    ) -> list[Span]:
+        """Each shift's working time on `day` less its breaks, as contiguous pieces."""
+        pieces = []
         for shift in shifts:
             if not shift.effective.covers(day):
                 continue
@@ -422,12 +460,17 @@ class _Search:
                 gone = (self._instant(location, day, b_start), self._instant(location, day, b_end))
                 if gone[0] < gone[1]:  # 02:30–03:00 on the spring-forward night is nothing
                     removed.append(gone)
-            removed.extend(self._time_off_of(practitioner).within(start, end))
             removed.sort()
-            for piece_start, piece_end in _subtract(start, end, removed):
-                last = piece_end - self.duration
-                if last >= piece_start:
-                    ranges.append((piece_start, last))
+            pieces += _subtract(start, end, removed)
+        return pieces
+
+    def _fitting(self, pieces: list[Span]) -> list[Span]:
+        """Where in the pieces a treatment fits, as sorted, disjoint closed ranges."""
+        ranges = []
+        for piece_start, piece_end in pieces:
+            last = piece_end - self.duration
+            if last >= piece_start:
+                ranges.append((piece_start, last))
         return _merge_closed(ranges)
 
     def _grid_ceil(self, origin: datetime, instant: datetime) -> datetime:
