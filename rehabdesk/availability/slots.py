@@ -42,6 +42,11 @@ _ZERO = timedelta(0)
 # Later than any real start: "a resource of this kind is never free here".
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
+# Up to this many slots, they are worked out lazily, each only when it could be the
+# next (the heap below); asked for more, every start is worked out at once and sorted,
+# which costs a third as much a slot.
+LAZY_UP_TO = 100
+
 # [start, end) between UTC instants.
 Span = tuple[datetime, datetime]
 # A found start, in the order slots are sorted: (start, practitioner id, location id,
@@ -54,7 +59,10 @@ def find_slots(query: Query, *, limit: int | None = None) -> Result:
     only the first `limit` when given. With no slot, `reason` says why."""
     _check(query, limit)
     search = _Search(query)
-    slots = tuple(islice(search.slots(), limit))
+    if limit is not None and limit <= LAZY_UP_TO:
+        slots = tuple(islice(search.slots(), limit))
+    else:
+        slots = search.every_slot(limit)
     if slots:
         return Result(slots)
     return Result((), search.reason())
@@ -217,6 +225,16 @@ class _Search:
         # location, weekday), on first use: whatever they can take that day starts after
         # the earliest start and ends before the latest end.
         self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
+        # The same shifts, by (practitioner, location, weekday), share a number; their
+        # working pieces less breaks, and where a treatment fits in those, are worked
+        # out once a day for all who share them, by (that number, location, day).
+        shared: dict[tuple[WeeklyShift, ...], int] = {}
+        self.patterns = {
+            key: shared.setdefault(tuple(shifts), len(shared))
+            for key, shifts in self.shifts.items()
+        }
+        self._pieces: dict[tuple[int, int, date], list[Span]] = {}
+        self._ranges: dict[tuple[int, int, date], list[Span]] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
         self._time_off: dict[int, _Timeline] = {}
@@ -237,6 +255,26 @@ class _Search:
                 busy_until=start + self.held,
                 resource_ids=resource_ids,
             )
+
+    def every_slot(self, limit: int | None) -> tuple[Slot, ...]:
+        """The first `limit` slots (all with None), worked out at once: every stream
+        `_merged` would merge, read whole and sorted, gives the same starts in the same
+        order (a practitioner has one start an instant at a location)."""
+        lo = max(self.start, self.earliest)  # rule 2
+        hi = min(self.end, self.horizon_end)
+        found: list[_Found] = []
+        for location in self.query.locations:
+            if location.id in self.staffed and self._has_resources(location):
+                for day, day_lo, day_hi in self._days(location, lo, hi):
+                    pending = _Day(location, day, day_lo, day_hi, iter(()))
+                    for _, _, stream in self._day_streams(pending):
+                        found.extend(stream)
+        found.sort()
+        duration, held, make = self.duration, self.held, Slot._make
+        return tuple(
+            make((start, practitioner_id, location_id, start + duration, start + held, resources))
+            for start, practitioner_id, location_id, resources in found[:limit]
+        )
 
     def _merged(self, lo: datetime, hi: datetime) -> Iterator[_Found]:
         """Every practitioner's starts on every local day at every location in [lo, hi),
@@ -318,16 +356,23 @@ class _Search:
             return
         busy = self._busy_seen_from(location, practitioner)
         origin = self._instant(location, day, _MIDNIGHT)
+        # Read once: this loop runs for every start a search offers.
+        held, step, kinds = self.held, self.step, self.query.service.resource_kinds
+        practitioner_id, location_id = practitioner.id, location.id
         for first, last in ranges:
             start = self._grid_ceil(origin, max(first, lo))
             while start <= last and start < hi:
-                busy_until = start + self.held
-                blocked_until = _blocked_until(busy, start, busy_until)  # rule 5
+                busy_until = start + held
+                blocked_until = _blocked_until(busy, start, busy_until) if busy else None  # rule 5
                 if blocked_until is None:
+                    if not kinds:
+                        yield start, practitioner_id, location_id, ()
+                        start += step
+                        continue
                     resource_ids, blocked_until = self._free_resources(location, start, busy_until)
                     if resource_ids is not None:
-                        yield start, practitioner.id, location.id, resource_ids
-                        start += self.step
+                        yield start, practitioner_id, location_id, resource_ids
+                        start += step
                         continue
                 if blocked_until >= hi:
                     break
@@ -378,12 +423,33 @@ class _Search:
         """Where a treatment may start on `day` so that it fits inside one piece of a
         shift's working time (rules 3 and 4): closed ranges [first, last], sorted and
         disjoint. Pieces of two shifts are not joined: the rule is per shift."""
-        shifts = self.shifts.get((practitioner.id, location.id, day.weekday()))
+        key = (practitioner.id, location.id, day.weekday())
+        shifts = self.shifts.get(key)
         if not shifts or _covers(location.closures, day):
             return []
         if not _covers(practitioner.qualified, day):
             return []
-        ranges = []
+        # Practitioners with the same shifts share their pieces of the day.
+        pattern = (self.patterns[key], location.id, day)
+        ranges = self._ranges.get(pattern)
+        if ranges is None:
+            pieces = self._pieces[pattern] = self._working_pieces(shifts, location, day)
+            ranges = self._ranges[pattern] = self._fitting(pieces)
+        time_off = self._time_off_of(practitioner)
+        if not time_off.starts:
+            return ranges
+        pieces = [
+            piece
+            for start, end in self._pieces[pattern]
+            for piece in _subtract(start, end, list(time_off.within(start, end)))
+        ]
+        return self._fitting(pieces)
+
+    def _working_pieces(
+        self, shifts: list[WeeklyShift], location: LocationFacts, day: date
+    ) -> list[Span]:
+        """Each shift's working time on `day` less its breaks, as contiguous pieces."""
+        pieces = []
         for shift in shifts:
             if not shift.effective.covers(day):
                 continue
@@ -394,12 +460,17 @@ class _Search:
                 gone = (self._instant(location, day, b_start), self._instant(location, day, b_end))
                 if gone[0] < gone[1]:  # 02:30–03:00 on the spring-forward night is nothing
                     removed.append(gone)
-            removed.extend(self._time_off_of(practitioner).within(start, end))
             removed.sort()
-            for piece_start, piece_end in _subtract(start, end, removed):
-                last = piece_end - self.duration
-                if last >= piece_start:
-                    ranges.append((piece_start, last))
+            pieces += _subtract(start, end, removed)
+        return pieces
+
+    def _fitting(self, pieces: list[Span]) -> list[Span]:
+        """Where in the pieces a treatment fits, as sorted, disjoint closed ranges."""
+        ranges = []
+        for piece_start, piece_end in pieces:
+            last = piece_end - self.duration
+            if last >= piece_start:
+                ranges.append((piece_start, last))
         return _merge_closed(ranges)
 
     def _grid_ceil(self, origin: datetime, instant: datetime) -> datetime:

@@ -28,6 +28,7 @@ from rehabdesk.availability import (
     find_slots,
     wall_clock_instant,
 )
+from rehabdesk.availability.slots import LAZY_UP_TO
 from rehabdesk.availability.tests.builders import TORONTO, WINNIPEG
 
 # -- the oracle -----------------------------------------------------------------------------
@@ -385,6 +386,18 @@ def test_it_offers_exactly_the_slots_the_rules_allow(q):
     event(f"reason: {expected.reason}" if expected.reason else "some slots")
     clock_change_event(q)
     assert find_slots(q) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(clinics())
+def test_the_lazy_walk_offers_the_slots_the_rules_allow(q):
+    # find_slots works out up to LAZY_UP_TO slots one by one, more all at once: the
+    # tests above check the second way against the oracle, this one the first.
+    expected = oracle(q)
+    event(f"reason: {expected.reason}" if expected.reason else "some slots")
+    found = find_slots(q, limit=LAZY_UP_TO)
+    assert found.slots == expected.slots[:LAZY_UP_TO]
+    assert found.reason == expected.reason
 
 
 @settings(max_examples=300, deadline=None)
