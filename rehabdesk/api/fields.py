@@ -11,12 +11,14 @@ Each refuses odd input as a 422 `invalid` on its field, before a view runs:
   read it as seconds since 1970), nor is a time without an offset; the offset is at
   most ±14:00, the year 2000 to 2199.
 - `Day` is ISO 8601 text of a date, 2000 to 2199.
+- `ClockTime` is ISO 8601 text of a time of day on the location's clock, so without
+  an offset (one was silently dropped: 10:00+05:00 booked 10:00 in Toronto).
 - `Text` has no NUL byte, which PostgreSQL cannot store.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StrictInt
@@ -35,7 +37,7 @@ YEARS = f"{EARLIEST_DAY.year} to {LATEST_DAY.year}"
 
 def _text_only(value: object) -> object:
     """Dates and times come as text: a JSON number or `true` is refused, not read."""
-    if isinstance(value, str | date):  # a date, or a datetime, built in Python
+    if isinstance(value, str | date | time):  # or one built in Python
         return value
     raise ValueError("write it as ISO 8601 text")
 
@@ -52,6 +54,12 @@ def _bounded_day(value: date) -> date:
     return value
 
 
+def _on_the_wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a time of day on the location's clock, without a UTC offset")
+    return value
+
+
 def _without_nul(value: str) -> str:
     if has_nul(value):
         raise ValueError("text may not contain a NUL character")
@@ -62,4 +70,5 @@ Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 UrlId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_bounded_moment)]
 Day = Annotated[date, BeforeValidator(_text_only), AfterValidator(_bounded_day)]
+ClockTime = Annotated[time, BeforeValidator(_text_only), AfterValidator(_on_the_wall_clock)]
 Text = Annotated[str, AfterValidator(_without_nul)]

@@ -4,7 +4,7 @@ services decide, rehabdesk.access decides whose bookings a person may touch."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -21,7 +21,7 @@ from rehabdesk.access.accessors import (
     waitlist_offer_for,
 )
 from rehabdesk.access.policy import Action, Capability, can, person_for
-from rehabdesk.api.fields import Day, Id, Moment, Text, UrlId
+from rehabdesk.api.fields import ClockTime, Day, Id, Moment, Text, UrlId
 from rehabdesk.api.lookups import (
     OVERLAP_REASON_HELP,
     channel_for,
@@ -71,7 +71,7 @@ class AttendanceOut(Schema):
 
 class PatternIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 is Monday.")
-    time: time
+    time: ClockTime
 
 
 class SeriesIn(Schema):

@@ -124,6 +124,25 @@ def test_a_series_from_an_odd_day_is_refused(client, world, personas, first_day)
     assert not AppointmentSeries.objects.exists()
 
 
+@pytest.mark.parametrize("clock", ["10:00:00+05:00", "10:00Z", 36000, True, "25:00"])
+def test_a_series_at_an_odd_time_of_day_is_refused(client, world, personas, clock):
+    """A time of day is on the location's clock: an offset was dropped without a word
+    (10:00+05:00 booked 10:00 in Toronto), and a number was read as seconds."""
+    client.force_login(personas.front_desk)
+    plan = {
+        "patient": world.patient.pk,
+        "practitioner": world.physio.pk,
+        "service": world.follow_up.pk,
+        "location": world.pickering.pk,
+        "pattern": [{"weekday": 2, "time": clock}],
+        "first_day": "2027-03-10",
+        "weeks": 2,
+    }
+    body = refused(post(client, url("create_series"), plan))
+    assert (body["code"], body["field"]) == ("invalid", "pattern.0.time")
+    assert not AppointmentSeries.objects.exists()
+
+
 @pytest.mark.parametrize("valid_until", ["0001-01-01", "9999-12-31", 1804680000])
 def test_a_waitlist_wish_until_an_odd_day_is_refused(client, world, personas, valid_until):
     client.force_login(personas.front_desk)
