@@ -165,6 +165,8 @@ def _blocked_until(
     """When the busy time overlapping [start, end) ends, each timeline widened by its
     travel time; None if nothing overlaps. Widening the busy span [a, b) by t overlaps
     [start, end) exactly when [a, b) overlaps [start - t, end + t)."""
+    if len(busy) == 1 and not busy[0][1]:  # booked only here: nothing to widen
+        return busy[0][0].blocked_until(start, end)
     blocked = None
     for timeline, travel in busy:
         until = timeline.blocked_until(start - travel, end + travel)
@@ -523,7 +525,8 @@ class _Search:
         if timelines is None:
             spans: dict[int | None, list[Span]] = {}
             for busy in practitioner.busy:
-                span = (_utc(busy.interval.start), _utc(busy.interval.end))
+                # An Interval is in UTC already (intervals.py).
+                span = (busy.interval.start, busy.interval.end)
                 spans.setdefault(busy.location_id, []).append(span)
             timelines = self._busy[practitioner.id] = [
                 (at, _Timeline(at_spans)) for at, at_spans in spans.items()
@@ -544,7 +547,7 @@ class _Search:
     def _time_off_of(self, practitioner: PractitionerFacts) -> _Timeline:
         timeline = self._time_off.get(practitioner.id)
         if timeline is None:
-            spans = ((_utc(i.start), _utc(i.end)) for i in practitioner.time_off)
+            spans = ((i.start, i.end) for i in practitioner.time_off)
             timeline = self._time_off[practitioner.id] = _Timeline(spans)
         return timeline
 
@@ -554,7 +557,7 @@ class _Search:
         if by_kind is None:
             by_kind = self._resources[location.id] = {}
             for resource in sorted(location.resources, key=lambda r: r.id):
-                busy = _Timeline((_utc(i.start), _utc(i.end)) for i in resource.busy)
+                busy = _Timeline((i.start, i.end) for i in resource.busy)
                 by_kind.setdefault(resource.kind_id, []).append((resource.id, busy))
         return by_kind
 
