@@ -11,7 +11,6 @@ schema still documents the answer; `api/tests/test_free_times.py` checks both ag
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -23,19 +22,21 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 def availability_response(result: Result) -> HttpResponse:
     """`{"slots": [{"start", "end", "practitioner_id", "location_id"}, ...], "reason"}`."""
-    encoder = DjangoJSONEncoder()
-    texts: dict[datetime, str] = {}
-
-    def text(instant: datetime) -> str:
-        found = texts.get(instant)
-        if found is None:
-            found = texts[instant] = json.dumps(encoder.default(instant))
-        return found
-
-    slots = ", ".join(
-        f'{{"start": {text(slot.start)}, "end": {text(slot.end)}, '
-        f'"practitioner_id": {slot.practitioner_id:d}, "location_id": {slot.location_id:d}}}'
-        for slot in result.slots
-    )
+    encode = DjangoJSONEncoder().default
+    written = []
+    start = end = None
+    head = ""
+    # Slots come sorted by start, in UTC: the practitioners free at one time are a run
+    # sharing its "start" and "end" (compared, not hashed: hashing an aware datetime
+    # asks its zone for the offset, and cost more than encoding it).
+    for slot in result.slots:
+        if slot.start != start or slot.end != end:
+            start, end = slot.start, slot.end
+            head = f'{{"start": {json.dumps(encode(start))}, "end": {json.dumps(encode(end))}, '
+        written.append(
+            f'{head}"practitioner_id": {slot.practitioner_id:d}, '
+            f'"location_id": {slot.location_id:d}}}'
+        )
     reason = json.dumps(None if result.reason is None else str(result.reason))
-    return HttpResponse(f'{{"slots": [{slots}], "reason": {reason}}}', content_type=CONTENT_TYPE)
+    body = f'{{"slots": [{", ".join(written)}], "reason": {reason}}}'
+    return HttpResponse(body, content_type=CONTENT_TYPE)

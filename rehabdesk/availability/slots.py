@@ -165,6 +165,8 @@ def _blocked_until(
     """When the busy time overlapping [start, end) ends, each timeline widened by its
     travel time; None if nothing overlaps. Widening the busy span [a, b) by t overlaps
     [start, end) exactly when [a, b) overlaps [start - t, end + t)."""
+    if len(busy) == 1 and not busy[0][1]:  # booked only here: nothing to widen
+        return busy[0][0].blocked_until(start, end)
     blocked = None
     for timeline, travel in busy:
         until = timeline.blocked_until(start - travel, end + travel)
@@ -221,10 +223,6 @@ class _Search:
                     roster.append(practitioner)
                     self.staffed.add(shift.location_id)
                 self.shifts[key].append(shift)
-        # The wall times a practitioner's shifts start and end at, by (practitioner,
-        # location, weekday), on first use: whatever they can take that day starts after
-        # the earliest start and ends before the latest end.
-        self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
         # The same shifts, by (practitioner, location, weekday), share a number; their
         # working pieces less breaks, and where a treatment fits in those, are worked
         # out once a day for all who share them, by (that number, location, day).
@@ -270,11 +268,15 @@ class _Search:
                     for _, _, stream in self._day_streams(pending):
                         found.extend(stream)
         found.sort()
+        slots = []
         duration, held, make = self.duration, self.held, Slot._make
-        return tuple(
-            make((start, practitioner_id, location_id, start + duration, start + held, resources))
-            for start, practitioner_id, location_id, resources in found[:limit]
-        )
+        latest = end = busy_until = None
+        for start, practitioner_id, location_id, resources in found[:limit]:
+            # Sorted by start: those at one start share its end (adding costs more).
+            if start != latest:
+                latest, end, busy_until = start, start + duration, start + held
+            slots.append(make((start, practitioner_id, location_id, end, busy_until, resources)))
+        return tuple(slots)
 
     def _merged(self, lo: datetime, hi: datetime) -> Iterator[_Found]:
         """Every practitioner's starts on every local day at every location in [lo, hi),
@@ -324,22 +326,27 @@ class _Search:
         """(bound, practitioner id, starts) of each practitioner whose shifts that day
         overlap the window: none of their starts is before the bound."""
         location = day.location
-        for practitioner in self.rostered.get((location.id, day.day.weekday()), []):
-            key = (practitioner.id, location.id, day.day.weekday())
-            walls = self._shift_walls.get(key)
-            if walls is None:
+        weekday = day.day.weekday()
+        # By shift pattern (those with the same shifts share them): the bounds below,
+        # and the day's starts of those whom nothing can block.
+        bounds: dict[int, tuple[datetime, datetime]] = {}
+        grids: dict[int, list[datetime]] = {}
+        for practitioner in self.rostered.get((location.id, weekday), []):
+            key = (practitioner.id, location.id, weekday)
+            pattern = self.patterns[key]
+            bound = bounds.get(pattern)
+            if bound is None:
                 shifts = self.shifts[key]
-                walls = self._shift_walls[key] = (
-                    {shift.starts for shift in shifts},
-                    {shift.ends for shift in shifts},
-                )
-            starts, ends = walls
-            # Instants, not wall times: on the night clocks spring forward, 02:01 comes
-            # after 03:00.
-            first = min(self._instant(location, day.day, wall) for wall in starts)
-            last = max(self._instant(location, day.day, wall) for wall in ends) - self.duration
+                # Instants, not wall times: on the night clocks spring forward, 02:01
+                # comes after 03:00.
+                first = min(self._instant(location, day.day, shift.starts) for shift in shifts)
+                ends = max(self._instant(location, day.day, shift.ends) for shift in shifts)
+                bound = bounds[pattern] = (first, ends - self.duration)
+            first, last = bound
             if last >= day.lo and first < day.hi:
-                stream = self._free_starts(practitioner, location, day.day, day.lo, day.hi)
+                stream = self._free_starts(
+                    practitioner, location, day.day, day.lo, day.hi, grids.setdefault(pattern, [])
+                )
                 yield max(first, day.lo), practitioner.id, stream
 
     def _free_starts(
@@ -349,8 +356,13 @@ class _Search:
         day: date,
         lo: datetime,
         hi: datetime,
+        shared: list[datetime] | None = None,
     ) -> Iterator[_Found]:
-        """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6)."""
+        """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6).
+
+        `shared`: the starts, once worked out, of practitioners with the same shifts
+        that day whom nothing can block (no busy time, no time off, no rooms needed):
+        they are the same for each, so the first of them fills it and the rest read it."""
         ranges = self._start_ranges(practitioner, location, day)
         if not ranges or ranges[-1][1] < lo:
             return
@@ -359,6 +371,20 @@ class _Search:
         # Read once: this loop runs for every start a search offers.
         held, step, kinds = self.held, self.step, self.query.service.resource_kinds
         practitioner_id, location_id = practitioner.id, location.id
+        if not busy and not kinds and not self._time_off_of(practitioner).starts:
+            # Nothing can block a start: each grid start in the ranges is free.
+            if shared is None or not shared:
+                grid = shared if shared is not None else []
+                for first, last in ranges:
+                    start = self._grid_ceil(origin, max(first, lo))
+                    while start <= last and start < hi:
+                        grid.append(start)
+                        start += step
+            else:
+                grid = shared
+            for start in grid:
+                yield start, practitioner_id, location_id, ()
+            return
         for first, last in ranges:
             start = self._grid_ceil(origin, max(first, lo))
             while start <= last and start < hi:
@@ -499,7 +525,8 @@ class _Search:
         if timelines is None:
             spans: dict[int | None, list[Span]] = {}
             for busy in practitioner.busy:
-                span = (_utc(busy.interval.start), _utc(busy.interval.end))
+                # An Interval is in UTC already (intervals.py).
+                span = (busy.interval.start, busy.interval.end)
                 spans.setdefault(busy.location_id, []).append(span)
             timelines = self._busy[practitioner.id] = [
                 (at, _Timeline(at_spans)) for at, at_spans in spans.items()
@@ -520,7 +547,7 @@ class _Search:
     def _time_off_of(self, practitioner: PractitionerFacts) -> _Timeline:
         timeline = self._time_off.get(practitioner.id)
         if timeline is None:
-            spans = ((_utc(i.start), _utc(i.end)) for i in practitioner.time_off)
+            spans = ((i.start, i.end) for i in practitioner.time_off)
             timeline = self._time_off[practitioner.id] = _Timeline(spans)
         return timeline
 
@@ -530,7 +557,7 @@ class _Search:
         if by_kind is None:
             by_kind = self._resources[location.id] = {}
             for resource in sorted(location.resources, key=lambda r: r.id):
-                busy = _Timeline((_utc(i.start), _utc(i.end)) for i in resource.busy)
+                busy = _Timeline((i.start, i.end) for i in resource.busy)
                 by_kind.setdefault(resource.kind_id, []).append((resource.id, busy))
         return by_kind
 

@@ -39,6 +39,8 @@ def _slot_at(start: datetime, practitioner_id: int, minutes: int = 60) -> Slot:
     "result",
     [
         Result((_slot_at(START, 2), _slot_at(START, 5), _slot_at(START + timedelta(hours=1), 2))),
+        # One start, two ends: each slot says its own.
+        Result((_slot_at(START, 1), _slot_at(START, 2, minutes=45), _slot_at(START, 3))),
         # Microseconds are cut to milliseconds, as the schema's encoder does.
         Result((_slot_at(START.replace(microsecond=123456), 1, minutes=45),)),
         Result((), Reason.FULLY_BOOKED),
