@@ -333,6 +333,7 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         patient_id=payload.patient,
         action=Action.MANAGE_BOOKINGS,
         view=False,
+        family=False,
     )
     return booking.BookingRequest(
         patient=patient,
