@@ -1,5 +1,6 @@
 """What the datasets are made of: the demo clinic with a fully booked physiotherapist,
-and a ten-location clinic with a hundred practitioners and about 170,000 appointments.
+a ten-location clinic with a hundred practitioners and about 170,000 appointments, and
+one location with fifty practitioners, its calendar empty or five visits a day each.
 
 Each clinic is a description (rehabdesk/clinic/description.py) created by the clinic's
 loader through the services the product uses, so the data obeys every rule the product
@@ -14,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,8 @@ from django.utils.text import slugify
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
+from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.clinic.choices import ServiceKind
 from rehabdesk.clinic.description import (
     SAT,
     THU,
@@ -32,15 +35,18 @@ from rehabdesk.clinic.description import (
     Hours,
     LocationSpec,
     PractitionerSpec,
+    RegisteredWith,
     RegistrationSpec,
     ResourceSpec,
+    ServiceSpec,
     ShiftSpec,
     TimeOffSpec,
     TravelSpec,
     resources,
 )
-from rehabdesk.clinic.loading import clinic_load, practitioner_load
+from rehabdesk.clinic.loading import LoadedClinic, clinic_load, practitioner_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.clinic.services import configuration_save
 from rehabdesk.demo.calendars import Offering, Planned, appointments_import, plan_calendar
 from rehabdesk.demo.clinic import FRONT_DESK as DEMO_FRONT_DESK
 from rehabdesk.demo.clinic import MANAGER as DEMO_MANAGER
@@ -48,7 +54,7 @@ from rehabdesk.demo.clinic import SERVICES, load_demo
 from rehabdesk.demo.history import AREA, FIRST, LAST, MIX, load_history
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
-from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 
 # The service the availability cases search for, and the fully booked practitioner.
 FOLLOW_UP = "physiotherapy-follow-up-30-minutes"
@@ -388,3 +394,141 @@ def _patients(rng: random.Random, today: date) -> list[Patient]:
             )
         )
     return patients
+
+
+# -- fifty-free and fifty-booked: one location, fifty practitioners ---------------------
+
+FIFTY_SLUG = "bench-fifty"
+FIFTY_DOMAIN = "fifty.example"
+FIFTY_MANAGER = f"manager@{FIFTY_DOMAIN}"
+FIFTY_LOCATION = "fifty-street"
+FIFTY_PRACTITIONERS = 50
+# One 60-minute service everyone may deliver, offered on the hour (the clinic's grid),
+# so every free time of 14 days fits in one answer (about 4,000 with nothing booked).
+FIFTY_SERVICE = "assessment-60-minutes"
+FIFTY_STEP_MINUTES = 60
+FIFTY_HOURS = ("09:00", "17:00")
+# fifty-booked: this many visits per practitioner per working day, from the day it is
+# built, for long enough that the 14 days searched stay booked as the dataset ages.
+FIFTY_BOOKED_PER_DAY = 5
+FIFTY_BOOKED_DAYS = 42
+
+
+def fifty_clinic() -> ClinicSpec:
+    """One location (America/Toronto, weekdays 09:00–17:00, no rooms), fifty
+    physiotherapists working all its hours, one 60-minute service that needs no room."""
+    starts, ends = FIFTY_HOURS
+    return ClinicSpec(
+        name="Fifty Practitioners Rehab",
+        slug=FIFTY_SLUG,
+        accounts=(AccountSpec(FIFTY_MANAGER, roles=(Role.MANAGER,)),),
+        locations=(
+            LocationSpec(
+                slug=FIFTY_LOCATION,
+                name="Fifty Street",
+                street_address="50 Sample Road",
+                city="Pickering",
+                postal_code="L1V 0A1",
+                phone="905-555-0500",
+                time_zone="America/Toronto",
+                hours=(Hours(WEEKDAYS, starts, ends),),
+            ),
+        ),
+        practitioners=tuple(
+            PractitionerSpec(
+                slug=f"fifty-{index:02d}",
+                display_name=f"Practitioner {index:02d}, PT",
+                email=f"practitioner{index:02d}@{FIFTY_DOMAIN}",
+                registrations=(
+                    RegistrationSpec(
+                        "cpo",
+                        f"BENCH-FIFTY-{index:02d}",
+                        valid_from=-400,
+                        valid_until=400,
+                        verified_on=-20,
+                        verified_by=FIFTY_MANAGER,
+                    ),
+                ),
+                shifts=(ShiftSpec(FIFTY_LOCATION, WEEKDAYS, starts, ends),),
+            )
+            for index in range(FIFTY_PRACTITIONERS)
+        ),
+        services=(
+            ServiceSpec(
+                "Assessment, 60 minutes",
+                "physiotherapy",
+                ServiceKind.TREATMENT,
+                minutes=60,
+                price="120.00",
+                tax="physiotherapy",
+                qualifications=(RegisteredWith("cpo"),),
+            ),
+        ),
+    )
+
+
+def build_fifty(today: date, *, booked_per_day: int) -> bool:
+    """The fifty-practitioner clinic, its clinic's grid set to the hour; with
+    `booked_per_day`, that many visits per practitioner per working day (on the hour,
+    at random hours) for FIFTY_BOOKED_DAYS from today."""
+    now = timezone.now()
+    with transaction.atomic():
+        loaded = clinic_load(clinic=fifty_clinic(), today=today)
+        if loaded is None:
+            return False
+        loaded.clinic.slot_step_minutes = FIFTY_STEP_MINUTES
+        configuration_save(instance=loaded.clinic)
+        if booked_per_day:
+            manager = loaded.accounts[FIFTY_MANAGER]
+            _fifty_bookings(loaded, manager, today, now, booked_per_day)
+    return True
+
+
+def _fifty_bookings(
+    loaded: LoadedClinic, actor: User, today: date, now: datetime, per_day: int
+) -> None:
+    location = loaded.locations[FIFTY_LOCATION]
+    service = loaded.services[FIFTY_SERVICE]
+    people = sorted(person.pk for person in loaded.practitioners.values())
+    rng = random.Random(50)  # noqa: S311 - seeded sample data
+    # The k-th visit of a practitioner's day is with their k-th patient: nobody is
+    # in two visits at once.
+    patients = patients_import(
+        actor=actor,
+        patients=[
+            Patient(
+                first_name=rng.choice(FIRST),
+                last_name=rng.choice(LAST),
+                date_of_birth=today - timedelta(days=rng.randint(6 * 365, 88 * 365)),
+                phone=f"{rng.choice(AREA)}-555-{index:04d}",
+            )
+            for index in range(len(people) * per_day)
+        ],
+    )
+    first_hour = time.fromisoformat(FIFTY_HOURS[0]).hour
+    hours = range(first_hour, time.fromisoformat(FIFTY_HOURS[1]).hour)
+    planned = []
+    for offset in range(FIFTY_BOOKED_DAYS):
+        day = today + timedelta(days=offset)
+        if day.weekday() not in WEEKDAYS:
+            continue
+        for number, person in enumerate(people):
+            for k, hour in enumerate(sorted(rng.sample(hours, per_day))):
+                start = wall_clock_instant(day, time(hour), location.zone)
+                planned.append(
+                    Planned(
+                        patient_id=patients[number * per_day + k].pk,
+                        practitioner_id=person,
+                        service_id=service.pk,
+                        location_id=location.pk,
+                        start=start,
+                        end=start + timedelta(minutes=60),
+                        busy_until=start + timedelta(minutes=60),
+                        resource_ids=(),
+                        status=AppointmentStatus.BOOKED
+                        if start >= now
+                        else AppointmentStatus.FULFILLED,
+                        channel=Channel.PHONE,
+                    )
+                )
+    appointments_import(planned=planned, now=now, actor=actor)

@@ -17,6 +17,8 @@ from rehabdesk.core import database
 
 TWO_CLINIC = "two-clinic"
 TEN_LOCATION = "ten-location"
+FIFTY_FREE = "fifty-free"
+FIFTY_BOOKED = "fifty-booked"
 
 
 def _build_two_clinic(today: date) -> bool:
@@ -31,11 +33,25 @@ def _build_ten_location(today: date) -> bool:
     return build_ten_location(today)
 
 
+def _build_fifty_free(today: date) -> bool:
+    from bench.builders import build_fifty
+
+    return build_fifty(today, booked_per_day=0)
+
+
+def _build_fifty_booked(today: date) -> bool:
+    from bench.builders import FIFTY_BOOKED_PER_DAY, build_fifty
+
+    return build_fifty(today, booked_per_day=FIFTY_BOOKED_PER_DAY)
+
+
 # Name -> builder. A builder must do nothing when its data is already there, and
 # return whether it built anything.
 DATASETS: dict[str, Callable[[date], bool]] = {
     TWO_CLINIC: _build_two_clinic,
     TEN_LOCATION: _build_ten_location,
+    FIFTY_FREE: _build_fifty_free,
+    FIFTY_BOOKED: _build_fifty_booked,
 }
 
 
@@ -51,6 +67,8 @@ DATASETS: dict[str, Callable[[date], bool]] = {
 REVISIONS: dict[str, int] = {
     TWO_CLINIC: 7,
     TEN_LOCATION: 4,
+    FIFTY_FREE: 1,
+    FIFTY_BOOKED: 1,
 }
 
 

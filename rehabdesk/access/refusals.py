@@ -100,7 +100,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.SLOT_TAKEN: CONFLICT,
         SchedulingErrorCode.HOLD_EXPIRED: CONFLICT,
         SchedulingErrorCode.NOT_A_HOLD: UNPROCESSABLE,
-        SchedulingErrorCode.NOT_ACTIVE: UNPROCESSABLE,
+        SchedulingErrorCode.NOT_ACTIVE: CONFLICT,
         SchedulingErrorCode.PATIENT_INACTIVE: UNPROCESSABLE,
         SchedulingErrorCode.NOT_ONLINE_BOOKABLE: UNPROCESSABLE,
         SchedulingErrorCode.NEW_PATIENTS_ONLY: UNPROCESSABLE,

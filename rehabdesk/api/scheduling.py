@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
@@ -18,6 +18,7 @@ from pydantic import model_validator
 from rehabdesk.access.accessors import appointment_for, patient_for
 from rehabdesk.access.policy import Action
 from rehabdesk.api.fields import Id, Moment, Text, UrlId
+from rehabdesk.api.free_times import availability_response
 from rehabdesk.api.lookups import (
     OVERLAP_REASON_HELP,
     channel_for,
@@ -26,7 +27,7 @@ from rehabdesk.api.lookups import (
     known_service,
     overlap_reason,
 )
-from rehabdesk.availability.types import Reason, Slot
+from rehabdesk.availability.types import Reason
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.selectors import (
     locations_active,
@@ -202,7 +203,7 @@ def list_practitioners(request: HttpRequest) -> list[dict[str, object]]:
 )
 def search_availability(
     request: HttpRequest, params: Annotated[AvailabilityIn, Query()]
-) -> dict[str, object]:
+) -> HttpResponse:
     now = timezone.now()
     # What a search needs of services and locations is kept with the clinic's
     # configuration: checking the ids reads nothing more.
@@ -247,7 +248,8 @@ def search_availability(
             f"Bookings open {days} days ahead: search an earlier date.",
             field="start",
         )
-    return {"slots": [_slot(slot) for slot in result.slots], "reason": result.reason}
+    # Written out: thousands of slots through the schema cost more than the search.
+    return availability_response(result)
 
 
 # What a retry with the same key answers, for both routes that take one.
@@ -331,6 +333,7 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         patient_id=payload.patient,
         action=Action.MANAGE_BOOKINGS,
         view=False,
+        family=False,
     )
     return booking.BookingRequest(
         patient=patient,
@@ -353,12 +356,3 @@ def _key(header: str | None) -> str | None:
             field="Idempotency-Key",
         )
     return header
-
-
-def _slot(slot: Slot) -> dict[str, object]:
-    return {
-        "start": slot.start,
-        "end": slot.end,
-        "practitioner_id": slot.practitioner_id,
-        "location_id": slot.location_id,
-    }

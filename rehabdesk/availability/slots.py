@@ -42,6 +42,11 @@ _ZERO = timedelta(0)
 # Later than any real start: "a resource of this kind is never free here".
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
+# Up to this many slots, they are worked out lazily, each only when it could be the
+# next (the heap below); asked for more, every start is worked out at once and sorted,
+# which costs a third as much a slot.
+LAZY_UP_TO = 100
+
 # [start, end) between UTC instants.
 Span = tuple[datetime, datetime]
 # A found start, in the order slots are sorted: (start, practitioner id, location id,
@@ -54,7 +59,10 @@ def find_slots(query: Query, *, limit: int | None = None) -> Result:
     only the first `limit` when given. With no slot, `reason` says why."""
     _check(query, limit)
     search = _Search(query)
-    slots = tuple(islice(search.slots(), limit))
+    if limit is not None and limit <= LAZY_UP_TO:
+        slots = tuple(islice(search.slots(), limit))
+    else:
+        slots = search.every_slot(limit)
     if slots:
         return Result(slots)
     return Result((), search.reason())
@@ -157,6 +165,8 @@ def _blocked_until(
     """When the busy time overlapping [start, end) ends, each timeline widened by its
     travel time; None if nothing overlaps. Widening the busy span [a, b) by t overlaps
     [start, end) exactly when [a, b) overlaps [start - t, end + t)."""
+    if len(busy) == 1 and not busy[0][1]:  # booked only here: nothing to widen
+        return busy[0][0].blocked_until(start, end)
     blocked = None
     for timeline, travel in busy:
         until = timeline.blocked_until(start - travel, end + travel)
@@ -213,10 +223,16 @@ class _Search:
                     roster.append(practitioner)
                     self.staffed.add(shift.location_id)
                 self.shifts[key].append(shift)
-        # The wall times a practitioner's shifts start and end at, by (practitioner,
-        # location, weekday), on first use: whatever they can take that day starts after
-        # the earliest start and ends before the latest end.
-        self._shift_walls: dict[tuple[int, int, int], tuple[set[time], set[time]]] = {}
+        # The same shifts, by (practitioner, location, weekday), share a number; their
+        # working pieces less breaks, and where a treatment fits in those, are worked
+        # out once a day for all who share them, by (that number, location, day).
+        shared: dict[tuple[WeeklyShift, ...], int] = {}
+        self.patterns = {
+            key: shared.setdefault(tuple(shifts), len(shared))
+            for key, shifts in self.shifts.items()
+        }
+        self._pieces: dict[tuple[int, int, date], list[Span]] = {}
+        self._ranges: dict[tuple[int, int, date], list[Span]] = {}
         self._busy: dict[int, list[tuple[int | None, _Timeline]]] = {}
         self._travel: dict[int, dict[int, timedelta]] = {}
         self._time_off: dict[int, _Timeline] = {}
@@ -237,6 +253,30 @@ class _Search:
                 busy_until=start + self.held,
                 resource_ids=resource_ids,
             )
+
+    def every_slot(self, limit: int | None) -> tuple[Slot, ...]:
+        """The first `limit` slots (all with None), worked out at once: every stream
+        `_merged` would merge, read whole and sorted, gives the same starts in the same
+        order (a practitioner has one start an instant at a location)."""
+        lo = max(self.start, self.earliest)  # rule 2
+        hi = min(self.end, self.horizon_end)
+        found: list[_Found] = []
+        for location in self.query.locations:
+            if location.id in self.staffed and self._has_resources(location):
+                for day, day_lo, day_hi in self._days(location, lo, hi):
+                    pending = _Day(location, day, day_lo, day_hi, iter(()))
+                    for _, _, stream in self._day_streams(pending):
+                        found.extend(stream)
+        found.sort()
+        slots = []
+        duration, held, make = self.duration, self.held, Slot._make
+        latest = end = busy_until = None
+        for start, practitioner_id, location_id, resources in found[:limit]:
+            # Sorted by start: those at one start share its end (adding costs more).
+            if start != latest:
+                latest, end, busy_until = start, start + duration, start + held
+            slots.append(make((start, practitioner_id, location_id, end, busy_until, resources)))
+        return tuple(slots)
 
     def _merged(self, lo: datetime, hi: datetime) -> Iterator[_Found]:
         """Every practitioner's starts on every local day at every location in [lo, hi),
@@ -286,22 +326,27 @@ class _Search:
         """(bound, practitioner id, starts) of each practitioner whose shifts that day
         overlap the window: none of their starts is before the bound."""
         location = day.location
-        for practitioner in self.rostered.get((location.id, day.day.weekday()), []):
-            key = (practitioner.id, location.id, day.day.weekday())
-            walls = self._shift_walls.get(key)
-            if walls is None:
+        weekday = day.day.weekday()
+        # By shift pattern (those with the same shifts share them): the bounds below,
+        # and the day's starts of those whom nothing can block.
+        bounds: dict[int, tuple[datetime, datetime]] = {}
+        grids: dict[int, list[datetime]] = {}
+        for practitioner in self.rostered.get((location.id, weekday), []):
+            key = (practitioner.id, location.id, weekday)
+            pattern = self.patterns[key]
+            bound = bounds.get(pattern)
+            if bound is None:
                 shifts = self.shifts[key]
-                walls = self._shift_walls[key] = (
-                    {shift.starts for shift in shifts},
-                    {shift.ends for shift in shifts},
-                )
-            starts, ends = walls
-            # Instants, not wall times: on the night clocks spring forward, 02:01 comes
-            # after 03:00.
-            first = min(self._instant(location, day.day, wall) for wall in starts)
-            last = max(self._instant(location, day.day, wall) for wall in ends) - self.duration
+                # Instants, not wall times: on the night clocks spring forward, 02:01
+                # comes after 03:00.
+                first = min(self._instant(location, day.day, shift.starts) for shift in shifts)
+                ends = max(self._instant(location, day.day, shift.ends) for shift in shifts)
+                bound = bounds[pattern] = (first, ends - self.duration)
+            first, last = bound
             if last >= day.lo and first < day.hi:
-                stream = self._free_starts(practitioner, location, day.day, day.lo, day.hi)
+                stream = self._free_starts(
+                    practitioner, location, day.day, day.lo, day.hi, grids.setdefault(pattern, [])
+                )
                 yield max(first, day.lo), practitioner.id, stream
 
     def _free_starts(
@@ -311,23 +356,49 @@ class _Search:
         day: date,
         lo: datetime,
         hi: datetime,
+        shared: list[datetime] | None = None,
     ) -> Iterator[_Found]:
-        """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6)."""
+        """Slot starts in [lo, hi) on local date `day`, earliest first (rules 1 to 6).
+
+        `shared`: the starts, once worked out, of practitioners with the same shifts
+        that day whom nothing can block (no busy time, no time off, no rooms needed):
+        they are the same for each, so the first of them fills it and the rest read it."""
         ranges = self._start_ranges(practitioner, location, day)
         if not ranges or ranges[-1][1] < lo:
             return
         busy = self._busy_seen_from(location, practitioner)
         origin = self._instant(location, day, _MIDNIGHT)
+        # Read once: this loop runs for every start a search offers.
+        held, step, kinds = self.held, self.step, self.query.service.resource_kinds
+        practitioner_id, location_id = practitioner.id, location.id
+        if not busy and not kinds and not self._time_off_of(practitioner).starts:
+            # Nothing can block a start: each grid start in the ranges is free.
+            if shared is None or not shared:
+                grid = shared if shared is not None else []
+                for first, last in ranges:
+                    start = self._grid_ceil(origin, max(first, lo))
+                    while start <= last and start < hi:
+                        grid.append(start)
+                        start += step
+            else:
+                grid = shared
+            for start in grid:
+                yield start, practitioner_id, location_id, ()
+            return
         for first, last in ranges:
             start = self._grid_ceil(origin, max(first, lo))
             while start <= last and start < hi:
-                busy_until = start + self.held
-                blocked_until = _blocked_until(busy, start, busy_until)  # rule 5
+                busy_until = start + held
+                blocked_until = _blocked_until(busy, start, busy_until) if busy else None  # rule 5
                 if blocked_until is None:
+                    if not kinds:
+                        yield start, practitioner_id, location_id, ()
+                        start += step
+                        continue
                     resource_ids, blocked_until = self._free_resources(location, start, busy_until)
                     if resource_ids is not None:
-                        yield start, practitioner.id, location.id, resource_ids
-                        start += self.step
+                        yield start, practitioner_id, location_id, resource_ids
+                        start += step
                         continue
                 if blocked_until >= hi:
                     break
@@ -378,12 +449,33 @@ class _Search:
         """Where a treatment may start on `day` so that it fits inside one piece of a
         shift's working time (rules 3 and 4): closed ranges [first, last], sorted and
         disjoint. Pieces of two shifts are not joined: the rule is per shift."""
-        shifts = self.shifts.get((practitioner.id, location.id, day.weekday()))
+        key = (practitioner.id, location.id, day.weekday())
+        shifts = self.shifts.get(key)
         if not shifts or _covers(location.closures, day):
             return []
         if not _covers(practitioner.qualified, day):
             return []
-        ranges = []
+        # Practitioners with the same shifts share their pieces of the day.
+        pattern = (self.patterns[key], location.id, day)
+        ranges = self._ranges.get(pattern)
+        if ranges is None:
+            pieces = self._pieces[pattern] = self._working_pieces(shifts, location, day)
+            ranges = self._ranges[pattern] = self._fitting(pieces)
+        time_off = self._time_off_of(practitioner)
+        if not time_off.starts:
+            return ranges
+        pieces = [
+            piece
+            for start, end in self._pieces[pattern]
+            for piece in _subtract(start, end, list(time_off.within(start, end)))
+        ]
+        return self._fitting(pieces)
+
+    def _working_pieces(
+        self, shifts: list[WeeklyShift], location: LocationFacts, day: date
+    ) -> list[Span]:
+        """Each shift's working time on `day` less its breaks, as contiguous pieces."""
+        pieces = []
         for shift in shifts:
             if not shift.effective.covers(day):
                 continue
@@ -394,12 +486,17 @@ class _Search:
                 gone = (self._instant(location, day, b_start), self._instant(location, day, b_end))
                 if gone[0] < gone[1]:  # 02:30–03:00 on the spring-forward night is nothing
                     removed.append(gone)
-            removed.extend(self._time_off_of(practitioner).within(start, end))
             removed.sort()
-            for piece_start, piece_end in _subtract(start, end, removed):
-                last = piece_end - self.duration
-                if last >= piece_start:
-                    ranges.append((piece_start, last))
+            pieces += _subtract(start, end, removed)
+        return pieces
+
+    def _fitting(self, pieces: list[Span]) -> list[Span]:
+        """Where in the pieces a treatment fits, as sorted, disjoint closed ranges."""
+        ranges = []
+        for piece_start, piece_end in pieces:
+            last = piece_end - self.duration
+            if last >= piece_start:
+                ranges.append((piece_start, last))
         return _merge_closed(ranges)
 
     def _grid_ceil(self, origin: datetime, instant: datetime) -> datetime:
@@ -428,7 +525,8 @@ class _Search:
         if timelines is None:
             spans: dict[int | None, list[Span]] = {}
             for busy in practitioner.busy:
-                span = (_utc(busy.interval.start), _utc(busy.interval.end))
+                # An Interval is in UTC already (intervals.py).
+                span = (busy.interval.start, busy.interval.end)
                 spans.setdefault(busy.location_id, []).append(span)
             timelines = self._busy[practitioner.id] = [
                 (at, _Timeline(at_spans)) for at, at_spans in spans.items()
@@ -449,7 +547,7 @@ class _Search:
     def _time_off_of(self, practitioner: PractitionerFacts) -> _Timeline:
         timeline = self._time_off.get(practitioner.id)
         if timeline is None:
-            spans = ((_utc(i.start), _utc(i.end)) for i in practitioner.time_off)
+            spans = ((i.start, i.end) for i in practitioner.time_off)
             timeline = self._time_off[practitioner.id] = _Timeline(spans)
         return timeline
 
@@ -459,7 +557,7 @@ class _Search:
         if by_kind is None:
             by_kind = self._resources[location.id] = {}
             for resource in sorted(location.resources, key=lambda r: r.id):
-                busy = _Timeline((_utc(i.start), _utc(i.end)) for i in resource.busy)
+                busy = _Timeline((i.start, i.end) for i in resource.busy)
                 by_kind.setdefault(resource.kind_id, []).append((resource.id, busy))
         return by_kind
 

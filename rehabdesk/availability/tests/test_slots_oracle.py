@@ -28,6 +28,7 @@ from rehabdesk.availability import (
     find_slots,
     wall_clock_instant,
 )
+from rehabdesk.availability.slots import LAZY_UP_TO
 from rehabdesk.availability.tests.builders import TORONTO, WINNIPEG
 
 # -- the oracle -----------------------------------------------------------------------------
@@ -385,6 +386,53 @@ def test_it_offers_exactly_the_slots_the_rules_allow(q):
     event(f"reason: {expected.reason}" if expected.reason else "some slots")
     clock_change_event(q)
     assert find_slots(q) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(clinics())
+def test_the_lazy_walk_offers_the_slots_the_rules_allow(q):
+    # find_slots works out up to LAZY_UP_TO slots one by one, more all at once: the
+    # tests above check the second way against the oracle, this one the first.
+    expected = oracle(q)
+    event(f"reason: {expected.reason}" if expected.reason else "some slots")
+    found = find_slots(q, limit=LAZY_UP_TO)
+    assert found.slots == expected.slots[:LAZY_UP_TO]
+    assert found.reason == expected.reason
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    clinics(),
+    st.sampled_from(["nothing", "time off", "everything"]),
+    st.booleans(),
+)
+def test_practitioners_with_the_same_shifts_get_the_slots_the_rules_allow(q, kept, rooms):
+    # The engine works out a day once for everyone with the same shifts, and the starts
+    # once for those of them whom nothing blocks: everyone here has the first one's
+    # shifts, with none of their calendar, their time off only, or all of it, for a
+    # service that needs rooms or none.
+    shifts = q.practitioners[0].shifts
+    busy = kept == "everything"
+    time_off = kept != "nothing"
+    same = replace(
+        q,
+        service=q.service if rooms else replace(q.service, resource_kinds=()),
+        practitioners=tuple(
+            replace(
+                p,
+                shifts=shifts,
+                busy=p.busy if busy else (),
+                time_off=p.time_off if time_off else (),
+            )
+            for p in q.practitioners
+        ),
+    )
+    expected = oracle(same)
+    event(f"reason: {expected.reason}" if expected.reason else "some slots")
+    assert find_slots(same) == expected
+    found = find_slots(same, limit=LAZY_UP_TO)
+    assert found.slots == expected.slots[:LAZY_UP_TO]
+    assert found.reason == expected.reason
 
 
 @settings(max_examples=300, deadline=None)
