@@ -2,7 +2,8 @@
 one more on a throw-away copy for the cases that write), print the tables and write
 bench/results/latest.json.
 
-Missed targets are reported, not failed: the exit status is non-zero only on errors.
+Missed targets are reported, not failed. A case that breaks is recorded as failed, with
+why, beside every other case's results; the exit status is then non-zero.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bench.databases import (
     throwaway_drop,
 )
 from bench.datasets import DATASETS
-from bench.report import ChildReport, Result, format_table, is_over
+from bench.report import ChildReport, Failure, Result, format_failures, format_table, is_over
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LATEST = RESULTS_DIR / "latest.json"
@@ -111,7 +112,7 @@ def main(argv: Sequence[str]) -> int:
 
     results: list[Result] = []
     notes: list[str] = []
-    errors: list[str] = []
+    failures: list[Failure] = []
     started = time.monotonic()
     try:
         databases = chosen_databases(args.database)
@@ -123,11 +124,12 @@ def main(argv: Sequence[str]) -> int:
             try:
                 report = run_dataset(database, dataset, args.case)
             except (BenchError, psycopg.Error, sqlite3.Error, OSError) as error:
-                errors.append(str(error).strip())
+                why = str(error).strip()
+                failures.append(Failure(case=None, dataset=dataset, database=database, error=why))
                 continue
             results += report["results"]
             notes += report["notes"]
-            errors += report["errors"]
+            failures += report["errors"]
 
     if results:
         print()
@@ -137,15 +139,16 @@ def main(argv: Sequence[str]) -> int:
             print("\n".join(notes))
         over = sum(is_over(result) for result in results)
         print(f"\n{len(results) - over} within target, {over} over.")
+    if failures:
+        print()
+        print(format_failures(failures))
     print(f"Took {time.monotonic() - started:.0f} s.")
-    if errors:
-        for problem in errors:
-            print(f"bench: {problem}", file=sys.stderr)
-        print(f"bench: {LATEST.name} not written.", file=sys.stderr)
-        return 1
     RESULTS_DIR.mkdir(exist_ok=True)
-    LATEST.write_text(json.dumps(results, indent=2) + "\n")
+    LATEST.write_text(json.dumps({"results": results, "failed": failures}, indent=2) + "\n")
     print(f"Wrote {LATEST.relative_to(REPO_DIR)}.")
+    if failures:
+        print(f"bench: {len(failures)} failed (see above).", file=sys.stderr)
+        return 1
     return 0
 
 

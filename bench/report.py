@@ -42,6 +42,16 @@ class ThroughputResult(TypedDict):
 Result = LatencyResult | ThroughputResult
 
 
+class Failure(TypedDict):
+    """A case that could not be measured, and why (in latest.json). `case` is None when
+    nothing on that database and dataset could run (the dataset, the server, the child)."""
+
+    case: str | None
+    dataset: str
+    database: str
+    error: str
+
+
 class ChildReport(TypedDict):
     """What a child prints on stdout."""
 
@@ -52,7 +62,7 @@ class ChildReport(TypedDict):
     # copy and runs a second child on it.
     throwaway_cases: list[str]
     # Cases that could not be measured, and why (their timings would be void).
-    errors: list[str]
+    errors: list[Failure]
 
 
 def is_over(result: Result) -> bool:
@@ -134,6 +144,14 @@ def format_table(results: Sequence[Result]) -> str:
     if throughput:
         tables.append(_table(THROUGHPUT_HEADERS, throughput))
     return "\n\n".join(tables)
+
+
+def format_failures(failures: Sequence[Failure]) -> str:
+    return "\n".join(
+        f"failed: {failure['case'] or 'every case'} on {failure['dataset']}, "
+        f"{failure['database']}: {failure['error']}"
+        for failure in failures
+    )
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

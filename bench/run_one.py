@@ -25,17 +25,22 @@ from django.utils import timezone
 
 from bench.databases import DATABASES, VAR_DIR
 from bench.datasets import DATASETS, prepare
-from bench.report import ChildReport, Result
+from bench.report import ChildReport, Failure, Result
 
 
 @contextlib.contextmanager
-def _recorded(report: ChildReport, where: str) -> Iterator[None]:
+def _recorded(
+    report: ChildReport, database: str, dataset: str, cases: Sequence[str]
+) -> Iterator[None]:
     """A case that fails is reported with the reason, and the others still run."""
     try:
         yield
-    except Exception as error:  # noqa: BLE001 - any failure voids only this case
+    except Exception as error:  # noqa: BLE001 - any failure voids only these cases
         traceback.print_exc()
-        report["errors"].append(f"{where}: {type(error).__name__}: {error}")
+        why = f"{type(error).__name__}: {error}"
+        report["errors"] += [
+            Failure(case=case, dataset=dataset, database=database, error=why) for case in cases
+        ]
 
 
 def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) -> ChildReport:
@@ -59,7 +64,7 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
 
     if throwaway:
         for writer in writers:
-            with _recorded(report, f"{database}/{dataset}/{writer.name}"):
+            with _recorded(report, database, dataset, [writer.name]):
                 with gunicorn(log=log) as port:
                     result, notes = measure_contention(writer, database=database, port=port)
                 report["results"].append(result)
@@ -81,14 +86,17 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     results: list[Result] = []
     for case in cases:
         if isinstance(case, Case):
-            with _recorded(report, f"{database}/{dataset}/{case.name}"):
+            with _recorded(report, database, dataset, [case.name]):
                 results += measure(case, database=database)
                 measured(case.name)
     over_http = [c for c in cases if isinstance(c, HttpCase)]
     if over_http:
-        with _recorded(report, f"{database}/{dataset}/gunicorn"), gunicorn(log=log) as port:
+        # A server that does not start voids every case measured through it.
+        unmeasured = [http_case.name for http_case in over_http]
+        with _recorded(report, database, dataset, unmeasured), gunicorn(log=log) as port:
             for http_case in over_http:
-                with _recorded(report, f"{database}/{dataset}/{http_case.name}"):
+                unmeasured.remove(http_case.name)
+                with _recorded(report, database, dataset, [http_case.name]):
                     results.append(measure_http(http_case, database=database, port=port))
                     measured(http_case.name)
     report["results"] = results

@@ -11,7 +11,12 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   carrying a different request, a retry of a booking cancelled since). Asking again
   with what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
-- 403 Forbidden: an option the caller's role does not have.
+- 403 Forbidden: an option the caller's role does not have, or a signed-in change
+  sent without its CSRF token (`csrf_failed`).
+- 404 Not Found: a record that is not there or not the caller's (`not_found`).
+- 401 Unauthorized: no session where one is needed (`sign_in_required`).
+- 400 Bad Request: a body that does not read as JSON (`not_json`); JSON of the wrong
+  shape is a 422 `invalid` like any other bad input.
 - 422 Unprocessable Content: everything else, a rule the request breaks as it stands —
   the patient already booked at that time (`patient_busy`) among them, whichever check
   noticed it: the booking that won a race is then simply there, as it would be for a
@@ -36,9 +41,12 @@ from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
 
+BAD_REQUEST = HTTPStatus.BAD_REQUEST
 CONFLICT = HTTPStatus.CONFLICT
 FORBIDDEN = HTTPStatus.FORBIDDEN
+NOT_FOUND = HTTPStatus.NOT_FOUND
 TOO_MANY = HTTPStatus.TOO_MANY_REQUESTS
+UNAUTHORIZED = HTTPStatus.UNAUTHORIZED
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 
 # Keyed by enum, then member: codes of different apps may share a value ("invalid"),
@@ -49,6 +57,10 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         RequestErrorCode.UNKNOWN: UNPROCESSABLE,
         RequestErrorCode.OUT_OF_RANGE: UNPROCESSABLE,
         RequestErrorCode.NOT_ALLOWED: FORBIDDEN,
+        RequestErrorCode.NOT_FOUND: NOT_FOUND,
+        RequestErrorCode.NOT_JSON: BAD_REQUEST,
+        RequestErrorCode.SIGN_IN_REQUIRED: UNAUTHORIZED,
+        RequestErrorCode.CSRF_FAILED: FORBIDDEN,
     },
     AccountsErrorCode: {
         AccountsErrorCode.EMAIL_TAKEN: UNPROCESSABLE,
@@ -88,7 +100,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.SLOT_TAKEN: CONFLICT,
         SchedulingErrorCode.HOLD_EXPIRED: CONFLICT,
         SchedulingErrorCode.NOT_A_HOLD: UNPROCESSABLE,
-        SchedulingErrorCode.NOT_ACTIVE: UNPROCESSABLE,
+        SchedulingErrorCode.NOT_ACTIVE: CONFLICT,
         SchedulingErrorCode.PATIENT_INACTIVE: UNPROCESSABLE,
         SchedulingErrorCode.NOT_ONLINE_BOOKABLE: UNPROCESSABLE,
         SchedulingErrorCode.NEW_PATIENTS_ONLY: UNPROCESSABLE,

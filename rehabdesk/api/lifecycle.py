@@ -4,7 +4,7 @@ services decide, rehabdesk.access decides whose bookings a person may touch."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -12,7 +12,6 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
-from pydantic import AwareDatetime
 
 from rehabdesk.access.accessors import (
     appointment_for,
@@ -22,6 +21,7 @@ from rehabdesk.access.accessors import (
     waitlist_offer_for,
 )
 from rehabdesk.access.policy import Action, Capability, can, person_for
+from rehabdesk.api.fields import ClockTime, Day, Id, Moment, Text, UrlId
 from rehabdesk.api.lookups import (
     OVERLAP_REASON_HELP,
     channel_for,
@@ -43,14 +43,14 @@ router = Router(tags=["after booking"], auth=django_auth)
 
 
 class RescheduleIn(Schema):
-    start: AwareDatetime
-    practitioner: int | None = Field(None, description="Default: the same practitioner.")
-    location: int | None = Field(None, description="Default: the same location.")
-    overlap_reason: str = Field("", max_length=200, description=OVERLAP_REASON_HELP)
+    start: Moment
+    practitioner: Id | None = Field(None, description="Default: the same practitioner.")
+    location: Id | None = Field(None, description="Default: the same location.")
+    overlap_reason: Text = Field("", max_length=200, description=OVERLAP_REASON_HELP)
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+    reason: Text = Field("", max_length=200)
     by: CancelledBy = Field(
         CancelledBy.PATIENT,
         description="Staff: `clinic` when the clinic cancels (no late fee). Patients "
@@ -71,18 +71,18 @@ class AttendanceOut(Schema):
 
 class PatternIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 is Monday.")
-    time: time
+    time: ClockTime
 
 
 class SeriesIn(Schema):
-    patient: int
-    practitioner: int
-    service: int
-    location: int
+    patient: Id
+    practitioner: Id
+    service: Id
+    location: Id
     pattern: list[PatternIn] = Field(min_length=1, max_length=7)
-    first_day: date
+    first_day: Day
     weeks: int = Field(ge=1, le=series_services.MAX_WEEKS)
-    channel: str | None = None
+    channel: Text | None = None
 
 
 class SeriesOut(Schema):
@@ -92,7 +92,7 @@ class SeriesOut(Schema):
 
 class SeriesChangeIn(Schema):
     scope: SeriesScope = SeriesScope.THIS
-    start: AwareDatetime
+    start: Moment
 
 
 class SeriesCancelIn(CancelIn):
@@ -100,14 +100,14 @@ class SeriesCancelIn(CancelIn):
 
 
 class WaitlistIn(Schema):
-    patient: int
-    service: int
-    practitioner: int | None = Field(None, description="Empty: anyone.")
-    locations: list[int] = Field(min_length=1)
+    patient: Id
+    service: Id
+    practitioner: Id | None = Field(None, description="Empty: anyone.")
+    locations: list[Id] = Field(min_length=1)
     weekdays: list[int] = Field(default_factory=list, description="0 Monday … 6 Sunday.")
     day_parts: list[DayPart] = Field(default_factory=list)
-    valid_until: date
-    note: str = Field("", max_length=200)
+    valid_until: Day
+    note: Text = Field("", max_length=200)
 
 
 class WaitlistOut(Schema):
@@ -215,7 +215,7 @@ def attendance(request: HttpRequest, patient_id: int) -> object:
 
 
 @router.get("/changed-hours", response=list[AppointmentOut], summary="Bookings to resolve")
-def changed_hours(request: HttpRequest, location: int | None = None) -> list[Appointment]:
+def changed_hours(request: HttpRequest, location: UrlId | None = None) -> list[Appointment]:
     """Booked appointments that changed hours, time off, a closure or a registration left
     outside what is allowed: move, keep or cancel each."""
     require(user=request.user, capability=Capability.RUN_THE_DESK)
@@ -306,7 +306,7 @@ def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Status[WaitlistE
 @router.get("/waitlist", response=list[WaitlistOut], summary="Who is waiting")
 def list_waitlist(
     request: HttpRequest,
-    location: int | None = None,
+    location: UrlId | None = None,
     status: WaitlistStatus = WaitlistStatus.WAITING,
 ) -> list[WaitlistEntry]:
     require(user=request.user, capability=Capability.RUN_THE_DESK)

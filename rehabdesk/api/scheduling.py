@@ -13,10 +13,11 @@ from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from rehabdesk.access.accessors import appointment_for, patient_for
 from rehabdesk.access.policy import Action
+from rehabdesk.api.fields import Id, Moment, Text, UrlId
 from rehabdesk.api.free_times import availability_response
 from rehabdesk.api.lookups import (
     OVERLAP_REASON_HELP,
@@ -34,6 +35,7 @@ from rehabdesk.clinic.selectors import (
     service_price_on,
     services_for_display,
 )
+from rehabdesk.core.bounds import has_nul
 from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
@@ -91,11 +93,11 @@ class AvailabilityOut(Schema):
 
 
 class AvailabilityIn(Schema):
-    service: int
-    location: list[int] = Field(..., min_length=1, description="One location or several.")
-    practitioner: int | None = None
-    start: AwareDatetime | None = Field(None, description="Default: now.")
-    end: AwareDatetime | None = Field(None, description=f"Default: start + {SEARCH_DAYS} days.")
+    service: UrlId
+    location: list[UrlId] = Field(..., min_length=1, description="One location or several.")
+    practitioner: UrlId | None = None
+    start: Moment | None = Field(None, description="Default: now.")
+    end: Moment | None = Field(None, description=f"Default: start + {SEARCH_DAYS} days.")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
 
     @model_validator(mode="after")
@@ -106,16 +108,16 @@ class AvailabilityIn(Schema):
 
 
 class BookingIn(Schema):
-    patient: int
-    service: int
-    practitioner: int
-    location: int
-    start: AwareDatetime
+    patient: Id
+    service: Id
+    practitioner: Id
+    location: Id
+    start: Moment
     channel: Channel | None = Field(
         None, description="Staff: phone, walk-in or staff (default). Patients book online."
     )
-    note: str = Field("", max_length=2000)
-    overlap_reason: str = Field("", max_length=200, description=OVERLAP_REASON_HELP)
+    note: Text = Field("", max_length=2000)
+    overlap_reason: Text = Field("", max_length=200, description=OVERLAP_REASON_HELP)
 
 
 class AppointmentOut(Schema):
@@ -331,6 +333,7 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         patient_id=payload.patient,
         action=Action.MANAGE_BOOKINGS,
         view=False,
+        family=False,
     )
     return booking.BookingRequest(
         patient=patient,
@@ -346,10 +349,10 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
 def _key(header: str | None) -> str | None:
     if header is None:
         return None
-    if not 8 <= len(header) <= 80:
+    if not 8 <= len(header) <= 80 or has_nul(header):
         raise RequestError(
             RequestErrorCode.INVALID,
-            "Idempotency-Key must be 8 to 80 characters.",
+            "Idempotency-Key must be 8 to 80 characters, none of them NUL.",
             field="Idempotency-Key",
         )
     return header

@@ -8,9 +8,9 @@ table both edges read (access/refusals.py). A record the caller may not see answ
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
@@ -35,7 +35,23 @@ api.add_router("/", lifecycle_router)
 @api.exception_handler(AccessDenied)
 def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
     record_denial(request, exc)
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return _refused(request, RequestErrorCode.NOT_FOUND, "Not found.")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _refused(request, RequestErrorCode.NOT_FOUND, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """What django-ninja refuses before a view runs: no session (401), a change without
+    its CSRF token (403), a body that is not JSON (400) — ninja's only other refusal."""
+    if isinstance(exc, AuthenticationError):
+        return _refused(request, RequestErrorCode.SIGN_IN_REQUIRED, "Sign in first.")
+    if exc.status_code == 403:
+        return _refused(request, RequestErrorCode.CSRF_FAILED, "Send the CSRF token.")
+    return _refused(request, RequestErrorCode.NOT_JSON, "Send the body as JSON.")
 
 
 @api.exception_handler(SchedulingError)
@@ -83,18 +99,38 @@ def domain_refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    messages = [f"{_field_named(error.get('loc', ()))}: {error['msg']}" for error in exc.errors]
+    """django-ninja's validation of the input, in the shape of every other refusal: the
+    first field at fault is `field`, and each error is listed."""
+    fields = [_field_named(error.get("loc", ())) for error in exc.errors]
+    messages = [f"{field}: {error['msg']}" for field, error in zip(fields, exc.errors, strict=True)]
     # Only the plain parts: a validator's own exception is not JSON.
     errors = [{key: error.get(key) for key in ("loc", "msg", "type")} for error in exc.errors]
     return api.create_response(
         request,
-        {"code": str(RequestErrorCode.INVALID), "detail": "; ".join(messages), "errors": errors},
+        {
+            "code": str(RequestErrorCode.INVALID),
+            "detail": "; ".join(messages) or "Invalid input.",
+            "field": fields[0] if fields else None,
+            "errors": errors,
+        },
         status=http_status(RequestErrorCode.INVALID),
     )
 
 
+def _refused(request: HttpRequest, code: RequestErrorCode, detail: str) -> HttpResponse:
+    return api.create_response(
+        request, {"code": str(code), "detail": detail, "field": None}, status=http_status(code)
+    )
+
+
+# What the views call the schema that holds a JSON body, or a query's fields.
+SCHEMA_PARAMETERS = ("payload", "params")
+
+
 def _field_named(loc: tuple[object, ...] | list[object]) -> str:
-    """The field as the client sent it: without where it came from ("body", "query") and,
-    for a body, without the name of the view's parameter that holds it ("payload")."""
-    parts = list(loc)[2:] if loc and loc[0] == "body" and len(loc) > 2 else list(loc)[1:]
+    """The field as the client sent it: without where it came from ("body", "query") and
+    without the name of the view's parameter that holds a body's or a query's schema."""
+    parts = list(loc)[1:]
+    if len(parts) > 1 and parts[0] in SCHEMA_PARAMETERS:
+        parts = parts[1:]
     return ".".join(str(part) for part in parts) or "request"

@@ -28,6 +28,10 @@ class RequestErrorCode(StrEnum):
     UNKNOWN = "unknown"  # an id that names nothing the caller may use (`field` says which)
     OUT_OF_RANGE = "out_of_range"  # a search wider or further ahead than allowed
     NOT_ALLOWED = "not_allowed"  # an option the caller's role does not have
+    NOT_FOUND = "not_found"  # a record that is not there, or not the caller's to see
+    NOT_JSON = "not_json"  # a body sent to a JSON endpoint that does not read as JSON
+    SIGN_IN_REQUIRED = "sign_in_required"  # no session, where one is needed
+    CSRF_FAILED = "csrf_failed"  # a signed-in change sent without its CSRF token
 
 
 class RequestError(DomainError):

@@ -50,6 +50,11 @@ def patient_search(*, text: str = "", born_on: date | None = None) -> QuerySet[P
     return patients.order_by("-active", "last_name", "first_name")[:SEARCH_LIMIT]
 
 
+def patient_by_id(*, patient_id: int) -> Patient | None:
+    """The patient alone, in one query (a booking needs nothing of the family)."""
+    return Patient.objects.filter(pk=patient_id).first()
+
+
 def patient_with_family(*, patient_id: int) -> Patient | None:
     """A patient with current family links, coverage and care team, in five queries
     (the patient, then one for each)."""

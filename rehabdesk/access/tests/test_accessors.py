@@ -16,6 +16,7 @@ from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.services import appointment_book, appointment_hold
 from rehabdesk.scheduling.testing import NOW, at, build_booking_world
+from rehabdesk.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,40 @@ def test_an_unknown_patient_is_refused_like_a_forbidden_one(personas):
     assert (refused.value.found, refused.value.patient_ids) == (False, [])
     assert "999999" in str(refused.value)
     assert "Anders" not in str(refused.value)
+
+
+def decision(user, patient_id: int, *, family: bool) -> str:
+    try:
+        patient = patient_for(
+            user=user, patient_id=patient_id, action=Action.MANAGE_BOOKINGS, family=family
+        )
+    except AccessDenied as denial:
+        return f"refused {denial.found} {denial.patient_ids}"
+    return f"allowed {patient.pk}"
+
+
+def test_the_patient_alone_is_decided_exactly_as_the_record_with_family(
+    personas, django_assert_num_queries
+):
+    # A booking reads the patient alone: one query of the patient's own, not five.
+    others = ("guardian", "child", "patient_a", "patient_b")
+    for name in Personas.EVERYONE:
+        user = personas.user(name)
+        for patient_id in [*(getattr(personas, other).pk for other in others), 999_999]:
+            assert decision(user, patient_id, family=False) == decision(
+                user, patient_id, family=True
+            ), (name, patient_id)
+    patient_for(
+        user=personas.front_desk, patient_id=personas.child.pk, action=Action.MANAGE_BOOKINGS
+    )
+    with django_assert_num_queries(1):
+        alone = patient_for(
+            user=personas.front_desk,
+            patient_id=personas.child.pk,
+            action=Action.MANAGE_BOOKINGS,
+            family=False,
+        )
+    assert alone == personas.child
 
 
 def test_someone_not_signed_in_reaches_no_record(personas):

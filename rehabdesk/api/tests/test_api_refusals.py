@@ -18,6 +18,7 @@ from rehabdesk.scheduling.models import Appointment, WaitlistEntry
 from rehabdesk.scheduling.services import HOLD_DURATION, appointment_book, appointment_hold
 from rehabdesk.scheduling.testing import NOW, at
 
+NOT_FOUND = {"code": "not_found", "detail": "Not found.", "field": None}
 pytestmark = pytest.mark.django_db
 
 
@@ -110,7 +111,7 @@ def test_the_desk_cannot_book_online_and_a_short_key_is_refused(client, world, p
     )
     assert (short.status_code, short.json()["detail"]) == (
         422,
-        "Idempotency-Key must be 8 to 80 characters.",
+        "Idempotency-Key must be 8 to 80 characters, none of them NUL.",
     )
     assert not Appointment.objects.exists()
 
@@ -170,7 +171,6 @@ def test_lifecycle_refusals_answer_422_with_their_code(client, world, personas):
     post(client, url("cancel_appointment", appointment_id=cancelled.pk), {"by": "clinic"})
     cases = [
         (url("confirm_appointment", appointment_id=booked.pk), None, "not_a_hold"),
-        (url("cancel_appointment", appointment_id=cancelled.pk), None, "not_active"),
         (url("check_in", appointment_id=booked.pk), None, "invalid"),  # not its day
         (url("keep_outside_hours", appointment_id=booked.pk), None, "invalid"),
         (url("mark_noshow", appointment_id=booked.pk), {"waive_fee": True}, "invalid"),
@@ -180,6 +180,20 @@ def test_lifecycle_refusals_answer_422_with_their_code(client, world, personas):
         answer = post(client, path, body)
         assert (answer.status_code, answer.json()["code"]) == (422, code), path
     assert (row(booked), row(cancelled)) == before
+
+
+def test_acting_on_an_appointment_no_longer_active_answers_409(client, world, personas):
+    as_(client, personas.front_desk)
+    cancelled = book(world, at(10, 11), patient=world.other_patient)
+    post(client, url("cancel_appointment", appointment_id=cancelled.pk), {"by": "clinic"})
+    before = row(cancelled)
+    for path in (
+        url("cancel_appointment", appointment_id=cancelled.pk),
+        url("mark_noshow", appointment_id=cancelled.pk),
+    ):
+        answer = post(client, path, {"by": "clinic"} if "cancel" in path else {})
+        assert (answer.status_code, answer.json()["code"]) == (409, "not_active"), path
+    assert row(cancelled) == before
 
 
 def test_a_hold_confirmed_too_late_answers_409_hold_expired(client, world, personas):
@@ -228,7 +242,7 @@ def test_another_patient_s_booking_is_not_there_to_move_confirm_or_cancel(client
     ]
     for path, body in attempts:
         answer = post(client, path, body)
-        assert (answer.status_code, answer.json()) == (404, {"detail": "Not found."}), path
+        assert (answer.status_code, answer.json()) == (404, NOT_FOUND), path
     assert client.get(url("attendance", patient_id=world.patient.pk)).status_code == 404
     assert AuditEvent.objects.filter(action="deny").count() == denials + len(attempts) + 1
     assert (row(appointment), row(held)) == before
@@ -255,7 +269,7 @@ def test_another_patient_s_waitlist_entry_is_not_there_and_one_s_own_leaves_once
     left = post(client, url("withdraw_from_waitlist", entry_id=joined["id"]))
     assert (left.status_code, left.json()["status"]) == (200, "withdrawn")
     again = post(client, url("withdraw_from_waitlist", entry_id=joined["id"]))
-    assert (again.status_code, again.json()["code"]) == (422, "not_active")
+    assert (again.status_code, again.json()["code"]) == (409, "not_active")
 
 
 def test_the_desk_s_lists_are_not_there_for_patients_or_practitioners(client, world, personas):

@@ -13,6 +13,7 @@ from rehabdesk.clinic.testing import make_practitioner, make_registration, make_
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import at
 
+NOT_FOUND = {"code": "not_found", "detail": "Not found.", "field": None}
 pytestmark = pytest.mark.django_db
 
 
@@ -117,7 +118,7 @@ def test_a_guardian_books_for_their_child_but_not_for_another_family(client, wor
         client, "create_appointment", booking(world, at(10, 11), patient=personas.patient_b.pk)
     )
     assert for_stranger.status_code == 404
-    assert for_stranger.json() == {"detail": "Not found."}
+    assert for_stranger.json() == NOT_FOUND
     assert AuditEvent.objects.latest("pk").action == "deny"
 
 

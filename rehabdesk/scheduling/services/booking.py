@@ -418,11 +418,14 @@ def patient_free_check(
     ).exclude(status=AppointmentStatus.PENDING, hold_expires_at__lte=now)
     if moving is not None:
         others = others.exclude(pk=moving.pk)
-    other = others.select_related("service", "location").order_by("start").first()
-    if other is None:
+    # Asked of every booking, and nearly always answered "free": look for an id, and
+    # read the visit in the way (with its service and location) only to name it.
+    first = others.order_by("start").values_list("pk", flat=True).first()
+    if first is None:
         return False
     if request.overlap_reason:
         return True
+    other = Appointment.objects.select_related("service", "location").get(pk=first)
     raise SchedulingError(
         SchedulingErrorCode.PATIENT_BUSY,
         f"{request.patient.full_name} already has a booking then: {other.service.name} at "
