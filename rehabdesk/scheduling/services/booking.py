@@ -231,12 +231,14 @@ def _create(
     replay = _replay(idempotency_key, fingerprint, status)
     if replay is not None:
         return replay
-    request_check(request, now)
-    patient_free_check(request, now)
     for attempt in range(ATTEMPTS):
         try:
             if attempt == 0:
-                # A first look without the write lock: most refusals need no lock.
+                # A first look without the write lock: most refusals need no lock. Inside
+                # the try, so that a refusal caused by a concurrent request with the same
+                # key (its booking makes the patient busy, or known) answers its replay.
+                request_check(request, now)
+                patient_free_check(request, now)
                 _refuse_unless_offered(request, now)
             with transaction.atomic():
                 replay = _replay(idempotency_key, fingerprint, status)

@@ -181,6 +181,30 @@ def test_the_same_idempotency_key_books_once(world):
     )
 
 
+def test_a_retry_whose_first_request_commits_meanwhile_is_answered_with_its_booking(
+    world, monkeypatch
+):
+    # The first look for the key finds nothing: the first request, sent a moment before
+    # with the same key, commits just after it. Its booking makes the patient busy at
+    # that time; the retry must answer that booking, not refuse it as patient_busy.
+    first = appointment_book(
+        request=world.request(at(10, 10)), actor=None, now=NOW, idempotency_key="k-7654321"
+    )
+    replay = booking_service._replay
+    looks: list[str | None] = []
+
+    def not_yet_on_the_first_look(key, fingerprint, status):
+        looks.append(key)
+        return None if len(looks) == 1 else replay(key, fingerprint, status)
+
+    monkeypatch.setattr(booking_service, "_replay", not_yet_on_the_first_look)
+    again = appointment_book(
+        request=world.request(at(10, 10)), actor=None, now=NOW, idempotency_key="k-7654321"
+    )
+    assert again.pk == first.pk
+    assert Appointment.objects.count() == 1
+
+
 def test_online_bookings_keep_the_minimum_notice(world):
     # The clinic asks for two hours' notice online (now is 08:00); the desk may book sooner.
     refused(SchedulingErrorCode.SLOT_UNAVAILABLE, book, world, at(8, 9, 45), channel=Channel.ONLINE)
