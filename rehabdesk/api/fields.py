@@ -39,30 +39,30 @@ def _text_only(value: object) -> object:
     """Dates and times come as text: a JSON number or `true` is refused, not read."""
     if isinstance(value, str | date | time):  # or one built in Python
         return value
-    raise ValueError("write it as ISO 8601 text")
+    raise ValueError("must be ISO 8601 text")
 
 
 def _bounded_moment(value: datetime) -> datetime:
     if not moment_within_bounds(value):
-        raise ValueError(f"a time in the years {YEARS} with a UTC offset of at most ±14:00")
+        raise ValueError(f"must be a time in the years {YEARS} with a UTC offset of at most ±14:00")
     return value
 
 
 def _bounded_day(value: date) -> date:
     if not day_within_bounds(value):
-        raise ValueError(f"a date in the years {YEARS}")
+        raise ValueError(f"must be a date in the years {YEARS}")
     return value
 
 
 def _on_the_wall_clock(value: time) -> time:
     if value.tzinfo is not None:
-        raise ValueError("a time of day on the location's clock, without a UTC offset")
+        raise ValueError("must be a time of day on the location's clock, without a UTC offset")
     return value
 
 
 def _without_nul(value: str) -> str:
     if has_nul(value):
-        raise ValueError("text may not contain a NUL character")
+        raise ValueError("must not contain a NUL character")
     return value
 
 

@@ -102,9 +102,15 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """django-ninja's validation of the input, in the shape of every other refusal: the
     first field at fault is `field`, and each error is listed."""
     fields = [_field_named(error.get("loc", ())) for error in exc.errors]
-    messages = [f"{field}: {error['msg']}" for field, error in zip(fields, exc.errors, strict=True)]
+    # Our validators' messages read after the field's name ("start: must be ..."), without
+    # the "Value error, " pydantic puts before them.
+    texts = [str(error.get("msg", "")).removeprefix("Value error, ") for error in exc.errors]
+    messages = [f"{field}: {text}" for field, text in zip(fields, texts, strict=True)]
     # Only the plain parts: a validator's own exception is not JSON.
-    errors = [{key: error.get(key) for key in ("loc", "msg", "type")} for error in exc.errors]
+    errors = [
+        {"loc": error.get("loc"), "msg": text, "type": error.get("type")}
+        for error, text in zip(exc.errors, texts, strict=True)
+    ]
     return api.create_response(
         request,
         {

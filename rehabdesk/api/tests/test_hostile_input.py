@@ -98,6 +98,7 @@ def test_a_move_to_an_odd_moment_is_refused(client, world, personas, moment):
 def test_a_search_window_at_an_odd_moment_is_refused(client, world, edge, moment):
     body = refused(search(client, world, **{edge: moment}))
     assert (body["code"], body["field"]) == ("invalid", edge)
+    assert body["detail"].startswith(f"{edge}: must be "), body["detail"]
 
 
 def test_a_search_window_too_wide_is_out_of_range_with_its_code(client, world):
