@@ -154,3 +154,27 @@ def test_an_online_pick_out_of_range_is_refused(client, world, start):
     assert answer.status_code == 302
     assert answer["Location"] != reverse("book-details")
     assert not Appointment.objects.exists()
+
+
+# --- Ids past a bigint in addresses ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/patients/{}/",
+        "/staff/patients/{}/book/",
+        "/staff/patients/{}/series/",
+        "/staff/appointments/{}/",
+        "/staff/hours/{}/",
+    ],
+)
+def test_an_id_past_a_bigint_in_a_staff_address_is_not_found(client, personas, path):
+    client.force_login(personas.manager)
+    assert client.get(path.format(BIGINT_PAST)).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/my/people/{}/", "/my/appointments/{}/"])
+def test_an_id_past_a_bigint_in_a_patient_address_is_not_found(client, personas, path):
+    client.force_login(personas.guardian.user)
+    assert client.get(path.format(BIGINT_PAST)).status_code == 404
