@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
@@ -21,6 +21,8 @@ from django.db import DatabaseError, connections
 
 from rehabdesk.clinic.testing import make_service
 from rehabdesk.core import database
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.services import patient_create
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -96,6 +98,20 @@ def test_fifty_clients_booking_one_time_get_exactly_one_booking(world):
     assert overlaps() == (0, 0)
 
 
+def a_patient(tag: str) -> Patient:
+    return patient_create(
+        actor=None,
+        patient=Patient(
+            first_name=f"Racer {tag}",
+            last_name="Crowd",
+            date_of_birth=date(1980, 1, 1),
+            email=f"racer.{tag}@example.com",
+            phone="905-555-0150",
+        ),
+        confirm_not_duplicate=True,
+    )
+
+
 def test_bookings_racing_for_one_practitioner_or_one_room_queue_rather_than_deadlock(
     world, lost_races: list[str | None]
 ):
@@ -107,10 +123,14 @@ def test_bookings_racing_for_one_practitioner_or_one_room_queue_rather_than_dead
         "Physiotherapy in the massage room", minutes=60, resource_kinds=["massage-room"]
     )
     # The physio's and the massage therapist's hours overlap at every start, and all
-    # of them need the one massage room.
+    # of them need the one massage room. A patient each: one patient's bookings queue
+    # behind each other (and are refused patient_busy) before they reach the room.
     requests = [
         world.request(
-            at(10, 9) + timedelta(minutes=15 * n), practitioner=practitioner, service=service
+            at(10, 9) + timedelta(minutes=15 * n),
+            practitioner=practitioner,
+            service=service,
+            patient=a_patient(f"{n}{practitioner.pk}"),
         )
         for n in range(8)
         for practitioner, service in (
