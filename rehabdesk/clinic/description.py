@@ -36,6 +36,8 @@ class AccountSpec:
     roles: tuple[Role, ...] = ()
     # None: they cannot sign in by password until they set one through a reset link.
     password: str | None = None
+    # The slug of the location they usually work at (their desk opens there), or "".
+    home: str = ""
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,11 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
             location.slug: location_load(clinic=row, location=location, today=today)
             for location in clinic.locations
         }
+        for account in clinic.accounts:
+            if account.home:
+                services.home_location_set(
+                    user=accounts[account.email], location=locations[account.home]
+                )
         # Before anyone has hours: then no shift needs checking against a new travel time.
         for travel in clinic.travel:
             services.travel_time_set(

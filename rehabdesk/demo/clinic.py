@@ -56,9 +56,14 @@ FRONT_DESK = f"frontdesk.pickering@{EMAIL_DOMAIN}"
 
 ACCOUNTS = (
     AccountSpec(MANAGER, "Morgan", "Reid", (Role.MANAGER,), DEMO_PASSWORD),
-    AccountSpec(FRONT_DESK, "Sam", "Clarke", (Role.FRONT_DESK,), DEMO_PASSWORD),
+    AccountSpec(FRONT_DESK, "Sam", "Clarke", (Role.FRONT_DESK,), DEMO_PASSWORD, home="pickering"),
     AccountSpec(
-        f"frontdesk.milton@{EMAIL_DOMAIN}", "Alex", "Ng", (Role.FRONT_DESK,), DEMO_PASSWORD
+        f"frontdesk.milton@{EMAIL_DOMAIN}",
+        "Alex",
+        "Ng",
+        (Role.FRONT_DESK,),
+        DEMO_PASSWORD,
+        home="milton",
     ),
 )
 

@@ -89,8 +89,8 @@ def _patient(
     return patient
 
 
-def _staff(email: str, first_name: str, *roles: Role) -> AccountSpec:
-    return AccountSpec(email, first_name, roles=roles, password=PASSWORD)
+def _staff(email: str, first_name: str, *roles: Role, home: str = "") -> AccountSpec:
+    return AccountSpec(email, first_name, roles=roles, password=PASSWORD, home=home)
 
 
 def build_personas() -> Personas:
@@ -111,7 +111,7 @@ def build_personas() -> Personas:
             slug="persona-clinic",
             accounts=(
                 _staff("manager@persona.example", "Morgan", Role.MANAGER),
-                _staff("desk@persona.example", "Sam", Role.FRONT_DESK),
+                _staff("desk@persona.example", "Sam", Role.FRONT_DESK, home="pickering"),
                 _staff("outsider@persona.example", "Oscar"),
             ),
             locations=(sample_location("Pickering"), sample_location("Milton")),

@@ -1,5 +1,5 @@
 """The manager's screens for practitioners, registrations, working hours with their
-breaks, and time off."""
+breaks, time off, and where staff usually work."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rehabdesk.clinic import services
 from rehabdesk.clinic.admin.common import local_today, save_each
 from rehabdesk.clinic.models import (
     Break,
+    HomeLocation,
     Practitioner,
     Registration,
     TimeOff,
@@ -222,3 +223,25 @@ class TimeOffAdmin(ServiceBackedAdmin):
 
     def delete_with_services(self, request: HttpRequest, obj: TimeOff) -> None:
         services.time_off_delete(time_off=obj)
+
+
+@admin.register(HomeLocation)
+class HomeLocationAdmin(ServiceBackedAdmin):
+    """Where a member of staff usually works: their desk and the schedule open there."""
+
+    list_display = ["user", "location"]
+    list_filter = ["location"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # One row a person: another person's home is a row of its own.
+        return ["user"] if obj is not None else []
+
+    def save_with_services(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, formsets: Formsets
+    ) -> None:
+        services.home_location_set(user=obj.user, location=obj.location)
+
+    def delete_with_services(self, request: HttpRequest, obj: Any) -> None:
+        services.home_location_set(user=obj.user, location=None)

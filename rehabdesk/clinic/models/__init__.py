@@ -6,8 +6,8 @@ qualified for) live in services/; rules about one row are field validators and
 database constraints, so the database refuses what the forms would. The modules are
 the areas: sites (the clinic, locations, hours, closures, travel, rooms), colleges
 (disciplines, regulators, classes, rosters), catalogue (services, qualifications,
-groups and page texts, tax), team (practitioners, registrations, hours, time off),
-stamp (the configuration stamp).
+groups and page texts, tax), team (practitioners, registrations, hours, time off,
+where staff usually work), stamp (the configuration stamp).
 """
 
 from rehabdesk.clinic.models.catalogue import (
@@ -30,7 +30,14 @@ from rehabdesk.clinic.models.sites import (
     validate_time_zone,
 )
 from rehabdesk.clinic.models.stamp import ConfigurationStamp
-from rehabdesk.clinic.models.team import Break, Practitioner, Registration, TimeOff, WorkingHours
+from rehabdesk.clinic.models.team import (
+    Break,
+    HomeLocation,
+    Practitioner,
+    Registration,
+    TimeOff,
+    WorkingHours,
+)
 
 __all__ = [
     "Authorization",
@@ -39,6 +46,7 @@ __all__ = [
     "Closure",
     "ConfigurationStamp",
     "Discipline",
+    "HomeLocation",
     "Location",
     "OpeningHours",
     "PageText",

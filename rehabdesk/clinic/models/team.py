@@ -186,3 +186,16 @@ class TimeOff(models.Model):
         return (
             f"{self.practitioner}: {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
         )
+
+
+class HomeLocation(models.Model):
+    """Where a member of staff usually works: their desk and the schedule open there
+    (any location is one choice away). Staff without one start at the first by name."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="home_location"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.user} works at {self.location}"

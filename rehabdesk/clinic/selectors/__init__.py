@@ -20,6 +20,7 @@ from rehabdesk.clinic.selectors.sites import (
     location_active,
     location_active_by_slug,
     location_for_display,
+    location_home_among,
     locations_active,
     locations_for_display,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "location_active",
     "location_active_by_slug",
     "location_for_display",
+    "location_home_among",
     "locations_active",
     "locations_for_display",
     "page_text",

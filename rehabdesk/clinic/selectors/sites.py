@@ -3,12 +3,14 @@ and coming closures for the public site."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
 from rehabdesk.clinic.models import (
     Closure,
+    HomeLocation,
     Location,
 )
 
@@ -48,3 +50,11 @@ def location_active(*, location_id: int) -> Location | None:
 
 def location_active_by_slug(*, slug: str) -> Location | None:
     return locations_active().filter(slug=slug).order_by().first()
+
+
+def location_home_among(*, user_id: int | None, locations: Sequence[Location]) -> Location:
+    """The location a member of staff starts at: their home location when it is among
+    `locations` (the active ones, say), else the first of them."""
+    homes = HomeLocation.objects.filter(user_id=user_id) if user_id is not None else None
+    home_id = homes.values_list("location_id", flat=True).first() if homes is not None else None
+    return next((location for location in locations if location.pk == home_id), locations[0])

@@ -9,7 +9,8 @@ areas:
 
 - sites.py: locations, opening hours, closures, travel times
 - catalogue.py: services and their qualifications, tax categories and rates
-- team.py: practitioners, registrations, working hours and breaks, time off
+- team.py: practitioners, registrations, working hours and breaks, time off, where staff
+  usually work
 - shift_rules.py: what every shift must keep, asked by the team's and the sites' writes
 - common.py: values for child rows, configuration saved as it is
 """
@@ -34,6 +35,7 @@ from rehabdesk.clinic.services.sites import (
     travel_time_validate,
 )
 from rehabdesk.clinic.services.team import (
+    home_location_set,
     practitioner_save,
     registration_save,
     registration_validate,
@@ -53,6 +55,7 @@ __all__ = [
     "closure_delete",
     "closure_save",
     "configuration_save",
+    "home_location_set",
     "location_save",
     "location_set_opening_hours",
     "opening_hours_validate",

@@ -17,6 +17,8 @@ from rehabdesk.clinic.models import (
     Authorization,
     Break,
     Discipline,
+    HomeLocation,
+    Location,
     Practitioner,
     Registration,
     TimeOff,
@@ -242,3 +244,13 @@ def _announce_time_off(time_off: TimeOff, stored: TimeOff | None) -> None:
         start=min(s.starts_at for s in spans),
         end=max(s.ends_at for s in spans),
     )
+
+
+def home_location_set(*, user: User, location: Location | None) -> None:
+    """Where `user` usually works (their desk and the schedule open there); None: nowhere
+    in particular."""
+    with transaction.atomic():
+        if location is None:
+            HomeLocation.objects.filter(user=user).delete()
+        else:
+            HomeLocation.objects.update_or_create(user=user, defaults={"location": location})

@@ -6,6 +6,7 @@ from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic.models import (
     Closure,
+    HomeLocation,
     Location,
     Practitioner,
     Registration,
@@ -54,6 +55,14 @@ def test_it_builds_both_locations_and_the_whole_team(demo):
     assert Practitioner.objects.count() == len(PRACTITIONERS) == 14
     assert {p.user.email for p in Practitioner.objects.select_related("user")} >= {
         "priya.raman@profusion.example"
+    }
+
+
+def test_each_front_desk_works_at_its_own_location(demo):
+    homes = dict(HomeLocation.objects.values_list("user__email", "location__slug"))
+    assert homes == {
+        "frontdesk.pickering@profusion.example": "pickering",
+        "frontdesk.milton@profusion.example": "milton",
     }
 
 

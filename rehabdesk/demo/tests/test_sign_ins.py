@@ -91,16 +91,18 @@ def test_the_manager_lands_at_the_desk_and_reaches_the_clinics_configuration(
     assert "Priya Raman, PT" in practitioners.text
 
 
-def test_the_front_desk_lands_on_the_days_desk_and_switches_to_pickering(demo_loaded_today):
+def test_the_front_desk_lands_on_its_own_location_s_desk_and_switches_to_milton(
+    demo_loaded_today,
+):
     browser, landed = signed_in("frontdesk.pickering@profusion.example")
     desk = browser.get(landed)
-    pickering = browser.get(landed, {"location": "pickering"})
+    milton = browser.get(landed, {"location": "milton"})
 
     assert landed == reverse("desk-day")
-    # The first location by name; every desk page offers the other.
-    assert "<h1>Front desk — Milton" in desk.text
-    assert '<option value="pickering">Pickering</option>' in desk.text
-    assert "<h1>Front desk — Pickering" in pickering.text
+    # Where this desk works (its home location); every desk page offers the other.
+    assert "<h1>Front desk — Pickering" in desk.text
+    assert '<option value="milton">Milton</option>' in desk.text
+    assert "<h1>Front desk — Milton" in milton.text
     assert browser.get(reverse("admin:index")).status_code == 302  # not a manager
 
 

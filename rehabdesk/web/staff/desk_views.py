@@ -26,6 +26,7 @@ from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.errors import ClinicError
 from rehabdesk.clinic.models import Practitioner, TimeOff, WorkingHours
 from rehabdesk.clinic.selectors import (
+    location_home_among,
     practitioner_by_id,
     practitioner_shift,
     practitioner_time_off_entry,
@@ -66,7 +67,10 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     locations = desk.desk_locations()
     if not locations:
         return render(request, "web/desk/day.html", {"location": None})
-    slug = request.GET.get("location") or locations[0].slug
+    slug = (
+        request.GET.get("location")
+        or location_home_among(user_id=request.user.pk, locations=locations).slug
+    )
     location = next((loc for loc in locations if loc.slug == slug), None)
     if location is None:
         raise Http404("No such location.")

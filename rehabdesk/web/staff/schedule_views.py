@@ -18,7 +18,11 @@ from rehabdesk.access.accessors import patients_for, require
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.models import Location, Practitioner
-from rehabdesk.clinic.selectors import location_active_by_slug, locations_active
+from rehabdesk.clinic.selectors import (
+    location_active_by_slug,
+    location_home_among,
+    locations_active,
+)
 from rehabdesk.core.bounds import day_within_bounds
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
@@ -127,13 +131,15 @@ def _now_marker(grid: Grid, day: date, location: Location) -> dict[str, str] | N
 @require_GET
 @login_required
 def schedule_today(request: HttpRequest) -> HttpResponse:
-    """Today at the first location, or the location and day the jump form asks for."""
+    """Today where the user usually works (else the first location), or the location and
+    day the jump form asks for."""
     require(user=request.user, capability=Capability.VIEW_SCHEDULES)
-    location = (
-        location_active_by_slug(slug=request.GET.get("location", "")) or locations_active().first()
-    )
+    location = location_active_by_slug(slug=request.GET.get("location", ""))
     if location is None:
-        raise Http404("No location.")
+        active = list(locations_active())
+        if not active:
+            raise Http404("No location.")
+        location = location_home_among(user_id=request.user.pk, locations=active)
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:

@@ -82,9 +82,7 @@ def in_two_days_at_ten(zone):
 def open_desk(page, sign_in):
     sign_in(page, "desk@persona.example", PASSWORD)
     page.get_by_role("link", name="Desk", exact=True).click()
-    # Milton comes first; the switcher is a plain form.
-    page.get_by_label("Location").select_option(label="Pickering")
-    page.get_by_role("button", name="Show").click()
+    # The desk opens where its clerk works (Pickering), not at Milton, the first by name.
     assert page.get_by_role("heading", name="Front desk — Pickering").is_visible()
 
 
@@ -99,7 +97,7 @@ def test_the_desk_checks_a_patient_in(page, sign_in, screenshot, personas, clini
     screenshot("before")
     row.get_by_role("button", name="Check in Alice Anders").click()
     assert page.get_by_text("Alice Anders is checked in.").is_visible()
-    assert "location=pickering" in page.url
+    assert page.get_by_role("heading", name="Front desk — Pickering").is_visible()
     assert row.get_by_text("Arrived").is_visible()
     screenshot("after")
     visit.refresh_from_db()

@@ -145,9 +145,11 @@ def test_the_desk_page_is_one_audited_look_at_every_patient_shown(client, person
 def test_the_location_switcher_works_without_javascript(client, personas, world, day):
     client.force_login(personas.front_desk)
     default = client.get(reverse("desk-day"))
-    assert default.context["location"] == personas.milton  # the first by name
-    assert default.context["arrivals"] == []
+    assert default.context["location"] == personas.pickering  # where the clerk works
     assert 'name="location"' in default.text
+    milton = client.get(reverse("desk-day") + "?location=milton")
+    assert milton.context["location"] == personas.milton
+    assert milton.context["arrivals"] == []
     assert client.get(reverse("desk-day") + "?location=nowhere").status_code == 404
 
 
