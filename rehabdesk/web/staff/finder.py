@@ -195,18 +195,7 @@ def _confirm_page(
     )
     if appointment is not None:
         del form.fields["note"]
-    return render(
-        request,
-        "web/booking/confirm.html",
-        {
-            "patient": patient,
-            "appointment": appointment,
-            "service": service,
-            "picked": picked,
-            "form": form,
-            "back": f"?{back.urlencode()}",
-        },
-    )
+    return _confirm_render(request, patient, service, picked, form, appointment, back)
 
 
 def overlap_page(
@@ -226,6 +215,21 @@ def overlap_page(
     location = data["location"]
     picked = FreeTime(data["start"].astimezone(location.zone), data["practitioner"], location)
     back = finder_query(service=service.pk, start=picked.start.date().isoformat())
+    return _confirm_render(request, patient, service, picked, form, appointment, back, refusal)
+
+
+def _confirm_render(
+    request: HttpRequest,
+    patient: Patient,
+    service: Service,
+    picked: FreeTime,
+    form: PickedTimeForm,
+    appointment: Appointment | None,
+    back: QueryDict,
+    refusal: SchedulingError | None = None,
+) -> HttpResponse:
+    """The confirmation step: the time picked, the form to book it and the way back to
+    the times; after a refusal, the refusal too, with its status."""
     return render(
         request,
         "web/booking/confirm.html",
