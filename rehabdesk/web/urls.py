@@ -9,6 +9,7 @@ from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     booking_views,
     desk_views,
+    hours_views,
     patient_views,
     registrations_views,
     schedule_views,
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern] = (
     + booking_views.urlpatterns
     + series_views.urlpatterns
     + desk_views.urlpatterns
+    + hours_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + time_views.urlpatterns
