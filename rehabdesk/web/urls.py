@@ -14,6 +14,7 @@ from rehabdesk.web.staff import (
     registrations_views,
     schedule_views,
     series_views,
+    waitlist_views,
 )
 
 urlpatterns: list[URLPattern] = (
@@ -25,6 +26,7 @@ urlpatterns: list[URLPattern] = (
     + booking_views.urlpatterns
     + series_views.urlpatterns
     + desk_views.urlpatterns
+    + waitlist_views.urlpatterns
     + hours_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns

@@ -50,6 +50,7 @@ from rehabdesk.scheduling.selectors.waitlist import (
     waitlist_entry,
     waitlist_for_patient,
     waitlist_offer_open,
+    waitlist_open,
 )
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "waitlist_entry",
     "waitlist_for_patient",
     "waitlist_offer_open",
+    "waitlist_open",
 ]
