@@ -7,9 +7,11 @@ from rehabdesk.web.online import details_views, review_views, time_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    book_at_views,
     booking_views,
     desk_views,
     hours_views,
+    patient_status_views,
     patient_views,
     registrations_views,
     schedule_views,
@@ -22,8 +24,10 @@ urlpatterns: list[URLPattern] = (
     # The staff: patients, schedules, booking by phone, the desk and hours.
     + registrations_views.urlpatterns
     + patient_views.urlpatterns
+    + patient_status_views.urlpatterns
     + schedule_views.urlpatterns
     + booking_views.urlpatterns
+    + book_at_views.urlpatterns
     + series_views.urlpatterns
     + desk_views.urlpatterns
     + waitlist_views.urlpatterns

@@ -15,6 +15,7 @@ from rehabdesk.scheduling.selectors.appointments import (
     appointment_history,
     appointments_for_patient,
     patient_attendance,
+    patient_past_visits,
 )
 from rehabdesk.scheduling.selectors.calendar import (
     Column,
@@ -77,6 +78,7 @@ __all__ = [
     "offer_detail",
     "outside_hours",
     "patient_attendance",
+    "patient_past_visits",
     "practitioner_day",
     "practitioner_outside_hours",
     "practitioner_week",
