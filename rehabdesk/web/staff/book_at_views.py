@@ -55,7 +55,7 @@ def book_at(request: HttpRequest) -> HttpResponse:
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
     picked = _picked(request)
     asked = "service" in request.GET or "q" in request.GET
-    form = BookAtForm(request.GET if asked else None)
+    form = BookAtForm(request.GET if asked else None, practitioner_id=picked.practitioner.pk)
     results: list[Patient] = []
     searched = form.is_bound and form.is_valid()
     if searched:

@@ -18,5 +18,5 @@ class DayForm(forms.Form):
     def day_or(self, today: date) -> date:
         """The day asked for, when it reads; else `today`."""
         if self.is_bound and self.is_valid() and self.cleaned_data["day"] is not None:
-            return self.cleaned_data["day"]  # type: ignore[no-any-return]
+            return self.cleaned_data["day"]
         return today

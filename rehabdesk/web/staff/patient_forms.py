@@ -7,7 +7,11 @@ from typing import Any
 
 from django import forms
 
-from rehabdesk.clinic.selectors import practitioners_active, services_active
+from rehabdesk.clinic.selectors import (
+    practitioners_active,
+    services_active,
+    services_active_in_disciplines_of,
+)
 from rehabdesk.patients.choices import FamilyRelationship
 from rehabdesk.patients.models import Coverage
 from rehabdesk.web.forms import PatientForm
@@ -81,6 +85,10 @@ class BookAtForm(PatientSearchForm):
     )
     field_order = ["service", "q", "born"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practitioner_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services_active()  # type: ignore[attr-defined]
+        # The services of the practitioner's disciplines: a physiotherapist's free time
+        # is not offered for a massage.
+        self.fields["service"].queryset = services_active_in_disciplines_of(  # type: ignore[attr-defined]
+            practitioner_id=practitioner_id
+        )

@@ -208,6 +208,7 @@ def schedule_day(request: HttpRequest, location: str, day: str) -> HttpResponse:
             "hours": grid.hours(),
             "rows": grid.rows,
             "columns": columns,
+            "bookable": any(lane["cells"] for lane in columns),
             "by_resource": by_resource,
             "locations": locations,
             "next_location": _after(locations, place),
@@ -252,6 +253,12 @@ def schedule_week(request: HttpRequest, practitioner_id: int, day: str) -> HttpR
     grid = _grid(week)
     appointments = [a for d in week for a in d.appointments]
     shown = _shown(request, appointments, "practitioner's week")
+    columns = [
+        _drawn(
+            d.columns[0], grid, d, shown, _cells(request, d.columns[0], grid, d, None, practitioner)
+        )
+        for d in week
+    ]
     return render(
         request,
         "web/schedule/week.html",
@@ -261,16 +268,8 @@ def schedule_week(request: HttpRequest, practitioner_id: int, day: str) -> HttpR
             "grid": grid,
             "hours": grid.hours(),
             "rows": grid.rows,
-            "columns": [
-                _drawn(
-                    d.columns[0],
-                    grid,
-                    d,
-                    shown,
-                    _cells(request, d.columns[0], grid, d, None, practitioner),
-                )
-                for d in week
-            ],
+            "columns": columns,
+            "bookable": any(lane["cells"] for lane in columns),
             "monday": monday,
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),

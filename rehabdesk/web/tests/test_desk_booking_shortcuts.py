@@ -194,6 +194,17 @@ def test_the_confirmation_shows_the_tax_a_taxed_service_adds(client, personas, w
     assert f"({price.total} in all)" in confirm.text
 
 
+def test_a_cell_offers_the_services_of_the_practitioner_s_disciplines(client, personas, world):
+    client.force_login(personas.front_desk)
+    page = client.get(book_at_url(world, at(10, 9)))
+    choices = list(page.context["form"].fields["service"].queryset)
+    assert world.follow_up in choices
+    assert world.massage not in choices  # the physio's time is not a massage
+    asked = client.get(book_at_url(world, at(10, 9), service=world.massage.pk, q="anders"))
+    assert asked.context["form"].errors["service"]
+    assert asked.context["results"] == []
+
+
 def test_a_cell_s_search_needs_a_service_and_someone_to_find(client, personas, world):
     client.force_login(personas.front_desk)
     no_service = client.get(book_at_url(world, at(10, 9), q="anders"))
