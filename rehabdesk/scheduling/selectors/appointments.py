@@ -3,7 +3,9 @@ and its history, a patient's visits, and their attendance record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -29,6 +31,22 @@ def appointments_for_patient(*, patient_id: int, holds: bool = True) -> QuerySet
     if not holds:
         appointments = appointments.exclude(status=AppointmentStatus.PENDING)
     return appointments.select_related("practitioner", "service", "location").order_by("-start")
+
+
+def appointments_upcoming_for_patients(
+    *, patient_ids: Iterable[int], now: datetime
+) -> list[Appointment]:
+    """The booked visits still to come (or under way) of several patients, a family's,
+    soonest first, each with its patient, practitioner, service and location: one query."""
+    return list(
+        Appointment.objects.filter(
+            patient_id__in=list(patient_ids),
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED],
+            end__gt=now,
+        )
+        .select_related("patient", "practitioner", "service", "location")
+        .order_by("start", "pk")
+    )
 
 
 def appointment_history(*, appointment_id: int) -> QuerySet[AppointmentEvent]:
