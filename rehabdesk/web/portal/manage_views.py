@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rehabdesk.access.accessors import appointment_by_link, appointment_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
+from rehabdesk.access.policy import person_for
 from rehabdesk.clinic.selectors import locations_active, practitioners_active
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
@@ -84,6 +85,20 @@ class Managed:
 Page = Callable[[HttpRequest, Managed], HttpResponse]
 
 
+def _whose(managed: Managed) -> str:
+    """ "your", or "Charlie's" for a guardian managing their child's booking: in the
+    portal, a booking not of the signed-in patient; through the e-mailed link, one of a
+    patient with no address of their own (the e-mail went to their guardian)."""
+    patient = managed.appointment.patient
+    if patient is None:
+        return "your"
+    if managed.from_portal:
+        theirs = person_for(managed.actor).patient_id != patient.pk
+    else:
+        theirs = not patient.email
+    return f"{patient.preferred_name or patient.first_name}'s" if theirs else "your"
+
+
 def _context(managed: Managed, **extra: object) -> dict[str, Any]:
     appointment = managed.appointment
     now = timezone.now()
@@ -91,6 +106,7 @@ def _context(managed: Managed, **extra: object) -> dict[str, Any]:
     return {
         **booking_summary(appointment),
         "managed": managed,
+        "whose": _whose(managed),
         "offer": offer,
         "offer_until": offer.expires_at.astimezone(appointment.location.zone) if offer else None,
         "terms": self_service_terms(appointment=appointment, now=now),

@@ -81,16 +81,20 @@ def move_choice(search: MoveSearch, appointment: Appointment) -> Choice:
 def ways_on(
     search: MoveSearch, appointment: Appointment, days: list[Day], move_url: str
 ) -> list[WayOn]:
-    """Where else to look from this search: always at least later days and, unless the
-    search is already as wide as it goes, anyone and the other locations."""
+    """Where else to look from this search: later days while the clinic takes bookings
+    that far ahead, back to the soonest times, anyone or only the booking's
+    practitioner, and each other location offering the service."""
     ways: list[WayOn] = []
     today = timezone.localdate()
+    # The last day the clinic takes bookings for: no way on leads past it.
+    last = today + timedelta(days=appointment.location.clinic.booking_horizon_days)
     if days:
         later = days[-1].day + timedelta(days=1)
-        ways.append(WayOn("Later days", move_url + search.query(from_day=later)))
+        if later <= last:
+            ways.append(WayOn("Later days", move_url + search.query(from_day=later)))
     else:
         after = (search.from_day or today) + timedelta(days=SEARCH_DAYS)
-        if day_within_bounds(after):
+        if after <= last:
             ways.append(
                 WayOn(
                     f"The two weeks from {after:%A, %B} {after.day}",

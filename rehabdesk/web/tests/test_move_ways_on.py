@@ -172,3 +172,18 @@ def test_a_time_at_a_location_without_the_service_is_refused(client, personas, w
     appointment.refresh_from_db()
     assert appointment.location == world.pickering
     assert appointment.start == weekday_at(10)
+
+
+def test_no_way_on_leads_past_the_clinic_s_booking_horizon(client, personas, world):
+    appointment = booked(world, weekday_at(10))
+    horizon = world.pickering.clinic.booking_horizon_days
+    client.force_login(personas.user("patient_a"))
+    move = reverse("my-appointment-move", args=[appointment.pk])
+    far = timezone.localdate() + timedelta(days=horizon + 1)
+    page = client.get(f"{move}?from={far}")
+    assert page.status_code == 200
+    assert not re.search(PICKS, page.text)
+    found = ways(page.text)
+    assert not any(t.startswith(("The two weeks from", "Later days")) for t in found), found
+    assert "Back to the soonest times" in found
+    assert "With anyone at Pickering, not only Priya Physio" in found

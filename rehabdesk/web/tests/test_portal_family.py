@@ -15,6 +15,7 @@ from django.utils import timezone
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_cancel, freed_time_process
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
@@ -124,3 +125,23 @@ def test_the_family_page_reads_in_a_fixed_number_of_queries(
     book(world, weekday_at(14), personas.guardian)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_guardian_s_pages_for_a_child_s_booking_name_the_child(client, personas, world):
+    childs = book(world, weekday_at(15), personas.child)
+    own = book(world, weekday_at(11), personas.guardian)
+    client.force_login(personas.user("guardian"))
+    for route, heading in (
+        ("my-appointment", "<h1>Charlie's appointment</h1>"),
+        ("my-appointment-move", "<h1>Move Charlie's appointment</h1>"),
+        ("my-appointment-cancel", "<h1>Cancel Charlie's appointment?</h1>"),
+    ):
+        html = client.get(reverse(route, args=[childs.pk])).content.decode()
+        assert heading.replace("'", "&#x27;") in html, route
+    assert "<h1>Your appointment</h1>" in client.get(reverse("my-appointment", args=[own.pk])).text
+    # Through the e-mailed link, which went to the guardian: the child has no address.
+    client.logout()
+    link = client.get(reverse("manage-booking", args=[manage_token(childs)])).text
+    assert "<h1>Charlie&#x27;s appointment</h1>" in link
+    theirs = client.get(reverse("manage-booking", args=[manage_token(own)])).text
+    assert "<h1>Your appointment</h1>" in theirs
