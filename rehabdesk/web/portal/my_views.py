@@ -174,7 +174,7 @@ def my_family(request: HttpRequest) -> HttpResponse:
         (entry, names[entry.patient_id], offer)
         for entry in waitlist_for_patients(patient_ids=names, now=now)
         if entry.patient_id in names
-        for offer in entry.open_offers
+        for offer in entry.open_offers  # type: ignore[attr-defined]  # prefetched
     ]
     own = next(p for p in people if p.pk == own_id)
     return render(

@@ -284,6 +284,6 @@ def test_a_practitioner_s_day_fits_their_phone_and_a_tablet(chromium, demo, tour
     tour.sign_in(physio.user.email)
     tour.visit("my-day", "/staff/my-day/")
     # Each visit reads whole on the phone: the table reflows rather than scrolls.
-    region = tour.page.get_by_role("region", name="Today's patients")
+    region = tour.page.get_by_role("region", name="Your patients today, in time order")
     assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
     assert not tour.problems, "\n".join(tour.problems)
