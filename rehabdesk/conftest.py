@@ -136,15 +136,61 @@ def page(chromium: object) -> Iterator[object]:
     context.close()
 
 
+SERIOUS_IMPACTS = ("serious", "critical")
+
+
+class AxeCheck:
+    """axe-core on each page a browser test looks at: the violations of serious or
+    critical impact, kept until the test ends (the `axe_check` fixture fails it then)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._axe: Any = None
+
+    def check(self, page: Any, label: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        if self._axe is None:
+            self._axe = Axe()
+        results = self._axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] not in SERIOUS_IMPACTS:
+                continue
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+            self.problems.append(
+                f"{label} {page.url}: {violation['id']} ({violation['impact']}) "
+                f"at {'; '.join(targets[:3])}{more} — {violation['help']}"
+            )
+
+
 @pytest.fixture
-def screenshot(page: object, request: pytest.FixtureRequest) -> Callable[..., Path]:
+def axe_check() -> Iterator[AxeCheck]:
+    """axe_check.check(page, "step") runs axe-core on the page as it is now; the test
+    fails when it ends if any page had a serious or critical violation. `screenshot`
+    calls it on every page it takes, so every page a browser test looks at is checked."""
+    checker = AxeCheck()
+    yield checker
+    if checker.problems:
+        pytest.fail(
+            "axe-core found serious or critical violations:\n" + "\n".join(checker.problems),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def screenshot(
+    page: object, request: pytest.FixtureRequest, axe_check: AxeCheck
+) -> Callable[..., Path]:
     """screenshot("step") saves test-artifacts/<test>-<step>.png of `page`, or of the
-    page given as `of=`."""
+    page given as `of=`, and runs axe-core on it (see `axe_check`)."""
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(step: str, of: object | None = None) -> Path:
+        shown = of or page
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        (of or page).screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        shown.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        axe_check.check(shown, step)
         return path
 
     return take
