@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AXE_COST["pages"]:
+        terminalreporter.write_line(
+            f"axe-core checked {AXE_COST['pages']} pages in {AXE_COST['seconds']:.1f} s."
+        )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     note = getattr(session.config, "_rehabdesk_browser_note", None)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -99,6 +107,29 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Command, "handle", handle_with_triggers_lifted)
         yield
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, started only once the test database exists.
+
+    Started before (pytest-django's own fixture may be), it sees SQLite's database
+    still named ":memory:", takes it for an in-memory one and hands every request
+    thread the main thread's one connection; two requests at once (a page and its
+    pictures) then use it together and crash the process. Started after, each request
+    thread opens its own connection to the test database file, as on PostgreSQL.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address)
+    assert not server.thread.connections_override, "request threads must not share one"
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -137,6 +168,8 @@ def page(chromium: object) -> Iterator[object]:
 
 
 SERIOUS_IMPACTS = ("serious", "critical")
+# Pages checked and the seconds it took, for the run's summary.
+AXE_COST = {"pages": 0, "seconds": 0.0}
 
 
 class AxeCheck:
@@ -152,7 +185,10 @@ class AxeCheck:
 
         if self._axe is None:
             self._axe = Axe()
+        started = time.perf_counter()
         results = self._axe.run(page)
+        AXE_COST["pages"] += 1
+        AXE_COST["seconds"] += time.perf_counter() - started
         for violation in results.response["violations"]:
             if violation["impact"] not in SERIOUS_IMPACTS:
                 continue

@@ -87,7 +87,8 @@ def test_a_manager_uploads_the_logo_and_staff_see_rehabdesk_in_their_footer(
     svg = tmp_path / "logo.png"
     svg.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     page.get_by_label("New logo").set_input_files(str(svg))
-    page.get_by_role("button", name="Save", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
     assert page.get_by_text("Upload a PNG, JPEG or WebP image").is_visible()
     screenshot("svg-refused")
 
