@@ -15,6 +15,7 @@ from rehabdesk.clinic.selectors.catalogue import (
     services_for_display,
     services_offered_at,
     services_online,
+    services_online_by_discipline,
 )
 from rehabdesk.clinic.selectors.sites import (
     location_active,
@@ -64,5 +65,6 @@ __all__ = [
     "services_for_display",
     "services_offered_at",
     "services_online",
+    "services_online_by_discipline",
     "team_for_display",
 ]
