@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
+from textwrap import shorten
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -46,6 +47,7 @@ from rehabdesk.web.online.slots import (
 from rehabdesk.web.prices import priced
 from rehabdesk.web.refusals import page_status
 
+BIO_LENGTH = 200  # a practitioner's bio on step 3, cut at a word
 VISIT_NEEDED = "Please tell us whether you have been to the clinic before."
 SERVICE_NEEDED = "Please choose a service."
 
@@ -133,7 +135,10 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
     refused = _refused(request, choice)
     if refused is not None or choice is None:
         return refused or _no_choice(request)
-    practitioners = practitioners_active(discipline_id=choice.service.discipline_id)
+    practitioners = [
+        (practitioner, shorten(practitioner.bio, BIO_LENGTH, placeholder=" …"))
+        for practitioner in practitioners_active(discipline_id=choice.service.discipline_id)
+    ]
     return render(
         request,
         "web/online/practitioner.html",
