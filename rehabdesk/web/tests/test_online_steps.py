@@ -18,7 +18,12 @@ from django.utils import timezone
 from rehabdesk.clinic import loading
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import PatientEligibility, ServiceKind
-from rehabdesk.clinic.testing import sample_service
+from rehabdesk.clinic.testing import (
+    make_practitioner,
+    make_registration,
+    make_shift,
+    sample_service,
+)
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -246,3 +251,26 @@ def test_the_calendar_file_and_password_wait_for_the_booking(client, world, asse
     assert client.get(reverse("book-calendar", kwargs={"token": token})).status_code == 404
     assert client.post(reverse("book-password", kwargs={"token": token})).status_code == 404
     assert not OutboxMessage.objects.filter(kind="password_link").exists()
+
+
+def test_first_available_shows_each_start_once_with_whoever_is_free(client, world, assessment):
+    second = make_practitioner("Sam Second")
+    make_registration(second)
+    for day in range(5):
+        make_shift(second, world.pickering, day, "09:00", "17:00")
+    html = client.get(
+        reverse("book-times") + "?" + times_query(assessment, world, visit="new")
+    ).content.decode()
+    picks = re.findall(r'name="pick" value="([^"|]+)\|(\d+)\|', html)
+    starts = [start for start, _who in picks]
+    assert starts
+    assert len(starts) == len(set(starts))  # one button per start, not one per person
+    # With one practitioner chosen, their name is not repeated on every time.
+    chosen = client.get(
+        reverse("book-times"),
+        {"service": assessment.pk, "location": world.pickering.pk, "practitioner": second.pk},
+    ).content.decode()
+    assert 'class="slot-who"' not in chosen
+    assert {who for _start, who in re.findall(r'name="pick" value="([^"|]+)\|(\d+)\|', chosen)} == {
+        str(second.pk)
+    }
