@@ -120,6 +120,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OnlineErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
+        OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
     },
 }
 

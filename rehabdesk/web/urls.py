@@ -3,7 +3,7 @@
 from django.urls import URLPattern
 
 from rehabdesk.web import views
-from rehabdesk.web.online import details_views, review_views, time_views
+from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
 from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern] = (
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
+    + done_views.urlpatterns
     # Patients: the portal, a booking managed from its e-mailed link, passwords.
     + my_views.urlpatterns
     + manage_views.urlpatterns

@@ -16,6 +16,7 @@ from rehabdesk.clinic.selectors.catalogue import (
     services_for_display,
     services_offered_at,
     services_online,
+    services_online_by_discipline,
 )
 from rehabdesk.clinic.selectors.pictures import picture_shown
 from rehabdesk.clinic.selectors.sites import (
@@ -70,5 +71,6 @@ __all__ = [
     "services_for_display",
     "services_offered_at",
     "services_online",
+    "services_online_by_discipline",
     "team_for_display",
 ]
