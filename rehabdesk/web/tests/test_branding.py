@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.models import Clinic
-from rehabdesk.clinic.testing import png_bytes
+from rehabdesk.clinic.testing import make_service, png_bytes
 from rehabdesk.web.context import VERSION
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,12 @@ def test_only_pictures_in_use_are_served(client, personas):
     assert client.get(f"/pictures/{name}/").status_code == 404
     assert client.get(f"/pictures/{'0' * 64}/").status_code == 404
     assert client.get("/pictures/not-a-hash/").status_code == 404
+
+
+def test_choosing_whom_to_see_online_shows_their_photo_or_initials(client, personas):
+    service = make_service("Physiotherapy assessment")
+    services.picture_set(owner=personas.physio, data=png_bytes(5, 5), now=timezone.now())
+    html = client.get("/book/practitioner/", {"service": service.pk, "visit": "new"}).content
+    page = html.decode()
+    assert f'<img class="photo" src="{personas.physio.photo_url}" alt=""' in page
+    assert "Rehabdesk" not in page

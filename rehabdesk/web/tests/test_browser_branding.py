@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.models import Clinic
-from rehabdesk.clinic.testing import png_bytes
+from rehabdesk.clinic.testing import make_service, png_bytes
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web.context import VERSION
 
@@ -63,6 +63,12 @@ def test_patients_see_the_clinic_s_name_and_logo(
     photo = team.locator(f"#{personas.physio.slug} img.photo")
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 64
     assert team.locator(f"#{personas.massage_therapist.slug} .photo").inner_text() == "OM"
+    service = make_service("Physiotherapy assessment")
+    team.goto(f"{live_server.url}/book/practitioner/?service={service.pk}&visit=new")
+    choice = team.locator(f"#practitioner-{personas.physio.pk}").locator("..")
+    assert choice.locator("img.photo").evaluate("img => img.complete && img.naturalWidth") == 64
+    assert team.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"{device}-choose-practitioner", of=team)
     team.close()
     sign_in(page, personas.patient_a.email, PASSWORD)
     page.wait_for_url(re.compile(r"/my/"))
