@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from rehabdesk.clinic.choices import Weekday
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -147,7 +148,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {clock_span(self.opens, self.closes)}"
 
 
 class Closure(models.Model):

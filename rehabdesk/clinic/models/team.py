@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models.colleges import Authorization, Discipline, RegistrationClass, Regulator
 from rehabdesk.clinic.models.sites import Location
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -129,7 +130,7 @@ class WorkingHours(TimeStampedModel):
     def __str__(self) -> str:
         return (
             f"{self.practitioner}: {self.get_weekday_display()} "
-            f"{self.starts:%H:%M}–{self.ends:%H:%M} at {self.location}"
+            f"{clock_span(self.starts, self.ends)} at {self.location}"
         )
 
     def applies_on(self, day: date) -> bool:
@@ -158,7 +159,7 @@ class Break(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return clock_span(self.starts, self.ends)
 
 
 class TimeOff(models.Model):

@@ -304,8 +304,8 @@ def test_the_manager_sees_everyones_hours(client, personas, world):
     assert response.status_code == 200
     page = response.text
     assert "Priya Physio" in page
-    assert "09:00–17:00" in page
-    assert "12:00–12:30" in page
+    assert "9:00 AM–5:00 PM" in page
+    assert "12:00 PM–12:30 PM" in page
     assert hours_url(world.physio) in page
 
 
