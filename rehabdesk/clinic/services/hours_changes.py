@@ -2,9 +2,10 @@
 
 Hours change from a day the manager picks, never before today: the days already past
 keep the hours they had, because the bookings, the schedule and the reports of those
-days were made against them (docs/hours.md). Editing a shift from day D ends the old
-shift on D - 1 and starts the new one on D, in one transaction; a shift that has not
-begun by D is simply replaced. Removing a shift from D ends it on D - 1 the same way.
+days were made against them (docs/algorithms/working-hours.md). Editing a shift from
+day D ends the old shift on D - 1 and starts the new one on D, in one transaction; a
+shift that has not begun by D is simply replaced. Removing a shift from D ends it on
+D - 1 the same way.
 
 `shift_split` is the one statement of that rule: the pages' preview
 (scheduling.selectors.hours_preview) asks it too, so what the preview shows is what
