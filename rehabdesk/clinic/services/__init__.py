@@ -13,6 +13,7 @@ areas:
   usually work
 - hours_changes.py: a manager's change to working hours from a chosen day on
 - shift_rules.py: what every shift must keep, asked by the team's and the sites' writes
+- pictures.py: the clinic's logo and practitioners' photos (what an upload may be)
 - common.py: values for child rows, configuration saved as it is
 """
 
@@ -31,6 +32,7 @@ from rehabdesk.clinic.services.hours_changes import (
     working_hours_change,
     working_hours_end,
 )
+from rehabdesk.clinic.services.pictures import picture_set, picture_type
 from rehabdesk.clinic.services.sites import (
     closure_delete,
     closure_save,
@@ -67,6 +69,8 @@ __all__ = [
     "location_save",
     "location_set_opening_hours",
     "opening_hours_validate",
+    "picture_set",
+    "picture_type",
     "practitioner_save",
     "registration_save",
     "registration_validate",

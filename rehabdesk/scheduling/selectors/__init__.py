@@ -15,7 +15,9 @@ from rehabdesk.scheduling.selectors.appointments import (
     appointment_detail,
     appointment_history,
     appointments_for_patient,
+    appointments_upcoming_for_patients,
     patient_attendance,
+    patient_past_visits,
 )
 from rehabdesk.scheduling.selectors.calendar import (
     Column,
@@ -51,7 +53,9 @@ from rehabdesk.scheduling.selectors.waitlist import (
     waitlist_entries,
     waitlist_entry,
     waitlist_for_patient,
+    waitlist_for_patients,
     waitlist_offer_open,
+    waitlist_open,
 )
 
 __all__ = [
@@ -67,6 +71,7 @@ __all__ = [
     "appointment_history",
     "appointment_was_offered",
     "appointments_for_patient",
+    "appointments_upcoming_for_patients",
     "availability_search",
     "day_look_end",
     "desk_arrivals",
@@ -80,6 +85,7 @@ __all__ = [
     "offer_detail",
     "outside_hours",
     "patient_attendance",
+    "patient_past_visits",
     "practitioner_day",
     "practitioner_outside_hours",
     "practitioner_week",
@@ -88,5 +94,7 @@ __all__ = [
     "waitlist_entries",
     "waitlist_entry",
     "waitlist_for_patient",
+    "waitlist_for_patients",
     "waitlist_offer_open",
+    "waitlist_open",
 ]
