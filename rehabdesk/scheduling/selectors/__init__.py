@@ -41,7 +41,11 @@ from rehabdesk.scheduling.selectors.desk import (
     practitioner_shifts,
     practitioner_time_off,
 )
-from rehabdesk.scheduling.selectors.hours_preview import ProposedShift, hours_change_preview
+from rehabdesk.scheduling.selectors.hours_preview import (
+    ProposedShift,
+    hours_change_preview,
+    patients_told,
+)
 from rehabdesk.scheduling.selectors.search import (
     availability_search,
     day_look_end,
@@ -61,6 +65,7 @@ from rehabdesk.scheduling.selectors.waitlist import (
 __all__ = [
     "ProposedShift",
     "hours_change_preview",
+    "patients_told",
     "LATE_AFTER",
     "Attendance",
     "Column",

@@ -17,7 +17,9 @@ from rehabdesk.availability.types import DateRange, WeeklyShift
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.models import WorkingHours
 from rehabdesk.clinic.services import shift_split
+from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.messages import RELATED_TYPE
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services.conflicts import outside_of
 
@@ -100,3 +102,20 @@ def hours_change_preview(
         .order_by("start", "pk")
     )
     return outside_of(list(booked), now=now, configuration=configuration)
+
+
+def patients_told(appointments: Sequence[Appointment]) -> dict[int, datetime]:
+    """When each of these bookings' patients was last told that their booking no longer
+    fits the hours (scheduling.services.outside_hours_tell), since it was last marked
+    outside them; one query."""
+    since = {a.pk: a.outside_hours_since for a in appointments if a.outside_hours_since}
+    told: dict[int, datetime] = {}
+    for related_id, created_at in OutboxMessage.objects.filter(
+        kind="booking_outside_hours",
+        related_type=RELATED_TYPE,
+        related_id__in=[str(pk) for pk in since],
+    ).values_list("related_id", "created_at"):
+        pk = int(related_id)
+        if created_at >= since[pk] and (pk not in told or created_at > told[pk]):
+            told[pk] = created_at
+    return told

@@ -152,7 +152,8 @@ def shift_step(
     if not save:
         return preview
     if request.POST.get("previewed") != preview.ids:
-        messages.warning(request, _LOOK_AGAIN)
+        if "previewed" in request.POST:  # not a first look: something changed meanwhile
+            messages.warning(request, _LOOK_AGAIN)
         return preview
     shift = form.fill(stored or WorkingHours(practitioner=practitioner))
     try:
@@ -184,7 +185,8 @@ def end_step(
     if not save:
         return preview
     if request.POST.get("previewed") != preview.ids:
-        messages.warning(request, _LOOK_AGAIN)
+        if "previewed" in request.POST:  # not a first look: something changed meanwhile
+            messages.warning(request, _LOOK_AGAIN)
         return preview
     try:
         clinic_services.working_hours_end(working_hours=stored, from_day=from_day, today=today)

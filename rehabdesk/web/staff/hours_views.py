@@ -23,7 +23,7 @@ from rehabdesk.access.policy import Capability
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.models import Practitioner, TimeOff
 from rehabdesk.clinic.selectors import practitioner_by_id
-from rehabdesk.scheduling.selectors import desk
+from rehabdesk.scheduling.selectors import desk, patients_told
 from rehabdesk.web.staff.desk_forms import EndShiftForm, ShiftForm, TimeOffForm
 from rehabdesk.web.staff.hours_steps import (
     WEEK,
@@ -133,6 +133,10 @@ def _context(
         summary="bookings outside changed hours",
         object_type="web.staff_hours",
     )
+    shown = [a for a in outside if a.patient_id in visible]
+    told = patients_told(shown)
+    for appointment in shown:
+        appointment.told_at = told.get(appointment.pk)  # type: ignore[attr-defined]
     shifts = list(desk.practitioner_shifts(practitioner_id=practitioner.pk, today=today))
     ending = None
     if end_form is not None:
@@ -150,7 +154,7 @@ def _context(
         "preview": preview,
         "time_off": desk.practitioner_time_off(practitioner_id=practitioner.pk, now=now),
         "time_off_form": time_off_form,
-        "outside": [a for a in outside if a.patient_id in visible],
+        "outside": shown,
     }
 
 

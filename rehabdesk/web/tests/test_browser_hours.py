@@ -1,11 +1,12 @@
 """The manager's hours, in a real browser on a phone (390 px), a tablet (768 px) and a
 laptop (1366 px): everyone's week and one practitioner's week read without sideways
-scrolling; a change of a shift from a chosen day is previewed, naming the booking it
-would leave out, then saved; the patient left out is told. Every page passes axe-core
-with no serious or critical issue."""
+scrolling and write times one way ("9:00 AM"); a change of a shift from a chosen day
+is previewed, naming the booking it would leave out, then saved; the patient left out
+is told. Every page passes axe-core with no serious or critical issue."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,13 @@ class Checks:
                 self.problems.append(f"{name}: {violation['id']} ({violation['impact']})")
 
 
+def one_time_format(page) -> None:
+    """Times read "9:00 AM–5:00 PM": never "17:00" or Django's "5 p.m."."""
+    text = page.locator("main").inner_text()
+    assert re.search(r"\b\d{1,2}:\d\d [AP]M–\d{1,2}:\d\d [AP]M\b", text)
+    assert not re.search(r"\d ?[ap]\.m\.|\b(1[3-9]|2[0-3]):[0-5]\d\b", text)
+
+
 def signed_in(chromium, live_server, width: int):
     context = chromium.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500)
     page = context.new_page()
@@ -96,6 +104,7 @@ def test_the_weeks_fit_every_width_and_pass_axe(chromium, live_server, request):
             grid = page.get_by_role("table", name="Weekly hours of each practitioner")
             assert grid.count() == 1
             assert page.locator("table").count() == 1
+            one_time_format(page)
             checks.look(page, f"everyone-{width}")
             page.get_by_role("link", name=shift.practitioner.display_name).first.click()
             page.wait_for_url(f"**/staff/hours/{shift.practitioner_id}/")

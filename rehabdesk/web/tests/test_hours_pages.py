@@ -150,6 +150,13 @@ def test_a_save_that_no_longer_matches_its_preview_saves_nothing(manager, world,
     assert monday(world).effective_until is None
 
 
+def test_a_save_without_a_preview_shows_the_preview_first(manager, world, mondays):
+    response = manager.post(hours_url(world), later_monday_hours(world, action="shift-save"))
+    assert [a.pk for a in response.context["preview"].shown] == [mondays[0].pk]
+    assert "Nothing was saved" not in response.text
+    assert monday(world).effective_until is None
+
+
 def test_a_change_before_today_is_a_form_error(manager, world):
     response = manager.post(
         hours_url(world), later_monday_hours(world, effective_from="2027-03-01")
@@ -176,6 +183,7 @@ def test_the_manager_tells_the_chosen_patients_and_offers_other_times(manager, w
         hours_url(world), {"action": "outside-tell", "appointment": [left_out.pk]}, follow=True
     )
     assert "1 patient told by e-mail, with other free times." in response.text
+    assert "Told Mar 8, 11:00 AM" in response.text  # still listed, until moved or kept
     (message,) = OutboxMessage.objects.filter(kind="booking_outside_hours")
     assert "These times are free:" in message.body_text
     assert AuditEvent.objects.filter(
