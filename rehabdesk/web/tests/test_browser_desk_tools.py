@@ -114,8 +114,15 @@ def test_the_desk_books_from_a_free_cell_on_the_schedule(
     page.goto(f"{live_server.url}/staff/schedule/pickering/{start.date().isoformat()}/")
     expect(page.get_by_role("heading", name="Priya Physio")).to_be_visible()
     look("schedule")
+    # By keyboard: a lane's first free time, then ↓ to the next.
+    page.get_by_role("link", name="Book 9:00 AM with Olivia Massage").focus()
+    page.keyboard.press("ArrowDown")
+    focused = "document.activeElement.textContent"
+    assert page.evaluate(focused) == "Book 9:15 AM with Olivia Massage"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == "Book 9:00 AM with Olivia Massage"
     # A massage for Bob at 9:00 with the massage therapist, the tax it carries shown.
-    page.get_by_role("link", name="Book 9:00 AM with Olivia Massage").click()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile(r"^Book .*, 9:00 AM$"))).to_be_visible()
     assert "brown" not in page.url.lower()
     page.get_by_label("Service").select_option(label="Massage, 60 minutes")
