@@ -22,6 +22,8 @@ def booking_context(**overrides: object) -> dict[str, object]:
         "clinic_phone": "905-555-0100",
         "patient_name": "Grace Green",
         "greeting_name": "Grace Green",
+        "whose_appointment": "Your appointment",
+        "for_whom": "you",
         "service_name": "Physiotherapy follow-up",
         "practitioner_name": "Priya Raman",
         "location_name": "Pickering",

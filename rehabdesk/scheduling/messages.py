@@ -4,7 +4,9 @@ patient is offered a time: one outbox row each, written in the caller's transact
 
 The context is the one templates/notifications/README.md lists, formatted in the
 location's time zone. A child without an address of their own is written to through
-the guardian who manages their bookings (`addressee`). A patient who asked not to be
+the guardian who manages their bookings (`addressee`), and then names the child ("Maya's
+appointment is booked", `whose_appointment`): a parent of several children can tell
+their e-mails apart. A patient who asked not to be
 e-mailed, or has nobody with an address, gets no row; the front desk sees their bookings
 on the day sheet and calls them.
 """
@@ -18,7 +20,7 @@ from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.patients.models import FamilyLink, Patient
-from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, appointment_calendar
+from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, REQUEST, appointment_calendar
 from rehabdesk.scheduling.manage_links import manage_link
 from rehabdesk.scheduling.models import Appointment
 
@@ -62,6 +64,14 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
     }
 
 
+def calendar_download(appointment: Appointment, *, now: datetime) -> str:
+    """The .ics of a booking as its confirmation e-mail carries it (same UID, so a
+    calendar keeps one entry), for the booking pages' "add to your calendar"."""
+    return appointment_calendar(
+        appointment, method=REQUEST, now=now, context=booking_context(appointment)
+    )
+
+
 def addressee(patient: Patient) -> Patient | None:
     """Whom e-mail about the patient's bookings goes to: the patient, unless they have no
     address of their own (a child), then the first guardian who manages their bookings
@@ -82,6 +92,16 @@ def addressee(patient: Patient) -> Patient | None:
     return link.guardian
 
 
+def whose(patient: Patient | None, to: Patient) -> dict[str, str]:
+    """How the message's body names the patient to its reader: "Your appointment" and
+    "you" to the patient, "Maya's appointment" and "Maya" to Maya's guardian (whose
+    subjects say "An appointment": no names there)."""
+    if patient is None or patient.pk == to.pk:
+        return {"whose_appointment": "Your appointment", "for_whom": "you"}
+    name = patient.preferred_name or patient.first_name
+    return {"whose_appointment": f"{name}'s appointment", "for_whom": name}
+
+
 def tell_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
 ) -> None:
@@ -92,7 +112,9 @@ def tell_patient(
     to = addressee(patient) if patient else None
     if to is None:
         return
-    context = booking_context(appointment, greeting_name=to.full_name, **extra)
+    context = booking_context(
+        appointment, greeting_name=to.full_name, **whose(patient, to), **extra
+    )
     method = CALENDAR_METHODS.get(kind)
     calendar = (
         appointment_calendar(

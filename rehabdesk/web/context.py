@@ -1,7 +1,9 @@
-"""What every page's layout needs to know about who is looking."""
+"""What every page's layout needs to know: who is looking, and whose site it is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from rehabdesk.access.policy import Capability, can, person_for
+from rehabdesk.clinic.selectors import clinic_current
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -45,3 +48,32 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
 
     return {"nav": SimpleLazyObject(links)}
+
+
+SOFTWARE = "Rehabdesk"
+try:
+    VERSION = metadata.version("rehabdesk")
+except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+    VERSION = ""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Whose site this is, as the header, the page titles and the footer say it: the
+    clinic's name and logo. The software's own name and version are for staff only."""
+
+    name: str
+    logo_url: str
+    phone: str
+    software: str = SOFTWARE
+    version: str = VERSION
+
+
+def branding(request: HttpRequest) -> dict[str, Any]:
+    def brand() -> Brand:
+        clinic = clinic_current()
+        if clinic is None:  # nothing set up yet: the software is all there is to name
+            return Brand(name=SOFTWARE, logo_url="", phone="")
+        return Brand(name=clinic.name, logo_url=clinic.logo_url, phone=clinic.phone)
+
+    return {"brand": SimpleLazyObject(brand)}

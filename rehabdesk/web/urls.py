@@ -3,8 +3,9 @@
 from django.urls import URLPattern
 
 from rehabdesk.web import views
-from rehabdesk.web.online import details_views, review_views, time_views
+from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
+from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
@@ -34,9 +35,11 @@ urlpatterns: list[URLPattern] = (
     + hours_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
+    + pictures_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
+    + done_views.urlpatterns
     # Patients: the portal, a booking managed from its e-mailed link, passwords.
     + my_views.urlpatterns
     + manage_views.urlpatterns

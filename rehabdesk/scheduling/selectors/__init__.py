@@ -14,6 +14,7 @@ from rehabdesk.scheduling.selectors.appointments import (
     appointment_detail,
     appointment_history,
     appointments_for_patient,
+    appointments_upcoming_for_patients,
     patient_attendance,
     patient_past_visits,
 )
@@ -50,6 +51,7 @@ from rehabdesk.scheduling.selectors.waitlist import (
     waitlist_entries,
     waitlist_entry,
     waitlist_for_patient,
+    waitlist_for_patients,
     waitlist_offer_open,
     waitlist_open,
 )
@@ -65,6 +67,7 @@ __all__ = [
     "appointment_history",
     "appointment_was_offered",
     "appointments_for_patient",
+    "appointments_upcoming_for_patients",
     "availability_search",
     "day_look_end",
     "desk_arrivals",
@@ -87,6 +90,7 @@ __all__ = [
     "waitlist_entries",
     "waitlist_entry",
     "waitlist_for_patient",
+    "waitlist_for_patients",
     "waitlist_offer_open",
     "waitlist_open",
 ]

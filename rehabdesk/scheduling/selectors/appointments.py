@@ -3,6 +3,7 @@ and its history, a patient's visits, and their attendance record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -52,6 +53,22 @@ def patient_past_visits(*, patient_id: int, before: datetime, limit: int) -> lis
         )
         .select_related("practitioner", "service", "location")
         .order_by("-start", "-pk")[:limit]
+    )
+
+
+def appointments_upcoming_for_patients(
+    *, patient_ids: Iterable[int], now: datetime
+) -> list[Appointment]:
+    """The booked visits still to come (or under way) of several patients, a family's,
+    soonest first, each with its patient, practitioner, service and location: one query."""
+    return list(
+        Appointment.objects.filter(
+            patient_id__in=list(patient_ids),
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED],
+            end__gt=now,
+        )
+        .select_related("patient", "practitioner", "service", "location")
+        .order_by("start", "pk")
     )
 
 

@@ -3,6 +3,7 @@ them, and one entry or offer (authorized by rehabdesk.access before a page shows
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Prefetch
@@ -53,11 +54,18 @@ def waitlist_open(
 def waitlist_for_patient(*, patient_id: int, now: datetime) -> list[WaitlistEntry]:
     """The patient's places still waiting or offered, oldest first, each with the offers
     they can still answer (`open_offers`)."""
+    return waitlist_for_patients(patient_ids=[patient_id], now=now)
+
+
+def waitlist_for_patients(*, patient_ids: Iterable[int], now: datetime) -> list[WaitlistEntry]:
+    """waitlist_for_patient for several patients at once (a family), with each place's
+    patient."""
     return list(
         WaitlistEntry.objects.filter(
-            patient_id=patient_id, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+            patient_id__in=list(patient_ids),
+            status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
         )
-        .select_related("service", "practitioner")
+        .select_related("service", "practitioner", "patient")
         .prefetch_related(
             Prefetch(
                 "offers",

@@ -6,6 +6,8 @@ document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (target instanceof HTMLElement && target.closest("input, select, textarea, [contenteditable]")) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  // On the schedule's own scroll region, ← and → scroll it sideways (a narrow screen).
+  if ((key === "ArrowLeft" || key === "ArrowRight") && target instanceof HTMLElement && target.matches(".schedule")) return;
   const link = document.querySelector(`a[data-key="${CSS.escape(key)}"]`);
   if (link) {
     event.preventDefault();
