@@ -23,6 +23,7 @@ class Cell:
     style: str  # where the grid draws it
     href: str
     label: str  # what a screen reader says: "Book 10:15 AM with Priya Physio"
+    time: str  # what the cell shows on hover or focus: "10:15 AM"
 
 
 def _minutes(moment: time) -> int:
@@ -73,6 +74,7 @@ def free_cells(
                         style=place(local, (moment + timedelta(minutes=step)).time()),
                         href=book_at_url(practitioner_id, where, moment),
                         label=f"Book {clock(moment)} with {practitioner_name}",
+                        time=clock(moment),
                     )
                 )
             start = end

@@ -8,7 +8,7 @@ on file), scheduling.selectors reads, scheduling.services offers and withdraws.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -115,7 +115,7 @@ def _times(entry: WaitlistEntry, now: datetime) -> list[Day]:
         limit=500,
     )
     people = {p.pk: p for p in practitioners_active()}
-    days: dict[object, list[FreeTime]] = {}
+    days: dict[date, list[FreeTime]] = {}
     count = 0
     for slot in result.slots:
         place, person = places.get(slot.location_id), people.get(slot.practitioner_id)
@@ -128,7 +128,7 @@ def _times(entry: WaitlistEntry, now: datetime) -> list[Day]:
         count += 1
         if count == SHOWN:
             break
-    return [Day(day, times) for day, times in days.items()]  # type: ignore[arg-type]
+    return [Day(day, times) for day, times in days.items()]
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,7 +165,7 @@ def waitlist_offer(request: HttpRequest, entry_id: int) -> HttpResponse:
                 f"{picked.start.day}, {clock(picked.start)}. The time is held for them.",
             )
             return redirect("waitlist")
-    if picked is not None:
+    if picked is not None and entry.status == WaitlistStatus.WAITING:
         return render(
             request,
             "web/desk/waitlist_offer_confirm.html",
