@@ -83,6 +83,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ClinicErrorCode.WRONG_REGULATOR: UNPROCESSABLE,
         ClinicErrorCode.REGISTRATION_OVERLAP: UNPROCESSABLE,
         ClinicErrorCode.TAX_RATES_INCONSISTENT: UNPROCESSABLE,
+        ClinicErrorCode.PICTURE_REFUSED: UNPROCESSABLE,
+        ClinicErrorCode.PICTURE_TOO_LARGE: UNPROCESSABLE,
     },
     PatientErrorCode: {
         PatientErrorCode.INVALID: UNPROCESSABLE,
@@ -118,6 +120,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OnlineErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
+        OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
     },
 }
 

@@ -20,6 +20,8 @@ class ClinicErrorCode(StrEnum):
     WRONG_REGULATOR = "wrong_regulator"
     REGISTRATION_OVERLAP = "registration_overlap"
     TAX_RATES_INCONSISTENT = "tax_rates_inconsistent"
+    PICTURE_REFUSED = "picture_refused"  # empty, or not a PNG, JPEG or WebP image
+    PICTURE_TOO_LARGE = "picture_too_large"  # over 1 MB
 
 
 class ClinicError(DomainError):

@@ -12,6 +12,8 @@ class OnlineErrorCode(StrEnum):
     ALREADY_ON_FILE = "already_on_file"
     NOTICE_NOT_CURRENT = "notice_not_current"  # consent offered to a notice no longer shown
     INVALID = "invalid"
+    # A service that follows a first visit (a follow-up), asked for by a new patient.
+    RETURNING_PATIENTS_ONLY = "returning_patients_only"
 
 
 class OnlineError(DomainError):

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
+from rehabdesk.clinic.choices import PatientEligibility
 from rehabdesk.clinic.models import Clinic, Location, Practitioner, Service
 from rehabdesk.consents.choices import ConsentChannel
 from rehabdesk.consents.selectors import privacy_notice_current
@@ -246,13 +247,29 @@ def online_time_pick(
     return online_hold(request=time.request_for(None), client_ip=client_ip, now=now)
 
 
+def online_new_patient_validate(*, service: Service) -> None:
+    """May a new patient book this service online? A service for patients the clinic
+    already knows (a follow-up needs a first visit) is refused with
+    RETURNING_PATIENTS_ONLY, before they type their details: the pages ask this as soon
+    as the visitor says they are new, and online_book_new_patient asks it again."""
+    if service.patient_eligibility == PatientEligibility.EXISTING_ONLY:
+        raise OnlineError(
+            OnlineErrorCode.RETURNING_PATIENTS_ONLY,
+            f"{service.name} follows a first visit, so it is for returning patients. "
+            "New patients book a first visit (an assessment) first.",
+            field="service",
+        )
+
+
 def online_book_new_patient(
     *, details: NewPatient, time: ChosenTime, hold_id: int | None, client_ip: str, now: datetime
 ) -> Appointment:
     """Register a new patient and put them on the time held for them, in one
     transaction: a refused hold (the time gone, a service for existing patients only)
-    leaves no patient record behind. Someone already on file is refused
-    (ALREADY_ON_FILE) and asked to book as a returning patient."""
+    leaves no patient record behind. A service a new patient may not book is refused
+    first (online_new_patient_validate: RETURNING_PATIENTS_ONLY), and someone already
+    on file (ALREADY_ON_FILE) is asked to book as a returning patient."""
+    online_new_patient_validate(service=time.service)
     held = hold_for_nobody(appointment_id=hold_id, now=now)
     if held is None:
         rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)

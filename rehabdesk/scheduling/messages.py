@@ -20,7 +20,7 @@ from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.patients.models import FamilyLink, Patient
-from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, appointment_calendar
+from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, REQUEST, appointment_calendar
 from rehabdesk.scheduling.manage_links import manage_link
 from rehabdesk.scheduling.models import Appointment
 
@@ -62,6 +62,14 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
         "manage_link": manage_link(appointment) if appointment.patient_id else "",
         **extra,
     }
+
+
+def calendar_download(appointment: Appointment, *, now: datetime) -> str:
+    """The .ics of a booking as its confirmation e-mail carries it (same UID, so a
+    calendar keeps one entry), for the booking pages' "add to your calendar"."""
+    return appointment_calendar(
+        appointment, method=REQUEST, now=now, context=booking_context(appointment)
+    )
 
 
 def addressee(patient: Patient) -> Patient | None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from rehabdesk.clinic.choices import TaxTreatment
+from rehabdesk.clinic.choices import ServiceKind, TaxTreatment
 from rehabdesk.clinic.models import (
     Discipline,
     Location,
@@ -118,6 +118,13 @@ def services_active() -> QuerySet[Service]:
     return Service.objects.filter(active=True).order_by("name")
 
 
+def services_active_in_disciplines_of(*, practitioner_id: int) -> QuerySet[Service]:
+    """The services on offer in a practitioner's disciplines, by name: what the desk
+    may mean to book with them (whether they hold each one's qualifications on the
+    day is the booking service's question)."""
+    return services_active().filter(discipline__practitioners=practitioner_id).distinct()
+
+
 def service_active(*, service_id: int) -> Service | None:
     return services_active().filter(pk=service_id).order_by().first()
 
@@ -132,3 +139,23 @@ def services_online() -> QuerySet[Service]:
         .prefetch_related("tax_category__rates")
         .order_by("discipline__name", "name")
     )
+
+
+def services_online_by_discipline() -> list[tuple[Discipline, list[Service]]]:
+    """The services patients may book online, grouped by discipline in the clinic's
+    order of disciplines; within each, the first visits (initial assessments) first,
+    then the clinic's order of services. Two queries, as services_online()."""
+    services = sorted(
+        services_online().filter(discipline__active=True),
+        key=lambda service: (
+            service.discipline.display_order,
+            service.discipline.name,
+            service.kind != ServiceKind.INITIAL_ASSESSMENT,
+            service.display_order,
+            service.name,
+        ),
+    )
+    groups: dict[int, tuple[Discipline, list[Service]]] = {}
+    for service in services:
+        groups.setdefault(service.discipline_id, (service.discipline, []))[1].append(service)
+    return list(groups.values())

@@ -12,6 +12,7 @@ areas:
 - team.py: practitioners, registrations, working hours and breaks, time off, where staff
   usually work
 - shift_rules.py: what every shift must keep, asked by the team's and the sites' writes
+- pictures.py: the clinic's logo and practitioners' photos (what an upload may be)
 - common.py: values for child rows, configuration saved as it is
 """
 
@@ -24,6 +25,7 @@ from rehabdesk.clinic.services.catalogue import (
     tax_category_validate,
 )
 from rehabdesk.clinic.services.common import TimeSpan, WeeklySpan, configuration_save
+from rehabdesk.clinic.services.pictures import picture_set, picture_type
 from rehabdesk.clinic.services.sites import (
     closure_delete,
     closure_save,
@@ -59,6 +61,8 @@ __all__ = [
     "location_save",
     "location_set_opening_hours",
     "opening_hours_validate",
+    "picture_set",
+    "picture_type",
     "practitioner_save",
     "registration_save",
     "registration_validate",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from rehabdesk.clinic import services as clinic_services
-from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.choices import ServiceKind, Weekday
 from rehabdesk.clinic.models import TimeOff
 from rehabdesk.clinic.selectors import (
     location_active,
@@ -24,6 +24,7 @@ from rehabdesk.clinic.selectors import (
     service_active,
     services_active,
     services_online,
+    services_online_by_discipline,
 )
 from rehabdesk.clinic.testing import (
     make_location,
@@ -101,6 +102,23 @@ def test_the_online_catalogue_reads_its_prices_up_front(team, django_assert_num_
         rates = [list(s.tax_category.rates.all()) for s in services_online()]
     # In Ontario massage therapy carries HST; physiotherapy is exempt.
     assert [len(found) for found in rates] == [1, 0]
+
+
+def test_the_online_catalogue_by_discipline_puts_each_first_visit_first(
+    team, django_assert_num_queries
+):
+    follow_up = make_service("A follow-up")
+    assessment = make_service("Zz assessment")
+    assessment.kind = ServiceKind.INITIAL_ASSESSMENT
+    assessment = clinic_services.service_save(service=assessment, on=TORONTO_NOON.date())
+    massage = make_service("Massage", discipline="massage-therapy", tax="massage-therapy")
+    with django_assert_num_queries(2):
+        groups = services_online_by_discipline()
+    # The clinic's order of disciplines (physiotherapy first), the first visit first.
+    assert [(d.slug, services) for d, services in groups] == [
+        ("physiotherapy", [assessment, follow_up]),
+        ("massage-therapy", [massage]),
+    ]
 
 
 def test_practitioners_who_left_are_neither_offered_nor_found_but_their_page_is(pickering):

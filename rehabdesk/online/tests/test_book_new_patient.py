@@ -14,14 +14,16 @@ from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.services import (
     NewPatient,
     online_book_new_patient,
+    online_new_patient_validate,
     online_time_pick,
     rate_limit_hit,
 )
 from rehabdesk.online.testing import NINA, VISITOR_IP, chosen_time
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
+from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, at, build_booking_world
 
 pytestmark = pytest.mark.django_db
@@ -67,15 +69,27 @@ def test_it_holds_the_time_again_when_the_first_hold_ran_out(world, held):
 
 
 def test_a_refused_hold_leaves_no_patient_behind(world, held):
+    # The hold ran out and someone else booked the time meanwhile.
+    later = NOW + online.HOLD_FOR + timedelta(minutes=1)
+    appointment_book(request=world.request(at(9, 10)), actor=None, now=later)
+    patients = Patient.objects.count()
+    with pytest.raises(SchedulingError) as refused:
+        book(world, held, now=later)
+    assert refused.value.code in TIME_NOT_FREE
+    assert Patient.objects.count() == patients
+
+
+def test_a_follow_up_is_refused_to_a_new_patient_before_anything_is_saved(world, held):
     world.follow_up.patient_eligibility = PatientEligibility.EXISTING_ONLY
     clinic_services.service_save(service=world.follow_up, on=NOW.date())
     patients = Patient.objects.count()
-    with pytest.raises(SchedulingError) as refused:
+    with pytest.raises(OnlineError) as refused:
         book(world, held)
-    assert refused.value.code == SchedulingErrorCode.EXISTING_PATIENTS_ONLY
+    assert refused.value.code == OnlineErrorCode.RETURNING_PATIENTS_ONLY
     assert Patient.objects.count() == patients
     held.refresh_from_db()
     assert (held.status, held.patient) == (AppointmentStatus.PENDING, None)
+    online_new_patient_validate(service=world.massage)  # anyone may book a massage
 
 
 def test_someone_on_file_is_refused_and_nothing_is_saved(world, held, personas):

@@ -16,6 +16,7 @@ from rehabdesk.scheduling.selectors.appointments import (
     appointments_for_patient,
     appointments_upcoming_for_patients,
     patient_attendance,
+    patient_past_visits,
 )
 from rehabdesk.scheduling.selectors.calendar import (
     Column,
@@ -52,6 +53,7 @@ from rehabdesk.scheduling.selectors.waitlist import (
     waitlist_for_patient,
     waitlist_for_patients,
     waitlist_offer_open,
+    waitlist_open,
 )
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "offer_detail",
     "outside_hours",
     "patient_attendance",
+    "patient_past_visits",
     "practitioner_day",
     "practitioner_outside_hours",
     "practitioner_week",
@@ -89,4 +92,5 @@ __all__ = [
     "waitlist_for_patient",
     "waitlist_for_patients",
     "waitlist_offer_open",
+    "waitlist_open",
 ]

@@ -33,6 +33,29 @@ def appointments_for_patient(*, patient_id: int, holds: bool = True) -> QuerySet
     return appointments.select_related("practitioner", "service", "location").order_by("-start")
 
 
+# A patient's past visits as their record lists them: not times only held or proposed,
+# nor entries made in error.
+PAST_VISIT_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.FULFILLED,
+    AppointmentStatus.CANCELLED,
+    AppointmentStatus.NOSHOW,
+)
+
+
+def patient_past_visits(*, patient_id: int, before: datetime, limit: int) -> list[Appointment]:
+    """A patient's visits that started before `before`, newest first, at most `limit`:
+    attended, cancelled, missed, or booked and never checked in. One query."""
+    return list(
+        Appointment.objects.filter(
+            patient_id=patient_id, start__lt=before, status__in=PAST_VISIT_STATUSES
+        )
+        .select_related("practitioner", "service", "location")
+        .order_by("-start", "-pk")[:limit]
+    )
+
+
 def appointments_upcoming_for_patients(
     *, patient_ids: Iterable[int], now: datetime
 ) -> list[Appointment]:

@@ -55,8 +55,10 @@ from rehabdesk.scheduling.services.waitlist import (
     freed_time_process,
     offer_freed_time,
     waitlist_add,
+    waitlist_fits,
     waitlist_offer_accept,
     waitlist_offer_decline,
+    waitlist_offer_make,
     waitlist_offers_expire,
     waitlist_withdraw,
 )
@@ -95,7 +97,9 @@ __all__ = [
     "series_reschedule",
     "waitlist_add",
     "waitlist_offer_accept",
+    "waitlist_fits",
     "waitlist_offer_decline",
+    "waitlist_offer_make",
     "waitlist_offers_expire",
     "waitlist_withdraw",
 ]

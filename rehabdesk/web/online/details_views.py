@@ -26,6 +26,7 @@ from rehabdesk.online.services import (
     online_book_returning,
     online_code_request,
     online_code_verify,
+    online_new_patient_validate,
 )
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patients_by_ids
@@ -33,7 +34,7 @@ from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online import session
 from rehabdesk.web.online.forms import CodeForm, EmailForm, NewPatientForm
-from rehabdesk.web.online.slots import number
+from rehabdesk.web.online.slots import NEW, number
 from rehabdesk.web.online.time_views import just_taken, time_gone
 from rehabdesk.web.refusals import page_status
 
@@ -54,6 +55,9 @@ def book_details(request: HttpRequest) -> HttpResponse:
         return _no_pick(request)
     if person_for(request.user).patient_id is not None:
         return redirect("book-returning")  # signed in: they choose from their family
+    said = session.visit(request)  # on step 1: straight on to their form
+    if said:
+        return redirect("book-new" if said == NEW else "book-returning")
     return render(request, "web/online/details.html", {"pick": time, "step": 5})
 
 
@@ -62,6 +66,15 @@ def book_new(request: HttpRequest) -> HttpResponse:
     time = session.chosen_time(request)
     if time is None:
         return _no_pick(request)
+    try:  # before they type anything: a follow-up needs a first visit
+        online_new_patient_validate(service=time.service)
+    except OnlineError as refused:
+        return render(
+            request,
+            "web/online/new.html",
+            {"pick": time, "refusal": refused.message, "step": 5},
+            status=page_status(refused),
+        )
     state = session.state(request)
     form = NewPatientForm(request.POST or None, initial=state.get("new_patient") or None)
     refusal: DomainError | None = None

@@ -1,7 +1,7 @@
-"""Online booking, steps 6 to 8: review the booking (price, cancellation policy)
+"""Online booking, steps 6 and 7: review the booking (price, cancellation policy)
 and agree to the privacy notice; a new patient then confirms their e-mail address with
-the code sent to it; booked. The pages are keyed by a random token for the hold, kept
-in the visitor's session, so no personal detail is in a URL.
+the code sent to it (booked: done_views.py). The pages are keyed by a random token for
+the hold, kept in the visitor's session, so no personal detail is in a URL.
 
 HTTP only: each view reads its form and calls one step of rehabdesk.online.services.
 """
@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from rehabdesk.consents.selectors import privacy_notice_current
 from rehabdesk.core.errors import DomainError
@@ -31,7 +31,7 @@ from rehabdesk.web.refusals import page_status
 CONSENT_NEEDED = "Please read the privacy notice and tick the box to agree to it."
 
 
-def _booking(request: HttpRequest, token: str) -> tuple[Appointment, bool]:
+def booking_of(request: HttpRequest, token: str) -> tuple[Appointment, bool]:
     """The booking a token of this session stands for, and whether it is a new
     patient's (who confirms it with a code)."""
     appointment_id, new = session.held(request, token)
@@ -51,7 +51,7 @@ def _expired(request: HttpRequest, appointment: Appointment) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def book_review(request: HttpRequest, token: str) -> HttpResponse:
-    appointment, new = _booking(request, token)
+    appointment, new = booking_of(request, token)
     if appointment.status == AppointmentStatus.BOOKED:
         return redirect("book-done", token=token)
     now = timezone.now()
@@ -94,7 +94,7 @@ def book_review(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def book_verify(request: HttpRequest, token: str) -> HttpResponse:
-    appointment, new = _booking(request, token)
+    appointment, new = booking_of(request, token)
     if appointment.status == AppointmentStatus.BOOKED:
         return redirect("book-done", token=token)
     if not new:
@@ -129,16 +129,7 @@ def book_verify(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
-def book_done(request: HttpRequest, token: str) -> HttpResponse:
-    appointment, _new = _booking(request, token)
-    if appointment.status != AppointmentStatus.BOOKED:
-        return redirect("book-review", token=token)
-    return render(request, "web/online/done.html", {**booking_summary(appointment), "step": 8})
-
-
 urlpatterns: list[URLPattern] = [
     path("book/hold/<str:token>/review/", book_review, name="book-review"),
     path("book/hold/<str:token>/confirm/", book_verify, name="book-verify"),
-    path("book/hold/<str:token>/booked/", book_done, name="book-done"),
 ]

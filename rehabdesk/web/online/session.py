@@ -14,7 +14,7 @@ from rehabdesk.audit.middleware import client_ip
 from rehabdesk.clinic.selectors import services_online
 from rehabdesk.online.services import ChosenTime
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.web.online.slots import number, one_of, picked_time
+from rehabdesk.web.online.slots import NEW, RETURNING, number, one_of, picked_time
 
 SESSION_KEY = "online_booking"
 
@@ -53,7 +53,9 @@ def chosen_time(request: HttpRequest) -> ChosenTime | None:
     return ChosenTime(service, picked.start, picked.practitioner, picked.location)
 
 
-def remember_pick(request: HttpRequest, time: ChosenTime, hold: Appointment) -> None:
+def remember_pick(
+    request: HttpRequest, time: ChosenTime, hold: Appointment, *, visit: str = ""
+) -> None:
     changed = state(request)
     changed["pick"] = {
         "service": time.service.pk,
@@ -61,8 +63,17 @@ def remember_pick(request: HttpRequest, time: ChosenTime, hold: Appointment) -> 
         "practitioner": time.practitioner.pk,
         "location": time.location.pk,
         "hold": hold.pk,
+        "visit": visit,
     }
     save(request, changed)
+
+
+def visit(request: HttpRequest) -> str:
+    """Whether the visitor said on step 1 they are new (NEW) or have been here before
+    (RETURNING); "" when they have not said."""
+    pick = state(request).get("pick")
+    said = pick.get("visit") if isinstance(pick, dict) else ""
+    return said if said in (NEW, RETURNING) else ""
 
 
 def remember_hold(request: HttpRequest, appointment: Appointment, *, new: bool) -> str:

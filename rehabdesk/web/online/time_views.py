@@ -1,7 +1,9 @@
-"""Online booking, steps 1 to 4: the service, the location, the practitioner (or
-anyone), and a free time from the slot picker (slots.py). Choosing a time holds it at
-once, for nobody yet (online_time_pick); a time gone meanwhile is answered with the
-nearest free times instead, here and on the next steps.
+"""Online booking, steps 1 to 4: whether the visitor has been to the clinic before and
+the service (a new patient only those they may book: online_new_patient_validate), the
+location, the practitioner (or anyone), and a free time from a calendar week of them
+(slots.py). Choosing a time holds it at once, for nobody yet (online_time_pick); a time
+gone meanwhile is answered with the nearest free times instead, here and on the next
+steps.
 
 HTTP only: each view reads its form, calls one step of rehabdesk.online.services
 (which owns the step's transaction, its rate limits and its rules), and renders or
@@ -12,7 +14,8 @@ time picked is kept in the visitor's session (session.py).
 from __future__ import annotations
 
 import contextlib
-from datetime import date, timedelta
+from datetime import date
+from textwrap import shorten
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -21,34 +24,104 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabdesk.clinic.selectors import locations_active, practitioners_active, services_online
+from rehabdesk.access.policy import person_for
+from rehabdesk.clinic.selectors import (
+    locations_active,
+    practitioners_active,
+    services_online_by_discipline,
+)
 from rehabdesk.online.errors import OnlineError
-from rehabdesk.online.services import ChosenTime, online_time_pick
+from rehabdesk.online.services import ChosenTime, online_new_patient_validate, online_time_pick
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.web.online import session
-from rehabdesk.web.online.slots import Choice, choice_from, picked_time, slot_days, slot_picker_days
+from rehabdesk.web.online.slots import (
+    NEW,
+    RETURNING,
+    Choice,
+    choice_from,
+    number,
+    picked_time,
+    slot_days,
+    slot_picker_week,
+)
+from rehabdesk.web.prices import priced
 from rehabdesk.web.refusals import page_status
+
+BIO_LENGTH = 200  # a practitioner's bio on step 3, cut at a word
+VISIT_NEEDED = "Please tell us whether you have been to the clinic before."
+SERVICE_NEEDED = "Please choose a service."
 
 
 def _choice(request: HttpRequest) -> Choice | None:
     return choice_from(request.GET if request.method == "GET" else request.POST)
 
 
+def _signed_in_patient(request: HttpRequest) -> bool:
+    return person_for(request.user).patient_id is not None
+
+
+def _step_one(
+    request: HttpRequest, *, visit_error: str = "", service_error: str = "", status: int = 200
+) -> HttpResponse:
+    """Step 1: have you been here before, and which service, grouped by discipline with
+    prices and tax. Nothing is chosen for the visitor; what they chose comes back when
+    they return to this step (or are sent back to it with an error)."""
+    today = timezone.localdate()
+    visit = request.GET.get("visit", "")
+    return render(
+        request,
+        "web/online/service.html",
+        {
+            "groups": [
+                (discipline, priced(services, today))
+                for discipline, services in services_online_by_discipline()
+            ],
+            "signed_in": _signed_in_patient(request),
+            "visit": visit if visit in (NEW, RETURNING) else "",
+            "service_id": number(request.GET.get("service")),
+            "visit_error": visit_error,
+            "service_error": service_error,
+            "step": 1,
+        },
+        status=status,
+    )
+
+
+def _refused(
+    request: HttpRequest, choice: Choice | None, *, from_step_one: bool = False
+) -> HttpResponse | None:
+    """Step 1 again, with what is missing or refused: no service, a new patient's
+    service that follows a first visit (the rule is the online service's), or, sent
+    from step 1, no answer to whether they have been here before (a "book again" link
+    straight to a later step leaves it to the details step to ask)."""
+    if choice is None:
+        return _step_one(request, service_error=SERVICE_NEEDED) if from_step_one else None
+    if from_step_one and not choice.visit and not _signed_in_patient(request):
+        return _step_one(request, visit_error=VISIT_NEEDED)
+    if choice.new_patient:
+        try:
+            online_new_patient_validate(service=choice.service)
+        except OnlineError as refusal:
+            return _step_one(request, service_error=refusal.message, status=page_status(refusal))
+    return None
+
+
 def _no_choice(request: HttpRequest) -> HttpResponse:
-    messages.error(request, "Please choose a service.")
+    messages.error(request, SERVICE_NEEDED)
     return redirect("book-start")
 
 
 @require_GET
 def book_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/online/service.html", {"services": services_online(), "step": 1})
+    return _step_one(request)
 
 
 @require_GET
 def book_location(request: HttpRequest) -> HttpResponse:
     choice = _choice(request)
-    if choice is None:
-        return _no_choice(request)
+    refused = _refused(request, choice, from_step_one=True)
+    if refused is not None or choice is None:
+        return refused or _no_choice(request)
     return render(
         request,
         "web/online/location.html",
@@ -59,9 +132,13 @@ def book_location(request: HttpRequest) -> HttpResponse:
 @require_GET
 def book_practitioner(request: HttpRequest) -> HttpResponse:
     choice = _choice(request)
-    if choice is None:
-        return _no_choice(request)
-    practitioners = practitioners_active(discipline_id=choice.service.discipline_id)
+    refused = _refused(request, choice)
+    if refused is not None or choice is None:
+        return refused or _no_choice(request)
+    practitioners = [
+        (practitioner, shorten(practitioner.bio, BIO_LENGTH, placeholder=" …"))
+        for practitioner in practitioners_active(discipline_id=choice.service.discipline_id)
+    ]
     return render(
         request,
         "web/online/practitioner.html",
@@ -72,13 +149,14 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book_times(request: HttpRequest) -> HttpResponse:
     choice = _choice(request)
-    if choice is None:
-        return _no_choice(request)
+    refused = _refused(request, choice) if request.method == "GET" else None
+    if refused is not None or choice is None:
+        return refused or _no_choice(request)
     if request.method == "GET":
-        from_day = None
+        week_of = None
         with contextlib.suppress(ValueError):
-            from_day = date.fromisoformat(request.GET.get("from", ""))
-        return _times(request, choice, from_day=from_day)
+            week_of = date.fromisoformat(request.GET.get("week") or request.GET.get("from", ""))
+        return _times(request, choice, week_of=week_of)
     picked = picked_time(request.POST.get("pick", ""))
     if picked is None:
         messages.error(request, "Please choose a time.")
@@ -99,23 +177,24 @@ def book_times(request: HttpRequest) -> HttpResponse:
     except OnlineError as refusal:
         messages.error(request, refusal.message)
         return _times(request, choice, status=page_status(refusal))
-    session.remember_pick(request, time, hold)
+    session.remember_pick(request, time, hold, visit=choice.visit)
     return redirect("book-details")
 
 
 def _times(
-    request: HttpRequest, choice: Choice, *, from_day: date | None = None, status: int = 200
+    request: HttpRequest, choice: Choice, *, week_of: date | None = None, status: int = 200
 ) -> HttpResponse:
-    days, empty = slot_picker_days(choice, from_day=from_day, now=timezone.now())
-    later = days[-1].day + timedelta(days=1) if days else None
+    week = slot_picker_week(choice, week_of=week_of, now=timezone.now())
     return render(
         request,
         "web/online/times.html",
         {
             "choice": choice,
-            "days": days,
-            "empty": empty,
-            "later_query": choice.query(**{"from": later.isoformat()}) if later else "",
+            "days": week.days,
+            "week": week,
+            "empty": week.empty,
+            "previous_query": choice.query(week=week.previous.isoformat()) if week.previous else "",
+            "next_query": choice.query(week=week.next.isoformat()) if week.next else "",
             "step": 4,
         },
         status=status,
@@ -133,11 +212,10 @@ def just_taken(request: HttpRequest, time: ChosenTime, error: SchedulingError) -
         request,
         "web/online/times.html",
         {
-            "choice": Choice(time.service, time.location, None),
+            "choice": Choice(time.service, time.location, None, session.visit(request)),
             "days": slot_days(list(error.alternatives)),
             "refusal": error.message,
             "empty": "" if error.alternatives else "No other times are free soon: please call us.",
-            "later_query": "",
             "step": 4,
         },
         status=page_status(error),

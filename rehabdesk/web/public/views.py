@@ -5,7 +5,6 @@ configuration, read through clinic.selectors in a fixed number of queries."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,49 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from rehabdesk.clinic import selectors
-from rehabdesk.clinic.choices import PatientEligibility, TaxTreatment
-from rehabdesk.clinic.models import Location, Service, ServiceGroup
+from rehabdesk.clinic.models import Location, ServiceGroup
 from rehabdesk.consents.selectors import privacy_notice_current
-from rehabdesk.core.money import format_money
+from rehabdesk.web.prices import PricedService, priced
 
 PHYSIO_OR_MASSAGE = "physio-or-massage"
 # The two disciplines that page compares (reference data shipped by the clinic app).
 COMPARED_DISCIPLINES = ("physiotherapy", "massage-therapy")
-
-
-@dataclass(frozen=True)
-class PricedService:
-    """A service as a patient reads it: the price before tax and what tax adds."""
-
-    service: Service
-    price: str
-    tax: str
-    total: str | None
-    existing_patients_only: bool
-
-
-def priced(services: Iterable[Service], on: date) -> list[PricedService]:
-    rows = []
-    for service in services:
-        quote = selectors.service_price_on(service=service, on=on)
-        if quote.treatment == TaxTreatment.EXEMPT:
-            tax, total = "HST exempt", None
-        elif quote.treatment == TaxTreatment.ZERO_RATED:
-            tax, total = "no HST (zero-rated)", None
-        else:
-            tax = " + ".join(f"{format_money(line.amount)} {line.name}" for line in quote.lines)
-            tax, total = f"+ {tax}", format_money(quote.total)
-        rows.append(
-            PricedService(
-                service=service,
-                price=format_money(quote.price),
-                tax=tax,
-                total=total,
-                existing_patients_only=service.patient_eligibility
-                == PatientEligibility.EXISTING_ONLY,
-            )
-        )
-    return rows
 
 
 def _groups_with_prices(

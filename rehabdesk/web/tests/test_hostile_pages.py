@@ -138,10 +138,10 @@ def test_a_picked_time_out_of_range_is_refused(desk, world, start):
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_online_times_from_a_day_out_of_range_start_from_today(client, world, day):
-    query = {"service": world.follow_up.pk, "location": world.pickering.pk, "from": day}
+    query = {"service": world.follow_up.pk, "location": world.pickering.pk, "week": day}
     page = client.get(reverse("book-times") + "?" + urlencode(query))
     assert page.status_code == 200
-    assert 'type="radio" name="pick"' in page.text
+    assert 'type="submit" name="pick"' in page.text
 
 
 @pytest.mark.parametrize("start", ODD_STARTS)

@@ -33,13 +33,12 @@ def code_from_outbox() -> str:
 
 
 def pick_first_time(client, world) -> str:
-    query = f"?service={world.follow_up.pk}&location={world.pickering.pk}&practitioner="
+    query = f"?service={world.follow_up.pk}&location={world.pickering.pk}&practitioner=&visit=new"
     page = client.get(reverse("book-times") + query)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<legend>" in html
-    assert 'type="radio" name="pick"' in html
-    found = re.search(r'name="pick" id="[^"]+" value="([^"]+)"', html)
+    assert 'type="submit" name="pick"' in html  # each time a button that chooses it
+    found = re.search(r'name="pick" value="([^"]+)"', html)
     assert found
     value = found.group(1)
     response = client.post(
