@@ -221,6 +221,7 @@ def _staff_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
         ("reschedule", f"/staff/appointments/{visit.pk}/reschedule/"),
         ("waitlist", f"/staff/patients/{grace.pk}/waitlist/"),
         ("series", f"/staff/patients/{grace.pk}/series/"),
+        ("waitlist-desk", "/staff/waitlist/"),
     ]
 
 
