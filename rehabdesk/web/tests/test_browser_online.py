@@ -34,14 +34,15 @@ PHONE, TABLET, DESKTOP = 390, 768, 1366
 class Steps:
     """Screenshots, a sideways-scroll check and an axe-core check of each step."""
 
-    def __init__(self, page, screenshot, width: int) -> None:
+    def __init__(self, page, screenshot, width: int | None = None) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
-        self.page, self.screenshot, self.axe, self.width = page, screenshot, Axe(), width
+        self.page, self.screenshot, self.axe = page, screenshot, Axe()
+        self.width, self.named = width or page.viewport_size["width"], width is not None
         self.problems: list[str] = []
 
     def check(self, name: str) -> None:
-        self.screenshot(f"{self.width}-{name}")
+        self.screenshot(f"{self.width}-{name}" if self.named else name)
         wide = self.page.evaluate("document.documentElement.scrollWidth")
         if wide > self.width:
             self.problems.append(f"{name}: {wide} px wide on a {self.width} px screen")
