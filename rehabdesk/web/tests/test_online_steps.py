@@ -274,3 +274,22 @@ def test_first_available_shows_each_start_once_with_whoever_is_free(client, worl
     assert {who for _start, who in re.findall(r'name="pick" value="([^"|]+)\|(\d+)\|', chosen)} == {
         str(second.pk)
     }
+
+
+def test_a_signed_in_patient_is_not_asked_whether_they_have_been_before(
+    client, personas, world, assessment
+):
+    client.force_login(personas.user("patient_a"))
+    html = client.get(reverse("book-start")).content.decode()
+    assert "Have you been to our clinic before?" not in html
+    assert '<input type="hidden" name="visit" value="returning">' in html
+    page = client.get(reverse("book-location"), {"service": world.follow_up.pk})
+    assert "Where would you like to come?" in page.content.decode()
+
+
+def test_a_service_for_new_patients_only_says_so(client, world):
+    world.massage.patient_eligibility = PatientEligibility.NEW_ONLY
+    clinic_services.service_save(service=world.massage, on=timezone.localdate())
+    html = client.get(reverse("book-start")).content.decode()
+    massage = html[html.index(f'id="service-{world.massage.pk}"') :]
+    assert "For new patients" in massage[: massage.index("</label>")]
