@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.selectors import Column
 
 
@@ -22,6 +23,7 @@ class Cell:
     style: str  # where the grid draws it
     href: str
     label: str  # what a screen reader says: "Book 10:15 AM with Priya Physio"
+    time: str  # what the cell shows on hover or focus: "10:15 AM"
 
 
 def _minutes(moment: time) -> int:
@@ -71,7 +73,8 @@ def free_cells(
                     Cell(
                         style=place(local, (moment + timedelta(minutes=step)).time()),
                         href=book_at_url(practitioner_id, where, moment),
-                        label=f"Book {moment:%-I:%M %p} with {practitioner_name}",
+                        label=f"Book {clock(moment)} with {practitioner_name}",
+                        time=clock(moment),
                     )
                 )
             start = end

@@ -8,7 +8,7 @@ on file), scheduling.selectors reads, scheduling.services offers and withdraws.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rehabdesk.access.accessors import require, waitlist_entry_for
 from rehabdesk.access.policy import Capability
 from rehabdesk.clinic.selectors import location_home_among, locations_active, practitioners_active
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.choices import Channel, DayPart, WaitlistStatus
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistEntry
@@ -114,7 +115,7 @@ def _times(entry: WaitlistEntry, now: datetime) -> list[Day]:
         limit=500,
     )
     people = {p.pk: p for p in practitioners_active()}
-    days: dict[object, list[FreeTime]] = {}
+    days: dict[date, list[FreeTime]] = {}
     count = 0
     for slot in result.slots:
         place, person = places.get(slot.location_id), people.get(slot.practitioner_id)
@@ -127,7 +128,7 @@ def _times(entry: WaitlistEntry, now: datetime) -> list[Day]:
         count += 1
         if count == SHOWN:
             break
-    return [Day(day, times) for day, times in days.items()]  # type: ignore[arg-type]
+    return [Day(day, times) for day, times in days.items()]
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,10 +162,10 @@ def waitlist_offer(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Offered to {entry.patient.full_name}: {picked.start:%A, %B} "
-                f"{picked.start.day}, {picked.start:%-I:%M %p}. The time is held for them.",
+                f"{picked.start.day}, {clock(picked.start)}. The time is held for them.",
             )
             return redirect("waitlist")
-    if picked is not None:
+    if picked is not None and entry.status == WaitlistStatus.WAITING:
         return render(
             request,
             "web/desk/waitlist_offer_confirm.html",

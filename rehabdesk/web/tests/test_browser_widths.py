@@ -221,6 +221,7 @@ def _staff_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
         ("reschedule", f"/staff/appointments/{visit.pk}/reschedule/"),
         ("waitlist", f"/staff/patients/{grace.pk}/waitlist/"),
         ("series", f"/staff/patients/{grace.pk}/series/"),
+        ("waitlist-desk", "/staff/waitlist/"),
     ]
 
 
@@ -238,7 +239,7 @@ def test_the_desk_s_pages_fit_a_tablet_and_a_laptop(chromium, demo, tours, width
             region.focus()
             tour.page.keyboard.press("ArrowRight")
             assert tour.page.url.endswith(path)
-            assert region.evaluate("el => el.scrollLeft") > 0
+            tour.page.wait_for_function("document.querySelector('.schedule').scrollLeft > 0")
     # Booking a caller: the free times, then the confirmation step.
     service = Service.objects.get(slug="physiotherapy-initial-assessment")
     tour.visit("find", f"/staff/patients/{demo['grace'].pk}/book/?service={service.pk}")

@@ -39,7 +39,8 @@ def cells(page: str) -> list[tuple[str, str]]:
     return [
         (href.replace("&amp;", "&"), label)
         for href, label in re.findall(
-            r'<li class="free"[^>]*><a href="([^"]+)"><span class="visually-hidden">([^<]+)</span>',
+            r'<li class="free"[^>]*><a href="([^"]+)"[^>]*>'
+            r'<span class="visually-hidden">([^<]+)</span>',
             page,
         )
     ]
@@ -116,6 +117,9 @@ def test_free_cells_lead_to_a_booking_at_that_time_with_ids_only(client, persona
     assert set(query) == {"practitioner", "location", "at"}
     assert query["at"] == ["2027-03-10T09:00:00-05:00"]
     assert "Alice" not in href
+    # One Tab stop per lane: its first free time; the others are reached with ↑ and ↓.
+    assert page.count('class="free"') == len(found)
+    assert page.count('tabindex="-1"><span class="visually-hidden">Book') == len(found) - 2
 
 
 def test_past_times_and_rooms_have_no_free_cells(client, personas, world):

@@ -207,3 +207,16 @@ def test_only_the_desk_and_managers_use_the_waitlist_page(
 def test_the_waitlist_is_in_the_desk_s_menu(client, personas):
     client.force_login(personas.front_desk)
     assert f'href="{reverse("waitlist")}"' in client.get(reverse("desk-day")).text
+
+
+def test_a_patient_with_a_time_on_offer_is_offered_nothing_more(client, personas, world, waiting):
+    client.force_login(personas.front_desk)
+    url = reverse("waitlist-offer", args=[waiting["grace"].pk])
+    pick = f"{at(10, 9).isoformat()}|{world.physio.pk}|{world.pickering.pk}"
+    page = client.get(url, {"pick": pick})
+    assert page.status_code == 200
+    assert "A time is already on offer to Grace Green" in page.text
+    assert "Offer the time" not in page.text
+    refused = client.post(url, {"pick": pick})
+    assert "is not waiting now" in refused.text
+    assert WaitlistOffer.objects.filter(entry=waiting["grace"]).count() == 1

@@ -14,3 +14,17 @@ document.addEventListener("keydown", (event) => {
     window.location.assign(link.href);
   }
 });
+
+// A lane's free times: Tab reaches the first, ↑ and ↓ move between them (one Tab stop per
+// lane instead of one per quarter hour).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+  const cell = event.target instanceof HTMLElement ? event.target.closest(".free a") : null;
+  if (!cell) return;
+  const cells = [...cell.closest(".free-cells").querySelectorAll(".free a")];
+  const next = cells[cells.indexOf(cell) + (event.key === "ArrowDown" ? 1 : -1)];
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+});
