@@ -85,6 +85,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ClinicErrorCode.TAX_RATES_INCONSISTENT: UNPROCESSABLE,
         ClinicErrorCode.PICTURE_REFUSED: UNPROCESSABLE,
         ClinicErrorCode.PICTURE_TOO_LARGE: UNPROCESSABLE,
+        ClinicErrorCode.PAST_DAYS: UNPROCESSABLE,
+        ClinicErrorCode.SHIFT_ENDED: UNPROCESSABLE,
     },
     PatientErrorCode: {
         PatientErrorCode.INVALID: UNPROCESSABLE,
