@@ -79,6 +79,8 @@ TEMPLATES = [
                 "rehabdesk.web.context.navigation",
                 "rehabdesk.web.context.branding",
             ],
+            # `|when` (a date and the time of day) in every template, e-mails included.
+            "builtins": ["rehabdesk.core.templatetags.clock"],
         },
     },
 ]
@@ -135,6 +137,8 @@ LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True
+# One time format everywhere ("9:00 AM"), in rehabdesk/core/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["rehabdesk.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = VAR_DIR / "static"

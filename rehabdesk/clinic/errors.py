@@ -15,6 +15,8 @@ class ClinicErrorCode(StrEnum):
     SAME_LOCATION = "same_location"
     BREAK_OUTSIDE_SHIFT = "break_outside_shift"
     BREAKS_OVERLAP = "breaks_overlap"
+    PAST_DAYS = "past_days"
+    SHIFT_ENDED = "shift_ended"
     NO_QUALIFICATIONS = "no_qualifications"
     NOBODY_QUALIFIED = "nobody_qualified"
     WRONG_REGULATOR = "wrong_regulator"

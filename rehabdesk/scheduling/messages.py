@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rehabdesk.clinic.choices import TaxTreatment
+from rehabdesk.core.clock import clock
 from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
@@ -35,8 +36,7 @@ WHAT_TO_BRING = (
 def local_text(instant: datetime, appointment: Appointment) -> str:
     """'Wednesday, March 10, 2027 at 10:00 AM' in the appointment's location."""
     local = instant.astimezone(appointment.location.zone)
-    hour = local.strftime("%I").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p}"
+    return f"{local:%A, %B} {local.day}, {local.year} at {clock(local)}"
 
 
 def booking_context(appointment: Appointment, **extra: object) -> dict[str, object]:

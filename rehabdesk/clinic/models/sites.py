@@ -15,6 +15,7 @@ from django.db.models import F, Q
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models.pictures import Picture, picture_url
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -162,7 +163,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {clock_span(self.opens, self.closes)}"
 
 
 class Closure(models.Model):

@@ -13,6 +13,7 @@ from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models.colleges import Authorization, Discipline, RegistrationClass, Regulator
 from rehabdesk.clinic.models.pictures import Picture, picture_url
 from rehabdesk.clinic.models.sites import Location
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -155,7 +156,7 @@ class WorkingHours(TimeStampedModel):
     def __str__(self) -> str:
         return (
             f"{self.practitioner}: {self.get_weekday_display()} "
-            f"{self.starts:%H:%M}–{self.ends:%H:%M} at {self.location}"
+            f"{clock_span(self.starts, self.ends)} at {self.location}"
         )
 
     def applies_on(self, day: date) -> bool:
@@ -184,7 +185,7 @@ class Break(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return clock_span(self.starts, self.ends)
 
 
 class TimeOff(models.Model):

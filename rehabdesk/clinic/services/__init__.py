@@ -11,6 +11,7 @@ areas:
 - catalogue.py: services and their qualifications, tax categories and rates
 - team.py: practitioners, registrations, working hours and breaks, time off, where staff
   usually work
+- hours_changes.py: a manager's change to working hours from a chosen day on
 - shift_rules.py: what every shift must keep, asked by the team's and the sites' writes
 - pictures.py: the clinic's logo and practitioners' photos (what an upload may be)
 - common.py: values for child rows, configuration saved as it is
@@ -25,6 +26,12 @@ from rehabdesk.clinic.services.catalogue import (
     tax_category_validate,
 )
 from rehabdesk.clinic.services.common import TimeSpan, WeeklySpan, configuration_save
+from rehabdesk.clinic.services.hours_changes import (
+    check_from_day,
+    shift_split,
+    working_hours_change,
+    working_hours_end,
+)
 from rehabdesk.clinic.services.pictures import picture_set, picture_type
 from rehabdesk.clinic.services.sites import (
     closure_delete,
@@ -54,6 +61,7 @@ __all__ = [
     "RateSpec",
     "TimeSpan",
     "WeeklySpan",
+    "check_from_day",
     "closure_delete",
     "closure_save",
     "configuration_save",
@@ -68,6 +76,7 @@ __all__ = [
     "registration_validate",
     "registration_verify",
     "service_save",
+    "shift_split",
     "service_validate",
     "tax_category_save",
     "tax_category_validate",
@@ -76,7 +85,9 @@ __all__ = [
     "travel_time_minutes",
     "travel_time_set",
     "travel_time_validate",
+    "working_hours_change",
     "working_hours_delete",
+    "working_hours_end",
     "working_hours_save",
     "working_hours_validate",
 ]

@@ -31,6 +31,7 @@ EXTRA_KEYS = {
     "booking_changed": {"previous_start_local"},
     "booking_cancelled": {"cancel_reason", "late_cancellation_fee_text"},
     "waitlist_offer": {"offer_expires_local", "respond_text"},
+    "booking_outside_hours": {"other_times"},
 }
 # The longest a formatted time gets: the longest weekday and month names.
 LONGEST_START = "Wednesday, September 29, 2027 at 10:30 AM"

@@ -6,6 +6,7 @@ areas:
 - appointments.py: one appointment, a patient's visits and attendance, open offers
 - calendar.py: a location's day and a practitioner's week on the staff schedules
 - desk.py: the front desk's day, "my day", hours, and bookings caught by changed hours
+- hours_preview.py: the bookings a change of hours would leave out, before it is saved
 - waitlist.py: who is waiting, a patient's places, one entry or offer
 """
 
@@ -40,6 +41,11 @@ from rehabdesk.scheduling.selectors.desk import (
     practitioner_shifts,
     practitioner_time_off,
 )
+from rehabdesk.scheduling.selectors.hours_preview import (
+    ProposedShift,
+    hours_change_preview,
+    patients_told,
+)
 from rehabdesk.scheduling.selectors.search import (
     availability_search,
     day_look_end,
@@ -57,6 +63,9 @@ from rehabdesk.scheduling.selectors.waitlist import (
 )
 
 __all__ = [
+    "ProposedShift",
+    "hours_change_preview",
+    "patients_told",
     "LATE_AFTER",
     "Attendance",
     "Column",

@@ -58,6 +58,7 @@ def book_done(request: HttpRequest, token: str) -> HttpResponse:
             "calendar_url": reverse("book-calendar", kwargs={"token": token}),
             "password_url": reverse("book-password", kwargs={"token": token}),
             "signed_in": person_for(request.user).patient_id is not None,
+            "has_sign_in": appointment.patient is not None and appointment.patient.user_id,
             "email": _address(request, appointment),
             "step": 8,
         },

@@ -216,7 +216,7 @@ def _search(
 def slot_picker_week(choice: Choice, *, week_of: date | None, now: datetime) -> Week:
     """The free times of the week holding `week_of` (never a week before this one).
     Without a day asked for: the week of the first free time in the next
-    FIRST_FREE_DAYS days, else this week."""
+    FIRST_FREE_DAYS days (with no previous week to go to), else this week."""
     zone = timezone.get_current_timezone()
     today = now.astimezone(zone).date()
     this_monday = today - timedelta(days=today.weekday())
@@ -231,7 +231,8 @@ def slot_picker_week(choice: Choice, *, week_of: date | None, now: datetime) -> 
         )
         if first:
             day = first[0].start.astimezone(zone).date()
-            monday = day - timedelta(days=day.weekday())
+            # Nothing is free before it: the weeks before are not offered.
+            monday = this_monday = day - timedelta(days=day.weekday())
     start = max(datetime.combine(monday, time(0), tzinfo=zone), now)
     end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
     slots, reason = _search(choice, start=start, end=end, now=now, limit=WEEK_LIMIT)

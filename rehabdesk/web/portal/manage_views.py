@@ -85,18 +85,20 @@ class Managed:
 Page = Callable[[HttpRequest, Managed], HttpResponse]
 
 
-def _whose(managed: Managed) -> str:
+def _whose(managed: Managed, *, capital: bool = False) -> str:
     """ "your", or "Charlie's" for a guardian managing their child's booking: in the
     portal, a booking not of the signed-in patient; through the e-mailed link, one of a
     patient with no address of their own (the e-mail went to their guardian)."""
     patient = managed.appointment.patient
     if patient is None:
-        return "your"
-    if managed.from_portal:
+        theirs = False
+    elif managed.from_portal:
         theirs = person_for(managed.actor).patient_id != patient.pk
     else:
         theirs = not patient.email
-    return f"{patient.preferred_name or patient.first_name}'s" if theirs else "your"
+    if theirs and patient is not None:
+        return f"{patient.preferred_name or patient.first_name}'s"
+    return "Your" if capital else "your"
 
 
 def _context(managed: Managed, **extra: object) -> dict[str, Any]:
@@ -131,7 +133,10 @@ def _cancel(request: HttpRequest, managed: Managed) -> HttpResponse:
         except SchedulingError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, "Your appointment is cancelled. We have e-mailed you.")
+            messages.success(
+                request,
+                f"{_whose(managed, capital=True)} appointment is cancelled. We have e-mailed you.",
+            )
         return redirect(managed.url())
     return render(request, "web/manage/cancel.html", _context(managed))
 
@@ -195,7 +200,9 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
             empty = "" if days else "No other times are free soon."
         else:
             messages.success(
-                request, "Your appointment is moved. We have e-mailed you the new time."
+                request,
+                f"{_whose(managed, capital=True)} appointment is moved. "
+                "We have e-mailed you the new time.",
             )
             return redirect(managed.url())
     elif not self_service_terms(appointment=appointment, now=timezone.now()).allowed:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.selectors import Column
 
 
@@ -72,8 +73,8 @@ def free_cells(
                     Cell(
                         style=place(local, (moment + timedelta(minutes=step)).time()),
                         href=book_at_url(practitioner_id, where, moment),
-                        label=f"Book {moment:%-I:%M %p} with {practitioner_name}",
-                        time=f"{moment:%-I:%M %p}",
+                        label=f"Book {clock(moment)} with {practitioner_name}",
+                        time=clock(moment),
                     )
                 )
             start = end

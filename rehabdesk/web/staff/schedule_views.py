@@ -24,6 +24,7 @@ from rehabdesk.clinic.selectors import (
     locations_active,
 )
 from rehabdesk.core.bounds import day_within_bounds
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
 from rehabdesk.web.staff.schedule_cells import Cell, free_cells
@@ -59,7 +60,7 @@ class Grid:
     def hours(self) -> list[tuple[str, str]]:
         """Hour labels and where they go."""
         return [
-            (self.place(time(hour), time(hour)), time(hour).strftime("%-I %p"))
+            (self.place(time(hour), time(hour)), clock(time(hour)))
             for hour in range(self.first.hour, min(self.last.hour + 1, 24))
         ]
 
@@ -157,7 +158,7 @@ def _now_marker(grid: Grid, day: date, location: Location) -> dict[str, str] | N
     now = timezone.now().astimezone(location.zone)
     if now.date() != day or not grid.first <= now.time() <= grid.last:
         return None
-    return {"style": grid.place(now.time(), now.time()), "label": now.strftime("%-I:%M %p")}
+    return {"style": grid.place(now.time(), now.time()), "label": clock(now)}
 
 
 @require_GET

@@ -22,6 +22,7 @@ from rehabdesk.access.accessors import require, waitlist_entry_for
 from rehabdesk.access.policy import Capability
 from rehabdesk.availability.intervals import wall_clock_instant
 from rehabdesk.clinic.selectors import location_home_among, locations_active, practitioners_active
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.choices import Channel, DayPart, WaitlistStatus
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistEntry
@@ -161,7 +162,7 @@ def waitlist_offer(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Offered to {entry.patient.full_name}: {picked.start:%A, %B} "
-                f"{picked.start.day}, {picked.start:%-I:%M %p}. The time is held for them.",
+                f"{picked.start.day}, {clock(picked.start)}. The time is held for them.",
             )
             return redirect("waitlist")
     if picked is not None and entry.status == WaitlistStatus.WAITING:

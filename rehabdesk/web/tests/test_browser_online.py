@@ -36,12 +36,13 @@ class Steps:
     runs axe-core on each (rehabdesk/conftest.py: the test fails on a serious or critical
     violation)."""
 
-    def __init__(self, page, screenshot, width: int) -> None:
-        self.page, self.screenshot, self.width = page, screenshot, width
+    def __init__(self, page, screenshot, width: int | None = None) -> None:
+        self.page, self.screenshot = page, screenshot
+        self.width, self.named = width or page.viewport_size["width"], width is not None
         self.problems: list[str] = []
 
     def check(self, name: str) -> None:
-        self.screenshot(f"{self.width}-{name}")
+        self.screenshot(f"{self.width}-{name}" if self.named else name)
         wide = self.page.evaluate("document.documentElement.scrollWidth")
         if wide > self.width:
             self.problems.append(f"{name}: {wide} px wide on a {self.width} px screen")

@@ -175,6 +175,7 @@ def test_the_free_times_are_a_calendar_week_with_the_next_and_previous_weeks(
     assert "Monday" in html
     assert "Sunday" in html
     assert "No free times" in html  # the weekend: the clinic's hours are weekdays
+    assert 'rel="prev"' not in html  # the first week with a free time: none before it
     following = re.search(r'href="/book/times/\?([^"]+)" rel="next"', html)
     assert following
     monday = date.fromisoformat(re.findall(r"week=(\d{4}-\d\d-\d\d)", following.group(1))[0])
@@ -274,3 +275,41 @@ def test_first_available_shows_each_start_once_with_whoever_is_free(client, worl
     assert {who for _start, who in re.findall(r'name="pick" value="([^"|]+)\|(\d+)\|', chosen)} == {
         str(second.pk)
     }
+
+
+def test_a_signed_in_patient_is_not_asked_whether_they_have_been_before(
+    client, personas, world, assessment
+):
+    client.force_login(personas.user("patient_a"))
+    html = client.get(reverse("book-start")).content.decode()
+    assert "Have you been to our clinic before?" not in html
+    assert '<input type="hidden" name="visit" value="returning">' in html
+    page = client.get(reverse("book-location"), {"service": world.follow_up.pk})
+    assert "Where would you like to come?" in page.content.decode()
+
+
+def test_a_service_for_new_patients_only_says_so(client, world):
+    world.massage.patient_eligibility = PatientEligibility.NEW_ONLY
+    clinic_services.service_save(service=world.massage, on=timezone.localdate())
+    html = client.get(reverse("book-start")).content.decode()
+    massage = html[html.index(f'id="service-{world.massage.pk}"') :]
+    assert "For new patients" in massage[: massage.index("</label>")]
+
+
+def test_a_returning_patient_with_a_sign_in_is_offered_to_sign_in_not_a_new_password(
+    client, world, assessment
+):
+    query = times_query(assessment, world, visit="returning")
+    pick = first_pick(client.get(reverse("book-times") + "?" + query).content.decode())
+    form = {"service": assessment.pk, "location": world.pickering.pk, "visit": "returning"}
+    client.post(reverse("book-times"), {**form, "pick": pick})
+    client.post(reverse("book-returning"), {"action": "send", "email": world.patient.email})
+    client.post(reverse("book-returning"), {"action": "verify", "code": code_from_outbox()})
+    review = client.post(
+        reverse("book-returning"), {"action": "choose", "person": world.patient.pk}
+    )["Location"]
+    done = client.post(review, {"notice": "1", "consent": "yes"})["Location"]
+    html = client.get(done).content.decode()
+    assert "Sign in to see all my appointments" in html
+    assert "Set a password" not in html
+    assert "Change or cancel this appointment" in html
