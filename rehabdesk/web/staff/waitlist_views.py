@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabdesk.access.accessors import require, waitlist_entry_for
 from rehabdesk.access.policy import Capability
+from rehabdesk.availability.intervals import wall_clock_instant
 from rehabdesk.clinic.selectors import location_home_among, locations_active, practitioners_active
 from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.choices import Channel, DayPart, WaitlistStatus
@@ -30,7 +31,7 @@ from rehabdesk.scheduling.services import waitlist_fits, waitlist_offer_make, wa
 from rehabdesk.web.free_times import Day, FreeTime, free_time_from
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.visible import visible_patient_ids
-from rehabdesk.web.staff.waitlist_forms import ALL, WaitlistFilterForm
+from rehabdesk.web.staff.waitlist_forms import WaitlistFilterForm
 
 # How far ahead the offer page looks, and how many times it lists.
 LOOK_DAYS = 28
@@ -80,7 +81,6 @@ def waitlist_list(request: HttpRequest) -> HttpResponse:
             "service": service,
             "rows": [(e, wished(e)) for e in entries if e.patient_id in visible],
             "now": timezone.now(),
-            "all": ALL,
         },
     )
 
@@ -100,7 +100,7 @@ def _times(entry: WaitlistEntry, now: datetime) -> list[Day]:
     if not places:
         return []
     zone = next(iter(places.values())).zone
-    last = datetime.combine(entry.valid_until + timedelta(days=1), time(0), tzinfo=zone)
+    last = wall_clock_instant(entry.valid_until + timedelta(days=1), time(0), zone)
     end = min(now + timedelta(days=LOOK_DAYS), last)
     if end <= now:
         return []
