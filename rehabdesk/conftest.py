@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AXE_COST["pages"]:
+        terminalreporter.write_line(
+            f"axe-core checked {AXE_COST['pages']} pages in {AXE_COST['seconds']:.1f} s."
+        )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     note = getattr(session.config, "_rehabdesk_browser_note", None)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -99,6 +107,29 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Command, "handle", handle_with_triggers_lifted)
         yield
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, started only once the test database exists.
+
+    Started before (pytest-django's own fixture may be), it sees SQLite's database
+    still named ":memory:", takes it for an in-memory one and hands every request
+    thread the main thread's one connection; two requests at once (a page and its
+    pictures) then use it together and crash the process. Started after, each request
+    thread opens its own connection to the test database file, as on PostgreSQL.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address)
+    assert not server.thread.connections_override, "request threads must not share one"
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -136,15 +167,66 @@ def page(chromium: object) -> Iterator[object]:
     context.close()
 
 
+SERIOUS_IMPACTS = ("serious", "critical")
+# Pages checked and the seconds it took, for the run's summary.
+AXE_COST = {"pages": 0, "seconds": 0.0}
+
+
+class AxeCheck:
+    """axe-core on each page a browser test looks at: the violations of serious or
+    critical impact, kept until the test ends (the `axe_check` fixture fails it then)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._axe: Any = None
+
+    def check(self, page: Any, label: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        if self._axe is None:
+            self._axe = Axe()
+        started = time.perf_counter()
+        results = self._axe.run(page)
+        AXE_COST["pages"] += 1
+        AXE_COST["seconds"] += time.perf_counter() - started
+        for violation in results.response["violations"]:
+            if violation["impact"] not in SERIOUS_IMPACTS:
+                continue
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+            self.problems.append(
+                f"{label} {page.url}: {violation['id']} ({violation['impact']}) "
+                f"at {'; '.join(targets[:3])}{more} — {violation['help']}"
+            )
+
+
 @pytest.fixture
-def screenshot(page: object, request: pytest.FixtureRequest) -> Callable[..., Path]:
+def axe_check() -> Iterator[AxeCheck]:
+    """axe_check.check(page, "step") runs axe-core on the page as it is now; the test
+    fails when it ends if any page had a serious or critical violation. `screenshot`
+    calls it on every page it takes, so every page a browser test looks at is checked."""
+    checker = AxeCheck()
+    yield checker
+    if checker.problems:
+        pytest.fail(
+            "axe-core found serious or critical violations:\n" + "\n".join(checker.problems),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def screenshot(
+    page: object, request: pytest.FixtureRequest, axe_check: AxeCheck
+) -> Callable[..., Path]:
     """screenshot("step") saves test-artifacts/<test>-<step>.png of `page`, or of the
-    page given as `of=`."""
+    page given as `of=`, and runs axe-core on it (see `axe_check`)."""
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(step: str, of: object | None = None) -> Path:
+        shown = of or page
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        (of or page).screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        shown.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        axe_check.check(shown, step)
         return path
 
     return take

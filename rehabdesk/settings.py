@@ -77,7 +77,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rehabdesk.web.context.navigation",
+                "rehabdesk.web.context.branding",
             ],
+            # `|when` (a date and the time of day) in every template, e-mails included.
+            "builtins": ["rehabdesk.core.templatetags.clock"],
         },
     },
 ]
@@ -134,6 +137,8 @@ LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True
+# One time format everywhere ("9:00 AM"), in rehabdesk/core/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["rehabdesk.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = VAR_DIR / "static"

@@ -83,6 +83,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ClinicErrorCode.WRONG_REGULATOR: UNPROCESSABLE,
         ClinicErrorCode.REGISTRATION_OVERLAP: UNPROCESSABLE,
         ClinicErrorCode.TAX_RATES_INCONSISTENT: UNPROCESSABLE,
+        ClinicErrorCode.PICTURE_REFUSED: UNPROCESSABLE,
+        ClinicErrorCode.PICTURE_TOO_LARGE: UNPROCESSABLE,
     },
     PatientErrorCode: {
         PatientErrorCode.INVALID: UNPROCESSABLE,

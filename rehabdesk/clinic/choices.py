@@ -36,3 +36,12 @@ class TaxTreatment(models.TextChoices):
     TAXABLE = "taxable", "Taxable"
     ZERO_RATED = "zero_rated", "Zero-rated"
     EXEMPT = "exempt", "Exempt"
+
+
+class PictureType(models.TextChoices):
+    """The image formats a manager may upload: those every browser shows, and none that
+    can carry a script (SVG is refused)."""
+
+    PNG = "image/png", "PNG"
+    JPEG = "image/jpeg", "JPEG"
+    WEBP = "image/webp", "WebP"

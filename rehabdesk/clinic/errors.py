@@ -15,11 +15,15 @@ class ClinicErrorCode(StrEnum):
     SAME_LOCATION = "same_location"
     BREAK_OUTSIDE_SHIFT = "break_outside_shift"
     BREAKS_OVERLAP = "breaks_overlap"
+    PAST_DAYS = "past_days"
+    SHIFT_ENDED = "shift_ended"
     NO_QUALIFICATIONS = "no_qualifications"
     NOBODY_QUALIFIED = "nobody_qualified"
     WRONG_REGULATOR = "wrong_regulator"
     REGISTRATION_OVERLAP = "registration_overlap"
     TAX_RATES_INCONSISTENT = "tax_rates_inconsistent"
+    PICTURE_REFUSED = "picture_refused"  # empty, or not a PNG, JPEG or WebP image
+    PICTURE_TOO_LARGE = "picture_too_large"  # over 1 MB
 
 
 class ClinicError(DomainError):

@@ -8,6 +8,8 @@ disciplines, resource kinds and tax categories come from the reference data migr
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Sequence
 from datetime import date, time
 from itertools import count
@@ -237,4 +239,21 @@ def sample_service(
         resource_kinds=tuple(resource_kinds),
         buffer=buffer,
         active=active,
+    )
+
+
+def png_bytes(width: int = 1, height: int = 1, rgb: tuple[int, int, int] = (11, 93, 107)) -> bytes:
+    """A real PNG image of one colour (a logo or a photo for tests), made without Pillow."""
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
     )

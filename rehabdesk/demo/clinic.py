@@ -43,7 +43,13 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.demo.history import FUTURE_DAYS, HISTORY_DAYS, book_family_visits, load_history
+from rehabdesk.demo.history import (
+    FUTURE_DAYS,
+    HISTORY_DAYS,
+    book_family_visits,
+    load_history,
+    load_waitlist,
+)
 from rehabdesk.demo.patients import PATIENTS, load_demo_patients
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -687,6 +693,7 @@ def load_demo(
                 front_desk=front_desk, now=now, days_back=history_days, days_ahead=future_days
             )
             book_family_visits(front_desk=front_desk, now=now)
+            load_waitlist(front_desk=front_desk, now=now)
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

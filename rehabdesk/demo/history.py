@@ -13,9 +13,9 @@ from rehabdesk.demo.calendars import Offering, appointments_import, plan_calenda
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
 from rehabdesk.scheduling.choices import Channel
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.models import Appointment, WaitlistEntry
 from rehabdesk.scheduling.selectors import availability_search
-from rehabdesk.scheduling.services import BookingRequest, appointment_book
+from rehabdesk.scheduling.services import BookingRequest, Wish, appointment_book, waitlist_add
 
 HISTORY_DAYS = 730
 FUTURE_DAYS = 90
@@ -227,3 +227,40 @@ def _patients(rng: random.Random, today: date) -> list[Patient]:
             )
         )
     return patients
+
+
+# Patients waiting for an earlier time, so the desk's waitlist page has people on it:
+# (service, location slug, weekdays, parts of the day, days on the list already).
+WAITING = (
+    ("physiotherapy-follow-up-30-minutes", "pickering", (0, 2, 4), ("morning",), 9),
+    ("massage-therapy-60-minutes", "pickering", (1, 3), ("evening",), 6),
+    ("physiotherapy-follow-up-45-minutes", "pickering", (0, 1, 2, 3, 4), ("afternoon",), 4),
+    ("acupuncture-treatment", "pickering", (5,), ("morning",), 2),
+    ("massage-therapy-60-minutes", "milton", (0, 2), ("morning", "afternoon"), 8),
+    ("physiotherapy-follow-up-30-minutes", "milton", (1, 3), ("evening",), 5),
+    ("massage-therapy-90-minutes", "milton", (4, 5), ("morning",), 1),
+)
+
+
+def load_waitlist(*, front_desk: User, now: datetime) -> list[WaitlistEntry]:
+    """Put a few of the demo's patients on the waitlist, through the waitlist service as
+    the desk would, each as if added some days before `now`."""
+    rng = random.Random(20)  # noqa: S311 - sample data, not security
+    candidates = list(
+        Patient.objects.filter(active=True).exclude(last_name="Green").order_by("pk")[:400]
+    )
+    entries = []
+    for slug, location_slug, weekdays, parts, days_waiting in WAITING:
+        location = Location.objects.get(slug=location_slug)
+        added = now - timedelta(days=days_waiting, hours=rng.randint(0, 8))
+        wish = Wish(
+            patient=rng.choice(candidates),
+            service=Service.objects.get(slug=slug),
+            practitioner=None,
+            locations=[location],
+            weekdays=weekdays,
+            day_parts=parts,
+            valid_until=(now + timedelta(days=30)).astimezone(location.zone).date(),
+        )
+        entries.append(waitlist_add(wish=wish, actor=front_desk, now=added))
+    return entries

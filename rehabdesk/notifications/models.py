@@ -42,6 +42,12 @@ class OutboxMessage(models.Model):
     recipient = models.CharField(
         max_length=254, help_text="The address on the channel: an e-mail address for e-mail."
     )
+    sender_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Whom the message is from, as mail programs show it: the clinic's name "
+        "it is signed with. Empty for the address's own name (DEFAULT_FROM_EMAIL).",
+    )
     subject = models.CharField(
         max_length=SUBJECT_MAX_LENGTH,
         help_text="Short and free of health detail: it shows on lock screens.",

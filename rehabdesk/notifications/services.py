@@ -120,6 +120,8 @@ def message_enqueue(
         channel=channel,
         kind=kind,
         recipient=recipient[:254],
+        # From the clinic the message is signed by, not from the software.
+        sender_name=" ".join(str(context.get("clinic_name") or "").split())[:120],
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,

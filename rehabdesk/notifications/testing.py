@@ -11,7 +11,13 @@ from rehabdesk.notifications.services import message_enqueue
 
 # Wednesday, March 10, 2027, 9:00 AM in Toronto.
 NOW = datetime(2027, 3, 10, 14, 0, tzinfo=UTC)
-KINDS = ("booking_confirmation", "booking_changed", "booking_cancelled", "waitlist_offer")
+KINDS = (
+    "booking_confirmation",
+    "booking_changed",
+    "booking_cancelled",
+    "waitlist_offer",
+    "booking_outside_hours",
+)
 
 
 def booking_context(**overrides: object) -> dict[str, object]:
@@ -22,6 +28,8 @@ def booking_context(**overrides: object) -> dict[str, object]:
         "clinic_phone": "905-555-0100",
         "patient_name": "Grace Green",
         "greeting_name": "Grace Green",
+        "whose_appointment": "Your appointment",
+        "for_whom": "you",
         "service_name": "Physiotherapy follow-up",
         "practitioner_name": "Priya Raman",
         "location_name": "Pickering",
@@ -38,6 +46,7 @@ def booking_context(**overrides: object) -> dict[str, object]:
         "late_cancellation_fee_text": "",
         "offer_expires_local": "Tuesday, March 9, 2027 at 6:00 PM",
         "respond_text": "call us at 905-555-0142",
+        "other_times": ["Thursday, March 11, 2027 at 9:00 AM", "Friday, March 12, 2027 at 2:30 PM"],
         **overrides,
     }
 

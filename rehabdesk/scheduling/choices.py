@@ -77,11 +77,13 @@ class OfferStatus(models.TextChoices):
 
 
 class FreedKind(models.TextChoices):
-    """How time became free: a booking released it (offered to one patient), or new
-    hours opened it (offered to every waiting patient it fits)."""
+    """How time became free: a booking released it (offered to one patient), new
+    hours opened it (offered to every waiting patient it fits), or the front desk
+    picked it to offer one waiting patient (passed to one other if they say no)."""
 
     RELEASED = "released", "Released by a booking"
     OPENED = "opened", "Opened by new hours"
+    DESK = "desk", "Offered by the front desk"
 
 
 class DayPart(models.TextChoices):

@@ -4,7 +4,9 @@ patient is offered a time: one outbox row each, written in the caller's transact
 
 The context is the one templates/notifications/README.md lists, formatted in the
 location's time zone. A child without an address of their own is written to through
-the guardian who manages their bookings (`addressee`). A patient who asked not to be
+the guardian who manages their bookings (`addressee`), and then names the child ("Maya's
+appointment is booked", `whose_appointment`): a parent of several children can tell
+their e-mails apart. A patient who asked not to be
 e-mailed, or has nobody with an address, gets no row; the front desk sees their bookings
 on the day sheet and calls them.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rehabdesk.clinic.choices import TaxTreatment
+from rehabdesk.core.clock import clock
 from rehabdesk.core.money import format_money
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
@@ -33,8 +36,7 @@ WHAT_TO_BRING = (
 def local_text(instant: datetime, appointment: Appointment) -> str:
     """'Wednesday, March 10, 2027 at 10:00 AM' in the appointment's location."""
     local = instant.astimezone(appointment.location.zone)
-    hour = local.strftime("%I").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p}"
+    return f"{local:%A, %B} {local.day}, {local.year} at {clock(local)}"
 
 
 def booking_context(appointment: Appointment, **extra: object) -> dict[str, object]:
@@ -90,6 +92,16 @@ def addressee(patient: Patient) -> Patient | None:
     return link.guardian
 
 
+def whose(patient: Patient | None, to: Patient) -> dict[str, str]:
+    """How the message's body names the patient to its reader: "Your appointment" and
+    "you" to the patient, "Maya's appointment" and "Maya" to Maya's guardian (whose
+    subjects say "An appointment": no names there)."""
+    if patient is None or patient.pk == to.pk:
+        return {"whose_appointment": "Your appointment", "for_whom": "you"}
+    name = patient.preferred_name or patient.first_name
+    return {"whose_appointment": f"{name}'s appointment", "for_whom": name}
+
+
 def tell_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
 ) -> None:
@@ -100,7 +112,9 @@ def tell_patient(
     to = addressee(patient) if patient else None
     if to is None:
         return
-    context = booking_context(appointment, greeting_name=to.full_name, **extra)
+    context = booking_context(
+        appointment, greeting_name=to.full_name, **whose(patient, to), **extra
+    )
     method = CALENDAR_METHODS.get(kind)
     calendar = (
         appointment_calendar(

@@ -1,30 +1,79 @@
-"""What every page's layout needs to know about who is looking."""
+"""What every page's layout needs to know: who is looking, and whose site it is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from rehabdesk.access.policy import Capability, can, person_for
+from rehabdesk.clinic.selectors import clinic_current
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    def links() -> dict[str, bool]:
+    def links() -> dict[str, object]:
         person = person_for(getattr(request, "user", None))
+        schedules = can(person, Capability.VIEW_SCHEDULES)
         staff = {
-            "schedule": can(person, Capability.VIEW_SCHEDULES),
+            "schedule": schedules,
             "desk": can(person, Capability.RUN_THE_DESK),
+            "waitlist": can(person, Capability.RUN_THE_DESK),
             "my_day": person.practitioner_id is not None,
             "patients": can(person, Capability.SEARCH_PATIENTS),
             "hours": can(person, Capability.MANAGE_HOURS),
         }
+        # A practitioner who does not see every schedule has their own week as theirs.
+        my_week = (
+            reverse(
+                "schedule-week",
+                kwargs={
+                    "practitioner_id": person.practitioner_id,
+                    "day": timezone.localdate().isoformat(),
+                },
+            )
+            if person.practitioner_id is not None and not schedules
+            else ""
+        )
         # Staff work from their own menu: the public site's pages are not in it.
         return {
             **staff,
+            "my_week": my_week,
             "staff": any(staff.values()),
             "my_family": person.patient_id is not None,
         }
 
     return {"nav": SimpleLazyObject(links)}
+
+
+SOFTWARE = "Rehabdesk"
+try:
+    VERSION = metadata.version("rehabdesk")
+except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+    VERSION = ""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Whose site this is, as the header, the page titles and the footer say it: the
+    clinic's name and logo. The software's own name and version are for staff only."""
+
+    name: str
+    logo_url: str
+    phone: str
+    software: str = SOFTWARE
+    version: str = VERSION
+
+
+def branding(request: HttpRequest) -> dict[str, Any]:
+    def brand() -> Brand:
+        clinic = clinic_current()
+        if clinic is None:  # nothing set up yet: the software is all there is to name
+            return Brand(name=SOFTWARE, logo_url="", phone="")
+        return Brand(name=clinic.name, logo_url=clinic.logo_url, phone=clinic.phone)
+
+    return {"brand": SimpleLazyObject(brand)}

@@ -1,5 +1,6 @@
-"""A service's price as a patient reads it, before tax and with what tax adds: the
-public pages and the online booking's first step show it alike."""
+"""A service's price as pages show it: before tax, what tax adds (clinic/tax.py through
+clinic.selectors.service_price_on), and the total. The public price lists, the online
+booking's first step and the desk's booking confirmation say it the same way."""
 
 from __future__ import annotations
 

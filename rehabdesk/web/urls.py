@@ -5,15 +5,19 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
+from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    book_at_views,
     booking_views,
     desk_views,
     hours_views,
+    patient_status_views,
     patient_views,
     registrations_views,
     schedule_views,
     series_views,
+    waitlist_views,
 )
 
 urlpatterns: list[URLPattern] = (
@@ -21,13 +25,17 @@ urlpatterns: list[URLPattern] = (
     # The staff: patients, schedules, booking by phone, the desk and hours.
     + registrations_views.urlpatterns
     + patient_views.urlpatterns
+    + patient_status_views.urlpatterns
     + schedule_views.urlpatterns
     + booking_views.urlpatterns
+    + book_at_views.urlpatterns
     + series_views.urlpatterns
     + desk_views.urlpatterns
+    + waitlist_views.urlpatterns
     + hours_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
+    + pictures_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.admin.common import ConfigurationAdmin, local_today, save_each
+from rehabdesk.clinic.admin.pictures import ClinicForm, picture_preview, picture_save
 from rehabdesk.clinic.models import (
     Clinic,
     Closure,
@@ -32,11 +33,21 @@ from rehabdesk.core.admin import (
 
 @admin.register(Clinic)
 class ClinicAdmin(ConfigurationAdmin):
+    form = ClinicForm
     list_display = ["name", "phone", "email", "cancellation_notice_hours"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["current_logo"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "phone", "email", "website"]}),
+        (
+            "Logo",
+            {
+                "fields": ["current_logo", "logo_upload", "logo_remove"],
+                "description": "Shown beside the clinic's name at the top of every page "
+                "patients see.",
+            },
+        ),
         (
             "Booking policies",
             {
@@ -52,6 +63,17 @@ class ClinicAdmin(ConfigurationAdmin):
             },
         ),
     ]
+
+    @admin.display(description="Logo now")
+    def current_logo(self, clinic: Clinic) -> Any:
+        return picture_preview(clinic.logo_url, f"The logo of {clinic.name}")
+
+    def save_with_services(
+        self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, formsets: Formsets
+    ) -> None:
+        # The admin runs both in one transaction (its change view is atomic).
+        services.configuration_save(instance=obj)
+        picture_save(obj, form, "logo")
 
 
 # --- Locations -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.admin.common import local_today, save_each
+from rehabdesk.clinic.admin.pictures import PractitionerForm, picture_preview, picture_save
 from rehabdesk.clinic.models import (
     Break,
     HomeLocation,
@@ -42,6 +43,8 @@ class TimeOffInline(admin.TabularInline):
 
 @admin.register(Practitioner)
 class PractitionerAdmin(ServiceBackedAdmin):
+    form = PractitionerForm
+    readonly_fields = ["current_photo"]
     list_display = ["display_name", "user", "languages", "active"]
     list_filter = ["disciplines", "active"]
     search_fields = ["display_name", "user__email", "languages"]
@@ -52,10 +55,16 @@ class PractitionerAdmin(ServiceBackedAdmin):
     }
     inlines = [TimeOffInline]
 
+    @admin.display(description="Photo now")
+    def current_photo(self, practitioner: Practitioner) -> Any:
+        return picture_preview(practitioner.photo_url, f"The photo of {practitioner}")
+
     def save_with_services(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm, formsets: Formsets
     ) -> None:
+        # The admin runs these in one transaction (its change view is atomic).
         services.practitioner_save(practitioner=obj, disciplines=form.cleaned_data["disciplines"])
+        picture_save(obj, form, "photo")
         save_each(
             formsets.get(TimeOff),
             save=lambda row: services.time_off_save(time_off=row),

@@ -7,7 +7,8 @@ database constraints, so the database refuses what the forms would. The modules 
 the areas: sites (the clinic, locations, hours, closures, travel, rooms), colleges
 (disciplines, regulators, classes, rosters), catalogue (services, qualifications,
 groups and page texts, tax), team (practitioners, registrations, hours, time off,
-where staff usually work), stamp (the configuration stamp).
+where staff usually work), pictures (the logo and practitioners' photos), stamp (the
+configuration stamp).
 """
 
 from rehabdesk.clinic.models.catalogue import (
@@ -19,6 +20,7 @@ from rehabdesk.clinic.models.catalogue import (
     TaxRate,
 )
 from rehabdesk.clinic.models.colleges import Authorization, Discipline, RegistrationClass, Regulator
+from rehabdesk.clinic.models.pictures import PICTURE_MAX_BYTES, Picture
 from rehabdesk.clinic.models.sites import (
     Clinic,
     Closure,
@@ -49,7 +51,9 @@ __all__ = [
     "HomeLocation",
     "Location",
     "OpeningHours",
+    "PICTURE_MAX_BYTES",
     "PageText",
+    "Picture",
     "Practitioner",
     "Qualification",
     "Registration",

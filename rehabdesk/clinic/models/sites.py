@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.models.pictures import Picture, picture_url
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -34,6 +36,15 @@ class Clinic(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        Picture,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Shown beside the clinic's name at the top of every page patients see.",
+    )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         default=24,
         help_text="Cancelling with less notice than this counts as a late cancellation.",
@@ -84,6 +95,11 @@ class Clinic(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_url(self) -> str:
+        """The address of the logo, or "" when there is none (no query)."""
+        return picture_url(self.logo_id)
 
 
 class Location(TimeStampedModel):
@@ -147,7 +163,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {clock_span(self.opens, self.closes)}"
 
 
 class Closure(models.Model):

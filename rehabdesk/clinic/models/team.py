@@ -11,7 +11,9 @@ from django.db.models import F, Q
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models.colleges import Authorization, Discipline, RegistrationClass, Regulator
+from rehabdesk.clinic.models.pictures import Picture, picture_url
 from rehabdesk.clinic.models.sites import Location
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
 
 
@@ -32,12 +34,37 @@ class Practitioner(TimeStampedModel):
     )
     disciplines = models.ManyToManyField(Discipline, related_name="practitioners")
     active = models.BooleanField(default=True)
+    photo = models.ForeignKey(
+        Picture,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Shown to patients choosing whom to see, and on the team page.",
+    )
 
     class Meta:
         ordering = ["display_name"]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def photo_url(self) -> str:
+        """The address of their photo, or "" when they have none (no query)."""
+        return picture_url(self.photo_id)
+
+    @property
+    def initials(self) -> str:
+        """What stands in for a photo: "AC" for "Dr. Alice Chen, PT" — the first letters
+        of the first and last words of the name, titles and credentials left out."""
+        words = [
+            word
+            for word in self.display_name.replace(",", " ").split()
+            if word[:1].isalpha() and not word.endswith(".") and not word.isupper()
+        ] or self.display_name.split()[:1]
+        return "".join(word[0] for word in (words[:1] + words[1:][-1:])).upper()
 
     @property
     def language_list(self) -> list[str]:
@@ -129,7 +156,7 @@ class WorkingHours(TimeStampedModel):
     def __str__(self) -> str:
         return (
             f"{self.practitioner}: {self.get_weekday_display()} "
-            f"{self.starts:%H:%M}–{self.ends:%H:%M} at {self.location}"
+            f"{clock_span(self.starts, self.ends)} at {self.location}"
         )
 
     def applies_on(self, day: date) -> bool:
@@ -158,7 +185,7 @@ class Break(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return clock_span(self.starts, self.ends)
 
 
 class TimeOff(models.Model):

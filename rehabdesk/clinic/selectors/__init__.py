@@ -12,12 +12,15 @@ from rehabdesk.clinic.selectors.catalogue import (
     service_groups_listed,
     service_price_on,
     services_active,
+    services_active_in_disciplines_of,
     services_for_display,
     services_offered_at,
     services_online,
     services_online_by_discipline,
 )
+from rehabdesk.clinic.selectors.pictures import picture_shown
 from rehabdesk.clinic.selectors.sites import (
+    clinic_current,
     location_active,
     location_active_by_slug,
     location_for_display,
@@ -39,11 +42,13 @@ from rehabdesk.clinic.selectors.team import (
 )
 
 __all__ = [
+    "clinic_current",
     "disciplines_for_display",
     "location_active",
     "location_active_by_slug",
     "location_for_display",
     "location_home_among",
+    "picture_shown",
     "locations_active",
     "locations_for_display",
     "page_text",
@@ -62,6 +67,7 @@ __all__ = [
     "service_groups_listed",
     "service_price_on",
     "services_active",
+    "services_active_in_disciplines_of",
     "services_for_display",
     "services_offered_at",
     "services_online",

@@ -118,6 +118,13 @@ def services_active() -> QuerySet[Service]:
     return Service.objects.filter(active=True).order_by("name")
 
 
+def services_active_in_disciplines_of(*, practitioner_id: int) -> QuerySet[Service]:
+    """The services on offer in a practitioner's disciplines, by name: what the desk
+    may mean to book with them (whether they hold each one's qualifications on the
+    day is the booking service's question)."""
+    return services_active().filter(discipline__practitioners=practitioner_id).distinct()
+
+
 def service_active(*, service_id: int) -> Service | None:
     return services_active().filter(pk=service_id).order_by().first()
 

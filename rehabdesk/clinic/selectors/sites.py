@@ -1,5 +1,6 @@
-"""Reads of the clinic's locations: the ones open for booking, and each with its hours
-and coming closures for the public site."""
+"""Reads of the clinic (its name and logo for every page patients see) and its
+locations: the ones open for booking, and each with its hours and coming closures for
+the public site."""
 
 from __future__ import annotations
 
@@ -9,10 +10,20 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from rehabdesk.clinic.models import (
+    Clinic,
     Closure,
     HomeLocation,
     Location,
 )
+
+
+def clinic_current() -> Clinic | None:
+    """The clinic this installation serves (one per installation: the first one made),
+    with what the pages' header and footer show; None before any is set up. One query;
+    the logo's bytes are not read (Clinic.logo_url needs only its name)."""
+    return (
+        Clinic.objects.only("name", "phone", "email", "website", "logo_id").order_by("pk").first()
+    )
 
 
 def locations_for_display(*, today: date) -> QuerySet[Location]:

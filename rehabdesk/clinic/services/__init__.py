@@ -11,7 +11,9 @@ areas:
 - catalogue.py: services and their qualifications, tax categories and rates
 - team.py: practitioners, registrations, working hours and breaks, time off, where staff
   usually work
+- hours_changes.py: a manager's change to working hours from a chosen day on
 - shift_rules.py: what every shift must keep, asked by the team's and the sites' writes
+- pictures.py: the clinic's logo and practitioners' photos (what an upload may be)
 - common.py: values for child rows, configuration saved as it is
 """
 
@@ -24,6 +26,13 @@ from rehabdesk.clinic.services.catalogue import (
     tax_category_validate,
 )
 from rehabdesk.clinic.services.common import TimeSpan, WeeklySpan, configuration_save
+from rehabdesk.clinic.services.hours_changes import (
+    check_from_day,
+    shift_split,
+    working_hours_change,
+    working_hours_end,
+)
+from rehabdesk.clinic.services.pictures import picture_set, picture_type
 from rehabdesk.clinic.services.sites import (
     closure_delete,
     closure_save,
@@ -52,6 +61,7 @@ __all__ = [
     "RateSpec",
     "TimeSpan",
     "WeeklySpan",
+    "check_from_day",
     "closure_delete",
     "closure_save",
     "configuration_save",
@@ -59,11 +69,14 @@ __all__ = [
     "location_save",
     "location_set_opening_hours",
     "opening_hours_validate",
+    "picture_set",
+    "picture_type",
     "practitioner_save",
     "registration_save",
     "registration_validate",
     "registration_verify",
     "service_save",
+    "shift_split",
     "service_validate",
     "tax_category_save",
     "tax_category_validate",
@@ -72,7 +85,9 @@ __all__ = [
     "travel_time_minutes",
     "travel_time_set",
     "travel_time_validate",
+    "working_hours_change",
     "working_hours_delete",
+    "working_hours_end",
     "working_hours_save",
     "working_hours_validate",
 ]

@@ -24,30 +24,31 @@ from rehabdesk.clinic.models import (
     ResourceKind,
     ServiceGroup,
 )
+from rehabdesk.core.clock import clock_span
 from rehabdesk.core.validation import full_clean_or_raise
 
 
 @dataclass(frozen=True)
 class TimeSpan:
-    """Wall-clock times within one day, e.g. a lunch break 12:00–12:30."""
+    """Wall-clock times within one day, e.g. a lunch break 12:00 PM–12:30 PM."""
 
     starts: time
     ends: time
 
     def __str__(self) -> str:
-        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return clock_span(self.starts, self.ends)
 
 
 @dataclass(frozen=True)
 class WeeklySpan:
-    """A span on a weekday, e.g. Mondays 08:00–20:00."""
+    """A span on a weekday, e.g. Mondays 8:00 AM–8:00 PM."""
 
     weekday: int
     opens: time
     closes: time
 
     def __str__(self) -> str:
-        return f"{Weekday(self.weekday).label} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{Weekday(self.weekday).label} {clock_span(self.opens, self.closes)}"
 
 
 def invalid(message: str, field: str | None = None) -> ClinicError:

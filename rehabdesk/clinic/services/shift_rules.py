@@ -26,6 +26,7 @@ from rehabdesk.clinic.models import (
     WorkingHours,
 )
 from rehabdesk.clinic.services.common import WeeklySpan
+from rehabdesk.core.clock import clock_span
 
 
 def fits_opening_hours(weekday: int, starts: time, ends: time, hours: Iterable[WeeklySpan]) -> bool:
@@ -98,7 +99,7 @@ def _shift_conflict_error(
 ) -> ClinicError:
     who = shift.practitioner.display_name if shift.practitioner_id else "This practitioner"
     other_text = (
-        f"{other.starts:%H:%M}–{other.ends:%H:%M} at {other.location} "
+        f"{clock_span(other.starts, other.ends)} at {other.location} "
         f"(from {other.effective_from:%Y-%m-%d})"
     )
     weekday = Weekday(shift.weekday).label

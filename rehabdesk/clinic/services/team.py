@@ -30,6 +30,7 @@ from rehabdesk.clinic.services.shift_rules import (
     clinic_zone,
     fits_opening_hours,
 )
+from rehabdesk.core.clock import clock_span
 
 
 def practitioner_save(
@@ -138,7 +139,7 @@ def working_hours_validate(*, working_hours: WorkingHours, breaks: Sequence[Time
     ]
     if not fits_opening_hours(shift.weekday, shift.starts, shift.ends, opening):
         weekday = Weekday(shift.weekday).label
-        open_text = ", ".join(f"{s.opens:%H:%M}–{s.closes:%H:%M}" for s in opening)
+        open_text = ", ".join(clock_span(s.opens, s.closes) for s in opening)
         raise ClinicError(
             ClinicErrorCode.OUTSIDE_OPENING_HOURS,
             f"{location} is open {open_text} on {weekday}s; the shift must fit inside."
@@ -155,7 +156,7 @@ def working_hours_validate(*, working_hours: WorkingHours, breaks: Sequence[Time
         if pause.starts < shift.starts or pause.ends > shift.ends:
             raise ClinicError(
                 ClinicErrorCode.BREAK_OUTSIDE_SHIFT,
-                f"Break {pause} is outside the shift {shift.starts:%H:%M}–{shift.ends:%H:%M}.",
+                f"Break {pause} is outside the shift {clock_span(shift.starts, shift.ends)}.",
             )
     for first, second in zip(ordered, ordered[1:], strict=False):
         if second.starts < first.ends:
@@ -195,17 +196,17 @@ def working_hours_save(
         Break.objects.bulk_create(
             Break(working_hours=working_hours, starts=b.starts, ends=b.ends) for b in breaks
         )
-        _announce_hours(working_hours, stored)
+        announce_hours(working_hours, stored)
     return working_hours
 
 
 def working_hours_delete(*, working_hours: WorkingHours) -> None:
     with transaction.atomic():
         working_hours.delete()
-        _announce_hours(working_hours, None)
+        announce_hours(working_hours, None)
 
 
-def _announce_hours(shift: WorkingHours, stored: WorkingHours | None) -> None:
+def announce_hours(shift: WorkingHours, stored: WorkingHours | None) -> None:
     """Announce the days a shift (and the one it replaced) covers, at both locations."""
     shifts = [shift] if stored is None else [shift, stored]
     first = min(s.effective_from for s in shifts)

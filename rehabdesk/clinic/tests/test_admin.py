@@ -105,7 +105,7 @@ def test_it_shows_a_break_outside_the_shift_on_the_breaks(manager_client, marc, 
         shift_form(marc, pickering, "08:00", "12:00", breaks=[("11:45", "12:15")]),
     )
     assert response.status_code == 200
-    assert "Break 11:45–12:15 is outside the shift 08:00–12:00." in response.text
+    assert "Break 11:45 AM–12:15 PM is outside the shift 8:00 AM–12:00 PM." in response.text
     assert not WorkingHours.objects.exists()
     assert not Break.objects.exists()
 
@@ -306,7 +306,8 @@ def test_it_shows_overlapping_opening_hours_on_the_location(manager_client, pick
         },
     )
     assert response.status_code == 200
-    assert "Opening hours overlap on Mondays: Monday 08:00–12:00 and Monday 11:00–18:00." in (
-        response.text
+    assert (
+        "Opening hours overlap on Mondays: Monday 8:00 AM–12:00 PM and Monday 11:00 AM–6:00 PM."
+        in response.text
     )
     assert pickering.opening_hours.count() == 5

@@ -385,7 +385,7 @@ def test_a_clash_found_only_when_saving_leaves_nothing_half_saved_and_says_why(
         shift_form(marc, pickering, "09:00", "12:00", breaks=[("10:30", "10:45")]),
     )
     page = followed(manager_client, response)
-    assert "Nothing was saved: Marc Tremblay already works Mondays 08:00–10:00" in page
+    assert "Nothing was saved: Marc Tremblay already works Mondays 8:00 AM–10:00 AM" in page
     assert not WorkingHours.objects.filter(starts="09:00").exists()
     assert not Break.objects.exists()
 

@@ -127,7 +127,7 @@ def test_a_span_that_closes_when_it_opens_is_refused_and_the_old_hours_stay(pick
         hours=[span(MON, "08:00", "12:00"), span(TUE, "12:00", "12:00")],
         today=TODAY,
     )
-    assert error.message == "Tuesday 12:00–12:00: closing time must be after opening time."
+    assert error.message == "Tuesday 12:00 PM–12:00 PM: closing time must be after opening time."
     assert hours_of(pickering) == before
 
 
@@ -158,7 +158,7 @@ def test_overlapping_hours_are_named_in_the_refusal(pickering):
         today=TODAY,
     )
     assert error.message == (
-        "Opening hours overlap on Tuesdays: Tuesday 08:00–13:30 and Tuesday 13:00–19:00."
+        "Opening hours overlap on Tuesdays: Tuesday 8:00 AM–1:30 PM and Tuesday 1:00 PM–7:00 PM."
     )
 
 
@@ -177,7 +177,7 @@ def test_a_day_closed_over_lunch_takes_shifts_only_inside_one_span(clinic):
         make_shift(marc, location, MON, "10:00", "15:00")
     assert caught.value.code == ClinicErrorCode.OUTSIDE_OPENING_HOURS
     assert caught.value.message == (
-        "Ajax is open 08:00–12:00, 13:00–18:00 on Mondays; the shift must fit inside."
+        "Ajax is open 8:00 AM–12:00 PM, 1:00 PM–6:00 PM on Mondays; the shift must fit inside."
     )
     assert caught.value.field == "starts"
     make_shift(marc, location, MON, "08:00", "12:00")
@@ -208,7 +208,7 @@ def test_a_refusal_names_three_stranded_shifts_and_counts_the_rest(pickering):
         hours=[span(MON, "08:00", "18:00")],
         today=TODAY,
     )
-    assert error.message.count("Monday 18:00–20:00 at Pickering") == 3
+    assert error.message.count("Monday 6:00 PM–8:00 PM at Pickering") == 3
     assert " and 1 more. Change or end them first." in error.message
 
 

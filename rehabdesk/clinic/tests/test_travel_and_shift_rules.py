@@ -139,7 +139,7 @@ def test_a_break_that_ends_before_it_starts_is_refused(marc, pickering):
         make_shift(marc, pickering, MON, "08:00", "16:00", breaks=[("12:30", "12:00")])
     assert (caught.value.code, caught.value.message) == (
         ClinicErrorCode.INVALID,
-        "Break 12:30–12:00: a break must end after it starts.",
+        "Break 12:30 PM–12:00 PM: a break must end after it starts.",
     )
     assert not Break.objects.exists()
 
@@ -154,10 +154,10 @@ def test_breaks_may_fill_the_shift_s_edges_and_follow_each_other(marc, pickering
         breaks=[("15:45", "16:00"), ("08:00", "08:15"), ("12:00", "12:30"), ("12:30", "12:45")],
     )
     assert [str(b) for b in shift.breaks.order_by("starts")] == [
-        "08:00–08:15",
-        "12:00–12:30",
-        "12:30–12:45",
-        "15:45–16:00",
+        "8:00 AM–8:15 AM",
+        "12:00 PM–12:30 PM",
+        "12:30 PM–12:45 PM",
+        "3:45 PM–4:00 PM",
     ]
 
 
@@ -167,7 +167,7 @@ def test_a_shift_saved_again_without_breaks_keeps_the_breaks_it_has(marc, picker
     services.working_hours_save(working_hours=shift)
     stored = WorkingHours.objects.get(pk=shift.pk)
     assert stored.ends == hm("17:00")
-    assert [str(b) for b in stored.breaks.all()] == ["12:00–12:30"]
+    assert [str(b) for b in stored.breaks.all()] == ["12:00 PM–12:30 PM"]
 
 
 def test_a_shortened_shift_must_still_hold_its_breaks(marc, pickering):

@@ -45,13 +45,13 @@ def refused(code: ClinicErrorCode, call, *args, **kwargs) -> ClinicError:
 
 def test_it_saves_a_shift_with_its_lunch_break(marc, pickering):
     shift = make_shift(marc, pickering, MON, "08:00", "16:00", breaks=[("12:00", "12:30")])
-    assert [str(b) for b in shift.breaks.all()] == ["12:00–12:30"]
+    assert [str(b) for b in shift.breaks.all()] == ["12:00 PM–12:30 PM"]
 
 
 def test_it_refuses_overlapping_shifts_at_two_locations(marc, pickering, milton, travel):
     make_shift(marc, pickering, MON, "08:00", "12:00")
     error = refused(ClinicErrorCode.HOURS_OVERLAP, make_shift, marc, milton, MON, "11:00", "15:00")
-    assert "Marc Tremblay already works Mondays 08:00–12:00 at Pickering" in error.message
+    assert "Marc Tremblay already works Mondays 8:00 AM–12:00 PM at Pickering" in error.message
 
 
 def test_it_refuses_overlapping_shifts_at_one_location(marc, pickering):
@@ -133,7 +133,9 @@ def test_it_refuses_a_shift_outside_opening_hours(marc, pickering):
     error = refused(
         ClinicErrorCode.OUTSIDE_OPENING_HOURS, make_shift, marc, pickering, MON, "07:00", "12:00"
     )
-    assert error.message == "Pickering is open 08:00–20:00 on Mondays; the shift must fit inside."
+    assert error.message == (
+        "Pickering is open 8:00 AM–8:00 PM on Mondays; the shift must fit inside."
+    )
 
 
 def test_it_refuses_a_shift_on_a_day_the_location_is_closed(marc, pickering):
@@ -213,7 +215,7 @@ def test_it_refuses_opening_hours_that_would_strand_a_shift(marc, pickering):
     with pytest.raises(ClinicError) as caught:
         services.location_set_opening_hours(location=pickering, hours=shorter, today=TODAY)
     assert caught.value.code == ClinicErrorCode.SHIFTS_OUTSIDE_OPENING_HOURS
-    assert "Marc Tremblay: Monday 16:00–20:00 at Pickering" in caught.value.message
+    assert "Marc Tremblay: Monday 4:00 PM–8:00 PM at Pickering" in caught.value.message
     assert pickering.opening_hours.count() == 5
 
 

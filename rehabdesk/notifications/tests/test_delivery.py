@@ -10,7 +10,7 @@ from rehabdesk.notifications.choices import MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.selectors import messages_failed
 from rehabdesk.notifications.services import DeliveryReport, deliver_due
-from rehabdesk.notifications.testing import NOW, enqueue
+from rehabdesk.notifications.testing import NOW, booking_context, enqueue
 from rehabdesk.notifications.transports import PermanentDeliveryError
 from rehabdesk.notifications.transports.email import _Sender
 
@@ -38,6 +38,19 @@ def test_it_sends_a_due_message_as_one_email_with_text_and_html(mailoutbox, sett
     assert message.status == MessageStatus.SENT
     assert (message.sent_at, message.claimed_by, message.claimed_at) == (LATER, "w1", LATER)
     assert message.attempts == 1
+
+
+def test_an_email_is_from_the_clinic_it_is_signed_by_not_from_the_software(mailoutbox, settings):
+    settings.DEFAULT_FROM_EMAIL = "Rehabdesk <no-reply@profusion.example>"
+    enqueue(context=booking_context(clinic_name="Clinique Santé\nBcc: x@evil.example"))
+    enqueue("b@mail.example", context=booking_context(clinic_name=""))
+    deliver_due(now=LATER, worker="w1")
+    signed, unsigned = mailoutbox
+    assert signed.message()["From"] == (
+        "=?utf-8?q?Clinique_Sant=C3=A9_Bcc=3A_x=40evil=2Eexample?= <no-reply@profusion.example>"
+    )
+    assert "Rehabdesk" not in signed.message().as_string()
+    assert unsigned.from_email == "Rehabdesk <no-reply@profusion.example>"
 
 
 def test_a_sent_message_is_never_sent_again(mailoutbox):

@@ -12,6 +12,8 @@ COMMON_KEYS = {
     "clinic_phone",
     "patient_name",
     "greeting_name",
+    "whose_appointment",
+    "for_whom",
     "service_name",
     "practitioner_name",
     "location_name",
@@ -29,6 +31,7 @@ EXTRA_KEYS = {
     "booking_changed": {"previous_start_local"},
     "booking_cancelled": {"cancel_reason", "late_cancellation_fee_text"},
     "waitlist_offer": {"offer_expires_local", "respond_text"},
+    "booking_outside_hours": {"other_times"},
 }
 # The longest a formatted time gets: the longest weekday and month names.
 LONGEST_START = "Wednesday, September 29, 2027 at 10:30 AM"
@@ -44,8 +47,11 @@ def test_each_kind_needs_only_the_documented_context(kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_subject_carries_health_detail_or_names(kind):
+@pytest.mark.parametrize("whose", [("Your appointment", "you"), ("Maya's appointment", "Maya")])
+def test_no_subject_carries_health_detail_or_names(kind, whose):
     context = booking_context(
+        whose_appointment=whose[0],
+        for_whom=whose[1],
         service_name="Internal pelvic physiotherapy assessment",
         practitioner_name="Jordan Physio-Lee",
         patient_name="Grace Green",
@@ -56,7 +62,7 @@ def test_no_subject_carries_health_detail_or_names(kind):
     )
     subject = render_message(kind, context).subject
     assert len(subject) <= SUBJECT_MAX_LENGTH
-    for detail in ("pelvic", "physio", "Jordan", "Grace", "concussion", "Pro Fusion"):
+    for detail in ("pelvic", "physio", "Jordan", "Grace", "Maya", "concussion", "Pro Fusion"):
         assert detail.lower() not in subject.lower()
     assert LONGEST_START in subject
 

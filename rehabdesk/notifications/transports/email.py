@@ -9,7 +9,7 @@ import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.mime.text import MIMEText
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -67,7 +67,7 @@ def build_email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMu
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(message),
         to=[message.recipient],
         connection=connection,
         headers={
@@ -80,6 +80,15 @@ def build_email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMu
     if message.calendar:
         email.attach(calendar_part(message.calendar))
     return email
+
+
+def sender(message: OutboxMessage) -> str:
+    """DEFAULT_FROM_EMAIL's address, under the name of the clinic the message is from
+    ("Pro Fusion Rehab <no-reply@profusion.example>"); the setting as it is when the
+    message names no clinic."""
+    if not message.sender_name:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((message.sender_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
 def calendar_part(ics: str) -> MIMEText:

@@ -6,6 +6,7 @@ areas:
 - appointments.py: one appointment, a patient's visits and attendance, open offers
 - calendar.py: a location's day and a practitioner's week on the staff schedules
 - desk.py: the front desk's day, "my day", hours, and bookings caught by changed hours
+- hours_preview.py: the bookings a change of hours would leave out, before it is saved
 - waitlist.py: who is waiting, a patient's places, one entry or offer
 """
 
@@ -14,7 +15,9 @@ from rehabdesk.scheduling.selectors.appointments import (
     appointment_detail,
     appointment_history,
     appointments_for_patient,
+    appointments_upcoming_for_patients,
     patient_attendance,
+    patient_past_visits,
 )
 from rehabdesk.scheduling.selectors.calendar import (
     Column,
@@ -38,6 +41,11 @@ from rehabdesk.scheduling.selectors.desk import (
     practitioner_shifts,
     practitioner_time_off,
 )
+from rehabdesk.scheduling.selectors.hours_preview import (
+    ProposedShift,
+    hours_change_preview,
+    patients_told,
+)
 from rehabdesk.scheduling.selectors.search import (
     availability_search,
     day_look_end,
@@ -49,10 +57,15 @@ from rehabdesk.scheduling.selectors.waitlist import (
     waitlist_entries,
     waitlist_entry,
     waitlist_for_patient,
+    waitlist_for_patients,
     waitlist_offer_open,
+    waitlist_open,
 )
 
 __all__ = [
+    "ProposedShift",
+    "hours_change_preview",
+    "patients_told",
     "LATE_AFTER",
     "Attendance",
     "Column",
@@ -63,6 +76,7 @@ __all__ = [
     "appointment_history",
     "appointment_was_offered",
     "appointments_for_patient",
+    "appointments_upcoming_for_patients",
     "availability_search",
     "day_look_end",
     "desk_arrivals",
@@ -76,6 +90,7 @@ __all__ = [
     "offer_detail",
     "outside_hours",
     "patient_attendance",
+    "patient_past_visits",
     "practitioner_day",
     "practitioner_outside_hours",
     "practitioner_week",
@@ -84,5 +99,7 @@ __all__ = [
     "waitlist_entries",
     "waitlist_entry",
     "waitlist_for_patient",
+    "waitlist_for_patients",
     "waitlist_offer_open",
+    "waitlist_open",
 ]

@@ -3,7 +3,9 @@ and its history, a patient's visits, and their attendance record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -29,6 +31,45 @@ def appointments_for_patient(*, patient_id: int, holds: bool = True) -> QuerySet
     if not holds:
         appointments = appointments.exclude(status=AppointmentStatus.PENDING)
     return appointments.select_related("practitioner", "service", "location").order_by("-start")
+
+
+# A patient's past visits as their record lists them: not times only held or proposed,
+# nor entries made in error.
+PAST_VISIT_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.FULFILLED,
+    AppointmentStatus.CANCELLED,
+    AppointmentStatus.NOSHOW,
+)
+
+
+def patient_past_visits(*, patient_id: int, before: datetime, limit: int) -> list[Appointment]:
+    """A patient's visits that started before `before`, newest first, at most `limit`:
+    attended, cancelled, missed, or booked and never checked in. One query."""
+    return list(
+        Appointment.objects.filter(
+            patient_id=patient_id, start__lt=before, status__in=PAST_VISIT_STATUSES
+        )
+        .select_related("practitioner", "service", "location")
+        .order_by("-start", "-pk")[:limit]
+    )
+
+
+def appointments_upcoming_for_patients(
+    *, patient_ids: Iterable[int], now: datetime
+) -> list[Appointment]:
+    """The booked visits still to come (or under way) of several patients, a family's,
+    soonest first, each with its patient, practitioner, service and location: one query."""
+    return list(
+        Appointment.objects.filter(
+            patient_id__in=list(patient_ids),
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED],
+            end__gt=now,
+        )
+        .select_related("patient", "practitioner", "service", "location")
+        .order_by("start", "pk")
+    )
 
 
 def appointment_history(*, appointment_id: int) -> QuerySet[AppointmentEvent]:

@@ -43,6 +43,8 @@ class Span:
     starts: time
     ends: time
     label: str = ""
+    # Where a practitioner's week has them working (a location's day: its own).
+    location_id: int | None = None
 
 
 @dataclass
@@ -188,7 +190,9 @@ def practitioner_week(*, practitioner: Practitioner, monday: date) -> list[Day]:
             key=f"day-{day.isoformat()}", title=f"{day:%A}", subtitle=f"{day:%b} {day.day}"
         )
         for shift in today_shifts:
-            column.working.append(Span(shift.starts, shift.ends, shift.location.name))
+            column.working.append(
+                Span(shift.starts, shift.ends, shift.location.name, shift.location_id)
+            )
             column.breaks += [Span(b.starts, b.ends, "Break") for b in shift.breaks.all()]
             for location_id, first, last, name in closures:
                 if location_id == shift.location_id and first <= day <= last:

@@ -3,6 +3,7 @@ them, and one entry or offer (authorized by rehabdesk.access before a page shows
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Prefetch
@@ -25,14 +26,46 @@ def waitlist_entries(
     return list(entries.order_by("created_at", "id")[:ENTRIES_LISTED])
 
 
+def waitlist_open(
+    *, location_id: int | None = None, service_id: int | None = None
+) -> list[WaitlistEntry]:
+    """Everyone still on the waitlist (waiting, or offered a time), longest wait first,
+    at a location and for a service when given: with their patient, service, the
+    practitioner wished for, the locations, and every offer made (newest first, with the
+    time held). Four queries, however many entries."""
+    entries = WaitlistEntry.objects.filter(
+        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+    )
+    if location_id is not None:
+        entries = entries.filter(locations=location_id)
+    if service_id is not None:
+        entries = entries.filter(service_id=service_id)
+    offers = WaitlistOffer.objects.select_related(
+        "appointment__practitioner", "appointment__location"
+    ).order_by("-created_at", "-id")
+    return list(
+        entries.select_related("patient", "service", "practitioner")
+        .prefetch_related("locations", Prefetch("offers", queryset=offers, to_attr="offers_made"))
+        .order_by("created_at", "id")
+        .distinct()[:ENTRIES_LISTED]
+    )
+
+
 def waitlist_for_patient(*, patient_id: int, now: datetime) -> list[WaitlistEntry]:
     """The patient's places still waiting or offered, oldest first, each with the offers
     they can still answer (`open_offers`)."""
+    return waitlist_for_patients(patient_ids=[patient_id], now=now)
+
+
+def waitlist_for_patients(*, patient_ids: Iterable[int], now: datetime) -> list[WaitlistEntry]:
+    """waitlist_for_patient for several patients at once (a family), with each place's
+    patient."""
     return list(
         WaitlistEntry.objects.filter(
-            patient_id=patient_id, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+            patient_id__in=list(patient_ids),
+            status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
         )
-        .select_related("service", "practitioner")
+        .select_related("service", "practitioner", "patient")
         .prefetch_related(
             Prefetch(
                 "offers",

@@ -11,6 +11,8 @@ are the areas:
 - waitlist.py: freed time offered to waiting patients (docs/algorithms/waitlist.md)
 - self_service.py: what patients may change themselves, from the portal or a link
 - conflicts.py: bookings caught by changed hours, marked for the desk
+- outside_hours.py: those bookings dealt with several at once: patients told and offered
+  other times, or moved to the waitlist
 - records.py: what every change writes besides the row (history, audit)
 """
 
@@ -32,6 +34,11 @@ from rehabdesk.scheduling.services.lifecycle import (
     appointment_mark_noshow,
     appointment_reschedule,
     cancellation_terms,
+)
+from rehabdesk.scheduling.services.outside_hours import (
+    Outcome,
+    outside_hours_tell,
+    outside_hours_to_waitlist,
 )
 from rehabdesk.scheduling.services.records import Actor
 from rehabdesk.scheduling.services.self_service import (
@@ -55,8 +62,10 @@ from rehabdesk.scheduling.services.waitlist import (
     freed_time_process,
     offer_freed_time,
     waitlist_add,
+    waitlist_fits,
     waitlist_offer_accept,
     waitlist_offer_decline,
+    waitlist_offer_make,
     waitlist_offers_expire,
     waitlist_withdraw,
 )
@@ -68,6 +77,7 @@ __all__ = [
     "BookingRequest",
     "CancellationTerms",
     "Conflict",
+    "Outcome",
     "SelfService",
     "SeriesConflict",
     "SeriesPlan",
@@ -89,13 +99,17 @@ __all__ = [
     "holds_release_expired",
     "offer_freed_time",
     "outside_hours_review",
+    "outside_hours_tell",
+    "outside_hours_to_waitlist",
     "self_service_terms",
     "series_book",
     "series_cancel",
     "series_reschedule",
     "waitlist_add",
     "waitlist_offer_accept",
+    "waitlist_fits",
     "waitlist_offer_decline",
+    "waitlist_offer_make",
     "waitlist_offers_expire",
     "waitlist_withdraw",
 ]

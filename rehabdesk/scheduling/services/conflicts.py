@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from rehabdesk.availability import find_slots
 from rehabdesk.availability.types import Policy, Query
+from rehabdesk.clinic.calendar_configuration import CalendarConfiguration
 from rehabdesk.clinic.models import WorkingHours
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel
@@ -48,26 +49,37 @@ def outside_hours_review(
         booked = booked.filter(practitioner_id__in=list(practitioner_ids))
     if location_ids is not None:
         booked = booked.filter(location_id__in=list(location_ids))
-    groups: dict[tuple[int, int, int], list[Appointment]] = defaultdict(list)
-    for appointment in booked.order_by("start"):
-        key = (appointment.practitioner_id, appointment.service_id, appointment.location_id)
-        groups[key].append(appointment)
-    outside: list[Appointment] = []
-    now_outside: list[int] = []
-    allowed_again: list[int] = []
-    for (practitioner_id, _, _), appointments in groups.items():
-        facts = _facts(practitioner_id, appointments, now)
-        for appointment in appointments:
-            if _allowed(facts, appointment):
-                if appointment.outside_hours_since is not None:
-                    allowed_again.append(appointment.pk)
-                continue
-            outside.append(appointment)
-            if appointment.outside_hours_since is None:
-                now_outside.append(appointment.pk)
+    appointments = list(booked.order_by("start"))
+    outside = outside_of(appointments, now=now)
+    outside_ids = {a.pk for a in outside}
+    now_outside = [a.pk for a in outside if a.outside_hours_since is None]
+    allowed_again = [
+        a.pk for a in appointments if a.pk not in outside_ids and a.outside_hours_since is not None
+    ]
     Appointment.objects.filter(pk__in=now_outside).update(outside_hours_since=now)
     Appointment.objects.filter(pk__in=allowed_again).update(outside_hours_since=None)
     return outside
+
+
+def outside_of(
+    appointments: Sequence[Appointment],
+    *,
+    now: datetime,
+    configuration: CalendarConfiguration | None = None,
+) -> list[Appointment]:
+    """Those of these booked appointments (in start order) the engine would not allow
+    now, each judged as if the clinic were booking it, against the calendar
+    configuration as it is (or as `configuration` proposes: the hours pages' preview).
+    Writes nothing."""
+    groups: dict[tuple[int, int, int], list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        key = (appointment.practitioner_id, appointment.service_id, appointment.location_id)
+        groups[key].append(appointment)
+    outside: list[Appointment] = []
+    for (practitioner_id, _, _), group in groups.items():
+        facts = _facts(practitioner_id, group, now, configuration)
+        outside.extend(a for a in group if not _allowed(facts, a))
+    return sorted(outside, key=lambda a: (a.start, a.pk))
 
 
 def schedule_changed_received(
@@ -100,7 +112,12 @@ def schedule_changed_received(
     )
 
 
-def _facts(practitioner_id: int, appointments: Sequence[Appointment], now: datetime) -> Query:
+def _facts(
+    practitioner_id: int,
+    appointments: Sequence[Appointment],
+    now: datetime,
+    configuration: CalendarConfiguration | None,
+) -> Query:
     """Everything the engine needs about this practitioner's calendar over the group's
     days, with the group's own bookings taken out (each is judged as if being booked;
     they cannot overlap one another)."""
@@ -114,6 +131,7 @@ def _facts(practitioner_id: int, appointments: Sequence[Appointment], now: datet
         now=now,
         channel=Channel.STAFF,
         ignore_appointment_ids=[a.pk for a in appointments],
+        configuration=configuration,
     )
     # However far ahead it was booked and whatever the grid was then.
     return dataclasses.replace(

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from rehabdesk.clinic.models import Practitioner
+from rehabdesk.clinic.models import Location, Practitioner
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.models import Appointment
@@ -78,15 +78,18 @@ def appointment_move_by_patient(
     practitioner: Practitioner,
     actor: Actor,
     now: datetime,
+    location: Location | None = None,
 ) -> Appointment:
-    """The patient moves their booking to a time they chose online (same service and
-    location; the same or another practitioner)."""
+    """The patient moves their booking to a time they chose online: the same service,
+    with the same or another practitioner, at the same or another location (the new time
+    is checked like any online booking there)."""
     with transaction.atomic():
         locked = _refuse_unless_allowed(appointment, now)
         return appointment_reschedule(
             appointment=locked,
             start=start,
             practitioner=practitioner,
+            location=location,
             actor=actor,
             now=now,
             channel=Channel.ONLINE,

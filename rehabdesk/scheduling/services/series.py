@@ -28,6 +28,7 @@ from django.db import transaction
 from rehabdesk.availability import find_slots, wall_clock_instant
 from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.core.clock import date_and_clock
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, CancelledBy, Channel, SeriesScope
@@ -102,7 +103,7 @@ class SeriesConflict(SchedulingError):
     named in the message on the location's clock); nothing was changed."""
 
     def __init__(self, conflicts: list[Conflict], zone: ZoneInfo) -> None:
-        dates = ", ".join(f"{c.start.astimezone(zone):%Y-%m-%d %H:%M}" for c in conflicts)
+        dates = "; ".join(date_and_clock(c.start.astimezone(zone), "D M j, Y") for c in conflicts)
         super().__init__(
             SchedulingErrorCode.SERIES_CONFLICT,
             f"{len(conflicts)} of the dates are not free ({dates}); nothing was changed.",

@@ -19,7 +19,6 @@ from django.db.models import Q
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability import find_slots
-from rehabdesk.availability.types import Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service, WorkingHours
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
@@ -34,7 +33,7 @@ from rehabdesk.scheduling.choices import (
 )
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import local_text, tell_patient
-from rehabdesk.scheduling.models import FreedTime, WaitlistEntry, WaitlistOffer
+from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services.booking import (
     BookingRequest,
     appointment_confirm,
@@ -128,6 +127,77 @@ def waitlist_offer_decline(*, offer: WaitlistOffer, actor: Actor, now: datetime)
     return offer
 
 
+def waitlist_offer_make(
+    *,
+    entry: WaitlistEntry,
+    practitioner: Practitioner,
+    location: Location,
+    start: datetime,
+    actor: Actor,
+    now: datetime,
+) -> WaitlistOffer:
+    """The front desk offers a waiting patient a time it picked: held for them like any
+    offer (the clinic's offer time), the patient written to. The time must be one the
+    entry asks for (its locations, practitioner, weekdays, parts of the day and last
+    day); whether it is free is the booking service's question. Said no to or let lapse,
+    it passes to the next waiting patient like released time."""
+    with transaction.atomic():
+        locked = (
+            WaitlistEntry.objects.select_for_update()
+            .filter(pk=entry.pk, status=WaitlistStatus.WAITING)
+            .select_related("patient", "service")
+            .first()
+        )
+        if locked is None:
+            raise SchedulingError(
+                SchedulingErrorCode.NOT_ACTIVE,
+                "This patient is not waiting now: a time is already on offer to them, "
+                "or they have left the waitlist.",
+            )
+        problem = _unwanted(locked, practitioner, location, start)
+        if problem:
+            raise SchedulingError(SchedulingErrorCode.INVALID, problem)
+        hold = appointment_hold(
+            request=BookingRequest(
+                patient=locked.patient,
+                practitioner=practitioner,
+                service=locked.service,
+                location=location,
+                start=start,
+                channel=Channel.PHONE,
+            ),
+            actor=actor,
+            now=now,
+            hold_for=timedelta(minutes=location.clinic.waitlist_offer_minutes),
+        )
+        freed = FreedTime.objects.create(
+            practitioner=practitioner,
+            location=location,
+            kind=FreedKind.DESK,
+            start=hold.start,
+            end=hold.busy_until,
+            created_at=now,
+            processed_at=now,
+        )
+        return _offer_made(locked, hold, freed, actor, now)
+
+
+def _unwanted(
+    entry: WaitlistEntry, practitioner: Practitioner, location: Location, start: datetime
+) -> str:
+    """Why this time is not one the entry asks for ("" when it is)."""
+    if location.pk not in {place.pk for place in entry.locations.all()}:
+        return f"{entry.patient.full_name} is not waiting for {location.name}."
+    if entry.practitioner_id is not None and entry.practitioner_id != practitioner.pk:
+        return f"{entry.patient.full_name} is waiting for another practitioner."
+    if not waitlist_fits(entry=entry, start=start, location=location):
+        return (
+            f"{entry.patient.full_name} did not ask for that time: it is not on a day, "
+            "at a time of day or by the last day they gave."
+        )
+    return ""
+
+
 def waitlist_offers_expire(*, now: datetime) -> int:
     """Close offers nobody answered in time, pass their time on, and end entries whose
     last wanted day has gone by. Returns the number of offers closed."""
@@ -166,7 +236,7 @@ def offer_freed_time(*, freed: FreedTime, now: datetime) -> list[WaitlistOffer]:
         if offer is None:
             continue
         made.append(offer)
-        if freed.kind == FreedKind.RELEASED:
+        if freed.kind != FreedKind.OPENED:
             break
     return made
 
@@ -256,7 +326,7 @@ def _try_offer(entry: WaitlistEntry, freed: FreedTime, now: datetime) -> Waitlis
     )
     hold_for = timedelta(minutes=clinic.waitlist_offer_minutes)
     for slot in find_slots(query, limit=STARTS_LOOKED_AT).slots:
-        if not _fits(entry, slot, location):
+        if not waitlist_fits(entry=entry, start=slot.start, location=location):
             continue
         request = BookingRequest(
             patient=entry.patient,
@@ -271,30 +341,39 @@ def _try_offer(entry: WaitlistEntry, freed: FreedTime, now: datetime) -> Waitlis
                 hold = appointment_hold(request=request, actor=None, now=now, hold_for=hold_for)
         except SchedulingError:
             continue  # taken a moment ago, or not for this patient: try the next start
-        assert hold.hold_expires_at is not None
-        offer = WaitlistOffer.objects.create(
-            entry=entry,
-            appointment=hold,
-            freed=freed,
-            expires_at=hold.hold_expires_at,
-            created_at=now,
-        )
-        WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.OFFERED)
-        tell_patient(
-            hold,
-            "waitlist_offer",
-            now,
-            key=str(offer.pk),
-            offer_expires_local=local_text(offer.expires_at, hold),
-            respond_text=f"call us at {location.phone}",
-        )
-        _audit(entry, AuditAction.CHANGE, None, "waitlist entry (offered a time)")
-        return offer
+        return _offer_made(entry, hold, freed, None, now)
     return None
 
 
-def _fits(entry: WaitlistEntry, slot: Slot, location: Location) -> bool:
-    local = slot.start.astimezone(location.zone)
+def _offer_made(
+    entry: WaitlistEntry, hold: Appointment, freed: FreedTime, actor: Actor, now: datetime
+) -> WaitlistOffer:
+    """Write the offer of a time held for the entry's patient, and tell them."""
+    assert hold.hold_expires_at is not None
+    offer = WaitlistOffer.objects.create(
+        entry=entry,
+        appointment=hold,
+        freed=freed,
+        expires_at=hold.hold_expires_at,
+        created_at=now,
+    )
+    WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.OFFERED)
+    tell_patient(
+        hold,
+        "waitlist_offer",
+        now,
+        key=str(offer.pk),
+        offer_expires_local=local_text(offer.expires_at, hold),
+        respond_text=f"call us at {hold.location.phone}",
+    )
+    _audit(entry, AuditAction.CHANGE, actor, "waitlist entry (offered a time)")
+    return offer
+
+
+def waitlist_fits(*, entry: WaitlistEntry, start: datetime, location: Location) -> bool:
+    """Whether a time at this location is on a day and at a time of day the entry asks
+    for, by its last day (not whether it is free, nor the entry's locations)."""
+    local = start.astimezone(location.zone)
     if local.date() > entry.valid_until:
         return False
     if entry.weekdays and local.weekday() not in entry.weekdays:

@@ -170,7 +170,7 @@ def test_the_hours_pages_read_current_hours_and_time_off_still_to_come(
             for p in team
         }
     assert list(shown) == ["Olivia Massage", "Priya Physio"]
-    assert shown["Priya Physio"][0] == ("Pickering", 0, ["12:00–12:30"])
+    assert shown["Priya Physio"][0] == ("Pickering", 0, ["12:00 PM–12:30 PM"])
     assert len(shown["Priya Physio"]) == 5
 
 

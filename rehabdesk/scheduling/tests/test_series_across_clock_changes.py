@@ -145,7 +145,7 @@ def test_a_taken_half_past_one_is_named_with_another_time_the_desk_can_book_inst
         series_book(plan=plan, actor=None, now=OCTOBER_NOW)
     (conflict,) = refused.value.conflicts
     assert conflict.start == taken.start
-    assert "2027-11-07 01:30" in refused.value.message
+    assert "Sun Nov 7, 2027, 1:30 AM" in refused.value.message
     # Not the very time refused: 01:00 EDT and 01:00 EST are each half an hour away, and
     # the earlier is offered.
     assert conflict.alternative is not None

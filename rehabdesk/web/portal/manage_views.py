@@ -10,16 +10,14 @@ Two doors lead to the same three pages:
 
 What may be changed is the clinic's policy (scheduling/services/self_service.py): online until
 the cancellation notice starts, by phone after. A move offers the free times of the
-same service at the same location, with the same practitioner unless the patient asks
-for anyone. HTTP only.
+same service with the same practitioner at the same location, and always the ways on:
+later days, anyone, another location offering the service (moving.py). HTTP only.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -34,7 +32,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rehabdesk.access.accessors import appointment_by_link, appointment_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
-from rehabdesk.clinic.selectors import practitioners_active
+from rehabdesk.access.policy import person_for
+from rehabdesk.clinic.selectors import locations_active, practitioners_active
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -47,8 +46,9 @@ from rehabdesk.scheduling.services import (
     waitlist_offer_decline,
 )
 from rehabdesk.web.free_times import free_time_from
-from rehabdesk.web.online.slots import Choice, slot_days, slot_picker_days
+from rehabdesk.web.online.slots import slot_days, slot_picker_days
 from rehabdesk.web.online.summary import booking_summary
+from rehabdesk.web.portal.moving import MoveSearch, move_choice, move_search, ways_on
 from rehabdesk.web.portal.my_views import BookAgain, own_patient_id
 from rehabdesk.web.refusals import page_status
 
@@ -85,6 +85,22 @@ class Managed:
 Page = Callable[[HttpRequest, Managed], HttpResponse]
 
 
+def _whose(managed: Managed, *, capital: bool = False) -> str:
+    """ "your", or "Charlie's" for a guardian managing their child's booking: in the
+    portal, a booking not of the signed-in patient; through the e-mailed link, one of a
+    patient with no address of their own (the e-mail went to their guardian)."""
+    patient = managed.appointment.patient
+    if patient is None:
+        theirs = False
+    elif managed.from_portal:
+        theirs = person_for(managed.actor).patient_id != patient.pk
+    else:
+        theirs = not patient.email
+    if theirs and patient is not None:
+        return f"{patient.preferred_name or patient.first_name}'s"
+    return "Your" if capital else "your"
+
+
 def _context(managed: Managed, **extra: object) -> dict[str, Any]:
     appointment = managed.appointment
     now = timezone.now()
@@ -92,6 +108,7 @@ def _context(managed: Managed, **extra: object) -> dict[str, Any]:
     return {
         **booking_summary(appointment),
         "managed": managed,
+        "whose": _whose(managed),
         "offer": offer,
         "offer_until": offer.expires_at.astimezone(appointment.location.zone) if offer else None,
         "terms": self_service_terms(appointment=appointment, now=now),
@@ -116,7 +133,10 @@ def _cancel(request: HttpRequest, managed: Managed) -> HttpResponse:
         except SchedulingError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, "Your appointment is cancelled. We have e-mailed you.")
+            messages.success(
+                request,
+                f"{_whose(managed, capital=True)} appointment is cancelled. We have e-mailed you.",
+            )
         return redirect(managed.url())
     return render(request, "web/manage/cancel.html", _context(managed))
 
@@ -147,17 +167,14 @@ def _offer(request: HttpRequest, managed: Managed) -> HttpResponse:
 
 
 def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
+    """The free times to move to, and always the ways on (moving.py): never a dead end."""
     appointment = managed.appointment
-    anyone = request.GET.get("anyone") == "1"
-    choice = Choice(
-        appointment.service, appointment.location, None if anyone else appointment.practitioner
-    )
+    search = move_search(request.GET, appointment)
+    choice = move_choice(search, appointment)
     refusal: SchedulingError | None = None
     if request.method == "POST":
         picked = free_time_from(
-            request.POST.get("pick", ""),
-            practitioners_active(),
-            [appointment.location],
+            request.POST.get("pick", ""), practitioners_active(), locations_active()
         )
         if picked is None:
             messages.error(request, "Please choose a time.")
@@ -167,6 +184,7 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
                 appointment=appointment,
                 start=picked.start,
                 practitioner=picked.practitioner,
+                location=picked.location,
                 actor=managed.actor,
                 now=timezone.now(),
             )
@@ -176,27 +194,33 @@ def _move(request: HttpRequest, managed: Managed) -> HttpResponse:
                 return redirect(managed.url())
             # Taken meanwhile: say so, with the nearest free times instead.
             refusal = error
+            search = MoveSearch(search.anyone, picked.location, None)
+            choice = move_choice(search, appointment)
             days = slot_days(list(error.alternatives))
-            context = {"refusal": error.message, "later": ""}
-            empty = "" if days else "No other times are free soon: please call us."
+            empty = "" if days else "No other times are free soon."
         else:
             messages.success(
-                request, "Your appointment is moved. We have e-mailed you the new time."
+                request,
+                f"{_whose(managed, capital=True)} appointment is moved. "
+                "We have e-mailed you the new time.",
             )
             return redirect(managed.url())
     elif not self_service_terms(appointment=appointment, now=timezone.now()).allowed:
         return _show(request, managed)  # which says why, and whom to call
     else:
-        from_day = None
-        with contextlib.suppress(ValueError):
-            from_day = date.fromisoformat(request.GET.get("from", ""))
-        days, empty = slot_picker_days(choice, from_day=from_day, now=timezone.now())
-        later = days[-1].day + timedelta(days=1) if days else None
-        context = {"refusal": "", "later": later.isoformat() if later else ""}
+        days, empty = slot_picker_days(choice, from_day=search.from_day, now=timezone.now())
     return render(
         request,
         "web/manage/move.html",
-        _context(managed, choice=choice, days=days, anyone=anyone, empty=empty, **context),
+        _context(
+            managed,
+            choice=choice,
+            search=search,
+            days=days,
+            empty=empty,
+            refusal=refusal.message if refusal else "",
+            ways=ways_on(search, appointment, days, managed.move_url),
+        ),
         status=page_status(refusal),
     )
 

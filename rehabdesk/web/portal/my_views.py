@@ -1,7 +1,9 @@
 """The patient portal, /my/: for people who sign in as patients, about themselves and
 the family whose bookings they manage (a guardian switches between them).
 
-Each person's page lists their upcoming and past appointments (each opens the same
+A guardian's first page is the family's: everyone's upcoming visits together, soonest
+first, each named, and any time the waitlist holds for one of them. Each person's page
+lists their upcoming and past appointments (each opens the same
 manage pages as the e-mailed link: manage_views.py), their places on the waitlist, the
 practitioners to book again with, and links to their contact details and consents.
 Everything shown is fetched through the access layer and audited; changes go through
@@ -11,6 +13,7 @@ the services, which audit them too. HTTP only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +36,12 @@ from rehabdesk.patients.services import patient_update
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.selectors import appointments_for_patient, waitlist_for_patient
+from rehabdesk.scheduling.selectors import (
+    appointments_for_patient,
+    appointments_upcoming_for_patients,
+    waitlist_for_patient,
+    waitlist_for_patients,
+)
 from rehabdesk.scheduling.services import waitlist
 from rehabdesk.web.forms import ProfileForm, WaitlistForm
 
@@ -132,12 +140,55 @@ def _person_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
+def _who(patient: Patient, own_id: int) -> str:
+    return "You" if patient.pk == own_id else patient.preferred_name or patient.first_name
+
+
+@dataclass(frozen=True)
+class FamilyVisit:
+    """One upcoming visit on the family's page: whose, when (in the location's zone)."""
+
+    appointment: Appointment
+    who: str
+    local: datetime
+
+
 @never_cache
 @require_GET
 @login_required
 def my_family(request: HttpRequest) -> HttpResponse:
-    """The portal's first page: the signed-in patient's own."""
-    return _person_page(request, own_patient_id(request))
+    """The portal's first page: a patient's own, or for a guardian the family's upcoming
+    visits together (the people seen in one audited view, as on each person's page)."""
+    own_id = own_patient_id(request)
+    if len(person_for(request.user).managed_patient_ids) < 2:
+        return _person_page(request, own_id)
+    _, people = _family(request, own_id)
+    names = {p.pk: _who(p, own_id) for p in people}
+    now = timezone.now()
+    visits = [
+        FamilyVisit(a, names[a.patient_id], a.start.astimezone(a.location.zone))
+        for a in appointments_upcoming_for_patients(patient_ids=names, now=now)
+        if a.patient_id in names
+    ]
+    offers = [
+        (entry, names[entry.patient_id], offer)
+        for entry in waitlist_for_patients(patient_ids=names, now=now)
+        if entry.patient_id in names
+        for offer in entry.open_offers  # type: ignore[attr-defined]  # prefetched
+    ]
+    own = next(p for p in people if p.pk == own_id)
+    return render(
+        request,
+        "web/my/family.html",
+        {
+            "own": own,
+            "own_id": own_id,
+            "family": people,
+            "named": [(p, names[p.pk]) for p in people],
+            "visits": visits,
+            "offers": offers,
+        },
+    )
 
 
 @never_cache

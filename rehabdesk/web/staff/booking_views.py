@@ -8,8 +8,6 @@ look), and the scheduling services decide and record every change.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,11 +26,7 @@ from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
 from rehabdesk.scheduling.messages import local_text
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.selectors import (
-    appointment_history,
-    appointments_for_patient,
-    patient_attendance,
-)
+from rehabdesk.scheduling.selectors import appointment_history
 from rehabdesk.web.staff.booking_forms import CancelForm, NoShowForm, PickedTimeForm
 from rehabdesk.web.staff.finder import finder, finder_query, overlap_page
 
@@ -329,28 +323,6 @@ def appointment_keep(request: HttpRequest, appointment_id: int) -> HttpResponse:
     else:
         messages.success(request, "Kept outside the changed hours.")
     return _back(request, appointment)
-
-
-def patient_bookings(patient: Patient) -> dict[str, Any]:
-    """What the patient page shows about bookings (its Bookings section)."""
-    upcoming = list(
-        appointments_for_patient(patient_id=patient.pk)
-        .filter(
-            end__gte=timezone.now(),
-            status__in=[
-                AppointmentStatus.PENDING,
-                AppointmentStatus.BOOKED,
-                AppointmentStatus.ARRIVED,
-            ],
-        )
-        .order_by("start")[:20]
-    )
-    attendance = patient_attendance(patient_id=patient.pk)
-    return {
-        "upcoming": [(a, a.start.astimezone(a.location.zone)) for a in upcoming],
-        "attendance": attendance,
-        "fees_text": format_money(attendance.fees_due) if attendance.fees_due else "",
-    }
 
 
 urlpatterns: list[URLPattern] = [

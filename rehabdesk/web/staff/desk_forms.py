@@ -3,7 +3,7 @@ checks the rules (opening hours, overlaps, travel time)."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any, cast
 
 from django import forms
@@ -57,7 +57,10 @@ class ShiftForm(forms.Form):
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     starts = _time()
     ends = _time()
-    effective_from = _date("Effective from")
+    effective_from = _date(
+        "Takes effect from",
+        help_text="Today or later: the days before keep the hours they had.",
+    )
     effective_until = _date(
         "Effective until", required=False, help_text="Last day these hours apply; empty: no end."
     )
@@ -72,14 +75,15 @@ class ShiftForm(forms.Form):
         self.fields["ends"].label = "Ends"
 
     @classmethod
-    def for_shift(cls, shift: WorkingHours) -> ShiftForm:
+    def for_shift(cls, shift: WorkingHours, *, today: date) -> ShiftForm:
+        """The shift's values, to change from today on (or from its first day, later)."""
         initial: dict[str, Any] = {
             "shift_id": shift.pk,
             "location": shift.location_id,
             "weekday": shift.weekday,
             "starts": shift.starts,
             "ends": shift.ends,
-            "effective_from": shift.effective_from,
+            "effective_from": max(today, shift.effective_from),
             "effective_until": shift.effective_until,
         }
         for n, pause in zip(BREAKS, shift.breaks.all(), strict=False):
@@ -109,6 +113,17 @@ class ShiftForm(forms.Form):
         for name in ("location", "weekday", "starts", "ends", "effective_from", "effective_until"):
             setattr(shift, name, self.cleaned_data[name])
         return shift
+
+
+class EndShiftForm(forms.Form):
+    """Remove a shift from a day on (the days before keep it)."""
+
+    shift_id = forms.IntegerField(widget=forms.HiddenInput)
+    from_day = _date("Remove from", help_text="Today or later: the days before keep this shift.")
+
+    @classmethod
+    def for_shift(cls, shift: WorkingHours, *, today: date) -> EndShiftForm:
+        return cls(initial={"shift_id": shift.pk, "from_day": max(today, shift.effective_from)})
 
 
 class TimeOffForm(forms.ModelForm):

@@ -8,6 +8,9 @@ the look on file (patients_for).
 
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,11 +26,15 @@ from rehabdesk.access.policy import Capability, person_for
 from rehabdesk.clinic.selectors import (
     location_home_among,
 )
+from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import patient_search as search_patients
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import WaitlistOffer
 from rehabdesk.scheduling.selectors import desk
 from rehabdesk.scheduling.services import waitlist_offer_accept, waitlist_offer_decline
+from rehabdesk.web.staff.day_form import DayForm
 from rehabdesk.web.staff.desk_forms import LocationChoiceForm
+from rehabdesk.web.staff.patient_forms import PatientSearchForm
 from rehabdesk.web.staff.visible import visible_patient_ids
 
 
@@ -63,11 +70,14 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     arrivals = desk.desk_arrivals(location=location, day=day)
     offers = desk.desk_open_offers(location=location, now=now)
     outside = desk.desk_outside_hours(location=location)
+    search = PatientSearchForm(request.GET if "q" in request.GET else None)
+    found = _found(search)
     visible = visible_patient_ids(
         request.user,
         [a.patient for a in arrivals if a.patient]
         + [o.entry.patient for o in offers]
-        + [a.patient for a in outside if a.patient],
+        + [a.patient for a in outside if a.patient]
+        + found,
         summary="front desk day",
         object_type="web.desk_day",
     )
@@ -88,9 +98,24 @@ def desk_day(request: HttpRequest) -> HttpResponse:
             "late_minutes": int(desk.LATE_AFTER.total_seconds() // 60),
             "offers": [o for o in offers if o.entry.patient_id in visible],
             "outside": [a for a in outside if a.patient_id in visible],
+            "search": search,
+            "searched": search.is_bound and search.is_valid(),
+            "found": [p for p in found if p.pk in visible],
+            # A caller found is booked at this desk's location in one click.
+            "book_query": urlencode({"location": location.pk}),
             "here": request.get_full_path(),
         },
     )
+
+
+def _found(search: PatientSearchForm) -> list[Patient]:
+    """The patients the desk's search box asks for (none until it asks)."""
+    if not search.is_bound or not search.is_valid():
+        return []
+    text, born = search.cleaned_data["q"], search.cleaned_data["born"]
+    if not (text or born):
+        return []
+    return list(search_patients(text=text, born_on=born))
 
 
 def _desk_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
@@ -141,7 +166,9 @@ def my_day(request: HttpRequest) -> HttpResponse:
     if person.practitioner_id is None:
         raise AccessDenied(object_type="web.page", object_id="my_day", summary="my day")
     now = timezone.now()
-    day = timezone.localdate(now)
+    today = timezone.localdate(now)
+    chosen = DayForm(request.GET if "day" in request.GET else None)
+    day = chosen.day_or(today)
     visits = desk.practitioner_day(practitioner_id=person.practitioner_id, day=day, now=now)
     visible = visible_patient_ids(
         request.user,
@@ -152,7 +179,18 @@ def my_day(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/desk/my_day.html",
-        {"day": day, "visits": [v for v in visits if v.appointment.patient_id in visible]},
+        {
+            "day": day,
+            "today": today,
+            "form": chosen if chosen.is_bound else DayForm(initial={"day": day}),
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "week_url": reverse(
+                "schedule-week",
+                kwargs={"practitioner_id": person.practitioner_id, "day": day.isoformat()},
+            ),
+            "visits": [v for v in visits if v.appointment.patient_id in visible],
+        },
     )
 
 

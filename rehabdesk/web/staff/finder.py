@@ -25,6 +25,7 @@ from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import availability_search
 from rehabdesk.scheduling.services import waitlist
 from rehabdesk.web.free_times import Day, FreeTime, free_time_from
+from rehabdesk.web.prices import priced
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.booking_forms import ANY_PART, FindTimesForm, PickedTimeForm
 
@@ -123,9 +124,11 @@ def finder(
     """The finder page (search form and free times) or, once a time is picked, the
     confirmation step. Booking and moving share it; after a refusal it shows the
     refusal and the next free times instead of a new search."""
+    bound = "service" in query or "start" in query
     form = FindTimesForm(
-        query if ("service" in query or "start" in query) else None,
+        query if bound else None,
         with_service=service is None,
+        initial=None if bound else _prefilled(query),
     )
     days: list[Day] = []
     empty = ""
@@ -163,6 +166,23 @@ def finder(
         },
         status=page_status(refusal),
     )
+
+
+PREFILLED = ("location", "practitioner")
+
+
+def _prefilled(query: QueryDict) -> dict[str, object]:
+    """What a link into the finder chose already (the desk's location, say), each only
+    when it reads; the rest is the caller's to choose."""
+    probe = FindTimesForm(
+        {name: query[name] for name in PREFILLED if name in query}, with_service=False
+    )
+    probe.is_valid()
+    return {
+        name: probe.cleaned_data[name].pk
+        for name in PREFILLED
+        if name in query and probe.cleaned_data.get(name) is not None
+    }
 
 
 def _criteria(query: QueryDict) -> list[tuple[str, str]]:
@@ -238,6 +258,8 @@ def _confirm_render(
             "appointment": appointment,
             "service": service,
             "picked": picked,
+            # What the visit costs on its day, said as the public price list says it.
+            "price": priced([service], picked.start.date())[0],
             "form": form,
             "refusal": refusal,
             "back": f"?{back.urlencode()}",

@@ -3,9 +3,15 @@ checks the rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from rehabdesk.clinic.selectors import practitioners_active
+from rehabdesk.clinic.selectors import (
+    practitioners_active,
+    services_active,
+    services_active_in_disciplines_of,
+)
 from rehabdesk.patients.choices import FamilyRelationship
 from rehabdesk.patients.models import Coverage
 from rehabdesk.web.forms import PatientForm
@@ -69,3 +75,20 @@ class PatientSearchForm(forms.Form):
         if len(text.split()) > SEARCH_WORDS:
             raise forms.ValidationError(f"Search with at most {SEARCH_WORDS} words.")
         return text
+
+
+class BookAtForm(PatientSearchForm):
+    """Booking a time picked on the schedule: which service, and who is calling."""
+
+    service = forms.ModelChoiceField(
+        queryset=services_active(), empty_label="Choose a service", label="Service"
+    )
+    field_order = ["service", "q", "born"]
+
+    def __init__(self, *args: Any, practitioner_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The services of the practitioner's disciplines: a physiotherapist's free time
+        # is not offered for a massage.
+        self.fields["service"].queryset = services_active_in_disciplines_of(  # type: ignore[attr-defined]
+            practitioner_id=practitioner_id
+        )

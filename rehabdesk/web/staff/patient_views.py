@@ -24,11 +24,10 @@ from rehabdesk.patients.models import Coverage, Patient
 from rehabdesk.patients.selectors import care_assignment_open, coverage_of, family_link_open
 from rehabdesk.patients.selectors import patient_search as search_patients
 from rehabdesk.web.forms import PatientForm
-from rehabdesk.web.staff.booking_views import patient_bookings
+from rehabdesk.web.staff.patient_bookings import patient_bookings
 from rehabdesk.web.staff.patient_forms import (
     CareAssignmentForm,
     CoverageForm,
-    DeactivateForm,
     FamilyLinkForm,
     NewPatientForm,
     PatientSearchForm,
@@ -112,12 +111,15 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             # The Bookings section: upcoming appointments, attendance, links to book.
             "can_book": can_book,
-            **(patient_bookings(patient) if can_book else {}),
+            **(
+                patient_bookings(patient, all_past=request.GET.get("visits") == "all")
+                if can_book
+                else {}
+            ),
             "can_change": can_do(request, patient, Action.CHANGE_DEMOGRAPHICS),
             "can_view_log": can_do(request, patient, Action.VIEW_ACCESS_LOG),
             "can_assign": can(person, Capability.ASSIGN_CARE),
             "care_form": CareAssignmentForm(),
-            "deactivate_form": DeactivateForm(),
         },
     )
 
@@ -262,33 +264,6 @@ def patient_family_end(request: HttpRequest, patient_id: int, link_id: int) -> H
     return redirect("patient-detail", patient_id=patient.pk)
 
 
-@require_POST
-@login_required
-def patient_deactivate(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _staff_patient(request, patient_id=patient_id, action=Action.CHANGE_DEMOGRAPHICS)
-    form = DeactivateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the patient is being deactivated.")
-    else:
-        services.patient_deactivate(
-            actor=request.user,
-            patient=patient,
-            reason=form.cleaned_data["reason"],
-            now=timezone.now(),
-        )
-        messages.success(request, f"{patient.full_name} is deactivated; the record is kept.")
-    return redirect("patient-detail", patient_id=patient.pk)
-
-
-@require_POST
-@login_required
-def patient_reactivate(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _staff_patient(request, patient_id=patient_id, action=Action.CHANGE_DEMOGRAPHICS)
-    services.patient_reactivate(actor=request.user, patient=patient)
-    messages.success(request, f"{patient.full_name} is active again.")
-    return redirect("patient-detail", patient_id=patient.pk)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def patient_coverage(
@@ -349,16 +324,6 @@ urlpatterns: list[URLPattern] = [
         "staff/patients/<int:patient_id>/family/<int:link_id>/end/",
         patient_family_end,
         name="patient-family-end",
-    ),
-    path(
-        "staff/patients/<int:patient_id>/deactivate/",
-        patient_deactivate,
-        name="patient-deactivate",
-    ),
-    path(
-        "staff/patients/<int:patient_id>/reactivate/",
-        patient_reactivate,
-        name="patient-reactivate",
     ),
     path(
         "staff/patients/<int:patient_id>/coverage/new/",

@@ -24,8 +24,10 @@ from rehabdesk.clinic.selectors import (
     locations_active,
 )
 from rehabdesk.core.bounds import day_within_bounds
+from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import Column, Day, location_day, practitioner_week
+from rehabdesk.web.staff.schedule_cells import Cell, free_cells
 
 # One grid row per five minutes.
 ROW_MINUTES = 5
@@ -58,7 +60,7 @@ class Grid:
     def hours(self) -> list[tuple[str, str]]:
         """Hour labels and where they go."""
         return [
-            (self.place(time(hour), time(hour)), time(hour).strftime("%-I %p"))
+            (self.place(time(hour), time(hour)), clock(time(hour)))
             for hour in range(self.first.hour, min(self.last.hour + 1, 24))
         ]
 
@@ -69,7 +71,9 @@ def _grid(days: list[Day]) -> Grid:
     return Grid(time(first.hour), last)
 
 
-def _drawn(column: Column, grid: Grid, day: Day, shown: set[int]) -> dict[str, object]:
+def _drawn(
+    column: Column, grid: Grid, day: Day, shown: set[int], cells: list[Cell] | None = None
+) -> dict[str, object]:
     zone = day.location.zone
     blocks = []
     for appointment in column.appointments:
@@ -91,7 +95,36 @@ def _drawn(column: Column, grid: Grid, day: Day, shown: set[int]) -> dict[str, o
         "breaks": [(grid.place(s.starts, s.ends), s) for s in column.breaks],
         "away": [(grid.place(s.starts, s.ends), s) for s in column.away],
         "blocks": blocks,
+        "cells": cells or [],
     }
+
+
+def _cells(
+    request: HttpRequest,
+    column: Column,
+    grid: Grid,
+    day: Day,
+    location_id: int | None,
+    practitioner: Practitioner | None = None,
+) -> list[Cell]:
+    """The free cells of a practitioner's lane, for those who book (the desk, a
+    manager, a practitioner on their own week). A week's lane has no one location:
+    each shift says where."""
+    practitioner_id = practitioner.pk if practitioner else column.practitioner_id
+    name = practitioner.display_name if practitioner else column.title
+    if practitioner_id is None or not can(person_for(request.user), Capability.SEARCH_PATIENTS):
+        return []
+    return free_cells(
+        column,
+        day=day.day,
+        zone=day.location.zone,
+        step=day.location.clinic.slot_step_minutes,
+        now=timezone.now(),
+        place=grid.place,
+        practitioner_id=practitioner_id,
+        practitioner_name=name,
+        location_id=location_id,
+    )
 
 
 def _shown(request: HttpRequest, appointments: list[Appointment], summary: str) -> set[int]:
@@ -125,7 +158,7 @@ def _now_marker(grid: Grid, day: date, location: Location) -> dict[str, str] | N
     now = timezone.now().astimezone(location.zone)
     if now.date() != day or not grid.first <= now.time() <= grid.last:
         return None
-    return {"style": grid.place(now.time(), now.time()), "label": now.strftime("%-I:%M %p")}
+    return {"style": grid.place(now.time(), now.time()), "label": clock(now)}
 
 
 @require_GET
@@ -163,6 +196,10 @@ def schedule_day(request: HttpRequest, location: str, day: str) -> HttpResponse:
     grid = _grid([drawn])
     shown = _shown(request, drawn.appointments, "schedule")
     locations = list(locations_active())
+    columns = [
+        _drawn(column, grid, drawn, shown, _cells(request, column, grid, drawn, place.pk))
+        for column in drawn.columns
+    ]
     return render(
         request,
         "web/schedule/day.html",
@@ -171,7 +208,8 @@ def schedule_day(request: HttpRequest, location: str, day: str) -> HttpResponse:
             "grid": grid,
             "hours": grid.hours(),
             "rows": grid.rows,
-            "columns": [_drawn(column, grid, drawn, shown) for column in drawn.columns],
+            "columns": columns,
+            "bookable": any(lane["cells"] for lane in columns),
             "by_resource": by_resource,
             "locations": locations,
             "next_location": _after(locations, place),
@@ -216,6 +254,12 @@ def schedule_week(request: HttpRequest, practitioner_id: int, day: str) -> HttpR
     grid = _grid(week)
     appointments = [a for d in week for a in d.appointments]
     shown = _shown(request, appointments, "practitioner's week")
+    columns = [
+        _drawn(
+            d.columns[0], grid, d, shown, _cells(request, d.columns[0], grid, d, None, practitioner)
+        )
+        for d in week
+    ]
     return render(
         request,
         "web/schedule/week.html",
@@ -225,7 +269,8 @@ def schedule_week(request: HttpRequest, practitioner_id: int, day: str) -> HttpR
             "grid": grid,
             "hours": grid.hours(),
             "rows": grid.rows,
-            "columns": [_drawn(d.columns[0], grid, d, shown) for d in week],
+            "columns": columns,
+            "bookable": any(lane["cells"] for lane in columns),
             "monday": monday,
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),

@@ -26,7 +26,7 @@ from rehabdesk.clinic.models import (
     ServiceGroup,
     TimeOff,
 )
-from rehabdesk.clinic.testing import make_service, make_shift
+from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
@@ -167,6 +167,11 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"slug": "physiotherapy"}
     if target == "location":
         return {"slug": world.pickering.slug}
+    if target == "picture":
+        photo = clinic_services.picture_set(
+            owner=world.physio, data=png_bytes(), now=timezone.now()
+        )
+        return {"sha256": photo}
     if target == "manage-link":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"token": manage_token(booked)}

@@ -89,7 +89,7 @@ def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
         context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        steps = Steps(page, lambda name: screenshot(name, of=page))
+        steps = Steps(page, lambda name: screenshot(name, of=page), 390)
         try:
             page.goto(found.group(1))
             steps.check("1-booking")
@@ -126,7 +126,7 @@ def test_a_guardian_switches_to_their_child_and_cancels_the_childs_booking(
 ):
 
     childs = book(personas, follow_up, personas.child, weekday_at(15))
-    steps = Steps(page, screenshot)
+    steps = Steps(page, screenshot, 1280)
     sign_in(page, personas.guardian.email, PASSWORD)
     page.wait_for_url(re.compile(r"/my/$"))
     steps.check("1-own")

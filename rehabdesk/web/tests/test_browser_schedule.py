@@ -41,7 +41,7 @@ def test_the_desk_moves_through_the_schedule_by_keyboard(
 
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"/2027-03-11/$"))
-    assert page.get_by_text("2:00–2:30 PM").is_visible()
+    assert page.get_by_text("2:00 PM–2:30 PM").is_visible()
 
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(r"/2027-03-10/$"))
@@ -62,10 +62,11 @@ def test_the_desk_moves_through_the_schedule_by_keyboard(
 
     # Tab reaches an appointment; Enter opens it.
     page.goto(f"{live_server.url}/staff/schedule/{world.pickering.slug}/2027-03-10/")
-    block = page.get_by_role("link", name=re.compile("9:00–9:30 AM"))
+    block = page.get_by_role("link", name=re.compile("9:00 AM–9:30 AM"))
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent").strip().startswith("9:00–9:30 AM"):
+        focused = page.evaluate("document.activeElement.textContent").strip()
+        if focused.startswith("9:00 AM–9:30 AM"):
             break
     else:
         pytest.fail("Tab never reached the 9:00 appointment")

@@ -93,6 +93,13 @@ PHI_PAGES = {
         lambda w: reverse("patient-series", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    "patient-deactivate": (
+        "front_desk",
+        lambda w: reverse("patient-deactivate", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    # The waitlist with nobody waiting; with patients: web/tests/test_waitlist_pages.py.
+    "waitlist": ("front_desk", lambda w: reverse("waitlist"), []),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
     "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
 }
@@ -122,7 +129,6 @@ def test_every_patient_page_is_in_this_list():
             "patient-care-add",
             "patient-care-end",
             "patient-family-end",
-            "patient-deactivate",
             "patient-reactivate",
             "my-waitlist-leave",
             "my-appointment-offer",
