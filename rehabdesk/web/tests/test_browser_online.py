@@ -250,7 +250,7 @@ def test_a_new_patient_who_picks_a_follow_up_is_told_before_typing_anything(
     assert not steps.problems, "\n".join(steps.problems)
 
 
-def test_a_tablet_shows_practitioners_and_a_week_of_times_in_columns(
+def test_a_tablet_shows_services_practitioners_and_a_week_of_times_in_columns(
     chromium, live_server, personas, screenshot
 ):
     room(personas.pickering, "treatment-room", "Room 1")
@@ -261,6 +261,9 @@ def test_a_tablet_shows_practitioners_and_a_week_of_times_in_columns(
     context, page = open_page(chromium, TABLET)
     steps = Steps(page, lambda name: screenshot(name, of=page), TABLET)
     try:
+        page.goto(f"{live_server.url}/book/")
+        page.get_by_label("No, this is my first visit").check()
+        steps.check("1-service-new")
         query = f"service={assessment.pk}&location={personas.pickering.pk}&visit=new"
         page.goto(f"{live_server.url}/book/practitioner/?{query}")
         bio = page.locator(".bio").first.text_content() or ""
