@@ -30,7 +30,8 @@ from rehabdesk.testing.smtp import smtp_server, text_of
 
 pytestmark = pytest.mark.django_db
 
-SENDER = "Pro Fusion Rehab <appointments@profusion.example>"
+# The address is the server's; the name on it is the clinic's own.
+SENDER = "Rehabdesk <appointments@profusion.example>"
 # Booked on the Friday before the change (EDT, UTC−4), moved to the Monday after (EST).
 FRIDAY = datetime(2027, 11, 5, 10, 0, tzinfo=TORONTO)
 MONDAY = datetime(2027, 11, 8, 10, 0, tzinfo=TORONTO)
@@ -77,7 +78,7 @@ def test_booking_emails_arrive_over_smtp_with_a_calendar_file_right_across_the_c
     assert outbox.status == MessageStatus.SENT
     assert mail_from == "appointments@profusion.example"
     assert rcpt_tos == [patient.email]
-    assert message["From"] == SENDER
+    assert message["From"] == f"{world.pickering.clinic.name} <appointments@profusion.example>"
     assert message["To"] == patient.email
     assert message["Message-ID"] == message_id(outbox)
     assert message["Auto-Submitted"] == "auto-generated"
