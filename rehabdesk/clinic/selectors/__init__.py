@@ -35,6 +35,7 @@ from rehabdesk.clinic.selectors.team import (
     practitioner_time_off_entry,
     practitioners_active,
     practitioners_by_id,
+    practitioners_offering,
     practitioners_with_disciplines,
     registrations_expiring,
     registrations_lapsed,
@@ -72,5 +73,6 @@ __all__ = [
     "services_offered_at",
     "services_online",
     "services_online_by_discipline",
+    "practitioners_offering",
     "team_for_display",
 ]

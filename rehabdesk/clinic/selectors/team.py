@@ -10,11 +10,14 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from rehabdesk.clinic.models import (
     Discipline,
+    Location,
     Practitioner,
     Registration,
+    Service,
     TimeOff,
     WorkingHours,
 )
+from rehabdesk.clinic.qualifications import practitioners_qualified
 
 
 def _renewed() -> Exists:
@@ -86,6 +89,26 @@ def practitioners_active(*, discipline_id: int | None = None) -> QuerySet[Practi
     if discipline_id is not None:
         practitioners = practitioners.filter(disciplines=discipline_id).distinct()
     return practitioners.order_by("display_name")
+
+
+def practitioners_offering(
+    *, service: Service, location: Location | None, today: date
+) -> list[Practitioner]:
+    """The practitioners a patient may choose for `service`, by name: active, qualified
+    for it today by the registration rule the free-time search applies (a physiotherapist
+    rostered for acupuncture is offered for it, one who is not is not), and with hours
+    at `location` from today on (at any location when it is None)."""
+    hours = WorkingHours.objects.filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=today)
+    )
+    if location is not None:
+        hours = hours.filter(location=location)
+    working = set(hours.values_list("practitioner_id", flat=True))
+    qualified = practitioners_qualified(service=service, on=today)
+    return sorted(
+        (p for p in qualified if p.pk in working),
+        key=lambda p: p.display_name,
+    )
 
 
 def practitioner_active(*, practitioner_id: int) -> Practitioner | None:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rehabdesk.access.policy import person_for
 from rehabdesk.clinic.selectors import (
     locations_active,
-    practitioners_active,
+    practitioners_offering,
     services_online_by_discipline,
 )
 from rehabdesk.online.errors import OnlineError
@@ -137,7 +137,13 @@ def book_practitioner(request: HttpRequest) -> HttpResponse:
         return refused or _no_choice(request)
     practitioners = [
         (practitioner, shorten(practitioner.bio, BIO_LENGTH, placeholder=" …"))
-        for practitioner in practitioners_active(discipline_id=choice.service.discipline_id)
+        for practitioner in practitioners_offering(
+            service=choice.service,
+            location=choice.location,
+            today=timezone.localdate(
+                timezone.now(), choice.location.zone if choice.location else None
+            ),
+        )
     ]
     return render(
         request,
