@@ -158,7 +158,7 @@ def test_a_manager_books_time_off_over_a_visit_and_sees_it_in_the_report(
     assert page.get_by_text("Time off saved. 1 booked appointment is now outside").is_visible()
     report = page.get_by_role("table", name="Bookings of Priya Physio outside changed hours")
     assert report.get_by_role("link", name="Alice Anders", exact=True).is_visible()
-    link = report.get_by_role("link", name="Move or cancel Alice Anders's appointment")
+    link = report.get_by_role("link", name="Move, keep or cancel Alice Anders's appointment")
     assert link.get_attribute("href") == f"/staff/appointments/{visit.pk}/"
     screenshot("report")
     # A refused shift is shown on the form, nothing saved.
@@ -166,7 +166,7 @@ def test_a_manager_books_time_off_over_a_visit_and_sees_it_in_the_report(
     page.get_by_label("Weekday").select_option(label="Monday")
     page.get_by_label(re.compile("^Starts")).fill("08:00")
     page.get_by_label(re.compile("^Ends")).fill("09:00")
-    page.get_by_role("button", name="Add shift").click()
+    page.get_by_role("button", name="Preview the change").click()
     assert page.get_by_role("heading", name="Add a shift").is_visible()
     assert "Priya Physio" in page.locator(".field-error, .errors").first.inner_text()
     screenshot("refused-shift")
