@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from rehabdesk.audit.choices import AuditAction, AuditOutcome
+from rehabdesk.core.clock import utc_text
 
 
 class AuditEvent(models.Model):
@@ -68,7 +69,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         who = self.actor_email or "someone not signed in"
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_type}"
+        return f"{utc_text(self.occurred_at)} {who} {self.action} {self.object_type}"
 
 
 class AuditEventPatient(models.Model):

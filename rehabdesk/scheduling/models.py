@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from rehabdesk.clinic.models import Location, Practitioner, Resource, Service
+from rehabdesk.core.clock import utc_text
 from rehabdesk.core.models import TimeStampedModel
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import (
@@ -142,7 +143,7 @@ class Appointment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} with {self.practitioner} at {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.service} with {self.practitioner} at {utc_text(self.start)}"
 
 
 class AppointmentResource(models.Model):
@@ -189,7 +190,7 @@ class AppointmentEvent(models.Model):
         ordering = ["appointment", "occurred_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} at {utc_text(self.occurred_at)}"
 
 
 class FreedTime(models.Model):
@@ -211,7 +212,7 @@ class FreedTime(models.Model):
         indexes = [models.Index(fields=["processed_at", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} from {utc_text(self.start)}"
 
 
 class WaitlistEntry(models.Model):
@@ -272,4 +273,4 @@ class WaitlistOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Offer to entry {self.entry_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"Offer to entry {self.entry_id} until {utc_text(self.expires_at)}"
