@@ -78,6 +78,7 @@ class PractitionerOut(Schema):
     pronouns: str
     languages: list[str]
     disciplines: list[str]
+    photo_url: str = Field(description="Their photo's full address, or empty when none.")
 
 
 class SlotOut(Schema):
@@ -188,6 +189,9 @@ def list_practitioners(request: HttpRequest) -> list[dict[str, object]]:
             "pronouns": practitioner.pronouns,
             "languages": practitioner.language_list,
             "disciplines": [d.name for d in practitioner.disciplines.all()],
+            "photo_url": request.build_absolute_uri(practitioner.photo_url)
+            if practitioner.photo_url
+            else "",
         }
         for practitioner in practitioners_with_disciplines()
     ]

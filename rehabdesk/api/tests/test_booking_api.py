@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
+from rehabdesk.clinic.services import picture_set
+from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift, png_bytes
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import at
 
@@ -53,6 +55,17 @@ def test_anyone_can_list_services_locations_and_the_team(client, world):
     ]
     team = client.get(url("list_practitioners")).json()
     assert {p["display_name"] for p in team} == {"Priya Physio", "Olivia Massage"}
+    assert {p["photo_url"] for p in team} == {""}
+
+
+def test_the_team_gives_each_photo_s_full_address(client, world):
+    sha = picture_set(owner=world.physio, data=png_bytes(), now=timezone.now())
+
+    team = {p["display_name"]: p for p in client.get(url("list_practitioners")).json()}
+
+    assert team["Priya Physio"]["photo_url"] == f"http://testserver/pictures/{sha}/"
+    assert client.get(team["Priya Physio"]["photo_url"]).status_code == 200
+    assert team["Olivia Massage"]["photo_url"] == ""
 
 
 def test_it_answers_the_next_free_times_earliest_first(client, world):
