@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from rehabdesk.clinic import services
-from rehabdesk.clinic.models import Clinic
-from rehabdesk.clinic.testing import make_service, png_bytes
+from rehabdesk.clinic.models import Clinic, Location
+from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
 from rehabdesk.web.context import VERSION
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,8 @@ def test_only_pictures_in_use_are_served(client, personas):
 
 def test_choosing_whom_to_see_online_shows_their_photo_or_initials(client, personas):
     service = make_service("Physiotherapy assessment")
+    # Offered online only where they work: a Monday at Pickering.
+    make_shift(personas.physio, Location.objects.get(slug="pickering"), 0, "09:00", "17:00")
     services.picture_set(owner=personas.physio, data=png_bytes(5, 5), now=timezone.now())
     html = client.get("/book/practitioner/", {"service": service.pk, "visit": "new"}).content
     page = html.decode()

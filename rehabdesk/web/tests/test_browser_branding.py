@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from rehabdesk.clinic import services
-from rehabdesk.clinic.models import Clinic
-from rehabdesk.clinic.testing import make_service, png_bytes
+from rehabdesk.clinic.models import Clinic, Location
+from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web.context import VERSION
 
@@ -64,6 +64,8 @@ def test_patients_see_the_clinic_s_name_and_logo(
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 64
     assert team.locator(f"#{personas.massage_therapist.slug} .photo").inner_text() == "OM"
     service = make_service("Physiotherapy assessment")
+    # Offered online only where they work: a Monday at Pickering.
+    make_shift(personas.physio, Location.objects.get(slug="pickering"), 0, "09:00", "17:00")
     team.goto(f"{live_server.url}/book/practitioner/?service={service.pk}&visit=new")
     choice = team.locator(f"#practitioner-{personas.physio.pk}").locator("..")
     assert choice.locator("img.photo").evaluate("img => img.complete && img.naturalWidth") == 64
