@@ -1,0 +1,1 @@
+"""Stored guide results: what a visitor chose to submit, with the rule-set version."""

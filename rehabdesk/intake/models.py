@@ -1,0 +1,1 @@
+"""Health intake forms as patients filled them in."""
