@@ -37,6 +37,7 @@ from rehabdesk.accounts.errors import AccountsErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.guidance.errors import GuidanceErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
@@ -97,6 +98,11 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ConsentErrorCode.NO_NOTICE: UNPROCESSABLE,
         ConsentErrorCode.ALREADY_WITHDRAWN: UNPROCESSABLE,
         ConsentErrorCode.EMPTY_NOTICE: UNPROCESSABLE,
+    },
+    GuidanceErrorCode: {
+        GuidanceErrorCode.UNKNOWN_RULESET: UNPROCESSABLE,
+        GuidanceErrorCode.ANSWERS_INCOMPLETE: UNPROCESSABLE,
+        GuidanceErrorCode.ALREADY_LINKED: UNPROCESSABLE,
     },
     SchedulingErrorCode: {
         SchedulingErrorCode.INVALID: UNPROCESSABLE,

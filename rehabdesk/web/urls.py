@@ -5,7 +5,7 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
-from rehabdesk.web.public import pictures_views
+from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern] = (
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
+    + guide_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
