@@ -20,6 +20,9 @@ class GuideResult(models.Model):
 
     answers = models.JSONField(help_text="Question code → answer, as submitted.")
     ruleset_version = models.PositiveIntegerField()
+    ruleset_sha256 = models.CharField(
+        max_length=64, help_text="The SHA-256 of the rule file's bytes that read the answers."
+    )
     level = models.CharField(max_length=20, choices=GuideLevel.choices)
     result = models.JSONField(help_text="The result as it was shown, in full.")
     created_at = models.DateTimeField()

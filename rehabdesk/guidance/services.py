@@ -34,6 +34,7 @@ def guide_result_record(
         return GuideResult.objects.create(
             answers=dict(answers),
             ruleset_version=ruleset.version,
+            ruleset_sha256=ruleset.sha256,
             level=result["level"],
             result=result,
             created_at=now,

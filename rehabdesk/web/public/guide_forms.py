@@ -10,58 +10,34 @@ from typing import Any
 
 from django import forms
 
-from rehabdesk.guidance.rules import Problem, RuleSet
+from rehabdesk.guidance.rules import Problem, Question, QuestionKind, RuleSet
 
-YES_NO = (("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure"))
 ANSWER_NEEDED = "Please answer this question."
-NUMBER_KINDS = {"number", "int", "integer"}
-CHOICE_KINDS = {"choice", "choices", "single_choice", "one_of"}
+WHOLE_NUMBER = "Please enter a whole number."
 
 
-def _choices(question: Any) -> list[tuple[str, str]]:
-    """A choice question's (code, text) pairs, in the rule set's order."""
-    pairs = []
-    for choice in question.choices or ():
-        if isinstance(choice, (tuple, list)):
-            pairs.append((str(choice[0]), str(choice[1])))
-        else:
-            code = getattr(choice, "code", choice)
-            pairs.append((str(code), str(getattr(choice, "text", getattr(choice, "label", code)))))
-    return pairs
-
-
-def _bound(question: Any, *names: str) -> int | None:
-    for name in names:
-        value = getattr(question, name, None)
-        if value is not None:
-            return int(value)
-    return None
-
-
-def conditional(question: Any) -> bool:
-    """A question asked only after another's answer (pregnancy_high_risk after pregnant)."""
-    return bool(getattr(question, "shown_when", None))
-
-
-def _field(question: Any) -> forms.Field:
-    required = not conditional(question)
+def _field(question: Question) -> forms.Field:
+    """A question's field. One asked only after another's answer (pregnancy_high_risk
+    after pregnant) may be left blank here: the rules say when it is needed."""
     errors = {"required": ANSWER_NEEDED, "invalid_choice": ANSWER_NEEDED}
     common: dict[str, Any] = {
         "label": question.text,
-        "help_text": question.help or "",
-        "required": required,
+        "help_text": question.help,
+        "required": question.shown_when is None,
     }
-    if question.kind in NUMBER_KINDS:
+    if question.kind == QuestionKind.NUMBER:
         return forms.IntegerField(
-            min_value=_bound(question, "min", "minimum", "min_value"),
-            max_value=_bound(question, "max", "maximum", "max_value"),
+            min_value=question.min,
+            max_value=question.max,
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            error_messages={**errors, "invalid": "Please enter a whole number."},
+            error_messages={**errors, "invalid": WHOLE_NUMBER},
             **common,
         )
-    choices = _choices(question) if question.kind in CHOICE_KINDS else list(YES_NO)
     return forms.ChoiceField(
-        choices=choices, widget=forms.RadioSelect, error_messages=errors, **common
+        choices=[(choice.code, choice.text) for choice in question.choices],
+        widget=forms.RadioSelect,
+        error_messages=errors,
+        **common,
     )
 
 
@@ -77,12 +53,9 @@ class StepForm(forms.Form):
     ) -> None:
         super().__init__(data, initial=initial, auto_id="q-%s")
         self.step = step
-        self.codes: list[str] = []
-        for question in ruleset.questions:
-            if question.step == step:
-                self.fields[question.code] = _field(question)
-                self.fields[question.code].conditional = conditional(question)  # type: ignore[attr-defined]
-                self.codes.append(question.code)
+        self.ruleset = ruleset
+        for question in ruleset.step_questions(step):
+            self.fields[question.code] = _field(question)
 
     def answers(self) -> dict[str, str | int]:
         """What the visitor answered on this step (a question left blank is left out)."""
@@ -97,9 +70,9 @@ class StepForm(forms.Form):
         (a question of an earlier step) are given back."""
         others = []
         for problem in problems:
-            if problem.code in self.fields and problem.code not in self.errors:
+            if problem.code not in self.fields:
+                others.append(problem)
+            elif problem.code not in self.errors:
                 missing = problem.kind == "missing"
                 self.add_error(problem.code, ANSWER_NEEDED if missing else problem.message)
-            elif problem.code not in self.fields:
-                others.append(problem)
         return others

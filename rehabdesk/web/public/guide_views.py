@@ -140,7 +140,7 @@ def _step(request: HttpRequest, step: str) -> HttpResponse:
     steps = STEP_NAMES[: index + 1]
     earlier = form.add_problems(check_answers(ruleset, merged, steps=steps))
     if form.errors or earlier:
-        return _render_step(request, form, index, earlier=earlier, ruleset=ruleset)
+        return _render_step(request, form, index, earlier=earlier)
     state["answers"] = merged
     state["done"] = [*[s for s in _done(request) if s != step], step]
     _save(request, state)
@@ -172,7 +172,7 @@ def _only_asked(ruleset: RuleSet, answers: dict[str, str | int]) -> dict[str, st
     """The answers to submit: after an emergency on the red flags, only those (answers
     left from an earlier pass through the later steps are not what was submitted)."""
     if emergency_now(ruleset, answers):
-        codes = {q.code for q in ruleset.questions if q.step == "red_flags"}
+        codes = {question.code for question in ruleset.step_questions(STEP_NAMES[0])}
         return {code: value for code, value in answers.items() if code in codes}
     return answers
 
@@ -199,13 +199,15 @@ def _render_step(
     index: int,
     *,
     earlier: list[Any] | None = None,
-    ruleset: RuleSet | None = None,
 ) -> HttpResponse:
     step, _, heading, intro = STEPS[index]
+    told = form.ruleset.step_texts.get(step)
+    if told is not None:
+        heading, intro = told.title or heading, told.text or intro
     earlier_links = []
     for problem in earlier or []:
-        question = ruleset.question(problem.code) if ruleset else None
-        where = question.step if question is not None else STEP_NAMES[0]
+        known = form.ruleset.has_question(problem.code)
+        where = form.ruleset.question(problem.code).step if known else STEP_NAMES[0]
         earlier_links.append({"message": problem.message, "route": _route(where)})
     return render(
         request,
