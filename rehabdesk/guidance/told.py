@@ -70,7 +70,7 @@ def told(ruleset: RuleSet, answers: Answers) -> dict[str, Any]:
     """The result for these answers, as stored and shown; refused (with each problem)
     when an answer is missing, wrong or contradicts another."""
     try:
-        return plain(evaluate(ruleset, answers))  # type: ignore[no-any-return]
+        return plain(evaluate(ruleset, answers))
     except AnswersIncomplete as incomplete:
         problems = tuple(getattr(incomplete, "problems", ()))
     if not check_answers(ruleset, answers, steps=(RED_FLAGS_STEP,)) and emergency_now(

@@ -51,7 +51,7 @@ class StepForm(forms.Form):
         data: Mapping[str, Any] | None = None,
         initial: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(data, initial=initial, auto_id="q-%s")
+        super().__init__(data, initial=dict(initial or {}), auto_id="q-%s")
         self.step = step
         self.ruleset = ruleset
         for question in ruleset.step_questions(step):

@@ -4,6 +4,8 @@ services each suggestion may be booked as."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +25,17 @@ TREATMENTS = {
     "bracing": "A custom brace",
 }
 SERVICES_SHOWN = 2  # "Book this" buttons per suggestion
+# The rule file cites its sources for clinicians ("[S49]"); a visitor reads the advice.
+CITATION = re.compile(r"\s*\[S\d+[a-z]?\]")
+
+
+def _plain_words(text: str) -> str:
+    return CITATION.sub("", text).strip()
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    """Texts as a visitor reads them: without citations, each once, in order."""
+    return list(dict.fromkeys(filter(None, map(_plain_words, texts))))
 
 
 def _question_texts(version: int) -> dict[str, str]:
@@ -51,7 +64,7 @@ def _suggestions(told: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "treatment": TREATMENTS.get(treatment, treatment.replace("_", " ").capitalize()),
                 "add_on": bool(rec.get("add_on")),
-                "reasons": [reason.get("text", "") for reason in rec.get("reasons") or []],
+                "reasons": _unique(reason.get("text", "") for reason in rec.get("reasons") or []),
                 "services": [
                     {"name": service.name, "url": book_url(service.slug)}
                     for service in services[:SERVICES_SHOWN]
@@ -67,7 +80,7 @@ def result_context(result: GuideResult) -> dict[str, Any]:
     texts = _question_texts(result.ruleset_version)
     red_flags = [
         {
-            "text": flag.get("patient_text", ""),
+            "text": _plain_words(flag.get("patient_text", "")),
             "said": [texts.get(code, "") for code in flag.get("codes") or [] if texts.get(code)],
         }
         for flag in told.get("red_flags") or []
@@ -78,7 +91,7 @@ def result_context(result: GuideResult) -> dict[str, Any]:
         "levels": GuideLevel,
         "red_flags": red_flags,
         "suggestions": _suggestions(told) if book else [],
-        "cautions": [caution.get("reason", "") for caution in told.get("cautions") or []],
-        "pathways": [pathway.get("text", "") for pathway in told.get("pathways") or []],
+        "cautions": _unique(caution.get("reason", "") for caution in told.get("cautions") or []),
+        "pathways": _unique(pathway.get("text", "") for pathway in told.get("pathways") or []),
         "version": result.ruleset_version,
     }
