@@ -29,7 +29,7 @@ from rehabdesk.guidance.selectors import guide_result_unlinked
 from rehabdesk.guidance.services import guide_result_record
 from rehabdesk.guidance.told import emergency_now, ruleset_for
 from rehabdesk.web.online import session as booking_session
-from rehabdesk.web.public.guide_forms import StepForm
+from rehabdesk.web.public.guide_forms import ANSWER_NEEDED, StepForm
 from rehabdesk.web.public.guide_result import result_context
 from rehabdesk.web.refusals import page_status
 
@@ -51,7 +51,8 @@ STEPS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 STEP_NAMES = [step for step, *_ in STEPS]
-START_AGAIN = "Please start the guide again."
+UNANSWERED_LISTED = 3  # more questions left unanswered are summed up in one line
+UNANSWERED = "Please answer the {} questions marked below."
 
 
 def _state(request: HttpRequest) -> dict[str, Any]:
@@ -221,8 +222,30 @@ def _render_step(
             "count": len(STEPS),
             "previous": STEPS[index - 1][1] if index else "",
             "earlier": earlier_links,
+            "summary": error_summary(form),
         },
     )
+
+
+def error_summary(form: StepForm) -> list[dict[str, str]]:
+    """The errors at the top of a step, each a link to its question; many questions
+    simply left unanswered are one line ("Please answer the 13 questions marked
+    below"), so that the summary stays shorter than the form."""
+    errors = [(name, str(error)) for name, found in form.errors.items() for error in found]
+    unanswered = [name for name, error in errors if error == ANSWER_NEEDED]
+    if len(unanswered) > UNANSWERED_LISTED:
+        errors = [(name, error) for name, error in errors if error != ANSWER_NEEDED]
+        first = {"anchor": unanswered[0], "message": UNANSWERED.format(len(unanswered))}
+        return [first, *_summary_lines(form, errors)]
+    return _summary_lines(form, errors)
+
+
+def _summary_lines(form: StepForm, errors: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [
+        {"anchor": name, "message": f"{error} — {form.fields[name].label}"}
+        for name, error in errors
+        if name in form.fields
+    ]
 
 
 @require_GET

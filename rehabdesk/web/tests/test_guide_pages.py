@@ -154,12 +154,41 @@ def test_an_emergency_ends_the_guide_at_once_with_no_booking(client, world, pers
     assert response["Location"] == reverse("guide-result")
     page = client.get(response["Location"]).content.decode()
     assert "Call 911 or go to the nearest emergency department now" in page
+    assert 'href="tel:911"' in page
     assert "/book/" not in page
     assert "Book " not in page
     assert personas.pickering.phone in page  # the "call us" path stays
     result = GuideResult.objects.get()
     assert result.level == "emergency"
     assert set(result.answers) == set(codes_of("red_flags"))
+
+
+@pytest.mark.parametrize(
+    ("flag", "level", "heading"),
+    [
+        ("rf_calf_swollen", "doctor_today", "Please see a doctor today"),
+        ("rf_weight_loss", "doctor_first", "Please see your doctor before treatment"),
+    ],
+)
+def test_a_doctor_result_says_what_to_do_and_offers_only_a_call(
+    client, world, personas, flag, level, heading
+):
+    through(client, {**HEALTHY_BACK_PAIN, flag: "yes"})
+    page = client.get(reverse("guide-result")).content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert "/book/" not in page
+    assert "Book " not in page
+    assert f'href="tel:{personas.pickering.phone}"' in page
+    assert "not a diagnosis" in page
+    assert GuideResult.objects.get().level == level
+
+
+def test_a_suggested_visit_tells_the_therapist_what_to_take_care_with(client, world):
+    through(client, {**HEALTHY_BACK_PAIN, "anticoagulants": "yes"})
+    page = client.get(reverse("guide-result")).content.decode()
+    assert "Your therapist will take care with" in page
+    assert "Blood thinners" in page
+    assert "[S" not in page  # the rule file's citations are for clinicians
 
 
 def test_a_suggested_visit_opens_booking_with_the_service_chosen(client, world):
