@@ -14,6 +14,7 @@ from rehabdesk.guidance.rules import Problem, Question, QuestionKind, RuleSet
 
 ANSWER_NEEDED = "Please answer this question."
 WHOLE_NUMBER = "Please enter a whole number."
+YES_NO_SHAPE = ("yes", "no", "not_sure")  # three answers fit side by side on a phone
 
 
 def _field(question: Question) -> forms.Field:
@@ -56,6 +57,34 @@ class StepForm(forms.Form):
         self.ruleset = ruleset
         for question in ruleset.step_questions(step):
             self.fields[question.code] = _field(question)
+
+    def shown(self) -> list[dict[str, Any]]:
+        """The questions as the step's template writes them out: each answer chosen
+        so far marked, each error beside its question. Plain data, not widgets: a
+        step has up to 40 radio buttons, and Django's widget templates would take
+        most of the page's time."""
+        questions = []
+        for code, field in self.fields.items():
+            said = self.data.get(code) if self.is_bound else self.initial.get(code)
+            said = "" if said is None else str(said)
+            choices = [
+                {"value": value, "text": text, "id": f"q-{code}-{value}", "checked": said == value}
+                for value, text in getattr(field, "choices", ())
+            ]
+            questions.append(
+                {
+                    "code": code,
+                    "text": field.label,
+                    "help": field.help_text,
+                    "choices": choices,
+                    "stacked": len(choices) > len(YES_NO_SHAPE),
+                    "value": said,
+                    "min": getattr(field, "min_value", None),
+                    "max": getattr(field, "max_value", None),
+                    "errors": list(self.errors.get(code, [])) if self.is_bound else [],
+                }
+            )
+        return questions
 
     def answers(self) -> dict[str, str | int]:
         """What the visitor answered on this step (a question left blank is left out)."""

@@ -214,7 +214,7 @@ def _render_step(
         request,
         "web/public/guide/step.html",
         {
-            "form": form,
+            "questions": form.shown(),
             "step": step,
             "heading": heading,
             "intro": intro,
