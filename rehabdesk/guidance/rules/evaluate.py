@@ -179,6 +179,7 @@ def _cautions(ruleset: RuleSet, answers: Answers) -> tuple[Caution, ...]:
                     modalities=rule.modalities,
                     reason=rule.reason,
                     codes=_in_question_order(ruleset, codes),
+                    temporary=rule.temporary,
                 )
             )
     return tuple(sorted(raised, key=lambda caution: -caution.level.strictness))
@@ -203,13 +204,19 @@ def _recommendations(
             reasons.setdefault(weight.treatment, []).extend(
                 _reasons(ruleset, answers, codes, weight.text)
             )
-    forbidden = frozenset().union(
-        *(c.modalities for c in cautions if c.level is CautionLevel.DO_NOT_TREAT)
-    )
+    stops = [c for c in cautions if c.level is CautionLevel.DO_NOT_TREAT]
+    forbidden = frozenset().union(*(c.modalities for c in stops if not c.temporary))
+    # A temporary stop (a contagious illness) says when to book, beside every treatment.
+    wait_reasons = [
+        Reason(code, answers[code], caution.reason)
+        for caution in stops
+        if caution.temporary
+        for code in caution.codes
+    ]
     limits = [
         (limit, codes) for limit in ruleset.limits if (codes := limit.when(answers)) is not None
     ]
-    limit_reasons = [
+    limit_reasons = wait_reasons + [
         reason
         for limit, codes in limits
         for reason in _reasons(ruleset, answers, codes, limit.text)

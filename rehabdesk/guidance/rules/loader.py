@@ -250,6 +250,9 @@ class _Reader:
     def _caution(self, row: Mapping[str, Any]) -> CautionRule:
         rule = self._text(row, "rule", "a caution")
         level = _enum(CautionLevel, row.get("level"), f"caution {rule}: level")
+        temporary = row.get("temporary", False)
+        if not isinstance(temporary, bool):
+            raise RuleSetInvalid(f"caution {rule}: temporary is true or false")
         return CautionRule(
             rule=rule,
             level=level,
@@ -258,6 +261,7 @@ class _Reader:
             ),
             reason=self._text(row, "reason", rule),
             when=self._condition(row.get("when"), f"caution {rule}"),
+            temporary=temporary,
         )
 
     def _weight(self, row: Mapping[str, Any], treatments: Sequence[TreatmentSpec]) -> WeightRule:

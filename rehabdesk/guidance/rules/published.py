@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "66f52a4695466d8d894bfdaf234731ab5441059a8efc53483cd270c6f227bba8",
+    1: "f492a6bd824772f49d0345963593ee0e9942c93ac05945705ec40155fdc35332",
 }

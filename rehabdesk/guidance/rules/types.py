@@ -187,6 +187,9 @@ class CautionRule:
     modalities: frozenset[str]
     reason: str
     when: Condition
+    # Temporary (a contagious illness): it postpones every treatment, so it changes when
+    # to book, not which treatment fits; it takes no treatment off the list.
+    temporary: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ class Caution:
     modalities: frozenset[str]
     reason: str
     codes: tuple[str, ...]
+    temporary: bool = False
 
 
 @dataclass(frozen=True)
