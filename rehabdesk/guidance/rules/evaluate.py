@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from rehabdesk.guidance.rules.errors import AnswersIncomplete
 from rehabdesk.guidance.rules.types import (
+    Answer,
     Answers,
     Caution,
     CautionLevel,
@@ -31,6 +32,8 @@ from rehabdesk.guidance.rules.types import (
     TreatmentSpec,
 )
 
+INVALID = ProblemKind.INVALID
+
 
 def check_answers(
     ruleset: RuleSet, answers: Answers, *, steps: Iterable[str] | None = None
@@ -42,14 +45,16 @@ def check_answers(
     (contradiction). Empty when the answers can be evaluated."""
     wanted = _steps(ruleset, steps)
     problems: list[Problem] = []
+    readable: dict[str, Answer] = {}
     for question in ruleset.questions:
         problem = _question_problem(question, answers, wanted)
         if problem is not None:
             problems.append(problem)
-    readable = {code: value for code, value in answers.items() if _accepted(ruleset, code, value)}
+        if question.code in answers and (problem is None or problem.kind is not INVALID):
+            readable[question.code] = answers[question.code]
     problems += _contradictions(ruleset, readable)
     problems += [
-        Problem(code, ProblemKind.INVALID, f"Rule set {ruleset.version} asks no question {code}.")
+        Problem(code, INVALID, f"Rule set {ruleset.version} asks no question {code}.")
         for code in sorted(code for code in answers if not ruleset.has_question(code))
     ]
     return tuple(problems)
@@ -64,7 +69,9 @@ def evaluate(ruleset: RuleSet, answers: Answers) -> Guidance:
     level = _level(red_flags)
     cautions = _cautions(ruleset, answers)
     pathways = tuple(
-        Pathway(rule.code, rule.text) for rule in ruleset.pathways if rule.when(answers) is not None
+        Pathway(rule.code, rule.text)
+        for rule in ruleset.pathways
+        if rule.when.test(answers) is not None
     )
     recommendations = _recommendations(ruleset, answers, cautions) if level is Level.BOOK else ()
     return Guidance(
@@ -108,7 +115,7 @@ def _question_problem(
             return Problem(code, ProblemKind.MISSING, f"Please answer: {question.text}")
         return None
     if not question.accepts(answers[code]):
-        return Problem(code, ProblemKind.INVALID, _invalid_message(question))
+        return Problem(code, INVALID, _invalid_message(question))
     if not question.is_shown(answers):
         return Problem(
             code,
@@ -129,14 +136,13 @@ def _accepted(ruleset: RuleSet, code: str, value: object) -> bool:
 
 
 def _contradictions(ruleset: RuleSet, answers: Answers) -> list[Problem]:
-    order = {question.code: index for index, question in enumerate(ruleset.questions)}
     problems = []
     for rule in ruleset.contradictions:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             problems += [
                 Problem(code, ProblemKind.CONTRADICTION, rule.message)
-                for code in sorted(codes, key=order.__getitem__)
+                for code in ruleset.in_question_order(codes)
             ]
     return problems
 
@@ -147,7 +153,7 @@ def _contradictions(ruleset: RuleSet, answers: Answers) -> list[Problem]:
 def _red_flags(ruleset: RuleSet, answers: Answers) -> tuple[RedFlag, ...]:
     raised = []
     for rule in ruleset.red_flag_rules:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             raised.append(
                 RedFlag(
@@ -170,7 +176,7 @@ def _level(red_flags: Sequence[RedFlag]) -> Level:
 def _cautions(ruleset: RuleSet, answers: Answers) -> tuple[Caution, ...]:
     raised = []
     for rule in ruleset.caution_rules:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             raised.append(
                 Caution(
@@ -186,7 +192,7 @@ def _cautions(ruleset: RuleSet, answers: Answers) -> tuple[Caution, ...]:
 
 
 def _in_question_order(ruleset: RuleSet, codes: frozenset[str]) -> tuple[str, ...]:
-    return tuple(question.code for question in ruleset.questions if question.code in codes)
+    return ruleset.in_question_order(codes)
 
 
 # --- Recommendations ------------------------------------------------------------------
@@ -198,7 +204,7 @@ def _recommendations(
     scores: dict[Treatment, int] = {}
     reasons: dict[Treatment, list[Reason]] = {}
     for weight in ruleset.weights:
-        codes = weight.when(answers)
+        codes = weight.when.test(answers)
         if codes is not None:
             scores[weight.treatment] = scores.get(weight.treatment, 0) + weight.points
             reasons.setdefault(weight.treatment, []).extend(
@@ -214,7 +220,9 @@ def _recommendations(
         for code in caution.codes
     ]
     limits = [
-        (limit, codes) for limit in ruleset.limits if (codes := limit.when(answers)) is not None
+        (limit, codes)
+        for limit in ruleset.limits
+        if (codes := limit.when.test(answers)) is not None
     ]
     limit_reasons = wait_reasons + [
         reason

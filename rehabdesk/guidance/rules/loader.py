@@ -8,6 +8,7 @@ surprise at a visitor's answer.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -208,7 +209,7 @@ class _Reader:
                 code = row["code"]
                 shown = self._condition(row["shown_when"], f"question {code}: shown_when")
                 question = self.questions[code]
-                self.questions[code] = Question(**{**question.__dict__, "shown_when": shown})
+                self.questions[code] = dataclasses.replace(question, shown_when=shown)
 
     def _treatment(self, row: Mapping[str, Any]) -> TreatmentSpec:
         code = _enum(Treatment, row.get("code"), "treatment code")

@@ -8,7 +8,7 @@ docs/algorithms/guidance.md is the specification.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -152,6 +152,11 @@ class Question:
     def is_shown(self, answers: Answers) -> bool:
         return self.shown_when is None or self.shown_when(answers) is not None
 
+    def __post_init__(self) -> None:
+        # Read on every answer checked: a set, not a walk through the choices.
+        values = frozenset(choice.code for choice in self.choices)
+        object.__setattr__(self, "_values", values)
+
     def accepts(self, value: object) -> bool:
         """Whether `value` is an answer this question takes (bool is not a number)."""
         if self.kind is QuestionKind.NUMBER:
@@ -160,7 +165,7 @@ class Question:
             low = self.min if self.min is not None else value
             high = self.max if self.max is not None else value
             return low <= value <= high
-        return isinstance(value, str) and any(choice.code == value for choice in self.choices)
+        return isinstance(value, str) and value in self._values  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -344,6 +349,16 @@ class RuleSet:
     # hands-on modality, so an alert is never missed for want of a mapping.
     default_modalities: frozenset[str]
     _by_code: Mapping[str, Question] = field(repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self._by_code:
+            object.__setattr__(self, "_by_code", {q.code: q for q in self.questions})
+        order = {question.code: index for index, question in enumerate(self.questions)}
+        object.__setattr__(self, "_order", order)
+
+    def in_question_order(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """These question codes in the order the questions are asked."""
+        return tuple(sorted(codes, key=self._order.__getitem__))  # type: ignore[attr-defined]
 
     def question(self, code: str) -> Question:
         """The question with this code (KeyError when the rule set has none)."""
