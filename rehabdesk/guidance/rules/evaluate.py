@@ -235,13 +235,9 @@ def _recommendations(
         if not (spec.essential & forbidden) and _services(spec, limits)
     ]
     main = [spec for spec in offered if not spec.add_on and scores.get(spec.code, 0) > 0]
-    if not main:
-        main = _fallback(offered)
-        if not main:
-            return ()
     main.sort(key=lambda spec: -scores.get(spec.code, 0))  # stable: the file's order breaks ties
     add_ons = [spec for spec in offered if spec.add_on and scores.get(spec.code, 0) > 0]
-    return tuple(
+    recommendations = [
         Recommendation(
             treatment=spec.code,
             services=_services(spec, limits),
@@ -250,13 +246,49 @@ def _recommendations(
             add_on=spec.add_on,
         )
         for spec in main + add_ons
-    )
+    ]
+    if not main:
+        taken = [spec for spec in ruleset.treatments if scores.get(spec.code, 0) > 0]
+        fallback = _fallback(ruleset, answers, offered, limits, stops, taken, limit_reasons)
+        recommendations[:0] = fallback
+    return tuple(recommendations)
 
 
-def _fallback(offered: Sequence[TreatmentSpec]) -> list[TreatmentSpec]:
-    """Nothing scored is left (a limit or a do-not-treat caution took it away): the first
-    treatment still offered (physiotherapy in v1: physiotherapists assess and screen)."""
-    return [spec for spec in offered if not spec.add_on][:1]
+def _fallback(
+    ruleset: RuleSet,
+    answers: Answers,
+    offered: Sequence[TreatmentSpec],
+    limits: Sequence[tuple[LimitRule, frozenset[str]]],
+    stops: Sequence[Caution],
+    taken: Sequence[TreatmentSpec],
+    limit_reasons: Sequence[Reason],
+) -> list[Recommendation]:
+    """Nothing that scored may be offered (a limit or a do-not-treat caution took it
+    away): the file's fallback (in v1 a physiotherapy assessment: physiotherapists assess,
+    screen and choose what is safe), or else the first main treatment still offered."""
+    rule = ruleset.fallback
+    candidates = [spec for spec in offered if not spec.add_on]
+    if not candidates:
+        return []
+    spec = next((s for s in candidates if s.code == rule.treatment), candidates[0])
+    services = _services(spec, limits)
+    if spec.code == rule.treatment and rule.services:
+        services = tuple(slug for slug in services if slug in rule.services) or services
+    # Why: the answers behind each do-not-treat caution that took a scored treatment away.
+    stopped = [
+        reason
+        for caution in stops
+        if not caution.temporary and any(s.essential & caution.modalities for s in taken)
+        for reason in _reasons(ruleset, answers, frozenset(caution.codes), rule.text)
+    ]
+    return [
+        Recommendation(
+            treatment=spec.code,
+            services=services,
+            score=0,
+            reasons=_unique([*stopped, *limit_reasons]),
+        )
+    ]
 
 
 def _services(

@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "f492a6bd824772f49d0345963593ee0e9942c93ac05945705ec40155fdc35332",
+    1: "8390ead0e4bad465961bd8893a9c3ab0128a01bf5073cba1973962391f1b7ceb",
 }

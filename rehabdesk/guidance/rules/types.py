@@ -157,6 +157,14 @@ class Question:
         values = frozenset(choice.code for choice in self.choices)
         object.__setattr__(self, "_values", values)
 
+    def read(self, raw: str) -> Answer:
+        """A form's text as this question's answer: a number question's digits become an
+        int; anything else stays as given, for check_answers to judge."""
+        text = raw.strip()
+        if self.kind is QuestionKind.NUMBER and text.isascii() and text.isdigit():
+            return int(text)
+        return text
+
     def accepts(self, value: object) -> bool:
         """Whether `value` is an answer this question takes (bool is not a number)."""
         if self.kind is QuestionKind.NUMBER:
@@ -216,6 +224,16 @@ class LimitRule:
     services: tuple[str, ...]
     text: str
     when: Condition
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What is recommended when nothing that scored may be offered (a do-not-treat
+    caution or a limit took it away): this treatment, with only these of its services."""
+
+    treatment: Treatment
+    services: tuple[str, ...]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -308,6 +326,27 @@ class Guidance:
     def first(self) -> Recommendation | None:
         return self.recommendations[0] if self.recommendations else None
 
+    def as_data(self) -> dict[str, object]:
+        """Plain JSON-ready data (lists, sorted modalities), e.g. to store what a visitor
+        was told beside the rule-set version."""
+        return {
+            "ruleset_version": self.ruleset_version,
+            "level": str(self.level),
+            "recommendations": [
+                {
+                    "treatment": str(r.treatment),
+                    "services": list(r.services),
+                    "score": r.score,
+                    "add_on": r.add_on,
+                    "reasons": [_reason_data(reason) for reason in r.reasons],
+                }
+                for r in self.recommendations
+            ],
+            "red_flags": [_red_flag_data(flag) for flag in self.red_flags],
+            "cautions": [_caution_data(caution) for caution in self.cautions],
+            "pathways": [{"code": p.code, "text": p.text} for p in self.pathways],
+        }
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -322,6 +361,32 @@ class Screen:
 
 def _urgency(level: Level) -> int:
     return level.urgency
+
+
+def _reason_data(reason: Reason) -> dict[str, object]:
+    return {"code": reason.code, "answer": reason.answer, "text": reason.text}
+
+
+def _red_flag_data(flag: RedFlag) -> dict[str, object]:
+    return {
+        "rule": flag.rule,
+        "level": str(flag.level),
+        "condition": flag.condition,
+        "patient_text": flag.patient_text,
+        "clinician_text": flag.clinician_text,
+        "codes": list(flag.codes),
+    }
+
+
+def _caution_data(caution: Caution) -> dict[str, object]:
+    return {
+        "rule": caution.rule,
+        "level": str(caution.level),
+        "modalities": sorted(caution.modalities),
+        "reason": caution.reason,
+        "codes": list(caution.codes),
+        "temporary": caution.temporary,
+    }
 
 
 @dataclass(frozen=True)
@@ -342,6 +407,7 @@ class RuleSet:
     pathways: tuple[PathwayRule, ...]
     contradictions: tuple[ContradictionRule, ...]
     treatments: tuple[TreatmentSpec, ...]
+    fallback: Fallback
     # Modalities by service group slug, and overrides by service slug.
     group_modalities: Mapping[str, frozenset[str]]
     service_overrides: Mapping[str, frozenset[str]]

@@ -1,6 +1,8 @@
 """Incomplete, invalid or contradictory answers get a question back, never a
 recommendation."""
 
+import json
+
 import pytest
 
 from rehabdesk.guidance.rules import (
@@ -119,3 +121,26 @@ def test_it_recommends_nothing_for_contradictory_answers_even_with_a_red_flag():
     answers = {**COMPLETE, "rf_bladder_bowel": "yes", "pregnancy_high_risk": "no"}
     with pytest.raises(AnswersIncomplete):
         evaluate(RULESET, answers)
+
+
+def test_it_reads_a_forms_text_as_the_questions_answer():
+    assert RULESET.question("pain_now").read(" 7 ") == 7
+    assert RULESET.question("pain_now").read("seven") == "seven"
+    assert RULESET.question("pain_now").read("-1") == "-1"
+    assert RULESET.question("pain_now").read("٣") == "٣"  # only ASCII digits are a number
+    assert RULESET.question("rf_fever").read("not_sure") == "not_sure"
+    raw = {"pain_now": "12", "onset_weeks": "3"}
+    answers = {code: RULESET.question(code).read(text) for code, text in raw.items()}
+    assert problems_of({**COMPLETE, **answers}) == [("pain_now", ProblemKind.INVALID)]
+
+
+def test_it_gives_the_guidance_as_plain_json_data():
+    guidance = evaluate(RULESET, {**COMPLETE, "cause": "work", "anticoagulants": "yes"})
+    data = json.loads(json.dumps(guidance.as_data()))
+    assert data["ruleset_version"] == 1
+    assert data["level"] == "book"
+    assert data["recommendations"][0]["treatment"] == "physiotherapy"
+    assert data["recommendations"][0]["reasons"][0]["code"] == "reason"
+    assert data["pathways"][0]["code"] == "wsib"
+    caution = data["cautions"][0]
+    assert caution["modalities"] == sorted(caution["modalities"])

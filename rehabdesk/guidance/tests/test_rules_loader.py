@@ -121,6 +121,16 @@ def test_it_offers_only_services_of_the_demo_clinic():
         ),
         ('rule = "night_pain"', 'rule = "weight_loss"', "listed twice"),
         ("at_least = 2", "at_least = 4", "at_least"),
+        (
+            'treatment = "physiotherapy"\nservices = ["physiotherapy-initial-assessment"]\ntext',
+            'treatment = "acupuncture"\nservices = []\ntext',
+            "not a main treatment",
+        ),
+        (
+            'services = ["physiotherapy-initial-assessment"]\ntext = "What you asked',
+            'services = ["massage-therapy-60-minutes"]\ntext = "What you asked',
+            "services must be services of physiotherapy",
+        ),
     ],
 )
 def test_it_refuses_a_rule_file_with_a_fault_and_names_it(old, new, fault):
