@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "8390ead0e4bad465961bd8893a9c3ab0128a01bf5073cba1973962391f1b7ceb",
+    1: "990cda4fd37544ebc9176944a265b8709264320ba77d7f860bd5cabfc80bc14a",
 }

@@ -30,3 +30,22 @@ def test_it_documents_every_service_the_guide_offers():
     for spec in RULESET.treatments:
         for slug in spec.services:
             assert f"`{slug}`" in SPEC
+
+
+@pytest.mark.parametrize("rule", RULESET.weights, ids=[rule.rule for rule in RULESET.weights])
+def test_it_documents_each_weight_with_its_treatment_and_points(rule):
+    assert f"| `{rule.rule}` | {rule.treatment} | {rule.points} |" in SPEC
+
+
+@pytest.mark.parametrize(
+    "rule", RULESET.red_flag_rules, ids=[rule.rule for rule in RULESET.red_flag_rules]
+)
+def test_it_documents_each_red_flag_with_its_level(rule):
+    assert f"| `{rule.rule}` | {rule.level.name} |" in SPEC
+
+
+@pytest.mark.parametrize(
+    "rule", RULESET.caution_rules, ids=[rule.rule for rule in RULESET.caution_rules]
+)
+def test_it_documents_each_caution_with_its_level(rule):
+    assert f"| `{rule.rule}` | {rule.level} |" in SPEC
