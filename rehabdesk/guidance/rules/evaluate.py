@@ -99,7 +99,7 @@ def screen(ruleset: RuleSet, answers: Answers) -> Screen:
 def _steps(ruleset: RuleSet, steps: Iterable[str] | None) -> frozenset[str]:
     if steps is None:
         return frozenset(ruleset.steps)
-    wanted = frozenset(steps)
+    wanted = frozenset((steps,) if isinstance(steps, str) else steps)
     unknown = wanted - set(ruleset.steps)
     if unknown:
         raise ValueError(f"rule set {ruleset.version} has no step {sorted(unknown)}")

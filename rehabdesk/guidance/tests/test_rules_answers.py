@@ -144,3 +144,7 @@ def test_it_gives_the_guidance_as_plain_json_data():
     assert data["pathways"][0]["code"] == "wsib"
     caution = data["cautions"][0]
     assert caution["modalities"] == sorted(caution["modalities"])
+
+
+def test_it_takes_one_step_named_alone():
+    assert problems_of({}, steps="reason") == problems_of({}, steps=["reason"])

@@ -209,3 +209,20 @@ def test_it_tests_membership_negation_and_whether_answered():
     assert answered({"pregnant": "no"}) == {"pregnant"}
     assert answered({}) is None
     assert condition({"answer": "pregnant", "answered": False})({}) == frozenset()
+
+
+def test_it_reads_every_red_flag_question_in_a_red_flag_rule():
+    read = {code for rule in RULESET.red_flag_rules for code in rule.when.codes}
+    assert {q.code for q in RULESET.step_questions("red_flags")} <= read
+
+
+def test_it_reads_every_health_question_in_a_caution_rule():
+    read = {code for rule in RULESET.caution_rules for code in rule.when.codes}
+    assert {q.code for q in RULESET.step_questions("screen")} <= read
+
+
+def test_it_gives_every_reason_a_weight():
+    reasons = [c.code for c in RULESET.question("reason").choices]
+    for reason in reasons:
+        answers = {"reason": reason, "onset_weeks": 1, "cause": "other", "pain_now": 0}
+        assert any(rule.when(answers) is not None for rule in RULESET.weights), reason
