@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "990cda4fd37544ebc9176944a265b8709264320ba77d7f860bd5cabfc80bc14a",
+    1: "65a7492a8e321ab43ed3b761b20876be2f5ba892119b609bc7fb46c1f478f8e4",
 }

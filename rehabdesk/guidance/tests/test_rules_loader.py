@@ -226,3 +226,21 @@ def test_it_gives_every_reason_a_weight():
     for reason in reasons:
         answers = {"reason": reason, "onset_weeks": 1, "cause": "other", "pain_now": 0}
         assert any(rule.when(answers) is not None for rule in RULESET.weights), reason
+
+
+def test_it_keeps_notes_for_clinicians_out_of_what_a_visitor_reads():
+    visitor_texts = (
+        [q.text for q in RULESET.questions]
+        + [q.help for q in RULESET.questions]
+        + [rule.patient_text for rule in RULESET.red_flag_rules]
+        + [rule.reason for rule in RULESET.caution_rules]
+        + [rule.text for rule in RULESET.weights]
+        + [rule.text for rule in RULESET.limits]
+        + [rule.text for rule in RULESET.pathways]
+        + [RULESET.fallback.text]
+    )
+    for text in visitor_texts:
+        assert "UNCONFIRMED" not in text
+        assert "design choice" not in text.lower()
+    for rule in RULESET.red_flag_rules:
+        assert "[S" not in rule.patient_text
