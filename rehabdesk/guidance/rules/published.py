@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "66f52a4695466d8d894bfdaf234731ab5441059a8efc53483cd270c6f227bba8",
+    1: "65a7492a8e321ab43ed3b761b20876be2f5ba892119b609bc7fb46c1f478f8e4",
 }
