@@ -21,6 +21,13 @@ from rehabdesk.safety.choices import (
     AlertState,
     RedFlagDecision,
 )
+from rehabdesk.safety.modalities import modality_names
+
+URGENCY = {
+    "emergency": "Emergency",
+    "doctor_today": "Doctor today",
+    "doctor_first": "Doctor first",
+}
 
 
 class Alert(models.Model):
@@ -123,6 +130,11 @@ class Alert(models.Model):
     def in_force(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def covers(self) -> str:
+        """The modalities, in words."""
+        return modality_names(self.modalities)
+
 
 class RedFlagReview(models.Model):
     """A red flag in a patient's answers, waiting for a practitioner's decision: refer
@@ -194,3 +206,7 @@ class RedFlagReview(models.Model):
     @property
     def decided(self) -> bool:
         return bool(self.decision)
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY.get(self.urgency, self.urgency)

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
-from rehabdesk.clinic.models import Practitioner
+from rehabdesk.clinic.models import Service
 from rehabdesk.guidance.rules import load_ruleset, screen
 from rehabdesk.patients.models import Patient
 from rehabdesk.safety.choices import (
@@ -27,6 +27,7 @@ from rehabdesk.safety.choices import (
 from rehabdesk.safety.errors import SafetyError, SafetyErrorCode
 from rehabdesk.safety.modalities import HANDS_ON, MODALITIES
 from rehabdesk.safety.models import Alert, RedFlagReview
+from rehabdesk.safety.selectors import booking_concerns
 
 Actor = AbstractBaseUser | AnonymousUser | None
 ALERT = "safety.alert"
@@ -279,7 +280,7 @@ def red_flag_review_decide(
     review: RedFlagReview,
     decision: str,
     reason: str,
-    practitioner: Practitioner,
+    practitioner_id: int,
     actor: AbstractBaseUser,
     now: datetime,
 ) -> RedFlagReview:
@@ -301,7 +302,7 @@ def red_flag_review_decide(
         locked.decision_reason = reason.strip()
         locked.decided_at = now
         locked.decided_by = actor
-        locked.decided_by_practitioner = practitioner
+        locked.decided_by_practitioner_id = practitioner_id
         locked.save(
             update_fields=[
                 "decision",
@@ -348,6 +349,24 @@ def _referral_alert(review: RedFlagReview, referred: str, actor: Actor, now: dat
     )
     _audit(actor, AuditAction.CREATE, alert, "safety alert (after a red-flag referral)", now)
     return alert
+
+
+DECISION_NEEDED = (
+    "A practitioner must clear this booking before it is confirmed: ask a practitioner "
+    "in the patient's care to review their safety record."
+)
+
+
+def booking_safety_validate(
+    *, patient_id: int, service: Service, message: str = DECISION_NEEDED
+) -> None:
+    """Refuse booking `service` for the patient while a practitioner must decide first
+    (`selectors.booking_concerns`: a do-not-treat alert covering it, an undecided red
+    flag and a hands-on service). The refusal says nothing clinical: the desk and the
+    patient online learn only that a practitioner must clear it (`message`: the words
+    for who asks, the clinic's phone number for a patient online)."""
+    if booking_concerns(patient_id=patient_id, service=service).blocking:
+        raise SafetyError(SafetyErrorCode.PRACTITIONER_DECISION_NEEDED, message)
 
 
 def _reason(reason: str, *, field: str) -> None:
