@@ -43,8 +43,9 @@ def test_it_raises_an_alert_for_each_caution_with_its_rule_and_version(personas,
             "41",
         )
         assert alert.state == "active"
-    pacemaker = [a for a in raised.alerts if "electrotherapy" in a.modalities]
-    assert [a.level for a in pacemaker] == ["do_not_treat"]
+    # The issue's own example: pacemaker x electrotherapy -> do not treat.
+    pacemaker = Alert.objects.get(patient=personas.patient_a, rule="pacemaker_electrotherapy")
+    assert (pacemaker.level, pacemaker.modalities) == ("do_not_treat", ["electrotherapy"])
     assert raised.reviews == ()
 
 
