@@ -81,7 +81,8 @@ def test_the_same_answers_twice_add_nothing(personas, now):
     first = raise_from(personas, answers, now)
     again = raise_from(personas, answers, now)
     later = raise_from(personas, answers, now, source=42)
-    assert first.alerts and first.reviews
+    assert first.alerts
+    assert first.reviews
     assert (again.alerts, again.reviews) == ((), ())
     assert (later.alerts, later.reviews) == ((), ())  # still in force: not raised twice
     assert Alert.objects.filter(patient=personas.patient_a).count() == len(first.alerts)
