@@ -28,6 +28,8 @@ from rehabdesk.clinic.models import (
 )
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
 from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.safety.models import Alert, RedFlagReview
+from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
@@ -140,6 +142,25 @@ def world(personas: Personas) -> Personas:
         expires_at=timezone.now() + timedelta(hours=2),
         created_at=timezone.now(),
     )
+    # Patient A's safety record: an alert added by hand and a red flag to decide.
+    alert_add(
+        patient=personas.patient_a,
+        level="note",
+        modalities=[],
+        reason="Prefers to be told before each technique",
+        actor=personas.physio.user,
+        now=timezone.now(),
+    )
+    RedFlagReview.objects.create(
+        patient=personas.patient_a,
+        rule="night_pain",
+        urgency="doctor_first",
+        clinician_text="Constant night pain",
+        answers={"rf_night_pain": "yes"},
+        ruleset_version=1,
+        source="intake",
+        created_at=timezone.now(),
+    )
     return personas
 
 
@@ -159,6 +180,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"entry_id": str(WaitlistEntry.objects.get(patient=world.patient_a).pk)}
     if target == "offer":
         return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
+    if target == "alert":
+        return {"alert_id": str(Alert.objects.get(patient=world.patient_a).pk)}
+    if target == "review":
+        return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
