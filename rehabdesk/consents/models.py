@@ -17,7 +17,12 @@ from __future__ import annotations
 from django.db import models
 
 from rehabdesk.accounts.models import User
-from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
+from rehabdesk.consents.choices import (
+    ConsentChannel,
+    ConsentMethod,
+    SensitiveArea,
+    TreatmentTopic,
+)
 from rehabdesk.patients.models import Patient
 
 
@@ -152,3 +157,7 @@ class TreatmentConsent(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def area_labels(self) -> list[str]:
+        return [SensitiveArea(area).label for area in self.areas]
