@@ -69,8 +69,11 @@ def consents_for(*, user: User, patient: Patient) -> ConsentsSeen:
     )
 
 
-def treatment_consent_for(*, user: User, consent_id: int, action: Action) -> TreatmentConsent:
-    """A treatment consent, if `user` may do `action` to its patient's record."""
+def treatment_consent_for(
+    *, user: User, consent_id: int, action: Action, view: bool = False
+) -> TreatmentConsent:
+    """A treatment consent, if `user` may do `action` to its patient's record; `view`:
+    the page shows it, which is put on file."""
     consent = treatment_consent_by_id(consent_id=consent_id)
     if consent is None or not may(person_for(user), action, consent.patient_id):
         raise AccessDenied(
@@ -80,11 +83,16 @@ def treatment_consent_for(*, user: User, consent_id: int, action: Action) -> Tre
             summary="treatment consent",
             found=consent is not None,
         )
+    if view:
+        _viewed(user, TREATMENT, consent.pk, consent.patient_id, "treatment consent")
     return consent
 
 
-def privacy_consent_for(*, user: User, consent_id: int, action: Action) -> ConsentRecord:
-    """A privacy consent, if `user` may do `action` to its patient's record."""
+def privacy_consent_for(
+    *, user: User, consent_id: int, action: Action, view: bool = False
+) -> ConsentRecord:
+    """A privacy consent, if `user` may do `action` to its patient's record; `view`:
+    the page shows it, which is put on file."""
     record = privacy_consent_by_id(consent_id=consent_id)
     if record is None or not may(person_for(user), action, record.patient_id):
         raise AccessDenied(
@@ -94,4 +102,17 @@ def privacy_consent_for(*, user: User, consent_id: int, action: Action) -> Conse
             summary="privacy consent",
             found=record is not None,
         )
+    if view:
+        _viewed(user, PRIVACY, record.pk, record.patient_id, "privacy consent")
     return record
+
+
+def _viewed(user: User, object_type: str, object_id: int, patient_id: int, summary: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        patient_ids=[patient_id],
+        summary=summary,
+    )

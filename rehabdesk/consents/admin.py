@@ -36,7 +36,7 @@ class PrivacyNoticeAdmin(ServiceBackedAdmin):
 
 
 class TreatmentConsentTextForm(forms.ModelForm):
-    topic = forms.ChoiceField(choices=TreatmentTopic.choices)
+    for_topic = forms.ChoiceField(label="Topic", choices=TreatmentTopic.choices)
 
     class Meta:
         model = TreatmentConsentText
@@ -52,7 +52,7 @@ class TreatmentConsentTextAdmin(ServiceBackedAdmin):
     list_filter = ["topic"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["body"] if obj is not None else ["topic", "body"]
+        return ["body"] if obj is not None else ["for_topic", "body"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
@@ -61,7 +61,7 @@ class TreatmentConsentTextAdmin(ServiceBackedAdmin):
         self, request: HttpRequest, obj: Any, form: forms.ModelForm, formsets: Formsets
     ) -> None:
         published = services.treatment_consent_text_publish(
-            topic=TreatmentTopic(form.cleaned_data["topic"]),
+            topic=TreatmentTopic(form.cleaned_data["for_topic"]),
             body=form.cleaned_data["body"],
             now=timezone.now(),
         )

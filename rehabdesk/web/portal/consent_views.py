@@ -116,7 +116,10 @@ def my_consent_give(request: HttpRequest, patient_id: int, topic: str) -> HttpRe
 def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     own_patient_id(request)
     consent = treatment_consent_for(
-        user=request.user, consent_id=consent_id, action=Action.CHANGE_DEMOGRAPHICS
+        user=request.user,
+        consent_id=consent_id,
+        action=Action.CHANGE_DEMOGRAPHICS,
+        view=request.method == "GET",
     )
     what = f"your consent to {consent.get_topic_display().lower()}"
     if request.method == "POST":
@@ -140,7 +143,10 @@ def my_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 def my_privacy_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     own_patient_id(request)
     record = privacy_consent_for(
-        user=request.user, consent_id=consent_id, action=Action.CHANGE_DEMOGRAPHICS
+        user=request.user,
+        consent_id=consent_id,
+        action=Action.CHANGE_DEMOGRAPHICS,
+        view=request.method == "GET",
     )
     if request.method == "POST":
         try:

@@ -177,11 +177,17 @@ def patient_consent_withdraw(request: HttpRequest, consent_id: int) -> HttpRespo
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
     try:
         consent = treatment_consent_for(
-            user=request.user, consent_id=consent_id, action=Action.CHANGE_DEMOGRAPHICS
+            user=request.user,
+            consent_id=consent_id,
+            action=Action.CHANGE_DEMOGRAPHICS,
+            view=request.method == "GET",
         )
     except AccessDenied:
         consent = treatment_consent_for(
-            user=request.user, consent_id=consent_id, action=Action.CHANGE_CLINICAL
+            user=request.user,
+            consent_id=consent_id,
+            action=Action.CHANGE_CLINICAL,
+            view=request.method == "GET",
         )
     if request.method == "POST":
         try:

@@ -314,3 +314,24 @@ def test_the_patient_page_shows_what_upcoming_visits_still_need(client, personas
     assert "Consent missing: Physiotherapy" in page.text
     assert reverse("patient-consent", args=[personas.patient_b.pk]) in page.text
     assert reverse("patient-consent-verbal", args=[personas.patient_b.pk]) not in page.text
+
+
+def test_a_withdrawal_page_puts_the_look_on_file(client, personas):
+    consent = give(personas.child)
+    record = consent_record(
+        patient=personas.child,
+        notice=privacy_notice_current(),
+        channel=ConsentChannel.ONLINE,
+        actor=None,
+        now=at(1, 9),
+    )
+    client.force_login(personas.guardian.user)
+    for url in (
+        reverse("my-consent-withdraw", args=[consent.pk]),
+        reverse("my-privacy-withdraw", args=[record.pk]),
+    ):
+        before = AuditEvent.objects.count()
+        assert client.get(url).status_code == 200
+        (event,) = AuditEvent.objects.order_by("pk")[before:]
+        assert (event.action, event.actor) == ("view", personas.guardian.user)
+        assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.child.pk]
