@@ -4,12 +4,14 @@ from django.urls import URLPattern
 
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
+from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import manage_views, my_views, password_views
 from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
     booking_views,
+    consent_views,
     desk_views,
     hours_views,
     patient_status_views,
@@ -35,6 +37,7 @@ urlpatterns: list[URLPattern] = (
     + waitlist_views.urlpatterns
     + hours_views.urlpatterns
     + safety_views.urlpatterns
+    + consent_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
@@ -44,6 +47,7 @@ urlpatterns: list[URLPattern] = (
     + done_views.urlpatterns
     # Patients: the portal, a booking managed from its e-mailed link, passwords.
     + my_views.urlpatterns
+    + portal_consent_views.urlpatterns
     + manage_views.urlpatterns
     + password_views.urlpatterns
 )
