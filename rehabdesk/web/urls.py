@@ -4,7 +4,7 @@ from django.urls import URLPattern
 
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
-from rehabdesk.web.portal import manage_views, my_views, password_views
+from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
 from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
@@ -18,6 +18,9 @@ from rehabdesk.web.staff import (
     schedule_views,
     series_views,
     waitlist_views,
+)
+from rehabdesk.web.staff import (
+    intake_views as staff_intake_views,
 )
 
 urlpatterns: list[URLPattern] = (
@@ -33,6 +36,7 @@ urlpatterns: list[URLPattern] = (
     + desk_views.urlpatterns
     + waitlist_views.urlpatterns
     + hours_views.urlpatterns
+    + staff_intake_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
@@ -43,5 +47,6 @@ urlpatterns: list[URLPattern] = (
     # Patients: the portal, a booking managed from its e-mailed link, passwords.
     + my_views.urlpatterns
     + manage_views.urlpatterns
+    + intake_views.urlpatterns
     + password_views.urlpatterns
 )
