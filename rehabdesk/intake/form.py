@@ -190,6 +190,7 @@ def clean_section(
     finish later may leave required questions blank."""
     cleaned: dict[str, Answer] = {}
     problems: list[Problem] = []
+    refused: set[str] = set()
     unknown = set(raw) - {q.code for q in section.questions}
     if unknown:
         problems.append(Problem(sorted(unknown)[0], "This question is not on this page."))
@@ -198,6 +199,7 @@ def clean_section(
             value = clean_answer(question, raw.get(question.code), today=today)
         except ValueError as problem:
             problems.append(Problem(question.code, str(problem)))
+            refused.add(question.code)
             continue
         if value is not None:
             cleaned[question.code] = value
@@ -212,6 +214,7 @@ def clean_section(
             and question.required
             and question.shown(merged)
             and question.code not in cleaned
+            and question.code not in refused
         ):
             problems.append(Problem(question.code, "Please answer this question."))
     if problems:
