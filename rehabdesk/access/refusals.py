@@ -8,7 +8,8 @@ text or from a code written as a string; they ask `http_status(error.code)`.
 
 - 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
   longer on offer, a hold run out, a series with dates in the way, a retried key
-  carrying a different request, a retry of a booking cancelled since). Asking again
+  carrying a different request, a retry of a booking cancelled since; a safety alert
+  cleared or a red flag decided by someone else meanwhile). Asking again
   with what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
@@ -40,6 +41,7 @@ from rehabdesk.core.errors import RequestErrorCode
 from rehabdesk.intake.errors import IntakeErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
+from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
 
 BAD_REQUEST = HTTPStatus.BAD_REQUEST
@@ -123,6 +125,13 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         IntakeErrorCode.UNKNOWN_FORM: UNPROCESSABLE,
         IntakeErrorCode.ALREADY_SUBMITTED: CONFLICT,
         IntakeErrorCode.DRAFT_ELSEWHERE: CONFLICT,
+    },
+    SafetyErrorCode: {
+        SafetyErrorCode.INVALID: UNPROCESSABLE,
+        SafetyErrorCode.ALREADY_CLEARED: CONFLICT,
+        SafetyErrorCode.ALREADY_ACKNOWLEDGED: CONFLICT,
+        SafetyErrorCode.ALREADY_DECIDED: CONFLICT,
+        SafetyErrorCode.PRACTITIONER_DECISION_NEEDED: UNPROCESSABLE,
     },
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,

@@ -31,6 +31,7 @@ from rehabdesk.intake.form import (
 )
 from rehabdesk.intake.models import IntakeResponse
 from rehabdesk.patients.models import Patient
+from rehabdesk.safety.services import alerts_from_answers
 
 Actor = AbstractBaseUser | AnonymousUser | None
 OBJECT_TYPE = "intake.intakeresponse"
@@ -161,8 +162,17 @@ def intake_submit(
 
 
 def _raise_alerts(response: IntakeResponse, *, actor: Actor, now: datetime) -> None:
-    """Hand the answers to the safety part (issue 21's contract)."""
-    # Filled in when the safety part's alerts_from_answers is merged (see the report).
+    """Hand the answers to the safety part (issue 21's contract): the red-flag and
+    screen questions carry the rule set's codes; answers it does not ask (a list of
+    body areas, free text) are the intake's own and are left out."""
+    answers = {
+        code: value
+        for code, value in response.answers.items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    }
+    alerts_from_answers(
+        patient=response.patient, answers=answers, source=response, actor=actor, now=now
+    )
 
 
 def _refuse_unless_draft(response: IntakeResponse, channel: IntakeChannel) -> None:

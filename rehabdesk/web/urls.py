@@ -15,6 +15,7 @@ from rehabdesk.web.staff import (
     patient_status_views,
     patient_views,
     registrations_views,
+    safety_views,
     schedule_views,
     series_views,
     waitlist_views,
@@ -37,6 +38,7 @@ urlpatterns: list[URLPattern] = (
     + waitlist_views.urlpatterns
     + hours_views.urlpatterns
     + staff_intake_views.urlpatterns
+    + safety_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

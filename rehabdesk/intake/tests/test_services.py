@@ -17,6 +17,7 @@ from rehabdesk.intake.models import IntakeResponse
 from rehabdesk.intake.selectors import intake_status_of, intake_statuses
 from rehabdesk.intake.services import intake_section_save, intake_start, intake_submit
 from rehabdesk.intake.testing import ANSWERS, intake_filled
+from rehabdesk.safety.models import Alert, RedFlagReview
 
 pytestmark = pytest.mark.django_db
 ONLINE, PAPER = IntakeChannel.ONLINE, IntakeChannel.PAPER
@@ -200,3 +201,30 @@ def test_the_database_refuses_a_submitted_intake_without_its_time(personas):
     response = start(personas)
     with pytest.raises(IntegrityError):
         IntakeResponse.objects.filter(pk=response.pk).update(status=IntakeStatus.SUBMITTED)
+
+
+def test_submitting_raises_the_safety_alerts_and_red_flag_reviews_of_the_answers(personas):
+    response = intake_filled(
+        personas.patient_a,
+        changes={"red_flags": {"rf_calf_swollen": "yes"}, "screen": {"pacemaker": "yes"}},
+    )
+    alerts = Alert.objects.filter(patient=personas.patient_a)
+    assert alerts.exists()
+    assert {alert.source_id for alert in alerts} == {str(response.pk)}
+    assert RedFlagReview.objects.filter(patient=personas.patient_a).exists()
+
+
+def test_a_quiet_intake_raises_no_alert(personas):
+    intake_filled(personas.patient_a)
+    assert not Alert.objects.filter(patient=personas.patient_a).exists()
+    assert not RedFlagReview.objects.filter(patient=personas.patient_a).exists()
+
+
+def test_a_refused_submit_raises_nothing(personas):
+    response = intake_start(
+        patient=personas.patient_a, channel=ONLINE, actor=None, now=timezone.now()
+    )
+    save(response, "red_flags", {**ANSWERS["red_flags"], "rf_fever": "yes"})
+    with pytest.raises(IntakeError):
+        intake_submit(response=response, channel=ONLINE, actor=None, now=timezone.now())
+    assert not RedFlagReview.objects.exists()
