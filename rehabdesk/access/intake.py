@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rehabdesk.access.accessors import User, appointment_by_link, patient_for
+from rehabdesk.access.accessors import PATIENT, User, appointment_by_link, patient_for
 from rehabdesk.access.policy import Action
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -72,40 +72,50 @@ def intake_for(*, user: User, patient_id: int) -> tuple[Patient, IntakeResponse 
         patient_id=patient_id,
         action=Action.VIEW_CLINICAL,
         summary="health intake",
+        view=False,
         family=False,
     )
     response = intake_of(patient_id=patient.pk)
     if response is None or response.status != IntakeStatus.SUBMITTED:
+        _audit_look(actor=user, patient=patient, response=None, summary="health intake (none sent)")
         return patient, None
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        object_type=INTAKE,
-        object_id=response.pk,
-        patient_ids=[patient.pk],
-        summary=f"health intake answers (form v{response.form_version})",
-    )
+    summary = f"health intake answers (form v{response.form_version})"
+    _audit_look(actor=user, patient=patient, response=response, summary=summary)
     return patient, response
 
 
 def _state(
     patient: Patient, channel: IntakeChannel, *, actor: User | None, view: bool
 ) -> IntakeState:
+    """What the one filling in may see; one audit event for the look (`view`): the
+    draft's answers when shown, or else the patient's name and the form's status."""
     response = intake_of(patient_id=patient.pk)
+    shown: IntakeResponse | None = None
     if response is None:
-        return IntakeState(patient, None, None, elsewhere=False)
-    status = IntakeStatus(response.status)
-    if status == IntakeStatus.SUBMITTED:
-        return IntakeState(patient, status, None, False, submitted_at=response.submitted_at)
-    if response.channel != channel:
-        return IntakeState(patient, status, None, elsewhere=True)
+        state = IntakeState(patient, None, None, elsewhere=False)
+    elif response.status == IntakeStatus.SUBMITTED:
+        submitted_at = response.submitted_at
+        state = IntakeState(patient, IntakeStatus.SUBMITTED, None, False, submitted_at)
+    elif response.channel != channel:
+        state = IntakeState(patient, IntakeStatus.DRAFT, None, elsewhere=True)
+    else:
+        shown = response
+        state = IntakeState(patient, IntakeStatus.DRAFT, response, elsewhere=False)
     if view:
-        audit_record(
-            actor=actor,
-            action=AuditAction.VIEW,
-            object_type=INTAKE,
-            object_id=response.pk,
-            patient_ids=[patient.pk],
-            summary=f"health intake draft ({channel})",
-        )
-    return IntakeState(patient, status, response, elsewhere=False)
+        summary = f"health intake draft ({channel})" if shown else "health form status"
+        _audit_look(actor=actor, patient=patient, response=shown, summary=summary)
+    return state
+
+
+def _audit_look(
+    *, actor: User | None, patient: Patient, response: IntakeResponse | None, summary: str
+) -> None:
+    """One view event: of the intake's answers when shown, else of the patient's record."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=INTAKE if response else PATIENT,
+        object_id=response.pk if response else patient.pk,
+        patient_ids=[patient.pk],
+        summary=summary,
+    )
