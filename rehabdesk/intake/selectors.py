@@ -23,7 +23,9 @@ def intake_status_of(*, patient_id: int) -> IntakeStatus | None:
 
 def intake_statuses(*, patient_ids: Iterable[int]) -> dict[int, IntakeStatus]:
     """Each patient's intake status (patients without one are absent): one query."""
-    rows = IntakeResponse.objects.filter(patient_id__in=list(patient_ids)).values_list(
-        "patient_id", "status"
+    rows = (
+        IntakeResponse.objects.filter(patient_id__in=list(patient_ids))
+        .order_by()
+        .values_list("patient_id", "status")
     )
     return {patient_id: IntakeStatus(status) for patient_id, status in rows}
