@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.intake.choices import IntakeChannel, IntakeStatus
@@ -209,7 +210,5 @@ def _gap(form: IntakeForm, section_code: str, count: int) -> Problem:
     return Problem(section_code, f"{title}: {count} {questions} still to answer.")
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
-    if isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
-        return actor
-    return None
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
