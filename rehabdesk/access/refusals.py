@@ -38,6 +38,7 @@ from rehabdesk.accounts.errors import AccountsErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.intake.errors import IntakeErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.safety.errors import SafetyErrorCode
@@ -125,6 +126,14 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.PATIENT_BUSY: UNPROCESSABLE,
         SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
         SchedulingErrorCode.CALL_US: UNPROCESSABLE,
+    },
+    IntakeErrorCode: {
+        IntakeErrorCode.INVALID_ANSWERS: UNPROCESSABLE,
+        IntakeErrorCode.INCOMPLETE: UNPROCESSABLE,
+        IntakeErrorCode.UNKNOWN_SECTION: NOT_FOUND,
+        IntakeErrorCode.UNKNOWN_FORM: UNPROCESSABLE,
+        IntakeErrorCode.ALREADY_SUBMITTED: CONFLICT,
+        IntakeErrorCode.DRAFT_ELSEWHERE: CONFLICT,
     },
     SafetyErrorCode: {
         SafetyErrorCode.INVALID: UNPROCESSABLE,

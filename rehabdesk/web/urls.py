@@ -5,7 +5,7 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
-from rehabdesk.web.portal import manage_views, my_views, password_views
+from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
 from rehabdesk.web.public import pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
@@ -22,6 +22,9 @@ from rehabdesk.web.staff import (
     series_views,
     waitlist_views,
 )
+from rehabdesk.web.staff import (
+    intake_views as staff_intake_views,
+)
 
 urlpatterns: list[URLPattern] = (
     views.urlpatterns
@@ -36,6 +39,7 @@ urlpatterns: list[URLPattern] = (
     + desk_views.urlpatterns
     + waitlist_views.urlpatterns
     + hours_views.urlpatterns
+    + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
     # Everyone: the public site, and booking online.
@@ -49,5 +53,6 @@ urlpatterns: list[URLPattern] = (
     + my_views.urlpatterns
     + portal_consent_views.urlpatterns
     + manage_views.urlpatterns
+    + intake_views.urlpatterns
     + password_views.urlpatterns
 )

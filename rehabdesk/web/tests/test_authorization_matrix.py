@@ -278,7 +278,8 @@ def clients(world: Personas) -> dict[str, Client]:
 def outcomes(
     route: Route, row: Row, world: Personas, by_persona: dict[str, Client]
 ) -> dict[str, str]:
-    path = build_path(route, kwargs_for(route, row.target, world))
+    # A page of the health form: its first section.
+    path = build_path(route, {**kwargs_for(route, row.target, world), "section": "contact"})
     seen = {}
     for name, client in by_persona.items():
         # Each request's changes are rolled back, and its cookies forgotten (signing out
