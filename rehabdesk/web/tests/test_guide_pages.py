@@ -259,6 +259,12 @@ def test_the_guide_is_linked_from_home_physio_or_massage_and_booking(client, wor
         assert f'href="{guide}"' in client.get(reverse(route)).content.decode(), route
 
 
+def test_booking_with_a_service_nobody_offers_online_chooses_nothing(client, world):
+    page = client.get(f"{reverse('book-start')}?service=no-such-service")
+    assert page.status_code == 200
+    assert " checked" not in page.content.decode()
+
+
 def pick_first_time(client, service: Service, world) -> None:
     query = f"?service={service.pk}&location={world.pickering.pk}&practitioner=&visit=new"
     page = client.get(reverse("book-times") + query).content.decode()
@@ -291,6 +297,9 @@ def test_a_new_patient_who_books_after_the_guide_has_it_on_their_record(client, 
     assert result.patient == patient
     event = AuditEvent.objects.get(object_type="guidance.guideresult")
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
+    # On the record now: the browser's session keeps neither the answers nor the id.
+    assert SESSION_KEY not in client.session
+    assert "guide" not in client.session["online_booking"]
 
 
 def test_a_returning_patient_who_books_after_the_guide_has_it_on_their_record(
