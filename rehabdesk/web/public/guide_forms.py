@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from rehabdesk.guidance.rules import Problem, Question, QuestionKind, RuleSet
 
@@ -42,6 +44,19 @@ def _field(question: Question) -> forms.Field:
     )
 
 
+def _answer(code: str, value: str, text: str, *, checked: bool, invalid: bool) -> SafeString:
+    """One answer: its radio button inside its label, the whole label a tap target."""
+    return format_html(
+        '<label class="guide-answer" for="q-{0}-{1}"><input type="radio" name="{0}" '
+        'id="q-{0}-{1}" value="{1}"{2}{3}> <span>{4}</span></label>',
+        code,
+        value,
+        mark_safe(" checked") if checked else "",  # noqa: S308 - a constant
+        mark_safe(' aria-invalid="true"') if invalid else "",  # noqa: S308 - a constant
+        text,
+    )
+
+
 class StepForm(forms.Form):
     """One step of the guide: its questions, in the rule set's order."""
 
@@ -67,8 +82,9 @@ class StepForm(forms.Form):
         for code, field in self.fields.items():
             said = self.data.get(code) if self.is_bound else self.initial.get(code)
             said = "" if said is None else str(said)
+            errors = list(self.errors.get(code, [])) if self.is_bound else []
             choices = [
-                {"value": value, "text": text, "id": f"q-{code}-{value}", "checked": said == value}
+                _answer(code, value, text, checked=said == value, invalid=bool(errors))
                 for value, text in getattr(field, "choices", ())
             ]
             questions.append(
@@ -81,7 +97,7 @@ class StepForm(forms.Form):
                     "value": said,
                     "min": getattr(field, "min_value", None),
                     "max": getattr(field, "max_value", None),
-                    "errors": list(self.errors.get(code, [])) if self.is_bound else [],
+                    "errors": errors,
                 }
             )
         return questions
