@@ -80,7 +80,9 @@ def _reasons(ruleset: RuleSet | None, reasons: list[dict[str, Any]]) -> list[dic
 def _suggestions(told: dict[str, Any], ruleset: RuleSet | None) -> list[dict[str, Any]]:
     recommendations = told.get("recommendations") or []
     slugs = {slug for rec in recommendations for slug in rec.get("services") or []}
-    online = {service.slug: service for service in services_online().filter(slug__in=slugs)}
+    # Names and slugs only: the prices' tax rates services_online() fetches are not shown.
+    offered = services_online().filter(slug__in=slugs).prefetch_related(None)
+    online = {service.slug: service for service in offered}
     suggestions = []
     for rec in recommendations:
         services = [online[slug] for slug in rec.get("services") or [] if slug in online]

@@ -339,6 +339,6 @@ class TestQueries:
         self, client, world, django_assert_num_queries
     ):
         through(client, HEALTHY_BACK_PAIN)
-        # The session, the result, the services with their tax rates, locations, the header.
-        with django_assert_num_queries(6):
+        # The session, the result, the services suggested, the locations, the header.
+        with django_assert_num_queries(5):
             assert client.get(reverse("guide-result")).status_code == 200
