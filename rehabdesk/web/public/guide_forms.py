@@ -17,15 +17,29 @@ from rehabdesk.guidance.rules import Problem, Question, QuestionKind, RuleSet
 ANSWER_NEEDED = "Please answer this question."
 WHOLE_NUMBER = "Please enter a whole number."
 YES_NO_SHAPE = ("yes", "no", "not_sure")  # three answers fit side by side on a phone
+DOES_NOT_APPLY = ("", "Does not apply to me")
 
 
-def _field(question: Question) -> forms.Field:
+def _only_when(question: Question, ruleset: RuleSet) -> str:
+    """When a conditional question applies, in the visitor's words: "Only if you
+    answered “Yes” to “Are you pregnant?”" (the rule file's condition names them)."""
+    source = question.shown_when.source if question.shown_when is not None else {}
+    code, value = source.get("answer"), source.get("equals")
+    if not isinstance(code, str) or not ruleset.has_question(code):
+        return ""
+    other = ruleset.question(code)
+    said = next((choice.text for choice in other.choices if choice.code == value), value)
+    return f"Only if you answered “{said}” to “{other.text}”."
+
+
+def _field(question: Question, ruleset: RuleSet) -> forms.Field:
     """A question's field. One asked only after another's answer (pregnancy_high_risk
     after pregnant) may be left blank here: the rules say when it is needed."""
     errors = {"required": ANSWER_NEEDED, "invalid_choice": ANSWER_NEEDED}
     common: dict[str, Any] = {
         "label": question.text,
-        "help_text": question.help,
+        "help_text": question.help
+        or (_only_when(question, ruleset) if question.shown_when is not None else ""),
         "required": question.shown_when is None,
     }
     if question.kind == QuestionKind.NUMBER:
@@ -36,8 +50,13 @@ def _field(question: Question) -> forms.Field:
             error_messages={**errors, "invalid": WHOLE_NUMBER},
             **common,
         )
+    choices = [(choice.code, choice.text) for choice in question.choices]
+    if question.shown_when is not None:
+        # Without JavaScript the question is always on the page: a radio button cannot
+        # be unticked, so "does not apply" is an answer of its own (sent as blank).
+        choices = [(DOES_NOT_APPLY[0], DOES_NOT_APPLY[1]), *choices]
     return forms.ChoiceField(
-        choices=[(choice.code, choice.text) for choice in question.choices],
+        choices=choices,
         widget=forms.RadioSelect,
         error_messages=errors,
         **common,
@@ -48,8 +67,9 @@ def _answer(code: str, value: str, text: str, *, checked: bool, invalid: bool) -
     """One answer: its radio button inside its label, the whole label a tap target."""
     return format_html(
         '<label class="guide-answer" for="q-{0}-{1}"><input type="radio" name="{0}" '
-        'id="q-{0}-{1}" value="{1}"{2}{3}> <span>{4}</span></label>',
+        'id="q-{0}-{1}" value="{2}"{3}{4}> <span>{5}</span></label>',
         code,
+        value or "none",
         value,
         mark_safe(" checked") if checked else "",  # noqa: S308 - a constant
         mark_safe(' aria-invalid="true"') if invalid else "",  # noqa: S308 - a constant
@@ -71,7 +91,7 @@ class StepForm(forms.Form):
         self.step = step
         self.ruleset = ruleset
         for question in ruleset.step_questions(step):
-            self.fields[question.code] = _field(question)
+            self.fields[question.code] = _field(question, ruleset)
 
     def shown(self) -> list[dict[str, Any]]:
         """The questions as the step's template writes them out: each answer chosen
@@ -93,7 +113,7 @@ class StepForm(forms.Form):
                     "text": field.label,
                     "help": field.help_text,
                     "choices": choices,
-                    "stacked": len(choices) > len(YES_NO_SHAPE),
+                    "stacked": len(choices) != len(YES_NO_SHAPE),
                     "value": said,
                     "min": getattr(field, "min_value", None),
                     "max": getattr(field, "max_value", None),

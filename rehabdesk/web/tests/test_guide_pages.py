@@ -134,6 +134,11 @@ def test_a_contradiction_gets_the_question_back_never_a_recommendation(client, w
     start(client)
     client.post(reverse("guide-red-flags"), as_form(RED_FLAGS_NONE, "red_flags"))
     client.post(reverse("guide-reason"), as_form(BACK_PAIN, "reason"))
+    # Without JavaScript the follow-up is always on the page, saying when it applies,
+    # with "does not apply" chosen (a radio button cannot be unticked).
+    page = client.get(reverse("guide-screen")).content.decode()
+    assert "Only if you answered “Yes” to “" in page
+    assert re.search(r'id="q-pregnancy_high_risk-none" value=""\s*checked', page)
     contradictory = {**as_form(SCREEN_NONE, "screen"), "pregnancy_high_risk": "yes"}
     response = client.post(reverse("guide-screen"), contradictory)
     assert response.status_code == 200
@@ -146,6 +151,10 @@ def test_a_contradiction_gets_the_question_back_never_a_recommendation(client, w
     response = client.post(reverse("guide-screen"), pregnant)
     assert 'href="#q-pregnancy_high_risk-box"' in response.content.decode()
     assert not GuideResult.objects.exists()
+    # "Does not apply" sent back as blank: no contradiction.
+    blank = {**as_form(SCREEN_NONE, "screen"), "pregnancy_high_risk": ""}
+    assert client.post(reverse("guide-screen"), blank)["Location"] == reverse("guide-result")
+    assert "pregnancy_high_risk" not in GuideResult.objects.get().answers
 
 
 def test_an_emergency_ends_the_guide_at_once_with_no_booking(client, world, personas):
