@@ -29,7 +29,7 @@ def _only_when(question: Question, ruleset: RuleSet) -> str:
         return ""
     other = ruleset.question(code)
     said = next((choice.text for choice in other.choices if choice.code == value), value)
-    return f"Only if you answered “{said}” to “{other.text}”."
+    return f"Only if you answered “{said}” to “{other.text}”"
 
 
 def _field(question: Question, ruleset: RuleSet) -> forms.Field:
