@@ -6,7 +6,7 @@ from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
-from rehabdesk.web.public import pictures_views
+from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
@@ -45,6 +45,7 @@ urlpatterns: list[URLPattern] = (
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
+    + guide_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
