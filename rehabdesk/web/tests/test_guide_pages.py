@@ -200,6 +200,16 @@ def test_a_suggested_visit_tells_the_therapist_what_to_take_care_with(client, wo
     assert "[S" not in page  # the rule file's citations are for clinicians
 
 
+def test_each_reason_says_every_answer_that_drove_it(client, world):
+    injury = {**BACK_PAIN, "reason": "injury", "onset_weeks": 2, "pain_now": 8}
+    through(client, {**RED_FLAGS_NONE, **injury, **SCREEN_NONE})
+    page = client.get(reverse("guide-result")).content.decode()
+    assert "A recent injury (under 6 weeks)" in page
+    assert "Because you said “A recent injury" in page
+    assert "and “2” to “How many weeks ago" in page
+    assert "Because you said “8” to “How much does it hurt" in page
+
+
 def test_a_suggested_visit_opens_booking_with_the_service_chosen(client, world):
     response = through(client, HEALTHY_BACK_PAIN)
     assert response["Location"] == reverse("guide-result")
