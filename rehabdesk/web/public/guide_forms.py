@@ -122,12 +122,23 @@ class StepForm(forms.Form):
             )
         return questions
 
-    def answers(self) -> dict[str, str | int]:
-        """What the visitor answered on this step (a question left blank is left out)."""
-        return {
+    def answers(self, earlier: Mapping[str, str | int]) -> dict[str, str | int]:
+        """What the visitor answered on this step (a question left blank is left out).
+
+        A follow-up that does not apply to them ("is your pregnancy high risk?" when
+        they are not pregnant) answered "no" or "not sure" is left out as well: it is
+        what a person naturally ticks on a page that shows every question. Only "yes"
+        there contradicts the other answer, and the rules ask about it."""
+        given = {
             code: value
             for code, value in self.cleaned_data.items()
             if value is not None and value != ""
+        }
+        everything = {**earlier, **given}
+        return {
+            code: value
+            for code, value in given.items()
+            if value == "yes" or self.ruleset.question(code).is_shown(everything)
         }
 
     def add_problems(self, problems: Iterable[Problem]) -> list[Problem]:

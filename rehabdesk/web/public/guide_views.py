@@ -137,7 +137,7 @@ def _step(request: HttpRequest, step: str) -> HttpResponse:
     if not form.is_valid():
         return _render_step(request, form, index)
     merged = {code: value for code, value in answers.items() if code not in form.fields}
-    merged.update(form.answers())
+    merged.update(form.answers(merged))
     steps = STEP_NAMES[: index + 1]
     earlier = form.add_problems(check_answers(ruleset, merged, steps=steps))
     if form.errors or earlier:

@@ -157,6 +157,18 @@ def test_a_contradiction_gets_the_question_back_never_a_recommendation(client, w
     assert "pregnancy_high_risk" not in GuideResult.objects.get().answers
 
 
+def test_a_follow_up_that_does_not_apply_answered_no_is_no_contradiction(client, world):
+    start(client)
+    client.post(reverse("guide-red-flags"), as_form(RED_FLAGS_NONE, "red_flags"))
+    client.post(reverse("guide-reason"), as_form(BACK_PAIN, "reason"))
+    not_pregnant = {**as_form(SCREEN_NONE, "screen"), "pregnancy_high_risk": "no"}
+
+    response = client.post(reverse("guide-screen"), not_pregnant)
+
+    assert response["Location"] == reverse("guide-result")
+    assert "pregnancy_high_risk" not in GuideResult.objects.get().answers
+
+
 def test_an_emergency_ends_the_guide_at_once_with_no_booking(client, world, personas):
     start(client)
     response = client.post(reverse("guide-red-flags"), as_form(CHEST_PAIN, "red_flags"))
