@@ -43,6 +43,7 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.consents import load_demo_consents
 from rehabdesk.demo.history import (
     FUTURE_DAYS,
     HISTORY_DAYS,
@@ -687,7 +688,8 @@ def load_demo(
         if loaded is None:
             return DemoSummary(created=False, sign_ins=demo_sign_ins())
         front_desk = loaded.accounts[FRONT_DESK]
-        load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
+        patients = load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
+        load_demo_consents(patients=patients, front_desk=front_desk, now=now)
         if history_days or future_days:
             load_history(
                 front_desk=front_desk, now=now, days_back=history_days, days_ahead=future_days

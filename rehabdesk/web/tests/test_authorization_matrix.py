@@ -27,6 +27,10 @@ from rehabdesk.clinic.models import (
     TimeOff,
 )
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
+from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
+from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
+from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
+from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
@@ -161,6 +165,22 @@ def world(personas: Personas) -> Personas:
         source="intake",
         created_at=timezone.now(),
     )
+    # A treatment consent and a privacy consent of the child, given by the guardian.
+    treatment_consent_give(
+        patient=personas.child,
+        text=treatment_texts_current()[TreatmentTopic.MASSAGE_THERAPY],
+        method=ConsentMethod.ONLINE,
+        agreed=True,
+        actor=personas.guardian.user,
+        now=timezone.now(),
+    )
+    consent_record(
+        patient=personas.child,
+        notice=privacy_notice_current(),
+        channel=ConsentChannel.ONLINE,
+        actor=personas.guardian.user,
+        now=timezone.now(),
+    )
     return personas
 
 
@@ -200,6 +220,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "manage-link":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"token": manage_token(booked)}
+    if target == "treatment-consent":
+        return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
+    if target == "privacy-consent":
+        return {"consent_id": str(ConsentRecord.objects.get(patient=world.child).pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
@@ -214,6 +238,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         kwargs["link_id"] = str(FamilyLink.objects.get(dependent=patient, ended_at__isnull=True).pk)
     elif part == "coverage":
         kwargs["coverage_id"] = str(patient.coverages.get().pk)
+    elif part == "topic":
+        kwargs["topic"] = "physiotherapy"
     return kwargs
 
 
@@ -252,7 +278,8 @@ def clients(world: Personas) -> dict[str, Client]:
 def outcomes(
     route: Route, row: Row, world: Personas, by_persona: dict[str, Client]
 ) -> dict[str, str]:
-    path = build_path(route, kwargs_for(route, row.target, world))
+    # A page of the health form: its first section.
+    path = build_path(route, {**kwargs_for(route, row.target, world), "section": "contact"})
     seen = {}
     for name, client in by_persona.items():
         # Each request's changes are rolled back, and its cookies forgotten (signing out
