@@ -53,19 +53,22 @@ class DaySafety:
     to_review: tuple[RedFlagReview, ...] = ()
 
 
-def safety_panel_for(*, user: User, patient_id: int) -> SafetyPanel:
+def safety_panel_for(*, user: User, patient_id: int, on_file: bool = True) -> SafetyPanel:
     """The patient's safety record for a staff page: the detail for a practitioner in
-    their care (the look audited), or only whether bookings are held for others."""
+    their care (the look audited), or only whether bookings are held for others.
+    `on_file`: False for a page whose own view event already links this patient (the
+    patient's page, an appointment's page): one page, one event."""
     person = person_for(user)
     if may(person, Action.VIEW_CLINICAL, patient_id):
         record = patient_safety(patient_id=patient_id)
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            object_type=ALERT,
-            patient_ids=[patient_id],
-            summary="safety alerts and red-flag reviews",
-        )
+        if on_file:
+            audit_record(
+                actor=user,
+                action=AuditAction.VIEW,
+                object_type=ALERT,
+                patient_ids=[patient_id],
+                summary="safety alerts and red-flag reviews",
+            )
         held = any(a.level == "do_not_treat" for a in record.alerts) or bool(record.open_reviews)
         # Whoever may see it here may act on it: CARE holds both.
         return SafetyPanel(patient_id=patient_id, record=record, held=held, may_change=True)

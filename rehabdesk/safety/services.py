@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.clinic.models import Service
@@ -210,7 +211,7 @@ def alert_add(
     level: str,
     modalities: Iterable[str],
     reason: str,
-    actor: AbstractBaseUser,
+    actor: User,
     now: datetime,
 ) -> Alert:
     """A practitioner puts an alert on the patient's record by hand."""
@@ -230,7 +231,7 @@ def alert_add(
     return alert
 
 
-def alert_acknowledge(*, alert: Alert, actor: AbstractBaseUser, now: datetime) -> Alert:
+def alert_acknowledge(*, alert: Alert, actor: User, now: datetime) -> Alert:
     """The practitioner has seen the alert; it stays in force."""
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -252,7 +253,7 @@ def alert_clear_validate(*, reason: str) -> None:
     _reason(reason, field="reason")
 
 
-def alert_clear(*, alert: Alert, reason: str, actor: AbstractBaseUser, now: datetime) -> Alert:
+def alert_clear(*, alert: Alert, reason: str, actor: User, now: datetime) -> Alert:
     """The practitioner says, with a reason, that the alert no longer applies. A cleared
     alert stands as it is from then on (the database refuses changing it)."""
     alert_clear_validate(reason=reason)
@@ -281,7 +282,7 @@ def red_flag_review_decide(
     decision: str,
     reason: str,
     practitioner_id: int,
-    actor: AbstractBaseUser,
+    actor: User,
     now: datetime,
 ) -> RedFlagReview:
     """Record the practitioner's decision on a red flag. Decided once: the row is then
@@ -379,8 +380,8 @@ def _reason(reason: str, *, field: str) -> None:
         )
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
-    return actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _audit(actor: Actor, action: AuditAction, alert: Alert, summary: str, now: datetime) -> None:

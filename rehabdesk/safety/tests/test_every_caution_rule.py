@@ -33,7 +33,7 @@ def answers_for(source: Mapping[str, object]) -> dict[str, str | int]:
         return merged
     if "at_least" in source:
         merged = {}
-        for part in source["of"][: int(source["at_least"])]:  # type: ignore[index]
+        for part in source["of"][: int(str(source["at_least"]))]:  # type: ignore[index]
             merged |= answers_for(part)
         return merged
     raise AssertionError(f"a condition this test cannot answer: {source}")

@@ -157,7 +157,10 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
             "can_keep": desk and appointment.outside_hours_since is not None,
             "noshow_form": NoShowForm(),
             "fee_text": format_money(appointment.fee_due) if appointment.fee_due else "",
-            "safety": safety_panel_for(user=request.user, patient_id=appointment.patient_id),
+            # The appointment's view event links the patient: it covers the alerts.
+            "safety": safety_panel_for(
+                user=request.user, patient_id=_booked_patient(appointment).pk, on_file=False
+            ),
         },
     )
 

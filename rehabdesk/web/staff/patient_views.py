@@ -121,7 +121,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "can_view_log": can_do(request, patient, Action.VIEW_ACCESS_LOG),
             "can_assign": can(person, Capability.ASSIGN_CARE),
             "care_form": CareAssignmentForm(),
-            "safety": safety_panel_for(user=request.user, patient_id=patient.pk),
+            # The page's one view event (patient_for) covers the alerts shown.
+            "safety": safety_panel_for(user=request.user, patient_id=patient.pk, on_file=False),
         },
     )
 

@@ -22,6 +22,7 @@ from rehabdesk.access.accessors import patient_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, person_for
 from rehabdesk.access.safety import alert_for, red_flag_review_for
+from rehabdesk.accounts.models import User
 from rehabdesk.safety import services
 from rehabdesk.safety.errors import SafetyError
 from rehabdesk.safety.modalities import modality_names
@@ -30,6 +31,12 @@ from rehabdesk.web.staff.safety_forms import AlertAddForm, AlertClearForm, Revie
 
 def _record(patient_id: int) -> HttpResponseRedirect:
     return redirect(reverse("patient-detail", kwargs={"patient_id": patient_id}) + "#safety")
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The user behind a page that login_required guards."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _refused(form: forms.Form, error: SafetyError) -> None:
@@ -55,7 +62,7 @@ def alert_add(request: HttpRequest, patient_id: int) -> HttpResponse:
                 level=form.cleaned_data["level"],
                 modalities=form.cleaned_data["modalities"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=_signed_in(request),
                 now=timezone.now(),
             )
         except SafetyError as error:
@@ -71,7 +78,7 @@ def alert_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = alert_for(user=request.user, alert_id=alert_id)
     try:
-        services.alert_acknowledge(alert=alert, actor=request.user, now=timezone.now())
+        services.alert_acknowledge(alert=alert, actor=_signed_in(request), now=timezone.now())
     except SafetyError as error:
         messages.error(request, error.message)
     else:
@@ -89,7 +96,7 @@ def alert_clear(request: HttpRequest, alert_id: int) -> HttpResponse:
             services.alert_clear(
                 alert=alert,
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=_signed_in(request),
                 now=timezone.now(),
             )
         except SafetyError as error:
@@ -124,7 +131,7 @@ def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 practitioner_id=practitioner_id,
-                actor=request.user,
+                actor=_signed_in(request),
                 now=timezone.now(),
             )
         except SafetyError as error:

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from rehabdesk.clinic.selectors import practitioners_active
 from rehabdesk.core.bounds import moment_within_bounds
+from rehabdesk.safety.errors import SafetyError
+from rehabdesk.safety.services import booking_safety_validate
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.services import series as series_services
@@ -135,7 +137,10 @@ def patient_series(request: HttpRequest, patient_id: int) -> HttpResponse:
             replacements=_replacements(request.POST),
         )
         try:
+            booking_safety_validate(patient_id=patient.pk, service=data["service"])
             created = series_services.series_book(plan=plan, actor=request.user, now=timezone.now())
+        except SafetyError as held:
+            form.add_error(None, held.message)
         except series_services.SeriesConflict as refused:
             refusal = refused
             conflicts = _conflict_rows(refused.conflicts, plan)

@@ -118,6 +118,11 @@ PHI_PAGES = {
         lambda w: reverse("patient-deactivate", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    "safety-alert-add": (
+        "physio",
+        lambda w: reverse("safety-alert-add", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     # The waitlist with nobody waiting; with patients: web/tests/test_waitlist_pages.py.
     "waitlist": ("front_desk", lambda w: reverse("waitlist"), []),
     # The health form: the desk's paper entry, the portal's list and first page, and the
