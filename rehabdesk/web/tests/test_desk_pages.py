@@ -267,7 +267,9 @@ def test_my_day_reads_in_a_fixed_number_of_queries(
 ):
     client.force_login(personas.physio.user)
     client.get(reverse("my-day"))
-    with django_assert_num_queries(12):  # with the clinic's name for the header
+    # With the clinic's name for the header, the day's health forms (one query) and the
+    # safety part's panel (care, alerts and reviews: four).
+    with django_assert_num_queries(17):
         client.get(reverse("my-day"))
     before = queries(client, reverse("my-day"))
     book(world, at(8, 14), personas.patient_b)
