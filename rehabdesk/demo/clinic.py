@@ -50,6 +50,7 @@ from rehabdesk.demo.history import (
     load_history,
     load_waitlist,
 )
+from rehabdesk.demo.intakes import load_demo_intakes
 from rehabdesk.demo.patients import PATIENTS, load_demo_patients
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -687,13 +688,14 @@ def load_demo(
         if loaded is None:
             return DemoSummary(created=False, sign_ins=demo_sign_ins())
         front_desk = loaded.accounts[FRONT_DESK]
-        load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
+        patients = load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
         if history_days or future_days:
             load_history(
                 front_desk=front_desk, now=now, days_back=history_days, days_ahead=future_days
             )
             book_family_visits(front_desk=front_desk, now=now)
             load_waitlist(front_desk=front_desk, now=now)
+        load_demo_intakes(front_desk=front_desk, patients=patients, now=now)
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),
