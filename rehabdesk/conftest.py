@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from django.test import TransactionTestCase
 
@@ -20,6 +21,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# Speed is measured by `make bench`, never by a test: no example fails for being slow
+# (make test runs two suites at once on a busy machine).
+hypothesis.settings.register_profile("rehabdesk", deadline=None)
+hypothesis.settings.load_profile("rehabdesk")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 

@@ -38,6 +38,7 @@ from rehabdesk.accounts.errors import AccountsErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.guidance.errors import GuidanceErrorCode
 from rehabdesk.intake.errors import IntakeErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
@@ -100,6 +101,20 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ConsentErrorCode.NO_NOTICE: UNPROCESSABLE,
         ConsentErrorCode.ALREADY_WITHDRAWN: UNPROCESSABLE,
         ConsentErrorCode.EMPTY_NOTICE: UNPROCESSABLE,
+        ConsentErrorCode.NO_TEXT: UNPROCESSABLE,
+        ConsentErrorCode.TEXT_CHANGED: CONFLICT,
+        ConsentErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
+        ConsentErrorCode.NOT_SIGNED: UNPROCESSABLE,
+        ConsentErrorCode.NOTE_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.NOT_AGREED: UNPROCESSABLE,
+        ConsentErrorCode.AREAS_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.WRITTEN_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.WRONG_CHANNEL: UNPROCESSABLE,
+    },
+    GuidanceErrorCode: {
+        GuidanceErrorCode.UNKNOWN_RULESET: UNPROCESSABLE,
+        GuidanceErrorCode.ANSWERS_INCOMPLETE: UNPROCESSABLE,
+        GuidanceErrorCode.ALREADY_LINKED: UNPROCESSABLE,
     },
     SchedulingErrorCode: {
         SchedulingErrorCode.INVALID: UNPROCESSABLE,

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rehabdesk.consents import services
-from rehabdesk.consents.models import PrivacyNotice
+from rehabdesk.consents.choices import TreatmentTopic
+from rehabdesk.consents.models import PrivacyNotice, TreatmentConsentText
 from rehabdesk.core.admin import Formsets, ServiceBackedAdmin
 
 
@@ -29,6 +30,40 @@ class PrivacyNoticeAdmin(ServiceBackedAdmin):
     ) -> None:
         published = services.privacy_notice_publish(
             body=form.cleaned_data["body"], now=timezone.now()
+        )
+        form.instance = published
+        obj.pk = published.pk
+
+
+class TreatmentConsentTextForm(forms.ModelForm):
+    for_topic = forms.ChoiceField(label="Topic", choices=TreatmentTopic.choices)
+
+    class Meta:
+        model = TreatmentConsentText
+        fields = ["body"]
+
+
+@admin.register(TreatmentConsentText)
+class TreatmentConsentTextAdmin(ServiceBackedAdmin):
+    """A new version of a topic's text; patients who consented keep the one they read."""
+
+    form = TreatmentConsentTextForm
+    list_display = ["topic", "version", "published_at"]
+    list_filter = ["topic"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["body"] if obj is not None else ["for_topic", "body"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_with_services(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, formsets: Formsets
+    ) -> None:
+        published = services.treatment_consent_text_publish(
+            topic=TreatmentTopic(form.cleaned_data["for_topic"]),
+            body=form.cleaned_data["body"],
+            now=timezone.now(),
         )
         form.instance = published
         obj.pk = published.pk

@@ -1,16 +1,28 @@
-"""The clinic's privacy notice, version by version, and each patient's consent to it.
+"""The clinic's privacy notice and its treatment consent texts, version by version, and
+each patient's consent to them.
 
 Ontario's Personal Health Information Protection Act (PHIPA) lets the clinic rely on
 implied consent for care, but a patient booking online is asked to read the privacy
 notice and agree to it; the record keeps which version they read and when. A
 withdrawal is recorded on the row (`withdrawn_at`), never by deleting it.
+
+Informed consent to treatment is a separate matter, asked per topic (physiotherapy,
+massage therapy, massage of sensitive areas, acupuncture, internal pelvic examination):
+each topic's text is versioned like the notice, and a patient's consent keeps the
+version they agreed to (docs/domain/consents.md).
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from rehabdesk.consents.choices import ConsentChannel
+from rehabdesk.accounts.models import User
+from rehabdesk.consents.choices import (
+    ConsentChannel,
+    ConsentMethod,
+    SensitiveArea,
+    TreatmentTopic,
+)
 from rehabdesk.patients.models import Patient
 
 
@@ -50,3 +62,102 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Consent to notice v{self.notice.version}"
+
+
+class TreatmentConsentText(models.Model):
+    """One published version of what a patient reads before consenting to a kind of
+    treatment. A change is a new version; earlier consents keep the text they agreed to."""
+
+    topic = models.CharField(max_length=20, choices=TreatmentTopic.choices, editable=False)
+    version = models.PositiveIntegerField(editable=False)
+    body = models.TextField(help_text="Plain language; blank lines separate paragraphs.")
+    published_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        ordering = ["topic", "-version"]
+        verbose_name = "treatment consent text"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "version"], name="consents_treatment_text_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} consent, version {self.version}"
+
+
+class TreatmentConsent(models.Model):
+    """A patient's informed consent to a kind of treatment: the text version they
+    agreed to, when, how (online, signed on the clinic's tablet with their typed name,
+    or verbally, recorded by the practitioner with a note) and who put it on file.
+
+    It stays on file until withdrawn; a withdrawal is recorded on the row (when, by
+    whom), never by deleting it. Consent to massage of sensitive areas names the areas
+    and holds for the day it is given only (`visit_date`): it is asked each time.
+    """
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="treatment_consents"
+    )
+    text = models.ForeignKey(
+        TreatmentConsentText, on_delete=models.PROTECT, related_name="consents"
+    )
+    topic = models.CharField(
+        max_length=20,
+        choices=TreatmentTopic.choices,
+        help_text="The text's topic, kept on the row to find a patient's consents by topic.",
+    )
+    given_at = models.DateTimeField()
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    signed_name = models.CharField(
+        max_length=200, blank=True, help_text="The name typed to sign on the tablet."
+    )
+    note = models.TextField(blank=True, help_text="The practitioner's note of a verbal consent.")
+    areas = models.JSONField(
+        default=list, blank=True, help_text="Sensitive areas consented to (SensitiveArea codes)."
+    )
+    visit_date = models.DateField(
+        null=True, blank=True, help_text="For consents asked each visit: the day it holds for."
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_at"]
+        indexes = [models.Index(fields=["patient", "topic"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="consents_treatment_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method=ConsentMethod.VERBAL) | ~models.Q(note=""),
+                name="consents_treatment_verbal_has_note",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method=ConsentMethod.TABLET) | ~models.Q(signed_name=""),
+                name="consents_treatment_tablet_signed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(topic=TreatmentTopic.SENSITIVE_AREAS)
+                | (models.Q(visit_date__isnull=False) & ~models.Q(method=ConsentMethod.VERBAL)),
+                name="consents_sensitive_areas_written_for_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to {self.get_topic_display().lower()} (v{self.text.version})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def area_labels(self) -> list[str]:
+        return [SensitiveArea(area).label for area in self.areas]

@@ -43,6 +43,8 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.consents import load_demo_consents
+from rehabdesk.demo.health import load_demo_health
 from rehabdesk.demo.history import (
     FUTURE_DAYS,
     HISTORY_DAYS,
@@ -50,7 +52,6 @@ from rehabdesk.demo.history import (
     load_history,
     load_waitlist,
 )
-from rehabdesk.demo.intakes import load_demo_intakes
 from rehabdesk.demo.patients import PATIENTS, load_demo_patients
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -689,13 +690,18 @@ def load_demo(
             return DemoSummary(created=False, sign_ins=demo_sign_ins())
         front_desk = loaded.accounts[FRONT_DESK]
         patients = load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
+        load_demo_consents(patients=patients, front_desk=front_desk, now=now)
         if history_days or future_days:
             load_history(
                 front_desk=front_desk, now=now, days_back=history_days, days_ahead=future_days
             )
             book_family_visits(front_desk=front_desk, now=now)
             load_waitlist(front_desk=front_desk, now=now)
-        load_demo_intakes(front_desk=front_desk, patients=patients, now=now)
+            load_demo_health(
+                practitioner=Practitioner.objects.get(user__email=PRACTITIONERS[0].email),
+                front_desk=front_desk,
+                now=now,
+            )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

@@ -3,6 +3,8 @@ issue 21), with the words the practitioner's pages use."""
 
 from __future__ import annotations
 
+from rehabdesk.guidance import rules
+
 MODALITIES: dict[str, str] = {
     "massage": "Massage",
     "deep_pressure": "Deep pressure",
@@ -16,18 +18,9 @@ MODALITIES: dict[str, str] = {
     "bracing": "Bracing",
 }
 # What a red flag holds until a clinician has looked: everything done with the hands
-# or through the skin (domain reference §2.1, design note 1).
-HANDS_ON = frozenset(
-    {
-        "massage",
-        "deep_pressure",
-        "manual_therapy",
-        "spinal_manipulation",
-        "needling",
-        "internal_pelvic",
-        "electrotherapy",
-    }
-)
+# or through the skin (domain reference §2.1, design note 1) — the rule set's own.
+HANDS_ON = frozenset(str(modality) for modality in rules.HANDS_ON)
+assert set(MODALITIES) == {str(modality) for modality in rules.Modality}
 
 
 def modality_names(codes: list[str]) -> str:

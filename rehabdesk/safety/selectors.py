@@ -120,14 +120,17 @@ def patient_safety(*, patient_id: int) -> PatientSafety:
     )
 
 
-def safety_badges(*, patient_ids: Collection[int]) -> dict[int, SafetyBadge]:
+def safety_badges(
+    *, patient_ids: Collection[int], within: Q | None = None
+) -> dict[int, SafetyBadge]:
     """For a day's patients, in one query: each one's alerts in force, do-not-treat
-    alerts among them, and undecided red flags. Patients with none are left out."""
+    alerts among them, and undecided red flags. Patients with none are left out;
+    `within`: a condition on the patient's id (`pk`) limiting whom to count."""
     if not patient_ids:
         return {}
     open_alerts = Q(safety_alerts__state__in=OPEN_STATES)
     rows = (
-        Patient.objects.filter(pk__in=list(patient_ids))
+        Patient.objects.filter(Q(pk__in=list(patient_ids)) & (within or Q()))
         .annotate(
             alerts=Count("safety_alerts", filter=open_alerts, distinct=True),
             do_not_treat=Count(
@@ -171,12 +174,11 @@ def safety_holds(*, patient_ids: Iterable[int]) -> set[int]:
     )
 
 
-def open_reviews_among(*, patient_ids: Collection[int]) -> list[RedFlagReview]:
-    """Undecided red flags of these patients, oldest first, with the patient: one query."""
-    if not patient_ids:
-        return []
+def open_reviews_among(*, patients: Q) -> list[RedFlagReview]:
+    """Undecided red flags of the patients `patients` names (a condition on the
+    review's `patient_id`), oldest first, with the patient: one query."""
     return list(
-        RedFlagReview.objects.filter(patient_id__in=list(patient_ids), decision="")
+        RedFlagReview.objects.filter(patients, decision="")
         .select_related("patient")
         .order_by("created_at", "pk")
     )

@@ -4,12 +4,14 @@ from django.urls import URLPattern
 
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
+from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
-from rehabdesk.web.public import pictures_views
+from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
     booking_views,
+    consent_views,
     desk_views,
     hours_views,
     patient_status_views,
@@ -39,15 +41,18 @@ urlpatterns: list[URLPattern] = (
     + hours_views.urlpatterns
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
+    + consent_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
+    + guide_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
     + done_views.urlpatterns
     # Patients: the portal, a booking managed from its e-mailed link, passwords.
     + my_views.urlpatterns
+    + portal_consent_views.urlpatterns
     + manage_views.urlpatterns
     + intake_views.urlpatterns
     + password_views.urlpatterns

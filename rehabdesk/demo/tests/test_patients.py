@@ -16,11 +16,8 @@ from rehabdesk.clinic.models import Practitioner
 from rehabdesk.demo.clinic import DEMO_PASSWORD
 from rehabdesk.demo.patients import CARE, FAMILIES, PATIENTS
 from rehabdesk.demo.tests.shared import NOW
-from rehabdesk.intake.choices import IntakeChannel, IntakeStatus
-from rehabdesk.intake.models import IntakeResponse
 from rehabdesk.patients.choices import FamilyRelationship
 from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
-from rehabdesk.safety.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -117,12 +114,3 @@ def test_a_practitioner_opens_the_record_of_the_patient_in_their_care_only(
     assert may(person, Action.VIEW_CLINICAL, patient.pk)
     for other in others:
         assert not may(person, Action.VIEW_CLINICAL, other.pk)
-
-
-def test_some_patients_have_a_health_form_sent_or_begun_and_alerts_from_it(shared_demo):
-    sara, raj, margaret = named("sara"), named("raj"), named("margaret")
-    forms = {form.patient_id: form for form in IntakeResponse.objects.all()}
-    assert forms[sara.pk].status == IntakeStatus.SUBMITTED
-    assert forms[raj.pk].channel == IntakeChannel.PAPER
-    assert forms[margaret.pk].status == IntakeStatus.DRAFT
-    assert Alert.objects.filter(patient=sara, rule="anticoagulants_deep_pressure").exists()

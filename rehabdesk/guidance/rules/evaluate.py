@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from rehabdesk.guidance.rules.errors import AnswersIncomplete
 from rehabdesk.guidance.rules.types import (
+    Answer,
     Answers,
     Caution,
     CautionLevel,
@@ -31,6 +32,8 @@ from rehabdesk.guidance.rules.types import (
     TreatmentSpec,
 )
 
+INVALID = ProblemKind.INVALID
+
 
 def check_answers(
     ruleset: RuleSet, answers: Answers, *, steps: Iterable[str] | None = None
@@ -42,14 +45,16 @@ def check_answers(
     (contradiction). Empty when the answers can be evaluated."""
     wanted = _steps(ruleset, steps)
     problems: list[Problem] = []
+    readable: dict[str, Answer] = {}
     for question in ruleset.questions:
         problem = _question_problem(question, answers, wanted)
         if problem is not None:
             problems.append(problem)
-    readable = {code: value for code, value in answers.items() if _accepted(ruleset, code, value)}
+        if question.code in answers and (problem is None or problem.kind is not INVALID):
+            readable[question.code] = answers[question.code]
     problems += _contradictions(ruleset, readable)
     problems += [
-        Problem(code, ProblemKind.INVALID, f"Rule set {ruleset.version} asks no question {code}.")
+        Problem(code, INVALID, f"Rule set {ruleset.version} asks no question {code}.")
         for code in sorted(code for code in answers if not ruleset.has_question(code))
     ]
     return tuple(problems)
@@ -64,7 +69,9 @@ def evaluate(ruleset: RuleSet, answers: Answers) -> Guidance:
     level = _level(red_flags)
     cautions = _cautions(ruleset, answers)
     pathways = tuple(
-        Pathway(rule.code, rule.text) for rule in ruleset.pathways if rule.when(answers) is not None
+        Pathway(rule.code, rule.text)
+        for rule in ruleset.pathways
+        if rule.when.test(answers) is not None
     )
     recommendations = _recommendations(ruleset, answers, cautions) if level is Level.BOOK else ()
     return Guidance(
@@ -92,7 +99,7 @@ def screen(ruleset: RuleSet, answers: Answers) -> Screen:
 def _steps(ruleset: RuleSet, steps: Iterable[str] | None) -> frozenset[str]:
     if steps is None:
         return frozenset(ruleset.steps)
-    wanted = frozenset(steps)
+    wanted = frozenset((steps,) if isinstance(steps, str) else steps)
     unknown = wanted - set(ruleset.steps)
     if unknown:
         raise ValueError(f"rule set {ruleset.version} has no step {sorted(unknown)}")
@@ -108,7 +115,7 @@ def _question_problem(
             return Problem(code, ProblemKind.MISSING, f"Please answer: {question.text}")
         return None
     if not question.accepts(answers[code]):
-        return Problem(code, ProblemKind.INVALID, _invalid_message(question))
+        return Problem(code, INVALID, _invalid_message(question))
     if not question.is_shown(answers):
         return Problem(
             code,
@@ -129,14 +136,13 @@ def _accepted(ruleset: RuleSet, code: str, value: object) -> bool:
 
 
 def _contradictions(ruleset: RuleSet, answers: Answers) -> list[Problem]:
-    order = {question.code: index for index, question in enumerate(ruleset.questions)}
     problems = []
     for rule in ruleset.contradictions:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             problems += [
                 Problem(code, ProblemKind.CONTRADICTION, rule.message)
-                for code in sorted(codes, key=order.__getitem__)
+                for code in ruleset.in_question_order(codes)
             ]
     return problems
 
@@ -147,7 +153,7 @@ def _contradictions(ruleset: RuleSet, answers: Answers) -> list[Problem]:
 def _red_flags(ruleset: RuleSet, answers: Answers) -> tuple[RedFlag, ...]:
     raised = []
     for rule in ruleset.red_flag_rules:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             raised.append(
                 RedFlag(
@@ -170,7 +176,7 @@ def _level(red_flags: Sequence[RedFlag]) -> Level:
 def _cautions(ruleset: RuleSet, answers: Answers) -> tuple[Caution, ...]:
     raised = []
     for rule in ruleset.caution_rules:
-        codes = rule.when(answers)
+        codes = rule.when.test(answers)
         if codes is not None:
             raised.append(
                 Caution(
@@ -186,7 +192,7 @@ def _cautions(ruleset: RuleSet, answers: Answers) -> tuple[Caution, ...]:
 
 
 def _in_question_order(ruleset: RuleSet, codes: frozenset[str]) -> tuple[str, ...]:
-    return tuple(question.code for question in ruleset.questions if question.code in codes)
+    return ruleset.in_question_order(codes)
 
 
 # --- Recommendations ------------------------------------------------------------------
@@ -198,7 +204,7 @@ def _recommendations(
     scores: dict[Treatment, int] = {}
     reasons: dict[Treatment, list[Reason]] = {}
     for weight in ruleset.weights:
-        codes = weight.when(answers)
+        codes = weight.when.test(answers)
         if codes is not None:
             scores[weight.treatment] = scores.get(weight.treatment, 0) + weight.points
             reasons.setdefault(weight.treatment, []).extend(
@@ -214,7 +220,9 @@ def _recommendations(
         for code in caution.codes
     ]
     limits = [
-        (limit, codes) for limit in ruleset.limits if (codes := limit.when(answers)) is not None
+        (limit, codes)
+        for limit in ruleset.limits
+        if (codes := limit.when.test(answers)) is not None
     ]
     limit_reasons = wait_reasons + [
         reason
@@ -227,13 +235,9 @@ def _recommendations(
         if not (spec.essential & forbidden) and _services(spec, limits)
     ]
     main = [spec for spec in offered if not spec.add_on and scores.get(spec.code, 0) > 0]
-    if not main:
-        main = _fallback(offered)
-        if not main:
-            return ()
     main.sort(key=lambda spec: -scores.get(spec.code, 0))  # stable: the file's order breaks ties
     add_ons = [spec for spec in offered if spec.add_on and scores.get(spec.code, 0) > 0]
-    return tuple(
+    recommendations = [
         Recommendation(
             treatment=spec.code,
             services=_services(spec, limits),
@@ -242,13 +246,49 @@ def _recommendations(
             add_on=spec.add_on,
         )
         for spec in main + add_ons
-    )
+    ]
+    if not main:
+        taken = [spec for spec in ruleset.treatments if scores.get(spec.code, 0) > 0]
+        fallback = _fallback(ruleset, answers, offered, limits, stops, taken, limit_reasons)
+        recommendations[:0] = fallback
+    return tuple(recommendations)
 
 
-def _fallback(offered: Sequence[TreatmentSpec]) -> list[TreatmentSpec]:
-    """Nothing scored is left (a limit or a do-not-treat caution took it away): the first
-    treatment still offered (physiotherapy in v1: physiotherapists assess and screen)."""
-    return [spec for spec in offered if not spec.add_on][:1]
+def _fallback(
+    ruleset: RuleSet,
+    answers: Answers,
+    offered: Sequence[TreatmentSpec],
+    limits: Sequence[tuple[LimitRule, frozenset[str]]],
+    stops: Sequence[Caution],
+    taken: Sequence[TreatmentSpec],
+    limit_reasons: Sequence[Reason],
+) -> list[Recommendation]:
+    """Nothing that scored may be offered (a limit or a do-not-treat caution took it
+    away): the file's fallback (in v1 a physiotherapy assessment: physiotherapists assess,
+    screen and choose what is safe), or else the first main treatment still offered."""
+    rule = ruleset.fallback
+    candidates = [spec for spec in offered if not spec.add_on]
+    if not candidates:
+        return []
+    spec = next((s for s in candidates if s.code == rule.treatment), candidates[0])
+    services = _services(spec, limits)
+    if spec.code == rule.treatment and rule.services:
+        services = tuple(slug for slug in services if slug in rule.services) or services
+    # Why: the answers behind each do-not-treat caution that took a scored treatment away.
+    stopped = [
+        reason
+        for caution in stops
+        if not caution.temporary and any(s.essential & caution.modalities for s in taken)
+        for reason in _reasons(ruleset, answers, frozenset(caution.codes), rule.text)
+    ]
+    return [
+        Recommendation(
+            treatment=spec.code,
+            services=services,
+            score=0,
+            reasons=_unique([*stopped, *limit_reasons]),
+        )
+    ]
 
 
 def _services(

@@ -8,6 +8,7 @@ surprise at a visitor's answer.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -27,6 +28,7 @@ from rehabdesk.guidance.rules.types import (
     Choice,
     Condition,
     ContradictionRule,
+    Fallback,
     Level,
     LimitRule,
     Modality,
@@ -150,6 +152,7 @@ class _Reader:
             pathways=pathways,
             contradictions=contradictions,
             treatments=treatments,
+            fallback=self._fallback(treatments),
             group_modalities=self._modality_table("service_groups"),
             service_overrides=self._modality_table("service_overrides"),
             default_modalities=self._modalities(defaults.get("modalities"), "defaults"),
@@ -208,7 +211,7 @@ class _Reader:
                 code = row["code"]
                 shown = self._condition(row["shown_when"], f"question {code}: shown_when")
                 question = self.questions[code]
-                self.questions[code] = Question(**{**question.__dict__, "shown_when": shown})
+                self.questions[code] = dataclasses.replace(question, shown_when=shown)
 
     def _treatment(self, row: Mapping[str, Any]) -> TreatmentSpec:
         code = _enum(Treatment, row.get("code"), "treatment code")
@@ -295,6 +298,19 @@ class _Reader:
             services=tuple(services),
             text=self._text(row, "text", rule),
             when=self._condition(row.get("when"), f"limit {rule}"),
+        )
+
+    def _fallback(self, treatments: Sequence[TreatmentSpec]) -> Fallback:
+        row = self._table("fallback")
+        code = _enum(Treatment, row.get("treatment"), "fallback: treatment")
+        spec = next((spec for spec in treatments if spec.code == code), None)
+        if spec is None or spec.add_on:
+            raise RuleSetInvalid(f"fallback: {code} is not a main treatment of this file")
+        services = row.get("services", [])
+        if not isinstance(services, list) or not set(services) <= set(spec.services):
+            raise RuleSetInvalid(f"fallback: services must be services of {code}")
+        return Fallback(
+            treatment=code, services=tuple(services), text=self._text(row, "text", "fallback")
         )
 
     def _pathway(self, row: Mapping[str, Any]) -> PathwayRule:

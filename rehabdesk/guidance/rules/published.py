@@ -6,5 +6,5 @@ and a new line here)."""
 from __future__ import annotations
 
 PUBLISHED: dict[int, str] = {
-    1: "f492a6bd824772f49d0345963593ee0e9942c93ac05945705ec40155fdc35332",
+    1: "65a7492a8e321ab43ed3b761b20876be2f5ba892119b609bc7fb46c1f478f8e4",
 }

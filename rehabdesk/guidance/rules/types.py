@@ -8,7 +8,7 @@ docs/algorithms/guidance.md is the specification.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -152,6 +152,19 @@ class Question:
     def is_shown(self, answers: Answers) -> bool:
         return self.shown_when is None or self.shown_when(answers) is not None
 
+    def __post_init__(self) -> None:
+        # Read on every answer checked: a set, not a walk through the choices.
+        values = frozenset(choice.code for choice in self.choices)
+        object.__setattr__(self, "_values", values)
+
+    def read(self, raw: str) -> Answer:
+        """A form's text as this question's answer: a number question's digits become an
+        int; anything else stays as given, for check_answers to judge."""
+        text = raw.strip()
+        if self.kind is QuestionKind.NUMBER and text.isascii() and text.isdigit():
+            return int(text)
+        return text
+
     def accepts(self, value: object) -> bool:
         """Whether `value` is an answer this question takes (bool is not a number)."""
         if self.kind is QuestionKind.NUMBER:
@@ -160,7 +173,7 @@ class Question:
             low = self.min if self.min is not None else value
             high = self.max if self.max is not None else value
             return low <= value <= high
-        return isinstance(value, str) and any(choice.code == value for choice in self.choices)
+        return isinstance(value, str) and value in self._values  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,16 @@ class LimitRule:
     services: tuple[str, ...]
     text: str
     when: Condition
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What is recommended when nothing that scored may be offered (a do-not-treat
+    caution or a limit took it away): this treatment, with only these of its services."""
+
+    treatment: Treatment
+    services: tuple[str, ...]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -303,6 +326,27 @@ class Guidance:
     def first(self) -> Recommendation | None:
         return self.recommendations[0] if self.recommendations else None
 
+    def as_data(self) -> dict[str, object]:
+        """Plain JSON-ready data (lists, sorted modalities), e.g. to store what a visitor
+        was told beside the rule-set version."""
+        return {
+            "ruleset_version": self.ruleset_version,
+            "level": str(self.level),
+            "recommendations": [
+                {
+                    "treatment": str(r.treatment),
+                    "services": list(r.services),
+                    "score": r.score,
+                    "add_on": r.add_on,
+                    "reasons": [_reason_data(reason) for reason in r.reasons],
+                }
+                for r in self.recommendations
+            ],
+            "red_flags": [_red_flag_data(flag) for flag in self.red_flags],
+            "cautions": [_caution_data(caution) for caution in self.cautions],
+            "pathways": [{"code": p.code, "text": p.text} for p in self.pathways],
+        }
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -317,6 +361,32 @@ class Screen:
 
 def _urgency(level: Level) -> int:
     return level.urgency
+
+
+def _reason_data(reason: Reason) -> dict[str, object]:
+    return {"code": reason.code, "answer": reason.answer, "text": reason.text}
+
+
+def _red_flag_data(flag: RedFlag) -> dict[str, object]:
+    return {
+        "rule": flag.rule,
+        "level": str(flag.level),
+        "condition": flag.condition,
+        "patient_text": flag.patient_text,
+        "clinician_text": flag.clinician_text,
+        "codes": list(flag.codes),
+    }
+
+
+def _caution_data(caution: Caution) -> dict[str, object]:
+    return {
+        "rule": caution.rule,
+        "level": str(caution.level),
+        "modalities": sorted(caution.modalities),
+        "reason": caution.reason,
+        "codes": list(caution.codes),
+        "temporary": caution.temporary,
+    }
 
 
 @dataclass(frozen=True)
@@ -337,6 +407,7 @@ class RuleSet:
     pathways: tuple[PathwayRule, ...]
     contradictions: tuple[ContradictionRule, ...]
     treatments: tuple[TreatmentSpec, ...]
+    fallback: Fallback
     # Modalities by service group slug, and overrides by service slug.
     group_modalities: Mapping[str, frozenset[str]]
     service_overrides: Mapping[str, frozenset[str]]
@@ -344,6 +415,16 @@ class RuleSet:
     # hands-on modality, so an alert is never missed for want of a mapping.
     default_modalities: frozenset[str]
     _by_code: Mapping[str, Question] = field(repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self._by_code:
+            object.__setattr__(self, "_by_code", {q.code: q for q in self.questions})
+        order = {question.code: index for index, question in enumerate(self.questions)}
+        object.__setattr__(self, "_order", order)
+
+    def in_question_order(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """These question codes in the order the questions are asked."""
+        return tuple(sorted(codes, key=self._order.__getitem__))  # type: ignore[attr-defined]
 
     def question(self, code: str) -> Question:
         """The question with this code (KeyError when the rule set has none)."""

@@ -1,22 +1,11 @@
 """People written as answers (vignettes.toml), and what rule set v1 tells each of them."""
 
-import tomllib
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from rehabdesk.guidance.rules import Level, evaluate, load_ruleset
+from rehabdesk.guidance.tests.vignettes import VIGNETTES, answers_of
 
-VIGNETTES_FILE = Path(__file__).with_name("vignettes.toml")
-DATA = tomllib.loads(VIGNETTES_FILE.read_text())
-BASELINE: dict[str, Any] = DATA["baseline"]
-VIGNETTES: list[dict[str, Any]] = DATA["vignette"]
 RULESET = load_ruleset(1)
-
-
-def answers_of(vignette: dict[str, Any]) -> dict[str, Any]:
-    return {**BASELINE, **vignette["answers"]}
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])

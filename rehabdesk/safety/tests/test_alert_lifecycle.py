@@ -8,8 +8,8 @@ import pytest
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.safety.errors import SafetyError, SafetyErrorCode
-from rehabdesk.safety.models import Alert
 from rehabdesk.safety.modalities import HANDS_ON
+from rehabdesk.safety.models import Alert
 from rehabdesk.safety.services import (
     alert_acknowledge,
     alert_add,
@@ -64,7 +64,9 @@ def test_an_acknowledged_alert_stays_in_force_until_cleared(personas, now):
     with pytest.raises(SafetyError) as twice:
         alert_acknowledge(alert=alert, actor=personas.physio.user, now=now)
     assert twice.value.code == SafetyErrorCode.ALREADY_ACKNOWLEDGED
-    cleared = alert_clear(alert=alert, reason="Off blood thinners", actor=personas.physio.user, now=now)
+    cleared = alert_clear(
+        alert=alert, reason="Off blood thinners", actor=personas.physio.user, now=now
+    )
     assert (cleared.state, cleared.cleared_reason, cleared.cleared_at) == (
         "cleared",
         "Off blood thinners",
@@ -111,9 +113,12 @@ def test_it_records_the_decision_with_who_and_when_once(personas, review_of, now
     with pytest.raises(SafetyError) as again:
         decide(personas, review, now, decision="referred_emergency")
     assert again.value.code == SafetyErrorCode.ALREADY_DECIDED
-    assert AuditEvent.objects.filter(
-        object_type="safety.redflagreview", object_id=str(review.pk), action="change"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="safety.redflagreview", object_id=str(review.pk), action="change"
+        ).count()
+        == 1
+    )
     # Cleared: nothing holds the patient's treatment any more.
     assert not Alert.objects.filter(patient=personas.patient_a).exists()
 

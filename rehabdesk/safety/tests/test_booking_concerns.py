@@ -32,12 +32,12 @@ def grouped(service: Service, slug: str) -> Service:
 
 
 @pytest.fixture
-def massage():
+def massage(personas):
     return grouped(make_service("Massage, 60"), "massage-therapy")
 
 
 @pytest.fixture
-def brace():
+def brace(personas):
     return grouped(make_service("Brace fitting"), "custom-joint-braces")
 
 
@@ -69,16 +69,12 @@ def test_a_do_not_treat_alert_holds_the_services_it_covers_and_only_those(
 
 
 @pytest.mark.parametrize("level", ["avoid_area", "modify", "note"])
-def test_lesser_alerts_warn_the_practitioner_but_hold_no_booking(
-    personas, now, massage, level
-):
+def test_lesser_alerts_warn_the_practitioner_but_hold_no_booking(personas, now, massage, level):
     forbid(personas, now, ["massage"], level=level)
     assert not booking_concerns(patient_id=personas.patient_a.pk, service=massage).blocking
 
 
-def test_an_acknowledged_alert_still_holds_and_a_cleared_one_no_longer(
-    personas, now, massage
-):
+def test_an_acknowledged_alert_still_holds_and_a_cleared_one_no_longer(personas, now, massage):
     alert = forbid(personas, now, ["massage", "deep_pressure"])
     alert_acknowledge(alert=alert, actor=personas.physio.user, now=now)
     with pytest.raises(SafetyError) as held:

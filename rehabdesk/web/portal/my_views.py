@@ -5,7 +5,8 @@ A guardian's first page is the family's: everyone's upcoming visits together, so
 first, each named, and any time the waitlist holds for one of them. Each person's page
 lists their upcoming and past appointments (each opens the same
 manage pages as the e-mailed link: manage_views.py), their places on the waitlist, the
-practitioners to book again with, and links to their contact details and consents.
+practitioners to book again with, and links to their contact details and consents
+(consent_views.py).
 Everything shown is fetched through the access layer and audited; changes go through
 the services, which audit them too. HTTP only.
 """
@@ -28,7 +29,6 @@ from rehabdesk.access.accessors import patient_for, patients_for, waitlist_entry
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, person_for
 from rehabdesk.clinic.models import Location, Practitioner, Service
-from rehabdesk.consents.selectors import consents_for_patient
 from rehabdesk.patients.errors import PatientError
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patient_exists, patients_by_ids
@@ -223,24 +223,6 @@ def my_profile(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
-@login_required
-def my_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
-    own_patient_id(request)
-    patient = patient_for(
-        user=request.user,
-        patient_id=patient_id,
-        action=Action.VIEW_DEMOGRAPHICS,
-        summary="portal: consents",
-    )
-    return render(
-        request,
-        "web/my/consents.html",
-        {"patient": patient, "consents": list(consents_for_patient(patient_id=patient.pk))},
-    )
-
-
-@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def my_waitlist_join(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -285,7 +267,6 @@ urlpatterns: list[URLPattern] = [
     path("my/", my_family, name="my-family"),
     path("my/people/<int:patient_id>/", my_person, name="my-person"),
     path("my/people/<int:patient_id>/details/", my_profile, name="my-profile"),
-    path("my/people/<int:patient_id>/consents/", my_consents, name="my-consents"),
     path("my/people/<int:patient_id>/waitlist/", my_waitlist_join, name="my-waitlist-join"),
     path("my/waitlist/<int:entry_id>/leave/", my_waitlist_leave, name="my-waitlist-leave"),
 ]

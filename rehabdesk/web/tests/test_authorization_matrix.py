@@ -27,7 +27,13 @@ from rehabdesk.clinic.models import (
     TimeOff,
 )
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
+from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
+from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
+from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
+from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.safety.models import Alert, RedFlagReview
+from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
@@ -140,6 +146,41 @@ def world(personas: Personas) -> Personas:
         expires_at=timezone.now() + timedelta(hours=2),
         created_at=timezone.now(),
     )
+    # Patient A's safety record: an alert added by hand and a red flag to decide.
+    alert_add(
+        patient=personas.patient_a,
+        level="note",
+        modalities=[],
+        reason="Prefers to be told before each technique",
+        actor=personas.physio.user,
+        now=timezone.now(),
+    )
+    RedFlagReview.objects.create(
+        patient=personas.patient_a,
+        rule="night_pain",
+        urgency="doctor_first",
+        clinician_text="Constant night pain",
+        answers={"rf_night_pain": "yes"},
+        ruleset_version=1,
+        source="intake",
+        created_at=timezone.now(),
+    )
+    # A treatment consent and a privacy consent of the child, given by the guardian.
+    treatment_consent_give(
+        patient=personas.child,
+        text=treatment_texts_current()[TreatmentTopic.MASSAGE_THERAPY],
+        method=ConsentMethod.ONLINE,
+        agreed=True,
+        actor=personas.guardian.user,
+        now=timezone.now(),
+    )
+    consent_record(
+        patient=personas.child,
+        notice=privacy_notice_current(),
+        channel=ConsentChannel.ONLINE,
+        actor=personas.guardian.user,
+        now=timezone.now(),
+    )
     return personas
 
 
@@ -159,6 +200,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"entry_id": str(WaitlistEntry.objects.get(patient=world.patient_a).pk)}
     if target == "offer":
         return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
+    if target == "alert":
+        return {"alert_id": str(Alert.objects.get(patient=world.patient_a).pk)}
+    if target == "review":
+        return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
@@ -175,6 +220,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "manage-link":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"token": manage_token(booked)}
+    if target == "treatment-consent":
+        return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
+    if target == "privacy-consent":
+        return {"consent_id": str(ConsentRecord.objects.get(patient=world.child).pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
@@ -189,6 +238,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         kwargs["link_id"] = str(FamilyLink.objects.get(dependent=patient, ended_at__isnull=True).pk)
     elif part == "coverage":
         kwargs["coverage_id"] = str(patient.coverages.get().pk)
+    elif part == "topic":
+        kwargs["topic"] = "physiotherapy"
     return kwargs
 
 

@@ -221,6 +221,7 @@ def _staff_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
         ("sheet", f"/staff/schedule/{pickering.slug}/{day.isoformat()}/sheet/"),
         ("patients", "/staff/patients/?q=green"),
         ("patient", f"/staff/patients/{grace.pk}/"),
+        ("consent-tablet", f"/staff/patients/{grace.pk}/consent/?topic=sensitive_areas"),
         ("patient-book", f"/staff/patients/{grace.pk}/book/"),
         ("appointment", f"/staff/appointments/{visit.pk}/"),
         ("reschedule", f"/staff/appointments/{visit.pk}/reschedule/"),

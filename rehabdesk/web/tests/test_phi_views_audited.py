@@ -65,6 +65,26 @@ PHI_PAGES = {
     ),
     "my-profile": ("guardian", lambda w: reverse("my-profile", args=[w.child.pk]), ["child"]),
     "my-consents": ("guardian", lambda w: reverse("my-consents", args=[w.child.pk]), ["child"]),
+    "my-consent-give": (
+        "guardian",
+        lambda w: reverse("my-consent-give", args=[w.child.pk, "physiotherapy"]),
+        ["child"],
+    ),
+    "patient-consent": (
+        "front_desk",
+        lambda w: reverse("patient-consent", args=[w.patient_a.pk]) + "?topic=acupuncture",
+        ["patient_a"],
+    ),
+    "patient-privacy-consent": (
+        "front_desk",
+        lambda w: reverse("patient-privacy-consent", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-consent-verbal": (
+        "physio",
+        lambda w: reverse("patient-consent-verbal", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     "my-waitlist-join": (
         "guardian",
         lambda w: reverse("my-waitlist-join", args=[w.child.pk]),
@@ -150,6 +170,9 @@ def test_every_patient_page_is_in_this_list():
             "my-appointment",
             "my-appointment-cancel",
             "my-appointment-move",
+            # A consent's withdrawal needs one given: web/tests/test_consent_pages.py.
+            "my-consent-withdraw",
+            "my-privacy-withdraw",
             # A health form's section and review need a draft (without one they lead to
             # the form's first page): web/tests/test_intake_pages.py.
             "my-intake-section",
