@@ -212,7 +212,10 @@ def review(request: HttpRequest, filling: Filling) -> HttpResponse:
     context = {
         "filling": filling,
         "form": form,
-        "answered": answers_shown(form, draft.answers),
+        "answered": [
+            (part, filling.url(section=part.section.code))
+            for part in answers_shown(form, draft.answers)
+        ],
         "gaps": gaps,
         "problems": problems,
     }
