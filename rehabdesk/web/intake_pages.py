@@ -49,6 +49,7 @@ class Filling:
     whose: str  # "your", "Charlie's", "Alice Anders's"
     done_url: str  # where to go once it is sent
     back_url: str = ""  # the appointment or the patient's page
+    back_label: str = "Back"
     template: str = "web/intake/_patient_layout.html"
 
     def url(self, page: str = "", section: str = "") -> str:
