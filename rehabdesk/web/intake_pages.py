@@ -49,6 +49,7 @@ class Filling:
     whose: str  # "your", "Charlie's", "Alice Anders's"
     done_url: str  # where to go once it is sent
     back_url: str = ""  # the appointment or the patient's page
+    back_label: str = "Back"
     template: str = "web/intake/_patient_layout.html"
 
     def url(self, page: str = "", section: str = "") -> str:
@@ -212,7 +213,10 @@ def review(request: HttpRequest, filling: Filling) -> HttpResponse:
     context = {
         "filling": filling,
         "form": form,
-        "answered": answers_shown(form, draft.answers),
+        "answered": [
+            (part, filling.url(section=part.section.code))
+            for part in answers_shown(form, draft.answers)
+        ],
         "gaps": gaps,
         "problems": problems,
     }

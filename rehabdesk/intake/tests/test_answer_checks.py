@@ -210,3 +210,29 @@ def test_any_text_is_either_kept_as_a_bounded_clean_string_or_refused_with_a_rea
             if isinstance(kept, str):
                 assert "\x00" not in kept
                 assert len(kept) <= 2000
+
+
+ANY_RAW = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.integers(-1000, 1000),
+    st.lists(st.text(max_size=12), max_size=4),
+    st.sampled_from(["yes", "no", "not_sure", "none", "neck", "2026-01-01", "905-555-0123"]),
+)
+
+
+@given(st.sampled_from([s.code for s in FORM.sections]), st.data())
+def test_any_section_sent_is_kept_as_answers_of_its_kinds_or_refused_by_question(code, data):
+    section = FORM.section(code)
+    raw = {q.code: data.draw(ANY_RAW) for q in section.questions if data.draw(st.booleans())}
+    try:
+        kept = clean_section(FORM, section, raw, earlier={}, today=TODAY, partial=True)
+    except IntakeError as refusal:
+        problems = {p.code for p in refusal.problems}
+        assert problems
+        assert problems <= {q.code for q in section.questions}
+    else:
+        assert set(kept) <= {q.code for q in section.questions}
+        for answered, value in kept.items():
+            # What is kept reads back as itself: saving it again changes nothing.
+            assert clean_answer(q(answered), value, today=TODAY) == value

@@ -68,6 +68,7 @@ def _in_portal(request: HttpRequest, patient_id: int, page: Door) -> HttpRespons
         whose=_whose(state.patient, state.patient.pk == own_id),
         done_url=reverse("my-intakes"),
         back_url=reverse("my-intakes"),
+        back_label="Health forms",
     )
     return page(request, filling)
 
@@ -113,6 +114,7 @@ def _via_link(request: HttpRequest, token: str, page: Door) -> HttpResponse:
         whose=_whose(state.patient, bool(state.patient.email)),
         done_url=manage,
         back_url=manage,
+        back_label="The booking",
     )
     return page(request, filling)
 

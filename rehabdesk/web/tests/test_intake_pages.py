@@ -246,3 +246,21 @@ def test_no_answer_travels_in_an_address(client, personas):
     page = client.get(start + "contact/").content.decode()
     assert re.search(r'<form method="post"', page)
     assert 'method="get"' not in page
+
+
+def test_my_day_and_the_appointment_page_say_whose_health_form_is_missing(client, personas):
+    world = build_booking_world(personas)
+    start = weekday_at(10)
+    booked = appointment_book(
+        request=world.request(start, channel=Channel.STAFF), actor=None, now=timezone.now()
+    )
+    client.force_login(personas.physio.user)
+    day = reverse("my-day") + f"?day={start.date().isoformat()}"
+    assert "Health form: not yet" in client.get(day).content.decode()
+    appointment = reverse("appointment-detail", args=[booked.pk])
+    assert "Health form: <strong>not yet</strong>" in client.get(appointment).content.decode()
+    intake_filled(booked.patient)
+    assert "Health form:" not in client.get(day).content.decode()
+    page = client.get(appointment).content.decode()
+    assert "Health form: <strong>complete</strong>" in page
+    assert "Read the health form" in page
