@@ -140,7 +140,7 @@ def consent_status_for_visits(*, visits: Iterable[ConsentQuestion]) -> dict[int,
         return {}
     needed = topics_for_services(service_ids={v.service_id for v in visits})
     active: dict[int, set[TreatmentTopic]] = defaultdict(set)
-    areas: dict[tuple[int, date], set[str]] = defaultdict(set)
+    areas: dict[tuple[int, date | None], set[str]] = defaultdict(set)
     consents = TreatmentConsent.objects.filter(
         patient_id__in={v.patient_id for v in visits}, withdrawn_at__isnull=True
     ).values_list("patient_id", "topic", "visit_date", "areas")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, SensitiveArea, TreatmentTopic
@@ -317,5 +318,5 @@ def _lock_patient(patient: Patient) -> None:
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
 
 
-def _user_or_none(actor: Actor) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None  # type: ignore[return-value]
+def _user_or_none(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None

@@ -95,10 +95,7 @@ def my_consent_give(request: HttpRequest, patient_id: int, topic: str) -> HttpRe
                 now=timezone.now(),
             )
         except ConsentError as refused:
-            form.refuse(refused)
-            # A newer version: show it, to be read and agreed to.
-            form.data = form.data.copy()
-            form.data["text"] = str(current.pk)
+            form.refuse(refused, current_text_id=current.pk)
         else:
             topic_name = current.get_topic_display().lower()
             messages.success(request, f"Your consent to {topic_name} is on file.")

@@ -94,9 +94,7 @@ def patient_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except ConsentError as refused:
-            form.refuse(refused)
-            form.data = form.data.copy()
-            form.data["text"] = str(current.pk)
+            form.refuse(refused, current_text_id=current.pk)
         else:
             messages.success(request, "Thank you. The consent is on file.")
             return redirect("patient-detail", patient_id=patient.pk)
