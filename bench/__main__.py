@@ -34,6 +34,7 @@ from bench.databases import (
     throwaway_drop,
 )
 from bench.datasets import DATASETS
+from bench.pure import NO_DATABASE, PURE_CASE_NAMES, PURE_CASES, measure_pure
 from bench.report import ChildReport, Failure, Result, format_failures, format_table, is_over
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -114,15 +115,32 @@ def main(argv: Sequence[str]) -> int:
     notes: list[str] = []
     failures: list[Failure] = []
     started = time.monotonic()
-    try:
-        databases = chosen_databases(args.database)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
+    # Pure cases need no database: timed here, first, while no child competes.
+    for pure in PURE_CASES:
+        if args.case and pure.name not in args.case:
+            continue
+        try:
+            results += measure_pure(pure)
+        except Exception as error:  # noqa: BLE001 - a broken case voids only itself
+            why = f"{type(error).__name__}: {error}"
+            failures.append(
+                Failure(case=pure.name, dataset=pure.dataset, database=NO_DATABASE, error=why)
+            )
+        else:
+            print(f"measured {pure.name} on {pure.dataset} (no database)")
+    database_cases = [case for case in args.case if case not in PURE_CASE_NAMES]
+    if args.case and not database_cases:
+        databases: list[str] = []
+    else:
+        try:
+            databases = chosen_databases(args.database)
+        except BenchError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
     for database in databases:
         for dataset in DATASETS:
             try:
-                report = run_dataset(database, dataset, args.case)
+                report = run_dataset(database, dataset, database_cases)
             except (BenchError, psycopg.Error, sqlite3.Error, OSError) as error:
                 why = str(error).strip()
                 failures.append(Failure(case=None, dataset=dataset, database=database, error=why))

@@ -39,6 +39,12 @@ from bench.builders import (
     TEN_TOWNS,
 )
 from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, TEN_LOCATION, TWO_CLINIC
+from bench.guide_cases import (
+    GUIDE_TARGET_P95_MS,
+    guide_result_page,
+    guide_result_post,
+    guide_step_page,
+)
 from rehabdesk.accounts.models import User
 from rehabdesk.api.scheduling import MAX_LIMIT
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -540,3 +546,10 @@ for _dataset in (FIFTY_FREE, FIFTY_BOOKED):
             target_median_ms=ALL_FREE_TIMES_TARGET_MEDIAN_MS,
         )
     )
+
+# The treatment guide (issue 21): a step, the last step's POST (evaluate and store), the result.
+CASES += [
+    Case("guide-step", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_step_page),
+    Case("guide-result-post", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_result_post),
+    Case("guide-result-page", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_result_page),
+]

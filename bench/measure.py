@@ -6,10 +6,8 @@ from __future__ import annotations
 import gc
 import json
 import random
-import statistics
 import time
 from collections import Counter
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -19,7 +17,14 @@ from django.utils import timezone
 
 from bench.cases import Case, CaseError, ContentionCase, HttpCase
 from bench.loadgen import Answer, in_parallel, request, sign_in
-from bench.report import MEDIAN_SUFFIX, LatencyResult, Result, ThroughputResult
+from bench.report import (
+    MEDIAN_SUFFIX,
+    LatencyResult,
+    Result,
+    ThroughputResult,
+    median_of,
+    p95_of,
+)
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import OVERLAPPING_APPOINTMENTS, OVERLAPPING_RESOURCES
@@ -33,15 +38,6 @@ CLIENTS = 1  # one caller at a time in-process
 # for the rest; as many warm-ups as in-process leaves only the steady state.
 HTTP_WARMUPS_PER_CLIENT = WARMUPS
 HTTP_REQUESTS_PER_CLIENT = 50
-
-
-def _median(samples: Sequence[float]) -> float:
-    return round(statistics.median(samples), 2)
-
-
-def _p95(samples: Sequence[float]) -> float:
-    # The last of 19 cut points into 20 equal groups is the 95th percentile.
-    return round(statistics.quantiles(samples, n=20, method="inclusive")[-1], 2)
 
 
 def measure(
@@ -67,8 +63,8 @@ def measure(
         dataset=case.dataset,
         database=database,
         clients=CLIENTS,
-        median_ms=_median(samples),
-        p95_ms=_p95(samples),
+        median_ms=median_of(samples),
+        p95_ms=p95_of(samples),
         target_p95_ms=round(case.target_p95_ms, 2),
         queries=queries,
     )
@@ -108,8 +104,8 @@ def measure_http(case: HttpCase, *, database: str, port: int) -> LatencyResult:
         dataset=case.dataset,
         database=database,
         clients=case.clients,
-        median_ms=_median(every),
-        p95_ms=_p95(every),
+        median_ms=median_of(every),
+        p95_ms=p95_of(every),
         target_p95_ms=round(case.target_p95_ms, 2),
         queries=queries,
     )
@@ -157,8 +153,8 @@ def measure_contention(
         f"{wins} won (201), {losses} lost (409), {other_4xx} other 4xx, "
         f"{errors_5xx} 5xx, {no_answer} unanswered",
         f"{where}: answers by code: " + ", ".join(f"{code} {n}" for code, n in codes.most_common()),
-        f"{where}: per attempt median {_median(latencies):.0f} ms, "
-        f"p95 {_p95(latencies):.0f} ms, max {max(latencies):.0f} ms; "
+        f"{where}: per attempt median {median_of(latencies):.0f} ms, "
+        f"p95 {p95_of(latencies):.0f} ms, max {max(latencies):.0f} ms; "
         f"overlapping pairs: {appointments} appointments, {resources} room holds",
     ]
     if booked != wins:

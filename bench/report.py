@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from typing import TypedDict, final
 
@@ -63,6 +64,15 @@ class ChildReport(TypedDict):
     throwaway_cases: list[str]
     # Cases that could not be measured, and why (their timings would be void).
     errors: list[Failure]
+
+
+def median_of(samples: Sequence[float]) -> float:
+    return round(statistics.median(samples), 2)
+
+
+def p95_of(samples: Sequence[float]) -> float:
+    # The last of 19 cut points into 20 equal groups is the 95th percentile.
+    return round(statistics.quantiles(samples, n=20, method="inclusive")[-1], 2)
 
 
 def is_over(result: Result) -> bool:

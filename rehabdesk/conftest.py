@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from django.test import TransactionTestCase
 
@@ -20,6 +21,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# Speed is measured by `make bench`, never by a test: no example fails for being slow
+# (make test runs two suites at once on a busy machine).
+hypothesis.settings.register_profile("rehabdesk", deadline=None)
+hypothesis.settings.load_profile("rehabdesk")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
@@ -87,21 +93,27 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
     Transactional and browser tests (TransactionTestCase, `transactional_db`,
     `live_server`) empty every table with the `flush` command after each test: DELETE
     on SQLite, TRUNCATE on PostgreSQL. The audit tables' triggers refuse both, as they
-    must in production, as do the appointment history's. So each flush runs with them
-    lifted, in one transaction that puts them back before it commits
-    (rehabdesk.audit.testing, rehabdesk.scheduling.testing).
+    must in production, as do the appointment history's and the safety record's. So
+    each flush runs with them lifted, in one transaction that puts them back before it
+    commits (rehabdesk.audit.testing, rehabdesk.scheduling.testing,
+    rehabdesk.safety.testing).
     """
     from django.core.management.commands.flush import Command
     from django.db import connections
 
     from rehabdesk.audit.testing import triggers_lifted
+    from rehabdesk.safety.testing import guards_lifted as safety_guards_lifted
     from rehabdesk.scheduling.testing import guards_lifted
 
     handle = Command.handle
 
     def handle_with_triggers_lifted(self: Command, *args: object, **options: Any) -> object:
         connection = connections[options["database"]]
-        with triggers_lifted(connection), guards_lifted(connection):
+        with (
+            triggers_lifted(connection),
+            guards_lifted(connection),
+            safety_guards_lifted(connection),
+        ):
             return handle(self, *args, **options)
 
     with pytest.MonkeyPatch.context() as patch:

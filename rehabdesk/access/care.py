@@ -7,6 +7,8 @@ explicit, current care assignment. This is the one place that says so.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.patients.models import CareAssignment
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -46,3 +48,15 @@ def patient_ids_in_care(*, practitioner_id: int) -> set[int]:
         practitioner_id=practitioner_id, status__in=CARE_STATUSES
     ).values_list("patient_id", flat=True)
     return set(assigned) | set(seen)
+
+
+def in_care(*, practitioner_id: int, field: str = "patient_id") -> Q:
+    """The same circle as a condition on a query's `field` (a patient id), so a list
+    limited to the patients in care is read in one query."""
+    assigned = CareAssignment.objects.filter(
+        practitioner_id=practitioner_id, ended_at__isnull=True
+    ).values("patient_id")
+    seen = Appointment.objects.filter(
+        practitioner_id=practitioner_id, status__in=CARE_STATUSES
+    ).values("patient_id")
+    return Q(**{f"{field}__in": assigned}) | Q(**{f"{field}__in": seen})

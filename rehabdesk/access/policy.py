@@ -27,6 +27,8 @@ class Action(StrEnum):
     VIEW_CLINICAL = "view_clinical"  # intake answers, notes, scores, plans
     CHANGE_CLINICAL = "change_clinical"
     VIEW_ACCESS_LOG = "view_access_log"  # who touched the record
+    # Fill in the health intake: the answers of a draft only, never a submitted form's.
+    FILL_INTAKE = "fill_intake"
 
 
 class Capability(StrEnum):
@@ -45,7 +47,12 @@ class Capability(StrEnum):
 
 
 SELF_SERVICE = frozenset(
-    {Action.VIEW_DEMOGRAPHICS, Action.CHANGE_DEMOGRAPHICS, Action.MANAGE_BOOKINGS}
+    {
+        Action.VIEW_DEMOGRAPHICS,
+        Action.CHANGE_DEMOGRAPHICS,
+        Action.MANAGE_BOOKINGS,
+        Action.FILL_INTAKE,
+    }
 )
 DESK = SELF_SERVICE
 MANAGEMENT = SELF_SERVICE | {Action.VIEW_ACCESS_LOG}
@@ -87,8 +94,10 @@ def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) 
     this patient (an appointment with them, past or booked, or an explicit assignment).
 
     - patient: their own record and their managed dependents', never clinical content
-      (the right of access to one's own clinical record is served by its own process);
-    - front desk: demographics and bookings of every patient, at every location;
+      (the right of access to one's own clinical record is served by its own process)
+      beyond the health intake they are filling in (FILL_INTAKE: a draft's answers);
+    - front desk: demographics and bookings of every patient, at every location, and
+      a paper intake typed in for a patient (FILL_INTAKE), never a submitted one;
     - manager: the same, plus the access log; clinical content only as a practitioner;
     - practitioner: demographics, bookings and the clinical record of the patients in
       their care, nothing about others.

@@ -8,7 +8,8 @@ text or from a code written as a string; they ask `http_status(error.code)`.
 
 - 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
   longer on offer, a hold run out, a series with dates in the way, a retried key
-  carrying a different request, a retry of a booking cancelled since). Asking again
+  carrying a different request, a retry of a booking cancelled since; a safety alert
+  cleared or a red flag decided by someone else meanwhile). Asking again
   with what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
@@ -37,8 +38,11 @@ from rehabdesk.accounts.errors import AccountsErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.guidance.errors import GuidanceErrorCode
+from rehabdesk.intake.errors import IntakeErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
+from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
 
 BAD_REQUEST = HTTPStatus.BAD_REQUEST
@@ -107,6 +111,11 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ConsentErrorCode.WRITTEN_REQUIRED: UNPROCESSABLE,
         ConsentErrorCode.WRONG_CHANNEL: UNPROCESSABLE,
     },
+    GuidanceErrorCode: {
+        GuidanceErrorCode.UNKNOWN_RULESET: UNPROCESSABLE,
+        GuidanceErrorCode.ANSWERS_INCOMPLETE: UNPROCESSABLE,
+        GuidanceErrorCode.ALREADY_LINKED: UNPROCESSABLE,
+    },
     SchedulingErrorCode: {
         SchedulingErrorCode.INVALID: UNPROCESSABLE,
         SchedulingErrorCode.SLOT_UNAVAILABLE: CONFLICT,
@@ -123,6 +132,21 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.PATIENT_BUSY: UNPROCESSABLE,
         SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
         SchedulingErrorCode.CALL_US: UNPROCESSABLE,
+    },
+    IntakeErrorCode: {
+        IntakeErrorCode.INVALID_ANSWERS: UNPROCESSABLE,
+        IntakeErrorCode.INCOMPLETE: UNPROCESSABLE,
+        IntakeErrorCode.UNKNOWN_SECTION: NOT_FOUND,
+        IntakeErrorCode.UNKNOWN_FORM: UNPROCESSABLE,
+        IntakeErrorCode.ALREADY_SUBMITTED: CONFLICT,
+        IntakeErrorCode.DRAFT_ELSEWHERE: CONFLICT,
+    },
+    SafetyErrorCode: {
+        SafetyErrorCode.INVALID: UNPROCESSABLE,
+        SafetyErrorCode.ALREADY_CLEARED: CONFLICT,
+        SafetyErrorCode.ALREADY_ACKNOWLEDGED: CONFLICT,
+        SafetyErrorCode.ALREADY_DECIDED: CONFLICT,
+        SafetyErrorCode.PRACTITIONER_DECISION_NEEDED: UNPROCESSABLE,
     },
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,

@@ -37,6 +37,7 @@ from rehabdesk.clinic.selectors import (
 )
 from rehabdesk.core.bounds import has_nul
 from rehabdesk.core.errors import RequestError, RequestErrorCode
+from rehabdesk.safety.services import booking_safety_validate
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.models import Appointment
@@ -296,7 +297,9 @@ def create_hold(
     auth=django_auth,
     summary="Book a time",
     description="A patient already booked then is refused (422 `patient_busy`) unless "
-    f"the front desk sends `overlap_reason`. {IDEMPOTENCY}",
+    f"the front desk sends `overlap_reason`. A service a safety alert or an undecided "
+    "red flag holds for a practitioner is refused (422 `practitioner_decision_needed`). "
+    f"{IDEMPOTENCY}",
 )
 def create_appointment(
     request: HttpRequest,
@@ -339,10 +342,14 @@ def _booking_request(request: HttpRequest, payload: BookingIn) -> booking.Bookin
         view=False,
         family=False,
     )
+    service = known_service(payload.service)
+    # A safety alert or an undecided red flag holds the booking for a practitioner
+    # (422 `practitioner_decision_needed`, nothing clinical said).
+    booking_safety_validate(patient_id=patient.pk, service=service)
     return booking.BookingRequest(
         patient=patient,
         practitioner=known_practitioner(payload.practitioner),
-        service=known_service(payload.service),
+        service=service,
         location=known_location(payload.location),
         start=payload.start,
         channel=channel_for(request, payload.channel),

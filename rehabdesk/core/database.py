@@ -8,8 +8,9 @@ mechanism that differs is written here, once per database, and offered to the ap
 words that fit both. Apps describe what they need and never ask where they run:
 
 - Guards the database enforces whatever asks (the ORM, raw SQL, a shell), described by
-  the app (`AppendOnly`, `NoOverlap`, `Restamp`) and created by `install_guards` and
-  `remove_guards` from a migration's schema editor or a connection, idempotently.
+  the app (`AppendOnly`, `FinalOnceSet`, `NoOverlap`, `Restamp`) and created by
+  `install_guards` and `remove_guards` from a migration's schema editor or a
+  connection, idempotently.
   `guards_lifted` takes them down around the test suite's flush; `missing_guards` tells
   tests what a migration lost.
 - A queue for writers in each other's way (`queue_behind`), and which refusals mean
@@ -204,6 +205,62 @@ class NoOverlap:
         if vendor == POSTGRESQL:
             return [self.constraint]
         return [f"{self.triggers}_insert", f"{self.triggers}_update"]
+
+
+@dataclass(frozen=True)
+class FinalOnceSet:
+    """Rows of `table` may change until `column` is set (no longer ''), then never
+    again; no row is ever deleted (nor the table truncated). For records that are
+    decided once and then stand: a red-flag review once the practitioner decided it.
+    Refusals are IntegrityErrors saying `message`.
+
+    PostgreSQL: a trigger function, `function`, raising restrict_violation for an
+    UPDATE of a row whose `column` was set, any DELETE and TRUNCATE; a row trigger
+    `<prefix>_settled` and a statement trigger `<prefix>_no_truncate`.
+    SQLite: triggers `<prefix>_settled_no_update` (when the old row's `column` is set)
+    and `<prefix>_no_delete`, RAISE(ABORT).
+    """
+
+    table: str
+    column: str
+    message: str
+    function: str
+    prefix: str
+
+    def create_sql(self, vendor: str) -> list[str]:
+        column = _quoted(self.column)
+        if vendor == POSTGRESQL:
+            return [
+                f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP = 'UPDATE' THEN IF OLD.{column} = '' THEN RETURN NEW; END IF; END IF; "
+                f"RAISE EXCEPTION '{self.message}: % on % refused', TG_OP, TG_TABLE_NAME "
+                "USING ERRCODE = 'restrict_violation'; END $$",
+                f"CREATE TRIGGER {self.prefix}_settled BEFORE UPDATE OR DELETE ON {self.table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {self.function}()",
+                f"CREATE TRIGGER {self.prefix}_no_truncate BEFORE TRUNCATE ON {self.table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()",
+            ]
+        return [
+            f"CREATE TRIGGER {self.prefix}_settled_no_update BEFORE UPDATE ON {self.table} "
+            f"WHEN OLD.{column} <> '' BEGIN SELECT RAISE(ABORT, '{self.message}'); END",
+            f"CREATE TRIGGER {self.prefix}_no_delete BEFORE DELETE ON {self.table} "
+            f"BEGIN SELECT RAISE(ABORT, '{self.message}'); END",
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [
+                f"DROP TRIGGER IF EXISTS {self.prefix}_settled ON {self.table}",
+                f"DROP TRIGGER IF EXISTS {self.prefix}_no_truncate ON {self.table}",
+                f"DROP FUNCTION IF EXISTS {self.function}()",
+            ]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.names(vendor)]
+
+    def names(self, vendor: str) -> list[str]:
+        if vendor == POSTGRESQL:
+            return [self.function, f"{self.prefix}_settled", f"{self.prefix}_no_truncate"]
+        return [f"{self.prefix}_settled_no_update", f"{self.prefix}_no_delete"]
 
 
 def _quoted(column: str) -> str:

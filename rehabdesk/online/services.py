@@ -47,6 +47,7 @@ from rehabdesk.online.models import OneTimeCode, RateCount
 from rehabdesk.online.selectors import bookable_people, hold_for_nobody
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patient_create
+from rehabdesk.safety.services import booking_safety_validate
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.models import Appointment
@@ -289,7 +290,17 @@ def online_book_returning(
 ) -> Appointment:
     """Put a returning patient (or a dependent whose bookings they manage) on the time
     held for them. Who the visitor may book for is the page's question, answered by
-    the access policy or the e-mail address they proved with a code."""
+    the access policy or the e-mail address they proved with a code. A service a
+    practitioner must clear first for this patient (a safety alert, a red flag not yet
+    reviewed) is refused with the clinic's phone number, nothing clinical said."""
+    phone = time.location.phone or time.location.clinic.phone
+    booking_safety_validate(
+        patient_id=patient.pk,
+        service=time.service,
+        message=f"We need to talk with you before this visit is booked. Please call us at {phone}."
+        if phone
+        else "Please call the clinic to book this visit.",
+    )
     held = hold_for_nobody(appointment_id=hold_id, now=now)
     if held is None:
         rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)

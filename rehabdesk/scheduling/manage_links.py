@@ -52,6 +52,12 @@ def manage_link(appointment: Appointment) -> str:
     return site_link(reverse("manage-booking", kwargs={"token": manage_token(appointment)}))
 
 
+def intake_link(appointment: Appointment) -> str:
+    """The absolute address of the health form for the appointment's patient, through
+    the same token (web/portal/intake_views.py): filled in before the visit."""
+    return site_link(reverse("manage-intake", kwargs={"token": manage_token(appointment)}))
+
+
 def manage_link_read(token: str, *, now: datetime) -> ManageLink | None:
     """What a token says, or None when it is forged, altered, malformed or expired.
     Whether the appointment still belongs to that patient is the caller's check."""

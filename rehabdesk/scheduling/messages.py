@@ -22,7 +22,7 @@ from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.patients.models import FamilyLink, Patient
 from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, REQUEST, appointment_calendar
-from rehabdesk.scheduling.manage_links import manage_link
+from rehabdesk.scheduling.manage_links import intake_link, manage_link
 from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
@@ -60,6 +60,7 @@ def booking_context(appointment: Appointment, **extra: object) -> dict[str, obje
         "price_text": f"{price} + HST" if treatment == TaxTreatment.TAXABLE else price,
         "what_to_bring": service.what_to_bring.strip() or WHAT_TO_BRING,
         "manage_link": manage_link(appointment) if appointment.patient_id else "",
+        "intake_link": intake_link(appointment) if appointment.patient_id else "",
         **extra,
     }
 

@@ -33,6 +33,7 @@ def latest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(bench_main, "LATEST", tmp_path / "latest.json")
     monkeypatch.setattr(bench_main, "REPO_DIR", tmp_path)
     monkeypatch.setattr(bench_main, "chosen_databases", lambda wanted: ["sqlite"])
+    monkeypatch.setattr(bench_main, "PURE_CASES", [])  # test_bench_pure.py has those
     return tmp_path / "latest.json"
 
 

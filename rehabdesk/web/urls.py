@@ -5,8 +5,8 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
-from rehabdesk.web.portal import manage_views, my_views, password_views
-from rehabdesk.web.public import pictures_views
+from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
+from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
@@ -17,9 +17,13 @@ from rehabdesk.web.staff import (
     patient_status_views,
     patient_views,
     registrations_views,
+    safety_views,
     schedule_views,
     series_views,
     waitlist_views,
+)
+from rehabdesk.web.staff import (
+    intake_views as staff_intake_views,
 )
 
 urlpatterns: list[URLPattern] = (
@@ -35,10 +39,13 @@ urlpatterns: list[URLPattern] = (
     + desk_views.urlpatterns
     + waitlist_views.urlpatterns
     + hours_views.urlpatterns
+    + staff_intake_views.urlpatterns
+    + safety_views.urlpatterns
     + consent_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
+    + guide_views.urlpatterns
     + time_views.urlpatterns
     + details_views.urlpatterns
     + review_views.urlpatterns
@@ -47,5 +54,6 @@ urlpatterns: list[URLPattern] = (
     + my_views.urlpatterns
     + portal_consent_views.urlpatterns
     + manage_views.urlpatterns
+    + intake_views.urlpatterns
     + password_views.urlpatterns
 )

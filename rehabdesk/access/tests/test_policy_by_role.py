@@ -27,11 +27,13 @@ EXPECTED = {
         Action.VIEW_DEMOGRAPHICS,
         Action.CHANGE_DEMOGRAPHICS,
         Action.MANAGE_BOOKINGS,
+        Action.FILL_INTAKE,
     },
     Role.MANAGER: {
         Action.VIEW_DEMOGRAPHICS,
         Action.CHANGE_DEMOGRAPHICS,
         Action.MANAGE_BOOKINGS,
+        Action.FILL_INTAKE,
         Action.VIEW_ACCESS_LOG,
     },
 }
@@ -41,7 +43,12 @@ IN_CARE = {
     Action.VIEW_CLINICAL,
     Action.CHANGE_CLINICAL,
 }
-SELF_SERVICE = {Action.VIEW_DEMOGRAPHICS, Action.CHANGE_DEMOGRAPHICS, Action.MANAGE_BOOKINGS}
+SELF_SERVICE = {
+    Action.VIEW_DEMOGRAPHICS,
+    Action.CHANGE_DEMOGRAPHICS,
+    Action.MANAGE_BOOKINGS,
+    Action.FILL_INTAKE,
+}
 
 
 def person(*roles: Role, managed: frozenset[int] = frozenset()) -> Person:

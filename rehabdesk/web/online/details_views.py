@@ -30,6 +30,7 @@ from rehabdesk.online.services import (
 )
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patients_by_ids
+from rehabdesk.safety.errors import SafetyError
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online import session
@@ -175,7 +176,7 @@ def book_returning(request: HttpRequest) -> HttpResponse:
                     client_ip=session.visitor_ip(request),
                     now=now,
                 )
-            except (OnlineError, SchedulingError) as refused:
+            except (OnlineError, SchedulingError, SafetyError) as refused:
                 if isinstance(refused, SchedulingError) and time_gone(refused):
                     return just_taken(request, time, refused)
                 refusal = refused

@@ -25,6 +25,7 @@ from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online import session
 from rehabdesk.web.online.forms import CodeForm, TermsForm
+from rehabdesk.web.online.guide_link import link_guide_result
 from rehabdesk.web.online.summary import booking_summary
 from rehabdesk.web.refusals import page_status
 
@@ -77,6 +78,8 @@ def book_review(request: HttpRequest, token: str) -> HttpResponse:
             except SchedulingError:
                 return _expired(request, appointment)
             else:
+                if not new:
+                    link_guide_result(request, appointment, now=now)
                 return redirect("book-verify" if new else "book-done", token=token)
     return render(
         request,
@@ -120,6 +123,7 @@ def book_verify(request: HttpRequest, token: str) -> HttpResponse:
         except SchedulingError:
             return _expired(request, appointment)
         else:
+            link_guide_result(request, appointment, now=now)
             return redirect("book-done", token=token)
     return render(
         request,

@@ -95,3 +95,21 @@ def held(request: HttpRequest, token: str) -> tuple[int, bool]:
     if appointment_id is None:
         raise Http404
     return appointment_id, bool(entry.get("new"))
+
+
+def remember_guide(request: HttpRequest, result_id: int) -> None:
+    """The treatment guide's result this visitor was given: put on the record of the
+    patient they then book for (review_views)."""
+    changed = state(request)
+    changed["guide"] = result_id
+    save(request, changed)
+
+
+def guide_result_id(request: HttpRequest) -> int | None:
+    return number(str(state(request).get("guide")))
+
+
+def forget_guide(request: HttpRequest) -> None:
+    changed = state(request)
+    if changed.pop("guide", None) is not None:
+        save(request, changed)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabdesk.access.policy import person_for
+from rehabdesk.clinic.models import Discipline, Service
 from rehabdesk.clinic.selectors import (
     locations_active,
     practitioners_offering,
@@ -68,23 +69,32 @@ def _step_one(
     they return to this step (or are sent back to it with an error)."""
     today = timezone.localdate()
     visit = request.GET.get("visit", "")
+    groups = services_online_by_discipline()
     return render(
         request,
         "web/online/service.html",
         {
-            "groups": [
-                (discipline, priced(services, today))
-                for discipline, services in services_online_by_discipline()
-            ],
+            "groups": [(discipline, priced(services, today)) for discipline, services in groups],
             "signed_in": _signed_in_patient(request),
             "visit": visit if visit in (NEW, RETURNING) else "",
-            "service_id": number(request.GET.get("service")),
+            "service_id": _service_asked(request.GET.get("service", ""), groups),
             "visit_error": visit_error,
             "service_error": service_error,
             "step": 1,
         },
         status=status,
     )
+
+
+def _service_asked(asked: str, groups: list[tuple[Discipline, list[Service]]]) -> int | None:
+    """The service a link chose for step 1: by id (a way back to this step), or by
+    its slug (the treatment guide's "Book this"); the visitor still says whether they
+    have been here before."""
+    chosen = number(asked)
+    if chosen is not None:
+        return chosen
+    found = (service.pk for _, services in groups for service in services if service.slug == asked)
+    return next(found, None) if asked else None
 
 
 def _refused(

@@ -19,8 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rehabdesk.access.accessors import appointment_for, patient_for, require
 from rehabdesk.access.policy import Action, Capability, can, person_for
+from rehabdesk.access.safety import safety_panel_for
 from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
+from rehabdesk.safety.errors import SafetyError
+from rehabdesk.safety.services import booking_safety_validate
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, Channel
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
@@ -73,6 +76,12 @@ def patient_book(request: HttpRequest, patient_id: int) -> HttpResponse:
         messages.error(request, "Choose a time from the list.")
         return redirect("patient-book", patient_id=patient.pk)
     data = form.cleaned_data
+    try:
+        booking_safety_validate(patient_id=patient.pk, service=data["service"])
+    except SafetyError as held:
+        return overlap_page(
+            request, patient=patient, service=data["service"], form=form, refusal=held
+        )
     try:
         appointment = booking.appointment_book(
             request=booking.BookingRequest(
@@ -148,6 +157,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
             "can_keep": desk and appointment.outside_hours_since is not None,
             "noshow_form": NoShowForm(),
             "fee_text": format_money(appointment.fee_due) if appointment.fee_due else "",
+            "safety": safety_panel_for(user=request.user, patient_id=appointment.patient_id),
         },
     )
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rehabdesk.access.accessors import require, waitlist_offer_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, person_for
+from rehabdesk.access.safety import day_safety_for
 from rehabdesk.clinic.selectors import (
     location_home_among,
 )
@@ -190,6 +191,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
                 kwargs={"practitioner_id": person.practitioner_id, "day": day.isoformat()},
             ),
             "visits": [v for v in visits if v.appointment.patient_id in visible],
+            "day_safety": day_safety_for(user=request.user, patient_ids=visible),
         },
     )
 

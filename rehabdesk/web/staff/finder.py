@@ -18,7 +18,9 @@ from django.utils import timezone
 from rehabdesk.availability.types import Reason, Slot
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.clinic.selectors import locations_active, practitioners_active
+from rehabdesk.core.errors import DomainError
 from rehabdesk.patients.models import Patient
+from rehabdesk.safety.selectors import booking_concerns
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -225,7 +227,7 @@ def overlap_page(
     service: Service,
     form: PickedTimeForm,
     appointment: Appointment | None = None,
-    refusal: SchedulingError | None = None,
+    refusal: DomainError | None = None,
 ) -> HttpResponse:
     """The confirmation again, once the patient turned out to have another visit then
     (or the box was ticked without a reason): the time asked for, the refusal and, in
@@ -246,7 +248,7 @@ def _confirm_render(
     form: PickedTimeForm,
     appointment: Appointment | None,
     back: QueryDict,
-    refusal: SchedulingError | None = None,
+    refusal: DomainError | None = None,
 ) -> HttpResponse:
     """The confirmation step: the time picked, the form to book it and the way back to
     the times; after a refusal, the refusal too, with its status."""
@@ -263,6 +265,9 @@ def _confirm_render(
             "form": form,
             "refusal": refusal,
             "back": f"?{back.urlencode()}",
+            # A new booking a practitioner must clear first is said so, never why.
+            "safety_held": appointment is None
+            and booking_concerns(patient_id=patient.pk, service=service).blocking,
         },
         status=page_status(refusal),
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rehabdesk.access.accessors import patient_for, patients_for, require
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, Capability, can, may, person_for
+from rehabdesk.access.safety import safety_panel_for
 from rehabdesk.audit.selectors import patient_access_log as access_log_of
 from rehabdesk.patients import services
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
@@ -120,6 +121,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "can_view_log": can_do(request, patient, Action.VIEW_ACCESS_LOG),
             "can_assign": can(person, Capability.ASSIGN_CARE),
             "care_form": CareAssignmentForm(),
+            "safety": safety_panel_for(user=request.user, patient_id=patient.pk),
         },
     )
 

@@ -32,6 +32,8 @@ from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.safety.models import Alert, RedFlagReview
+from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
@@ -144,6 +146,25 @@ def world(personas: Personas) -> Personas:
         expires_at=timezone.now() + timedelta(hours=2),
         created_at=timezone.now(),
     )
+    # Patient A's safety record: an alert added by hand and a red flag to decide.
+    alert_add(
+        patient=personas.patient_a,
+        level="note",
+        modalities=[],
+        reason="Prefers to be told before each technique",
+        actor=personas.physio.user,
+        now=timezone.now(),
+    )
+    RedFlagReview.objects.create(
+        patient=personas.patient_a,
+        rule="night_pain",
+        urgency="doctor_first",
+        clinician_text="Constant night pain",
+        answers={"rf_night_pain": "yes"},
+        ruleset_version=1,
+        source="intake",
+        created_at=timezone.now(),
+    )
     # A treatment consent and a privacy consent of the child, given by the guardian.
     treatment_consent_give(
         patient=personas.child,
@@ -181,6 +202,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"entry_id": str(WaitlistEntry.objects.get(patient=world.patient_a).pk)}
     if target == "offer":
         return {"offer_id": str(WaitlistOffer.objects.get(entry__patient=world.patient_a).pk)}
+    if target == "alert":
+        return {"alert_id": str(Alert.objects.get(patient=world.patient_a).pk)}
+    if target == "review":
+        return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
@@ -255,7 +280,8 @@ def clients(world: Personas) -> dict[str, Client]:
 def outcomes(
     route: Route, row: Row, world: Personas, by_persona: dict[str, Client]
 ) -> dict[str, str]:
-    path = build_path(route, kwargs_for(route, row.target, world))
+    # A page of the health form: its first section.
+    path = build_path(route, {**kwargs_for(route, row.target, world), "section": "contact"})
     seen = {}
     for name, client in by_persona.items():
         # Each request's changes are rolled back, and its cookies forgotten (signing out

@@ -267,8 +267,9 @@ def test_my_day_reads_in_a_fixed_number_of_queries(
 ):
     client.force_login(personas.physio.user)
     client.get(reverse("my-day"))
-    # With the clinic's name for the header, and the consents on file (two queries).
-    with django_assert_num_queries(14):
+    # 11 + the safety badges and the red flags to review + the clinic's name for the header
+    # + the consents on file (two queries)
+    with django_assert_num_queries(16):
         client.get(reverse("my-day"))
     before = queries(client, reverse("my-day"))
     book(world, at(8, 14), personas.patient_b)

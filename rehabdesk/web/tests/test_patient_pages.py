@@ -33,9 +33,10 @@ def test_a_record_reads_in_the_same_number_of_queries_for_any_family(
     client.force_login(personas.front_desk)
     url = reverse("patient-detail", args=[personas.guardian.pk])
     client.get(url)
-    # 13 + Bookings (upcoming, past, attendance) + the clinic's name for the header
-    # + Consents (privacy, treatment)
-    with django_assert_num_queries(19) as small:
+    # 13 + Bookings (upcoming, past, attendance) + whether a practitioner must clear
+    # hands-on bookings (safety) + the clinic's name for the header + Consents (privacy,
+    # treatment) + the health form's status
+    with django_assert_num_queries(21) as small:
         client.get(url)
     add_children(personas.guardian, 5)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -120,6 +120,20 @@ PHI_PAGES = {
     ),
     # The waitlist with nobody waiting; with patients: web/tests/test_waitlist_pages.py.
     "waitlist": ("front_desk", lambda w: reverse("waitlist"), []),
+    # The health form: the desk's paper entry, the portal's list and first page, and the
+    # practitioner's reading (its answers, once sent: web/tests/test_intake_pages.py).
+    "staff-intake-enter": (
+        "front_desk",
+        lambda w: reverse("staff-intake-enter", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-intake": (
+        "physio",
+        lambda w: reverse("patient-intake", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "my-intakes": ("guardian", lambda w: reverse("my-intakes"), ["guardian", "child"]),
+    "my-intake": ("guardian", lambda w: reverse("my-intake", args=[w.child.pk]), ["child"]),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
     "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
 }
@@ -159,6 +173,12 @@ def test_every_patient_page_is_in_this_list():
             # A consent's withdrawal needs one given: web/tests/test_consent_pages.py.
             "my-consent-withdraw",
             "my-privacy-withdraw",
+            # A health form's section and review need a draft (without one they lead to
+            # the form's first page): web/tests/test_intake_pages.py.
+            "my-intake-section",
+            "my-intake-review",
+            "staff-intake-enter-section",
+            "staff-intake-enter-review",
             # Setting a password by e-mailed link: no patient's information is shown.
             "password-request",
             "password-sent",

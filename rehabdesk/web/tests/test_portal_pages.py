@@ -299,7 +299,8 @@ def test_the_portal_page_reads_in_a_fixed_number_of_queries(
     sign_in(client, personas, "guardian")
     url = reverse("my-person", args=[personas.child.pk])
     client.get(url)
-    with django_assert_num_queries(13) as few:  # with the clinic's name for the header
+    # With the clinic's name for the header and the health form's status.
+    with django_assert_num_queries(14) as few:
         client.get(url)
     for hour in (9, 10, 11):
         book(world, weekday_at(hour), personas.child)

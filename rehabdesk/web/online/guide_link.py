@@ -1,0 +1,34 @@
+"""The treatment guide's result, put on the record of the patient booked after it:
+the guide keeps its result's id in the online booking session (session.py); once
+the booking is made, guidance.services.guide_result_link_patient links it (audited)
+and the session forgets it, so a later booking from the same browser does not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+
+from rehabdesk.guidance.errors import GuidanceError
+from rehabdesk.guidance.selectors import guide_result_unlinked
+from rehabdesk.guidance.services import guide_result_link_patient
+from rehabdesk.scheduling.models import Appointment
+from rehabdesk.web.online import session
+
+
+def link_guide_result(request: HttpRequest, appointment: Appointment, *, now: datetime) -> None:
+    result_id = session.guide_result_id(request)
+    if result_id is None or appointment.patient is None:
+        return
+    session.forget_guide(request)
+    result = guide_result_unlinked(result_id=result_id)
+    if result is None:
+        return
+    # Already on another record (a race from a shared browser): the booking stands,
+    # the answers stay where they are.
+    try:
+        guide_result_link_patient(
+            result=result, patient=appointment.patient, actor=request.user, now=now
+        )
+    except GuidanceError:
+        return
