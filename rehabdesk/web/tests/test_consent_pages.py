@@ -17,6 +17,7 @@ from rehabdesk.consents.services import (
     treatment_consent_give,
     treatment_consent_text_publish,
 )
+from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import at, build_booking_world
 
@@ -335,3 +336,14 @@ def test_a_withdrawal_page_puts_the_look_on_file(client, personas):
         (event,) = AuditEvent.objects.order_by("pk")[before:]
         assert (event.action, event.actor) == ("view", personas.guardian.user)
         assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.child.pk]
+
+
+def test_the_appointment_page_says_whether_consent_is_on_file(client, personas, today):
+    client.force_login(personas.physio.user)
+    give(personas.patient_a)
+    for patient, expected in (
+        (personas.patient_a, "Consent on file"),
+        (personas.patient_b, "Consent missing: Physiotherapy"),
+    ):
+        visit = Appointment.objects.get(patient=patient)
+        assert expected in client.get(reverse("appointment-detail", args=[visit.pk])).text
