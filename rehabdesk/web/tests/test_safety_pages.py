@@ -147,7 +147,8 @@ def test_my_day_reads_the_safety_record_in_a_fixed_number_of_queries(
 ):
     client.force_login(personas.physio.user)
     client.get(reverse("my-day"))
-    with django_assert_num_queries(16) as few:  # 14 + the audit of what it shows
+    # 14 + the audit of what it shows + the consents on file (two queries)
+    with django_assert_num_queries(18) as few:
         client.get(reverse("my-day"))
     alert_add(
         patient=personas.patient_b,
