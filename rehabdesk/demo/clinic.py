@@ -44,6 +44,7 @@ from rehabdesk.clinic.description import (
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.demo.consents import load_demo_consents
+from rehabdesk.demo.health import load_demo_health
 from rehabdesk.demo.history import (
     FUTURE_DAYS,
     HISTORY_DAYS,
@@ -696,6 +697,11 @@ def load_demo(
             )
             book_family_visits(front_desk=front_desk, now=now)
             load_waitlist(front_desk=front_desk, now=now)
+            load_demo_health(
+                practitioner=Practitioner.objects.get(user__email=PRACTITIONERS[0].email),
+                front_desk=front_desk,
+                now=now,
+            )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

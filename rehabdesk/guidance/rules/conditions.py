@@ -125,8 +125,8 @@ def _member(code: str, values: frozenset[Answer]) -> Test:
 
     def test(answers: Answers) -> frozenset[str] | None:
         value = answers.get(code)
-        # bool is an int: True must never pass for 1.
-        if value is None or isinstance(value, bool) or value not in values:
+        # bool is an int: True must never pass for 1; a list or None is never an answer.
+        if not isinstance(value, str | int) or isinstance(value, bool) or value not in values:
             return None
         return codes
 

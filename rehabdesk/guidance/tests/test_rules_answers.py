@@ -11,6 +11,7 @@ from rehabdesk.guidance.rules import (
     check_answers,
     evaluate,
     load_ruleset,
+    screen,
 )
 from rehabdesk.guidance.tests.vignettes import BASELINE
 
@@ -148,3 +149,10 @@ def test_it_gives_the_guidance_as_plain_json_data():
 
 def test_it_takes_one_step_named_alone():
     assert problems_of({}, steps="reason") == problems_of({}, steps=["reason"])
+
+
+@pytest.mark.parametrize("value", [["yes"], {"yes": 1}, None, b"yes"])
+def test_it_calls_a_value_of_the_wrong_type_invalid_without_failing(value):
+    answers = {**COMPLETE, "pregnant": value, "pregnancy_high_risk": "no"}
+    assert ("pregnant", ProblemKind.INVALID) in problems_of(answers)
+    assert screen(RULESET, {"pregnant": value, "pacemaker": ["yes"]}).cautions == ()

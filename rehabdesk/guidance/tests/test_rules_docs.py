@@ -49,3 +49,8 @@ def test_it_documents_each_red_flag_with_its_level(rule):
 )
 def test_it_documents_each_caution_with_its_level(rule):
     assert f"| `{rule.rule}` | {rule.level} |" in SPEC
+
+
+@pytest.mark.parametrize("question", RULESET.questions, ids=[q.code for q in RULESET.questions])
+def test_it_documents_each_question_in_its_own_words(question):
+    assert f"| `{question.code}` | {question.text}" in SPEC

@@ -27,15 +27,28 @@ FLAG_CODES = [code for code in RED_FLAG_CODES if code != "rf_cancer_history"]
 ASSESSMENTS = {"physiotherapy-initial-assessment", "pelvic-floor-rehabilitation-assessment"}
 
 
+# How a step's yes/no questions are answered: all "no", now and then "yes" or "not sure",
+# or any answer alike. Uniform answers alone would give 13 red-flag questions a "yes"
+# nearly every time, and the recommendations would hardly ever be reached.
+YES_NO_MOODS = {
+    "calm": ["no"],
+    "mixed": ["no", "no", "no", "no", "yes", "not_sure"],
+    "any": ["yes", "no", "not_sure"],
+}
+
+
 @st.composite
 def answer_sets(draw):
     """A complete answer set check_answers accepts, any value of every question."""
+    moods = {step: draw(st.sampled_from(sorted(YES_NO_MOODS))) for step in RULESET.steps}
     answers = {}
     for question in RULESET.questions:
         if not question.is_shown(answers):
             continue
         if question.kind is QuestionKind.NUMBER:
             answers[question.code] = draw(st.integers(question.min, question.max))
+        elif question.kind is QuestionKind.YES_NO:
+            answers[question.code] = draw(st.sampled_from(YES_NO_MOODS[moods[question.step]]))
         else:
             answers[question.code] = draw(st.sampled_from([c.code for c in question.choices]))
     if check_answers(RULESET, answers):
@@ -154,9 +167,19 @@ def test_it_never_recommends_when_an_answer_is_missing(answers, data):
     assert (dropped, "missing") in {(p.code, p.kind) for p in refused.value.problems}
 
 
-def test_it_draws_only_valid_answer_sets_for_the_bench():
+def test_it_draws_only_valid_answer_sets_for_the_bench_reaching_every_outcome():
     rng = random.Random(21)
-    for _ in range(500):
+    levels, firsts, add_ons, fallbacks = set(), set(), set(), 0
+    for _ in range(2000):
         answers = random_answers(RULESET, rng)
         assert check_answers(RULESET, answers) == ()
-        evaluate(RULESET, answers)
+        guidance = evaluate(RULESET, answers)
+        levels.add(guidance.level)
+        if guidance.first is not None:
+            firsts.add(guidance.first.treatment)
+            fallbacks += guidance.first.score == 0
+        add_ons |= {r.treatment for r in guidance.recommendations if r.add_on}
+    assert levels == set(Level)
+    assert firsts == {"physiotherapy", "massage_therapy", "pelvic_health"}
+    assert add_ons == {"acupuncture"}
+    assert fallbacks > 0

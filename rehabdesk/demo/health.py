@@ -1,0 +1,199 @@
+"""The demo's health forms and what they raise: the demo practitioner's next patients
+have filled in their intake (online when they have a portal account, else the desk
+typed in their paper form; one is still a draft), and their answers raised
+the alerts and the red-flag review the practitioner sees on "my day" and the record —
+one alert already acknowledged, so every state shows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rehabdesk.accounts.models import User
+from rehabdesk.clinic.models import Practitioner
+from rehabdesk.intake.choices import IntakeChannel
+from rehabdesk.intake.form import load_form
+from rehabdesk.intake.services import intake_section_save, intake_start, intake_submit
+from rehabdesk.patients.models import Patient
+from rehabdesk.safety.models import Alert
+from rehabdesk.safety.services import alert_acknowledge
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.models import Appointment
+
+RED_FLAGS = (
+    "rf_bladder_bowel",
+    "rf_saddle_numbness",
+    "rf_legs_weakening",
+    "rf_stroke_signs",
+    "rf_chest_breath",
+    "rf_belly_back_sudden",
+    "rf_calf_swollen",
+    "rf_fever",
+    "rf_major_trauma",
+    "rf_fall_fragile_bones",
+    "rf_weight_loss",
+    "rf_night_pain",
+    "rf_cancer_history",
+)
+SCREEN = (
+    "pregnant",
+    "pacemaker",
+    "metal_implant",
+    "anticoagulants",
+    "clot",
+    "skin_open",
+    "cancer_treatment",
+    "osteoporosis",
+    "epilepsy",
+    "diabetes_neuropathy",
+    "high_blood_pressure_uncontrolled",
+    "contagious",
+)
+
+# What each patient told us, section by section, over the answers every form has.
+# The first four raise something; the fifth raises nothing; the sixth is a draft.
+PROFILES: tuple[dict[str, dict[str, object]], ...] = (
+    {
+        "reason": {
+            "reason": "back_neck",
+            "reason_detail": "Low back pain since moving house; worse after sitting.",
+            "body_areas": ["lower_back"],
+            "onset_weeks": "5",
+        },
+        "screen": {"anticoagulants": "yes"},
+        "history": {
+            "conditions": ["heart"],
+            "medications": "Apixaban 5 mg twice a day (atrial fibrillation).",
+        },
+    },
+    {
+        "reason": {
+            "reason": "surgery",
+            "reason_detail": "Right knee replaced in October; stiff going down stairs.",
+            "body_areas": ["leg_knee_right"],
+            "onset_weeks": "7",
+        },
+        "screen": {"pacemaker": "yes", "metal_implant": "yes"},
+        "history": {
+            "conditions": ["heart", "arthritis"],
+            "medications": "Metoprolol 25 mg.",
+            "surgeries": "Pacemaker 2019; right knee replacement 2026.",
+            "implants": "Pacemaker (left chest); right knee replacement.",
+        },
+    },
+    {
+        "reason": {
+            "reason": "pelvic",
+            "reason_detail": "Pelvic girdle pain, 24 weeks pregnant.",
+            "body_areas": ["belly_pelvis", "lower_back"],
+            "onset_weeks": "6",
+        },
+        "screen": {"pregnant": "yes", "pregnancy_high_risk": "no"},
+        "history": {"medications": "Prenatal vitamins."},
+    },
+    {
+        "reason": {
+            "reason": "back_neck",
+            "reason_detail": "Aching in the middle of my back, worse at night.",
+            "body_areas": ["upper_back"],
+            "onset_weeks": "8",
+        },
+        "red_flags": {"rf_night_pain": "yes", "rf_cancer_history": "yes"},
+        "history": {"surgeries": "Lumpectomy 2021."},
+    },
+    {
+        "reason": {
+            "reason": "tension",
+            "reason_detail": "Tight shoulders and neck from desk work.",
+            "body_areas": ["neck", "shoulder_left", "shoulder_right"],
+            "onset_weeks": "20",
+        },
+        "history": {"allergy_oils": "yes", "allergies_other": "Almond oil."},
+    },
+)
+
+
+def every_answer(patient: Patient, profile: dict[str, dict[str, object]]) -> dict[str, dict]:
+    """A full form: nothing alarming unless the profile says so."""
+    base: dict[str, dict[str, object]] = {
+        "contact": {
+            "contact_phone": patient.phone or "905-555-0100",
+            "contact_email": patient.email,
+            "emergency_name": "A family member",
+            "emergency_relationship": "Spouse",
+            "emergency_phone": "905-555-0190",
+        },
+        "reason": {"cause": "none", "pain_now": "5"},
+        "red_flags": dict.fromkeys(RED_FLAGS, "no"),
+        "screen": dict.fromkeys(SCREEN, "no"),
+        "history": {
+            "conditions": ["none"],
+            "medications": "none",
+            "allergy_oils": "no",
+            "allergy_latex": "no",
+        },
+        "goals": {"goals": "Get back to my usual week without pain.", "insurance": "self"},
+    }
+    return {section: {**answers, **profile.get(section, {})} for section, answers in base.items()}
+
+
+def by_whom(patient: Patient, front_desk: User) -> tuple[IntakeChannel, User]:
+    """Online by the patient with a portal account; otherwise the desk typed it in."""
+    if patient.user is not None:
+        return IntakeChannel.ONLINE, patient.user
+    return IntakeChannel.PAPER, front_desk
+
+
+def next_patients(practitioner: Practitioner, *, now: datetime, count: int) -> list[Patient]:
+    """The practitioner's next patients, in booking order."""
+    visits = (
+        Appointment.objects.filter(
+            practitioner=practitioner,
+            status=AppointmentStatus.BOOKED,
+            start__gte=now,
+        )
+        .select_related("patient__user")
+        .order_by("start", "pk")
+    )
+    patients: dict[int, Patient] = {}
+    for visit in visits[:200]:
+        patients.setdefault(visit.patient_id, visit.patient)
+        if len(patients) == count:
+            break
+    return list(patients.values())
+
+
+def load_demo_health(*, practitioner: Practitioner, front_desk: User, now: datetime) -> int:
+    """Intakes for the practitioner's next patients, sent the day before today; the
+    number of forms written."""
+    sent = now - timedelta(days=1)
+    patients = next_patients(practitioner, now=now, count=len(PROFILES) + 1)
+    for patient, profile in zip(patients, PROFILES, strict=False):
+        answers = every_answer(patient, profile)
+        channel, actor = by_whom(patient, front_desk)
+        response = intake_start(patient=patient, channel=channel, actor=actor, now=sent)
+        for section in load_form(response.form_version).sections:
+            response = intake_section_save(
+                response=response,
+                section=section.code,
+                answers=answers[section.code],
+                channel=channel,
+                actor=actor,
+                now=sent,
+            )
+        intake_submit(response=response, channel=channel, actor=actor, now=sent)
+    if len(patients) > len(PROFILES):
+        draft_for = patients[len(PROFILES)]
+        channel, actor = by_whom(draft_for, front_desk)
+        draft = intake_start(patient=draft_for, channel=channel, actor=actor, now=sent)
+        intake_section_save(
+            response=draft,
+            section="contact",
+            answers=every_answer(draft_for, {})["contact"],
+            channel=channel,
+            actor=actor,
+            now=sent,
+        )
+    seen = Alert.objects.filter(patient__in=patients).order_by("pk").first()
+    if seen is not None and practitioner.user is not None:
+        alert_acknowledge(alert=seen, actor=practitioner.user, now=now)
+    return len(patients)
