@@ -42,6 +42,10 @@ def privacy_notice_current() -> PrivacyNotice | None:
     return PrivacyNotice.objects.order_by("-version").first()
 
 
+def privacy_notice_by_id(*, notice_id: int) -> PrivacyNotice | None:
+    return PrivacyNotice.objects.filter(pk=notice_id).first()
+
+
 def consents_for_patient(*, patient_id: int) -> QuerySet[ConsentRecord]:
     return (
         ConsentRecord.objects.filter(patient_id=patient_id)

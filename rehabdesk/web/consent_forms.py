@@ -74,6 +74,7 @@ class VerbalForm(forms.Form):
 
 
 class PrivacyAtDeskForm(forms.Form):
+    notice = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     channel = forms.ChoiceField(
         label="How the patient agreed",
         choices=[
@@ -85,3 +86,9 @@ class PrivacyAtDeskForm(forms.Form):
 
     def refuse(self, error: ConsentError) -> None:
         self.add_error(error.field if error.field in self.fields else None, error.message)
+
+    def show_notice(self, notice_id: int) -> None:
+        """Ask agreement to this version next: the one published now."""
+        data = cast("QueryDict", self.data).copy()
+        data["notice"] = str(notice_id)
+        self.data = data
