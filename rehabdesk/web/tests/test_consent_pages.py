@@ -361,3 +361,11 @@ def test_a_notice_replaced_while_the_patient_read_it_is_shown_again(client, pers
     assert "Second wording." in response.text
     assert f'name="notice" value="{newer.pk}"' in response.text
     assert not ConsentRecord.objects.filter(patient=personas.patient_b).exists()
+
+
+def test_the_portal_says_which_consents_upcoming_visits_need(client, personas, today):
+    client.force_login(personas.patient_b.user)
+    url = reverse("my-consents", args=[personas.patient_b.pk])
+    assert "Your upcoming visits need your consent to: Physiotherapy." in client.get(url).text
+    give(personas.patient_b)
+    assert "Your upcoming visits need" not in client.get(url).text
