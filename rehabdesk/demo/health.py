@@ -156,7 +156,8 @@ def next_patients(practitioner: Practitioner, *, now: datetime, count: int) -> l
     )
     patients: dict[int, Patient] = {}
     for visit in visits[:200]:
-        patients.setdefault(visit.patient_id, visit.patient)
+        if visit.patient is not None:
+            patients.setdefault(visit.patient.pk, visit.patient)
         if len(patients) == count:
             break
     return list(patients.values())

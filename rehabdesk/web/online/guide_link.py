@@ -1,7 +1,9 @@
 """The treatment guide's result, put on the record of the patient booked after it:
 the guide keeps its result's id in the online booking session (session.py); once
 the booking is made, guidance.services.guide_result_link_patient links it (audited)
-and the session forgets it, so a later booking from the same browser does not."""
+and the session forgets it, so a later booking from the same browser does not, and
+drops the guide's answers: on the record now, they need not stay in a browser's
+session that someone else may use next."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from rehabdesk.guidance.selectors import guide_result_unlinked
 from rehabdesk.guidance.services import guide_result_link_patient
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online import session
+from rehabdesk.web.public.guide_views import SESSION_KEY as GUIDE_SESSION_KEY
 
 
 def link_guide_result(request: HttpRequest, appointment: Appointment, *, now: datetime) -> None:
@@ -21,6 +24,7 @@ def link_guide_result(request: HttpRequest, appointment: Appointment, *, now: da
     if result_id is None or appointment.patient is None:
         return
     session.forget_guide(request)
+    request.session.pop(GUIDE_SESSION_KEY, None)
     result = guide_result_unlinked(result_id=result_id)
     if result is None:
         return

@@ -54,7 +54,7 @@ def _said(ruleset: RuleSet | None, code: str, answer: object) -> str:
         return ""
     question = ruleset.question(code)
     if question.kind == QuestionKind.NUMBER:
-        return f"{answer} to “{question.text}”"
+        return f"“{answer}” to “{question.text}”"
     chosen = next((c.text for c in question.choices if c.code == answer), str(answer))
     if question.kind == QuestionKind.YES_NO:
         return f"{chosen.lower()} to “{question.text}”"
@@ -68,19 +68,25 @@ def book_url(slug: str) -> str:
 
 
 def _reasons(ruleset: RuleSet | None, reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
-    shown: dict[str, dict[str, str]] = {}
+    """Each reason's text once, with every answer that drove it ("“A recent injury”
+    and 3 to “How many weeks ago did it start?”")."""
+    said_for: dict[str, list[str]] = {}
     for reason in reasons:
         text = _plain_words(str(reason.get("text", "")))
-        if text and text not in shown:
+        if text:
             said = _said(ruleset, str(reason.get("code", "")), reason.get("answer"))
-            shown[text] = {"text": text, "said": said}
-    return list(shown.values())
+            said_for.setdefault(text, [])
+            if said and said not in said_for[text]:
+                said_for[text].append(said)
+    return [{"text": text, "said": " and ".join(said)} for text, said in said_for.items()]
 
 
 def _suggestions(told: dict[str, Any], ruleset: RuleSet | None) -> list[dict[str, Any]]:
     recommendations = told.get("recommendations") or []
     slugs = {slug for rec in recommendations for slug in rec.get("services") or []}
-    online = {service.slug: service for service in services_online().filter(slug__in=slugs)}
+    # Names and slugs only: the prices' tax rates services_online() fetches are not shown.
+    offered = services_online().filter(slug__in=slugs).prefetch_related(None)
+    online = {service.slug: service for service in offered}
     suggestions = []
     for rec in recommendations:
         services = [online[slug] for slug in rec.get("services") or [] if slug in online]

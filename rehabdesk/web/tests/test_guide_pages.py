@@ -134,6 +134,11 @@ def test_a_contradiction_gets_the_question_back_never_a_recommendation(client, w
     start(client)
     client.post(reverse("guide-red-flags"), as_form(RED_FLAGS_NONE, "red_flags"))
     client.post(reverse("guide-reason"), as_form(BACK_PAIN, "reason"))
+    # Without JavaScript the follow-up is always on the page, saying when it applies,
+    # with "does not apply" chosen (a radio button cannot be unticked).
+    page = client.get(reverse("guide-screen")).content.decode()
+    assert "Only if you answered “Yes” to “" in page
+    assert re.search(r'id="q-pregnancy_high_risk-none" value=""\s*checked', page)
     contradictory = {**as_form(SCREEN_NONE, "screen"), "pregnancy_high_risk": "yes"}
     response = client.post(reverse("guide-screen"), contradictory)
     assert response.status_code == 200
@@ -146,6 +151,10 @@ def test_a_contradiction_gets_the_question_back_never_a_recommendation(client, w
     response = client.post(reverse("guide-screen"), pregnant)
     assert 'href="#q-pregnancy_high_risk-box"' in response.content.decode()
     assert not GuideResult.objects.exists()
+    # "Does not apply" sent back as blank: no contradiction.
+    blank = {**as_form(SCREEN_NONE, "screen"), "pregnancy_high_risk": ""}
+    assert client.post(reverse("guide-screen"), blank)["Location"] == reverse("guide-result")
+    assert "pregnancy_high_risk" not in GuideResult.objects.get().answers
 
 
 def test_an_emergency_ends_the_guide_at_once_with_no_booking(client, world, personas):
@@ -189,6 +198,16 @@ def test_a_suggested_visit_tells_the_therapist_what_to_take_care_with(client, wo
     assert "Your therapist will take care with" in page
     assert "Blood thinners" in page
     assert "[S" not in page  # the rule file's citations are for clinicians
+
+
+def test_each_reason_says_every_answer_that_drove_it(client, world):
+    injury = {**BACK_PAIN, "reason": "injury", "onset_weeks": 2, "pain_now": 8}
+    through(client, {**RED_FLAGS_NONE, **injury, **SCREEN_NONE})
+    page = client.get(reverse("guide-result")).content.decode()
+    assert "A recent injury (under 6 weeks)" in page
+    assert "Because you said “A recent injury" in page
+    assert "and “2” to “How many weeks ago" in page
+    assert "Because you said “8” to “How much does it hurt" in page
 
 
 def test_a_suggested_visit_opens_booking_with_the_service_chosen(client, world):
@@ -259,6 +278,12 @@ def test_the_guide_is_linked_from_home_physio_or_massage_and_booking(client, wor
         assert f'href="{guide}"' in client.get(reverse(route)).content.decode(), route
 
 
+def test_booking_with_a_service_nobody_offers_online_chooses_nothing(client, world):
+    page = client.get(f"{reverse('book-start')}?service=no-such-service")
+    assert page.status_code == 200
+    assert " checked" not in page.content.decode()
+
+
 def pick_first_time(client, service: Service, world) -> None:
     query = f"?service={service.pk}&location={world.pickering.pk}&practitioner=&visit=new"
     page = client.get(reverse("book-times") + query).content.decode()
@@ -291,6 +316,9 @@ def test_a_new_patient_who_books_after_the_guide_has_it_on_their_record(client, 
     assert result.patient == patient
     event = AuditEvent.objects.get(object_type="guidance.guideresult")
     assert [link.patient_id for link in event.patient_links.all()] == [patient.pk]
+    # On the record now: the browser's session keeps neither the answers nor the id.
+    assert SESSION_KEY not in client.session
+    assert "guide" not in client.session["online_booking"]
 
 
 def test_a_returning_patient_who_books_after_the_guide_has_it_on_their_record(
@@ -330,6 +358,6 @@ class TestQueries:
         self, client, world, django_assert_num_queries
     ):
         through(client, HEALTHY_BACK_PAIN)
-        # The session, the result, the services with their tax rates, locations, the header.
-        with django_assert_num_queries(6):
+        # The session, the result, the services suggested, the locations, the header.
+        with django_assert_num_queries(5):
             assert client.get(reverse("guide-result")).status_code == 200
