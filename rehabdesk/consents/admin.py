@@ -51,7 +51,8 @@ class TreatmentConsentTextAdmin(ServiceBackedAdmin):
     list_display = ["topic", "version", "published_at"]
     list_filter = ["topic"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new version names its topic (a form field); an old one is only read.
         return ["body"] if obj is not None else ["for_topic", "body"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

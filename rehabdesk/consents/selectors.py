@@ -42,6 +42,10 @@ def privacy_notice_current() -> PrivacyNotice | None:
     return PrivacyNotice.objects.order_by("-version").first()
 
 
+def privacy_notice_by_id(*, notice_id: int) -> PrivacyNotice | None:
+    return PrivacyNotice.objects.filter(pk=notice_id).first()
+
+
 def consents_for_patient(*, patient_id: int) -> QuerySet[ConsentRecord]:
     return (
         ConsentRecord.objects.filter(patient_id=patient_id)
@@ -140,7 +144,7 @@ def consent_status_for_visits(*, visits: Iterable[ConsentQuestion]) -> dict[int,
         return {}
     needed = topics_for_services(service_ids={v.service_id for v in visits})
     active: dict[int, set[TreatmentTopic]] = defaultdict(set)
-    areas: dict[tuple[int, date], set[str]] = defaultdict(set)
+    areas: dict[tuple[int, date | None], set[str]] = defaultdict(set)
     consents = TreatmentConsent.objects.filter(
         patient_id__in={v.patient_id for v in visits}, withdrawn_at__isnull=True
     ).values_list("patient_id", "topic", "visit_date", "areas")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, SensitiveArea, TreatmentTopic
@@ -90,11 +91,17 @@ def consent_withdraw(*, record: ConsentRecord, actor: Actor, now: datetime) -> C
 
 
 def privacy_consent_record_at_desk(
-    *, patient: Patient, channel: ConsentChannel, actor: Actor, now: datetime
+    *,
+    patient: Patient,
+    notice: PrivacyNotice,
+    channel: ConsentChannel,
+    actor: Actor,
+    now: datetime,
 ) -> ConsentRecord:
     """The desk puts on file the privacy consent of a patient booked by phone or walking
-    in (who never saw the online step): read on the desk's screen (STAFF) or signed on
-    the paper form (PAPER), the current notice. Refused while one is already on file."""
+    in (who never saw the online step): `notice` read on the desk's screen (STAFF) or
+    signed on the paper form (PAPER). Refused while one is already on file, and when a
+    newer notice was published since (it is the one to read)."""
     if channel not in DESK_CHANNELS:
         raise ConsentError(
             ConsentErrorCode.WRONG_CHANNEL,
@@ -103,9 +110,14 @@ def privacy_consent_record_at_desk(
         )
     with transaction.atomic():
         _lock_patient(patient)
-        notice = PrivacyNotice.objects.order_by("-version").first()
-        if notice is None:
+        current = PrivacyNotice.objects.order_by("-version").first()
+        if current is None:
             raise ConsentError(ConsentErrorCode.NO_NOTICE, "No privacy notice is published.")
+        if current.pk != notice.pk:
+            raise ConsentError(
+                ConsentErrorCode.TEXT_CHANGED,
+                "The notice was updated since it was opened: please read the new version.",
+            )
         if ConsentRecord.objects.filter(patient=patient, withdrawn_at__isnull=True).exists():
             raise ConsentError(
                 ConsentErrorCode.ALREADY_ON_FILE, "A privacy consent is already on file."
@@ -317,5 +329,5 @@ def _lock_patient(patient: Patient) -> None:
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
 
 
-def _user_or_none(actor: Actor) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None  # type: ignore[return-value]
+def _user_or_none(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None

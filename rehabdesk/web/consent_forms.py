@@ -5,9 +5,10 @@ only read the request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from rehabdesk.consents.choices import ConsentChannel, SensitiveArea, TreatmentTopic
 from rehabdesk.consents.errors import ConsentError
@@ -41,8 +42,13 @@ class AgreeForm(forms.Form):
         if not areas:
             del self.fields["areas"]
 
-    def refuse(self, error: ConsentError) -> None:
+    def refuse(self, error: ConsentError, *, current_text_id: int) -> None:
+        """Show the refusal; the page then shows (and asks agreement to) the version
+        published now, should the one read have been replaced meanwhile."""
         self.add_error(error.field if error.field in self.fields else None, error.message)
+        data = cast("QueryDict", self.data).copy()
+        data["text"] = str(current_text_id)
+        self.data = data
 
 
 class VerbalForm(forms.Form):
@@ -68,6 +74,7 @@ class VerbalForm(forms.Form):
 
 
 class PrivacyAtDeskForm(forms.Form):
+    notice = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     channel = forms.ChoiceField(
         label="How the patient agreed",
         choices=[
@@ -79,3 +86,9 @@ class PrivacyAtDeskForm(forms.Form):
 
     def refuse(self, error: ConsentError) -> None:
         self.add_error(error.field if error.field in self.fields else None, error.message)
+
+    def show_notice(self, notice_id: int) -> None:
+        """Ask agreement to this version next: the one published now."""
+        data = cast("QueryDict", self.data).copy()
+        data["notice"] = str(notice_id)
+        self.data = data

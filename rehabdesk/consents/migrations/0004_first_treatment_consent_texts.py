@@ -3,8 +3,9 @@ docs/domain/consents.md (the colleges' rules as far as they were confirmed). A c
 publishes its own wording as a new version in the admin; consents already given keep
 the version they agreed to.
 
-⚠ marks what the domain reference says was not confirmed from the rule's own text (the
-massage college's rule on sensitive areas): the clinic's owner confirms the wording.
+⚠ marks, in comments here (never in what patients read), what the domain reference says
+was not confirmed from the rule's own text — the massage college's rule on sensitive
+areas: the clinic's owner confirms that wording.
 """
 
 from django.db import migrations
@@ -52,12 +53,16 @@ too little. Treating a sensitive area (the chest wall, breast tissue, the upper 
 thigh or the buttocks) needs your separate written consent, each time.
 
 {COMMON}""",
+    # ⚠ The College of Massage Therapists of Ontario's rule on sensitive areas was not
+    # retrieved (domain reference §3.2, §6 item 8): RMT sites say written consent is
+    # needed each time a sensitive area is treated. The clinic's owner confirms this
+    # wording and the list of areas (choices.SensitiveArea) before relying on it; the
+    # note stays here, out of the text patients read.
     "sensitive_areas": f"""\
 Consent to massage of sensitive areas — for today's visit only.
 
-⚠ The College of Massage Therapists of Ontario requires written consent before a \
-massage therapist treats a sensitive area, each time it is treated; the exact rule text \
-was not retrieved, so the clinic confirms this wording and the list of areas.
+Our massage therapists ask for your written consent before treating a sensitive area, \
+each time it is treated.
 
 Your therapist has explained why treating the areas you tick would help, how they \
 would treat them, and how you stay covered (only the area being treated is uncovered). \

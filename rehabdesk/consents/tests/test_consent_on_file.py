@@ -15,11 +15,13 @@ from rehabdesk.consents.models import ConsentRecord
 from rehabdesk.consents.selectors import (
     ConsentQuestion,
     consent_status_for_visits,
+    privacy_notice_current,
     topics_for_services,
     treatment_texts_current,
 )
 from rehabdesk.consents.services import (
     privacy_consent_record_at_desk,
+    privacy_notice_publish,
     treatment_consent_give,
     treatment_consent_record_verbal,
     treatment_consent_withdraw,
@@ -166,12 +168,17 @@ def test_a_day_of_visits_is_answered_in_two_queries(personas, catalogue, django_
 
 def test_the_desk_records_a_privacy_consent_on_screen_or_paper_once(personas):
     record = privacy_consent_record_at_desk(
-        patient=personas.patient_b, channel=ConsentChannel.PAPER, actor=personas.front_desk, now=NOW
+        patient=personas.patient_b,
+        notice=privacy_notice_current(),
+        channel=ConsentChannel.PAPER,
+        actor=personas.front_desk,
+        now=NOW,
     )
     assert (record.channel, record.notice.version) == ("paper", 1)
     with pytest.raises(ConsentError) as refused:
         privacy_consent_record_at_desk(
             patient=personas.patient_b,
+            notice=privacy_notice_current(),
             channel=ConsentChannel.STAFF,
             actor=personas.front_desk,
             now=NOW,
@@ -184,9 +191,32 @@ def test_the_desk_cannot_record_a_privacy_consent_as_given_online(personas):
     with pytest.raises(ConsentError) as refused:
         privacy_consent_record_at_desk(
             patient=personas.patient_b,
+            notice=privacy_notice_current(),
             channel=ConsentChannel.ONLINE,
             actor=personas.front_desk,
             now=NOW,
         )
     assert (refused.value.code, refused.value.field) == (ConsentErrorCode.WRONG_CHANNEL, "channel")
     assert not ConsentRecord.objects.filter(patient=personas.patient_b).exists()
+
+
+def test_the_desk_records_the_version_read_or_asks_for_the_new_one(personas):
+    read = privacy_notice_current()
+    newer = privacy_notice_publish(body="Second wording.", now=NOW)
+    with pytest.raises(ConsentError) as refused:
+        privacy_consent_record_at_desk(
+            patient=personas.patient_b,
+            notice=read,
+            channel=ConsentChannel.STAFF,
+            actor=personas.front_desk,
+            now=NOW,
+        )
+    assert refused.value.code == ConsentErrorCode.TEXT_CHANGED
+    record = privacy_consent_record_at_desk(
+        patient=personas.patient_b,
+        notice=newer,
+        channel=ConsentChannel.STAFF,
+        actor=personas.front_desk,
+        now=NOW,
+    )
+    assert record.notice.version == 2

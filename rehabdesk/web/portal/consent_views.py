@@ -21,12 +21,18 @@ from rehabdesk.access.consents import consents_for, privacy_consent_for, treatme
 from rehabdesk.access.policy import Action
 from rehabdesk.consents.choices import ConsentMethod, TreatmentTopic
 from rehabdesk.consents.errors import ConsentError
-from rehabdesk.consents.selectors import treatment_text_by_id, treatment_texts_current
+from rehabdesk.consents.selectors import (
+    ConsentQuestion,
+    consent_status_for_visits,
+    treatment_text_by_id,
+    treatment_texts_current,
+)
 from rehabdesk.consents.services import (
     consent_withdraw,
     treatment_consent_give,
     treatment_consent_withdraw,
 )
+from rehabdesk.scheduling.selectors import appointments_upcoming_for_patients
 from rehabdesk.web.consent_forms import AgreeForm
 from rehabdesk.web.portal.my_views import own_patient_id
 
@@ -54,8 +60,25 @@ def my_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "seen": seen,
             "to_give": [texts[t] for t in ONLINE_TOPICS if t in texts and t not in on_file],
+            "needed": _needed_for_upcoming(patient.pk),
         },
     )
+
+
+def _needed_for_upcoming(patient_id: int) -> list[str]:
+    """The consents the patient's upcoming visits need and are not on file yet (asked
+    online here; sensitive areas are asked on the day)."""
+    visits = appointments_upcoming_for_patients(patient_ids=[patient_id], now=timezone.now())
+    statuses = consent_status_for_visits(
+        visits=[
+            ConsentQuestion(
+                a.pk, patient_id, a.service_id, a.start.astimezone(a.location.zone).date()
+            )
+            for a in visits
+        ]
+    )
+    missing = {topic for status in statuses.values() for topic in status.missing}
+    return [topic.label for topic in ONLINE_TOPICS if topic in missing]
 
 
 @never_cache
@@ -95,10 +118,7 @@ def my_consent_give(request: HttpRequest, patient_id: int, topic: str) -> HttpRe
                 now=timezone.now(),
             )
         except ConsentError as refused:
-            form.refuse(refused)
-            # A newer version: show it, to be read and agreed to.
-            form.data = form.data.copy()
-            form.data["text"] = str(current.pk)
+            form.refuse(refused, current_text_id=current.pk)
         else:
             topic_name = current.get_topic_display().lower()
             messages.success(request, f"Your consent to {topic_name} is on file.")

@@ -30,6 +30,7 @@ from rehabdesk.access.policy import Action, Capability
 from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
 from rehabdesk.consents.errors import ConsentError
 from rehabdesk.consents.selectors import (
+    privacy_notice_by_id,
     privacy_notice_current,
     treatment_text_by_id,
     treatment_texts_current,
@@ -94,9 +95,7 @@ def patient_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except ConsentError as refused:
-            form.refuse(refused)
-            form.data = form.data.copy()
-            form.data["text"] = str(current.pk)
+            form.refuse(refused, current_text_id=current.pk)
         else:
             messages.success(request, "Thank you. The consent is on file.")
             return redirect("patient-detail", patient_id=patient.pk)
@@ -113,17 +112,26 @@ def patient_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_privacy_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id, Action.CHANGE_DEMOGRAPHICS, "privacy consent")
     notice = privacy_notice_current()
-    form = PrivacyAtDeskForm(request.POST if request.method == "POST" else None)
+    if notice is None:
+        raise Http404("No privacy notice is published.")
+    form = PrivacyAtDeskForm(
+        request.POST if request.method == "POST" else None, initial={"notice": notice.pk}
+    )
     if request.method == "POST" and form.is_valid():
+        read = privacy_notice_by_id(notice_id=form.cleaned_data["notice"])
+        if read is None:
+            raise Http404("No such notice.")
         try:
             privacy_consent_record_at_desk(
                 patient=patient,
+                notice=read,
                 channel=ConsentChannel(form.cleaned_data["channel"]),
                 actor=request.user,
                 now=timezone.now(),
             )
         except ConsentError as refused:
             form.refuse(refused)
+            form.show_notice(notice.pk)
         else:
             messages.success(request, "The privacy consent is on file.")
             return redirect("patient-detail", patient_id=patient.pk)

@@ -49,14 +49,14 @@ def _appointments(items: Sequence[Any]) -> list[Appointment]:
 
 @register.simple_tag(takes_context=True)
 def consent_status(
-    context: template.Context, visits: Sequence[Any], appointment: Appointment
+    context: template.Context, visits: Sequence[Any] | None, appointment: Appointment
 ) -> ConsentStatus | None:
     """Whether the consents `appointment`'s service needs are on file, asked once for
-    every visit of the page."""
+    every visit of the page (`visits`: the page's list, or None for one appointment)."""
     request: HttpRequest | None = context.get("request")
     cache: dict[int, ConsentStatus] = getattr(request, CACHE, None) or {}
     if appointment.pk not in cache:
-        wanted = _appointments(visits) or _appointments([appointment])
+        wanted = _appointments(visits or []) or _appointments([appointment])
         cache.update(consent_status_for_visits(visits=[_question(a) for a in wanted]))
         if request is not None:
             setattr(request, CACHE, cache)

@@ -174,9 +174,11 @@ def world(personas: Personas) -> Personas:
         actor=personas.guardian.user,
         now=timezone.now(),
     )
+    notice = privacy_notice_current()
+    assert notice is not None
     consent_record(
         patient=personas.child,
-        notice=privacy_notice_current(),
+        notice=notice,
         channel=ConsentChannel.ONLINE,
         actor=personas.guardian.user,
         now=timezone.now(),

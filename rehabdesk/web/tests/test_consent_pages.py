@@ -14,9 +14,11 @@ from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import (
     consent_record,
+    privacy_notice_publish,
     treatment_consent_give,
     treatment_consent_text_publish,
 )
+from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import at, build_booking_world
 
@@ -209,11 +211,12 @@ def test_the_desk_records_the_privacy_consent_of_a_patient_booked_by_phone(clien
     assert "no consent on file" in detail.text
     assert url in detail.text
     assert "We keep your health information private." in client.get(url).text
-    assert "This field is required." in client.post(url, {}).text
-    client.post(url, {"channel": "paper"})
+    notice = privacy_notice_current().pk
+    assert "This field is required." in client.post(url, {"notice": notice}).text
+    client.post(url, {"notice": notice, "channel": "paper"})
     record = ConsentRecord.objects.get(patient=personas.patient_b)
     assert record.channel == "paper"
-    twice = client.post(url, {"channel": "staff"})
+    twice = client.post(url, {"notice": notice, "channel": "staff"})
     assert "already on file" in twice.text
     assert ConsentRecord.objects.filter(patient=personas.patient_b).count() == 1
 
@@ -335,3 +338,34 @@ def test_a_withdrawal_page_puts_the_look_on_file(client, personas):
         (event,) = AuditEvent.objects.order_by("pk")[before:]
         assert (event.action, event.actor) == ("view", personas.guardian.user)
         assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.child.pk]
+
+
+def test_the_appointment_page_says_whether_consent_is_on_file(client, personas, today):
+    client.force_login(personas.physio.user)
+    give(personas.patient_a)
+    for patient, expected in (
+        (personas.patient_a, "Consent on file"),
+        (personas.patient_b, "Consent missing: Physiotherapy"),
+    ):
+        visit = Appointment.objects.get(patient=patient)
+        assert expected in client.get(reverse("appointment-detail", args=[visit.pk])).text
+
+
+def test_a_notice_replaced_while_the_patient_read_it_is_shown_again(client, personas):
+    client.force_login(personas.front_desk)
+    url = reverse("patient-privacy-consent", args=[personas.patient_b.pk])
+    read = privacy_notice_current().pk
+    newer = privacy_notice_publish(body="Second wording.", now=VIEW_NOW)
+    response = client.post(url, {"notice": read, "channel": "staff"})
+    assert "please read the new version" in response.text
+    assert "Second wording." in response.text
+    assert f'name="notice" value="{newer.pk}"' in response.text
+    assert not ConsentRecord.objects.filter(patient=personas.patient_b).exists()
+
+
+def test_the_portal_says_which_consents_upcoming_visits_need(client, personas, today):
+    client.force_login(personas.patient_b.user)
+    url = reverse("my-consents", args=[personas.patient_b.pk])
+    assert "Your upcoming visits need your consent to: Physiotherapy." in client.get(url).text
+    give(personas.patient_b)
+    assert "Your upcoming visits need" not in client.get(url).text
