@@ -24,6 +24,7 @@ class AlertState(models.TextChoices):
 
 class AlertSource(models.TextChoices):
     INTAKE = "intake", "Health intake"
+    GUIDE = "guide", "Treatment guide"
     MANUAL = "manual", "Added by hand"
     RED_FLAG_REVIEW = "red_flag_review", "Red-flag review"
 

@@ -16,7 +16,9 @@ from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.clinic.models import Service
+from rehabdesk.guidance.models import GuideResult
 from rehabdesk.guidance.rules import load_ruleset, screen
+from rehabdesk.guidance.services import guide_result_link_patient
 from rehabdesk.patients.models import Patient
 from rehabdesk.safety.choices import (
     OPEN_STATES,
@@ -53,11 +55,13 @@ def alerts_from_answers(
     actor: Actor,
     now: datetime,
     ruleset_version: int | None = None,
+    origin: AlertSource = AlertSource.INTAKE,
 ) -> Raised:
     """Screen the patient's answers (`guidance.rules.screen`) and put on their record an
     alert for each contraindication and a review for each red flag.
 
-    `source` is the intake response the answers came from (it or its id). Idempotent:
+    `source` is the intake response the answers came from (it or its id), or the
+    treatment guide's result (`origin` GUIDE). Idempotent:
     a rule already in force for the patient (an alert not cleared, a review not
     decided), or already raised from this same source, is not raised again, so
     submitting the same answers twice adds nothing. Every red-flag question answered
@@ -71,7 +75,7 @@ def alerts_from_answers(
         # One writer per patient at a time: two submissions cannot both find "nothing
         # in force" and raise the same rule twice (the unique constraints back this).
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
-        open_alerts, open_reviews = _rules_in_force(patient, source_id)
+        open_alerts, open_reviews = _rules_in_force(patient, origin, source_id)
         alerts = []
         for caution in found.cautions:
             if str(caution.rule) in open_alerts:
@@ -84,7 +88,7 @@ def alerts_from_answers(
                     reason=caution.reason,
                     rule=str(caution.rule),
                     ruleset_version=ruleset.version,
-                    source=AlertSource.INTAKE,
+                    source=origin,
                     source_id=source_id,
                     created_at=now,
                     created_by=_user(actor),
@@ -104,6 +108,7 @@ def alerts_from_answers(
                     text=flag.clinician_text,
                     answers={str(c): answers[c] for c in flag.codes if c in answers},
                     version=ruleset.version,
+                    origin=origin,
                     source_id=source_id,
                     now=now,
                 )
@@ -122,6 +127,7 @@ def alerts_from_answers(
                     text=question.text,
                     answers={code: "yes"},
                     version=ruleset.version,
+                    origin=origin,
                     source_id=source_id,
                     now=now,
                 )
@@ -134,15 +140,39 @@ def alerts_from_answers(
                 object_id=source_id,
                 patient_ids=[patient.pk],
                 summary=f"safety alerts ({len(alerts)}) and red-flag reviews "
-                f"({len(reviews)}) from health answers",
+                f"({len(reviews)}) from health answers ({origin.label.lower()})",
                 now=now,
             )
     return Raised(alerts=tuple(alerts), reviews=tuple(reviews))
 
 
-def _rules_in_force(patient: Patient, source_id: str) -> tuple[set[str], set[str]]:
+def guide_result_file(
+    *, result: GuideResult, patient: Patient, actor: Actor, now: datetime
+) -> Raised:
+    """Put a treatment guide's result on the record of the patient who booked after it,
+    and raise what its answers call for, in one transaction: the guide's safety screen
+    (a pregnancy, blood thinners, a pacemaker) follows the patient into the treatment
+    room as alerts, and a red-flag "yes" reaches a practitioner as a review, as if they
+    had said it on the health intake. The answers are read with the rule-set version
+    the guide used."""
+    with transaction.atomic():
+        linked = guide_result_link_patient(result=result, patient=patient, actor=actor, now=now)
+        return alerts_from_answers(
+            patient=patient,
+            answers=linked.answers,
+            source=linked,
+            actor=actor,
+            now=now,
+            ruleset_version=linked.ruleset_version,
+            origin=AlertSource.GUIDE,
+        )
+
+
+def _rules_in_force(
+    patient: Patient, origin: AlertSource, source_id: str
+) -> tuple[set[str], set[str]]:
     """The rules not to raise again: in force now, or raised from this very source."""
-    same_source = {"source": AlertSource.INTAKE, "source_id": source_id} if source_id else None
+    same_source = {"source": origin, "source_id": source_id} if source_id else None
     alerts = set(
         Alert.objects.filter(patient=patient, state__in=OPEN_STATES)
         .exclude(rule="")
@@ -171,6 +201,7 @@ def _review(
     text: str,
     answers: dict[str, str | int],
     version: int,
+    origin: AlertSource,
     source_id: str,
     now: datetime,
 ) -> RedFlagReview:
@@ -181,7 +212,7 @@ def _review(
         clinician_text=text,
         answers=answers,
         ruleset_version=version,
-        source=AlertSource.INTAKE,
+        source=origin,
         source_id=source_id,
         created_at=now,
     )

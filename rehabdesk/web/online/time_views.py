@@ -31,6 +31,8 @@ from rehabdesk.clinic.selectors import (
     practitioners_offering,
     services_online_by_discipline,
 )
+from rehabdesk.guidance.rules import Level
+from rehabdesk.guidance.selectors import guide_result_unlinked
 from rehabdesk.online.errors import OnlineError
 from rehabdesk.online.services import ChosenTime, online_new_patient_validate, online_time_pick
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
@@ -70,10 +72,13 @@ def _step_one(
     today = timezone.localdate()
     visit = request.GET.get("visit", "")
     groups = services_online_by_discipline()
+    see_a_doctor = _guide_said_see_a_doctor(request)
     return render(
         request,
         "web/online/service.html",
         {
+            "see_a_doctor": see_a_doctor,
+            "locations": locations_active() if see_a_doctor else [],
             "groups": [(discipline, priced(services, today)) for discipline, services in groups],
             "signed_in": _signed_in_patient(request),
             "visit": visit if visit in (NEW, RETURNING) else "",
@@ -84,6 +89,15 @@ def _step_one(
         },
         status=status,
     )
+
+
+def _guide_said_see_a_doctor(request: HttpRequest) -> bool:
+    """Whether the treatment guide, in this browser, told the visitor to see a doctor
+    first (or to call 911): then step 1 offers no treatment to book, only the phone,
+    until a clinician has talked it through with them (docs/algorithms/guidance.md)."""
+    result_id = session.guide_result_id(request)
+    result = guide_result_unlinked(result_id=result_id) if result_id is not None else None
+    return result is not None and result.level != Level.BOOK
 
 
 def _service_asked(asked: str, groups: list[tuple[Discipline, list[Service]]]) -> int | None:

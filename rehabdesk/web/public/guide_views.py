@@ -89,6 +89,7 @@ def guide_start(request: HttpRequest) -> HttpResponse:
         except GuidanceError as refusal:
             return _refused(request, refusal)
         _save(request, {"version": ruleset.version, "answers": {}, "done": []})
+        booking_session.forget_guide(request)  # the earlier result no longer speaks for them
         return redirect("guide-red-flags")
     return render(request, "web/public/guide/start.html", {"phones": _phones()})
 

@@ -29,6 +29,8 @@ from rehabdesk.guidance.tests.answers import (
     codes_of,
 )
 from rehabdesk.patients.models import Patient
+from rehabdesk.safety.choices import AlertSource
+from rehabdesk.safety.models import Alert
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import NOW, build_booking_world
@@ -345,6 +347,36 @@ def test_a_returning_patient_who_books_after_the_guide_has_it_on_their_record(
     )["Location"]
     client.post(review, {"notice": "1", "consent": "yes"})
     assert GuideResult.objects.get().patient == personas.patient_a
+
+
+def test_after_a_doctor_result_booking_offers_the_phone_not_a_treatment(client, world):
+    start(client)
+    client.post(reverse("guide-red-flags"), as_form(CHEST_PAIN, "red_flags"))
+
+    page = client.get(reverse("book-start")).content.decode()
+
+    assert "Please see a doctor before booking treatment" in page
+    assert 'name="service"' not in page
+    assert world.pickering.phone in page
+    start(client)  # the guide started afresh: its earlier answer no longer speaks
+    assert 'name="service"' in client.get(reverse("book-start")).content.decode()
+
+
+def test_what_the_guide_was_told_follows_the_patient_booked_as_alerts(client, world, personas):
+    through(client, {**HEALTHY_BACK_PAIN, "anticoagulants": "yes"})
+    pick_first_time(client, world.follow_up, world)
+    client.post(reverse("book-returning"), {"action": "send", "email": "alice@persona.example"})
+    client.post(reverse("book-returning"), {"action": "verify", "code": code_from_outbox()})
+    review = client.post(
+        reverse("book-returning"), {"action": "choose", "person": personas.patient_a.pk}
+    )["Location"]
+    client.post(review, {"notice": "1", "consent": "yes"})
+
+    alerts = Alert.objects.filter(patient=personas.patient_a)
+    assert alerts.exists()
+    assert {a.source for a in alerts} == {AlertSource.GUIDE}
+    assert {a.rule for a in alerts} >= {"anticoagulants_deep_pressure"}
+    assert {a.source_id for a in alerts} == {str(GuideResult.objects.get().pk)}
 
 
 class TestQueries:
