@@ -20,10 +20,12 @@ pytestmark = pytest.mark.django_db
 
 # The session, the account, its roles; the patient (may the desk book for them?); the
 # practitioner, service and location named; whether the patient is free then; the
-# calendar configuration's stamp, the practitioners' bookings and the rooms' holds.
+# calendar configuration's stamp, the practitioners' bookings and the rooms' holds;
+# the patient's safety alerts and undecided red flags (may this treatment be booked
+# before a practitioner decides? safety.selectors.booking_concerns).
 # (A service for new or for existing patients only reads one more: whether the patient
 # has been seen before.)
-READS_OF_A_LOSING_ATTEMPT = 11
+READS_OF_A_LOSING_ATTEMPT = 13
 
 
 def book(client, world, patient) -> dict:
