@@ -11,43 +11,13 @@ from datetime import datetime, timedelta
 from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.intake.choices import IntakeChannel
-from rehabdesk.intake.form import load_form
+from rehabdesk.intake.form import IntakeForm, load_form
 from rehabdesk.intake.services import intake_section_save, intake_start, intake_submit
 from rehabdesk.patients.models import Patient
 from rehabdesk.safety.models import Alert
 from rehabdesk.safety.services import alert_acknowledge
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
-
-RED_FLAGS = (
-    "rf_bladder_bowel",
-    "rf_saddle_numbness",
-    "rf_legs_weakening",
-    "rf_stroke_signs",
-    "rf_chest_breath",
-    "rf_belly_back_sudden",
-    "rf_calf_swollen",
-    "rf_fever",
-    "rf_major_trauma",
-    "rf_fall_fragile_bones",
-    "rf_weight_loss",
-    "rf_night_pain",
-    "rf_cancer_history",
-)
-SCREEN = (
-    "pregnant",
-    "pacemaker",
-    "metal_implant",
-    "anticoagulants",
-    "clot",
-    "skin_open",
-    "cancer_treatment",
-    "osteoporosis",
-    "epilepsy",
-    "diabetes_neuropathy",
-    "high_blood_pressure_uncontrolled",
-    "contagious",
-)
 
 # What each patient told us, section by section, over the answers every form has.
 # The first four raise something; the fifth raises nothing; the sixth is a draft.
@@ -112,7 +82,16 @@ PROFILES: tuple[dict[str, dict[str, object]], ...] = (
 )
 
 
-def every_answer(patient: Patient, profile: dict[str, dict[str, object]]) -> dict[str, dict]:
+def nothing_to_report(form: IntakeForm, section: str) -> dict[str, object]:
+    part = form.section(section)
+    if part is None:
+        raise LookupError(f"Intake form v{form.version} has no section {section}.")
+    return {question.code: "no" for question in part.questions if not question.shown_when}
+
+
+def every_answer(
+    form: IntakeForm, patient: Patient, profile: dict[str, dict[str, object]]
+) -> dict[str, dict]:
     """A full form: nothing alarming unless the profile says so."""
     base: dict[str, dict[str, object]] = {
         "contact": {
@@ -123,8 +102,9 @@ def every_answer(patient: Patient, profile: dict[str, dict[str, object]]) -> dic
             "emergency_phone": "905-555-0190",
         },
         "reason": {"cause": "none", "pain_now": "5"},
-        "red_flags": dict.fromkeys(RED_FLAGS, "no"),
-        "screen": dict.fromkeys(SCREEN, "no"),
+        # Every warning sign and safety question "no" (the follow-ups left unasked).
+        "red_flags": nothing_to_report(form, "red_flags"),
+        "screen": nothing_to_report(form, "screen"),
         "history": {
             "conditions": ["none"],
             "medications": "none",
@@ -169,10 +149,11 @@ def load_demo_health(*, practitioner: Practitioner, front_desk: User, now: datet
     sent = now - timedelta(days=1)
     patients = next_patients(practitioner, now=now, count=len(PROFILES) + 1)
     for patient, profile in zip(patients, PROFILES, strict=False):
-        answers = every_answer(patient, profile)
         channel, actor = by_whom(patient, front_desk)
         response = intake_start(patient=patient, channel=channel, actor=actor, now=sent)
-        for section in load_form(response.form_version).sections:
+        form = load_form(response.form_version)
+        answers = every_answer(form, patient, profile)
+        for section in form.sections:
             response = intake_section_save(
                 response=response,
                 section=section.code,
@@ -189,7 +170,7 @@ def load_demo_health(*, practitioner: Practitioner, front_desk: User, now: datet
         intake_section_save(
             response=draft,
             section="contact",
-            answers=every_answer(draft_for, {})["contact"],
+            answers=every_answer(load_form(draft.form_version), draft_for, {})["contact"],
             channel=channel,
             actor=actor,
             now=sent,
