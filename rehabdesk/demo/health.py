@@ -1,8 +1,10 @@
-"""The demo's health forms and what they raise: the demo practitioner's next patients
-have filled in their intake (online when they have a portal account, else the desk
-typed in their paper form; one is still a draft), and their answers raised
-the alerts and the red-flag review the practitioner sees on "my day" and the record —
-one alert already acknowledged, so every state shows."""
+"""The demo's health forms, what they raise, and consents to treatment: the demo
+practitioner's next patients have filled in their intake (online when they have a
+portal account, else the desk typed in their paper form; one is still a draft), and
+their answers raised the alerts and the red-flag review the practitioner sees on "my
+day" and the record — one alert already acknowledged, so every state shows. The first
+few have consented to their next visit's treatment, so my day shows consent both on
+file and missing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from datetime import datetime, timedelta
 
 from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Practitioner
+from rehabdesk.consents.choices import ConsentMethod
+from rehabdesk.consents.selectors import topics_for_services, treatment_texts_current
+from rehabdesk.consents.services import treatment_consent_give
 from rehabdesk.intake.choices import IntakeChannel
 from rehabdesk.intake.form import IntakeForm, load_form
 from rehabdesk.intake.services import intake_section_save, intake_start, intake_submit
@@ -20,7 +25,9 @@ from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
 # What each patient told us, section by section, over the answers every form has.
-# The first four raise something; the fifth raises nothing; the sixth is a draft.
+# The first four raise something; the fifth raises nothing; the sixth is a draft. The
+# first CONSENTING have also consented to their next visit's treatment.
+CONSENTING = 3
 PROFILES: tuple[dict[str, dict[str, object]], ...] = (
     {
         "reason": {
@@ -143,6 +150,33 @@ def next_patients(practitioner: Practitioner, *, now: datetime, count: int) -> l
     return list(patients.values())
 
 
+def consent_to_next_visit(
+    patients: list[Patient], practitioner: Practitioner, *, front_desk: User, now: datetime
+) -> None:
+    """These patients consented to their next visit's treatment: online when they have
+    a portal account, else on the desk's tablet, signing with their name."""
+    texts = treatment_texts_current()
+    for patient in patients:
+        visit = (
+            Appointment.objects.filter(patient=patient, practitioner=practitioner, start__gte=now)
+            .order_by("start")
+            .first()
+        )
+        if visit is None:
+            continue
+        for topic in sorted(topics_for_services(service_ids=[visit.service_id])[visit.service_id]):
+            online = patient.user is not None
+            treatment_consent_give(
+                patient=patient,
+                text=texts[topic],
+                method=ConsentMethod.ONLINE if online else ConsentMethod.TABLET,
+                actor=patient.user if online else front_desk,
+                signed_name="" if online else patient.full_name,
+                agreed=True,
+                now=now - timedelta(days=1),
+            )
+
+
 def load_demo_health(*, practitioner: Practitioner, front_desk: User, now: datetime) -> int:
     """Intakes for the practitioner's next patients, sent the day before today; the
     number of forms written."""
@@ -175,6 +209,7 @@ def load_demo_health(*, practitioner: Practitioner, front_desk: User, now: datet
             actor=actor,
             now=sent,
         )
+    consent_to_next_visit(patients[:CONSENTING], practitioner, front_desk=front_desk, now=now)
     seen = Alert.objects.filter(patient__in=patients).order_by("pk").first()
     if seen is not None and practitioner.user is not None:
         alert_acknowledge(alert=seen, actor=practitioner.user, now=now)

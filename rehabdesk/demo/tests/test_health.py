@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from rehabdesk.accounts.models import User
+from rehabdesk.consents.models import TreatmentConsent
 from rehabdesk.demo.clinic import PRACTITIONERS
-from rehabdesk.demo.health import PROFILES
+from rehabdesk.demo.health import CONSENTING, PROFILES
 from rehabdesk.intake.choices import IntakeStatus
 from rehabdesk.intake.models import IntakeResponse
 from rehabdesk.safety.choices import AlertLevel, AlertState
@@ -38,6 +39,14 @@ def test_the_answers_raised_alerts_of_every_level_and_a_red_flag_to_decide(share
     assert [a.state for a in alerts].count(AlertState.ACKNOWLEDGED) == 1
     assert any(a.rule == "pacemaker_electrotherapy" for a in alerts)
     assert RedFlagReview.objects.filter(decided_at__isnull=True).exists()
+
+
+def test_the_first_of_them_consented_to_their_next_visit_s_treatment(shared_demo):
+    patients = [r.patient_id for r in IntakeResponse.objects.order_by("pk")][:CONSENTING]
+
+    consents = TreatmentConsent.objects.filter(patient_id__in=patients, withdrawn_at=None)
+
+    assert {c.patient_id for c in consents} == set(patients)
 
 
 def test_the_demo_practitioner_sees_them_on_the_record(shared_demo, client):

@@ -88,7 +88,7 @@ def test_the_desk_sees_only_that_a_practitioner_must_clear_bookings(
     client, personas, alert, review, persona
 ):
     text = page(client, personas.user(persona), "patient-detail", personas.patient_a.pk)
-    assert "A practitioner must clear hands-on bookings" in text
+    assert "A practitioner must clear some treatments for this patient" in text
     assert shows_no_clinical_detail(text)
     assert "safety-heading" not in text
 
