@@ -1,14 +1,20 @@
 """`make test`: every test, on every database that answers.
 
 1. Tests that need no database, once.
-2. Database tests (and browser tests) on SQLite.
+2. Database tests and browser tests on SQLite.
 3. Database tests again on PostgreSQL: DATABASE_URL when it names one, else
    127.0.0.1:5432 database `test`. When none answers, one line says so and the run is
    skipped, unless REHABDESK_REQUIRE_POSTGRES=1 makes that a failure.
 
-The two database runs go side by side, each writing its output to var/ and the
-output printed whole when it ends: a machine with two cores does both in the time of
-the longer one. Extra arguments are passed to every pytest run (e.g. `-k registration`).
+Browser tests run once, in the SQLite run: they check pages in a real browser (layout,
+keyboard, axe) through the same services the page and database tests run on both
+databases, and what differs between the databases (locks, constraints, triggers,
+transactions under concurrency) is what those database tests exercise. Running the
+browser tests twice cost CI about six minutes of its thirty. The two database runs go
+side by side, each writing its output to var/ and the output printed whole when it
+ends: a machine with two cores does both in the time of the longer one, and without
+the browser tests the PostgreSQL run takes about as long as the SQLite one. Extra
+arguments are passed to every pytest run (e.g. `-k registration`).
 """
 
 from __future__ import annotations
@@ -83,7 +89,7 @@ def main(extra: list[str]) -> int:
     url = postgres_url()
     problem = postgres_answers(url)
     if problem is None:
-        runs.append(("PostgreSQL", "db", url))
+        runs.append(("PostgreSQL", "db and not browser", url))
     elif os.environ.get("REHABDESK_REQUIRE_POSTGRES") == "1":
         print(f"PostgreSQL is required but does not answer at {url}: {problem}", flush=True)
         return 1
