@@ -89,13 +89,6 @@ PROFILES: tuple[dict[str, dict[str, object]], ...] = (
 )
 
 
-def nothing_to_report(form: IntakeForm, section: str) -> dict[str, object]:
-    part = form.section(section)
-    if part is None:
-        raise LookupError(f"Intake form v{form.version} has no section {section}.")
-    return {question.code: "no" for question in part.questions if not question.shown_when}
-
-
 def every_answer(
     form: IntakeForm, patient: Patient, profile: dict[str, dict[str, object]]
 ) -> dict[str, dict]:
@@ -110,8 +103,8 @@ def every_answer(
         },
         "reason": {"cause": "none", "pain_now": "5"},
         # Every warning sign and safety question "no" (the follow-ups left unasked).
-        "red_flags": nothing_to_report(form, "red_flags"),
-        "screen": nothing_to_report(form, "screen"),
+        "red_flags": form.nothing_to_report("red_flags"),
+        "screen": form.nothing_to_report("screen"),
         "history": {
             "conditions": ["none"],
             "medications": "none",

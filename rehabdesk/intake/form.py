@@ -100,6 +100,14 @@ class IntakeForm:
     def codes(self) -> frozenset[str]:
         return frozenset(q.code for s in self.sections for q in s.questions)
 
+    def nothing_to_report(self, code: str) -> dict[str, object]:
+        """A section's questions asked of everyone, each answered "no" (the warning
+        signs, the safety screen): the demo's and the tests' starting point."""
+        section = self.section(code)
+        if section is None:
+            raise LookupError(f"Intake form v{self.version} has no section {code}.")
+        return {question.code: "no" for question in section.questions if not question.shown_when}
+
 
 @dataclass(frozen=True)
 class Problem:
