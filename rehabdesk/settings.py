@@ -15,6 +15,9 @@ from rehabdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REHABDESK_VAR_DIR", str(BASE_DIR / "var")))
+# Patients' documents (referrals, imaging reports): outside the web root, served only
+# through the access policy (care.documents).
+DOCUMENTS_DIR = Path(env_str("REHABDESK_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "rehabdesk.safety",
     "rehabdesk.intake",
     "rehabdesk.online",
+    "rehabdesk.care",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

@@ -80,6 +80,15 @@ class Clinic(TimeStampedModel):
         validators=[MinValueValidator(5), MaxValueValidator(120)],
         help_text="Appointment start times are offered on this grid, e.g. every 15 minutes.",
     )
+    # ⚠ Configurable: no regulator deadline was found for physiotherapy or massage notes
+    # (domain-reference.md §4.4); 24 hours is common clinic policy.
+    note_due_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text="A visit's note is due this many hours after the visit starts: unsigned "
+        "after that it counts as overdue, and a note first written after it is marked as a "
+        "late entry.",
+    )
 
     class Meta:
         ordering = ["name"]
