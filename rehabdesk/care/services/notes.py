@@ -534,7 +534,7 @@ def _due_hours() -> int:
 
 def _zone(note: VisitNote) -> ZoneInfo:
     """The time zone the visit's day is told in: its location's, else the clinic's."""
-    if note.appointment_id is not None:
+    if note.appointment is not None:
         return note.appointment.location.zone
     return ZoneInfo(str(timezone.get_default_timezone()))
 

@@ -6,6 +6,7 @@ refused with its code, nothing half-saved."""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import pytest
 
@@ -40,7 +41,7 @@ def save(personas, note, content=WRITTEN, revision=0, actor=None):
     )
 
 
-def code_of(call, *args, **kwargs) -> CareErrorCode:
+def code_of(call, *args, **kwargs) -> StrEnum:
     with pytest.raises(CareError) as refusal:
         call(*args, **kwargs)
     return refusal.value.code

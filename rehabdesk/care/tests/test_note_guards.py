@@ -26,7 +26,7 @@ def refused(change) -> bool:
     return False
 
 
-def sql(statement: str, *params: object) -> None:
+def sql(statement: str, *params: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, list(params))
 

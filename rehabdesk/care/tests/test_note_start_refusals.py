@@ -5,6 +5,7 @@ visit's discipline; a standalone entry names its patient and a time not yet to c
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 import pytest
 
@@ -19,7 +20,7 @@ from rehabdesk.scheduling.testing import NOW, at
 pytestmark = pytest.mark.django_db
 
 
-def refused(**kwargs) -> CareErrorCode:
+def refused(**kwargs) -> StrEnum:
     with pytest.raises(CareError) as refusal:
         note_start(now=at(9, 11), **kwargs)
     assert not VisitNote.objects.exists()
