@@ -17,6 +17,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from rehabdesk.accounts.models import User
@@ -138,14 +139,10 @@ def _check_file(received: storage.Received, *, name: str, max_bytes: int) -> str
 def _too_large(size: int, max_bytes: int) -> CareError:
     return CareError(
         CareErrorCode.FILE_TOO_LARGE,
-        f"The file is {_megabytes(size)}; at most {_megabytes(max_bytes)} is accepted. "
+        f"The file is {filesizeformat(size)}; at most {filesizeformat(max_bytes)} is accepted. "
         "Scan it at a lower resolution, or in black and white.",
         field="file",
     )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _file_name(name: str) -> str:

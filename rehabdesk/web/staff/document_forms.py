@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 
 from rehabdesk.care.choices import DocumentKind
 from rehabdesk.care.services.documents import TITLE_MAX
@@ -40,8 +41,8 @@ class DocumentUploadForm(forms.Form):
         limit: int = settings.DOCUMENT_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                f"{limit / 1024 / 1024:.1f} MB is accepted. Scan it at a lower resolution, "
+                f"The file is {filesizeformat(upload.size)}; at most "
+                f"{filesizeformat(limit)} is accepted. Scan it at a lower resolution, "
                 "or in black and white."
             )
         return upload
