@@ -45,6 +45,8 @@ def pdf_bytes(text: str = "Referral for physiotherapy") -> bytes:
     return bytes(out)
 
 
-def uploaded(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def uploaded(
+    name: str, data: bytes, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     """An uploaded file as a page would receive it."""
     return SimpleUploadedFile(name, data, content_type=content_type)

@@ -105,7 +105,8 @@ def test_it_leaves_no_temporary_file_behind(personas, documents_dir):
 def test_it_keeps_the_same_bytes_once_for_two_documents(personas, documents_dir):
     first = upload(personas, "referral.pdf", pdf_bytes())
     second = upload(personas, "copy.pdf", pdf_bytes(), title="The same referral again")
-    assert first.pk != second.pk and first.sha256 == second.sha256
+    assert first.pk != second.pk
+    assert first.sha256 == second.sha256
     assert len(files_in(documents_dir)) == 1
 
 
@@ -119,16 +120,15 @@ def test_it_puts_the_upload_on_the_audit_trail_without_its_title(personas):
     )
     assert event.actor == personas.physio.user
     assert "Singh" not in event.summary
-    assert list(event.patient_links.values_list("patient_id", flat=True)) == [
-        personas.patient_a.pk
-    ]
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
 
 
 def test_it_keeps_only_the_name_of_a_path_and_shortens_a_long_one(personas):
     document = upload(personas, "C:\\scans\\..\\referral\x00.pdf", pdf_bytes())
     assert document.file_name == "referral.pdf"
     long = upload(personas, "r" * 300 + ".pdf", pdf_bytes())
-    assert len(long.file_name) == 120 and long.file_name.endswith(".pdf")
+    assert len(long.file_name) == 120
+    assert long.file_name.endswith(".pdf")
 
 
 # --- Refused, nothing saved -------------------------------------------------------------
@@ -224,7 +224,8 @@ def test_the_default_documents_folder_is_apart_from_the_collected_static_files()
 
     documents = Path(defaults.DOCUMENTS_DIR).resolve()
     static = Path(defaults.STATIC_ROOT).resolve()
-    assert not documents.is_relative_to(static) and not static.is_relative_to(documents)
+    assert not documents.is_relative_to(static)
+    assert not static.is_relative_to(documents)
     assert not documents.is_relative_to(Path(defaults.BASE_DIR, "rehabdesk").resolve())
 
 

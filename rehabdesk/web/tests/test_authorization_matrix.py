@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rehabdesk.care.models import Document
+from rehabdesk.care.services import document_upload
+from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import (
@@ -26,9 +29,6 @@ from rehabdesk.clinic.models import (
     ServiceGroup,
     TimeOff,
 )
-from rehabdesk.care.models import Document
-from rehabdesk.care.services import document_upload
-from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
 from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent

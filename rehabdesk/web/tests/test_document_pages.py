@@ -171,11 +171,13 @@ def test_the_download_is_on_file(client, personas):
     client.force_login(personas.physio.user)
     client.get(reverse("document-download", args=[document.pk]))
     event = AuditEvent.objects.latest("pk")
-    assert (event.action, event.outcome, event.summary) == ("view", "success", "document downloaded")
+    assert (event.action, event.outcome, event.summary) == (
+        "view",
+        "success",
+        "document downloaded",
+    )
     assert (event.object_type, event.object_id) == ("care.document", str(document.pk))
-    assert list(event.patient_links.values_list("patient_id", flat=True)) == [
-        personas.patient_a.pk
-    ]
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
 
 
 @pytest.mark.parametrize(
@@ -204,9 +206,7 @@ def test_no_one_but_a_practitioner_in_care_opens_a_document(client, personas, pe
     assert "Singh" not in response.text
     event = AuditEvent.objects.latest("pk")
     assert (event.action, event.outcome, event.object_type) == ("deny", "denied", "care.document")
-    assert list(event.patient_links.values_list("patient_id", flat=True)) == [
-        personas.patient_a.pk
-    ]
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
 
 
 @pytest.mark.parametrize("persona", ["front_desk", "manager", "massage_therapist"])
@@ -241,9 +241,7 @@ def test_a_practitioner_gets_404_for_a_patient_not_in_their_care_and_it_is_on_fi
     assert "Brown" not in response.text
     event = AuditEvent.objects.latest("pk")
     assert (event.action, event.outcome) == ("deny", "denied")
-    assert list(event.patient_links.values_list("patient_id", flat=True)) == [
-        personas.patient_b.pk
-    ]
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_b.pk]
 
 
 def test_an_unknown_document_answers_like_a_forbidden_one(client, personas):
