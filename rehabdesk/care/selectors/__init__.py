@@ -1,6 +1,32 @@
-"""Reads of the clinical record, one module per area, each in a fixed number of
-queries. Pages reach them through the accessors of rehabdesk.access."""
+"""Reads of the clinical record, each with its related rows fetched up front and a fixed
+number of queries; callers import from here:
+
+- notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
+  patient's entries with their corrections
+- documents.py: a patient's documents, one document
+"""
 
 from rehabdesk.care.selectors.documents import document_by_id, documents_of
+from rehabdesk.care.selectors.notes import (
+    ChartEntry,
+    OverdueNotes,
+    last_signed_note,
+    note_by_id,
+    note_states,
+    notes_to_sign,
+    overdue_note_counts,
+    patient_notes,
+)
 
-__all__ = ["document_by_id", "documents_of"]
+__all__ = [
+    "ChartEntry",
+    "OverdueNotes",
+    "document_by_id",
+    "documents_of",
+    "last_signed_note",
+    "note_by_id",
+    "note_states",
+    "notes_to_sign",
+    "overdue_note_counts",
+    "patient_notes",
+]

@@ -1,6 +1,25 @@
-"""Writes to the clinical record, one module per area; each service owns its
-transaction and puts what it did on the audit trail."""
+"""Writes of the clinical record, one module per area; callers import from here:
+
+- notes.py: a note started, its draft saved, signed, corrected, copied forward
+- documents.py: a document (referral, imaging report, letter) filed on the record
+"""
 
 from rehabdesk.care.services.documents import document_upload
+from rehabdesk.care.services.notes import (
+    note_copy_forward,
+    note_correct,
+    note_digest,
+    note_draft_save,
+    note_sign,
+    note_start,
+)
 
-__all__ = ["document_upload"]
+__all__ = [
+    "document_upload",
+    "note_copy_forward",
+    "note_correct",
+    "note_digest",
+    "note_draft_save",
+    "note_sign",
+    "note_start",
+]
