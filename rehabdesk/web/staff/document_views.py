@@ -40,7 +40,11 @@ def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
     # list shown again (documents_for); a filed upload is audited by the service.
     posted = request.method == "POST"
     patient = patient_for_document(user=request.user, patient_id=patient_id, view=not posted)
-    form = DocumentUploadForm(request.POST, request.FILES) if posted else DocumentUploadForm()
+    form = (
+        DocumentUploadForm(request.POST, request.FILES)
+        if posted
+        else DocumentUploadForm(initial={"received_on": timezone.localdate()})
+    )
     if posted and form.is_valid():
         assert isinstance(request.user, User)  # login_required
         try:

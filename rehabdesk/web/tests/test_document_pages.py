@@ -278,3 +278,12 @@ def test_the_documents_page_costs_the_same_queries_whatever_the_count(client, pe
         response = client.get(url)
     assert response.text.count("Letter ") == 5
     assert len(six) == len(one)
+
+
+def test_a_refused_upload_shows_the_list_again_with_one_event_on_file(client, personas):
+    file_on_record(personas)
+    before = AuditEvent.objects.count()
+    response = post(client, personas, "mri.pdf", HTML)
+    assert "Referral from Dr. Singh" in response.text
+    (event,) = AuditEvent.objects.order_by("pk")[before:]
+    assert (event.action, event.summary) == ("view", "documents list")
