@@ -13,6 +13,7 @@ from rehabdesk.web.staff import (
     booking_views,
     consent_views,
     desk_views,
+    document_views,
     hours_views,
     patient_status_views,
     patient_views,
@@ -42,6 +43,7 @@ urlpatterns: list[URLPattern] = (
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
+    + document_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
