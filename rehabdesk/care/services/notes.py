@@ -175,6 +175,12 @@ def note_correct(
         )
     with transaction.atomic():
         original = _original(note)
+        if _withdrawn(original):
+            raise CareError(
+                CareErrorCode.INVALID,
+                "This entry was withdrawn as entered in error: write a new entry instead.",
+                field="relation",
+            )
         template, content = original.template, {}
         if relation == NoteRelation.AMENDS:
             content = dict(_in_force(original).content)
@@ -459,6 +465,12 @@ def _original(note: VisitNote) -> VisitNote:
     while original.corrects_id is not None:
         original = VisitNote.objects.select_related("template").get(pk=original.corrects_id)
     return original
+
+
+def _withdrawn(original: VisitNote) -> bool:
+    return VisitNote.objects.filter(
+        corrects=original, relation=NoteRelation.ENTERED_IN_ERROR, status=NoteStatus.SIGNED
+    ).exists()
 
 
 def _in_force(original: VisitNote) -> VisitNote:
