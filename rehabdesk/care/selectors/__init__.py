@@ -3,6 +3,7 @@ number of queries; callers import from here:
 
 - notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
   patient's entries with their corrections
+- templates.py: the templates to write on, the one a visit suggests, the snippets
 """
 
 from rehabdesk.care.selectors.notes import (
@@ -15,6 +16,7 @@ from rehabdesk.care.selectors.notes import (
     overdue_note_counts,
     patient_notes,
 )
+from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
 
 __all__ = [
     "ChartEntry",
@@ -25,4 +27,7 @@ __all__ = [
     "notes_to_sign",
     "overdue_note_counts",
     "patient_notes",
+    "snippets_for",
+    "template_for_visit",
+    "templates_for",
 ]
