@@ -196,3 +196,9 @@ def test_an_entry_withdrawn_as_entered_in_error_takes_no_further_correction(pers
             correct(personas, signed, relation, now=at(11, 9))
         assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")
     assert VisitNote.objects.count() == 2
+
+
+def test_an_unknown_kind_of_correction_is_refused(personas, signed):
+    with pytest.raises(CareError) as refused:
+        correct(personas, signed, "rewrites")
+    assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")
