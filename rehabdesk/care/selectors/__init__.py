@@ -1,5 +1,33 @@
-"""Reads of the clinical record, one module per area, each in a fixed number of queries."""
+"""Reads of the clinical record, each with its related rows fetched up front and a fixed
+number of queries; callers import from here:
 
-from .templates import snippets_for, template_for_visit, templates_for
+- notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
+  patient's entries with their corrections
+- templates.py: the templates to write on, the one a visit suggests, the snippets
+"""
 
-__all__ = ["snippets_for", "template_for_visit", "templates_for"]
+from rehabdesk.care.selectors.notes import (
+    ChartEntry,
+    OverdueNotes,
+    last_signed_note,
+    note_by_id,
+    note_states,
+    notes_to_sign,
+    overdue_note_counts,
+    patient_notes,
+)
+from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
+
+__all__ = [
+    "ChartEntry",
+    "OverdueNotes",
+    "last_signed_note",
+    "note_by_id",
+    "note_states",
+    "notes_to_sign",
+    "overdue_note_counts",
+    "patient_notes",
+    "snippets_for",
+    "template_for_visit",
+    "templates_for",
+]
