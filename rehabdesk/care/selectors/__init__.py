@@ -3,8 +3,16 @@ number of queries; callers import from here:
 
 - notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
   patient's entries with their corrections
+- editor.py: a visit's note, the signature a draft will carry (the note editor's pages)
 """
 
+from rehabdesk.care.selectors.editor import (
+    Signer,
+    note_entry,
+    note_of_visit,
+    registration_for_signing,
+    signer_of,
+)
 from rehabdesk.care.selectors.notes import (
     ChartEntry,
     OverdueNotes,
@@ -19,10 +27,15 @@ from rehabdesk.care.selectors.notes import (
 __all__ = [
     "ChartEntry",
     "OverdueNotes",
+    "Signer",
     "last_signed_note",
     "note_by_id",
+    "note_entry",
+    "note_of_visit",
     "note_states",
     "notes_to_sign",
     "overdue_note_counts",
     "patient_notes",
+    "registration_for_signing",
+    "signer_of",
 ]

@@ -11,6 +11,7 @@ from rehabdesk.access.policy import person_for
 from rehabdesk.care import body_chart
 from rehabdesk.care.definition import Field, FieldKind
 from rehabdesk.care.models import VisitNote
+from rehabdesk.care.selectors import note_entry
 
 Sections = list[tuple[str, list[tuple[str, str]]]]
 
@@ -53,6 +54,11 @@ def note_sections(note: VisitNote) -> Sections:
 
 
 def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
+    """The note as the record holds it: an original amended since is shown struck
+    through, its corrections listed below it (the viewer's own drafts among them)."""
+    practitioner_id = person_for(request.user).practitioner_id
+    entry = note_entry(note=note, drafts_of=practitioner_id)
+    original = note.corrects_id is None
     return render(
         request,
         "web/care/note_read.html",
@@ -60,6 +66,9 @@ def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
             "note": note,
             "patient": note.patient,
             "sections": note_sections(note),
-            "mine": note.author_id == person_for(request.user).practitioner_id,
+            "mine": note.author_id == practitioner_id,
+            "superseded": original and entry.superseded,
+            "in_error": original and entry.in_error,
+            "corrections": entry.corrections if original else (),
         },
     )

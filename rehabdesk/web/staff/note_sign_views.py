@@ -25,8 +25,8 @@ from rehabdesk.access.notes import note_for, patient_for_note
 from rehabdesk.access.policy import Action, person_for
 from rehabdesk.care import services
 from rehabdesk.care.choices import NoteKind, NoteRelation
-from rehabdesk.care.errors import CareError, CareErrorCode
-from rehabdesk.care.selectors import templates_for
+from rehabdesk.care.errors import CareError
+from rehabdesk.care.selectors import signer_of, templates_for
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.note_forms import CorrectForm, StandaloneForm
 from rehabdesk.web.staff.note_reading import note_sections
@@ -64,7 +64,7 @@ def note_sign(request: HttpRequest, note_id: int) -> HttpResponse:
             "patient": note.patient,
             "form": form,
             "sections": note_sections(note),
-            "signer": services.note_signer(note=note),
+            "signer": signer_of(note=note),
             "mine": note.author_id == person_for(request.user).practitioner_id,
         },
         status=page_status(refusal),
@@ -101,7 +101,7 @@ def note_correct(request: HttpRequest, note_id: int) -> HttpResponse:
         request,
         "web/care/note_correct.html",
         {"note": note, "patient": note.patient, "form": form, "sections": note_sections(note)},
-        status=page_status(refusal) if refusal and refusal.code != CareErrorCode.INVALID else 200,
+        status=page_status(refusal),
     )
 
 
