@@ -227,7 +227,9 @@ def editor_sections(
                     spec=spec,
                     value=content.get(spec.code),
                     error=errors.get(spec.code, ""),
-                    rows=_rows(spec, content.get(spec.code)) if spec.kind == FieldKind.TABLE else (),
+                    rows=_rows(spec, content.get(spec.code))
+                    if spec.kind == FieldKind.TABLE
+                    else (),
                 )
                 for spec in section.fields
             ),

@@ -15,6 +15,7 @@ change. A note's content never goes into a URL, a log line or an error page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -77,7 +78,9 @@ def editor(
             "sections": editor_sections(definition, content, errors=errors),
             "refusal": refusal if refusal and not errors else None,
             "error_count": len(errors),
-            "snippets": {s.shortcut: s.text for s in snippets_for(discipline_id=note.discipline_id)},
+            "snippets": {
+                s.shortcut: s.text for s in snippets_for(discipline_id=note.discipline_id)
+            },
             "copies_forward": bool(definition.copied_forward),
             "updated_ms": int(note.updated_at.timestamp() * 1000),
         },
@@ -92,7 +95,7 @@ def note_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
     visit = visit_for_note(user=request.user, appointment_id=appointment_id)
     note = note_of_visit(appointment_id=visit.pk)
     if note is None:
-        missed = visit.status == AppointmentStatus.NO_SHOW
+        missed = visit.status == AppointmentStatus.NOSHOW
         template = (
             next(iter(templates_for(discipline_id=None, visit_type=VisitType.OTHER)), None)
             if missed
@@ -216,7 +219,5 @@ urlpatterns: list[URLPattern] = [
     path("staff/appointments/<int:appointment_id>/note/", note_start, name="note-start"),
     path("staff/notes/<int:note_id>/", note_edit, name="note-edit"),
     path("staff/notes/<int:note_id>/save/", note_save, name="note-save"),
-    path(
-        "staff/notes/<int:note_id>/copy-forward/", note_copy_forward, name="note-copy-forward"
-    ),
+    path("staff/notes/<int:note_id>/copy-forward/", note_copy_forward, name="note-copy-forward"),
 ]
