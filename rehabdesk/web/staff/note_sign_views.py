@@ -45,9 +45,9 @@ def note_sign(request: HttpRequest, note_id: int) -> HttpResponse:
     if note.signed:
         messages.info(request, "This note is signed already; it can only be amended.")
         return redirect("note-edit", note_id=note.pk)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(request.POST if request.method == "POST" else None)
     refusal: CareError | None = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
             signed = services.note_sign(actor=signed_in(request), note=note, now=timezone.now())
         except CareError as error:
