@@ -139,6 +139,13 @@ PHI_PAGES = {
     ),
     "my-intakes": ("guardian", lambda w: reverse("my-intakes"), ["guardian", "child"]),
     "my-intake": ("guardian", lambda w: reverse("my-intake", args=[w.child.pk]), ["child"]),
+    # A clinical entry without a visit: the editor's own pages are audited in
+    # web/tests/test_note_pages_audited.py (they need a note written first).
+    "note-new": (
+        "physio",
+        lambda w: reverse("note-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
     "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
 }
