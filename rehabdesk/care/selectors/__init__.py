@@ -4,6 +4,7 @@ number of queries; callers import from here:
 - notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
   patient's entries with their corrections
 - editor.py: a visit's note, the signature a draft will carry (the note editor's pages)
+- templates.py: the templates to write on, the one a visit suggests, the snippets
 """
 
 from rehabdesk.care.selectors.editor import (
@@ -23,6 +24,7 @@ from rehabdesk.care.selectors.notes import (
     overdue_note_counts,
     patient_notes,
 )
+from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
 
 __all__ = [
     "ChartEntry",
@@ -38,4 +40,7 @@ __all__ = [
     "patient_notes",
     "registration_for_signing",
     "signer_of",
+    "snippets_for",
+    "template_for_visit",
+    "templates_for",
 ]

@@ -1,6 +1,7 @@
 """Writes of the clinical record, one module per area; callers import from here:
 
 - notes.py: a note started, its draft saved, signed, corrected, copied forward
+- templates.py: a template's next version published, the clinic's snippets
 """
 
 from rehabdesk.care.services.notes import (
@@ -11,12 +12,24 @@ from rehabdesk.care.services.notes import (
     note_sign,
     note_start,
 )
+from rehabdesk.care.services.templates import (
+    definition_as_data,
+    note_template_check,
+    note_template_publish,
+    snippet_check,
+    snippet_save,
+)
 
 __all__ = [
+    "definition_as_data",
     "note_copy_forward",
     "note_correct",
     "note_digest",
     "note_draft_save",
     "note_sign",
     "note_start",
+    "note_template_check",
+    "note_template_publish",
+    "snippet_check",
+    "snippet_save",
 ]
