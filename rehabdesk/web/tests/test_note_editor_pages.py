@@ -100,7 +100,8 @@ def test_it_strikes_through_an_original_amended_since(personas):
     assert reverse("note-edit", args=[amendment.pk]) in page
 
 
-def test_it_shows_a_colleagues_draft_read_only(personas):
+def test_it_keeps_a_draft_from_a_colleague_in_the_patients_care(personas):
+    """A draft is not yet part of the record: only its author opens it."""
     nw = note_world(personas)
     note = nw.draft({"progress": "Draft words"})
     care_assignment_add(
@@ -110,9 +111,22 @@ def test_it_shows_a_colleagues_draft_read_only(personas):
         reason="Massage too",
     )
     response = nw.client("massage_therapist").get(reverse("note-edit", args=[note.pk]))
+    assert response.status_code == 404
+    assert "Draft words" not in response.text
+
+
+def test_it_shows_a_colleague_the_signed_note_read_only(personas):
+    nw = note_world(personas)
+    note = nw.signed()
+    care_assignment_add(
+        actor=personas.front_desk,
+        patient=personas.patient_a,
+        practitioner=personas.massage_therapist,
+        reason="Massage too",
+    )
+    response = nw.client("massage_therapist").get(reverse("note-edit", args=[note.pk]))
     assert response.templates[0].name == "web/care/note_read.html"
-    assert "not signed" in response.text
-    assert 'id="note-form"' not in response.text
+    assert SIGNABLE["progress"] in response.text
 
 
 @pytest.mark.parametrize("persona", ["front_desk", "massage_therapist", "manager", "patient_a"])

@@ -13,6 +13,7 @@ from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.content import CONTENT_MAX_CHARS
 from rehabdesk.care.models import VisitNote
 from rehabdesk.patients.services import care_assignment_add
+from rehabdesk.scheduling.testing import at
 from rehabdesk.web.tests.note_world import note_world
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ def test_it_refuses_to_change_a_signed_note(personas):
 
 
 def test_it_refuses_a_colleague_in_the_patients_care_who_is_not_the_author(personas):
+    """The colleague may read the signed note, never change it; a draft they never see."""
     nw = note_world(personas)
     note = nw.draft({"progress": "Mine"})
     care_assignment_add(
@@ -67,9 +69,11 @@ def test_it_refuses_a_colleague_in_the_patients_care_who_is_not_the_author(perso
         practitioner=personas.massage_therapist,
         reason="Massage too",
     )
-    response = save(nw.client("massage_therapist"), note, {"revision": 1, "content": {}})
-    assert response.status_code == 403
-    assert response.json()["error"] == "not_author"
+    colleague = nw.client("massage_therapist")
+    assert save(colleague, note, {"revision": 1, "content": {}}).status_code == 404
+    signed = nw.signed(visit=nw.visit(at(10, 10)))
+    response = save(colleague, signed, {"revision": signed.revision, "content": {}})
+    assert (response.status_code, response.json()["error"]) == (403, "not_author")
     note.refresh_from_db()
     assert note.content == {"progress": "Mine"}
 

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_starts_the_visits_note_and_opens_the_editor(personas):
+    """Patient A's first physiotherapy note: the initial assessment's template."""
     nw = note_world(personas)
     visit = nw.visit()
     response = nw.client().post(reverse("note-start", args=[visit.pk]))
@@ -22,7 +23,7 @@ def test_it_starts_the_visits_note_and_opens_the_editor(personas):
     assert response["Location"] == reverse("note-edit", args=[note.pk])
     assert (note.author, note.template.code, note.status) == (
         personas.physio,
-        "physio-follow-up",
+        "physio-initial",
         "draft",
     )
 
