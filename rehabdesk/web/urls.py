@@ -14,6 +14,7 @@ from rehabdesk.web.staff import (
     consent_views,
     desk_views,
     hours_views,
+    note_overdue_views,
     patient_status_views,
     patient_views,
     registrations_views,
@@ -42,6 +43,7 @@ urlpatterns: list[URLPattern] = (
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
+    + note_overdue_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
