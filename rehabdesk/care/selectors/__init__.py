@@ -1,5 +1,31 @@
-"""Reads of the clinical record, one module per area."""
+"""Reads of the clinical record, each with its related rows fetched up front and a fixed
+number of queries; callers import from here:
 
-from .visits import visit_note_ids
+- notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
+  patient's entries with their corrections
+- visits.py: which note each visit has (the pages' links)
+"""
 
-__all__ = ["visit_note_ids"]
+from rehabdesk.care.selectors.notes import (
+    ChartEntry,
+    OverdueNotes,
+    last_signed_note,
+    note_by_id,
+    note_states,
+    notes_to_sign,
+    overdue_note_counts,
+    patient_notes,
+)
+from rehabdesk.care.selectors.visits import visit_note_ids
+
+__all__ = [
+    "ChartEntry",
+    "OverdueNotes",
+    "last_signed_note",
+    "note_by_id",
+    "note_states",
+    "notes_to_sign",
+    "overdue_note_counts",
+    "patient_notes",
+    "visit_note_ids",
+]
