@@ -59,10 +59,10 @@ def world(personas):
 def templates(db):
     return {
         "physio": template_create(
-            code="physio-follow-up", discipline="physiotherapy", definition=SOAP, now=EARLY
+            code="day-physio", discipline="physiotherapy", definition=SOAP, now=EARLY
         ),
         "massage": template_create(
-            code="massage-follow-up", discipline="massage-therapy", definition=MASSAGE, now=EARLY
+            code="day-massage", discipline="massage-therapy", definition=MASSAGE, now=EARLY
         ),
     }
 
