@@ -16,7 +16,8 @@ def visit_note_ids(*, appointment_ids: Iterable[int]) -> dict[int, int]:
     wanted = set(appointment_ids)
     if not wanted:
         return {}
-    rows = VisitNote.objects.filter(appointment_id__in=wanted, corrects__isnull=True).values_list(
-        "appointment_id", "pk"
+    return dict(
+        VisitNote.objects.filter(appointment_id__in=wanted, corrects__isnull=True).values_list(
+            "appointment_id", "pk"
+        )
     )
-    return {appointment_id: note_id for appointment_id, note_id in rows}

@@ -68,7 +68,9 @@ def templates(db):
 
 
 def book(world, start, patient, *, now=EARLY, **changes):
-    return appointment_book(request=world.request(start, patient=patient, **changes), actor=None, now=now)
+    return appointment_book(
+        request=world.request(start, patient=patient, **changes), actor=None, now=now
+    )
 
 
 @pytest.fixture
@@ -79,7 +81,11 @@ def day(world, personas):
     appointment_mark_noshow(appointment=charlie, actor=None, now=at(8, 10, 30))
     grace = book(world, at(8, 13), personas.guardian)
     bob = book(
-        world, at(8, 10), personas.patient_b, practitioner=world.massage_therapist, service=world.massage
+        world,
+        at(8, 10),
+        personas.patient_b,
+        practitioner=world.massage_therapist,
+        service=world.massage,
     )
     appointment_arrive(appointment=bob, actor=None, now=at(8, 9, 55))
     return {"alice": alice, "charlie": charlie, "grace": grace, "bob": bob}
@@ -91,12 +97,20 @@ def notes(personas, templates, day):
     physio = personas.physio.user
     return {
         "alice": note_write(
-            actor=physio, template=templates["physio"], appointment=day["alice"],
-            content=SIGNABLE, now=at(8, 9, 40),
+            actor=physio,
+            template=templates["physio"],
+            appointment=day["alice"],
+            content=SIGNABLE,
+            now=at(8, 9, 40),
         ),
         "charlie": note_write(
-            actor=physio, template=templates["physio"], appointment=day["charlie"],
-            kind=NoteKind.MISSED, content={}, now=at(8, 10, 40), sign=False,
+            actor=physio,
+            template=templates["physio"],
+            appointment=day["charlie"],
+            kind=NoteKind.MISSED,
+            content={},
+            now=at(8, 10, 40),
+            sign=False,
         ),
     }
 
@@ -126,7 +140,11 @@ def test_it_knows_which_note_each_visit_opens(client, personas, day, notes):
     links = my_day(client, personas.physio.user).context["notes"]
     alice, charlie, grace = (links[day[name].pk] for name in ("alice", "charlie", "grace"))
     assert (alice.note_id, alice.openable, alice.writable) == (notes["alice"].pk, True, False)
-    assert (charlie.note_id, charlie.openable, charlie.writable) == (notes["charlie"].pk, True, False)
+    assert (charlie.note_id, charlie.openable, charlie.writable) == (
+        notes["charlie"].pk,
+        True,
+        False,
+    )
     assert (grace.note_id, grace.openable, grace.writable) == (None, False, True)
 
 
@@ -134,7 +152,7 @@ def test_it_knows_which_note_each_visit_opens(client, personas, day, notes):
 def test_it_offers_write_continue_and_view_by_state(client, personas, day, notes):
     page = my_day(client, personas.physio.user).text
     assert f'action="{reverse("note-start", args=[day["grace"].pk])}"' in page
-    assert "Write note<span class=\"visually-hidden\"> for Grace" in page
+    assert 'Write note<span class="visually-hidden"> for Grace' in page
     continue_at = page.index(f'href="{reverse("note-edit", args=[notes["charlie"].pk])}"')
     assert page[continue_at:].split("<span", 1)[0].endswith(">Continue")
     view_at = page.index(f'href="{reverse("note-edit", args=[notes["alice"].pk])}"')
@@ -153,17 +171,27 @@ def test_a_day_ahead_offers_no_note_to_write(client, personas, world, templates)
     assert "Write note" not in response.text
 
 
-def test_it_lists_the_drafts_to_sign_oldest_visit_first(client, personas, world, templates, day, notes):
+def test_it_lists_the_drafts_to_sign_oldest_visit_first(
+    client, personas, world, templates, day, notes
+):
     # A draft from last week, written late; another practitioner's draft is theirs.
     last_week = book(world, at(1, 9), personas.patient_a, now=at(1, 8))
     appointment_arrive(appointment=last_week, actor=None, now=at(1, 8, 55))
     old = note_write(
-        actor=personas.physio.user, template=templates["physio"], appointment=last_week,
-        content={"complaint": "Low back pain"}, now=at(3, 17), sign=False,
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=last_week,
+        content={"complaint": "Low back pain"},
+        now=at(3, 17),
+        sign=False,
     )
     note_write(
-        actor=personas.massage_therapist.user, template=templates["massage"],
-        appointment=day["bob"], content={}, now=at(8, 11), sign=False,
+        actor=personas.massage_therapist.user,
+        template=templates["massage"],
+        appointment=day["bob"],
+        content={},
+        now=at(8, 11),
+        sign=False,
     )
     response = my_day(client, personas.physio.user)
     assert [n.pk for n in response.context["to_sign"]] == [old.pk, notes["charlie"].pk]
@@ -193,8 +221,12 @@ def test_the_patients_of_notes_to_sign_are_on_file_with_the_day(client, personas
     last_week = book(world, at(1, 9), personas.patient_a, now=at(1, 8))
     appointment_arrive(appointment=last_week, actor=None, now=at(1, 8, 55))
     note_write(
-        actor=personas.physio.user, template=templates["physio"], appointment=last_week,
-        content={}, now=at(1, 10), sign=False,
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=last_week,
+        content={},
+        now=at(1, 10),
+        sign=False,
     )
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     my_day(client, personas.physio.user)
@@ -228,15 +260,22 @@ def test_my_day_reads_its_notes_in_a_fixed_number_of_queries(
     grace = day["grace"]
     appointment_arrive(appointment=grace, actor=None, now=at(8, 10, 50))
     note_write(
-        actor=personas.physio.user, template=templates["physio"], appointment=grace,
-        content=SIGNABLE, now=at(8, 10, 55),
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=grace,
+        content=SIGNABLE,
+        now=at(8, 10, 55),
     )
     for hour in (14, 15, 16):
         visit = book(world, at(8, hour), personas.patient_a)
         appointment_arrive(appointment=visit, actor=None, now=at(8, 10, 56))
         note_write(
-            actor=personas.physio.user, template=templates["physio"], appointment=visit,
-            content={}, now=at(8, 10, 57), sign=False,
+            actor=personas.physio.user,
+            template=templates["physio"],
+            appointment=visit,
+            content={},
+            now=at(8, 10, 57),
+            sign=False,
         )
     response = client.get(reverse("my-day"))
     assert len(response.context["visits"]) == 6

@@ -71,12 +71,19 @@ def week(world, personas, templates):
     no_note = held(world, at(8, 9), personas.patient_a)
     drafted = held(world, at(8, 10), personas.patient_a)
     note_write(
-        actor=physio, template=templates["physio"], appointment=drafted, content={},
-        now=at(8, 10, 40), sign=False,
+        actor=physio,
+        template=templates["physio"],
+        appointment=drafted,
+        content={},
+        now=at(8, 10, 40),
+        sign=False,
     )
     signed = held(world, at(8, 11), personas.patient_b)
     note_write(
-        actor=physio, template=templates["physio"], appointment=signed, content=SIGNABLE,
+        actor=physio,
+        template=templates["physio"],
+        appointment=signed,
+        content=SIGNABLE,
         now=at(8, 11, 40),
     )
     cancelled = appointment_book(
@@ -89,8 +96,11 @@ def week(world, personas, templates):
     appointment_mark_noshow(appointment=missed, actor=None, now=at(8, 15, 30))
     held(world, at(10, 9), personas.patient_b)
     held(
-        world, at(9, 10), personas.patient_b,
-        practitioner=world.massage_therapist, service=world.massage,
+        world,
+        at(9, 10),
+        personas.patient_b,
+        practitioner=world.massage_therapist,
+        service=world.massage,
     )
     return {"no_note": no_note, "drafted": drafted, "signed": signed, "missed": missed}
 
@@ -116,12 +126,19 @@ def test_it_counts_each_practitioner_s_visits_past_the_deadline_without_a_signed
 
 def test_signing_a_note_takes_it_off_the_count(client, personas, templates, week):
     note_write(
-        actor=personas.physio.user, template=templates["physio"], appointment=week["no_note"],
-        content=SIGNABLE, now=at(10, 10),
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=week["no_note"],
+        content=SIGNABLE,
+        now=at(10, 10),
     )
     note_write(
-        actor=personas.physio.user, template=templates["physio"], appointment=week["missed"],
-        kind=NoteKind.MISSED, content=SIGNABLE, now=at(10, 10),
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=week["missed"],
+        kind=NoteKind.MISSED,
+        content=SIGNABLE,
+        now=at(10, 10),
     )
     rows = overdue_page(client, personas).context["overdue"]
     # Most overdue first, then by name.
@@ -145,7 +162,10 @@ def test_the_clinic_s_deadline_decides_what_is_overdue(client, personas, week):
 def test_the_page_names_practitioners_never_patients_or_content(client, personas, week):
     page = overdue_page(client, personas).text
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", table, re.S)]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", table, re.S)
+    ]
     assert cells == ["Priya Physio", "3", "Mar 8, 2027", "Olivia Massage", "1", "Mar 9, 2027"]
     for patient in ("Alice", "Anders", "Bob", "Brown", "Grace", "Charlie"):
         assert patient not in page
@@ -180,7 +200,9 @@ def menu(client, user, url):
 
 
 def test_the_manager_s_menu_leads_there_and_nobody_else_s(client, personas):
-    assert f'href="{URL}">Overdue notes</a>' in menu(client, personas.manager, reverse("patient-search"))
+    assert f'href="{URL}">Overdue notes</a>' in menu(
+        client, personas.manager, reverse("patient-search")
+    )
     assert "Overdue notes" not in menu(client, personas.front_desk, reverse("desk-day"))
     assert "Overdue notes" not in menu(client, personas.physio.user, reverse("my-day"))
 
@@ -197,7 +219,13 @@ def test_it_reads_in_a_fixed_number_of_queries(
         client.get(URL)
     for day in (1, 2, 3):
         held(world, at(day, 9), personas.guardian)
-        held(world, at(day, 10), personas.patient_b, practitioner=world.massage_therapist, service=world.massage)
+        held(
+            world,
+            at(day, 10),
+            personas.patient_b,
+            practitioner=world.massage_therapist,
+            service=world.massage,
+        )
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert [r.count for r in response.context["overdue"]] == [6, 4]

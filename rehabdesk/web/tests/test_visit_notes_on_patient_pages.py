@@ -77,27 +77,44 @@ def visits(world, personas, templates):
     physio = personas.physio.user
     signed = held(world, at(8, 9), alice)
     note_write(
-        actor=physio, template=templates["physio"], appointment=signed, content=SIGNABLE,
+        actor=physio,
+        template=templates["physio"],
+        appointment=signed,
+        content=SIGNABLE,
         now=at(8, 9, 40),
     )
     drafted = held(world, at(8, 10), alice)
     note_write(
-        actor=physio, template=templates["physio"], appointment=drafted, content={},
-        now=at(8, 10, 40), sign=False,
+        actor=physio,
+        template=templates["physio"],
+        appointment=drafted,
+        content={},
+        now=at(8, 10, 40),
+        sign=False,
     )
-    cancelled = appointment_book(request=world.request(at(8, 14), patient=alice), actor=None, now=EARLY)
+    cancelled = appointment_book(
+        request=world.request(at(8, 14), patient=alice), actor=None, now=EARLY
+    )
     appointment_cancel(appointment=cancelled, actor=None, now=at(5, 9))
     unwritten = held(world, at(9, 9), alice)
     massage = held(
         world, at(9, 10), alice, practitioner=world.massage_therapist, service=world.massage
     )
     massage_note = note_write(
-        actor=personas.massage_therapist.user, template=templates["massage"],
-        appointment=massage, content={}, now=at(9, 11, 20), sign=False,
+        actor=personas.massage_therapist.user,
+        template=templates["massage"],
+        appointment=massage,
+        content={},
+        now=at(9, 11, 20),
+        sign=False,
     )
     return {
-        "signed": signed, "drafted": drafted, "cancelled": cancelled, "unwritten": unwritten,
-        "massage": massage, "massage_note": massage_note,
+        "signed": signed,
+        "drafted": drafted,
+        "cancelled": cancelled,
+        "unwritten": unwritten,
+        "massage": massage,
+        "massage_note": massage_note,
         "notes": {
             "signed": signed.notes.get().pk,
             "drafted": drafted.notes.get().pk,
@@ -192,8 +209,11 @@ def test_the_patient_page_reads_notes_in_a_fixed_number_of_queries(
     for day in (1, 2, 3):
         visit = held(world, at(day, 9), personas.patient_a)
         note_write(
-            actor=personas.physio.user, template=templates["physio"], appointment=visit,
-            content=SIGNABLE, now=at(day, 10),
+            actor=personas.physio.user,
+            template=templates["physio"],
+            appointment=visit,
+            content=SIGNABLE,
+            now=at(day, 10),
         )
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
