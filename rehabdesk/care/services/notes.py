@@ -143,8 +143,8 @@ def note_sign(*, actor: Actor, note: VisitNote, now: datetime) -> VisitNote:
             zone=zone,
         )
         locked.content = content
-        late = locked.created_at > locked.encounter_at + timedelta(hours=_due_hours())
-        _seal(locked, note.author, locked.encounter_at.astimezone(zone).date(), now, late=late)
+        _seal(locked, note.author, _signing_day(locked, zone, now), now, late=_late(locked))
+        late = locked.late_entry
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -197,7 +197,8 @@ def note_correct(
         )
         summary = f"clinical note correction started ({NoteRelation(relation).label.lower()})"
         if relation == NoteRelation.ENTERED_IN_ERROR:
-            _seal(correction, author, now.astimezone(_zone(original)).date(), now, late=False)
+            day = _signing_day(correction, _zone(original), now)
+            _seal(correction, author, day, now, late=False)
             summary = "clinical note marked entered in error"
         audit_record(
             actor=actor,
@@ -395,6 +396,20 @@ def _seal(note: VisitNote, author: Practitioner, day: date, now: datetime, *, la
     note.save(update_fields=[*fields, "signer_name", "signer_designation", "signer_registration"])
 
 
+def _late(note: VisitNote) -> bool:
+    """An original entry first written after the clinic's deadline for it. A correction
+    is dated on its own and always comes later: never marked late."""
+    if note.corrects_id is not None:
+        return False
+    return note.created_at > note.encounter_at + timedelta(hours=_due_hours())
+
+
+def _signing_day(note: VisitNote, zone: ZoneInfo, now: datetime) -> date:
+    """The day whose registration signs: the care's for an original entry, the day it
+    is signed for a correction (written by whoever corrects, perhaps years later)."""
+    return (now if note.corrects_id is not None else note.encounter_at).astimezone(zone).date()
+
+
 def _registration(author: Practitioner, discipline_id: int, day: date) -> Registration:
     """The author's registration in force on `day`, of a class that permits practice,
     with a college that registers the discipline's practitioners: one named in a
@@ -519,7 +534,7 @@ def _due_hours() -> int:
 
 def _zone(note: VisitNote) -> ZoneInfo:
     """The time zone the visit's day is told in: its location's, else the clinic's."""
-    if note.appointment_id is not None:
+    if note.appointment is not None:
         return note.appointment.location.zone
     return ZoneInfo(str(timezone.get_default_timezone()))
 
