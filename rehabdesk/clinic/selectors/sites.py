@@ -23,7 +23,9 @@ def clinic_current() -> Clinic | None:
     page states; None before any is set up. One query; the logo's bytes are not read
     (Clinic.logo_url needs only its name)."""
     return (
-        Clinic.objects.only("name", "phone", "email", "website", "logo_id", "note_due_hours")
+        Clinic.objects.only(
+            "name", "phone", "email", "website", "logo_id", "note_due_hours", "notes_due_from"
+        )
         .order_by("pk")
         .first()
     )

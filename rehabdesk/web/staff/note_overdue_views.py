@@ -28,7 +28,7 @@ def notes_overdue(request: HttpRequest) -> HttpResponse:
         "web/care/notes_overdue.html",
         {
             "overdue": overdue_note_counts(now=timezone.now()),
-            "due_hours": clinic.note_due_hours if clinic else None,
+            "clinic": clinic,
         },
     )
 

@@ -8,6 +8,7 @@ The clock is fixed at Wednesday 2027-03-10 11:00 in Toronto; the clinic's deadli
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -157,6 +158,14 @@ def test_the_clinic_s_deadline_decides_what_is_overdue(client, personas, week):
     # Monday's 9:00 and 10:00 (50 and 49 hours ago); not the 15:00 no-show (44 hours).
     assert [(r.practitioner_name, r.count) for r in rows] == [("Priya Physio", 2)]
     assert "more than 48 hours ago" in overdue_page(client, personas).text
+
+
+def test_the_page_says_since_when_the_clinic_keeps_its_notes_here(client, personas, week):
+    assert "began keeping its notes here" not in overdue_page(client, personas).text
+    Clinic.objects.update(notes_due_from=date(2027, 3, 1))
+    page = overdue_page(client, personas).text
+    assert "from Mar 1, 2027 when the clinic began keeping its notes here" in page
+    assert "more than 24 hours ago" in page
 
 
 def test_the_page_names_practitioners_never_patients_or_content(client, personas, week):
