@@ -14,6 +14,7 @@ from rehabdesk.web.staff import (
     consent_views,
     desk_views,
     hours_views,
+    note_overdue_views,
     note_sign_views,
     note_views,
     patient_status_views,
@@ -46,6 +47,7 @@ urlpatterns: list[URLPattern] = (
     + consent_views.urlpatterns
     + note_views.urlpatterns
     + note_sign_views.urlpatterns
+    + note_overdue_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

@@ -5,6 +5,7 @@ number of queries; callers import from here:
   patient's entries with their corrections
 - editor.py: a visit's note, the signature a draft will carry (the note editor's pages)
 - templates.py: the templates to write on, the one a visit suggests, the snippets
+- visits.py: which note each visit has (the pages' links)
 """
 
 from rehabdesk.care.selectors.editor import (
@@ -25,6 +26,7 @@ from rehabdesk.care.selectors.notes import (
     patient_notes,
 )
 from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
+from rehabdesk.care.selectors.visits import visit_note_ids
 
 __all__ = [
     "ChartEntry",
@@ -43,4 +45,5 @@ __all__ = [
     "snippets_for",
     "template_for_visit",
     "templates_for",
+    "visit_note_ids",
 ]
