@@ -1,0 +1,149 @@
+"""A physiotherapist writes today's note from "my day": a SOAP note typed with a
+snippet and the body chart, the connection lost mid-typing and the page closed, the
+draft found again on reopening and saved once back online; then signed, amended (the
+original kept, struck through) and printed. Screenshots at 1280 and 390 px, each
+checked with axe-core.
+
+The live server reads the real clock, so the clinic is open around the clock and the
+visit booked an hour ago, today."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from rehabdesk.care.models import VisitNote
+from rehabdesk.clinic import services as clinic_services
+from rehabdesk.clinic.models import Location
+from rehabdesk.clinic.testing import make_service, make_shift
+from rehabdesk.scheduling.choices import Channel
+from rehabdesk.scheduling.services import BookingRequest, appointment_book
+from rehabdesk.testing.personas import PASSWORD
+from rehabdesk.web.tests.test_browser_desk import today_at_quarter
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def visit(personas):
+    """The physio's visit with patient A, an hour ago today, at Pickering (open all day)."""
+    pickering = Location.objects.select_related("clinic").get(pk=personas.pickering.pk)
+    clinic_services.location_set_opening_hours(
+        location=pickering,
+        hours=[clinic_services.WeeklySpan(day, time(0), time(23, 59)) for day in range(7)],
+        today=timezone.localdate(),
+    )
+    for day in range(7):
+        make_shift(personas.physio, pickering, day, "00:00", "23:59")
+    start = today_at_quarter(pickering.zone)
+    return appointment_book(
+        request=BookingRequest(
+            patient=personas.patient_a,
+            practitioner=personas.physio,
+            service=make_service("Physiotherapy assessment"),
+            location=pickering,
+            start=start,
+            channel=Channel.STAFF,
+        ),
+        actor=personas.front_desk,
+        now=start - timedelta(hours=1),
+    )
+
+
+def test_a_physio_writes_loses_the_connection_finds_the_draft_signs_and_amends(
+    page, live_server, sign_in, screenshot, personas, visit
+):
+    context = page.context
+    sign_in(page, personas.physio.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/staff/my-day/")
+    page.get_by_role("button", name=re.compile("Write note")).first.click()
+    page.get_by_role("heading", name=re.compile("Visit note")).wait_for()
+    note = VisitNote.objects.get(appointment=visit)
+    editor_url = page.url
+    assert editor_url.endswith(f"/staff/notes/{note.pk}/")
+
+    # Subjective, with the body chart; the draft saves itself a second after typing.
+    page.get_by_label("Chief complaint").fill("Left knee pain on stairs for three weeks")
+    page.get_by_label("Pain now (NPRS 0–10)").select_option("6")
+    page.get_by_role("button", name="Left knee", exact=True).click()
+    assert page.get_by_text("Pain: Left knee").is_visible()
+    page.get_by_label("Red-flag screen").select_option("negative")
+    page.get_by_label("Health, family and social history").fill("Healthy; runs twice a week")
+    page.locator("#save-status").filter(has_text=re.compile(r"Saved \d")).wait_for()
+    screenshot("editor", of=page)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot("editor-phone", of=page)
+    page.set_viewport_size(DESK)
+
+    # The connection drops mid-typing: the words stay on this device.
+    context.set_offline(True)
+    impression = page.get_by_label("Clinical impression")
+    impression.click()
+    impression.press_sequentially("Patellofemoral pain, irritable")
+    page.get_by_text("Offline — kept on this device").wait_for()
+    screenshot("offline", of=page)
+    page.close()
+
+    # Reopened once back online: the draft comes back from the device and saves.
+    context.set_offline(False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(editor_url)
+    impression = page.get_by_label("Clinical impression")
+    assert impression.input_value() == "Patellofemoral pain, irritable"
+    page.locator("#save-status").filter(has_text=re.compile(r"Saved \d")).wait_for()
+    note.refresh_from_db()
+    assert note.content["impression"] == "Patellofemoral pain, irritable"
+    assert note.content["symptom_map"] == [{"region": "knee_left", "mark": "pain"}]
+
+    # A snippet, then Ctrl+Enter to sign.
+    interventions = page.get_by_label("Interventions this visit")
+    interventions.click()
+    interventions.press_sequentially(";tolerated")
+    interventions.press("Tab")
+    assert interventions.input_value().startswith("Tolerated treatment well")
+    interventions.press("Control+Enter")
+    page.get_by_role("heading", name="Sign this note?").wait_for()
+    assert page.get_by_text("PERSONA-PT-1").is_visible()
+    screenshot("sign", of=page)
+    page.get_by_role("button", name="Sign the note").click()
+    page.get_by_text("Signed. The note can no longer change.").wait_for()
+    note.refresh_from_db()
+    assert note.signed
+    assert note.content["interventions"].startswith("Tolerated treatment well")
+
+    # An amendment: the original kept, struck through, the amendment below it.
+    page.get_by_role("link", name="Amend or add to this note").click()
+    page.get_by_label("Amendment").check()
+    page.get_by_label("Reason (part of the record)").fill("Right knee, not left")
+    page.get_by_role("button", name="Continue").click()
+    complaint = page.get_by_label("Chief complaint")
+    complaint.fill("Right knee pain on stairs for three weeks")
+    page.get_by_role("button", name="Save, then sign…").click()
+    page.get_by_role("button", name="Sign the note").click()
+    page.get_by_text("Signed. The note can no longer change.").wait_for()
+    page.get_by_role("link", name=re.compile("the note signed")).click()
+    struck = page.locator("del.note-struck")
+    assert "Left knee pain on stairs" in struck.inner_text()
+    assert page.get_by_text("Right knee, not left").is_visible()
+    screenshot("amended", of=page)
+
+    # The same pages on a phone: nothing wider than the screen.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot("amended-phone", of=page)
+    page.goto(f"{live_server.url}/staff/patients/{personas.patient_a.pk}/notes/new/")
+    page.get_by_role("button", name="Start writing").click()
+    page.get_by_role("heading", name=re.compile("consult note")).wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot("standalone-phone", of=page)
