@@ -59,6 +59,7 @@ def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
     practitioner_id = person_for(request.user).practitioner_id
     entry = note_entry(note=note, drafts_of=practitioner_id)
     original = note.corrects_id is None
+    amendment = entry.in_force if original and entry.superseded else None
     return render(
         request,
         "web/care/note_read.html",
@@ -70,5 +71,7 @@ def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
             "superseded": original and entry.superseded,
             "in_error": original and entry.in_error,
             "corrections": entry.corrections if original else (),
+            "amendment": amendment,
+            "amendment_sections": note_sections(amendment) if amendment else [],
         },
     )
