@@ -13,6 +13,7 @@ from rehabdesk.web.staff import (
     booking_views,
     consent_views,
     desk_views,
+    document_views,
     hours_views,
     note_overdue_views,
     note_sign_views,
@@ -48,6 +49,7 @@ urlpatterns: list[URLPattern] = (
     + note_views.urlpatterns
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
+    + document_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

@@ -6,8 +6,10 @@ number of queries; callers import from here:
 - editor.py: a visit's note, the signature a draft will carry (the note editor's pages)
 - templates.py: the templates to write on, the one a visit suggests, the snippets
 - visits.py: which note each visit has (the pages' links)
+- documents.py: a patient's documents, one document
 """
 
+from rehabdesk.care.selectors.documents import document_by_id, documents_of
 from rehabdesk.care.selectors.editor import (
     Signer,
     note_entry,
@@ -32,6 +34,8 @@ __all__ = [
     "ChartEntry",
     "OverdueNotes",
     "Signer",
+    "document_by_id",
+    "documents_of",
     "last_signed_note",
     "note_by_id",
     "note_entry",

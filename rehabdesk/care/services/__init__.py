@@ -2,8 +2,10 @@
 
 - notes.py: a note started, its draft saved, signed, corrected, copied forward
 - templates.py: a template's next version published, the clinic's snippets
+- documents.py: a document (referral, imaging report, letter) filed on the record
 """
 
+from rehabdesk.care.services.documents import document_upload
 from rehabdesk.care.services.notes import (
     note_copy_forward,
     note_correct,
@@ -22,6 +24,7 @@ from rehabdesk.care.services.templates import (
 
 __all__ = [
     "definition_as_data",
+    "document_upload",
     "note_copy_forward",
     "note_correct",
     "note_digest",

@@ -103,11 +103,10 @@ def note_template_publish(
     try:
         with transaction.atomic():
             # Locking the code's versions makes a second manager publishing at the same
-            # moment wait, then number after this one (or be refused by `based_on`).
-            versions = list(
-                NoteTemplate.objects.select_for_update().filter(code=code).order_by("-version")
-            )
-            latest = versions[0] if versions else None
+            # moment wait; the read after the lock (a statement of its own, so it sees
+            # what the first committed) numbers after theirs, or `based_on` refuses.
+            list(NoteTemplate.objects.select_for_update().filter(code=code).only("pk"))
+            latest = NoteTemplate.objects.filter(code=code).order_by("-version").first()
             _check_same_template(
                 {"version": latest.version, "discipline_id": latest.discipline_id}
                 if latest

@@ -197,7 +197,7 @@ def test_a_pelvic_health_service_starts_on_a_pelvic_health_template(seen_before,
     first = template_for_visit(appointment=visit(follow_up, personas.patient_b))
     later = template_for_visit(appointment=visit(follow_up, seen_before))
     assessed = template_for_visit(appointment=visit(assessment, seen_before))
-    assert (first.code, later.code, assessed.code) == (  # type: ignore[union-attr]
+    assert (first.code, later.code, assessed.code) == (
         "pelvic-health-initial",
         "pelvic-health-follow-up",
         "pelvic-health-initial",
@@ -220,8 +220,8 @@ def test_acupuncture_has_one_template_for_every_visit(seen_before, personas):
         tax="acupuncture",
         active=False,
     )
-    assert template_for_visit(appointment=visit(first, personas.patient_b)).code == "acupuncture"  # type: ignore[union-attr]
-    assert template_for_visit(appointment=visit(later, seen_before)).code == "acupuncture"  # type: ignore[union-attr]
+    assert template_for_visit(appointment=visit(first, personas.patient_b)).code == "acupuncture"
+    assert template_for_visit(appointment=visit(later, seen_before)).code == "acupuncture"
 
 
 def test_a_discipline_without_templates_writes_on_the_general_entry(personas):

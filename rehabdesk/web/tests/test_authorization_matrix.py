@@ -16,8 +16,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rehabdesk.care.choices import NoteKind
-from rehabdesk.care.models import NoteTemplate, VisitNote
-from rehabdesk.care.services import note_start
+from rehabdesk.care.models import Document, NoteTemplate, VisitNote
+from rehabdesk.care.services import document_upload, note_start
+from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import (
@@ -177,6 +178,16 @@ def world(personas: Personas) -> Personas:
         encounter_at=timezone.now() - timedelta(hours=1),
         now=timezone.now(),
     )
+    # A referral on patient A's record.
+    document_upload(
+        actor=personas.physio.user,
+        patient=personas.patient_a,
+        kind="referral",
+        title="Referral",
+        received_on=today,
+        file=uploaded("referral.pdf", pdf_bytes()),
+        now=timezone.now(),
+    )
     # A treatment consent and a privacy consent of the child, given by the guardian.
     treatment_consent_give(
         patient=personas.child,
@@ -220,6 +231,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
     if target == "note":
         return {"note_id": str(VisitNote.objects.filter(patient=world.patient_a).earliest("pk").pk)}
+    if target == "document":
+        return {"document_id": str(Document.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
