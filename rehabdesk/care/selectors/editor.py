@@ -65,10 +65,9 @@ def note_entry(*, note: VisitNote, drafts_of: int | None = None) -> ChartEntry:
 def care_day(note: VisitNote) -> date:
     """The day the care happened, in the visit's location's time zone (the clinic's for
     an entry without a visit): the day a signature's registration must be in force."""
+    visit = note.appointment
     zone = (
-        note.appointment.location.zone
-        if note.appointment_id is not None
-        else ZoneInfo(str(timezone.get_default_timezone()))
+        visit.location.zone if visit is not None else ZoneInfo(str(timezone.get_default_timezone()))
     )
     return note.encounter_at.astimezone(zone).date()
 

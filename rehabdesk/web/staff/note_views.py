@@ -67,8 +67,9 @@ def editor(
     refusal: CareError | None = None,
 ) -> HttpResponse:
     """The editor page for the author's draft, with `content` in its fields."""
-    errors = {refusal.field: refusal.message} if refusal and refusal.field else {}
     definition = note.template.parsed
+    at_field = refusal is not None and definition.field(refusal.field or "") is not None
+    errors = {refusal.field: refusal.message} if refusal and refusal.field and at_field else {}
     return render(
         request,
         "web/care/note_edit.html",
@@ -153,7 +154,6 @@ def _save_json(request: HttpRequest, note: VisitNote) -> HttpResponse:
         revision, content = save_body(request.body)
     except SaveBodyError as error:
         return JsonResponse({"error": "not_json", "message": str(error)}, status=error.status)
-    current = note.revision
     try:
         saved = services.note_draft_save(
             actor=signed_in(request),
@@ -163,7 +163,6 @@ def _save_json(request: HttpRequest, note: VisitNote) -> HttpResponse:
             now=timezone.now(),
         )
     except CareError as error:
-        note.revision = current
         return _refusal_json(error, note)
     return JsonResponse(_saved(saved))
 

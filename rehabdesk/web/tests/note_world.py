@@ -67,8 +67,10 @@ class NoteWorld:
         return note_sign(actor=self.physio, note=self.draft(content, **kwargs), now=timezone.now())
 
     def client(self, persona: str = "physio") -> Client:
+        user = self.personas.user(persona)
+        assert user is not None, "a persona who signs in"
         client = Client()
-        client.force_login(self.personas.user(persona))
+        client.force_login(user)
         return client
 
 
