@@ -135,7 +135,9 @@ def test_a_physio_writes_loses_the_connection_finds_the_draft_signs_and_amends(
     page.get_by_role("link", name=re.compile("the note signed")).click()
     struck = page.locator("del.note-struck")
     assert "Left knee pain on stairs" in struck.inner_text()
-    assert page.get_by_text("Right knee, not left").is_visible()
+    amendment = page.get_by_role("article", name="The amendment in force")
+    assert "Right knee pain on stairs" in amendment.inner_text()
+    assert "Reason: Right knee, not left" in amendment.inner_text()
     screenshot("amended", of=page)
 
     # The same pages on a phone: nothing wider than the screen.
