@@ -19,7 +19,11 @@
   let dirty = false;
   let stale = false;
 
-  const say = (text) => { status.textContent = text; };
+  // The status line: "saved", "saving", "offline" or "refused" (styled), said politely.
+  const say = (text, state = "saving") => {
+    status.textContent = text;
+    status.dataset.state = state;
+  };
 
   // --- The form as a note's content (care/content.py): empty values left out. ---
   const number = (text) => (text.trim() === "" || Number.isNaN(Number(text)) ? text.trim() : Number(text));
@@ -102,22 +106,22 @@
         revision = answer.revision;
         form.elements.revision.value = revision;
         if (!dirty) forget(); else keep();
-        say(`Saved ${answer.saved_label}`);
+        say(`Saved ${answer.saved_label}`, "saved");
         markError(null);
         return true;
       }
       dirty = true;
       if (response.status === 409 && answer.error === "stale_draft") {
         stale = true;
-        say("Saved meanwhile from another tab or device — reload the page to see it; what you typed here is kept on this device.");
+        say("Saved meanwhile from another tab or device — reload the page to see it; what you typed here is kept on this device.", "refused");
       } else {
-        say(`Not saved: ${answer.message || "the server refused the save"}`);
+        say(`Not saved: ${answer.message || "the server refused the save"}`, "refused");
         markError(answer.field ? answer : null);
       }
       return false;
     }).catch(() => {
       dirty = true;
-      say("Offline — kept on this device, will save when back");
+      say("Offline — kept on this device, will save when back", "offline");
       return false;
     }).finally(() => { saving = null; });
     return saving;
