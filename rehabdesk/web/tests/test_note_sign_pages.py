@@ -4,10 +4,13 @@ signed the note is read only, and a second signing is refused plainly."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from rehabdesk.care.models import VisitNote
+from rehabdesk.clinic.models import Registration
 from rehabdesk.patients.services import care_assignment_add
 from rehabdesk.web.tests.note_world import SIGNABLE, note_world
 
@@ -80,4 +83,18 @@ def test_it_answers_404_to_anyone_outside_the_patients_care(personas, persona):
     nw = note_world(personas)
     note = nw.draft(SIGNABLE)
     assert nw.client(persona).post(reverse("note-sign", args=[note.pk])).status_code == 404
+    assert VisitNote.objects.get(pk=note.pk).status == "draft"
+
+
+def test_it_says_so_before_signing_when_no_registration_is_in_force(personas):
+    nw = note_world(personas)
+    note = nw.draft(SIGNABLE)
+    Registration.objects.filter(practitioner=personas.physio).update(valid_until=date(2020, 1, 1))
+    client = nw.client()
+    page = client.get(reverse("note-sign", args=[note.pk]))
+    assert page.context["signer"] is None
+    assert "cannot be signed until" in page.text
+    refused = client.post(reverse("note-sign", args=[note.pk]))
+    assert refused.status_code == 200
+    assert "No registration in force" in refused.text
     assert VisitNote.objects.get(pk=note.pk).status == "draft"
