@@ -149,3 +149,44 @@ def test_a_physio_writes_loses_the_connection_finds_the_draft_signs_and_amends(
     page.get_by_role("heading", name=re.compile("consult note")).wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot("standalone-phone", of=page)
+
+
+def test_a_tab_left_open_cannot_overwrite_a_newer_draft_and_the_keyboard_does_the_rest(
+    page, live_server, sign_in, screenshot, personas, visit
+):
+    """Two tabs on one draft: the older one's save is refused and says why. Ctrl+S saves
+    at once; the body chart is marked from the keyboard alone."""
+    sign_in(page, personas.physio.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/staff/my-day/")
+    page.get_by_role("button", name=re.compile("Write note")).first.click()
+    page.get_by_role("heading", name=re.compile("Visit note")).wait_for()
+    editor_url = page.url
+    other = page.context.new_page()
+    other.set_default_timeout(10_000)
+    other.set_viewport_size(PHONE)
+    other.goto(editor_url)
+
+    # The keyboard alone: Tab to an area of the figure, Enter marks it; Ctrl+S saves now.
+    page.get_by_label("Stiffness").check()
+    page.get_by_role("button", name="Low back", exact=True).focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_text("Stiffness: Low back").is_visible()
+    complaint = page.get_by_label("Chief complaint")
+    complaint.click()
+    complaint.press_sequentially("Stiff low back mornings")
+    complaint.press("Control+s")
+    page.locator("#save-status").filter(has_text=re.compile(r"Saved \d")).wait_for()
+    note = VisitNote.objects.get(appointment=visit)
+    assert note.content["symptom_map"] == [{"region": "low_back", "mark": "stiffness"}]
+
+    # The phone's tab still holds the page as it was first opened: its save is refused.
+    onset = other.get_by_label("Onset and mechanism")
+    onset.click()
+    onset.press_sequentially("Lifting a box")
+    other.get_by_text("Saved meanwhile from another tab or device").wait_for()
+    assert other.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot("stale-phone", of=other)
+    note.refresh_from_db()
+    assert "onset" not in note.content
+    assert note.content["chief_complaint"] == "Stiff low back mornings"
+    other.close()
