@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from rehabdesk.care.models import VisitNote
-from rehabdesk.scheduling.services import appointment_cancel
+from rehabdesk.patients.services import care_assignment_add
+from rehabdesk.scheduling.services import appointment_cancel, appointment_mark_noshow
+from rehabdesk.scheduling.testing import at
 from rehabdesk.web.tests.note_world import BOOKED_AT, note_world
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +59,29 @@ def test_it_answers_404_to_anyone_but_the_patients_practitioners(personas, perso
 def test_it_takes_only_a_post(personas):
     nw = note_world(personas)
     assert nw.client().get(reverse("note-start", args=[nw.visit().pk])).status_code == 405
+
+
+def test_it_records_a_no_show_as_a_missed_appointment_on_the_general_entry(personas):
+    nw = note_world(personas)
+    visit = nw.visit()
+    appointment_mark_noshow(appointment=visit, actor=personas.front_desk, now=at(9, 10, 20))
+    nw.client().post(reverse("note-start", args=[visit.pk]))
+    note = VisitNote.objects.get(appointment=visit)
+    assert (note.kind, note.template.code) == ("missed", "general-entry")
+
+
+def test_it_leaves_another_practitioners_visit_to_them(personas):
+    """The massage therapist, in patient A's care too, cannot write the physio's visit."""
+    nw = note_world(personas)
+    visit = nw.visit()
+    care_assignment_add(
+        actor=personas.front_desk,
+        patient=personas.patient_a,
+        practitioner=personas.massage_therapist,
+        reason="Massage too",
+    )
+    response = nw.client("massage_therapist").post(
+        reverse("note-start", args=[visit.pk]), follow=True
+    )
+    assert "This visit is another practitioner" in response.text
+    assert not VisitNote.objects.exists()
