@@ -189,4 +189,14 @@ def test_a_tab_left_open_cannot_overwrite_a_newer_draft_and_the_keyboard_does_th
     note.refresh_from_db()
     assert "onset" not in note.content
     assert note.content["chief_complaint"] == "Stiff low back mornings"
+
+    # Reloaded, the phone shows the draft as saved, and offers its own copy instead.
+    other.reload()
+    assert other.get_by_label("Chief complaint").input_value() == "Stiff low back mornings"
+    assert other.get_by_label("Onset and mechanism").input_value() == ""
+    other.get_by_role("button", name="Replace the draft with this device's copy").click()
+    assert other.get_by_label("Onset and mechanism").input_value() == "Lifting a box"
+    other.locator("#save-status").filter(has_text=re.compile(r"Saved \d")).wait_for()
+    note.refresh_from_db()
+    assert note.content["onset"] == "Lifting a box"
     other.close()

@@ -68,10 +68,10 @@
     } catch (error) { /* storage full or refused: the server copy still saves */ }
   };
   const forget = () => localStorage.removeItem(key);
-  const restore = () => {
-    let copy = null;
-    try { copy = JSON.parse(localStorage.getItem(key)); } catch (error) { copy = null; }
-    if (!copy || copy.at <= Number(form.dataset.updated)) { forget(); return false; }
+  const stored = () => {
+    try { return JSON.parse(localStorage.getItem(key)); } catch (error) { return null; }
+  };
+  const putBack = (copy) => {
     form.querySelectorAll(".note-table").forEach((table) => {
       const prefix = `${table.dataset.code}-`;
       const rows = Object.keys(copy.values).filter((name) => name.startsWith(prefix))
@@ -84,7 +84,6 @@
       else el.value = values[0] ?? "";
     });
     form.querySelectorAll(".body-chart").forEach(paint);
-    return true;
   };
 
   // --- Saving. ---
@@ -256,9 +255,31 @@
     paint(chart);
   });
 
-  if (restore()) {
+  // On opening: a copy left on this device holds typing the server never acknowledged.
+  // Written on the draft as the server still has it, it is simply newer: put back and
+  // saved. Written on an older revision (the draft was saved meanwhile elsewhere), the
+  // practitioner chooses, rather than one silently replacing the other.
+  const copy = stored();
+  const serverRevision = revision;
+  if (copy && copy.revision === serverRevision) {
+    putBack(copy);
     dirty = true;
-    say("Restored what you typed on this device; saving…");
+    say("Put back what you typed on this device; saving…");
     save();
+  } else if (copy && copy.revision < serverRevision && copy.at > Number(form.dataset.updated)) {
+    const typed = new Date(copy.at).toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+    say(`This device kept typing from ${typed} that the draft saved since does not have.`, "refused");
+    const use = document.createElement("button");
+    use.type = "button";
+    use.className = "secondary";
+    use.textContent = "Replace the draft with this device's copy";
+    use.addEventListener("click", () => {
+      putBack(copy);
+      use.remove();
+      changed();
+    });
+    status.after(use);
+  } else if (copy) {
+    forget();
   }
 })();
