@@ -18,6 +18,11 @@ from rehabdesk.web.tests.note_world import SIGNABLE, note_world
 
 pytestmark = pytest.mark.django_db
 
+# The session and user; the note with its patient, author, template and visit; roles,
+# practitioner and care (access); the look's audit event and its patient link; the
+# snippets; the clinic's name and the menu's permissions (every page's).
+EDITOR_QUERIES = 12
+
 
 def test_it_shows_the_draft_in_its_templates_sections_and_widgets(personas):
     nw = note_world(personas)
@@ -146,3 +151,12 @@ def test_it_puts_the_look_on_file_once(personas):
     (event,) = AuditEvent.objects.order_by("pk")[before:]
     assert (event.action, event.outcome) == ("view", "success")
     assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.patient_a.pk]
+
+
+def test_it_reads_the_editor_in_a_fixed_number_of_queries(personas, django_assert_num_queries):
+    nw = note_world(personas)
+    note = nw.draft({"progress": "Better", "rom": [{"joint": "Knee"}] * 5})
+    client = nw.client()
+    client.get(reverse("note-edit", args=[note.pk]))  # the session and roles, read once
+    with django_assert_num_queries(EDITOR_QUERIES):
+        client.get(reverse("note-edit", args=[note.pk]))

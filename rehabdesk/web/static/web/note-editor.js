@@ -2,7 +2,9 @@
 // the form posts to the save address. With it, the draft saves itself a second after
 // typing stops and when a field is left, every save carrying the revision the page holds;
 // a copy stays on this device (localStorage, by note id) until the server has it, and is
-// put back on opening the page when it is newer than the server's. The clinic's snippets
+// put back on opening the page when it is newer than the server's draft (written on the
+// revision the server still has; one written on an older revision is offered instead,
+// never put over a draft saved elsewhere). The clinic's snippets
 // expand from ";shortcut" + Tab or space; Ctrl/Cmd+S saves now, Ctrl/Cmd+Enter signs.
 (() => {
   "use strict";
