@@ -12,10 +12,12 @@ written on), so a note reads the same whatever the clinic publishes later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 from rehabdesk.care import body_chart
+from rehabdesk.care.choices import NoteRelation
 from rehabdesk.care.definition import Definition, Field, FieldKind
 from rehabdesk.care.models import VisitNote
 
@@ -106,3 +108,59 @@ def _row(field: Field, row: Mapping[str, Any]) -> str:
     if naming and measures:
         return f"{', '.join(naming)}: {', '.join(measures)}"
     return ", ".join(naming or measures)
+
+
+class _ChartEntry(Protocol):
+    """The shape of care.selectors.ChartEntry that reading needs."""
+
+    @property
+    def note(self) -> VisitNote: ...
+    @property
+    def corrections(self) -> Sequence[VisitNote]: ...
+
+
+@dataclass(frozen=True)
+class NoteRead:
+    """A signed note as shown: its sections, and whether a later signed amendment
+    replaced it (shown struck through, kept legible)."""
+
+    note: VisitNote
+    sections: list[SectionText]
+    struck: bool = False
+
+
+@dataclass(frozen=True)
+class EntryRead:
+    """One entry of the chart as shown: the original, then its signed corrections
+    oldest first (amendments and addenda); `withdrawn` is the signed "entered in error"
+    correction when there is one (the chart hides the entry behind it). A draft shows
+    no content: it is not part of the record until signed."""
+
+    original: NoteRead
+    corrections: list[NoteRead]
+    withdrawn: VisitNote | None
+
+    @property
+    def draft(self) -> bool:
+        return not self.original.note.signed
+
+
+def entry_read(entry: _ChartEntry) -> EntryRead:
+    """A chart entry as the chart and its printed copy show it. Only signed corrections
+    count; an amendment is struck through once a later one is signed, and the original
+    once any is."""
+    signed = [c for c in entry.corrections if c.signed]
+    withdrawn = next((c for c in signed if c.relation == NoteRelation.ENTERED_IN_ERROR), None)
+    amendments = [c.pk for c in signed if c.relation == NoteRelation.AMENDS]
+    note = entry.note
+    original = NoteRead(note, note_sections(note) if note.signed else [], struck=bool(amendments))
+    corrections = [
+        NoteRead(
+            c,
+            note_sections(c),
+            struck=c.relation == NoteRelation.AMENDS and c.pk != amendments[-1],
+        )
+        for c in signed
+        if c.relation != NoteRelation.ENTERED_IN_ERROR
+    ]
+    return EntryRead(original=original, corrections=corrections, withdrawn=withdrawn)
