@@ -1,0 +1,141 @@
+"""A signed note never changes: an amendment is a new entry holding the content in force,
+signed in its turn; an addendum adds to it on the general entry template; "entered in
+error" withdraws it at once. Each correction points at the original, with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehabdesk.care.choices import NoteRelation, NoteStatus
+from rehabdesk.care.errors import CareError, CareErrorCode
+from rehabdesk.care.models import VisitNote
+from rehabdesk.care.selectors import patient_notes
+from rehabdesk.care.services import note_correct, note_draft_save, note_sign
+from rehabdesk.care.testing import note_write
+from rehabdesk.scheduling.testing import at
+
+pytestmark = pytest.mark.django_db
+WRITTEN = {"complaint": "Low back pain", "plan": "Walking program"}
+
+
+@pytest.fixture
+def signed(personas, templates, visit):
+    return note_write(
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=visit(),
+        content=WRITTEN,
+        now=at(9, 11),
+    )
+
+
+def correct(personas, note, relation, reason="Wrong side recorded", now=None):
+    return note_correct(
+        actor=personas.physio.user,
+        note=note,
+        relation=relation,
+        reason=reason,
+        now=now or at(10, 9),
+    )
+
+
+def test_an_amendment_starts_with_the_content_in_force_and_keeps_the_original(personas, signed):
+    amendment = correct(personas, signed, NoteRelation.AMENDS)
+    assert (amendment.status, amendment.corrects, amendment.relation) == (
+        NoteStatus.DRAFT,
+        signed,
+        NoteRelation.AMENDS,
+    )
+    assert (amendment.content, amendment.template, amendment.appointment) == (
+        WRITTEN,
+        signed.template,
+        signed.appointment,
+    )
+    amendment = note_draft_save(
+        actor=personas.physio.user,
+        note=amendment,
+        content={**WRITTEN, "complaint": "Low back pain, left"},
+        revision=0,
+        now=at(10, 9, 5),
+    )
+    note_sign(actor=personas.physio.user, note=amendment, now=at(10, 9, 6))
+    original = VisitNote.objects.get(pk=signed.pk)
+    assert (original.content, original.content_sha256) == (WRITTEN, signed.content_sha256)
+    (entry,) = patient_notes(patient_id=signed.patient_id)
+    assert (entry.note, entry.superseded, entry.in_error) == (original, True, False)
+    assert entry.in_force.content["complaint"] == "Low back pain, left"
+    assert not entry.in_force.late_entry  # corrections are dated on their own
+
+
+def test_amending_an_amendment_corrects_the_original_from_the_latest_amendment(personas, signed):
+    first = correct(personas, signed, NoteRelation.AMENDS)
+    first = note_draft_save(
+        actor=personas.physio.user,
+        note=first,
+        content={**WRITTEN, "plan": "Swim"},
+        revision=0,
+        now=at(10, 9),
+    )
+    first = note_sign(actor=personas.physio.user, note=first, now=at(10, 9))
+    second = correct(personas, first, NoteRelation.AMENDS, now=at(10, 10))
+    assert (second.corrects_id, second.content["plan"]) == (signed.pk, "Swim")
+
+
+def test_an_addendum_starts_empty_on_the_general_entry_template(personas, signed, templates):
+    addendum = correct(personas, signed, NoteRelation.APPENDS, reason="Results of imaging")
+    assert (addendum.template, addendum.content, addendum.corrects) == (
+        templates["general"],
+        {},
+        signed,
+    )
+    addendum = note_draft_save(
+        actor=personas.physio.user,
+        note=addendum,
+        content={"entry": "X-ray clear"},
+        revision=0,
+        now=at(10, 9),
+    )
+    note_sign(actor=personas.physio.user, note=addendum, now=at(10, 9))
+    (entry,) = patient_notes(patient_id=signed.patient_id)
+    assert (entry.superseded, [c.relation for c in entry.corrections]) == (False, ["appends"])
+
+
+def test_entered_in_error_is_signed_at_once_and_withdraws_the_original(personas, signed):
+    withdrawn = correct(personas, signed, NoteRelation.ENTERED_IN_ERROR, reason="Wrong patient")
+    assert (withdrawn.status, withdrawn.content, withdrawn.reason) == (
+        NoteStatus.SIGNED,
+        {},
+        "Wrong patient",
+    )
+    assert withdrawn.signer_registration == "PERSONA-PT-1"
+    (entry,) = patient_notes(patient_id=signed.patient_id)
+    assert entry.in_error
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [
+        ("", CareErrorCode.INVALID),
+        ("   ", CareErrorCode.INVALID),
+        ("x" * 501, CareErrorCode.TOO_LONG),
+    ],
+)
+def test_a_correction_needs_a_reason_of_at_most_500_characters(personas, signed, reason, code):
+    with pytest.raises(CareError) as refused:
+        correct(personas, signed, NoteRelation.AMENDS, reason=reason)
+    assert (refused.value.code, refused.value.field) == (code, "reason")
+    assert VisitNote.objects.count() == 1
+
+
+def test_a_draft_is_not_corrected(personas, templates, visit):
+    draft = note_write(
+        actor=personas.physio.user,
+        template=templates["physio"],
+        appointment=visit(),
+        content=WRITTEN,
+        now=at(9, 11),
+        sign=False,
+    )
+    with pytest.raises(CareError) as refused:
+        correct(personas, draft, NoteRelation.AMENDS)
+    assert refused.value.code == CareErrorCode.NOT_SIGNED
