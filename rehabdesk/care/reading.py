@@ -12,14 +12,15 @@ written on), so a note reads the same whatever the clinic publishes later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from rehabdesk.care import body_chart
 from rehabdesk.care.choices import NoteRelation
 from rehabdesk.care.definition import Definition, Field, FieldKind
 from rehabdesk.care.models import VisitNote
+from rehabdesk.care.selectors import ChartEntry
 
 # Units written straight after the number ("120°", "80%"); any other after a space.
 _TIGHT_UNITS = frozenset({"°", "%"})
@@ -110,15 +111,6 @@ def _row(field: Field, row: Mapping[str, Any]) -> str:
     return ", ".join(naming or measures)
 
 
-class _ChartEntry(Protocol):
-    """The shape of care.selectors.ChartEntry that reading needs."""
-
-    @property
-    def note(self) -> VisitNote: ...
-    @property
-    def corrections(self) -> Sequence[VisitNote]: ...
-
-
 @dataclass(frozen=True)
 class NoteRead:
     """A signed note as shown: its sections, and whether a later signed amendment
@@ -145,7 +137,7 @@ class EntryRead:
         return not self.original.note.signed
 
 
-def entry_read(entry: _ChartEntry) -> EntryRead:
+def entry_read(entry: ChartEntry) -> EntryRead:
     """A chart entry as the chart and its printed copy show it. Only signed corrections
     count; an amendment is struck through once a later one is signed, and the original
     once any is."""

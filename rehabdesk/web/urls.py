@@ -11,6 +11,7 @@ from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
     booking_views,
+    chart_views,
     consent_views,
     desk_views,
     hours_views,
@@ -42,6 +43,7 @@ urlpatterns: list[URLPattern] = (
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
+    + chart_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

@@ -7,7 +7,6 @@ web/tests/test_chart_pages.py."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from rehabdesk.care.errors import CareError, CareErrorCode
 from rehabdesk.care.models import NoteTemplate, VisitNote
 from rehabdesk.care.pdf import ChartCopy, chart_pdf, period_check, period_text
 from rehabdesk.care.reading import entry_read
+from rehabdesk.care.selectors import ChartEntry
 from rehabdesk.patients.models import Patient
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -45,10 +45,15 @@ TEMPLATE = NoteTemplate(
 )
 
 
-@dataclass(frozen=True)
-class Entry:
-    note: VisitNote
-    corrections: tuple[VisitNote, ...] = ()
+def _entry(note: VisitNote, corrections: tuple[VisitNote, ...] = ()) -> ChartEntry:
+    """An entry as care.selectors.patient_notes gives it (signed corrections only)."""
+    signed = [c for c in corrections if c.signed]
+    return ChartEntry(
+        note=note,
+        corrections=tuple(signed),
+        superseded=any(c.relation == NoteRelation.AMENDS for c in signed),
+        in_error=any(c.relation == NoteRelation.ENTERED_IN_ERROR for c in signed),
+    )
 
 
 def _note(pk: int, complaint: str, *, days: int = 0, **changes: object) -> VisitNote:
@@ -71,7 +76,7 @@ def _note(pk: int, complaint: str, *, days: int = 0, **changes: object) -> Visit
     return VisitNote(**fields)
 
 
-def _copy(*entries: Entry, patient: Patient | None = None) -> ChartCopy:
+def _copy(*entries: ChartEntry, patient: Patient | None = None) -> ChartCopy:
     return ChartCopy(
         clinic_name="Persona Clinic",
         clinic_address=["Pickering: 1 Main St, Pickering ON L1V 1A1 · 905-555-0100"],
@@ -98,7 +103,7 @@ def _pages(pdf: bytes) -> int:
 
 
 def test_it_is_a_pdf_naming_the_clinic_and_the_patient_on_every_page():
-    entries = [Entry(_note(pk, "Low back pain " * 120, days=pk)) for pk in range(1, 21)]
+    entries = [_entry(_note(pk, "Low back pain " * 120, days=pk)) for pk in range(1, 21)]
     pdf = chart_pdf(_copy(*entries), compress=False)
     assert pdf.startswith(b"%PDF-")
     pages = _pages(pdf)
@@ -113,7 +118,7 @@ def test_it_is_a_pdf_naming_the_clinic_and_the_patient_on_every_page():
 
 def test_it_prints_each_note_with_its_signature_block_and_the_late_entry_mark():
     late = _note(1, "Neck stiffness", late_entry=True, created_at=VISIT + timedelta(days=3))
-    text = _text(chart_pdf(_copy(Entry(late)), compress=False))
+    text = _text(chart_pdf(_copy(_entry(late)), compress=False))
     assert "Mar 2, 2026 10:00 AM — Visit: Physiotherapy follow-up" in text
     assert "Chief complaint: Neck stiffness" in text
     assert "Signed by Priya Physio, PT, registration no. PT-12345, on Mar 2, 2026 1:00 PM." in text
@@ -138,7 +143,7 @@ def test_it_keeps_the_amended_original_and_prints_each_correction_with_its_reaso
         reason="Report arrived",
         signed_at=VISIT + timedelta(days=2),
     )
-    pdf = chart_pdf(_copy(Entry(original, (amendment, addendum))), compress=False)
+    pdf = chart_pdf(_copy(_entry(original, (amendment, addendum))), compress=False)
     text = _text(pdf)
     assert "Amended: the original is kept, struck through." in text
     assert text.index("Left knee pain") < text.index("Amendment by Priya Physio — reason: Wrong")
@@ -156,7 +161,7 @@ def test_it_leaves_out_the_content_of_an_entry_withdrawn_as_entered_in_error():
         relation=NoteRelation.ENTERED_IN_ERROR,
         reason="Written on the wrong patient",
     )
-    text = _text(chart_pdf(_copy(Entry(original, (withdrawal,))), compress=False))
+    text = _text(chart_pdf(_copy(_entry(original, (withdrawal,))), compress=False))
     assert "somebody else" not in text
     assert "Withdrawn as entered in error by Priya Physio" in text
     assert "Written on the wrong patient" in text
@@ -181,7 +186,7 @@ def test_it_leaves_out_drafts_and_unsigned_corrections():
         status=NoteStatus.DRAFT,
         signed_at=None,
     )
-    text = _text(chart_pdf(_copy(Entry(draft), Entry(signed, (amending,))), compress=False))
+    text = _text(chart_pdf(_copy(_entry(draft), _entry(signed, (amending,))), compress=False))
     assert "Still writing" not in text
     assert "Half-written" not in text
     assert "Amended" not in text
@@ -201,7 +206,7 @@ def test_it_prints_a_character_its_font_lacks_as_a_question_mark():
 
 
 def test_it_compresses_the_copy_it_serves():
-    entries = [Entry(_note(pk, "Low back pain " * 50, days=pk)) for pk in range(1, 6)]
+    entries = [_entry(_note(pk, "Low back pain " * 50, days=pk)) for pk in range(1, 6)]
     compressed = chart_pdf(_copy(*entries))
     assert compressed.startswith(b"%PDF-")
     assert b"/FlateDecode" in compressed
