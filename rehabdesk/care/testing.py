@@ -191,7 +191,12 @@ def template_create(
     now: datetime,
 ) -> NoteTemplate:
     """A template row as the templates' publishing would leave it (`discipline`: a
-    discipline's slug, or "" for any)."""
+    discipline's slug, or "" for any). A current template of that code (the shipped
+    defaults) becomes the previous version, as publishing leaves it."""
+    previous = NoteTemplate.objects.filter(code=code, current=True).first()
+    if previous is not None and current:
+        NoteTemplate.objects.filter(pk=previous.pk).update(current=False)
+        version = max(version, previous.version + 1)
     return NoteTemplate.objects.create(
         code=code,
         version=version,
