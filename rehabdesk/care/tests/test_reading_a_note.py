@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rehabdesk.care.content import clean_content
 from rehabdesk.care.definition import definition_from_data
 from rehabdesk.care.reading import Entry, SectionText, content_sections, field_text
+from rehabdesk.care.tests.test_shipped_templates import NAMES, definition_of, sample
 
 DEFINITION = definition_from_data(
     {
@@ -165,3 +169,28 @@ def test_it_shows_an_option_no_longer_offered_by_its_code():
     pattern = DEFINITION.field("pattern")
     assert pattern is not None
     assert field_text(pattern, "noon") == "noon"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_it_reads_every_field_of_each_shipped_template_in_its_order(name):
+    definition = definition_of(name)
+    content = clean_content(definition, {f.code: sample(f) for f in definition.fields})
+    sections = content_sections(definition, content)
+    assert [title for title, _ in sections] == [s.title for s in definition.sections]
+    read = [label for _, entries in sections for label, _ in entries]
+    assert read == [field.label for field in definition.fields]
+    assert all(text.strip() for _, entries in sections for _, text in entries)
+
+
+def test_it_reads_a_shipped_range_of_motion_row_as_a_sentence():
+    definition = definition_of("physio-initial.toml")
+    rom = definition.field("rom")
+    assert rom is not None
+    row = {
+        "joint": "Shoulder",
+        "movement": "Flexion",
+        "side": "left",
+        "active": 120,
+        "passive": 135,
+    }
+    assert field_text(rom, [row]) == "Shoulder, Flexion, Left: active 120°, passive 135°"
