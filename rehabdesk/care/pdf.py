@@ -17,15 +17,17 @@ character outside it prints as "?" (docs/decisions/0002-dependencies.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from fpdf import FPDF
+from fpdf.fonts import CoreFont
 
 from rehabdesk.care.errors import CareError, CareErrorCode
 from rehabdesk.care.models import VisitNote
 from rehabdesk.care.reading import EntryRead, NoteRead
+from rehabdesk.core.clock import date_and_clock
 from rehabdesk.patients.models import Patient
 
 ENCODING = "cp1252"
@@ -55,8 +57,8 @@ def _plain(text: str) -> str:
 
 
 def _when(moment: datetime, zone: tzinfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%b} {local.day}, {local.year} {local:%I:%M %p}".replace(" 0", " ")
+    """'Mar 2, 2026, 10:00 AM', the project's one clock format (core/clock.py)."""
+    return date_and_clock(moment.astimezone(zone), "M j, Y")
 
 
 def _day(day: date) -> str:
@@ -127,8 +129,55 @@ class _Copy(FPDF):
         self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
 
     def text_block(self, text: str, *, style: str = "", size: float = BODY) -> None:
+        """Text on as many lines as it needs, breaking between words."""
         self.set_font("helvetica", style, size)
-        self.multi_cell(0, LINE, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        for line in self._lines(_plain(text)):
+            self.cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
+
+    def _lines(self, text: str) -> list[str]:
+        """The text broken into lines that fit the page. Done here, word by word, because
+        fpdf2's multi_cell measures each line again for every character added, which
+        made a hundred-note copy take seconds."""
+        width, space = self.epw - 2 * self.c_margin, self._width(" ")
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in paragraph.split(" "):
+                size = self._width(word)
+                while size > width:  # longer than a line (an address): cut it
+                    if line:
+                        lines.append(" ".join(line))
+                        line, used = [], 0.0
+                    cut = self._fitting(word, width)
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    size = self._width(word)
+                if line and used + space + size > width:
+                    lines.append(" ".join(line))
+                    line, used = [], 0.0
+                used += size + (space if line else 0.0)
+                line.append(word)
+            lines.append(" ".join(line))
+        return lines
+
+    def _width(self, text: str) -> float:
+        """The text's width in the current font, from the font's own table of widths
+        (FPDF.get_string_width copies the drawing state on every call)."""
+        font = self.current_font
+        assert isinstance(font, CoreFont)  # the built-in Helvetica, nothing else
+        widths: Mapping[str, float] = font.cw
+        glyphs = text.encode(ENCODING).decode("latin-1")
+        return float(sum(widths[glyph] for glyph in glyphs)) * self.font_size_pt * 0.001 / self.k
+
+    def _fitting(self, word: str, width: float) -> int:
+        """How many of the word's first characters fit on a line (at least one)."""
+        used = 0.0
+        for index, character in enumerate(word):
+            used += self._width(character)
+            if used > width:
+                return max(index, 1)
+        return len(word)
 
 
 def _title_page(pdf: _Copy) -> None:

@@ -12,7 +12,7 @@ written on), so a note reads the same whatever the clinic publishes later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -137,19 +137,37 @@ class EntryRead:
         return not self.original.note.signed
 
 
+def entries_read(entries: Iterable[ChartEntry]) -> list[EntryRead]:
+    """The chart's entries as the chart and its printed copy show them, each template
+    version's definition read once however many notes were written on it."""
+    definitions: dict[int, Definition] = {}
+
+    def sections(note: VisitNote) -> list[SectionText]:
+        definition = definitions.get(note.template_id)
+        if definition is None:
+            definition = definitions[note.template_id] = note.template.parsed
+        return content_sections(definition, note.content)
+
+    return [_entry_read(entry, sections) for entry in entries]
+
+
 def entry_read(entry: ChartEntry) -> EntryRead:
-    """A chart entry as the chart and its printed copy show it. Only signed corrections
-    count; an amendment is struck through once a later one is signed, and the original
-    once any is."""
+    """One chart entry as shown (entries_read for many)."""
+    return _entry_read(entry, note_sections)
+
+
+def _entry_read(entry: ChartEntry, sections: Callable[[VisitNote], list[SectionText]]) -> EntryRead:
+    """Only signed corrections count; an amendment is struck through once a later one
+    is signed, and the original once any is. A draft's content is not read."""
     signed = [c for c in entry.corrections if c.signed]
     withdrawn = next((c for c in signed if c.relation == NoteRelation.ENTERED_IN_ERROR), None)
     amendments = [c.pk for c in signed if c.relation == NoteRelation.AMENDS]
     note = entry.note
-    original = NoteRead(note, note_sections(note) if note.signed else [], struck=bool(amendments))
+    original = NoteRead(note, sections(note) if note.signed else [], struck=bool(amendments))
     corrections = [
         NoteRead(
             c,
-            note_sections(c),
+            sections(c),
             struck=c.relation == NoteRelation.AMENDS and c.pk != amendments[-1],
         )
         for c in signed

@@ -92,10 +92,13 @@ def _copy(*entries: ChartEntry, patient: Patient | None = None) -> ChartCopy:
     )
 
 
+def _runs(pdf: bytes) -> list[str]:
+    """The uncompressed copy's text runs (a line each, or part of one), in order."""
+    return [run.decode("cp1252") for run in re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", pdf)]
+
+
 def _text(pdf: bytes) -> str:
-    """The uncompressed copy's text runs, in order, one string."""
-    runs = re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", pdf)
-    return " ".join(run.decode("cp1252") for run in runs)
+    return " ".join(_runs(pdf))
 
 
 def _pages(pdf: bytes) -> int:
@@ -119,10 +122,10 @@ def test_it_is_a_pdf_naming_the_clinic_and_the_patient_on_every_page():
 def test_it_prints_each_note_with_its_signature_block_and_the_late_entry_mark():
     late = _note(1, "Neck stiffness", late_entry=True, created_at=VISIT + timedelta(days=3))
     text = _text(chart_pdf(_copy(_entry(late)), compress=False))
-    assert "Mar 2, 2026 10:00 AM — Visit: Physiotherapy follow-up" in text
+    assert "Mar 2, 2026, 10:00 AM — Visit: Physiotherapy follow-up" in text
     assert "Chief complaint: Neck stiffness" in text
-    assert "Signed by Priya Physio, PT, registration no. PT-12345, on Mar 2, 2026 1:00 PM." in text
-    assert "Late entry — written Mar 5, 2026 10:00 AM." in text
+    assert "Signed by Priya Physio, PT, registration no. PT-12345, on Mar 2, 2026, 1:00 PM." in text
+    assert "Late entry — written Mar 5, 2026, 10:00 AM." in text
 
 
 def test_it_keeps_the_amended_original_and_prints_each_correction_with_its_reason():
@@ -240,3 +243,16 @@ def test_it_names_the_period_in_words():
     assert (
         period_text(date(2026, 1, 5), date(2026, 2, 1)) == "Entries from Jan 5, 2026 to Feb 1, 2026"
     )
+
+
+def test_it_breaks_long_text_between_words_and_cuts_a_word_longer_than_a_line():
+    words = " ".join(f"word{n}" for n in range(200))
+    address = "https://example.org/" + "x" * 300
+    lines = _runs(chart_pdf(_copy(_entry(_note(1, f"{words}\n{address}"))), compress=False))
+    runs = [line.removeprefix("Chief complaint: ") for line in lines if "word" in line]
+    assert " ".join(runs) == words
+    assert len(runs) > 5
+    assert all(len(run) < 140 for run in runs)
+    cut = [line.removeprefix("https://example.org/") for line in lines if "xxxxx" in line]
+    assert len(cut) >= 2
+    assert "".join(cut) == "x" * 300

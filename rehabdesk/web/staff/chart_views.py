@@ -26,7 +26,7 @@ from rehabdesk.access.policy import Action, Capability, person_for
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.care.errors import CareError
 from rehabdesk.care.pdf import ChartCopy, chart_pdf, period_check
-from rehabdesk.care.reading import entry_read
+from rehabdesk.care.reading import entries_read
 from rehabdesk.clinic.selectors import clinic_current, locations_active
 
 
@@ -61,7 +61,9 @@ class ChartCopyForm(forms.Form):
 def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
     seen = chart_for(user=request.user, patient_id=patient_id, now=timezone.now())
-    timeline = [(row, entry_read(row.entry) if row.entry else None) for row in seen.timeline]
+    rows = seen.timeline
+    read = iter(entries_read(row.entry for row in rows if row.entry))
+    timeline = [(row, next(read) if row.entry else None) for row in rows]
     return render(
         request,
         "web/care/chart.html",
@@ -133,7 +135,7 @@ def chart_copy(request: HttpRequest, patient_id: int) -> HttpResponse:
             clinic_name=clinic.name if (clinic := clinic_current()) else "",
             clinic_address=_addresses(),
             patient=export.patient,
-            entries=[entry_read(entry) for entry in export.entries],
+            entries=entries_read(export.entries),
             since=since,
             until=until,
             purpose=purpose.label,
