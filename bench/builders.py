@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bench.care_cases import long_chart_top_up
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -48,8 +49,10 @@ from rehabdesk.clinic.loading import LoadedClinic, clinic_load, practitioner_loa
 from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.clinic.services import configuration_save
 from rehabdesk.demo.calendars import Offering, Planned, appointments_import, plan_calendar
+from rehabdesk.demo.care import load_demo_notes
 from rehabdesk.demo.clinic import FRONT_DESK as DEMO_FRONT_DESK
 from rehabdesk.demo.clinic import MANAGER as DEMO_MANAGER
+from rehabdesk.demo.clinic import PRACTITIONERS as DEMO_PRACTITIONERS
 from rehabdesk.demo.clinic import SERVICES, load_demo
 from rehabdesk.demo.history import AREA, FIRST, LAST, MIX, load_history
 from rehabdesk.patients.models import Patient
@@ -132,9 +135,14 @@ def _kept(item: Planned, now: datetime) -> Planned:
 # -- two-clinic: the demo clinic --------------------------------------------------------
 
 
+DEMO_PRACTITIONER = DEMO_PRACTITIONERS[0].email
+
+
 def build_two_clinic(today: date) -> bool:
-    """The demo clinic as `load_demo` makes it (two years of history, 90 days ahead),
-    with a fully booked physiotherapist at Pickering, booked before the history is."""
+    """The demo clinic as `load_demo` makes it (two years of history, 90 days ahead,
+    the clinical notes), with a fully booked physiotherapist at Pickering, booked before
+    the history is, and the demo practitioner's longest chart topped up to 100 signed
+    notes (bench/care_cases.py)."""
     now = timezone.now()
     with transaction.atomic():
         if not load_demo(now=now, history_days=0, future_days=0).created:
@@ -150,6 +158,10 @@ def build_two_clinic(today: date) -> bool:
             seed=60,
         )
         load_history(front_desk=front_desk, now=now)
+        load_demo_notes(
+            practitioner=Practitioner.objects.get(user__email=DEMO_PRACTITIONER), now=now
+        )
+        long_chart_top_up(now=now)
     return True
 
 

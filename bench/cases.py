@@ -38,6 +38,17 @@ from bench.builders import (
     TEN_PASSWORD,
     TEN_TOWNS,
 )
+from bench.care_cases import (
+    CHART_TARGET_P95_MS,
+    DRAFT_SAVE_TARGET_P95_MS,
+    PDF_ITERATIONS,
+    PDF_TARGET_MS,
+    SIGN_TARGET_P95_MS,
+    chart_page,
+    chart_pdf,
+    draft_save,
+    sign,
+)
 from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, TEN_LOCATION, TWO_CLINIC
 from bench.guide_cases import (
     GUIDE_TARGET_P95_MS,
@@ -95,6 +106,9 @@ class Case:
     prepare: Callable[[], Operation]
     # Also judged on the median: reported as a second record, `<name>-median`.
     target_median_ms: float | None = None
+    # Fewer timed calls for an operation that takes seconds (the default: 20 and 200).
+    warmups: int | None = None
+    iterations: int | None = None
 
 
 @dataclass(frozen=True)
@@ -552,4 +566,19 @@ CASES += [
     Case("guide-step", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_step_page),
     Case("guide-result-post", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_result_post),
     Case("guide-result-page", TWO_CLINIC, GUIDE_TARGET_P95_MS, guide_result_page),
+]
+
+# The clinical record (issue 22): a 100-note chart, its PDF, a draft saved, a note signed.
+CASES += [
+    Case("chart-page-100-notes", TWO_CLINIC, CHART_TARGET_P95_MS, chart_page),
+    Case("note-draft-save", TWO_CLINIC, DRAFT_SAVE_TARGET_P95_MS, draft_save),
+    Case("note-sign", TWO_CLINIC, SIGN_TARGET_P95_MS, sign),
+    Case(
+        "chart-pdf-100-notes",
+        TWO_CLINIC,
+        PDF_TARGET_MS,
+        chart_pdf,
+        warmups=1,
+        iterations=PDF_ITERATIONS,
+    ),
 ]

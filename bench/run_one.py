@@ -47,7 +47,7 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     django.setup()
     # Cases import models, which needs Django set up first.
     from bench.cases import CASES, Case, ContentionCase, HttpCase
-    from bench.measure import measure, measure_contention, measure_http
+    from bench.measure import ITERATIONS, WARMUPS, measure, measure_contention, measure_http
     from bench.server import gunicorn
     from rehabdesk.core.serving import ready_to_serve
 
@@ -87,7 +87,12 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     for case in cases:
         if isinstance(case, Case):
             with _recorded(report, database, dataset, [case.name]):
-                results += measure(case, database=database)
+                results += measure(
+                    case,
+                    database=database,
+                    iterations=case.iterations or ITERATIONS,
+                    warmups=case.warmups if case.warmups is not None else WARMUPS,
+                )
                 measured(case.name)
     over_http = [c for c in cases if isinstance(c, HttpCase)]
     if over_http:

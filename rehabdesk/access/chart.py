@@ -20,7 +20,8 @@ from rehabdesk.access.safety import SafetyPanel, safety_panel_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.choices import CopyPurpose
-from rehabdesk.care.selectors import ChartEntry, patient_notes
+from rehabdesk.care.models import Document
+from rehabdesk.care.selectors import ChartEntry, documents_of, patient_notes
 from rehabdesk.consents.selectors import consents_for_patient, treatment_consents_for_patient
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -47,13 +48,14 @@ class ChartRow:
 @dataclass(frozen=True)
 class Chart:
     """What the chart page shows: the patient, their safety record and consents, the
-    entries newest first, and the visits held with no note written."""
+    entries newest first, the visits held with no note written, their documents."""
 
     patient: Patient
     safety: SafetyPanel
     consents: ConsentsSeen
     entries: list[ChartEntry]
     unwritten: list[Appointment]
+    documents: list[Document]
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -88,6 +90,7 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
         ),
         entries=entries,
         unwritten=[v for v in past if v.status in HELD and v.pk not in noted],
+        documents=documents_of(patient_id=patient.pk),
     )
 
 

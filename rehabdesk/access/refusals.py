@@ -9,11 +9,15 @@ text or from a code written as a string; they ask `http_status(error.code)`.
 - 409 Conflict: the calendar changed under the request (a time taken meanwhile or no
   longer on offer, a hold run out, a series with dates in the way, a retried key
   carrying a different request, a retry of a booking cancelled since; a safety alert
-  cleared or a red flag decided by someone else meanwhile). Asking again
-  with what the answer offers may work.
+  cleared or a red flag decided by someone else meanwhile; a note signed, saved from
+  another window, started or its template republished meanwhile; a template
+  version published by another manager meanwhile). Asking again with
+  what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
-  sent without its CSRF token (`csrf_failed`).
+  sent without its CSRF token (`csrf_failed`); a note that is another practitioner's
+  to write (`not_author`, `not_their_visit`: the caller may see the record, so a 404
+  would hide nothing).
 - 404 Not Found: a record that is not there or not the caller's (`not_found`).
 - 401 Unauthorized: no session where one is needed (`sign_in_required`).
 - 400 Bad Request: a body that does not read as JSON (`not_json`); JSON of the wrong
@@ -35,6 +39,7 @@ from enum import StrEnum
 from http import HTTPStatus
 
 from rehabdesk.accounts.errors import AccountsErrorCode
+from rehabdesk.care.errors import CareErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
@@ -147,6 +152,27 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SafetyErrorCode.ALREADY_ACKNOWLEDGED: CONFLICT,
         SafetyErrorCode.ALREADY_DECIDED: CONFLICT,
         SafetyErrorCode.PRACTITIONER_DECISION_NEEDED: UNPROCESSABLE,
+    },
+    CareErrorCode: {
+        CareErrorCode.INVALID: UNPROCESSABLE,
+        CareErrorCode.TOO_LONG: UNPROCESSABLE,
+        CareErrorCode.SIGNED: CONFLICT,
+        CareErrorCode.NOT_SIGNED: UNPROCESSABLE,
+        CareErrorCode.NOT_AUTHOR: FORBIDDEN,
+        CareErrorCode.NOT_THEIR_VISIT: FORBIDDEN,
+        CareErrorCode.VISIT_NOT_HELD: UNPROCESSABLE,
+        CareErrorCode.NOTE_EXISTS: CONFLICT,
+        CareErrorCode.STALE_DRAFT: CONFLICT,
+        CareErrorCode.NO_REGISTRATION: UNPROCESSABLE,
+        CareErrorCode.TEMPLATE_RETIRED: CONFLICT,
+        CareErrorCode.WRONG_DISCIPLINE: UNPROCESSABLE,
+        CareErrorCode.TEMPLATE_CHANGED: CONFLICT,
+        CareErrorCode.PELVIC_CONSENT_MISSING: UNPROCESSABLE,
+        CareErrorCode.SENSITIVE_CONSENT_MISSING: UNPROCESSABLE,
+        CareErrorCode.NEEDLE_COUNT_MISMATCH: UNPROCESSABLE,
+        CareErrorCode.FILE_TYPE: UNPROCESSABLE,
+        CareErrorCode.FILE_TOO_LARGE: UNPROCESSABLE,
+        CareErrorCode.BAD_RANGE: UNPROCESSABLE,
     },
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,

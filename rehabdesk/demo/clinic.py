@@ -43,6 +43,7 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.care import load_demo_notes
 from rehabdesk.demo.consents import load_demo_consents
 from rehabdesk.demo.health import load_demo_health
 from rehabdesk.demo.history import (
@@ -697,11 +698,9 @@ def load_demo(
             )
             book_family_visits(front_desk=front_desk, now=now)
             load_waitlist(front_desk=front_desk, now=now)
-            load_demo_health(
-                practitioner=Practitioner.objects.get(user__email=PRACTITIONERS[0].email),
-                front_desk=front_desk,
-                now=now,
-            )
+            practitioner = Practitioner.objects.get(user__email=PRACTITIONERS[0].email)
+            load_demo_health(practitioner=practitioner, front_desk=front_desk, now=now)
+            load_demo_notes(practitioner=practitioner, now=now)
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

@@ -14,6 +14,7 @@ from rehabdesk.web.staff import (
     chart_views,
     consent_views,
     desk_views,
+    document_views,
     hours_views,
     patient_status_views,
     patient_views,
@@ -44,6 +45,7 @@ urlpatterns: list[URLPattern] = (
     + safety_views.urlpatterns
     + consent_views.urlpatterns
     + chart_views.urlpatterns
+    + document_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

@@ -143,8 +143,8 @@ def note_sign(*, actor: Actor, note: VisitNote, now: datetime) -> VisitNote:
             zone=zone,
         )
         locked.content = content
-        late = locked.created_at > locked.encounter_at + timedelta(hours=_due_hours())
-        _seal(locked, note.author, locked.encounter_at.astimezone(zone).date(), now, late=late)
+        late = _late(locked)
+        _seal(locked, note.author, _signing_day(locked, zone, now), now, late=late)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -166,6 +166,7 @@ def note_correct(
     content in force (the latest signed amendment's, else the original's); an addendum
     starts empty on the general entry template; "entered in error" is written and
     signed at once, empty, its reason saying why. The original never changes."""
+    relation = _relation(relation)
     reason = _reason(reason)
     author = _practitioner(actor)
     if not note.signed:
@@ -175,6 +176,12 @@ def note_correct(
         )
     with transaction.atomic():
         original = _original(note)
+        if _withdrawn(original):
+            raise CareError(
+                CareErrorCode.INVALID,
+                "This entry was withdrawn as entered in error: write a new entry instead.",
+                field="relation",
+            )
         template, content = original.template, {}
         if relation == NoteRelation.AMENDS:
             content = dict(_in_force(original).content)
@@ -195,9 +202,10 @@ def note_correct(
             relation=relation,
             reason=reason,
         )
-        summary = f"clinical note correction started ({NoteRelation(relation).label.lower()})"
+        summary = f"clinical note correction started ({relation.label.lower()})"
         if relation == NoteRelation.ENTERED_IN_ERROR:
-            _seal(correction, author, now.astimezone(_zone(original)).date(), now, late=False)
+            day = _signing_day(correction, _zone(original), now)
+            _seal(correction, author, day, now, late=False)
             summary = "clinical note marked entered in error"
         audit_record(
             actor=actor,
@@ -395,6 +403,20 @@ def _seal(note: VisitNote, author: Practitioner, day: date, now: datetime, *, la
     note.save(update_fields=[*fields, "signer_name", "signer_designation", "signer_registration"])
 
 
+def _late(note: VisitNote) -> bool:
+    """An original entry first written after the clinic's deadline for it. A correction
+    is dated on its own and always comes later: never marked late."""
+    if note.corrects_id is not None:
+        return False
+    return note.created_at > note.encounter_at + timedelta(hours=_due_hours())
+
+
+def _signing_day(note: VisitNote, zone: ZoneInfo, now: datetime) -> date:
+    """The day whose registration signs: the care's for an original entry, the day it
+    is signed for a correction (written by whoever corrects, perhaps years later)."""
+    return (now if note.corrects_id is not None else note.encounter_at).astimezone(zone).date()
+
+
 def _registration(author: Practitioner, discipline_id: int, day: date) -> Registration:
     """The author's registration in force on `day`, of a class that permits practice,
     with a college that registers the discipline's practitioners: one named in a
@@ -444,6 +466,12 @@ def _original(note: VisitNote) -> VisitNote:
     while original.corrects_id is not None:
         original = VisitNote.objects.select_related("template").get(pk=original.corrects_id)
     return original
+
+
+def _withdrawn(original: VisitNote) -> bool:
+    return VisitNote.objects.filter(
+        corrects=original, relation=NoteRelation.ENTERED_IN_ERROR, status=NoteStatus.SIGNED
+    ).exists()
 
 
 def _in_force(original: VisitNote) -> VisitNote:
@@ -499,6 +527,17 @@ def _addendum_template() -> NoteTemplate:
     return template
 
 
+def _relation(relation: str) -> NoteRelation:
+    try:
+        return NoteRelation(relation)
+    except ValueError:
+        raise CareError(
+            CareErrorCode.INVALID,
+            "An amendment, an addendum or entered in error?",
+            field="relation",
+        ) from None
+
+
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
@@ -519,7 +558,7 @@ def _due_hours() -> int:
 
 def _zone(note: VisitNote) -> ZoneInfo:
     """The time zone the visit's day is told in: its location's, else the clinic's."""
-    if note.appointment_id is not None:
+    if note.appointment is not None:
         return note.appointment.location.zone
     return ZoneInfo(str(timezone.get_default_timezone()))
 

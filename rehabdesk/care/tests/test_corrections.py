@@ -12,6 +12,8 @@ from rehabdesk.care.models import VisitNote
 from rehabdesk.care.selectors import patient_notes
 from rehabdesk.care.services import note_correct, note_draft_save, note_sign
 from rehabdesk.care.testing import note_write
+from rehabdesk.clinic.models import Registration
+from rehabdesk.clinic.testing import make_practitioner, make_registration
 from rehabdesk.scheduling.testing import at
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,64 @@ def test_a_draft_is_not_corrected(personas, templates, visit):
     with pytest.raises(CareError) as refused:
         correct(personas, draft, NoteRelation.AMENDS)
     assert refused.value.code == CareErrorCode.NOT_SIGNED
+
+
+def test_a_correction_written_days_later_is_not_a_late_entry(personas, signed):
+    amendment = correct(personas, signed, NoteRelation.AMENDS, now=at(12, 9))
+    note_draft_save(
+        actor=personas.physio.user, note=amendment, content=WRITTEN, revision=0, now=at(12, 9)
+    )
+    assert not note_sign(actor=personas.physio.user, note=amendment, now=at(12, 9)).late_entry
+
+
+def test_another_physiotherapist_corrects_with_their_own_registration(personas, signed):
+    colleague = make_practitioner("Paula Colleague")
+    make_registration(colleague, "cpo", number="COLLEAGUE-PT-2")
+    withdrawn = note_correct(
+        actor=colleague.user,
+        note=signed,
+        relation=NoteRelation.ENTERED_IN_ERROR,
+        reason="Wrong patient",
+        now=at(12, 9),
+    )
+    assert (withdrawn.author, withdrawn.signer_name, withdrawn.signer_registration) == (
+        colleague,
+        "Paula Colleague",
+        "COLLEAGUE-PT-2",
+    )
+    assert VisitNote.objects.get(pk=signed.pk).signer_registration == "PERSONA-PT-1"
+
+
+def test_a_correction_is_signed_with_the_registration_in_force_when_signed(personas, signed):
+    Registration.objects.filter(practitioner=personas.physio).update(valid_until=at(11, 0).date())
+    with pytest.raises(CareError) as refused:
+        correct(personas, signed, NoteRelation.ENTERED_IN_ERROR, now=at(12, 9))
+    assert refused.value.code == CareErrorCode.NO_REGISTRATION
+    assert VisitNote.objects.count() == 1
+
+
+def test_only_a_practitioner_corrects(personas, signed):
+    with pytest.raises(CareError) as refused:
+        note_correct(
+            actor=personas.front_desk,
+            note=signed,
+            relation=NoteRelation.APPENDS,
+            reason="x",
+            now=at(12, 9),
+        )
+    assert refused.value.code == CareErrorCode.NOT_AUTHOR
+
+
+def test_an_entry_withdrawn_as_entered_in_error_takes_no_further_correction(personas, signed):
+    correct(personas, signed, NoteRelation.ENTERED_IN_ERROR, reason="Wrong patient")
+    for relation in NoteRelation:
+        with pytest.raises(CareError) as refused:
+            correct(personas, signed, relation, now=at(11, 9))
+        assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")
+    assert VisitNote.objects.count() == 2
+
+
+def test_an_unknown_kind_of_correction_is_refused(personas, signed):
+    with pytest.raises(CareError) as refused:
+        correct(personas, signed, "rewrites")
+    assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")

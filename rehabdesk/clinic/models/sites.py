@@ -89,6 +89,13 @@ class Clinic(TimeStampedModel):
         "after that it counts as overdue, and a note first written after it is marked as a "
         "late entry.",
     )
+    notes_due_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the clinic began keeping its clinical notes here: visits before it "
+        "were charted elsewhere (on paper, in the previous system) and are never counted as "
+        "overdue. Empty: every visit is.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ withdrawn in error behind a toggle. Everyone else gets the same 404, on file."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.choices import NoteRelation
+from rehabdesk.care.services import document_upload
+from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.safety.services import alert_add
 from rehabdesk.web.tests.chart_record import correct, entry
 
@@ -128,6 +131,25 @@ def test_it_shows_the_practitioners_own_draft_without_its_content(client, person
     assert "Half written" not in html
 
 
+def test_it_lists_the_documents_on_file_with_a_link_to_upload_more(
+    client, personas, settings, tmp_path
+):
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+    document = document_upload(
+        actor=personas.physio.user,
+        patient=personas.patient_a,
+        kind="referral",
+        title="Referral from Dr. Singh",
+        received_on=date(2026, 1, 5),
+        file=uploaded("referral.pdf", pdf_bytes()),
+        now=timezone.now(),
+    )
+    html = _chart(client, personas).text
+    assert reverse("document-download", args=[document.pk]) in html
+    assert "Referral from Dr. Singh" in html
+    assert reverse("document-upload", args=[personas.patient_a.pk]) in html
+
+
 def test_it_puts_the_look_on_file_as_one_event(client, personas):
     entry(personas.physio, personas.patient_a, "Knee", days_ago=1)
     before = AuditEvent.objects.count()
@@ -173,7 +195,7 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
     for day in range(3, 30):
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
-    assert _queries(client, personas) == few == 19
+    assert _queries(client, personas) == few == 20
 
 
 @pytest.mark.parametrize(
