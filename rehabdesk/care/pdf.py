@@ -224,7 +224,9 @@ def _note(pdf: _Copy, read: NoteRead, zone: tzinfo) -> None:
     for title, entries in read.sections:
         pdf.text_block(title, style="B" + style, size=BODY)
         for label, text in entries:
-            pdf.text_block(f"{label}: {text}", style=style)
+            # A section's one field named like it ("Plan", "Entry") reads as its text.
+            alone = len(entries) == 1 and label == title
+            pdf.text_block(text if alone else f"{label}: {text}", style=style)
     pdf.text_block(_signature(read.note, zone), style="I", size=8.5)
 
 

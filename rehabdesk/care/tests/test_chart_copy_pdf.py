@@ -154,6 +154,25 @@ def test_it_keeps_the_amended_original_and_prints_each_correction_with_its_reaso
     assert "Imaging report received" in text
 
 
+def test_it_prints_a_sections_one_field_named_like_it_as_its_text_alone():
+    general = NoteTemplate(
+        pk=2,
+        name="General entry",
+        definition={
+            "sections": [
+                {
+                    "code": "entry",
+                    "title": "Entry",
+                    "fields": [{"code": "entry", "label": "Entry", "kind": "text"}],
+                }
+            ]
+        },
+    )
+    note = _note(1, "", template=general, content={"entry": "Called about a flare"})
+    runs = _runs(chart_pdf(_copy(_entry(note)), compress=False))
+    assert runs[runs.index("Entry") + 1] == "Called about a flare"
+
+
 def test_it_leaves_out_the_content_of_an_entry_withdrawn_as_entered_in_error():
     original = _note(1, "Notes about somebody else")
     withdrawal = _note(

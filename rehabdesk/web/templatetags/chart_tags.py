@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from rehabdesk.care.reading import NoteRead
+from rehabdesk.care.reading import Entry, NoteRead
 
 register = template.Library()
 
@@ -25,20 +25,25 @@ def _text(value: str, struck: bool) -> str:
 
 @register.simple_tag
 def note_sections(read: NoteRead) -> SafeString:
-    """Each section's title, then its fields as a description list."""
+    """Each section's title, then its fields as a description list — or the text alone
+    when the section's one field is named like the section ("Plan", "Entry")."""
     return format_html_join(
         "",
-        '<h4 class="note-section">{}</h4><dl class="note-fields">{}</dl>',
+        '<h4 class="note-section">{}</h4>{}',
         (
             (
                 SafeString(_text(title, read.struck)),
-                SafeString(
-                    "".join(
-                        f"<dt>{escape(label)}</dt><dd>{_text(text, read.struck)}</dd>"
-                        for label, text in entries
-                    )
-                ),
+                SafeString(_fields(title, entries, read.struck)),
             )
             for title, entries in read.sections
         ),
     )
+
+
+def _fields(title: str, entries: list[Entry], struck: bool) -> str:
+    if len(entries) == 1 and entries[0].label == title:
+        return f'<p class="note-text">{_text(entries[0].text, struck)}</p>'
+    rows = "".join(
+        f"<dt>{escape(label)}</dt><dd>{_text(text, struck)}</dd>" for label, text in entries
+    )
+    return f'<dl class="note-fields">{rows}</dl>'

@@ -111,6 +111,8 @@ def test_it_shows_an_addendum_below_the_note_it_adds_to(client, personas):
     assert "<del>" not in html
     assert html.index("Knee assessed") < html.index("<strong>Addendum</strong> — reason: Report")
     assert html.index("Report arrived") < html.index("MRI report: no tear")
+    # The general entry's one field, named like its section, reads as its text.
+    assert '<h4 class="note-section">Entry</h4><p class="note-text">MRI report: no tear' in html
 
 
 def test_it_hides_an_entry_entered_in_error_behind_a_toggle(client, personas):
