@@ -11,6 +11,7 @@ from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
     booking_views,
+    chart_views,
     consent_views,
     desk_views,
     document_views,
@@ -49,6 +50,7 @@ urlpatterns: list[URLPattern] = (
     + note_views.urlpatterns
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
+    + chart_views.urlpatterns
     + document_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
