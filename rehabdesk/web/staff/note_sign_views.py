@@ -26,10 +26,10 @@ from rehabdesk.access.policy import Action, person_for
 from rehabdesk.care import services
 from rehabdesk.care.choices import NoteKind, NoteRelation
 from rehabdesk.care.errors import CareError
+from rehabdesk.care.reading import note_sections
 from rehabdesk.care.selectors import signer_of, templates_for
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.note_forms import CorrectForm, StandaloneForm
-from rehabdesk.web.staff.note_reading import note_sections
 from rehabdesk.web.staff.note_views import GENERAL_TEMPLATE, signed_in
 
 

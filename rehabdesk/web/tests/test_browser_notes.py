@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -140,6 +141,20 @@ def test_a_physio_writes_loses_the_connection_finds_the_draft_signs_and_amends(
     assert "Right knee pain on stairs" in amendment.inner_text()
     assert "Reason: Right knee, not left" in amendment.inner_text()
     screenshot("amended", of=page)
+
+    # The chart shows it too, and its printed copy is a click away.
+    page.get_by_role("link", name="Chart", exact=True).click()
+    page.get_by_role("heading", name="Chart: Alice Anders").wait_for()
+    assert page.locator("del").filter(has_text="Left knee pain on stairs").count() >= 1
+    page.get_by_role("link", name="Print a copy (PDF)").click()
+    page.get_by_role("heading", name="Print a copy of Alice Anders's chart").wait_for()
+    screenshot("print", of=page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    page.go_back()
+    page.go_back()
 
     # The same pages on a phone: nothing wider than the screen.
     page.set_viewport_size(PHONE)
