@@ -197,6 +197,17 @@ def test_a_tab_left_open_cannot_overwrite_a_newer_draft_and_the_keyboard_does_th
     note = VisitNote.objects.get(appointment=visit)
     assert note.content["symptom_map"] == [{"region": "low_back", "mark": "stiffness"}]
 
+    # A value the note cannot take is refused, naming the field, and saved once put right.
+    active = page.get_by_label("Active, row 1", exact=True)
+    active.fill("lots")
+    active.blur()
+    page.get_by_text(re.compile("Not saved: Range of motion .* a number expected")).wait_for()
+    active.fill("110")
+    active.blur()
+    page.locator("#save-status").filter(has_text=re.compile(r"Saved \d")).wait_for()
+    note.refresh_from_db()
+    assert note.content["rom"] == [{"active": 110}]
+
     # The phone's tab still holds the page as it was first opened: its save is refused.
     onset = other.get_by_label("Onset and mechanism")
     onset.click()

@@ -95,7 +95,6 @@
     if (stale) return false;
     dirty = false;
     const body = JSON.stringify({ revision, content: content() });
-    say("Saving…");
     saving = fetch(form.action, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
@@ -103,7 +102,7 @@
       credentials: "same-origin",
     }).then(async (response) => {
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) {
+      if (response.ok && Number.isInteger(answer.revision)) {
         revision = answer.revision;
         form.elements.revision.value = revision;
         if (!dirty) forget(); else keep();
@@ -112,7 +111,10 @@
         return true;
       }
       dirty = true;
-      if (response.status === 409 && answer.error === "stale_draft") {
+      if (response.ok || response.redirected) {
+        // Answered with a page, not a save: the session ended (the sign-in page).
+        say("Not saved: you are signed out — sign in again in another tab; what you typed is kept on this device.", "refused");
+      } else if (response.status === 409 && answer.error === "stale_draft") {
         stale = true;
         say("Saved meanwhile from another tab or device — reload the page to see it; what you typed here is kept on this device.", "refused");
       } else {
@@ -136,8 +138,11 @@
   const markError = (answer) => {
     form.querySelectorAll("[aria-invalid=true]").forEach((el) => el.removeAttribute("aria-invalid"));
     if (!answer) return;
+    // A field of one input is marked; a table or a list of options is named by the status.
     const field = form.querySelector(`.note-field[data-code="${CSS.escape(answer.field)}"]`);
-    field?.querySelector("input, textarea, select")?.setAttribute("aria-invalid", "true");
+    if (field && ["text", "line", "number", "scale", "choice"].includes(field.dataset.kind)) {
+      field.querySelector("input, textarea, select").setAttribute("aria-invalid", "true");
+    }
   };
 
   // The mark picker chooses what a click on the figure places; it is not the note.
