@@ -189,6 +189,13 @@ class FieldView:
         return body_chart.MARKS
 
     @property
+    def first_mark(self) -> str:
+        """The mark a body chart starts with: "treated" on a chart of areas treated (the
+        massage therapist's), "pain" on a chart of symptoms."""
+        treated = "treat" in f"{self.spec.code} {self.spec.label}".lower()
+        return "treated" if treated else body_chart.MARKS[0][0]
+
+    @property
     def scale(self) -> range:
         return range(11)
 

@@ -195,3 +195,20 @@ def test_it_shows_a_refusal_beside_its_field():
 def test_it_describes_a_body_chart_in_words():
     sections = editor_sections(DEFINITION, {"chart": [{"region": "knee_left", "mark": "pain"}]})
     assert sections[0].fields[-1].marks_text == "Pain: Left knee"
+
+
+def test_it_starts_a_chart_of_areas_treated_on_the_treated_mark():
+    symptoms = editor_sections(DEFINITION, {})[0].fields[-1]
+    assert symptoms.first_mark == "pain"
+    treated = definition_from_data(
+        {
+            "sections": [
+                {
+                    "code": "t",
+                    "title": "Treatment",
+                    "fields": [{"code": "areas", "label": "Areas treated", "kind": "body_chart"}],
+                }
+            ]
+        }
+    )
+    assert editor_sections(treated, {})[0].fields[0].first_mark == "treated"
