@@ -132,8 +132,8 @@ def test_it_shows_each_visit_s_note_state(client, personas, day, notes):
     }
     page = response.text
     for label in ("Signed", "Draft", "Not started"):
-        assert f'">{label}</span>' in page
-    assert '<th scope="col">Note</th>' in page
+        assert page.count(f'">Note: {label}</span>') == 1
+    assert '<th scope="col">Status and note</th>' in page
 
 
 def test_it_knows_which_note_each_visit_opens(client, personas, day, notes):
@@ -166,8 +166,9 @@ def test_a_day_ahead_offers_no_note_to_write(client, personas, world, templates)
     tomorrow = book(world, at(9, 10), personas.patient_a)
     response = my_day(client, personas.physio.user, "?day=2027-03-09")
     link = response.context["notes"][tomorrow.pk]
-    assert (link.state, link.writable) == (NoteState.NOT_STARTED, False)
-    assert "Not started" in response.text
+    assert (link.state, link.expected, link.writable) == (NoteState.NOT_STARTED, False, False)
+    # Nothing to say of a note not due yet.
+    assert "Note: " not in response.text
     assert "Write note" not in response.text
 
 
