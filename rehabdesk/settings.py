@@ -18,6 +18,9 @@ VAR_DIR = Path(env_str("REHABDESK_VAR_DIR", str(BASE_DIR / "var")))
 # Patients' documents (referrals, imaging reports): outside the web root, served only
 # through the access policy (care.documents).
 DOCUMENTS_DIR = Path(env_str("REHABDESK_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
+# The largest document accepted for upload, in bytes (10 MiB: a scanned referral or an
+# imaging report). The reverse proxy should cap request bodies a little above it.
+DOCUMENT_MAX_BYTES = env_int("REHABDESK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 DEBUG = env_bool("DEBUG", default=False)
 

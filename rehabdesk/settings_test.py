@@ -15,6 +15,8 @@ STORAGES = {
 }
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = None  # tests serve static files from the apps, nothing is collected
+# Uploaded documents written by tests stay apart from the development server's.
+DOCUMENTS_DIR = VAR_DIR / "test-documents"
 # The live server's thread must not keep a connection open past a request: PostgreSQL
 # cannot drop the test database while one is.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

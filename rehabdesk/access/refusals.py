@@ -10,7 +10,8 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   longer on offer, a hold run out, a series with dates in the way, a retried key
   carrying a different request, a retry of a booking cancelled since; a safety alert
   cleared or a red flag decided by someone else meanwhile; a note signed, saved from
-  another window, started or its template republished meanwhile). Asking again with
+  another window, started or its template republished meanwhile; a template
+  version published by another manager meanwhile). Asking again with
   what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
@@ -165,6 +166,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         CareErrorCode.NO_REGISTRATION: UNPROCESSABLE,
         CareErrorCode.TEMPLATE_RETIRED: CONFLICT,
         CareErrorCode.WRONG_DISCIPLINE: UNPROCESSABLE,
+        CareErrorCode.TEMPLATE_CHANGED: CONFLICT,
         CareErrorCode.PELVIC_CONSENT_MISSING: UNPROCESSABLE,
         CareErrorCode.SENSITIVE_CONSENT_MISSING: UNPROCESSABLE,
         CareErrorCode.NEEDLE_COUNT_MISMATCH: UNPROCESSABLE,

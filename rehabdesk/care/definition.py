@@ -15,6 +15,7 @@ that "copy forward" fills from the patient's previous signed note of the same di
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -144,7 +145,7 @@ def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _refuse(where, f"'{key}' is a number")
     return float(value)
 

@@ -18,6 +18,7 @@ class CareErrorCode(StrEnum):
     NO_REGISTRATION = "no_registration"  # no registration in force to sign with
     TEMPLATE_RETIRED = "template_retired"  # write on the template's current version
     WRONG_DISCIPLINE = "wrong_discipline"  # a template for another discipline
+    TEMPLATE_CHANGED = "template_changed"  # another version was published meanwhile
     PELVIC_CONSENT_MISSING = "pelvic_consent_missing"  # internal exam without its consent
     SENSITIVE_CONSENT_MISSING = "sensitive_consent_missing"  # sensitive areas, no consent
     NEEDLE_COUNT_MISMATCH = "needle_count_mismatch"  # needles out != in, no event recorded

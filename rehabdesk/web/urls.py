@@ -13,6 +13,7 @@ from rehabdesk.web.staff import (
     booking_views,
     consent_views,
     desk_views,
+    document_views,
     hours_views,
     note_overdue_views,
     patient_status_views,
@@ -43,6 +44,7 @@ urlpatterns: list[URLPattern] = (
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
+    + document_views.urlpatterns
     + note_overdue_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns

@@ -3,9 +3,12 @@ number of queries; callers import from here:
 
 - notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
   patient's entries with their corrections
+- templates.py: the templates to write on, the one a visit suggests, the snippets
+- documents.py: a patient's documents, one document
 - visits.py: which note each visit has (the pages' links)
 """
 
+from rehabdesk.care.selectors.documents import document_by_id, documents_of
 from rehabdesk.care.selectors.notes import (
     ChartEntry,
     OverdueNotes,
@@ -16,16 +19,22 @@ from rehabdesk.care.selectors.notes import (
     overdue_note_counts,
     patient_notes,
 )
+from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
 from rehabdesk.care.selectors.visits import visit_note_ids
 
 __all__ = [
     "ChartEntry",
     "OverdueNotes",
+    "document_by_id",
+    "documents_of",
     "last_signed_note",
     "note_by_id",
     "note_states",
     "notes_to_sign",
     "overdue_note_counts",
     "patient_notes",
+    "snippets_for",
+    "template_for_visit",
+    "templates_for",
     "visit_note_ids",
 ]

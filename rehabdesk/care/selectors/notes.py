@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from rehabdesk.care.choices import NoteRelation, NoteState, NoteStatus
 from rehabdesk.care.models import VisitNote
-from rehabdesk.clinic.models import Clinic
+from rehabdesk.clinic.models import Clinic, Location
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
@@ -98,15 +99,22 @@ def notes_to_sign(*, practitioner_id: int) -> list[VisitNote]:
 
 def overdue_note_counts(*, now: datetime) -> list[OverdueNotes]:
     """Per practitioner, the visits held or missed whose note was due (the clinic's
-    `note_due_hours` after the visit's start) and is not signed — no note, or a draft.
-    Counts and dates only. Two queries."""
-    hours = Clinic.objects.order_by("pk").values_list("note_due_hours", flat=True).first()
-    due_before = now - timedelta(hours=hours or DUE_HOURS_DEFAULT)
+    `note_due_hours` after the visit's start) and is not signed — no note, or a draft —
+    from the day the clinic began charting here (`notes_due_from`, at midnight in each
+    location's zone; visits before it were charted elsewhere). Counts and dates only.
+    Two queries, three when the clinic has that day."""
+    policy = Clinic.objects.order_by("pk").values("note_due_hours", "notes_due_from").first()
+    hours = policy["note_due_hours"] if policy else DUE_HOURS_DEFAULT
+    due_before = now - timedelta(hours=hours)
     signed = VisitNote.objects.filter(
         appointment_id=OuterRef("pk"), corrects__isnull=True, status=NoteStatus.SIGNED
     )
+    charted = Q()
+    if policy and policy["notes_due_from"]:
+        charted = _charted_since(policy["notes_due_from"])
     rows = (
         Appointment.objects.filter(status__in=OWED_A_NOTE, start__lt=due_before)
+        .filter(charted)
         .filter(~Exists(signed))
         .order_by()
         .values("practitioner_id", "practitioner__display_name")
@@ -122,6 +130,15 @@ def overdue_note_counts(*, now: datetime) -> list[OverdueNotes]:
         )
         for row in rows
     ]
+
+
+def _charted_since(day: date) -> Q:
+    """Visits from midnight of `day` in their location's own zone."""
+    since = Q(pk__in=[])
+    for location_id, zone in Location.objects.values_list("pk", "time_zone"):
+        midnight = datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+        since |= Q(location_id=location_id, start__gte=midnight)
+    return since
 
 
 def patient_notes(

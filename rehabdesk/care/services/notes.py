@@ -143,8 +143,8 @@ def note_sign(*, actor: Actor, note: VisitNote, now: datetime) -> VisitNote:
             zone=zone,
         )
         locked.content = content
-        _seal(locked, note.author, _signing_day(locked, zone, now), now, late=_late(locked))
-        late = locked.late_entry
+        late = _late(locked)
+        _seal(locked, note.author, _signing_day(locked, zone, now), now, late=late)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -166,6 +166,7 @@ def note_correct(
     content in force (the latest signed amendment's, else the original's); an addendum
     starts empty on the general entry template; "entered in error" is written and
     signed at once, empty, its reason saying why. The original never changes."""
+    relation = _relation(relation)
     reason = _reason(reason)
     author = _practitioner(actor)
     if not note.signed:
@@ -175,6 +176,12 @@ def note_correct(
         )
     with transaction.atomic():
         original = _original(note)
+        if _withdrawn(original):
+            raise CareError(
+                CareErrorCode.INVALID,
+                "This entry was withdrawn as entered in error: write a new entry instead.",
+                field="relation",
+            )
         template, content = original.template, {}
         if relation == NoteRelation.AMENDS:
             content = dict(_in_force(original).content)
@@ -195,7 +202,7 @@ def note_correct(
             relation=relation,
             reason=reason,
         )
-        summary = f"clinical note correction started ({NoteRelation(relation).label.lower()})"
+        summary = f"clinical note correction started ({relation.label.lower()})"
         if relation == NoteRelation.ENTERED_IN_ERROR:
             day = _signing_day(correction, _zone(original), now)
             _seal(correction, author, day, now, late=False)
@@ -461,6 +468,12 @@ def _original(note: VisitNote) -> VisitNote:
     return original
 
 
+def _withdrawn(original: VisitNote) -> bool:
+    return VisitNote.objects.filter(
+        corrects=original, relation=NoteRelation.ENTERED_IN_ERROR, status=NoteStatus.SIGNED
+    ).exists()
+
+
 def _in_force(original: VisitNote) -> VisitNote:
     """The original, or its latest signed amendment."""
     amendment = (
@@ -512,6 +525,17 @@ def _addendum_template() -> NoteTemplate:
             field="template",
         )
     return template
+
+
+def _relation(relation: str) -> NoteRelation:
+    try:
+        return NoteRelation(relation)
+    except ValueError:
+        raise CareError(
+            CareErrorCode.INVALID,
+            "An amendment, an addendum or entered in error?",
+            field="relation",
+        ) from None
 
 
 def _reason(reason: str) -> str:

@@ -187,3 +187,18 @@ def test_only_a_practitioner_corrects(personas, signed):
             now=at(12, 9),
         )
     assert refused.value.code == CareErrorCode.NOT_AUTHOR
+
+
+def test_an_entry_withdrawn_as_entered_in_error_takes_no_further_correction(personas, signed):
+    correct(personas, signed, NoteRelation.ENTERED_IN_ERROR, reason="Wrong patient")
+    for relation in NoteRelation:
+        with pytest.raises(CareError) as refused:
+            correct(personas, signed, relation, now=at(11, 9))
+        assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")
+    assert VisitNote.objects.count() == 2
+
+
+def test_an_unknown_kind_of_correction_is_refused(personas, signed):
+    with pytest.raises(CareError) as refused:
+        correct(personas, signed, "rewrites")
+    assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")

@@ -17,6 +17,7 @@ from rehabdesk.care.selectors import (
 )
 from rehabdesk.care.services import note_correct
 from rehabdesk.care.testing import note_write
+from rehabdesk.clinic.models import Clinic
 from rehabdesk.scheduling.services import appointment_arrive, appointment_mark_noshow
 from rehabdesk.scheduling.testing import at
 
@@ -118,6 +119,19 @@ def test_overdue_counts_visits_held_or_missed_past_due_without_a_signed_note(
     )
     assert missed.status == "noshow"
     assert overdue_note_counts(now=at(9, 12)) == []
+
+
+def test_overdue_counts_start_on_the_day_the_clinic_began_charting_here(
+    personas, templates, visit, django_assert_num_queries
+):
+    appointment_arrive(appointment=visit(at(9, 10)), actor=None, now=at(9, 9, 55))
+    appointment_arrive(appointment=visit(at(10, 10)), actor=None, now=at(10, 9, 55))
+    Clinic.objects.update(notes_due_from=at(10, 0).date())
+
+    with django_assert_num_queries(3):
+        (row,) = overdue_note_counts(now=at(11, 14, 30))
+
+    assert (row.count, row.oldest) == (1, at(10, 10))
 
 
 def test_a_patients_record_in_two_queries_newest_first_with_corrections(

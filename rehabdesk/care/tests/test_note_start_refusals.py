@@ -8,6 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 import pytest
+from django.db.models import QuerySet
 
 from rehabdesk.care.choices import NoteKind
 from rehabdesk.care.errors import CareError, CareErrorCode
@@ -127,3 +128,25 @@ def test_a_standalone_entry_names_its_patient_kind_and_a_past_time(
         note_start(now=at(9, 11), **values)
     assert (refusal.value.code, refusal.value.field) == (CareErrorCode.INVALID, field)
     assert not VisitNote.objects.exists()
+
+
+def test_two_windows_starting_the_same_visits_note_meet_the_databases_constraint(
+    personas, templates, visit, monkeypatch
+):
+    """The second start passes the service's check (as in a race) and the partial
+    unique constraint refuses it: the same answer, the first note untouched."""
+    appointment = visit()
+    first = note_start(
+        actor=personas.physio.user, template=templates["physio"], appointment=appointment, now=NOW
+    )
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    with pytest.raises(CareError) as twice:
+        note_start(
+            actor=personas.physio.user,
+            template=templates["physio"],
+            appointment=appointment,
+            now=NOW,
+        )
+    monkeypatch.undo()
+    assert twice.value.code == CareErrorCode.NOTE_EXISTS
+    assert list(VisitNote.objects.values_list("pk", flat=True)) == [first.pk]

@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rehabdesk.care.models import Document
+from rehabdesk.care.services import document_upload
+from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.models import (
@@ -165,6 +168,16 @@ def world(personas: Personas) -> Personas:
         source="intake",
         created_at=timezone.now(),
     )
+    # A referral on patient A's record.
+    document_upload(
+        actor=personas.physio.user,
+        patient=personas.patient_a,
+        kind="referral",
+        title="Referral",
+        received_on=today,
+        file=uploaded("referral.pdf", pdf_bytes()),
+        now=timezone.now(),
+    )
     # A treatment consent and a privacy consent of the child, given by the guardian.
     treatment_consent_give(
         patient=personas.child,
@@ -206,6 +219,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"alert_id": str(Alert.objects.get(patient=world.patient_a).pk)}
     if target == "review":
         return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
+    if target == "document":
+        return {"document_id": str(Document.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":

@@ -35,7 +35,8 @@ WIDEST = """() => {
 LOOKERS = ("manager", "front_desk", "physio", "patient_a", "guardian", "anonymous")
 # Their pages show the clinic's name only, never the software's.
 PATIENTS_AND_VISITORS = ("patient_a", "guardian", "anonymous")
-NOT_PAGES = ("admin:", "api-", "picture")
+# Pictures and documents are files, not pages (a document downloads as an attachment).
+NOT_PAGES = ("admin:", "api-", "picture", "document-download")
 
 
 def pages(sample: Personas) -> list[tuple[str, str, str]]:

@@ -123,6 +123,12 @@ PHI_PAGES = {
         lambda w: reverse("safety-alert-add", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    # A patient's documents (with some on file, and the download: care/tests/).
+    "document-upload": (
+        "physio",
+        lambda w: reverse("document-upload", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     # The waitlist with nobody waiting; with patients: web/tests/test_waitlist_pages.py.
     "waitlist": ("front_desk", lambda w: reverse("waitlist"), []),
     # The health form: the desk's paper entry, the portal's list and first page, and the
