@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.care.choices import NoteKind, NoteState
+from rehabdesk.care.choices import NoteKind, NoteRelation, NoteState
+from rehabdesk.care.services import note_correct
 from rehabdesk.care.testing import MASSAGE, SOAP, note_write, template_create
 from rehabdesk.scheduling.services import (
     appointment_arrive,
@@ -201,6 +202,21 @@ def test_it_lists_the_drafts_to_sign_oldest_visit_first(
     assert section.index("Alice Anders") < section.index("Charlie")
     assert "Bob" not in section
     assert "Mon, Mar 1" in section  # the visit's day, not the day it was written
+
+
+def test_a_correction_waiting_to_be_signed_is_listed_as_one(client, personas, day, notes):
+    amendment = note_correct(
+        actor=personas.physio.user,
+        note=notes["alice"],
+        relation=NoteRelation.AMENDS,
+        reason="Wrong side recorded",
+        now=at(8, 10, 50),
+    )
+    response = my_day(client, personas.physio.user)
+    assert [n.pk for n in response.context["to_sign"]] == [amendment.pk, notes["charlie"].pk]
+    section = response.text.split('id="to-sign-heading"', 1)[1]
+    assert "Alice Anders — amendment, " in section
+    assert "Charlie Green — missed appointment, " in section
 
 
 def test_a_signed_note_leaves_the_list(client, personas, day, notes):
