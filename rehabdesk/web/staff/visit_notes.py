@@ -50,8 +50,9 @@ class NoteLink:
 
     @property
     def expected(self) -> bool:
-        """Whether the visit has or needs a note (a cancelled visit needs none)."""
-        return self.note_id is not None or self.status in WRITABLE
+        """Whether the visit has a note, or needs one by now (a cancelled visit needs
+        none; a visit on a later day, not yet)."""
+        return self.note_id is not None or (self.due and self.status in WRITABLE)
 
     @property
     def writable(self) -> bool:

@@ -7,13 +7,16 @@ missed 9:45, Grace is coming at 13:00; Bob is the massage therapist's."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.care.choices import NoteKind, NoteState
+from rehabdesk.care.choices import NoteKind, NoteRelation, NoteState
+from rehabdesk.care.services import note_correct
 from rehabdesk.care.testing import MASSAGE, SOAP, note_write, template_create
 from rehabdesk.scheduling.services import (
     appointment_arrive,
@@ -132,8 +135,8 @@ def test_it_shows_each_visit_s_note_state(client, personas, day, notes):
     }
     page = response.text
     for label in ("Signed", "Draft", "Not started"):
-        assert f'">{label}</span>' in page
-    assert '<th scope="col">Note</th>' in page
+        assert page.count(f'">Note: {label}</span>') == 1
+    assert '<th scope="col">Status and note</th>' in page
 
 
 def test_it_knows_which_note_each_visit_opens(client, personas, day, notes):
@@ -166,8 +169,9 @@ def test_a_day_ahead_offers_no_note_to_write(client, personas, world, templates)
     tomorrow = book(world, at(9, 10), personas.patient_a)
     response = my_day(client, personas.physio.user, "?day=2027-03-09")
     link = response.context["notes"][tomorrow.pk]
-    assert (link.state, link.writable) == (NoteState.NOT_STARTED, False)
-    assert "Not started" in response.text
+    assert (link.state, link.expected, link.writable) == (NoteState.NOT_STARTED, False, False)
+    # Nothing to say of a note not due yet.
+    assert "Note: " not in response.text
     assert "Write note" not in response.text
 
 
@@ -200,6 +204,21 @@ def test_it_lists_the_drafts_to_sign_oldest_visit_first(
     assert section.index("Alice Anders") < section.index("Charlie")
     assert "Bob" not in section
     assert "Mon, Mar 1" in section  # the visit's day, not the day it was written
+
+
+def test_a_correction_waiting_to_be_signed_is_listed_as_one(client, personas, day, notes):
+    amendment = note_correct(
+        actor=personas.physio.user,
+        note=notes["alice"],
+        relation=NoteRelation.AMENDS,
+        reason="Wrong side recorded",
+        now=at(8, 10, 50),
+    )
+    response = my_day(client, personas.physio.user)
+    assert [n.pk for n in response.context["to_sign"]] == [amendment.pk, notes["charlie"].pk]
+    section = re.sub(r"<[^>]+>", "", response.text.split('id="to-sign-heading"', 1)[1])
+    assert "Alice Anders — amendment, " in section
+    assert "Charlie Green — missed appointment, " in section
 
 
 def test_a_signed_note_leaves_the_list(client, personas, day, notes):
