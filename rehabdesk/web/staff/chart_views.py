@@ -59,6 +59,7 @@ class ChartCopyForm(forms.Form):
 @require_GET
 @login_required
 def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's chart: alerts and consents, then every entry and visit by time."""
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
     seen = chart_for(user=request.user, patient_id=patient_id, now=timezone.now())
     rows = seen.timeline

@@ -6,7 +6,7 @@ withdrawn in error behind a toggle. Everyone else gets the same 404, on file."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -19,6 +19,8 @@ from rehabdesk.care.choices import NoteRelation
 from rehabdesk.care.services import document_upload
 from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.safety.services import alert_add
+from rehabdesk.scheduling.services import appointment_arrive, appointment_book
+from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 from rehabdesk.web.tests.chart_record import correct, entry
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +126,25 @@ def test_it_hides_an_entry_entered_in_error_behind_a_toggle(client, personas):
     details = html[html.index("<details") : html.index("</details>")]
     assert "<summary>Show the withdrawn entry</summary>" in details
     assert "Somebody else&#x27;s visit" in details
+
+
+def test_it_lists_the_visits_held_with_no_signed_note_among_the_entries(client, personas):
+    world = build_booking_world(personas)
+    held = weekday_at(10, after_days=-7)
+    booked = appointment_book(
+        request=world.request(held, patient=personas.patient_a),
+        actor=personas.front_desk,
+        now=held - timedelta(days=1),
+    )
+    appointment_arrive(appointment=booked, actor=None, now=held + timedelta(minutes=5))
+    entry(personas.physio, personas.patient_a, "Called the day after", days_ago=1)
+    entry(personas.physio, personas.patient_a, "Called long before", days_ago=30)
+    html = _squash(_chart(client, personas).text)
+    visit = html[html.index(f'id="visit-{booked.pk}-heading"') :]
+    assert "with Priya Physio" in visit[:300]
+    assert "No signed note." in visit[:500]
+    assert html.index("Called the day after") < html.index(f"visit-{booked.pk}-heading")
+    assert html.index(f"visit-{booked.pk}-heading") < html.index("Called long before")
 
 
 def test_it_shows_the_practitioners_own_draft_without_its_content(client, personas):
