@@ -44,6 +44,9 @@ class Capability(StrEnum):
     VIEW_SCHEDULES = "view_schedules"
     # Edit practitioners' working hours and time off from the staff pages.
     MANAGE_HOURS = "manage_hours"
+    # See how many visit notes each practitioner has left unsigned past the clinic's
+    # deadline: counts and dates, never a note's content.
+    OVERSEE_NOTES = "oversee_notes"
 
 
 SELF_SERVICE = frozenset(
@@ -61,8 +64,11 @@ CARE = frozenset(
     {Action.VIEW_DEMOGRAPHICS, Action.MANAGE_BOOKINGS, Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL}
 )
 
+# What only a manager does without a patient in view.
+MANAGER_ONLY = frozenset({Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES})
+
 CAPABILITIES = {
-    Role.FRONT_DESK: frozenset(Capability) - {Capability.MANAGE_HOURS},
+    Role.FRONT_DESK: frozenset(Capability) - MANAGER_ONLY,
     Role.MANAGER: frozenset(Capability),
     # Practitioners search among their own patients only (access.accessors).
     Role.PRACTITIONER: frozenset({Capability.SEARCH_PATIENTS}),

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "my_day": person.practitioner_id is not None,
             "patients": can(person, Capability.SEARCH_PATIENTS),
             "hours": can(person, Capability.MANAGE_HOURS),
+            "overdue_notes": can(person, Capability.OVERSEE_NOTES),
         }
         # A practitioner who does not see every schedule has their own week as theirs.
         my_week = (

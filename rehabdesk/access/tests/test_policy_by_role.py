@@ -89,8 +89,11 @@ def test_a_practitioner_who_is_also_a_patient_reads_their_own_chart_only_in_care
     assert not decide(both, Action.VIEW_CLINICAL, OWN, cares_for=False)
 
 
-def test_the_desk_keeps_hours_to_the_manager():
-    assert CAPABILITIES[Role.FRONT_DESK] == frozenset(Capability) - {Capability.MANAGE_HOURS}
+def test_the_desk_keeps_hours_and_the_overdue_notes_to_the_manager():
+    assert CAPABILITIES[Role.FRONT_DESK] == frozenset(Capability) - {
+        Capability.MANAGE_HOURS,
+        Capability.OVERSEE_NOTES,
+    }
     assert CAPABILITIES[Role.MANAGER] == frozenset(Capability)
     assert CAPABILITIES[Role.PATIENT] == frozenset()
 
@@ -98,7 +101,9 @@ def test_the_desk_keeps_hours_to_the_manager():
 @pytest.mark.parametrize("capability", list(Capability))
 def test_capabilities_add_up_across_roles(capability):
     both = person(Role.PRACTITIONER, Role.FRONT_DESK)
-    assert can(both, capability) == (capability != Capability.MANAGE_HOURS)
+    assert can(both, capability) == (
+        capability not in {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES}
+    )
     assert not can(NOBODY, capability)
     assert not can(person(Role.PATIENT), capability)
 

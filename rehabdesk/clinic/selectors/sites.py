@@ -19,10 +19,15 @@ from rehabdesk.clinic.models import (
 
 def clinic_current() -> Clinic | None:
     """The clinic this installation serves (one per installation: the first one made),
-    with what the pages' header and footer show; None before any is set up. One query;
-    the logo's bytes are not read (Clinic.logo_url needs only its name)."""
+    with what the pages' header and footer show and the note deadline the overdue notes
+    page states; None before any is set up. One query; the logo's bytes are not read
+    (Clinic.logo_url needs only its name)."""
     return (
-        Clinic.objects.only("name", "phone", "email", "website", "logo_id").order_by("pk").first()
+        Clinic.objects.only(
+            "name", "phone", "email", "website", "logo_id", "note_due_hours", "notes_due_from"
+        )
+        .order_by("pk")
+        .first()
     )
 
 

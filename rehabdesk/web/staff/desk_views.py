@@ -1,7 +1,8 @@
 """The front desk's day and a practitioner's day.
 
 HTTP only: each view asks rehabdesk.access who may look, reads through
-scheduling.selectors.desk and clinic.selectors, and writes through the services
+scheduling.selectors.desk, clinic.selectors and care.selectors (a practitioner's notes:
+each visit's note state, the drafts to sign), and writes through the services
 (waitlist answers). Every page that names patients puts
 the look on file (patients_for).
 """
@@ -24,6 +25,7 @@ from rehabdesk.access.accessors import require, waitlist_offer_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Capability, person_for
 from rehabdesk.access.safety import day_safety_for
+from rehabdesk.care.selectors import notes_to_sign
 from rehabdesk.clinic.selectors import (
     location_home_among,
 )
@@ -37,6 +39,7 @@ from rehabdesk.web.staff.day_form import DayForm
 from rehabdesk.web.staff.desk_forms import LocationChoiceForm
 from rehabdesk.web.staff.patient_forms import PatientSearchForm
 from rehabdesk.web.staff.visible import visible_patient_ids
+from rehabdesk.web.staff.visit_notes import note_links
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -171,12 +174,16 @@ def my_day(request: HttpRequest) -> HttpResponse:
     chosen = DayForm(request.GET if "day" in request.GET else None)
     day = chosen.day_or(today)
     visits = desk.practitioner_day(practitioner_id=person.practitioner_id, day=day, now=now)
+    to_sign = notes_to_sign(practitioner_id=person.practitioner_id)
+    # One event for the page: the day's patients and those whose notes wait to be signed.
     visible = visible_patient_ids(
         request.user,
-        [v.appointment.patient for v in visits if v.appointment.patient],
+        [v.appointment.patient for v in visits if v.appointment.patient]
+        + [note.patient for note in to_sign],
         summary="practitioner's day",
         object_type="web.my_day",
     )
+    visits = [v for v in visits if v.appointment.patient_id in visible]
     return render(
         request,
         "web/desk/my_day.html",
@@ -190,8 +197,18 @@ def my_day(request: HttpRequest) -> HttpResponse:
                 "schedule-week",
                 kwargs={"practitioner_id": person.practitioner_id, "day": day.isoformat()},
             ),
-            "visits": [v for v in visits if v.appointment.patient_id in visible],
-            "day_safety": day_safety_for(user=request.user, patient_ids=visible),
+            "visits": visits,
+            # The visits are the practitioner's own: their notes' states are theirs to see.
+            "notes": note_links(
+                appointments=[v.appointment for v in visits],
+                practitioner_id=person.practitioner_id,
+                now=now,
+            ),
+            "to_sign": [note for note in to_sign if note.patient_id in visible],
+            # The badges are for the day's visits only.
+            "day_safety": day_safety_for(
+                user=request.user, patient_ids=visible & {v.appointment.patient_id for v in visits}
+            ),
         },
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -201,6 +201,19 @@ def _next_weekday(today: date) -> date:
     return day
 
 
+def _last_day_worked(practitioner: Practitioner, today: date) -> date:
+    """The practitioner's last day of visits before today: the demo's notes for them are
+    signed, drafts, or still to write."""
+    visits = Appointment.objects.filter(
+        practitioner=practitioner,
+        status__in=[AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW],
+        start__lt=datetime.combine(today, time(0), tzinfo=timezone.get_current_timezone()),
+    )
+    last = visits.order_by("-start").first()
+    assert last is not None, "the demo's practitioners have past visits"
+    return timezone.localdate(last.start)
+
+
 def _staff_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
     grace = demo["grace"]
     pickering = Location.objects.get(slug="pickering")
@@ -266,6 +279,7 @@ def test_the_manager_s_pages_fit_a_tablet_and_a_laptop(chromium, demo, tours, wi
         ("hours", "/staff/hours/"),
         ("hours-practitioner", f"/staff/hours/{physio.pk}/"),
         ("registrations", "/staff/registrations/expiring/"),
+        ("overdue-notes", "/staff/notes/overdue/"),
         ("patients", "/staff/patients/?q=green"),
     ):
         tour.visit(label, path)
@@ -291,4 +305,10 @@ def test_a_practitioner_s_day_fits_their_phone_and_a_tablet(chromium, demo, tour
     # Each visit reads whole on the phone: the table reflows rather than scrolls.
     region = tour.page.get_by_role("region", name=re.compile(r"^Your patients on "))
     assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
+    # A day gone by: each visit's note (signed, draft, or to write) under its status.
+    past = _last_day_worked(physio, demo["today"])
+    tour.visit("my-day-past", f"/staff/my-day/?day={past.isoformat()}")
+    region = tour.page.get_by_role("region", name=re.compile(r"^Your patients on "))
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert "Note: " in region.inner_text()
     assert not tour.problems, "\n".join(tour.problems)

@@ -268,8 +268,9 @@ def test_my_day_reads_in_a_fixed_number_of_queries(
     client.force_login(personas.physio.user)
     client.get(reverse("my-day"))
     # 11 + the safety badges and the red flags to review + the clinic's name for the header
-    # + the consents on file (two queries) + the day's health forms (one query)
-    with django_assert_num_queries(17):
+    # + the consents on file (two queries) + the day's health forms (one query) + the
+    # notes (the drafts to sign, the visits' note states, which note each visit has)
+    with django_assert_num_queries(20):
         client.get(reverse("my-day"))
     before = queries(client, reverse("my-day"))
     book(world, at(8, 14), personas.patient_b)

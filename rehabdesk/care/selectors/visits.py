@@ -1,0 +1,23 @@
+"""Which note each visit has, for the pages that link to it (a practitioner's day, the
+patient page, the appointment page). Ids only: the notes' content is read through
+access.notes, where the look is authorized and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rehabdesk.care.models import VisitNote
+
+
+def visit_note_ids(*, appointment_ids: Iterable[int]) -> dict[int, int]:
+    """The original note of each visit that has one, appointment id -> note id (its
+    corrections point at it, so the original is the way in). One query, none when
+    there are no visits."""
+    wanted = set(appointment_ids)
+    if not wanted:
+        return {}
+    return dict(
+        VisitNote.objects.filter(appointment_id__in=wanted, corrects__isnull=True).values_list(
+            "appointment_id", "pk"
+        )
+    )

@@ -1,0 +1,93 @@
+"""A visit's note as the staff pages show it: its state (not started, draft, signed)
+and the one way on — write it, continue the draft, view the signed note.
+
+States are not clinical content, but they are shown only where the viewer's own work
+or care is concerned: "my day" (the practitioner's own visits), the patient page's past
+visits (practitioners in the patient's care), the appointment page (its own
+practitioner). The notes themselves open through access.notes, which decides and audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rehabdesk.care.choices import NoteState
+from rehabdesk.care.selectors import note_states, visit_note_ids
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.models import Appointment
+
+# The visits a note may be started for (care.services.note_start decides again); a
+# no-show's note records the missed appointment. A booked visit only from its own day:
+# a week of "Write note" buttons ahead helps nobody.
+WRITABLE = frozenset(
+    {
+        AppointmentStatus.BOOKED,
+        AppointmentStatus.ARRIVED,
+        AppointmentStatus.FULFILLED,
+        AppointmentStatus.NOSHOW,
+    }
+)
+
+
+@dataclass(frozen=True)
+class NoteLink:
+    """One visit's note for one viewer. `mine`: the visit is the viewer's own, so its
+    note is theirs to write and sign (only the visit's practitioner starts it)."""
+
+    appointment_id: int
+    state: NoteState
+    note_id: int | None
+    mine: bool
+    status: str
+    # The visit's day has come (its location's today or earlier).
+    due: bool = True
+
+    @property
+    def label(self) -> str:
+        return NoteState(self.state).label
+
+    @property
+    def expected(self) -> bool:
+        """Whether the visit has a note, or needs one by now (a cancelled visit needs
+        none; a visit on a later day, not yet)."""
+        return self.note_id is not None or (self.due and self.status in WRITABLE)
+
+    @property
+    def writable(self) -> bool:
+        """Whether "Write note" is offered: the viewer's own visit, no note yet."""
+        return self.mine and self.note_id is None and self.due and self.status in WRITABLE
+
+    @property
+    def openable(self) -> bool:
+        """Whether the note opens for the viewer: signed, or their own draft."""
+        return self.note_id is not None and (self.state == NoteState.SIGNED or self.mine)
+
+
+def note_links(
+    *, appointments: Sequence[Appointment], practitioner_id: int | None, now: datetime
+) -> dict[int, NoteLink]:
+    """Each visit's note as `practitioner_id` (the viewer, None for a non-practitioner)
+    sees it, by appointment id; the appointments come with their location. Two queries
+    whatever the number of visits (none when there are none)."""
+    ids = [a.pk for a in appointments]
+    if not ids:
+        return {}
+    states = note_states(appointment_ids=ids)
+    notes = visit_note_ids(appointment_ids=ids)
+    return {
+        a.pk: NoteLink(
+            appointment_id=a.pk,
+            state=NoteState(states.get(a.pk, NoteState.NOT_STARTED)),
+            note_id=notes.get(a.pk),
+            mine=practitioner_id is not None and a.practitioner_id == practitioner_id,
+            status=a.status,
+            due=_day_of(a.start, a) <= _day_of(now, a),
+        )
+        for a in appointments
+    }
+
+
+def _day_of(moment: datetime, appointment: Appointment) -> date:
+    return moment.astimezone(appointment.location.zone).date()
