@@ -145,13 +145,24 @@ def test_it_lists_the_visits_held_with_no_signed_note_among_the_entries(client, 
     assert "No signed note." in visit[:500]
     assert html.index("Called the day after") < html.index(f"visit-{booked.pk}-heading")
     assert html.index(f"visit-{booked.pk}-heading") < html.index("Called long before")
+    # Its practitioner writes the note from here.
+    assert f'action="{reverse("note-start", args=[booked.pk])}"' in visit[:900]
 
 
 def test_it_shows_the_practitioners_own_draft_without_its_content(client, personas):
-    entry(personas.physio, personas.patient_a, "Half written", days_ago=0, sign=False)
+    draft = entry(personas.physio, personas.patient_a, "Half written", days_ago=0, sign=False)
     html = _squash(_chart(client, personas).text)
     assert "Draft</span> Not signed yet" in html
     assert "Half written" not in html
+    assert f'href="{reverse("note-edit", args=[draft.pk])}">Continue the draft' in html
+
+
+def test_it_leads_to_each_entry_its_corrections_and_a_new_entry(client, personas):
+    note = entry(personas.physio, personas.patient_a, "Knee", days_ago=1)
+    html = _chart(client, personas).text
+    assert f'href="{reverse("note-edit", args=[note.pk])}">Open' in html
+    assert f'href="{reverse("note-correct", args=[note.pk])}">Amend or add to it' in html
+    assert f'href="{reverse("note-new", args=[personas.patient_a.pk])}"' in html
 
 
 def test_it_lists_the_documents_on_file_with_a_link_to_upload_more(
