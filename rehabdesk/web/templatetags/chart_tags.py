@@ -6,13 +6,17 @@ around it are ours."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from rehabdesk.care.models import VisitNote
 from rehabdesk.care.reading import Entry, NoteRead
+from rehabdesk.core.clock import date_and_clock
 
 register = template.Library()
 
@@ -47,3 +51,42 @@ def _fields(title: str, entries: list[Entry], struck: bool) -> str:
         f"<dt>{escape(label)}</dt><dd>{_text(text, struck)}</dd>" for label, text in entries
     )
     return f'<dl class="note-fields">{rows}</dl>'
+
+
+@register.simple_tag
+def note_read(read: NoteRead) -> SafeString:
+    """One signed note read-only (web/care/_note.html): a replaced one says so and is
+    struck through, then its sections, then its signature block."""
+    replaced = (
+        '<p class="muted replaced">Replaced by the amendment below; kept as it was signed.</p>'
+        if read.struck
+        else ""
+    )
+    body = note_sections(read) if read.sections else '<p class="muted">Nothing written.</p>'
+    return SafeString(
+        f'<div class="note-read{" struck" if read.struck else ""}">'
+        f"{replaced}{body}{signature(read.note)}</div>"
+    )
+
+
+@register.simple_tag
+def signature(note: VisitNote) -> SafeString:
+    """A signed note's signature block as signed — name, designation, registration
+    number, when — and, for a late entry, when it was written ("" for a draft)."""
+    if not note.signed or note.signed_at is None:
+        return SafeString("")
+    who = ", ".join(escape(part) for part in (note.signer_name, note.signer_designation) if part)
+    if note.signer_registration:
+        who += f", registration no. {escape(note.signer_registration)}"
+    html = f'<p class="signature">Signed by {who}, on {_when(note.signed_at)}.</p>'
+    if note.late_entry:
+        html += (
+            '<p class="late-entry"><span class="tag">Late entry</span> — written '
+            f"{_when(note.created_at)}</p>"
+        )
+    return SafeString(html)
+
+
+def _when(moment: datetime) -> str:
+    """As `|when:"M j, Y"` writes it: "Mar 2, 2026, 10:00 AM"."""
+    return escape(date_and_clock(timezone.localtime(moment), "M j, Y"))

@@ -32,6 +32,11 @@ def _chart(client, personas, who="physio"):
     return client.get(reverse("patient-chart", args=[personas.patient_a.pk]))
 
 
+def _about(note) -> str:
+    """A link's description: the heading of the entry it is about."""
+    return f'aria-describedby="note-{note.pk}-heading"'
+
+
 def _squash(html: str) -> str:
     return re.sub(r"\s+", " ", html)
 
@@ -154,14 +159,16 @@ def test_it_shows_the_practitioners_own_draft_without_its_content(client, person
     html = _squash(_chart(client, personas).text)
     assert "Draft</span> Not signed yet" in html
     assert "Half written" not in html
-    assert f'href="{reverse("note-edit", args=[draft.pk])}">Continue the draft' in html
+    link = f'href="{reverse("note-edit", args=[draft.pk])}" {_about(draft)}>Continue the draft'
+    assert link in html
 
 
 def test_it_leads_to_each_entry_its_corrections_and_a_new_entry(client, personas):
     note = entry(personas.physio, personas.patient_a, "Knee", days_ago=1)
     html = _chart(client, personas).text
-    assert f'href="{reverse("note-edit", args=[note.pk])}">Open' in html
-    assert f'href="{reverse("note-correct", args=[note.pk])}">Amend or add to it' in html
+    assert f'href="{reverse("note-edit", args=[note.pk])}" {_about(note)}>Open' in html
+    correct_link = reverse("note-correct", args=[note.pk])
+    assert f'href="{correct_link}" {_about(note)}>Amend or add to it' in html
     assert f'href="{reverse("note-new", args=[personas.patient_a.pk])}"' in html
 
 
