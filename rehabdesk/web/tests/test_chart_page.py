@@ -249,3 +249,10 @@ def test_the_patient_page_links_to_the_chart_for_a_practitioner_in_care_only(
     response = client.get(reverse("patient-detail", args=[personas.patient_a.pk]))
     chart = reverse("patient-chart", args=[personas.patient_a.pk])
     assert (f'href="{chart}"' in response.text) is shown
+
+
+def test_it_escapes_whatever_a_note_holds_and_keeps_its_line_breaks(client, personas):
+    entry(personas.physio, personas.patient_a, "<script>alert(1)</script> & more\nnext", days_ago=1)
+    html = _chart(client, personas).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more<br>next" in html
