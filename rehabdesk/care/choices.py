@@ -56,3 +56,13 @@ class DocumentKind(models.TextChoices):
     REPORT = "report", "Report or letter"
     CONSENT = "consent", "Signed form"
     OTHER = "other", "Other"
+
+
+class CopyPurpose(models.TextChoices):
+    """Who a printed copy of the chart is for: recorded with the export on the audit
+    trail, and printed on the copy's first page."""
+
+    PATIENT = "patient", "The patient (their own request)"
+    INSURER = "insurer", "An insurer"
+    LAWYER = "lawyer", "A lawyer"
+    OTHER = "other", "Another recipient, with the patient's consent"

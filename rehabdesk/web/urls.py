@@ -11,11 +11,14 @@ from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     book_at_views,
     booking_views,
+    chart_views,
     consent_views,
     desk_views,
     document_views,
     hours_views,
     note_overdue_views,
+    note_sign_views,
+    note_views,
     patient_status_views,
     patient_views,
     registrations_views,
@@ -44,8 +47,11 @@ urlpatterns: list[URLPattern] = (
     + staff_intake_views.urlpatterns
     + safety_views.urlpatterns
     + consent_views.urlpatterns
-    + document_views.urlpatterns
+    + note_views.urlpatterns
+    + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
+    + chart_views.urlpatterns
+    + document_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

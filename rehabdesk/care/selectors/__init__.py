@@ -3,12 +3,20 @@ number of queries; callers import from here:
 
 - notes.py: one note, the state of visits' notes, drafts to sign, overdue counts, a
   patient's entries with their corrections
+- editor.py: a visit's note, the signature a draft will carry (the note editor's pages)
 - templates.py: the templates to write on, the one a visit suggests, the snippets
-- documents.py: a patient's documents, one document
 - visits.py: which note each visit has (the pages' links)
+- documents.py: a patient's documents, one document
 """
 
 from rehabdesk.care.selectors.documents import document_by_id, documents_of
+from rehabdesk.care.selectors.editor import (
+    Signer,
+    note_entry,
+    note_of_visit,
+    registration_for_signing,
+    signer_of,
+)
 from rehabdesk.care.selectors.notes import (
     ChartEntry,
     OverdueNotes,
@@ -25,14 +33,19 @@ from rehabdesk.care.selectors.visits import visit_note_ids
 __all__ = [
     "ChartEntry",
     "OverdueNotes",
+    "Signer",
     "document_by_id",
     "documents_of",
     "last_signed_note",
     "note_by_id",
+    "note_entry",
+    "note_of_visit",
     "note_states",
     "notes_to_sign",
     "overdue_note_counts",
     "patient_notes",
+    "registration_for_signing",
+    "signer_of",
     "snippets_for",
     "template_for_visit",
     "templates_for",

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from rehabdesk.audit.choices import AuditAction
@@ -27,7 +27,8 @@ from rehabdesk.care.choices import NoteKind, NoteRelation, NoteStatus
 from rehabdesk.care.content import clean_content
 from rehabdesk.care.errors import CareError, CareErrorCode
 from rehabdesk.care.models import NoteTemplate, VisitNote
-from rehabdesk.clinic.models import Clinic, Practitioner, Qualification, Registration
+from rehabdesk.care.selectors.editor import registration_for_signing
+from rehabdesk.clinic.models import Clinic, Practitioner, Registration
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -418,24 +419,11 @@ def _signing_day(note: VisitNote, zone: ZoneInfo, now: datetime) -> date:
 
 
 def _registration(author: Practitioner, discipline_id: int, day: date) -> Registration:
-    """The author's registration in force on `day`, of a class that permits practice,
-    with a college that registers the discipline's practitioners: one named in a
-    qualification of the discipline's services (any college, for a discipline the
-    clinic offers no service of yet)."""
-    colleges = set(
-        Qualification.objects.filter(service__discipline_id=discipline_id).values_list(
-            "regulator_id", flat=True
-        )
-    )
-    registrations = (
-        Registration.objects.select_related("regulator")
-        .filter(practitioner=author, registration_class__permits_practice=True)
-        .filter(valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .order_by("-valid_from", "-pk")
-    )
-    registration = next(
-        (r for r in registrations if not colleges or r.regulator_id in colleges), None
+    """The registration the author signs with (`selectors.registration_for_signing`: in
+    force on `day`, of a class that permits practice, with a college registering the
+    discipline's practitioners), or the refusal saying none is."""
+    registration = registration_for_signing(
+        author_id=author.pk, discipline_id=discipline_id, day=day
     )
     if registration is None:
         raise CareError(

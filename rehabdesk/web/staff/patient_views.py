@@ -105,6 +105,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _staff_patient(request, patient_id=patient_id, action=Action.VIEW_DEMOGRAPHICS)
     person = person_for(request.user)
     can_book = can_do(request, patient, Action.MANAGE_BOOKINGS)
+    # The page's one view event (patient_for) covers the alerts shown.
+    safety = safety_panel_for(user=request.user, patient_id=patient.pk, on_file=False)
     return render(
         request,
         "web/patients/detail.html",
@@ -121,8 +123,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "can_view_log": can_do(request, patient, Action.VIEW_ACCESS_LOG),
             "can_assign": can(person, Capability.ASSIGN_CARE),
             "care_form": CareAssignmentForm(),
-            # The page's one view event (patient_for) covers the alerts shown.
-            "safety": safety_panel_for(user=request.user, patient_id=patient.pk, on_file=False),
+            "safety": safety,
+            # The safety record's detail and the chart are both VIEW_CLINICAL.
+            "can_view_chart": safety.record is not None,
         },
     )
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from rehabdesk.care.models import Document
-from rehabdesk.care.services import document_upload
+from rehabdesk.care.choices import NoteKind
+from rehabdesk.care.models import Document, NoteTemplate, VisitNote
+from rehabdesk.care.services import document_upload, note_start
 from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
@@ -168,6 +169,15 @@ def world(personas: Personas) -> Personas:
         source="intake",
         created_at=timezone.now(),
     )
+    # The physio's draft of a phone consult with patient A (a general entry).
+    note_start(
+        actor=personas.physio.user,
+        template=NoteTemplate.objects.get(code="general-entry", current=True),
+        patient=personas.patient_a,
+        kind=NoteKind.PHONE,
+        encounter_at=timezone.now() - timedelta(hours=1),
+        now=timezone.now(),
+    )
     # A referral on patient A's record.
     document_upload(
         actor=personas.physio.user,
@@ -219,6 +229,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"alert_id": str(Alert.objects.get(patient=world.patient_a).pk)}
     if target == "review":
         return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
+    if target == "note":
+        return {"note_id": str(VisitNote.objects.filter(patient=world.patient_a).earliest("pk").pk)}
     if target == "document":
         return {"document_id": str(Document.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":

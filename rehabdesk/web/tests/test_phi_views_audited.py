@@ -145,6 +145,25 @@ PHI_PAGES = {
     ),
     "my-intakes": ("guardian", lambda w: reverse("my-intakes"), ["guardian", "child"]),
     "my-intake": ("guardian", lambda w: reverse("my-intake", args=[w.child.pk]), ["child"]),
+    # A clinical entry without a visit: the editor's own pages are audited in
+    # web/tests/test_note_pages_audited.py (they need a note written first).
+    "note-new": (
+        "physio",
+        lambda w: reverse("note-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    # The chart and the choice of its printed copy (the copy itself, an export:
+    # web/tests/test_chart_copy.py).
+    "patient-chart": (
+        "physio",
+        lambda w: reverse("patient-chart", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "patient-chart-print": (
+        "physio",
+        lambda w: reverse("patient-chart-print", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
     "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
 }
@@ -190,6 +209,8 @@ def test_every_patient_page_is_in_this_list():
             "my-intake-review",
             "staff-intake-enter-section",
             "staff-intake-enter-review",
+            # The chart's printed copy is an EXPORT event: web/tests/test_chart_copy.py.
+            "patient-chart-pdf",
             # Setting a password by e-mailed link: no patient's information is shown.
             "password-request",
             "password-sent",
