@@ -12,7 +12,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.choices import NoteKind, NoteRelation, NoteState
@@ -30,22 +30,6 @@ pytestmark = pytest.mark.django_db
 VIEW_NOW = at(8, 11)
 EARLY = at(1, 8)
 SIGNABLE = {"complaint": "Stiff neck after a long drive", "plan": "Mobility; review next week"}
-
-
-def editor_installed() -> bool:
-    try:
-        reverse("note-start", args=[1])
-        reverse("note-edit", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-# The buttons' routes are the note editor's (web/staff/note_views.py): these tests wait
-# for it rather than fake its routes.
-needs_editor = pytest.mark.skipif(
-    not editor_installed(), reason="the note editor's routes (note-start, note-edit)"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +135,6 @@ def test_it_knows_which_note_each_visit_opens(client, personas, day, notes):
     assert (grace.note_id, grace.openable, grace.writable) == (None, False, True)
 
 
-@needs_editor
 def test_it_offers_write_continue_and_view_by_state(client, personas, day, notes):
     page = my_day(client, personas.physio.user).text
     assert f'action="{reverse("note-start", args=[day["grace"].pk])}"' in page
@@ -229,7 +212,6 @@ def test_a_signed_note_leaves_the_list(client, personas, day, notes):
     assert "No drafts waiting" in section
 
 
-@needs_editor
 def test_each_note_to_sign_links_to_its_draft(client, personas, day, notes):
     section = my_day(client, personas.physio.user).text.split('id="to-sign-heading"', 1)[1]
     assert reverse("note-edit", args=[notes["charlie"].pk]) in section

@@ -9,7 +9,7 @@ the physio's care; her massage on Tuesday puts her in the massage therapist's to
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from rehabdesk.care.choices import NoteState
 from rehabdesk.care.testing import MASSAGE, SOAP, note_write, template_create
@@ -22,21 +22,6 @@ VIEW_NOW = at(10, 11)
 EARLY = at(1, 8)
 SIGNABLE = {"complaint": "Shoulder pain lifting the kettle", "plan": "Cuff loading; review"}
 NOTE_COLUMN = '<th scope="col">Note</th>'
-
-
-def editor_installed() -> bool:
-    try:
-        reverse("note-start", args=[1])
-        reverse("note-edit", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-# The buttons' routes are the note editor's: these tests wait for it rather than fake them.
-needs_editor = pytest.mark.skipif(
-    not editor_installed(), reason="the note editor's routes (note-start, note-edit)"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +153,6 @@ def test_the_other_practitioner_in_care_sees_their_own_draft_and_the_signed_note
     assert notes[visits["unwritten"].pk] == (NoteState.NOT_STARTED, False, False)
 
 
-@needs_editor
 def test_the_past_visits_link_to_their_notes(client, personas, visits):
     page = patient_page(client, personas.physio.user, personas.patient_a).text
     assert reverse("note-edit", args=[visits["notes"]["signed"]]) in page
@@ -238,7 +222,6 @@ def test_the_appointment_s_practitioner_has_the_visit_s_note_there(client, perso
     assert '">Signed</span>' in signed
 
 
-@needs_editor
 def test_the_appointment_page_offers_write_note_or_open_note(client, personas, visits):
     unwritten = appointment_page(client, personas.physio.user, visits["unwritten"])
     assert f'action="{reverse("note-start", args=[visits["unwritten"].pk])}"' in unwritten
