@@ -180,6 +180,15 @@ class VisitNote(models.Model):
     def signed(self) -> bool:
         return self.status == NoteStatus.SIGNED
 
+    @property
+    def signed_as(self) -> str:
+        """The signer as the signature names them: "Priya Raman, PT". A name the clinic
+        writes with its designation already ("Kevin Zhang, PT") does not repeat it."""
+        name, designation = self.signer_name.strip(), self.signer_designation.strip()
+        if not designation or name.endswith(designation):
+            return name
+        return f"{name}, {designation}"
+
 
 class Document(models.Model):
     """A file on a patient's record: a referral, an imaging report, a letter. Kept

@@ -209,7 +209,7 @@ def _heading(note: VisitNote, zone: tzinfo) -> str:
 
 def _signature(note: VisitNote, zone: tzinfo) -> str:
     assert note.signed_at is not None
-    who = ", ".join(part for part in (note.signer_name, note.signer_designation) if part)
+    who = note.signed_as
     text = f"Signed by {who}"
     if note.signer_registration:
         text += f", registration no. {note.signer_registration}"

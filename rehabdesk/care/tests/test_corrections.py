@@ -202,3 +202,16 @@ def test_an_unknown_kind_of_correction_is_refused(personas, signed):
     with pytest.raises(CareError) as refused:
         correct(personas, signed, "rewrites")
     assert (refused.value.code, refused.value.field) == (CareErrorCode.INVALID, "relation")
+
+
+@pytest.mark.parametrize(
+    ("name", "designation", "signed_as"),
+    [
+        ("Priya Raman", "PT", "Priya Raman, PT"),
+        ("Kevin Zhang, PT", "PT", "Kevin Zhang, PT"),
+        ("Mei Chen, R. Ac", "R. Ac", "Mei Chen, R. Ac"),
+        ("Mei Chen", "", "Mei Chen"),
+    ],
+)
+def test_the_signature_names_the_designation_once(name, designation, signed_as):
+    assert VisitNote(signer_name=name, signer_designation=designation).signed_as == signed_as

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -28,6 +29,9 @@ from rehabdesk.care.errors import CareError
 from rehabdesk.care.pdf import ChartCopy, chart_pdf, period_check
 from rehabdesk.care.reading import entries_read
 from rehabdesk.clinic.selectors import clinic_current, locations_active
+
+# Entries and visits shown in full on one page of the chart, newest first.
+CHART_PAGE = 20
 
 
 class ChartCopyForm(forms.Form):
@@ -62,7 +66,9 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient's chart: alerts and consents, then every entry and visit by time."""
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
     seen = chart_for(user=request.user, patient_id=patient_id, now=timezone.now())
-    rows = seen.timeline
+    # The newest entries in full; older ones a page at a time (the printed copy has all).
+    page = Paginator(seen.timeline, CHART_PAGE).get_page(request.GET.get("page"))
+    rows = list(page)
     read = iter(entries_read(row.entry for row in rows if row.entry))
     timeline = [(row, next(read) if row.entry else None) for row in rows]
     return render(
@@ -73,6 +79,7 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": seen.patient,
             "safety": seen.safety,
             "timeline": timeline,
+            "page": page,
             "practitioner_id": person_for(request.user).practitioner_id,
             # The consents section, as the patient page shows it (without upcoming visits).
             "seen": seen.consents,

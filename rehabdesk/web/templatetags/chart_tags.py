@@ -75,7 +75,7 @@ def signature(note: VisitNote) -> SafeString:
     number, when — and, for a late entry, when it was written ("" for a draft)."""
     if not note.signed or note.signed_at is None:
         return SafeString("")
-    who = ", ".join(escape(part) for part in (note.signer_name, note.signer_designation) if part)
+    who = escape(note.signed_as)
     if note.signer_registration:
         who += f", registration no. {escape(note.signer_registration)}"
     html = f'<p class="signature">Signed by {who}, on {_when(note.signed_at)}.</p>'

@@ -1,7 +1,8 @@
-"""The chart: a practitioner in the patient's care reads the whole clinical record on one
-page — alerts and consents on top, entries newest first with their signature blocks,
-amended originals struck through above the amendment and its reason, addenda, entries
-withdrawn in error behind a toggle. Everyone else gets the same 404, on file."""
+"""The chart: a practitioner in the patient's care reads the clinical record — alerts
+and consents on top, entries newest first, a page of them at a time, with their
+signature blocks, amended originals struck through above the amendment and its reason,
+addenda, entries withdrawn in error behind a toggle. Everyone else gets the same 404,
+on file."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.services import appointment_arrive, appointment_book
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
+from rehabdesk.web.staff.chart_views import CHART_PAGE
 from rehabdesk.web.tests.chart_record import correct, entry
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +239,27 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     assert _queries(client, personas) == few == 20
+
+
+def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
+    for day in range(CHART_PAGE + 3):
+        entry(personas.physio, personas.patient_a, f"Call number {day:02d}", days_ago=day + 1)
+    client.force_login(personas.physio.user)
+    path = reverse("patient-chart", args=[personas.patient_a.pk])
+
+    first = _squash(client.get(path).text)
+    older = _squash(client.get(path, {"page": "2"}).text)
+    beyond = _squash(client.get(path, {"page": "nine"}).text)
+
+    assert "Call number 00" in first
+    assert f"Call number {CHART_PAGE - 1:02d}" in first
+    assert f"Call number {CHART_PAGE:02d}" not in first
+    assert f"1–{CHART_PAGE} of {CHART_PAGE + 3}, newest first" in first
+    assert 'href="?page=2#history-heading">Older entries' in first
+    assert f"Call number {CHART_PAGE + 2:02d}" in older
+    assert "Call number 00" not in older
+    assert "Newer entries" in older
+    assert "Call number 00" in beyond  # a page that is not one shows the newest
 
 
 @pytest.mark.parametrize(

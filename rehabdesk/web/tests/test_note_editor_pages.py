@@ -75,7 +75,7 @@ def test_it_reads_a_signed_note_with_its_signature_and_no_form(personas):
     page = response.text
     assert response.templates[0].name == "web/care/note_read.html"
     assert SIGNABLE["progress"] in page
-    assert "registration PERSONA-PT-1" in page
+    assert "registration no. PERSONA-PT-1" in page
     assert 'id="note-form"' not in page
     assert reverse("note-correct", args=[note.pk]) in page
 
