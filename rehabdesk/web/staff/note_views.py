@@ -84,6 +84,8 @@ def editor(
             },
             "copies_forward": bool(definition.copied_forward),
             "updated_ms": int(note.updated_at.timestamp() * 1000),
+            # "Saved 10:42 AM" today, "Saved Dec 4, 1:23 PM" for a draft left earlier.
+            "today": timezone.localdate(),
         },
         status=page_status(refusal),
     )

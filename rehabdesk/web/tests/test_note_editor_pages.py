@@ -4,6 +4,7 @@ revision the page was written on; a signed note, or a colleague's draft, read on
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.choices import NoteRelation
-from rehabdesk.care.models import Snippet
+from rehabdesk.care.models import Snippet, VisitNote
 from rehabdesk.care.services import note_correct, note_draft_save, note_sign
 from rehabdesk.patients.services import care_assignment_add
 from rehabdesk.web.tests.note_world import SIGNABLE, note_world
@@ -51,6 +52,19 @@ def test_it_shows_the_draft_in_its_templates_sections_and_widgets(personas):
     assert 'name="revision" value="1"' in page
     assert reverse("note-save", args=[note.pk]) in page
     assert 'role="status" aria-live="polite"' in page
+
+
+def test_it_says_when_the_draft_was_saved_with_its_day_unless_today(personas):
+    nw = note_world(personas)
+    note = nw.draft({"progress": "Better on stairs"})
+    client = nw.client()
+    today = client.get(reverse("note-edit", args=[note.pk])).text
+    VisitNote.objects.filter(pk=note.pk).update(updated_at=note.updated_at - timedelta(days=3))
+    earlier = client.get(reverse("note-edit", args=[note.pk])).text
+    three_days_ago = timezone.localtime(note.updated_at - timedelta(days=3))
+
+    assert f"Saved {timezone.localtime(note.updated_at):%-I:%M %p}<" in today
+    assert f"Saved {three_days_ago:%b %-d}, " in earlier
 
 
 def test_it_gives_the_page_the_clinics_snippets(personas):
