@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from rehabdesk.care.choices import NoteRelation, NoteState, NoteStatus
-from rehabdesk.care.models import VisitNote
+from rehabdesk.care.models import NoteTemplate, VisitNote
 from rehabdesk.clinic.models import Clinic, Location
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -152,7 +152,9 @@ def patient_notes(
     signed corrections (oldest first); days of care from `since` to `until` inclusive,
     in the clinic's time zone. A draft is not part of the record: only `drafts_of`'s
     own (a practitioner id) are included, so their chart shows what they are writing.
-    Two queries, however many entries."""
+    Three queries, however many entries: the notes, their corrections, and the
+    templates they were written on, each read once and shared by its notes (a
+    definition is read and checked once per page, not once per note)."""
     visible = Q(status=NoteStatus.SIGNED)
     if drafts_of is not None:
         visible |= Q(author_id=drafts_of)
@@ -163,14 +165,18 @@ def patient_notes(
         originals = originals.filter(encounter_at__date__lte=until)
     corrections = (
         VisitNote.objects.filter(visible)
-        .select_related("author", "template")
+        .select_related("author")
         .order_by("created_at", "pk")
     )
-    notes = (
-        originals.select_related("author", "template", "appointment__service")
+    notes = list(
+        originals.select_related("author", "appointment__service")
         .prefetch_related(Prefetch("corrections", queryset=corrections))
         .order_by("-encounter_at", "-pk")
     )
+    written = [n for note in notes for n in (note, *note.corrections.all())]
+    templates = NoteTemplate.objects.in_bulk({n.template_id for n in written})
+    for n in written:
+        n.template = templates[n.template_id]
     return [_entry(note) for note in notes]
 
 
