@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from rehabdesk.care.choices import NoteRelation, NoteState, NoteStatus
 from rehabdesk.care.models import NoteTemplate, VisitNote
@@ -163,21 +163,23 @@ def patient_notes(
         originals = originals.filter(encounter_at__date__gte=since)
     if until is not None:
         originals = originals.filter(encounter_at__date__lte=until)
-    corrections = (
-        VisitNote.objects.filter(visible)
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
     notes = list(
-        originals.select_related("author", "appointment__service")
-        .prefetch_related(Prefetch("corrections", queryset=corrections))
-        .order_by("-encounter_at", "-pk")
+        originals.select_related("author", "appointment__service").order_by("-encounter_at", "-pk")
     )
-    written = [n for note in notes for n in (note, *note.corrections.all())]
+    # Grouped here rather than by prefetch_related, which builds a queryset per note.
+    corrections: dict[int, list[VisitNote]] = {note.pk: [] for note in notes}
+    if notes:
+        for correction in (
+            VisitNote.objects.filter(visible, corrects_id__in=list(corrections))
+            .select_related("author")
+            .order_by("created_at", "pk")
+        ):
+            corrections[correction.corrects_id or 0].append(correction)  # never 0: filtered
+    written = [*notes, *(c for found in corrections.values() for c in found)]
     templates = NoteTemplate.objects.in_bulk({n.template_id for n in written})
     for n in written:
         n.template = templates[n.template_id]
-    return [_entry(note) for note in notes]
+    return [_entry(note, tuple(corrections[note.pk])) for note in notes]
 
 
 def last_signed_note(*, patient_id: int, discipline_id: int, before: datetime) -> VisitNote | None:
@@ -217,8 +219,7 @@ def _withdrawn() -> QuerySet[VisitNote]:
     )
 
 
-def _entry(note: VisitNote) -> ChartEntry:
-    corrections = tuple(note.corrections.all())
+def _entry(note: VisitNote, corrections: tuple[VisitNote, ...]) -> ChartEntry:
     signed = [c for c in corrections if c.signed]
     return ChartEntry(
         note=note,
