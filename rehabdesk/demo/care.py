@@ -25,7 +25,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -379,7 +379,10 @@ class _Signer:
 def load_demo_notes(*, practitioner: Practitioner, now: datetime) -> int:
     """Write the demo's clinical notes (see the module's docstring); returns how many."""
     rng = random.Random(22)
-    Clinic.objects.update(notes_due_from=timezone.localdate(now) - timedelta(days=CHARTED_DAYS))
+    charted_from = timezone.localdate(now) - timedelta(days=CHARTED_DAYS)
+    Clinic.objects.update(notes_due_from=charted_from)
+    # From midnight that day (the demo's locations share the clinic's zone).
+    charted_since = datetime.combine(charted_from, time.min, tzinfo=timezone.get_current_timezone())
     templates = {
         (t.discipline.slug if t.discipline else "", t.visit_type): t
         for t in NoteTemplate.objects.filter(current=True).select_related("discipline")
@@ -389,7 +392,7 @@ def load_demo_notes(*, practitioner: Practitioner, now: datetime) -> int:
     signers = _signers()
     visits = (
         Appointment.objects.filter(start__lt=now, status__in=WITH_A_NOTE, patient__isnull=False)
-        .filter(Q(practitioner=practitioner) | Q(start__gte=now - timedelta(days=CHARTED_DAYS)))
+        .filter(Q(practitioner=practitioner) | Q(start__gte=charted_since))
         .select_related("service__discipline", "location")
         .order_by("start", "pk")
     )
