@@ -262,6 +262,17 @@ def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(cli
     assert "Call number 00" in beyond  # a page that is not one shows the newest
 
 
+def test_it_opens_the_newest_three_notes_and_folds_the_older_ones(client, personas):
+    for day in range(5):
+        entry(personas.physio, personas.patient_a, f"Call number {day}", days_ago=day + 1)
+
+    html = _squash(_chart(client, personas).text)
+
+    assert html.count('<details class="note-body" open>') == 3
+    assert html.count('<details class="note-body">') == 2
+    assert "The note, signed by Priya Physio" in html
+
+
 @pytest.mark.parametrize(
     ("who", "shown"), [("physio", True), ("front_desk", False), ("manager", False)]
 )
