@@ -22,6 +22,7 @@ from rehabdesk.audit.services import audit_record
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.care.models import Document
 from rehabdesk.care.selectors import ChartEntry, documents_of, patient_notes
+from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.consents.selectors import consents_for_patient, treatment_consents_for_patient
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -56,6 +57,9 @@ class Chart:
     entries: list[ChartEntry]
     unwritten: list[Appointment]
     documents: list[Document]
+    # The day the clinic began keeping its notes here (Clinic.notes_due_from): a visit
+    # before it was charted elsewhere, on paper or in the previous system.
+    charted_from: date | None = None
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -91,6 +95,7 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
         entries=entries,
         unwritten=[v for v in past if v.status in HELD and v.pk not in noted],
         documents=documents_of(patient_id=patient.pk),
+        charted_from=clinic.notes_due_from if (clinic := clinic_current()) else None,
     )
 
 

@@ -19,6 +19,7 @@ from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.choices import NoteRelation
 from rehabdesk.care.services import document_upload
 from rehabdesk.care.testing import pdf_bytes, uploaded
+from rehabdesk.clinic.models import Clinic
 from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.services import appointment_arrive, appointment_book
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
@@ -156,6 +157,24 @@ def test_it_lists_the_visits_held_with_no_signed_note_among_the_entries(client, 
     assert f'action="{reverse("note-start", args=[booked.pk])}"' in visit[:900]
 
 
+def test_a_visit_before_the_clinic_charted_here_says_it_was_charted_elsewhere(client, personas):
+    world = build_booking_world(personas)
+    held = weekday_at(10, after_days=-14)
+    booked = appointment_book(
+        request=world.request(held, patient=personas.patient_a),
+        actor=personas.front_desk,
+        now=held - timedelta(days=1),
+    )
+    appointment_arrive(appointment=booked, actor=None, now=held + timedelta(minutes=5))
+    Clinic.objects.update(notes_due_from=(held + timedelta(days=7)).date())
+
+    html = _squash(_chart(client, personas).text)
+    visit = html[html.index(f'id="visit-{booked.pk}-heading"') :]
+
+    assert "Charted elsewhere: the clinic has kept its notes here since" in visit[:600]
+    assert "No signed note." not in visit[:600]
+
+
 def test_it_shows_the_practitioners_own_draft_without_its_content(client, personas):
     draft = entry(personas.physio, personas.patient_a, "Half written", days_ago=0, sign=False)
     html = _squash(_chart(client, personas).text)
@@ -238,7 +257,7 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
     for day in range(3, 30):
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
-    assert _queries(client, personas) == few == 21
+    assert _queries(client, personas) == few == 22
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
