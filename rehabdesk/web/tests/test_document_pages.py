@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.care import storage
 from rehabdesk.care.models import Document
 from rehabdesk.care.services import document_upload
 from rehabdesk.care.testing import pdf_bytes, uploaded
@@ -164,6 +165,19 @@ def test_the_download_of_an_image_keeps_its_own_type(client, personas):
     response = client.get(reverse("document-download", args=[document.pk]))
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == data
+
+
+def test_a_document_whose_file_storage_lost_says_so_plainly(client, personas, caplog):
+    document = file_on_record(personas, name="referral.pdf")
+    storage.document_path(document.sha256).unlink()
+    client.force_login(personas.physio.user)
+
+    response = client.get(reverse("document-download", args=[document.pk]))
+
+    assert response.status_code == 503
+    assert "Its file is missing from the clinic's document storage" in response.text
+    assert "referral" not in caplog.text
+    assert f"document {document.pk}: its stored file is missing" in caplog.text
 
 
 def test_the_download_is_on_file(client, personas):
