@@ -8,54 +8,17 @@ Real transactions on real connections: the first stays open, holding the row
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connections, transaction
 
 from rehabdesk.care.errors import CareError, CareErrorCode
 from rehabdesk.care.models import VisitNote
 from rehabdesk.care.selectors import note_by_id
 from rehabdesk.care.services import note_digest, note_draft_save, note_sign, note_start
 from rehabdesk.scheduling.testing import at
+from rehabdesk.testing.races import first_then_second
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-QUEUED = 1.0
 WRITTEN = {"complaint": "Tennis elbow", "plan": "Eccentric loading"}
-
-
-def first_then_second(first: Callable[[], object], second: Callable[[], object]) -> object:
-    done, release = threading.Event(), threading.Event()
-
-    def hold_open() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                assert release.wait(30)
-        finally:
-            done.set()
-            connections.close_all()
-
-    def then() -> object:
-        try:
-            return second()
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        opened = pool.submit(hold_open)
-        assert done.wait(30)
-        waiting = pool.submit(then)
-        time.sleep(QUEUED)
-        release.set()
-        opened.result()
-        return waiting.result()
 
 
 @pytest.fixture

@@ -8,53 +8,18 @@ rows (PostgreSQL) or the write lock (SQLite), until the second is queued behind 
 from __future__ import annotations
 
 import copy
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connections, transaction
 
 from rehabdesk.care.errors import CareError, CareErrorCode
 from rehabdesk.care.models import NoteTemplate
 from rehabdesk.care.services import note_template_publish
+from rehabdesk.testing.races import first_then_second
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NOW = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
-QUEUED = 1.0
-
-
-def first_then_second(first: Callable[[], object], second: Callable[[], object]) -> object:
-    done, release = threading.Event(), threading.Event()
-
-    def hold_open() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                assert release.wait(30)
-        finally:
-            done.set()
-            connections.close_all()
-
-    def then() -> object:
-        try:
-            return second()
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        opened = pool.submit(hold_open)
-        assert done.wait(30)
-        waiting = pool.submit(then)
-        time.sleep(QUEUED)
-        release.set()
-        opened.result()
-        return waiting.result()
 
 
 def publish(title: str, based_on: int | None) -> Callable[[], object]:

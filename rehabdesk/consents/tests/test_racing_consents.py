@@ -7,55 +7,20 @@ Real transactions on real connections: the first stays open, holding the patient
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connections, transaction
 
 from rehabdesk.consents.choices import ConsentMethod, TreatmentTopic
 from rehabdesk.consents.errors import ConsentError, ConsentErrorCode
 from rehabdesk.consents.models import TreatmentConsent
 from rehabdesk.consents.selectors import treatment_texts_current
 from rehabdesk.consents.services import treatment_consent_give
+from rehabdesk.testing.races import first_then_second
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NOW = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
-QUEUED = 1.0
-
-
-def first_then_second(first: Callable[[], object], second: Callable[[], object]) -> object:
-    done, release = threading.Event(), threading.Event()
-
-    def hold_open() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                assert release.wait(30)
-        finally:
-            done.set()
-            connections.close_all()
-
-    def then() -> object:
-        try:
-            return second()
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        opened = pool.submit(hold_open)
-        assert done.wait(30)
-        waiting = pool.submit(then)
-        time.sleep(QUEUED)
-        release.set()
-        opened.result()
-        return waiting.result()
 
 
 def test_it_puts_one_of_two_simultaneous_consents_on_file(personas):

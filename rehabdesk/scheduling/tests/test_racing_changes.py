@@ -10,13 +10,9 @@ lock; on SQLite, for the write lock), then commits.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections, transaction
 
 from rehabdesk.clinic.choices import Weekday
 from rehabdesk.clinic.testing import make_practitioner, make_registration, make_shift
@@ -29,46 +25,9 @@ from rehabdesk.scheduling.services import (
     appointment_reschedule,
 )
 from rehabdesk.scheduling.testing import NOW, at, massage_at_milton
+from rehabdesk.testing.races import first_then_second
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-# Long enough for the second change to reach the lock and wait there; if it is slower,
-# it reads the committed move and the test proves less, but still holds.
-QUEUED = 1.0
-
-
-def first_then_second(first: Callable[[], object], second: Callable[[], object]) -> object:
-    """Run `first` in a transaction left open until `second`, started in another
-    connection once `first` is done, has had time to queue behind it; then commit
-    `first` and return what `second` returned (or raised)."""
-    done, release = threading.Event(), threading.Event()
-
-    def hold_open() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                assert release.wait(30)
-        finally:
-            done.set()
-            connections.close_all()
-
-    def then() -> object:
-        try:
-            return second()
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        opened = pool.submit(hold_open)
-        assert done.wait(30)
-        waiting = pool.submit(then)
-        time.sleep(QUEUED)
-        release.set()
-        opened.result()
-        return waiting.result()
 
 
 @pytest.fixture
