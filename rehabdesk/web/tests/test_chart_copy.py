@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def _text(pdf: bytes) -> str:
     """The copy's text runs, its compressed page streams opened."""
-    streams = re.findall(
-        rb"/Filter /FlateDecode[^>]*>>\s*stream\r?\n(.*?)\r?\nendstream", pdf, re.S
-    )
     runs = []
-    for stream in streams:
+    # Each stream read by its declared /Length: its compressed bytes may end in \r or \n.
+    for found in re.finditer(rb"<<([^>]*/FlateDecode[^>]*)>>\s*stream\r?\n", pdf):
+        length = int(re.search(rb"/Length (\d+)", found.group(1)).group(1))  # type: ignore[union-attr]
+        stream = pdf[found.end() : found.end() + length]
         runs += re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", zlib.decompress(stream))
     return " ".join(run.decode("cp1252") for run in runs)
 
