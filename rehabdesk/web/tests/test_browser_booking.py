@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.models import Clinic
@@ -47,18 +48,18 @@ def test_the_desk_books_a_caller_from_the_patient_page_in_five_clicks(
     clicks += 1  # choosing from a list counts as a click too
     page.get_by_role("button", name="Find times").click()
     clicks += 1
-    assert page.get_by_role("heading", name="Next free times").is_visible()
+    expect(page.get_by_role("heading", name="Next free times")).to_be_visible()
     screenshot("free-times")
     first_time = page.locator(".time-list").first.get_by_role("button").first
     first_time.click()
     clicks += 1
-    assert page.get_by_role("heading", name="Confirm the booking").is_visible()
+    expect(page.get_by_role("heading", name="Confirm the booking")).to_be_visible()
     screenshot("confirm")
     page.get_by_role("button", name="Confirm booking").click()
     clicks += 1
 
     assert clicks <= 5
-    assert page.get_by_text(re.compile(r"^Booked: Follow-up with Priya Physio")).is_visible()
+    expect(page.get_by_text(re.compile(r"^Booked: Follow-up with Priya Physio"))).to_be_visible()
     appointment = Appointment.objects.get(patient=world.patient)
     assert (appointment.status, appointment.channel) == (AppointmentStatus.BOOKED, Channel.PHONE)
     assert page.url.endswith(f"/staff/appointments/{appointment.pk}/")
@@ -68,7 +69,7 @@ def test_the_desk_books_a_caller_from_the_patient_page_in_five_clicks(
     page.set_viewport_size({"width": 800, "height": 1000})
     page.get_by_role("link", name="Alice Anders").first.click()
     bookings = page.get_by_role("region", name="Bookings")
-    assert bookings.get_by_role("link", name=re.compile("AM|PM")).is_visible()
+    expect(bookings.get_by_role("link", name=re.compile("AM|PM"))).to_be_visible()
     screenshot("patient-page-tablet")
 
 
@@ -82,13 +83,13 @@ def test_the_desk_moves_a_booking_to_an_afternoon(page, sign_in, screenshot, per
     page.get_by_role("button", name="Find times").click()
     screenshot("afternoon-times")
     page.locator(".time-list").first.get_by_role("button").first.click()
-    assert page.get_by_role("heading", name="Confirm the new time").is_visible()
+    expect(page.get_by_role("heading", name="Confirm the new time")).to_be_visible()
     page.get_by_role("button", name="Move the appointment").click()
-    assert page.get_by_text(re.compile(r"^Moved: Follow-up with ")).is_visible()
+    expect(page.get_by_text(re.compile(r"^Moved: Follow-up with "))).to_be_visible()
     moved = Appointment.objects.get(pk=appointment.pk)
     assert moved.start.astimezone(TORONTO).hour >= 12
     assert moved.status == AppointmentStatus.BOOKED
-    assert page.get_by_role("table").get_by_text("Moved").is_visible()
+    expect(page.get_by_role("table").get_by_text("Moved")).to_be_visible()
     screenshot("moved")
 
 
@@ -106,8 +107,8 @@ def test_the_desk_sees_the_late_fee_before_cancelling(
     page.goto(f"{live_server.url}/staff/appointments/{appointment.pk}/")
     page.get_by_role("link", name="Cancel…").click()
     terms = page.get_by_role("region", name="Before you cancel")
-    assert terms.get_by_text("late cancellation").is_visible()
-    assert terms.get_by_text(fee).is_visible()
+    expect(terms.get_by_text("late cancellation")).to_be_visible()
+    expect(terms.get_by_text(fee)).to_be_visible()
     screenshot("fee-preview")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED  # nothing happened yet
@@ -115,7 +116,7 @@ def test_the_desk_sees_the_late_fee_before_cancelling(
     page.get_by_label("Patient").check()
     page.get_by_label("Reason (for the record)").fill("Called: feeling unwell")
     page.get_by_role("button", name="Cancel the appointment").click()
-    assert page.get_by_text(f"A late cancellation: a fee of {fee} is recorded.").is_visible()
+    expect(page.get_by_text(f"A late cancellation: a fee of {fee} is recorded.")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
     assert appointment.late_cancellation

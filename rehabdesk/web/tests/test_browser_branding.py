@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import services
 from rehabdesk.clinic.models import Clinic, Location
@@ -32,11 +33,11 @@ PAGES = [
 
 def shows_the_clinic(page, width: int) -> None:
     header = page.locator("header.site-header")
-    assert header.get_by_role("link", name="Persona Clinic").is_visible()
+    expect(header.get_by_role("link", name="Persona Clinic")).to_be_visible()
     assert page.title().endswith("Persona Clinic"), page.title()
     assert "Rehabdesk" not in page.content()
     logo = header.locator("img.brand-logo")
-    assert logo.is_visible()
+    expect(logo).to_be_visible()
     assert logo.evaluate("img => img.complete && img.naturalWidth") == 120, "the logo loads"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -97,7 +98,7 @@ def test_a_manager_uploads_the_logo_and_staff_see_rehabdesk_in_their_footer(
     page.get_by_label("New logo").set_input_files(str(svg))
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("Upload a PNG, JPEG or WebP image").is_visible()
+    expect(page.get_by_text("Upload a PNG, JPEG or WebP image")).to_be_visible()
     screenshot("svg-refused")
 
     logo = tmp_path / "logo-real.png"

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.models import Location
@@ -83,7 +84,7 @@ def open_desk(page, sign_in):
     sign_in(page, "desk@persona.example", PASSWORD)
     page.get_by_role("link", name="Desk", exact=True).click()
     # The desk opens where its clerk works (Pickering), not at Milton, the first by name.
-    assert page.get_by_role("heading", name="Front desk — Pickering").is_visible()
+    expect(page.get_by_role("heading", name="Front desk — Pickering")).to_be_visible()
 
 
 def test_the_desk_checks_a_patient_in(page, sign_in, screenshot, personas, clinic):
@@ -93,12 +94,12 @@ def test_the_desk_checks_a_patient_in(page, sign_in, screenshot, personas, clini
     open_desk(page, sign_in)
     arriving = page.get_by_role("table", name="Appointments today at Pickering, in time order")
     row = arriving.get_by_role("row").filter(has_text="Alice Anders")
-    assert row.get_by_text("Booked").is_visible()
+    expect(row.get_by_text("Booked")).to_be_visible()
     screenshot("before")
     row.get_by_role("button", name="Check in Alice Anders").click()
-    assert page.get_by_text("Alice Anders is checked in.").is_visible()
-    assert page.get_by_role("heading", name="Front desk — Pickering").is_visible()
-    assert row.get_by_text("Arrived").is_visible()
+    expect(page.get_by_text("Alice Anders is checked in.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Front desk — Pickering")).to_be_visible()
+    expect(row.get_by_text("Arrived")).to_be_visible()
     screenshot("after")
     visit.refresh_from_db()
     assert visit.status == AppointmentStatus.ARRIVED
@@ -129,11 +130,11 @@ def test_the_desk_accepts_a_waitlist_offer_for_the_caller(
 
     open_desk(page, sign_in)
     offers = page.get_by_role("table", name="Open waitlist offers at Pickering")
-    assert offers.get_by_role("link", name="Alice Anders", exact=True).is_visible()
+    expect(offers.get_by_role("link", name="Alice Anders", exact=True)).to_be_visible()
     screenshot("offer")
     offers.get_by_role("button", name="Accept for Alice Anders").click()
-    assert page.get_by_text("Alice Anders is booked for the offered time.").is_visible()
-    assert page.get_by_text("No offers waiting for an answer.").is_visible()
+    expect(page.get_by_text("Alice Anders is booked for the offered time.")).to_be_visible()
+    expect(page.get_by_text("No offers waiting for an answer.")).to_be_visible()
     screenshot("accepted")
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
@@ -150,14 +151,16 @@ def test_a_manager_books_time_off_over_a_visit_and_sees_it_in_the_report(
     sign_in(page, "manager@persona.example", PASSWORD)
     page.get_by_role("link", name="Hours").click()
     page.get_by_role("link", name="Priya Physio").click()
-    assert page.get_by_text("None: every booking of Priya Physio fits their hours.").is_visible()
+    expect(
+        page.get_by_text("None: every booking of Priya Physio fits their hours.")
+    ).to_be_visible()
     page.get_by_label("Away from").fill(f"{start.date().isoformat()}T09:00")
     page.get_by_label("Back at").fill(f"{start.date().isoformat()}T12:00")
     page.get_by_label("Reason (staff only)").fill("Course")
     page.get_by_role("button", name="Add time off").click()
-    assert page.get_by_text("Time off saved. 1 booked appointment is now outside").is_visible()
+    expect(page.get_by_text("Time off saved. 1 booked appointment is now outside")).to_be_visible()
     report = page.get_by_role("table", name="Bookings of Priya Physio outside changed hours")
-    assert report.get_by_role("link", name="Alice Anders", exact=True).is_visible()
+    expect(report.get_by_role("link", name="Alice Anders", exact=True)).to_be_visible()
     link = report.get_by_role("link", name="Move, keep or cancel Alice Anders's appointment")
     assert link.get_attribute("href") == f"/staff/appointments/{visit.pk}/"
     screenshot("report")
@@ -167,6 +170,6 @@ def test_a_manager_books_time_off_over_a_visit_and_sees_it_in_the_report(
     page.get_by_label(re.compile("^Starts")).fill("08:00")
     page.get_by_label(re.compile("^Ends")).fill("09:00")
     page.get_by_role("button", name="Preview the change").click()
-    assert page.get_by_role("heading", name="Add a shift").is_visible()
+    expect(page.get_by_role("heading", name="Add a shift")).to_be_visible()
     assert "Priya Physio" in page.locator(".field-error, .errors").first.inner_text()
     screenshot("refused-shift")

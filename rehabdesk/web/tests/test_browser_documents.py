@@ -5,6 +5,7 @@ byte for byte. Checked with axe-core at each step, without sideways scrolling.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from rehabdesk.care.models import Document
 from rehabdesk.care.testing import pdf_bytes
@@ -30,8 +31,8 @@ def test_a_physio_files_a_referral_and_downloads_it_on_a_phone(
         sign_in(page, personas.physio.user.email, PASSWORD)
         page.goto(f"{live_server.url}/staff/patients/{personas.patient_a.pk}/")
         page.get_by_role("link", name="Documents").click()
-        assert page.get_by_role("heading", name="Upload a document").is_visible()
-        assert page.get_by_text("No documents on file.").is_visible()
+        expect(page.get_by_role("heading", name="Upload a document")).to_be_visible()
+        expect(page.get_by_text("No documents on file.")).to_be_visible()
         axe_check.check(page, "documents page")
 
         # A web page renamed .pdf is refused, with the reason next to the file input.
@@ -42,7 +43,7 @@ def test_a_physio_files_a_referral_and_downloads_it_on_a_phone(
         page.get_by_label("Title").fill("Referral from Dr. Singh")
         page.get_by_label("Date").fill("2026-01-05")
         page.get_by_role("button", name="Upload").click()
-        assert page.get_by_text("This file is none of those").is_visible()
+        expect(page.get_by_text("This file is none of those")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
         axe_check.check(page, "documents page, refused")
         screenshot("refused", of=page)
@@ -51,7 +52,7 @@ def test_a_physio_files_a_referral_and_downloads_it_on_a_phone(
             files=[{"name": "referral.pdf", "mimeType": "application/pdf", "buffer": referral}]
         )
         page.get_by_role("button", name="Upload").click()
-        assert page.get_by_text("The document is on the record.").is_visible()
+        expect(page.get_by_text("The document is on the record.")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
         screenshot("filed", of=page)
         with page.expect_download() as waiting:

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from rehabdesk.clinic.models import WorkingHours
 from rehabdesk.demo.clinic import DEMO_PASSWORD, load_demo
@@ -102,13 +103,13 @@ def test_the_weeks_fit_every_width_and_pass_axe(chromium, live_server, request):
         try:
             page.goto(f"{live_server.url}/staff/hours/")
             grid = page.get_by_role("table", name="Weekly hours of each practitioner")
-            assert grid.count() == 1
-            assert page.locator("table").count() == 1
+            expect(grid).to_have_count(1)
+            expect(page.locator("table")).to_have_count(1)
             one_time_format(page)
             checks.look(page, f"everyone-{width}")
             page.get_by_role("link", name=shift.practitioner.display_name).first.click()
             page.wait_for_url(f"**/staff/hours/{shift.practitioner_id}/")
-            assert page.locator("table.week-grid").count() == 1
+            expect(page.locator("table.week-grid")).to_have_count(1)
             checks.look(page, f"one-{width}")
         finally:
             context.close()
@@ -156,22 +157,24 @@ def test_a_change_from_a_day_is_previewed_saved_and_the_patient_told(
             page.get_by_label(f"Break {n} ends").fill("")
         page.get_by_role("button", name="Preview the change").click()
         preview = page.locator(".hours-preview")
-        assert preview.get_by_text(appointment.patient.full_name).count() >= 1
+        expect(preview.get_by_text(appointment.patient.full_name)).not_to_have_count(0)
         assert WorkingHours.objects.get(pk=shift.pk).effective_until is None  # nothing saved
         checks.look(page, "preview")
 
         page.get_by_role("button", name="Save this change").click()
         page.wait_for_load_state()
-        assert page.get_by_text("Working hours saved.").is_visible()
+        expect(page.get_by_text("Working hours saved.")).to_be_visible()
         assert WorkingHours.objects.get(pk=shift.pk).effective_until == day - timedelta(days=1)
         outside = page.get_by_role("table", name="outside changed hours")
-        assert outside.get_by_role("rowheader", name=appointment.patient.full_name).count() >= 1
+        expect(
+            outside.get_by_role("rowheader", name=appointment.patient.full_name)
+        ).not_to_have_count(0)
         checks.look(page, "saved")
 
         page.get_by_label(f"Choose {appointment.patient.full_name}'s appointment").first.check()
         page.get_by_role("button", name="Tell the patients and offer other times").click()
         page.wait_for_load_state()
-        assert page.get_by_text("told by e-mail, with other free times").is_visible()
+        expect(page.get_by_text("told by e-mail, with other free times")).to_be_visible()
         assert OutboxMessage.objects.filter(
             kind="booking_outside_hours", related_id=str(appointment.pk)
         ).exists()

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.intake.choices import IntakeStatus
 from rehabdesk.intake.form import Kind, load_form
@@ -75,7 +76,9 @@ def test_a_patient_fills_in_the_health_form_from_the_emailed_link_on_a_phone(
         # message is what a phone without that check shows.
         page.locator("form.intake-form").evaluate("form => form.noValidate = true")
         page.get_by_role("button", name="Save and continue").click()
-        assert page.get_by_role("alert").get_by_text("Some answers need another look").is_visible()
+        expect(
+            page.get_by_role("alert").get_by_text("Some answers need another look")
+        ).to_be_visible()
         steps.check("3-a-mistake")
         page.locator("#answer-pain_now").fill("4")
         page.get_by_role("button", name="Save and continue").click()
@@ -87,10 +90,10 @@ def test_a_patient_fills_in_the_health_form_from_the_emailed_link_on_a_phone(
             page.get_by_role("button", name="Save and continue").click()
         page.wait_for_url(re.compile(r"/intake/review/$"))
         steps.check("5-review")
-        assert page.get_by_text("Garden without pain.").is_visible()
+        expect(page.get_by_text("Garden without pain.")).to_be_visible()
         page.get_by_role("button", name="Send the health form").click()
         page.wait_for_url(re.compile(r"/manage/[^/]+/$"))
-        assert page.get_by_text("your health form is sent").is_visible()
+        expect(page.get_by_text("your health form is sent")).to_be_visible()
         steps.check("6-sent")
     finally:
         context.close()

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import services as clinic_services
 from rehabdesk.clinic.choices import Weekday
@@ -94,7 +95,7 @@ def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
         try:
             page.goto(found.group(1))
             steps.check("1-booking")
-            assert page.get_by_role("heading", name="Your appointment").is_visible()
+            expect(page.get_by_role("heading", name="Your appointment")).to_be_visible()
             page.get_by_role("link", name="Move to another time").click()
             page.wait_for_url(re.compile(r"/move/$"))
             steps.check("2-times")
@@ -104,7 +105,7 @@ def test_a_patient_moves_their_booking_from_the_emailed_link_on_a_phone(
             page.get_by_role("button", name="Move to this time").click()
             page.wait_for_url(re.compile(r"/manage/[^/]+/$"))
             steps.check("3-moved")
-            assert page.get_by_text("Your appointment is moved.").is_visible()
+            expect(page.get_by_text("Your appointment is moved.")).to_be_visible()
         finally:
             context.close()
         assert not steps.problems, "\n".join(steps.problems)
@@ -140,7 +141,7 @@ def test_a_guardian_switches_to_their_child_and_cancels_the_childs_booking(
     page.get_by_role("link", name="Cancel this appointment").click()
     steps.check("4-cancel")
     page.get_by_role("button", name="Yes, cancel it").click()
-    assert page.get_by_text("This appointment is cancelled.").is_visible()
+    expect(page.get_by_text("This appointment is cancelled.")).to_be_visible()
     steps.check("5-cancelled")
     childs.refresh_from_db()
     assert childs.status == AppointmentStatus.CANCELLED

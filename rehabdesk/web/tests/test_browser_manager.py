@@ -3,6 +3,7 @@ giving a practitioner hours they could not work."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.demo.clinic import DEMO_PASSWORD, load_demo
 
@@ -20,9 +21,9 @@ def test_a_manager_sees_registrations_to_renew(page, live_server, sign_in, scree
     page.get_by_role("link", name="Registrations").click()
     page.wait_for_url("**/staff/registrations/expiring/")
     table = page.get_by_role("table", name="Registrations ending within the window")
-    assert table.get_by_role("rowheader", name="Olivia Bennett, RMT").is_visible()
-    assert table.get_by_role("rowheader", name="Hannah Fischer, PT").is_visible()
-    assert table.get_by_text("Nadia Petrova").count() == 0
+    expect(table.get_by_role("rowheader", name="Olivia Bennett, RMT")).to_be_visible()
+    expect(table.get_by_role("rowheader", name="Hannah Fischer, PT")).to_be_visible()
+    expect(table.get_by_text("Nadia Petrova")).to_have_count(0)
     screenshot("registrations")
 
 

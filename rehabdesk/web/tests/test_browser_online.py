@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import loading
 from rehabdesk.clinic import services as clinic_services
@@ -118,13 +119,13 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
     steps = Steps(page, lambda name: screenshot(name, of=page), PHONE)
     try:
         page.goto(f"{live_server.url}/book/")
-        assert page.locator("input:checked").count() == 0  # nothing chosen for them
+        expect(page.locator("input:checked")).to_have_count(0)  # nothing chosen for them
         steps.check("1-service")
         tab_to(page, "#visit-new")
         page.keyboard.press("Space")
         # A new patient sees only what they may book: the follow-up is gone.
-        assert not page.get_by_text(follow_up.name).is_visible()
-        assert page.get_by_text(re.compile(r"\$120\.00 HST exempt")).is_visible()
+        expect(page.get_by_text(follow_up.name)).to_be_hidden()
+        expect(page.get_by_text(re.compile(r"\$120\.00 HST exempt"))).to_be_visible()
         steps.check("1-service-new")
         tab_to(page, "input[name=service]")
         page.keyboard.press("Space")
@@ -145,8 +146,8 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.keyboard.press("Enter")
 
         page.wait_for_url(re.compile(r"/book/practitioner/"))
-        assert page.get_by_text("Speaks English, Hindi").is_visible()
-        assert page.get_by_text("Priya treats back and neck pain.").is_visible()
+        expect(page.get_by_text("Speaks English, Hindi")).to_be_visible()
+        expect(page.get_by_text("Priya treats back and neck pain.")).to_be_visible()
         assert page.locator(".photo").first.text_content() == "PP"
         steps.check("3-practitioner")
         tab_to(page, "button[type=submit]")
@@ -155,7 +156,7 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.wait_for_url(re.compile(r"/book/times/"))
         steps.check("4-times")
         # The weekend is in the week too, with nothing free; each time is its own button.
-        assert page.get_by_text("No free times").first.is_visible()
+        expect(page.get_by_text("No free times").first).to_be_visible()
         tab_to(page, "button[name=pick]")
         chosen = page.evaluate("document.activeElement.querySelector('.slot-time').textContent")
         page.keyboard.press("Enter")
@@ -176,7 +177,7 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.keyboard.press("Enter")
 
         page.wait_for_url(re.compile(r"/review/$"))
-        assert page.get_by_text(chosen).first.is_visible()
+        expect(page.get_by_text(chosen).first).to_be_visible()
         steps.check("6-review")
         tab_to(page, "input[name=consent]")
         page.keyboard.press("Space")
@@ -194,7 +195,7 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
 
         page.wait_for_url(re.compile(r"/booked/$"))
         steps.check("8-booked")
-        assert page.get_by_role("heading", name="You are booked").is_visible()
+        expect(page.get_by_role("heading", name="You are booked")).to_be_visible()
         held.refresh_from_db()
         assert held.status == AppointmentStatus.BOOKED
 
@@ -207,7 +208,7 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         # A portal password: a link e-mailed to the address they confirmed.
         page.get_by_role("button", name="Set a password for my patient account").click()
         page.wait_for_url(re.compile(r"/booked/$"))
-        assert page.get_by_text("link to set your password").is_visible()
+        expect(page.get_by_text("link to set your password")).to_be_visible()
         steps.check("8-booked-password")
         assert OutboxMessage.objects.filter(
             kind="password_link", recipient="dana.lee@mail.example"
@@ -216,7 +217,7 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.get_by_role("link", name="Change or cancel this appointment").click()
         page.wait_for_url(re.compile(r"/manage/"))
         steps.check("9-manage")
-        assert page.get_by_role("link", name=re.compile("Move|Change", re.I)).first.is_visible()
+        expect(page.get_by_role("link", name=re.compile("Move|Change", re.I)).first).to_be_visible()
     finally:
         context.close()
     assert not steps.problems, "\n".join(steps.problems)
@@ -234,16 +235,16 @@ def test_a_new_patient_who_picks_a_follow_up_is_told_before_typing_anything(
     try:
         page.goto(f"{live_server.url}/book/")
         page.get_by_label(re.compile("Yes, I have been here before")).check()
-        assert page.get_by_text(follow_up.name).is_visible()
+        expect(page.get_by_text(follow_up.name)).to_be_visible()
         page.get_by_label(re.compile(follow_up.name)).check()
         # Then they change their mind about having been here: the follow-up goes, and
         # the server refuses it all the same.
         page.get_by_label("No, this is my first visit").check()
-        assert not page.get_by_text(follow_up.name).is_visible()
+        expect(page.get_by_text(follow_up.name)).to_be_hidden()
         page.get_by_role("button", name="Next: location").click()
         page.wait_for_url(re.compile(r"/book/location/"))
-        assert page.get_by_text("follows a first visit").is_visible()
-        assert page.get_by_role("heading", name="Book an appointment").is_visible()
+        expect(page.get_by_text("follows a first visit")).to_be_visible()
+        expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
         steps.check("refused-follow-up")
     finally:
         context.close()
@@ -274,7 +275,7 @@ def test_a_tablet_shows_services_practitioners_and_a_week_of_times_in_columns(
         page.wait_for_url(re.compile(r"/book/times/"))
         steps.check("4-times")
         days = page.locator(".week > .day")
-        assert days.count() == 7
+        expect(days).to_have_count(7)
         monday, tuesday = days.nth(0).bounding_box(), days.nth(1).bounding_box()
         assert monday is not None
         assert tuesday is not None
@@ -282,7 +283,7 @@ def test_a_tablet_shows_services_practitioners_and_a_week_of_times_in_columns(
         assert tuesday["x"] > monday["x"]  # columns side by side
         page.get_by_role("link", name="Next week →").click()
         page.wait_for_url(re.compile(r"week="))
-        assert page.get_by_role("link", name="← Previous week").is_visible()
+        expect(page.get_by_role("link", name="← Previous week")).to_be_visible()
         steps.check("4-times-next-week")
     finally:
         context.close()
@@ -310,9 +311,9 @@ def test_a_returning_patient_books_massage_therapy_on_a_desktop(
     try:
         page.goto(f"{live_server.url}/book/")
         # Tax from the first step: the price, the HST and what it comes to.
-        assert page.get_by_text(
-            re.compile(r"\$110\.00 \+ \$14\.30 HST \(\$124\.30 in all\)")
-        ).is_visible()
+        expect(
+            page.get_by_text(re.compile(r"\$110\.00 \+ \$14\.30 HST \(\$124\.30 in all\)"))
+        ).to_be_visible()
         steps.check("1-service")
         page.get_by_label(re.compile("Yes, I have been here before")).check()
         page.get_by_label(re.compile("Massage therapy, 60 minutes")).check()
@@ -326,7 +327,7 @@ def test_a_returning_patient_books_massage_therapy_on_a_desktop(
         page.wait_for_url(re.compile(r"/book/times/"))
         steps.check("4-times")
         days = page.locator(".week > .day")
-        assert days.count() == 7
+        expect(days).to_have_count(7)
         first, last = days.nth(0).bounding_box(), days.nth(6).bounding_box()
         assert first is not None
         assert last is not None
@@ -344,13 +345,13 @@ def test_a_returning_patient_books_massage_therapy_on_a_desktop(
         page.get_by_role("button", name="Hold this time").click()
         page.wait_for_url(re.compile(r"/review/$"))
         steps.check("7-review")
-        assert page.get_by_text(re.compile(r"HST")).first.is_visible()
+        expect(page.get_by_text(re.compile(r"HST")).first).to_be_visible()
         page.get_by_label("I have read the privacy notice and agree to it.").check()
         page.get_by_role("button", name="Book this appointment").click()
         page.wait_for_url(re.compile(r"/booked/$"))
         steps.check("8-booked")
-        assert page.get_by_role("link", name="Add to my calendar").is_visible()
-        assert page.get_by_role("link", name="Change or cancel this appointment").is_visible()
+        expect(page.get_by_role("link", name="Add to my calendar")).to_be_visible()
+        expect(page.get_by_role("link", name="Change or cancel this appointment")).to_be_visible()
     finally:
         context.close()
     booked = Appointment.objects.get(patient=bob)

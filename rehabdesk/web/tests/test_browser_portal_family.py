@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.clinic import loading
 from rehabdesk.clinic.description import TimeOffSpec
@@ -61,13 +62,13 @@ def test_a_parent_sees_the_family_s_visits_and_moves_a_child_to_the_other_locati
         steps.check("1-family")
         fits()
         visits = page.locator("li.visit")
-        assert visits.count() == 2
+        expect(visits).to_have_count(2)
         assert visits.nth(0).locator(".who").inner_text() == "You"
         assert visits.nth(1).locator(".who").inner_text() == "Charlie"
         assert not page.get_by_text("Alice").count()
 
         visits.nth(1).get_by_role("link", name=re.compile(r"^Move or cancel")).click()
-        assert page.get_by_role("heading", name="Charlie's appointment", level=1).is_visible()
+        expect(page.get_by_role("heading", name="Charlie's appointment", level=1)).to_be_visible()
         page.get_by_role("link", name="Move to another time").click()
         page.wait_for_url(re.compile(r"/move/$"))
         # Later than the booking, Priya is away: her days after it have no time.
@@ -75,8 +76,10 @@ def test_a_parent_sees_the_family_s_visits_and_moves_a_child_to_the_other_locati
         steps.check("2-no-times")
         fits()
         ways = page.get_by_role("navigation", name="Look elsewhere")
-        assert ways.get_by_role("link", name=re.compile(r"^The two weeks from")).is_visible()
-        assert ways.get_by_role("link", name="Join the waitlist for an earlier time").is_visible()
+        expect(ways.get_by_role("link", name=re.compile(r"^The two weeks from"))).to_be_visible()
+        expect(
+            ways.get_by_role("link", name="Join the waitlist for an earlier time")
+        ).to_be_visible()
         ways.get_by_role("link", name="At Milton, with anyone").click()
         page.wait_for_url(re.compile(r"location="))
         steps.check("3-milton")
@@ -85,7 +88,7 @@ def test_a_parent_sees_the_family_s_visits_and_moves_a_child_to_the_other_locati
         page.get_by_role("button", name="Move to this time").click()
         page.wait_for_url(re.compile(r"/my/appointments/\d+/$"))
         steps.check("4-moved")
-        assert page.get_by_text("Charlie's appointment is moved.").is_visible()
+        expect(page.get_by_text("Charlie's appointment is moved.")).to_be_visible()
     finally:
         context.close()
     assert not steps.problems, "\n".join(steps.problems)

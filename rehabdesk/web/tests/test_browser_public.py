@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from rehabdesk.demo.clinic import load_demo
 
@@ -53,8 +54,8 @@ def test_a_patient_finds_prices_from_the_home_page(page, live_server, screenshot
     load_demo(now=datetime.now(tz=ZoneInfo("America/Toronto")), history_days=0, future_days=0)
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Massage therapy", exact=True).first.click()
-    assert page.get_by_role("heading", name="Massage therapy", level=1).is_visible()
-    assert page.get_by_text("+ $14.30 HST").first.is_visible()
+    expect(page.get_by_role("heading", name="Massage therapy", level=1)).to_be_visible()
+    expect(page.get_by_text("+ $14.30 HST").first).to_be_visible()
     page.get_by_role("link", name="Team", exact=True).click()
-    assert page.get_by_text("DEMO-RMT-20431").is_visible()
+    expect(page.get_by_text("DEMO-RMT-20431")).to_be_visible()
     screenshot("team")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
@@ -44,18 +45,18 @@ def test_a_physio_acknowledges_an_alert_and_decides_a_red_flag_on_a_phone(
     try:
         sign_in(page, personas.physio.user.email, PASSWORD)
         page.goto(f"{live_server.url}/staff/patients/{personas.patient_a.pk}/")
-        assert page.get_by_role("heading", name="Safety alerts").is_visible()
-        assert page.get_by_text("Pacemaker").is_visible()
+        expect(page.get_by_role("heading", name="Safety alerts")).to_be_visible()
+        expect(page.get_by_text("Pacemaker")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
         screenshot("alerts", of=page)
         page.get_by_role("button", name="Acknowledge").click()
-        assert page.get_by_text("Alert acknowledged").is_visible()
+        expect(page.get_by_text("Alert acknowledged")).to_be_visible()
         page.get_by_role("link", name="Decide").first.click()
         page.get_by_label("Referred to the family doctor").check()
         page.get_by_label("Reason (part of the clinical record)").fill("Letter to the GP today")
         screenshot("decide", of=page)
         page.get_by_role("button", name="Record the decision").click()
-        assert page.get_by_text("Decision recorded.").is_visible()
+        expect(page.get_by_text("Decision recorded.")).to_be_visible()
     finally:
         context.close()
     alert.refresh_from_db()

@@ -4,6 +4,7 @@ with single keys, open an appointment with Tab and Enter."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, at, build_booking_world
@@ -32,7 +33,7 @@ def test_the_desk_moves_through_the_schedule_by_keyboard(
         )
     sign_in(page, "desk@persona.example", PASSWORD)
     page.goto(f"{live_server.url}/staff/schedule/{world.pickering.slug}/2027-03-10/")
-    assert page.get_by_role("heading", name="Priya Physio").is_visible()
+    expect(page.get_by_role("heading", name="Priya Physio")).to_be_visible()
     screenshot("day")
 
     page.keyboard.press("Tab")
@@ -41,13 +42,13 @@ def test_the_desk_moves_through_the_schedule_by_keyboard(
 
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"/2027-03-11/$"))
-    assert page.get_by_text("2:00 PM–2:30 PM").is_visible()
+    expect(page.get_by_text("2:00 PM–2:30 PM")).to_be_visible()
 
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(r"/2027-03-10/$"))
     page.keyboard.press("r")
     page.wait_for_url(re.compile(r"\?by=room$"))
-    assert page.get_by_role("heading", name="Massage room").is_visible()
+    expect(page.get_by_role("heading", name="Massage room")).to_be_visible()
     screenshot("rooms")
 
     page.keyboard.press("l")
