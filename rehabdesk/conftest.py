@@ -102,6 +102,7 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
     from django.db import connections
 
     from rehabdesk.audit.testing import triggers_lifted
+    from rehabdesk.billing.testing import guards_lifted as billing_guards_lifted
     from rehabdesk.care.testing import guards_lifted as care_guards_lifted
     from rehabdesk.safety.testing import guards_lifted as safety_guards_lifted
     from rehabdesk.scheduling.testing import guards_lifted
@@ -115,6 +116,7 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
             guards_lifted(connection),
             safety_guards_lifted(connection),
             care_guards_lifted(connection),
+            billing_guards_lifted(connection),
         ):
             return handle(self, *args, **options)
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rehabdesk.intake",
     "rehabdesk.online",
     "rehabdesk.care",
+    "rehabdesk.billing",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

@@ -29,6 +29,11 @@ class Action(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"  # who touched the record
     # Fill in the health intake: the answers of a draft only, never a submitted form's.
     FILL_INTAKE = "fill_intake"
+    # Invoices, payments, receipts, the balance and packages: what the patient bought and
+    # paid (it names the services they had, so it is health information too).
+    VIEW_BILLING = "view_billing"
+    # Invoice, take a payment, refund, credit, waive a fee, sell a package.
+    CHANGE_BILLING = "change_billing"
 
 
 class Capability(StrEnum):
@@ -47,6 +52,11 @@ class Capability(StrEnum):
     # See how many visit notes each practitioner has left unsigned past the clinic's
     # deadline: counts and dates, never a note's content.
     OVERSEE_NOTES = "oversee_notes"
+    # Count a location's day of payments against the drawer and terminal, and close it.
+    CLOSE_DAY = "close_day"
+    # The clinic's reports: revenue, HST, receivables, utilization, cancellations, new
+    # patients (totals and rates, never a patient's clinical content).
+    VIEW_REPORTS = "view_reports"
 
 
 SELF_SERVICE = frozenset(
@@ -55,17 +65,20 @@ SELF_SERVICE = frozenset(
         Action.CHANGE_DEMOGRAPHICS,
         Action.MANAGE_BOOKINGS,
         Action.FILL_INTAKE,
+        Action.VIEW_BILLING,
     }
 )
-DESK = SELF_SERVICE
-MANAGEMENT = SELF_SERVICE | {Action.VIEW_ACCESS_LOG}
+DESK = SELF_SERVICE | {Action.CHANGE_BILLING}
+MANAGEMENT = DESK | {Action.VIEW_ACCESS_LOG}
 # Practitioners read demographics and book; the front desk keeps demographics right.
 CARE = frozenset(
     {Action.VIEW_DEMOGRAPHICS, Action.MANAGE_BOOKINGS, Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL}
 )
 
 # What only a manager does without a patient in view.
-MANAGER_ONLY = frozenset({Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES})
+MANAGER_ONLY = frozenset(
+    {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+)
 
 CAPABILITIES = {
     Role.FRONT_DESK: frozenset(Capability) - MANAGER_ONLY,
@@ -99,14 +112,16 @@ def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) 
     """The rule. `cares_for`: the person is a practitioner with a care relationship to
     this patient (an appointment with them, past or booked, or an explicit assignment).
 
-    - patient: their own record and their managed dependents', never clinical content
-      (the right of access to one's own clinical record is served by its own process)
-      beyond the health intake they are filling in (FILL_INTAKE: a draft's answers);
-    - front desk: demographics and bookings of every patient, at every location, and
-      a paper intake typed in for a patient (FILL_INTAKE), never a submitted one;
+    - patient: their own record and their managed dependents', their invoices and
+      receipts among it (VIEW_BILLING), never clinical content (the right of access
+      to one's own clinical record is served by its own process) beyond the health
+      intake they are filling in (FILL_INTAKE: a draft's answers);
+    - front desk: demographics, bookings and billing of every patient, at every
+      location, and a paper intake typed in for a patient (FILL_INTAKE), never a
+      submitted one;
     - manager: the same, plus the access log; clinical content only as a practitioner;
     - practitioner: demographics, bookings and the clinical record of the patients in
-      their care, nothing about others.
+      their care, nothing about others, and no one's billing.
     """
     own = Role.PATIENT in person.roles and patient_id in person.managed_patient_ids
     if own and action in SELF_SERVICE:

@@ -11,7 +11,8 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   carrying a different request, a retry of a booking cancelled since; a safety alert
   cleared or a red flag decided by someone else meanwhile; a note signed, saved from
   another window, started or its template republished meanwhile; a template
-  version published by another manager meanwhile). Asking again with
+  version published by another manager meanwhile; a visit invoiced, its fee charged
+  or waived, or a day closed by another desk meanwhile). Asking again with
   what the answer offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
@@ -39,6 +40,7 @@ from enum import StrEnum
 from http import HTTPStatus
 
 from rehabdesk.accounts.errors import AccountsErrorCode
+from rehabdesk.billing.errors import BillingErrorCode
 from rehabdesk.care.errors import CareErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
@@ -173,6 +175,38 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         CareErrorCode.FILE_TYPE: UNPROCESSABLE,
         CareErrorCode.FILE_TOO_LARGE: UNPROCESSABLE,
         CareErrorCode.BAD_RANGE: UNPROCESSABLE,
+    },
+    BillingErrorCode: {
+        BillingErrorCode.INVALID: UNPROCESSABLE,
+        BillingErrorCode.NEGATIVE_AMOUNT: UNPROCESSABLE,
+        BillingErrorCode.DISCOUNT_TOO_LARGE: UNPROCESSABLE,
+        BillingErrorCode.DISCOUNT_REASON_MISSING: UNPROCESSABLE,
+        BillingErrorCode.TAX_MISMATCH: UNPROCESSABLE,
+        BillingErrorCode.EMPTY_INVOICE: UNPROCESSABLE,
+        BillingErrorCode.ALREADY_INVOICED: CONFLICT,
+        BillingErrorCode.VISIT_NOT_BILLABLE: UNPROCESSABLE,
+        BillingErrorCode.NO_FEE_DUE: UNPROCESSABLE,
+        BillingErrorCode.FEE_WAIVED: CONFLICT,
+        BillingErrorCode.FEE_INVOICED: CONFLICT,
+        BillingErrorCode.REASON_MISSING: UNPROCESSABLE,
+        BillingErrorCode.CREDIT_TOO_LARGE: UNPROCESSABLE,
+        BillingErrorCode.REFUND_TOO_LARGE: UNPROCESSABLE,
+        BillingErrorCode.OVERPAID: UNPROCESSABLE,
+        BillingErrorCode.NOTHING_OUTSTANDING: UNPROCESSABLE,
+        BillingErrorCode.NOT_ENOUGH_CREDIT: UNPROCESSABLE,
+        BillingErrorCode.DAY_CLOSED: UNPROCESSABLE,
+        BillingErrorCode.DAY_ALREADY_CLOSED: CONFLICT,
+        BillingErrorCode.DAY_IN_FUTURE: UNPROCESSABLE,
+        BillingErrorCode.PAYER_SHARE_TOO_LARGE: UNPROCESSABLE,
+        BillingErrorCode.CLAIM_NUMBER_MISSING: UNPROCESSABLE,
+        BillingErrorCode.COVERAGE_NOT_PATIENTS: UNPROCESSABLE,
+        BillingErrorCode.PAYER_INACTIVE: UNPROCESSABLE,
+        BillingErrorCode.PACKAGE_EXPIRED: UNPROCESSABLE,
+        BillingErrorCode.PACKAGE_USED_UP: UNPROCESSABLE,
+        BillingErrorCode.PACKAGE_NOT_FOR_SERVICE: UNPROCESSABLE,
+        BillingErrorCode.PACKAGE_NOT_PATIENTS: UNPROCESSABLE,
+        BillingErrorCode.PRODUCT_INACTIVE: UNPROCESSABLE,
+        BillingErrorCode.NO_EMAIL: UNPROCESSABLE,
     },
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,

@@ -27,8 +27,30 @@ def test_the_front_desk_never_reaches_clinical_content_or_the_access_log(action)
             Action.CHANGE_DEMOGRAPHICS,
             Action.MANAGE_BOOKINGS,
             Action.FILL_INTAKE,
+            Action.VIEW_BILLING,
+            Action.CHANGE_BILLING,
         }
     )
+
+
+@pytest.mark.parametrize("action", [Action.VIEW_BILLING, Action.CHANGE_BILLING])
+def test_a_practitioner_never_reaches_billing_even_in_care(action):
+    assert not decide(person(Role.PRACTITIONER), action, PATIENT, cares_for=True)
+    assert decide(person(Role.MANAGER), action, PATIENT, cares_for=False)
+
+
+def test_a_guardian_reads_their_childs_receipts_but_changes_no_billing():
+    guardian = person(Role.PATIENT, managed={PATIENT, CHILD})
+    assert decide(guardian, Action.VIEW_BILLING, CHILD, cares_for=False)
+    assert not decide(guardian, Action.VIEW_BILLING, STRANGER, cares_for=False)
+    assert not decide(guardian, Action.CHANGE_BILLING, CHILD, cares_for=False)
+
+
+def test_only_managers_read_the_reports():
+    assert can(person(Role.MANAGER), Capability.VIEW_REPORTS)
+    assert not can(person(Role.FRONT_DESK), Capability.VIEW_REPORTS)
+    assert can(person(Role.FRONT_DESK), Capability.CLOSE_DAY)
+    assert not can(person(Role.PRACTITIONER), Capability.CLOSE_DAY)
 
 
 @pytest.mark.parametrize("action", CLINICAL)

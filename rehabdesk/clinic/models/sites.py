@@ -36,6 +36,15 @@ class Clinic(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    # ⚠ Configurable: the clinic is the GST/HST registrant here; an RMT billing on their
+    # own account, or a small supplier not registered, prints none (domain-reference §3.4).
+    hst_number = models.CharField(
+        "GST/HST number",
+        max_length=20,
+        blank=True,
+        help_text="Printed on every invoice and receipt that charges HST, e.g. "
+        "123456789 RT0001. Empty when the clinic is not registered for HST.",
+    )
     logo = models.ForeignKey(
         Picture,
         null=True,
