@@ -20,10 +20,11 @@ any report, and nothing clinical is read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -35,6 +36,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -83,6 +85,11 @@ class Scope:
         """The zone months and ages are counted in: the locations' (Ontario clinics
         share one); with several, the first by name."""
         return ZoneInfo(min(self.zones)) if self.zones else DEFAULT_ZONE
+
+
+def report_locations() -> list[Location]:
+    """Every location a report may be asked for, open or not, by name."""
+    return list(Location.objects.order_by("name", "pk"))
 
 
 def report_scope(*, location_ids: Collection[int] | None = None) -> Scope:
@@ -162,7 +169,7 @@ class Revenue:
         return self.invoiced - self.credited
 
 
-def _dimension(by: str, line: str, zone: ZoneInfo, issued: str) -> dict[str, object]:
+def _dimension(by: str, line: str, zone: ZoneInfo, issued: str) -> dict[str, Any]:
     """The GROUP BY of a revenue breakdown: a key and a label, read from the invoice
     line (reached through `line`, "" for invoice lines themselves)."""
     if by == "month":
@@ -187,7 +194,7 @@ def revenue(*, period: Period, by: str, scope: Scope) -> Revenue:
             within(scope, period, instant="invoice__issued_at", location="invoice__location")
         )
         .exclude(kind=LineKind.PACKAGE)
-        .values(**_dimension(by, "", zone, "invoice__issued_at"))  # type: ignore[arg-type]
+        .values(**_dimension(by, "", zone, "invoice__issued_at"))
         .annotate(total=Sum("amount"))
         .order_by()
     )
@@ -201,17 +208,18 @@ def revenue(*, period: Period, by: str, scope: Scope) -> Revenue:
             )
         )
         .exclude(invoice_line__kind=LineKind.PACKAGE)
-        .values(**_dimension(by, "invoice_line__", zone, "credit_note__issued_at"))  # type: ignore[arg-type]
+        .values(**_dimension(by, "invoice_line__", zone, "credit_note__issued_at"))
         .annotate(total=Sum("amount"))
         .order_by()
     )
     sums: dict[object, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     labels: dict[object, str] = {}
-    for column, rows in ((0, invoiced), (1, credited)):
-        for row in rows:
+    found: list[tuple[int, Iterable[Mapping[str, Any]]]] = [(0, invoiced), (1, credited)]
+    for column, grouped in found:
+        for row in grouped:
             key = _month_key(row["key"], zone) if by == "month" else row["key"]
             sums[key][column] += row["total"] or ZERO
-            labels.setdefault(key, row.get("label") or NOT_A_VISIT)
+            labels.setdefault(key, str(row.get("label") or NOT_A_VISIT))
     if by == "month":
         return Revenue(by=by, rows=_by_month(period, sums))
     rows = [
@@ -341,7 +349,7 @@ def tax_collected(*, period: Period, scope: Scope) -> TaxReport:
     return TaxReport(rows=rows)
 
 
-def _rate(row: dict[str, object]) -> tuple[str, Decimal]:
+def _rate(row: Mapping[str, Any]) -> tuple[str, Decimal]:
     name = str(row["tax_name"] or "")
     percent = Decimal(str(row["tax_percent"] or 0)).quantize(Decimal("0.01"))
     return (name, percent if name else ZERO)
@@ -386,13 +394,9 @@ class Receivables:
         return self.patient + self.payer
 
 
-def _summed(rows: object, field: str) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            rows.values("invoice").annotate(s=Sum(field)).values("s")[:1], output_field=_MONEY
-        ),  # type: ignore[attr-defined]
-        Value(ZERO, output_field=_MONEY),
-    )
+def _summed(rows: QuerySet[Any], field: str) -> Coalesce:
+    per_invoice = rows.values("invoice").annotate(s=Sum(field)).values("s")[:1]
+    return Coalesce(Subquery(per_invoice, output_field=_MONEY), Value(ZERO, output_field=_MONEY))
 
 
 def receivables(*, on: date, scope: Scope) -> Receivables:

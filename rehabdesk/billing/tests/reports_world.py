@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import count
 
+from rehabdesk.accounts.models import User
 from rehabdesk.billing.choices import InvoicePurpose, LineKind, PaymentKind, PaymentMethod
 from rehabdesk.billing.models import (
     CreditNote,
@@ -28,7 +29,7 @@ from rehabdesk.patients.models import Patient
 _numbers = count(1)
 
 
-def money(text: str | int) -> Decimal:
+def money(text: str | int | Decimal) -> Decimal:
     return Decimal(str(text)).quantize(Decimal("0.01"))
 
 
@@ -51,7 +52,7 @@ class Line:
 class Books:
     """A clinic's books written by hand: who issues, and the invoices so far."""
 
-    issuer: object  # the user issuing and recording
+    issuer: User  # the user issuing and recording
     invoices: list[Invoice] = field(default_factory=list)
 
     def invoice(

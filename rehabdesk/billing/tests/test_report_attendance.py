@@ -48,9 +48,7 @@ def week(personas):
     appointment_cancel(appointment=late, actor=None, now=at(10, 9), by=CancelledBy.PATIENT)
     missed = book(world, at(10, 10))
     appointment_mark_noshow(appointment=missed, actor=None, now=at(10, 10, 20))
-    massage = book(
-        world, at(11, 14), practitioner=world.massage_therapist, service=world.massage
-    )
+    massage = book(world, at(11, 14), practitioner=world.massage_therapist, service=world.massage)
     appointment_arrive(appointment=massage, actor=None, now=at(11, 14))
     appointment_hold(request=world.request(at(12, 9)), actor=None, now=EARLY)
     holds_release_expired(now=at(2, 8))

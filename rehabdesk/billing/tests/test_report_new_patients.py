@@ -27,9 +27,7 @@ EARLY = at(1, 8)
 
 
 def visit(world, start, patient):
-    booked = appointment_book(
-        request=world.request(start, patient=patient), actor=None, now=EARLY
-    )
+    booked = appointment_book(request=world.request(start, patient=patient), actor=None, now=EARLY)
     appointment_arrive(appointment=booked, actor=None, now=start)
 
 

@@ -89,7 +89,10 @@ def books(personas, world):
         lines=[follow_up, Line("40.00", kind=LineKind.PRODUCT, hst=True)],
     )
     books.invoice(
-        location=world.pickering, patient=world.patient, issued_at=on(4, 1, 0, 10), lines=[follow_up]
+        location=world.pickering,
+        patient=world.patient,
+        issued_at=on(4, 1, 0, 10),
+        lines=[follow_up],
     )
     return books
 

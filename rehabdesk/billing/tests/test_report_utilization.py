@@ -73,9 +73,7 @@ def week(world):
     )
     missed = book(world, at(10, 10))
     appointment_mark_noshow(appointment=missed, actor=None, now=at(10, 10, 20))
-    massage = book(
-        world, at(11, 14), practitioner=world.massage_therapist, service=world.massage
-    )
+    massage = book(world, at(11, 14), practitioner=world.massage_therapist, service=world.massage)
     appointment_arrive(appointment=massage, actor=None, now=at(11, 14))
     return world
 
