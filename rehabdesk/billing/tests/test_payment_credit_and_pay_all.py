@@ -57,7 +57,9 @@ def test_credit_pays_an_invoice_from_the_oldest_payments_first(world):
     ]
     balance = balance_of(world.alice.pk)
     assert (balance.owing, balance.credit, balance.paid) == (0, Decimal("20.00"), Decimal("70.00"))
-    event = AuditEvent.objects.get(object_type="billing.invoice", object_id=str(invoice.pk))
+    event = AuditEvent.objects.get(
+        object_type="billing.invoice", object_id=str(invoice.pk), action="change"
+    )
     assert event.summary == "credit applied to invoice"
 
 

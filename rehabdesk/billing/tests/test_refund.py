@@ -135,13 +135,8 @@ def test_it_refuses_a_refund_on_a_closed_day(world):
 def test_a_refund_of_a_payers_payment_is_the_payers(world):
     invoice = world.invoice("100.00", payer_share="80.00")
     payment = pay(world, "80.00", payer=world.insurer, method=PaymentMethod.EFT)
-    credit_note_write(
-        invoice=invoice,
-        total=Decimal("100.00"),
-        payer_share=Decimal("80.00"),
-        by=world.desk,
-        issued_at=NOW,
-    )
+    note = credit_note_write(invoice=invoice, total=Decimal("100.00"), by=world.desk, issued_at=NOW)
+    assert note.payer_share == Decimal("80.00")
     back = refund(world, payment, "80.00", reason="Claim withdrawn")
     assert back.payer_id == world.insurer.pk
     assert balance_of(world.alice.pk).refunded == 0
