@@ -116,7 +116,11 @@ def _heading(pdf: _Document, receipt: Receipt) -> None:
     pdf.cell(0, 4.5, _plain(f"Phone {receipt.clinic_phone}"), new_x="LMARGIN", new_y="NEXT")
     if receipt.hst_number:
         pdf.cell(
-            0, 4.5, _plain(f"HST registration no. {receipt.hst_number}"), new_x="LMARGIN", new_y="NEXT"
+            0,
+            4.5,
+            _plain(f"HST registration no. {receipt.hst_number}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     pdf.ln(3)
     pdf.set_font("helvetica", "B", 16)

@@ -196,6 +196,11 @@ def receipts_load(invoice_ids: Collection[int]) -> list[Receipt]:
     return [_receipt(invoices[pk], providers) for pk in ids if pk in invoices]
 
 
+def invoice_to_send(invoice_id: int) -> Invoice | None:
+    """The invoice a receipt is e-mailed for, with its patient (one query)."""
+    return Invoice.objects.select_related("patient").filter(pk=invoice_id).first()
+
+
 def receipt_ids_of(
     *, patient_ids: Collection[int], since: datetime, until: datetime
 ) -> dict[int, list[int]]:
@@ -263,10 +268,10 @@ def _providers(lines: Sequence[InvoiceLine]) -> dict[tuple[int, date, int | None
     )
     colleges: dict[int, set[int]] = defaultdict(set)
     services = {s for _, _, s in wanted if s is not None}
-    for service_id, regulator_id in Qualification.objects.filter(
+    for qualified, regulator_id in Qualification.objects.filter(
         service_id__in=services
     ).values_list("service_id", "regulator_id"):
-        colleges[service_id].add(regulator_id)
+        colleges[qualified].add(regulator_id)
     names = {line.practitioner_id: line.practitioner for line in lines if line.practitioner}
     found: dict[tuple[int, date, int | None], Provider] = {}
     for practitioner_id, day, service_id in wanted:
@@ -292,7 +297,9 @@ def _providers(lines: Sequence[InvoiceLine]) -> dict[tuple[int, date, int | None
     return found
 
 
-def _line(line: InvoiceLine, providers: dict[tuple[int, date, int | None], Provider]) -> ReceiptLine:
+def _line(
+    line: InvoiceLine, providers: dict[tuple[int, date, int | None], Provider]
+) -> ReceiptLine:
     provider = None
     if line.practitioner_id is not None and line.service_date is not None:
         provider = providers.get((line.practitioner_id, line.service_date, line.service_id))
@@ -346,9 +353,7 @@ def _payments(invoice: Invoice) -> list[PaymentApplied]:
     return sorted(applied, key=lambda p: (p.day, p.method))
 
 
-def _receipt(
-    invoice: Invoice, providers: dict[tuple[int, date, int | None], Provider]
-) -> Receipt:
+def _receipt(invoice: Invoice, providers: dict[tuple[int, date, int | None], Provider]) -> Receipt:
     location, clinic = invoice.location, invoice.clinic
     lines = [_line(line, providers) for line in invoice.lines.all()]
     credits = sorted(invoice.credit_notes.all(), key=lambda c: c.number)

@@ -28,10 +28,14 @@ _numbers = count(1)
 
 
 def physio_service() -> Service:
+    if found := Service.objects.filter(name="Physiotherapy follow-up").first():
+        return found
     return make_service("Physiotherapy follow-up", price="95.00", minutes=30)
 
 
 def massage_service() -> Service:
+    if found := Service.objects.filter(name="Massage therapy, 60 minutes").first():
+        return found
     return make_service(
         "Massage therapy, 60 minutes",
         discipline="massage-therapy",
@@ -65,7 +69,9 @@ def visit_invoice(
     taxed 13 % HST when the service is massage therapy."""
     patient = patient or personas.patient_a
     practitioner = practitioner or (
-        personas.massage_therapist if service.discipline.slug == "massage-therapy" else personas.physio
+        personas.massage_therapist
+        if service.discipline.slug == "massage-therapy"
+        else personas.physio
     )
     unit = Decimal(price or service.price)
     amount = unit - Decimal(discount)
