@@ -33,6 +33,7 @@ from django.db.models import Prefetch, Q
 from rehabdesk.audit.selectors import exports_counted
 from rehabdesk.billing.choices import LineKind, PaymentMethod
 from rehabdesk.billing.models import Invoice, InvoiceLine, PaymentAllocation
+from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.selectors.owing import with_owing
 from rehabdesk.clinic.models import Qualification, Registration
 
@@ -43,12 +44,6 @@ RECEIPT_COPY = "billing.receipt"
 INVOICE_COPY = "billing.invoice_copy"
 # The designation whose receipts carry the therapist's signature (CMTO's RMT).
 SIGNED_BY = frozenset({"RMT"})
-
-
-def display_number(number: int) -> str:
-    """'000123': how an invoice's (and so its receipt's) number is printed.
-    ⚠ Mirrors billing.numbering.display_number until the invoices work lands."""
-    return f"{number:06d}"
 
 
 @dataclass(frozen=True)
