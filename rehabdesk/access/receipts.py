@@ -13,7 +13,7 @@ everyone listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -26,18 +26,22 @@ from rehabdesk.audit.services import audit_record
 from rehabdesk.billing.models import Invoice
 from rehabdesk.billing.receipts import (
     Receipt,
+    StatementCopy,
     as_copies,
     copy_summary,
     copy_type,
     invoice_to_send,
     receipt_ids_of,
     receipts_load,
+    statement_load,
 )
+from rehabdesk.clinic.selectors import clinic_current, location_home_among, locations_active
 from rehabdesk.patients.models import Patient
-from rehabdesk.patients.selectors import patient_exists, patients_by_ids
+from rehabdesk.patients.selectors import patient_by_id, patient_exists, patients_by_ids
 
 RECEIPT = "billing.receipt"
 YEAR_LIST = "billing.receipts_year"
+STATEMENT = "billing.statement"
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,39 @@ def invoice_to_email_for(*, user: User, invoice_id: int) -> Invoice:
             summary="receipt e-mail",
         )
     return invoice
+
+
+def statement_copy_for(
+    *, user: User, patient_id: int, start: date, end: date, now: datetime
+) -> StatementCopy:
+    """A patient's statement over a period, under the address of the user's home location
+    (the clinic's first otherwise), if `user` may see their billing; the copy on file
+    (EXPORT) with its period."""
+    found = patient_by_id(patient_id=patient_id)
+    if found is None or not may(person_for(user), Action.VIEW_BILLING, found.pk):
+        raise AccessDenied(
+            object_type=PATIENT,
+            object_id=str(patient_id),
+            patient_ids=[found.pk] if found else [],
+            summary="statement",
+            found=found is not None,
+        )
+    clinic = clinic_current()
+    if clinic is None:
+        raise AccessDenied(object_type=STATEMENT, object_id=str(patient_id), found=False)
+    places = list(locations_active())
+    location = location_home_among(user_id=user.pk, locations=places) if places else None
+    copy = statement_load(patient=found, clinic=clinic, location=location, start=start, end=end)
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type=STATEMENT,
+        object_id=str(found.pk),
+        patient_ids=[found.pk],
+        summary=f"statement {start} to {end}",
+        now=now,
+    )
+    return copy
 
 
 def _on_file(user: User, copy: Receipt, how: str, now: datetime) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from rehabdesk.billing.receipts import Receipt, ReceiptLine
+from rehabdesk.billing.receipts import Receipt, ReceiptLine, StatementCopy
 
 ENCODING = "cp1252"
 BODY = 9.5  # points
@@ -225,4 +225,35 @@ def receipts_pdf(
         pdf.add_page()
         pdf.set_font("helvetica", "", BODY)
         pdf.cell(0, LINE, _plain(title or "No receipts."))
+    return bytes(pdf.output())
+
+
+def statement_pdf(copy: StatementCopy, *, made_at: datetime, compress: bool = True) -> bytes:
+    """A patient's statement over a period as a PDF's bytes: what was owed before, each
+    dated line with the balance after it, what is owed at the end."""
+    pdf = _Document(title="Statement of account", author=copy.clinic_name, made_at=made_at)
+    pdf.set_compression(compress)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 7, _plain(copy.clinic_name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    pdf.cell(0, 4.5, _plain(copy.clinic_address), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 4.5, _plain(f"Phone {copy.clinic_phone}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("helvetica", "B", 16)
+    pdf.cell(0, 8, "Statement of account", new_x="LMARGIN", new_y="NEXT")
+    pdf.fact("Patient", copy.patient_name)
+    pdf.fact("Period", f"{day_text(copy.start)} to {day_text(copy.end)}")
+    pdf.fact("Printed", day_text(made_at.date()))
+    pdf.rule()
+    pdf.row(f"Balance on {day_text(copy.start)}", money(copy.opening), style="B")
+    for line in copy.lines:
+        pdf.row(
+            f"{day_text(line.on)} — {line.text}: {money(line.amount)}",
+            money(line.balance),
+        )
+    if not copy.lines:
+        pdf.row("Nothing invoiced or paid in this period.")
+    pdf.rule()
+    pdf.row(copy.closing_text, money(copy.closing), style="B", size=11)
     return bytes(pdf.output())

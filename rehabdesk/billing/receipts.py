@@ -34,8 +34,10 @@ from rehabdesk.audit.selectors import exports_counted
 from rehabdesk.billing.choices import LineKind, PaymentMethod
 from rehabdesk.billing.models import Invoice, InvoiceLine, PaymentAllocation
 from rehabdesk.billing.numbering import display_number
+from rehabdesk.billing.selectors.accounts import StatementRow, statement
 from rehabdesk.billing.selectors.owing import with_owing
-from rehabdesk.clinic.models import Qualification, Registration
+from rehabdesk.clinic.models import Clinic, Location, Qualification, Registration
+from rehabdesk.patients.models import Patient
 
 ZERO = Decimal("0.00")
 # The audit trail's name for a copy of a paid receipt (counted for "DUPLICATE"), and for
@@ -404,3 +406,79 @@ def _receipt(invoice: Invoice, providers: dict[tuple[int, date, int | None], Pro
 
 def is_service(line: ReceiptLine) -> bool:
     return line.kind in {LineKind.SERVICE, LineKind.FEE}
+
+
+# Statements ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    on: date
+    text: str  # "Invoice 000123", "Payment — Debit", "Credit note 000004 (invoice 000123)"
+    amount: Decimal  # positive adds to what is owed
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class StatementCopy:
+    """A patient's account over a period, as printed: the clinic, the patient, what was
+    owed before, each dated line with the balance after it, what is owed after
+    (selectors.accounts.statement, the patient's share of invoices billed to a payer)."""
+
+    clinic_name: str
+    clinic_address: str
+    clinic_phone: str
+    patient_id: int
+    patient_name: str
+    start: date
+    end: date
+    opening: Decimal
+    lines: Sequence[StatementLine]
+    closing: Decimal
+
+    @property
+    def closing_text(self) -> str:
+        if self.closing > ZERO:
+            return f"Balance owing ${self.closing:,.2f}"
+        if self.closing < ZERO:
+            return f"In credit ${-self.closing:,.2f}"
+        return "Nothing owing — balance $0.00"
+
+    @property
+    def filename(self) -> str:
+        return f"statement-{self.patient_id}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.pdf"
+
+
+def _statement_text(row: StatementRow) -> str:
+    method = PaymentMethod(row.method).label if row.method else ""
+    if row.kind == "invoice" and row.number is not None:
+        return f"Invoice {display_number(row.number)}"
+    if row.kind == "credit_note" and row.number is not None:
+        corrects = f" (invoice {display_number(row.invoice_number)})" if row.invoice_number else ""
+        return f"Credit note {display_number(row.number)}{corrects}"
+    if row.kind == "refund":
+        return f"Refund — {method}"
+    return f"Payment — {method}"
+
+
+def statement_load(
+    *, patient: Patient, clinic: Clinic, location: Location | None, start: date, end: date
+) -> StatementCopy:
+    """The patient's statement from `start` to `end` (inclusive), as printed, under the
+    address of `location` (the desk's, or the clinic's first)."""
+    account = statement(patient.pk, start=start, end=end)
+    return StatementCopy(
+        clinic_name=clinic.name,
+        clinic_address=location.address if location else "",
+        clinic_phone=(location.phone if location else "") or clinic.phone,
+        patient_id=patient.pk,
+        patient_name=patient.legal_name,
+        start=start,
+        end=end,
+        opening=account.opening,
+        lines=[
+            StatementLine(row.on, _statement_text(row), row.amount, row.balance)
+            for row in account.rows
+        ],
+        closing=account.closing,
+    )

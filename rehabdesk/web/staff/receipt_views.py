@@ -9,9 +9,12 @@ copy on file; billing.services.receipts writes the e-mail to the outbox.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,10 +23,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rehabdesk.access.accessors import require
 from rehabdesk.access.policy import Capability
-from rehabdesk.access.receipts import invoice_to_email_for, receipt_copy_for
+from rehabdesk.access.receipts import invoice_to_email_for, receipt_copy_for, statement_copy_for
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.pdf import receipts_pdf
+from rehabdesk.billing.pdf import receipts_pdf, statement_pdf
 from rehabdesk.billing.services.receipts import receipt_email
+from rehabdesk.core.bounds import day_within_bounds
 from rehabdesk.web.portal.receipt_views import pdf_response
 
 
@@ -56,6 +60,53 @@ def receipt_send(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return HttpResponseRedirect(_back(request, invoice.patient_id))
 
 
+class StatementForm(forms.Form):
+    """A statement's period: this year so far unless told."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        for day, name in ((start, "start"), (end, "end")):
+            if day is not None and not day_within_bounds(day):
+                self.add_error(name, "Choose a day from 2000 on.")
+        if start and end and start > end:
+            self.add_error("end", "The last day comes before the first.")
+        return cleaned
+
+
+@never_cache
+@require_GET
+@login_required
+def statement_pdf_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's statement of account as a PDF (this year so far by default); a bad
+    period is answered 400 with what is wrong."""
+    require(user=request.user, capability=Capability.RUN_THE_DESK)
+    today = timezone.localdate()
+    form = StatementForm(
+        {
+            "start": request.GET.get("start") or f"{today.year}-01-01",
+            "end": request.GET.get("end") or today.isoformat(),
+        }
+    )
+    if not form.is_valid():
+        problems = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(
+            f"The statement's period: {problems}", content_type="text/plain"
+        )
+    now = timezone.now()
+    copy = statement_copy_for(
+        user=request.user,
+        patient_id=patient_id,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        now=now,
+    )
+    return pdf_response(statement_pdf(copy, made_at=now), copy.filename)
+
+
 def _back(request: HttpRequest, patient_id: int) -> str:
     """The page to return to: `next` when it is one of ours, else the patient's page."""
     wanted = request.POST.get("next", "")
@@ -67,6 +118,11 @@ def _back(request: HttpRequest, patient_id: int) -> str:
 
 
 urlpatterns: list[URLPattern] = [
+    path(
+        "staff/patients/<int:patient_id>/statement.pdf",
+        statement_pdf_view,
+        name="patient-statement-pdf",
+    ),
     path("staff/invoices/<int:invoice_id>/receipt.pdf", receipt_pdf, name="invoice-receipt-pdf"),
     path(
         "staff/invoices/<int:invoice_id>/receipt/email/",
