@@ -193,3 +193,20 @@ def test_a_patient_without_an_address_is_told_at_the_desk(client, personas):
     response = client.post(reverse("invoice-receipt-email", args=[invoice.pk]), follow=True)
     assert "has no e-mail address" in response.content.decode()
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_years_page_takes_the_same_queries_however_many_receipts(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paid_visit(personas, patient=personas.guardian)
+    sign_in(client, personas, "guardian")
+    client.get(reverse("my-receipts"))  # the session and the person, cached
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("my-receipts"), {"year": "2026"})
+    for patient in (personas.guardian, personas.child, personas.child):
+        paid_visit(personas, patient=patient, service=massage_service())
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(reverse("my-receipts"), {"year": "2026"}).status_code == 200
+    assert len(four) == len(one)
+    assert len(one) <= 20
