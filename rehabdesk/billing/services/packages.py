@@ -98,11 +98,10 @@ def package_line(
     The line's price is the package's price shared over its visits, rounded to the
     cent, the last visit taking what rounding left; it carries no tax: the tax was
     charged on the package's own invoice."""
-    locked = (
-        Package.objects.select_for_update()
-        .select_related("offer__service__tax_category", "invoice")
-        .get(pk=package.pk)
-    )
+    # Locked alone, then read: FOR UPDATE over a join would lock the offer's service
+    # and the sale's invoice too, and queue every visit of that service behind it.
+    list(Package.objects.select_for_update().filter(pk=package.pk).values_list("pk"))
+    locked = Package.objects.select_related("offer__service", "invoice").get(pk=package.pk)
     if locked.patient_id != visit.patient_id:
         raise BillingError(
             BillingErrorCode.PACKAGE_NOT_PATIENTS,
@@ -127,8 +126,11 @@ def package_line(
             BillingErrorCode.PACKAGE_USED_UP, "That package has no visits left.", field="package"
         )
     sold_for = locked.invoice.subtotal - locked.invoice.discount
-    share = round_money(sold_for / locked.visits)
-    price = sold_for - share * (locked.visits - 1) if remaining == 1 else share
+    # The last visit left takes what is left of the price, so the visits drawn add up
+    # to it exactly, whichever visits were given back on the way.
+    price = (
+        sold_for - _drawn_money(locked) if remaining == 1 else round_money(sold_for / locked.visits)
+    )
     service = visit.service
     on = visit.start.astimezone(visit.location.zone).date()
     line = InvoiceLine(
@@ -152,6 +154,14 @@ def package_line(
         package_offer=locked.offer,
     )
     return line, locked
+
+
+def _drawn_money(package: Package) -> Decimal:
+    """Package credit paid out to visits, less what credited visits gave back."""
+    money = Payment.objects.filter(package=package, method=PaymentMethod.PACKAGE_CREDIT)
+    paid = money.filter(kind=PaymentKind.PAYMENT).aggregate(s=Sum("amount"))["s"] or ZERO
+    refunded = money.filter(kind=PaymentKind.REFUND).aggregate(s=Sum("amount"))["s"] or ZERO
+    return paid - refunded
 
 
 def _sale_credited(package: Package) -> bool:

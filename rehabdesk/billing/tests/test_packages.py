@@ -100,6 +100,28 @@ def test_it_gives_the_last_visit_the_cent_rounding_left(billing):
     assert sum(prices) == D("100.00")
 
 
+def test_it_keeps_the_visits_drawn_adding_up_to_the_price_when_one_is_given_back(billing):
+    package = sell(billing, visits=3, price="100.00")
+    visits = [billing.visit(hour, service=billing.massage) for hour in (9, 11, 13)]
+
+    def draw(visit, minute):
+        return invoice_for_visit(
+            appointment=visit, by=billing.desk, now=later(minute), package=package
+        )
+
+    first, second = draw(visits[0], 1), draw(visits[1], 2)
+    credit_note_issue(invoice=second, reason="Wrong visit", by=billing.desk, now=later(3))
+    third, again = draw(visits[2], 4), draw(visits[1], 5)
+
+    assert [first.total, second.total, third.total, again.total] == [
+        D("33.33"),
+        D("33.33"),
+        D("33.33"),
+        D("33.34"),
+    ]
+    assert first.total + third.total + again.total == D("100.00")
+
+
 def test_it_refuses_a_package_used_up(billing):
     package = sell(billing, visits=1, price="90.00")
     invoice_for_visit(
