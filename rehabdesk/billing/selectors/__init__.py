@@ -10,6 +10,9 @@ from rehabdesk.billing.selectors.accounts import (
     balance_of,
     outstanding_invoices,
     payer_balances,
+    payment_by_id,
+    payments_of,
+    payments_with_credit,
     statement,
 )
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
@@ -44,6 +47,9 @@ __all__ = [
     "owing_by_invoice",
     "package_balances",
     "payer_balances",
+    "payment_by_id",
+    "payments_of",
+    "payments_with_credit",
     "statement",
     "visit_billing",
 ]
