@@ -9,10 +9,13 @@ from rehabdesk.web.portal import intake_views, manage_views, my_views, password_
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    billing_views,
     book_at_views,
     booking_views,
     chart_views,
+    checkout_views,
     consent_views,
+    dayend_views,
     desk_views,
     document_views,
     hours_views,
@@ -20,6 +23,7 @@ from rehabdesk.web.staff import (
     note_sign_views,
     note_views,
     patient_status_views,
+    payment_views,
     patient_views,
     registrations_views,
     safety_views,
@@ -52,6 +56,11 @@ urlpatterns: list[URLPattern] = (
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
     + document_views.urlpatterns
+    # The desk's billing: check-out, invoices, payments, day-end.
+    + checkout_views.urlpatterns
+    + billing_views.urlpatterns
+    + payment_views.urlpatterns
+    + dayend_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns

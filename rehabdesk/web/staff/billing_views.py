@@ -1,0 +1,203 @@
+"""The desk's view of a patient's account and of one invoice: the balance, credit,
+packages, invoices and payments; a statement for a period; an invoice with its lines,
+credit notes and payments, and a credit note issued against it with a reason.
+
+HTTP only: staff pages for the desk and managers (RUN_THE_DESK); access/billing.py
+authorizes each patient and invoice and puts the look on file; billing.selectors read,
+billing.services write and audit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabdesk.access.accessors import require
+from rehabdesk.access.billing import billing_patient_for, invoice_for, may_bill
+from rehabdesk.access.policy import Action, Capability
+from rehabdesk.billing import selectors as billing_selectors
+from rehabdesk.billing import services as billing
+from rehabdesk.billing.errors import BillingError
+from rehabdesk.billing.models import ZERO, Invoice
+from rehabdesk.billing.numbering import display_number
+from rehabdesk.billing.selectors import owing_by_invoice, packages_of, payments_of
+from rehabdesk.core.money import format_money
+from rehabdesk.web.refusals import page_status
+from rehabdesk.web.staff.billing_forms import (
+    CreditNoteForm,
+    PayAllForm,
+    PaymentForm,
+    StatementForm,
+    refusal_to_form,
+)
+from rehabdesk.web.staff.billing_links import optional_url
+
+STATEMENT_DAYS = 365
+
+
+@require_GET
+@login_required
+def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
+    require(user=request.user, capability=Capability.RUN_THE_DESK)
+    patient = billing_patient_for(
+        user=request.user, patient_id=patient_id, action=Action.VIEW_BILLING
+    )
+    today = timezone.localdate()
+    invoices = list(billing_selectors.invoices_of(patient_ids=[patient.pk]))
+    owing = owing_by_invoice([invoice.pk for invoice in invoices])
+    return render(
+        request,
+        "web/billing/patient.html",
+        {
+            "patient": patient,
+            "balance": billing_selectors.balance_of(patient_id=patient.pk),
+            "invoices": [(invoice, owing.get(invoice.pk)) for invoice in invoices],
+            "payments": payments_of(patient_id=patient.pk),
+            "packages": packages_of(patient_id=patient.pk),
+            "package_balances": billing_selectors.package_balances(
+                patient_ids=[patient.pk], on=today
+            ),
+            "can_change": may_bill(request.user, patient.pk, Action.CHANGE_BILLING),
+            "pay_all_form": PayAllForm(),
+            "statement_form": StatementForm(
+                initial={"start": today - timedelta(days=STATEMENT_DAYS), "end": today}
+            ),
+        },
+    )
+
+
+@require_GET
+@login_required
+def patient_statement(request: HttpRequest, patient_id: int) -> HttpResponse:
+    require(user=request.user, capability=Capability.RUN_THE_DESK)
+    patient = billing_patient_for(
+        user=request.user, patient_id=patient_id, action=Action.VIEW_BILLING, summary="statement"
+    )
+    today = timezone.localdate()
+    form = StatementForm(
+        request.GET
+        if "start" in request.GET
+        else {"start": today - timedelta(days=STATEMENT_DAYS), "end": today}
+    )
+    shown = None
+    if form.is_valid():
+        shown = billing_selectors.statement(
+            patient_id=patient.pk, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    return render(
+        request,
+        "web/billing/statement.html",
+        {
+            "patient": patient,
+            "form": form,
+            "statement": shown,
+            "pdf_url": optional_url("staff-statement-pdf", patient_id=patient.pk),
+        },
+    )
+
+
+@require_GET
+@login_required
+def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    require(user=request.user, capability=Capability.RUN_THE_DESK)
+    invoice = invoice_for(user=request.user, invoice_id=invoice_id, action=Action.VIEW_BILLING)
+    owing = owing_by_invoice([invoice.pk]).get(invoice.pk)
+    can_change = may_bill(request.user, invoice.patient_id, Action.CHANGE_BILLING)
+    patient_owing = None
+    if owing is not None:
+        # What the patient still owes: the payer's share is the payer's to pay.
+        patient_owing = max(owing - _payer_left(invoice), ZERO)
+    return render(
+        request,
+        "web/billing/invoice.html",
+        {
+            "invoice": invoice,
+            "number": display_number(invoice.number),
+            "patient": invoice.patient,
+            "owing": owing,
+            "patient_owing": patient_owing,
+            "can_change": can_change,
+            "creditable": invoice.total
+            - sum((note.total for note in invoice.credit_notes.all()), ZERO),
+            "payment_form": PaymentForm(
+                initial={"amount": patient_owing, "method": "debit"}
+            )
+            if can_change and patient_owing
+            else None,
+            "receipt_url": optional_url("staff-receipt-pdf", invoice_id=invoice.pk),
+            "receipt_email_url": optional_url("staff-receipt-email", invoice_id=invoice.pk),
+        },
+    )
+
+
+def _payer_left(invoice: Invoice) -> Decimal:
+    """The payer's share not yet paid by the payer nor credited off it."""
+    if not invoice.payer_share:
+        return ZERO
+    paid = sum(
+        (a.amount for a in invoice.allocations.all() if a.payment.payer_id is not None), ZERO
+    )
+    credited = sum((note.payer_share for note in invoice.credit_notes.all()), ZERO)
+    return max(invoice.payer_share - paid - credited, ZERO)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    require(user=request.user, capability=Capability.RUN_THE_DESK)
+    invoice = invoice_for(
+        user=request.user,
+        invoice_id=invoice_id,
+        action=Action.CHANGE_BILLING,
+        view=request.method == "GET",
+    )
+    form = CreditNoteForm(request.POST or None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = billing.credit_note_issue(
+                invoice=invoice,
+                reason=form.cleaned_data["reason"].strip(),
+                by=request.user,
+                now=timezone.now(),
+            )
+        except BillingError as refused:
+            refusal = refused
+            refusal_to_form(form, refused)
+        else:
+            messages.success(
+                request,
+                f"Credit note {display_number(note.number)} issued: {format_money(note.total)}. "
+                "Money paid on the invoice is now the patient's credit.",
+            )
+            return redirect("billing-invoice", invoice_id=invoice.pk)
+    return render(
+        request,
+        "web/billing/credit_note.html",
+        {
+            "invoice": invoice,
+            "number": display_number(invoice.number),
+            "patient": invoice.patient,
+            "owing": owing_by_invoice([invoice.pk]).get(invoice.pk),
+            "form": form,
+        },
+        status=page_status(refusal),
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("staff/patients/<int:patient_id>/billing/", patient_billing, name="billing-patient"),
+    path(
+        "staff/patients/<int:patient_id>/statement/", patient_statement, name="billing-statement"
+    ),
+    path("staff/invoices/<int:invoice_id>/", invoice_page, name="billing-invoice"),
+    path("staff/invoices/<int:invoice_id>/credit/", credit_note_new, name="billing-credit-note"),
+]
