@@ -36,15 +36,21 @@ def may_bill(user: User, patient_id: int, action: Action = Action.VIEW_BILLING) 
 
 
 def billing_patient_for(
-    *, user: User, patient_id: int, action: Action, summary: str = "billing account"
+    *,
+    user: User,
+    patient_id: int,
+    action: Action,
+    summary: str = "billing account",
+    view: bool | None = None,
 ) -> Patient:
     """The patient whose account `user` may read (VIEW_BILLING) or change
-    (CHANGE_BILLING); a page that shows the account puts the look on file."""
+    (CHANGE_BILLING); a page that shows the account puts the look on file (`view`: by
+    default when reading; a form that changes it shows it too)."""
     assert action in BILLING_ACTIONS
     patient = patient_for(
         user=user, patient_id=patient_id, action=action, summary=summary, view=False, family=False
     )
-    if action == Action.VIEW_BILLING:
+    if action == Action.VIEW_BILLING if view is None else view:
         _viewed(user, ACCOUNT, patient.pk, patient.pk, summary)
     return patient
 

@@ -15,7 +15,6 @@ from rehabdesk.billing.selectors.accounts import (
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
 from rehabdesk.billing.selectors.desk import (
     coverages_active,
-    day_close_of,
     packages_of,
     payers_active,
     payment_by_id,
@@ -34,7 +33,6 @@ __all__ = [
     "StatementRow",
     "balance_of",
     "coverages_active",
-    "day_close_of",
     "day_is_closed",
     "day_summary",
     "outstanding_invoices",

@@ -5,11 +5,9 @@ access/billing.py, which authorizes and audits."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import QuerySet
 
-from rehabdesk.billing.models import DayClose, Package, Payer, Payment, Product
+from rehabdesk.billing.models import Package, Payer, Payment, Product
 from rehabdesk.patients.models import Coverage
 
 
@@ -44,16 +42,6 @@ def payment_by_id(*, payment_id: int) -> Payment | None:
         Payment.objects.select_related("patient", "location", "payer", "refunds")
         .prefetch_related("allocations__invoice", "refunded_by")
         .filter(pk=payment_id)
-        .first()
-    )
-
-
-def day_close_of(*, location_id: int, business_date: date) -> DayClose | None:
-    """The day's close, with its counts, or None while the day is open."""
-    return (
-        DayClose.objects.select_related("closed_by")
-        .prefetch_related("counts")
-        .filter(location_id=location_id, business_date=business_date)
         .first()
     )
 

@@ -10,7 +10,6 @@ billing.services write and audit.
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,9 +25,15 @@ from rehabdesk.access.policy import Action, Capability
 from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import ZERO, Invoice
+from rehabdesk.billing.models import ZERO
 from rehabdesk.billing.numbering import display_number
-from rehabdesk.billing.selectors import owing_by_invoice, packages_of, payments_of
+from rehabdesk.billing.selectors import (
+    outstanding_invoices,
+    owing_by_invoice,
+    packages_of,
+    payments_of,
+)
+from rehabdesk.billing.selectors.accounts import payments_with_credit
 from rehabdesk.core.money import format_money
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import (
@@ -58,9 +63,10 @@ def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
         "web/billing/patient.html",
         {
             "patient": patient,
-            "balance": billing_selectors.balance_of(patient_id=patient.pk),
+            "balance": billing_selectors.balance_of(patient.pk),
             "invoices": [(invoice, owing.get(invoice.pk)) for invoice in invoices],
             "payments": payments_of(patient_id=patient.pk),
+            "credit_payments": payments_with_credit(patient.pk),
             "packages": packages_of(patient_id=patient.pk),
             "package_balances": billing_selectors.package_balances(
                 patient_ids=[patient.pk], on=today
@@ -90,7 +96,7 @@ def patient_statement(request: HttpRequest, patient_id: int) -> HttpResponse:
     shown = None
     if form.is_valid():
         shown = billing_selectors.statement(
-            patient_id=patient.pk, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            patient.pk, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
     return render(
         request,
@@ -111,10 +117,11 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_for(user=request.user, invoice_id=invoice_id, action=Action.VIEW_BILLING)
     owing = owing_by_invoice([invoice.pk]).get(invoice.pk)
     can_change = may_bill(request.user, invoice.patient_id, Action.CHANGE_BILLING)
-    patient_owing = None
-    if owing is not None:
-        # What the patient still owes: the payer's share is the payer's to pay.
-        patient_owing = max(owing - _payer_left(invoice), ZERO)
+    # What the patient still owes on it: the payer's share is the payer's to pay.
+    patient_owing = next(
+        (row.owing for row in outstanding_invoices([invoice.patient_id]) if row.invoice.pk == invoice.pk),
+        ZERO,
+    )
     return render(
         request,
         "web/billing/invoice.html",
@@ -136,17 +143,6 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "receipt_email_url": optional_url("staff-receipt-email", invoice_id=invoice.pk),
         },
     )
-
-
-def _payer_left(invoice: Invoice) -> Decimal:
-    """The payer's share not yet paid by the payer nor credited off it."""
-    if not invoice.payer_share:
-        return ZERO
-    paid = sum(
-        (a.amount for a in invoice.allocations.all() if a.payment.payer_id is not None), ZERO
-    )
-    credited = sum((note.payer_share for note in invoice.credit_notes.all()), ZERO)
-    return max(invoice.payer_share - paid - credited, ZERO)
 
 
 @require_http_methods(["GET", "POST"])

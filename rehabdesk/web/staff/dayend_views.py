@@ -25,11 +25,11 @@ from django.views.decorators.http import require_http_methods
 from rehabdesk.access.accessors import require
 from rehabdesk.access.policy import Capability
 from rehabdesk.billing import selectors as billing_selectors
+from rehabdesk.billing.selectors import DaySummary
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.choices import COUNTED_METHODS
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import ZERO
-from rehabdesk.billing.selectors import day_close_of
 from rehabdesk.clinic.models import Location
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.web.refusals import page_status
@@ -58,9 +58,8 @@ def _location(request: HttpRequest) -> tuple[Location, list[Location]]:
     return chosen, locations
 
 
-def _expected(summary: object, method: str) -> Decimal:
-    expected = getattr(summary, "expected", {}) or {}
-    return Decimal(expected.get(method, ZERO))
+def _expected(summary: DaySummary, method: str) -> Decimal:
+    return summary.expected.get(method, ZERO)
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,8 +70,8 @@ def day_end(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(location.zone).date()
     picked = DayPickForm(request.GET if "day" in request.GET else None)
     day: date = picked.cleaned_data["day"] if picked.is_bound and picked.is_valid() else today
-    summary = billing_selectors.day_summary(location_id=location.pk, business_date=day)
-    closed = day_close_of(location_id=location.pk, business_date=day)
+    summary = billing_selectors.day_summary(location.pk, day)
+    closed = summary.closed
     form = DayEndForm(request.POST or None) if closed is None and day <= today else None
     refusal = None
     if request.method == "POST" and form is not None and form.is_valid():

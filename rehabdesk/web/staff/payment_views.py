@@ -22,9 +22,10 @@ from rehabdesk.access.billing import billing_patient_for, invoice_for, payment_f
 from rehabdesk.access.policy import Action, Capability
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import Invoice
+from rehabdesk.billing.models import ZERO, Invoice
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.selectors import owing_by_invoice
+from rehabdesk.billing.selectors.accounts import unallocated_by_payment
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
@@ -57,7 +58,11 @@ def _home_location(request: HttpRequest) -> object:
 def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     require(user=request.user, capability=Capability.RUN_THE_DESK)
     patient = billing_patient_for(
-        user=request.user, patient_id=patient_id, action=Action.CHANGE_BILLING, summary="payment"
+        user=request.user,
+        patient_id=patient_id,
+        action=Action.CHANGE_BILLING,
+        summary="payment",
+        view=request.method == "GET",
     )
     invoice = _invoice_of(request, patient)
     owing = owing_by_invoice([invoice.pk]).get(invoice.pk) if invoice else None
@@ -122,7 +127,7 @@ def pay_all(request: HttpRequest, patient_id: int) -> HttpResponse:
         return redirect("billing-patient", patient_id=patient.pk)
     data = form.cleaned_data
     try:
-        payment = billing.pay_all_outstanding(
+        payments = billing.pay_all_outstanding(
             patient=patient,
             location=data["location"],
             method=data["method"],
@@ -135,7 +140,9 @@ def pay_all(request: HttpRequest, patient_id: int) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         messages.success(
-            request, f"Everything outstanding paid: {format_money(payment.amount)} recorded."
+            request,
+            "Everything outstanding paid: "
+            f"{format_money(sum((payment.amount for payment in payments), ZERO))} recorded.",
         )
     return redirect("billing-patient", patient_id=patient.pk)
 
@@ -150,7 +157,8 @@ def payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         action=Action.CHANGE_BILLING,
         view=request.method == "GET",
     )
-    form = RefundForm(request.POST or None)
+    left = unallocated_by_payment([payment.pk]).get(payment.pk, ZERO)
+    form = RefundForm(request.POST or None, initial={"amount": left or None})
     refusal = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,6 +182,7 @@ def payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         "web/billing/refund.html",
         {
             "payment": payment,
+            "left": left,
             "patient": payment.patient,
             "form": form,
             "back": reverse("billing-patient", kwargs={"patient_id": payment.patient_id}),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from rehabdesk.access.billing import may_bill
 from rehabdesk.access.policy import Action
 from rehabdesk.billing import selectors as billing_selectors
+from rehabdesk.billing.choices import PaymentMethod
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.core.money import format_money
 from rehabdesk.scheduling.models import Appointment
@@ -31,6 +32,16 @@ register = template.Library()
 @register.filter
 def money(amount: Decimal | int | None) -> str:
     return "" if amount is None else format_money(Decimal(amount))
+
+
+@register.filter
+def negate(amount: Decimal) -> Decimal:
+    return -amount
+
+
+@register.filter
+def method_label(method: str) -> str:
+    return str(PaymentMethod(method).label) if method in PaymentMethod.values else method
 
 
 @register.filter
@@ -79,7 +90,7 @@ def billing_summary(context: dict[str, Any], patient: Any) -> dict[str, object]:
     return {
         "shown": True,
         "patient": patient,
-        "balance": billing_selectors.balance_of(patient_id=patient.pk),
+        "balance": billing_selectors.balance_of(patient.pk),
         "packages": billing_selectors.package_balances(
             patient_ids=[patient.pk], on=timezone.localdate()
         ),
