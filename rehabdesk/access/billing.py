@@ -15,8 +15,8 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
-from rehabdesk.billing.models import Invoice, Payment
 from rehabdesk.billing import selectors as billing_selectors
+from rehabdesk.billing.models import Invoice, Payment
 from rehabdesk.billing.selectors import payment_by_id
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment

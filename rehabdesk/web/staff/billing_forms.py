@@ -61,9 +61,11 @@ class ProductRowForm(forms.Form):
     product = forms.ModelChoiceField(queryset=None, required=False, empty_label="No product")
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1, required=False)
 
-    def __init__(self, *args: object, clinic_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: object, clinic_id: int, row: int, **kwargs: object) -> None:
+        super().__init__(*args, prefix=f"p{row}", **kwargs)  # type: ignore[arg-type]
         self.fields["product"].queryset = products_active(clinic_id=clinic_id)  # type: ignore[attr-defined]
+        self.fields["product"].label = f"Product {row + 1}"
+        self.fields["quantity"].label = f"Quantity {row + 1}"
 
 
 PRODUCT_ROWS = 3
@@ -99,14 +101,12 @@ class CheckoutForm(forms.Form):
         )
         fields["package"].label_from_instance = _package_label  # type: ignore[attr-defined]
         self.products = [
-            ProductRowForm(
-                *args, prefix=f"p{row}", clinic_id=appointment.location.clinic_id
-            )
+            ProductRowForm(*args, clinic_id=appointment.location.clinic_id, row=row)
             for row in range(PRODUCT_ROWS)
         ]
 
     def is_valid(self) -> bool:
-        rows_valid = all([row.is_valid() for row in self.products])
+        rows_valid = all(row.is_valid() for row in self.products)
         return super().is_valid() and rows_valid
 
     def product_rows(self) -> list[tuple[object, int]]:
@@ -182,7 +182,10 @@ class DayEndForm(forms.Form):
     for the day."""
 
     note = forms.CharField(
-        label="Note for the day", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note for the day",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -119,7 +119,11 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     can_change = may_bill(request.user, invoice.patient_id, Action.CHANGE_BILLING)
     # What the patient still owes on it: the payer's share is the payer's to pay.
     patient_owing = next(
-        (row.owing for row in outstanding_invoices([invoice.patient_id]) if row.invoice.pk == invoice.pk),
+        (
+            row.owing
+            for row in outstanding_invoices([invoice.patient_id])
+            if row.invoice.pk == invoice.pk
+        ),
         ZERO,
     )
     return render(
@@ -134,9 +138,7 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "can_change": can_change,
             "creditable": invoice.total
             - sum((note.total for note in invoice.credit_notes.all()), ZERO),
-            "payment_form": PaymentForm(
-                initial={"amount": patient_owing, "method": "debit"}
-            )
+            "payment_form": PaymentForm(initial={"amount": patient_owing, "method": "debit"})
             if can_change and patient_owing
             else None,
             "receipt_url": optional_url("staff-receipt-pdf", invoice_id=invoice.pk),
@@ -191,9 +193,7 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("staff/patients/<int:patient_id>/billing/", patient_billing, name="billing-patient"),
-    path(
-        "staff/patients/<int:patient_id>/statement/", patient_statement, name="billing-statement"
-    ),
+    path("staff/patients/<int:patient_id>/statement/", patient_statement, name="billing-statement"),
     path("staff/invoices/<int:invoice_id>/", invoice_page, name="billing-invoice"),
     path("staff/invoices/<int:invoice_id>/credit/", credit_note_new, name="billing-credit-note"),
 ]

@@ -59,7 +59,8 @@ def checkout(request: HttpRequest, appointment_id: int) -> HttpResponse:
             refusal_to_form(form, refused)
         else:
             messages.success(
-                request, f"Invoice {display_number(invoice.number)} issued: {format_money(invoice.total)}."
+                request,
+                f"Invoice {display_number(invoice.number)} issued: {format_money(invoice.total)}.",
             )
             return redirect("billing-invoice", invoice_id=invoice.pk)
     zone = appointment.location.zone
@@ -115,7 +116,8 @@ def fee_charge(request: HttpRequest, appointment_id: int) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect(back_to(request, _appointment_url(appointment)))
     messages.success(
-        request, f"Fee charged: invoice {display_number(invoice.number)}, {format_money(invoice.total)}."
+        request,
+        f"Fee charged: invoice {display_number(invoice.number)}, {format_money(invoice.total)}.",
     )
     return redirect("billing-invoice", invoice_id=invoice.pk)
 

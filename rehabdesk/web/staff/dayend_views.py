@@ -25,11 +25,11 @@ from django.views.decorators.http import require_http_methods
 from rehabdesk.access.accessors import require
 from rehabdesk.access.policy import Capability
 from rehabdesk.billing import selectors as billing_selectors
-from rehabdesk.billing.selectors import DaySummary
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.choices import COUNTED_METHODS
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import ZERO
+from rehabdesk.billing.selectors import DaySummary
 from rehabdesk.clinic.models import Location
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.web.refusals import page_status
@@ -115,7 +115,9 @@ def day_end(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "picker": DayPickForm(initial={"day": day}),
-            "switcher": LocationChoiceForm(initial={"location": location.slug}, locations=locations),
+            "switcher": LocationChoiceForm(
+                initial={"location": location.slug}, locations=locations
+            ),
             "several_locations": len(locations) > 1,
             "future": day > today,
         },

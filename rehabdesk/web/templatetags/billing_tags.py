@@ -59,7 +59,11 @@ def billing_day(context: dict[str, Any], appointments: Iterable[Appointment]) ->
     """Each visit's billing state, read once for the day, for a user who may bill
     (the desk and managers); an empty dict for anyone else."""
     user = context["request"].user
-    shown = [a for a in appointments if a.patient_id and may_bill(user, a.patient_id, Action.CHANGE_BILLING)]
+    shown = [
+        a
+        for a in appointments
+        if a.patient_id and may_bill(user, a.patient_id, Action.CHANGE_BILLING)
+    ]
     if not shown:
         return {}
     return dict(billing_selectors.visit_billing(appointment_ids=[a.pk for a in shown]))

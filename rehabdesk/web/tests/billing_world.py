@@ -55,7 +55,9 @@ def billing_world(personas: Personas) -> BillingWorld:
         personas=personas,
         pickering=pickering,
         service=service,
-        insurer=Payer.objects.create(clinic=clinic, name="Sun Life", kind=PayerKind.EXTENDED_HEALTH),
+        insurer=Payer.objects.create(
+            clinic=clinic, name="Sun Life", kind=PayerKind.EXTENDED_HEALTH
+        ),
         wsib=Payer.objects.create(clinic=clinic, name="WSIB Ontario", kind=PayerKind.WSIB),
         brace=Product.objects.create(
             clinic=clinic,
@@ -64,7 +66,11 @@ def billing_world(personas: Personas) -> BillingWorld:
             tax_category=TaxCategory.objects.get(code="general-taxable"),
         ),
         package_offer=PackageOffer.objects.create(
-            clinic=clinic, name="Five follow-ups", service=service, visits=5, price=Decimal("400.00")
+            clinic=clinic,
+            name="Five follow-ups",
+            service=service,
+            visits=5,
+            price=Decimal("400.00"),
         ),
     )
 
@@ -77,7 +83,9 @@ def today_at_quarter(zone: object) -> datetime:
     return min(midnight + quarters * timedelta(minutes=15), midnight + timedelta(hours=23))
 
 
-def booked_today(world: BillingWorld, patient: Patient, start: datetime | None = None) -> Appointment:
+def booked_today(
+    world: BillingWorld, patient: Patient, start: datetime | None = None
+) -> Appointment:
     start = start or today_at_quarter(world.pickering.zone)
     return appointment_book(
         request=BookingRequest(

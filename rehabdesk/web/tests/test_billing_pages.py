@@ -81,9 +81,11 @@ def test_paying_more_than_is_owed_leaves_credit_which_is_refunded_with_a_reason(
     form = desk.get(url).context["form"]
     assert form.initial["amount"] == Decimal("15.00")
     refused = desk.post(url, {"amount": "15.00", "reason": ""})
-    assert refused.status_code == 200 and "reason" in refused.context["form"].errors
+    assert refused.status_code == 200
+    assert "reason" in refused.context["form"].errors
     too_much = desk.post(url, {"amount": "50.00", "reason": "Overpaid"})
-    assert too_much.status_code == 200 and too_much.context["form"].errors
+    assert too_much.status_code == 200
+    assert too_much.context["form"].errors
     done = desk.post(url, {"amount": "15.00", "reason": "Overpaid at the desk"})
     assert done.status_code == 302
     refund = Payment.objects.get(kind=PaymentKind.REFUND)
@@ -133,7 +135,8 @@ def test_the_account_and_statement_show_invoices_and_payments(desk, invoice):
     before = AuditEvent.objects.count()
     account = desk.get(reverse("billing-patient", args=[invoice.patient_id]))
     text = account.content.decode()
-    assert "000001" in text and "$35.00" in text
+    assert "000001" in text
+    assert "$35.00" in text
     (event,) = AuditEvent.objects.order_by("pk")[before:]
     assert event.summary == "billing account"
     statement = desk.get(reverse("billing-statement", args=[invoice.patient_id]))
@@ -161,7 +164,8 @@ def test_the_patient_page_shows_the_account_to_the_desk_only(client, desk, world
 def test_another_patients_invoice_cannot_be_paid_through_this_patient(desk, world, invoice):
     url = reverse("billing-payment-new", args=[world.personas.patient_b.pk])
     response = desk.post(
-        url, {"invoice": invoice.pk, "location": world.pickering.pk, "method": "cash", "amount": "5"}
+        url,
+        {"invoice": invoice.pk, "location": world.pickering.pk, "method": "cash", "amount": "5"},
     )
     assert response.status_code == 404
     assert not Payment.objects.exists()

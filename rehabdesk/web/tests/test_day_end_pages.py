@@ -48,7 +48,12 @@ def paid_in_cash(desk, world):
     invoice = Invoice.objects.get(appointment=visit)
     desk.post(
         reverse("billing-payment-new", args=[invoice.patient_id]),
-        {"invoice": invoice.pk, "location": world.pickering.pk, "method": "cash", "amount": "85.00"},
+        {
+            "invoice": invoice.pk,
+            "location": world.pickering.pk,
+            "method": "cash",
+            "amount": "85.00",
+        },
     )
     return invoice
 
