@@ -1,6 +1,15 @@
 """Every write of billing, by area; callers import from here."""
 
+from rehabdesk.billing.services.credit_notes import credit_note_issue
 from rehabdesk.billing.services.dayend import day_close
+from rehabdesk.billing.services.fees import fee_waive, invoice_for_fee
+from rehabdesk.billing.services.invoices import (
+    ProductLine,
+    ThirdParty,
+    invoice_for_sale,
+    invoice_for_visit,
+)
+from rehabdesk.billing.services.packages import package_sell
 from rehabdesk.billing.services.payments import (
     credit_apply,
     pay_all_outstanding,
@@ -9,8 +18,16 @@ from rehabdesk.billing.services.payments import (
 )
 
 __all__ = [
+    "ProductLine",
+    "ThirdParty",
     "credit_apply",
+    "credit_note_issue",
     "day_close",
+    "fee_waive",
+    "invoice_for_fee",
+    "invoice_for_sale",
+    "invoice_for_visit",
+    "package_sell",
     "pay_all_outstanding",
     "payment_record",
     "payment_refund",
