@@ -138,7 +138,9 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "can_change": can_change,
             "creditable": invoice.total
             - sum((note.total for note in invoice.credit_notes.all()), ZERO),
-            "payment_form": PaymentForm(initial={"amount": patient_owing, "method": "debit"})
+            "payment_form": PaymentForm(
+                initial={"amount": patient_owing, "method": "debit", "location": invoice.location}
+            )
             if can_change and patient_owing
             else None,
             "receipt_url": optional_url("staff-receipt-pdf", invoice_id=invoice.pk),
@@ -157,7 +159,7 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
         action=Action.CHANGE_BILLING,
         view=request.method == "GET",
     )
-    form = CreditNoteForm(request.POST or None)
+    form = CreditNoteForm(request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:

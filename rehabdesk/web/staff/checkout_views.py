@@ -49,7 +49,7 @@ def checkout(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if invoice_id and getattr(state, "state", "") in ("owing", "paid"):
         messages.info(request, "This visit is invoiced already.")
         return redirect("billing-invoice", invoice_id=invoice_id)
-    form = CheckoutForm(request.POST or None, appointment=appointment)
+    form = CheckoutForm(request.POST if request.method == "POST" else None, appointment=appointment)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +128,7 @@ def fee_waive(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = checkout_for(
         user=request.user, appointment_id=appointment_id, view=request.method == "GET"
     )
-    form = FeeWaiveForm(request.POST or None)
+    form = FeeWaiveForm(request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:

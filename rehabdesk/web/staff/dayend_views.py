@@ -72,7 +72,11 @@ def day_end(request: HttpRequest) -> HttpResponse:
     day: date = picked.cleaned_data["day"] if picked.is_bound and picked.is_valid() else today
     summary = billing_selectors.day_summary(location.pk, day)
     closed = summary.closed
-    form = DayEndForm(request.POST or None) if closed is None and day <= today else None
+    form = (
+        DayEndForm(request.POST if request.method == "POST" else None)
+        if closed is None and day <= today
+        else None
+    )
     refusal = None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -67,7 +67,7 @@ def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     invoice = _invoice_of(request, patient)
     owing = owing_by_invoice([invoice.pk]).get(invoice.pk) if invoice else None
     form = PaymentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "amount": owing or None,
             "method": "debit",
@@ -158,7 +158,9 @@ def payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         view=request.method == "GET",
     )
     left = unallocated_by_payment([payment.pk]).get(payment.pk, ZERO)
-    form = RefundForm(request.POST or None, initial={"amount": left or None})
+    form = RefundForm(
+        request.POST if request.method == "POST" else None, initial={"amount": left or None}
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

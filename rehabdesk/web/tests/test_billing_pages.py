@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.choices import PaymentKind
 from rehabdesk.billing.models import CreditNote, Invoice, Payment
+from rehabdesk.billing.services import ProductLine, invoice_for_sale
 from rehabdesk.web.tests.billing_world import arrived_today, billing_world
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +107,19 @@ def test_a_credit_note_needs_a_reason_and_frees_the_payment_to_credit(desk, invo
     assert account.context["balance"].credit == Decimal("85.00")
 
 
+def sell_brace(world, patient):
+    return invoice_for_sale(
+        patient=patient,
+        location=world.pickering,
+        products=[ProductLine(product=world.brace)],
+        by=world.personas.front_desk,
+        now=timezone.now(),
+    )
+
+
 def test_pay_all_outstanding_pays_every_invoice_owing(desk, world, invoice):
-    other = arrived_today(world, world.personas.patient_b)
-    desk.post(reverse("billing-checkout", args=[other.pk]), {})
+    sell_brace(world, world.personas.patient_a)
+    sell_brace(world, world.personas.patient_b)
     response = desk.post(
         reverse("billing-pay-all", args=[invoice.patient_id]),
         {"location": invoice.location_id, "method": "credit_card"},
@@ -115,9 +127,10 @@ def test_pay_all_outstanding_pays_every_invoice_owing(desk, world, invoice):
     assert response.status_code == 302
     account = desk.get(reverse("billing-patient", args=[invoice.patient_id]))
     assert account.context["balance"].owing == Decimal("0.00")
+    assert account.context["balance"].paid == Decimal("130.20")
     # Patient B's invoice is theirs to pay.
     other_account = desk.get(reverse("billing-patient", args=[world.personas.patient_b.pk]))
-    assert other_account.context["balance"].owing == Decimal("85.00")
+    assert other_account.context["balance"].owing == Decimal("45.20")
 
 
 def test_pay_all_with_nothing_owing_says_so(desk, world):
