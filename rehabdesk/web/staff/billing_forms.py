@@ -7,13 +7,15 @@ beside the field they name (`refusal_to_form`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
 from rehabdesk.billing.choices import COUNTED_METHODS, PaymentMethod
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import Package
+from rehabdesk.billing.models import Package, Payer, Product
 from rehabdesk.billing.selectors import (
     coverages_active,
     packages_of,
@@ -21,6 +23,7 @@ from rehabdesk.billing.selectors import (
     products_active,
 )
 from rehabdesk.clinic.selectors import locations_active
+from rehabdesk.patients.models import Coverage
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.forms import DateInput, in_calendar_range
 
@@ -58,11 +61,13 @@ def refusal_to_form(form: forms.Form, refusal: BillingError) -> None:
 
 
 class ProductRowForm(forms.Form):
-    product = forms.ModelChoiceField(queryset=None, required=False, empty_label="No product")
+    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No product"
+    )
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1, required=False)
 
-    def __init__(self, *args: object, clinic_id: int, row: int, **kwargs: object) -> None:
-        super().__init__(*args, prefix=f"p{row}", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Mapping[str, Any] | None, *, clinic_id: int, row: int) -> None:
+        super().__init__(data, prefix=f"p{row}")
         self.fields["product"].queryset = products_active(clinic_id=clinic_id)  # type: ignore[attr-defined]
         self.fields["product"].label = f"Product {row + 1}"
         self.fields["quantity"].label = f"Quantity {row + 1}"
@@ -77,20 +82,20 @@ class CheckoutForm(forms.Form):
 
     discount = money_field("Discount on the visit ($)", required=False)
     discount_reason = reason_field("Reason for the discount", required=False)
-    payer = forms.ModelChoiceField(
+    payer: forms.ModelChoiceField[Payer] = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Nobody: the patient pays", label="Bill to"
     )
-    coverage = forms.ModelChoiceField(
+    coverage: forms.ModelChoiceField[Coverage] = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No coverage", label="Patient's coverage"
     )
     claim_number = forms.CharField(label="Claim number", max_length=60, required=False)
     payer_share = money_field("Billed to the payer ($)", required=False)
-    package = forms.ModelChoiceField(
+    package: forms.ModelChoiceField[Package] = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No package", label="Use a package"
     )
 
-    def __init__(self, *args: object, appointment: Appointment, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Mapping[str, Any] | None, *, appointment: Appointment) -> None:
+        super().__init__(data)
         patient_id = appointment.patient_id
         assert patient_id is not None
         fields = self.fields
@@ -101,7 +106,7 @@ class CheckoutForm(forms.Form):
         )
         fields["package"].label_from_instance = _package_label  # type: ignore[attr-defined]
         self.products = [
-            ProductRowForm(*args, clinic_id=appointment.location.clinic_id, row=row)
+            ProductRowForm(data, clinic_id=appointment.location.clinic_id, row=row)
             for row in range(PRODUCT_ROWS)
         ]
 
@@ -109,7 +114,7 @@ class CheckoutForm(forms.Form):
         rows_valid = all(row.is_valid() for row in self.products)
         return super().is_valid() and rows_valid
 
-    def product_rows(self) -> list[tuple[object, int]]:
+    def product_rows(self) -> list[tuple[Product, int]]:
         """(product, quantity) of each row that names a product."""
         return [
             (row.cleaned_data["product"], row.cleaned_data["quantity"] or 1)
@@ -165,10 +170,10 @@ class StatementForm(forms.Form):
     start = forms.DateField(label="From", widget=DateInput, validators=[in_calendar_range])
     end = forms.DateField(label="To", widget=DateInput, validators=[in_calendar_range])
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
-        if start and end and start > end:  # type: ignore[operator]
+        if start and end and start > end:
             self.add_error("end", "The end comes on or after the start.")
         return data
 

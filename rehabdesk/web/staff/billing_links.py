@@ -3,9 +3,19 @@ on this site only), and the receipt links of the receipts' pages when they exist
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from rehabdesk.accounts.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """Who acts, for the billing services (`by`): a signed-in account (the views are
+    login_required, so anything else is a bug, answered 404)."""
+    if not isinstance(request.user, User):
+        raise Http404("Sign in first.")
+    return request.user
 
 
 def back_to(request: HttpRequest, default: str) -> str:

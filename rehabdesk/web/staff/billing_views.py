@@ -43,7 +43,7 @@ from rehabdesk.web.staff.billing_forms import (
     StatementForm,
     refusal_to_form,
 )
-from rehabdesk.web.staff.billing_links import optional_url
+from rehabdesk.web.staff.billing_links import acting_user, optional_url
 
 STATEMENT_DAYS = 365
 
@@ -166,7 +166,7 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
             note = billing.credit_note_issue(
                 invoice=invoice,
                 reason=form.cleaned_data["reason"].strip(),
-                by=request.user,
+                by=acting_user(request),
                 now=timezone.now(),
             )
         except BillingError as refused:

@@ -24,13 +24,14 @@ from rehabdesk.access.billing import checkout_for
 from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
+from rehabdesk.billing.models import Invoice
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.clinic.selectors import service_price_on
 from rehabdesk.core.money import format_money
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import CheckoutForm, FeeWaiveForm, refusal_to_form
-from rehabdesk.web.staff.billing_links import back_to
+from rehabdesk.web.staff.billing_links import acting_user, back_to
 
 
 def _state(appointment: Appointment) -> object | None:
@@ -79,7 +80,7 @@ def checkout(request: HttpRequest, appointment_id: int) -> HttpResponse:
     )
 
 
-def _issue(request: HttpRequest, appointment: Appointment, form: CheckoutForm) -> object:
+def _issue(request: HttpRequest, appointment: Appointment, form: CheckoutForm) -> Invoice:
     data = form.cleaned_data
     third_party = None
     if data["payer"] is not None:
@@ -91,7 +92,7 @@ def _issue(request: HttpRequest, appointment: Appointment, form: CheckoutForm) -
         )
     return billing.invoice_for_visit(
         appointment=appointment,
-        by=request.user,
+        by=acting_user(request),
         now=timezone.now(),
         products=[
             billing.ProductLine(product=product, quantity=quantity)
@@ -110,7 +111,7 @@ def fee_charge(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = checkout_for(user=request.user, appointment_id=appointment_id, view=False)
     try:
         invoice = billing.invoice_for_fee(
-            appointment=appointment, by=request.user, now=timezone.now()
+            appointment=appointment, by=acting_user(request), now=timezone.now()
         )
     except BillingError as refused:
         messages.error(request, refused.message)
@@ -135,7 +136,7 @@ def fee_waive(request: HttpRequest, appointment_id: int) -> HttpResponse:
             billing.fee_waive(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"].strip(),
-                by=request.user,
+                by=acting_user(request),
                 now=timezone.now(),
             )
         except BillingError as refused:

@@ -34,6 +34,7 @@ from rehabdesk.clinic.models import Location
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import DayEndForm, DayPickForm, refusal_to_form
+from rehabdesk.web.staff.billing_links import acting_user
 from rehabdesk.web.staff.desk_forms import LocationChoiceForm
 
 
@@ -84,7 +85,7 @@ def day_end(request: HttpRequest) -> HttpResponse:
                 location=location,
                 business_date=day,
                 counted=form.counted(),
-                by=request.user,
+                by=acting_user(request),
                 now=timezone.now(),
                 note=form.cleaned_data["note"].strip(),
                 notes=form.notes(),

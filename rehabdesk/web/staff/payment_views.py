@@ -31,6 +31,7 @@ from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import PayAllForm, PaymentForm, RefundForm, refusal_to_form
+from rehabdesk.web.staff.billing_links import acting_user
 
 
 def _invoice_of(request: HttpRequest, patient: Patient) -> Invoice | None:
@@ -83,7 +84,7 @@ def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 location=data["location"],
                 amount=data["amount"],
                 method=data["method"],
-                by=request.user,
+                by=acting_user(request),
                 now=timezone.now(),
                 reference=data["reference"].strip(),
                 invoices=[invoice] if invoice else None,
@@ -131,7 +132,7 @@ def pay_all(request: HttpRequest, patient_id: int) -> HttpResponse:
             patient=patient,
             location=data["location"],
             method=data["method"],
-            by=request.user,
+            by=acting_user(request),
             now=timezone.now(),
             reference=data["reference"].strip(),
             family=data["family"],
@@ -169,7 +170,7 @@ def payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
                 payment=payment,
                 amount=data["amount"],
                 reason=data["reason"].strip(),
-                by=request.user,
+                by=acting_user(request),
                 now=timezone.now(),
                 method=data["method"] or None,
             )
