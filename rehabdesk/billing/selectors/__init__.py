@@ -21,22 +21,37 @@ from rehabdesk.billing.selectors.desk import (
     payments_of,
     products_active,
 )
+from rehabdesk.billing.selectors.invoices import (
+    BillingState,
+    PackageBalance,
+    VisitBilling,
+    invoice_detail,
+    invoices_of,
+    package_balances,
+    visit_billing,
+)
 from rehabdesk.billing.selectors.owing import owing_by_invoice
 
 __all__ = [
     "Balance",
+    "BillingState",
     "DaySummary",
     "MethodTotal",
     "OwingInvoice",
+    "PackageBalance",
     "PayerBalance",
     "Statement",
     "StatementRow",
+    "VisitBilling",
     "balance_of",
     "coverages_active",
     "day_is_closed",
     "day_summary",
+    "invoice_detail",
+    "invoices_of",
     "outstanding_invoices",
     "owing_by_invoice",
+    "package_balances",
     "packages_of",
     "payer_balances",
     "payers_active",
@@ -44,4 +59,5 @@ __all__ = [
     "payments_of",
     "products_active",
     "statement",
+    "visit_billing",
 ]

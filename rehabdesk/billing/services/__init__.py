@@ -1,4 +1,5 @@
-"""Every write of billing, by area; callers import from here."""
+"""The one way to change billing: every write is a service here, keyword-only, owning
+its transaction and audit record. Callers import from this package."""
 
 from rehabdesk.billing.services.credit_notes import credit_note_issue
 from rehabdesk.billing.services.dayend import day_close
