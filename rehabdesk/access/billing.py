@@ -15,9 +15,8 @@ from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
-from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing.models import Invoice, Payment
-from rehabdesk.billing.selectors import payment_by_id
+from rehabdesk.billing.selectors import invoice_detail, payment_by_id
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import appointment_detail
@@ -59,7 +58,7 @@ def invoice_for(*, user: User, invoice_id: int, action: Action, view: bool = Tru
     """An invoice with its lines, credit notes and payments, if `user` may do `action`
     to its patient's billing; showing it is put on file (`view`)."""
     assert action in BILLING_ACTIONS
-    invoice = billing_selectors.invoice_detail(invoice_id=invoice_id)
+    invoice = invoice_detail(invoice_id)
     if invoice is None or not may(person_for(user), action, invoice.patient_id):
         raise AccessDenied(
             object_type=INVOICE,

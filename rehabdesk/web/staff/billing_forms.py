@@ -18,6 +18,7 @@ from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import Package, Payer, Product
 from rehabdesk.billing.selectors import (
     coverages_active,
+    package_balances,
     packages_of,
     payers_active,
     products_active,
@@ -101,9 +102,14 @@ class CheckoutForm(forms.Form):
         fields = self.fields
         fields["payer"].queryset = payers_active(clinic_id=appointment.location.clinic_id)  # type: ignore[attr-defined]
         fields["coverage"].queryset = coverages_active(patient_id=patient_id)  # type: ignore[attr-defined]
-        fields["package"].queryset = packages_of(patient_id=patient_id).filter(  # type: ignore[attr-defined]
-            offer__service_id=appointment.service_id
-        )
+        usable = [
+            balance.package_id
+            for balance in package_balances(
+                [patient_id], appointment.start.astimezone(appointment.location.zone).date()
+            )
+            if balance.usable and balance.service_id == appointment.service_id
+        ]
+        fields["package"].queryset = packages_of(patient_id=patient_id).filter(pk__in=usable)  # type: ignore[attr-defined]
         fields["package"].label_from_instance = _package_label  # type: ignore[attr-defined]
         self.products = [
             ProductRowForm(data, clinic_id=appointment.location.clinic_id, row=row)

@@ -22,16 +22,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rehabdesk.access.accessors import require
 from rehabdesk.access.billing import billing_patient_for, invoice_for, may_bill
 from rehabdesk.access.policy import Action, Capability
-from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import ZERO
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.selectors import (
+    balance_of,
+    invoices_of,
     outstanding_invoices,
     owing_by_invoice,
+    package_balances,
     packages_of,
     payments_of,
+    statement,
 )
 from rehabdesk.billing.selectors.accounts import payments_with_credit
 from rehabdesk.core.money import format_money
@@ -56,21 +59,18 @@ def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
         user=request.user, patient_id=patient_id, action=Action.VIEW_BILLING
     )
     today = timezone.localdate()
-    invoices = list(billing_selectors.invoices_of(patient_ids=[patient.pk]))
-    owing = owing_by_invoice([invoice.pk for invoice in invoices])
+    invoices = invoices_of([patient.pk]).order_by("-issued_at", "-number")
     return render(
         request,
         "web/billing/patient.html",
         {
             "patient": patient,
-            "balance": billing_selectors.balance_of(patient.pk),
-            "invoices": [(invoice, owing.get(invoice.pk)) for invoice in invoices],
+            "balance": balance_of(patient.pk),
+            "invoices": invoices,
             "payments": payments_of(patient_id=patient.pk),
             "credit_payments": payments_with_credit(patient.pk),
             "packages": packages_of(patient_id=patient.pk),
-            "package_balances": billing_selectors.package_balances(
-                patient_ids=[patient.pk], on=today
-            ),
+            "package_balances": package_balances([patient.pk], today),
             "can_change": may_bill(request.user, patient.pk, Action.CHANGE_BILLING),
             "pay_all_form": PayAllForm(),
             "statement_form": StatementForm(
@@ -95,7 +95,7 @@ def patient_statement(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     shown = None
     if form.is_valid():
-        shown = billing_selectors.statement(
+        shown = statement(
             patient.pk, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
     return render(

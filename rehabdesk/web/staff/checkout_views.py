@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rehabdesk.access.billing import checkout_for
-from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import Invoice
 from rehabdesk.billing.numbering import display_number
+from rehabdesk.billing.selectors import BillingState, VisitBilling, visit_billing
 from rehabdesk.clinic.selectors import service_price_on
 from rehabdesk.core.money import format_money
 from rehabdesk.scheduling.models import Appointment
@@ -34,9 +34,8 @@ from rehabdesk.web.staff.billing_forms import CheckoutForm, FeeWaiveForm, refusa
 from rehabdesk.web.staff.billing_links import acting_user, back_to
 
 
-def _state(appointment: Appointment) -> object | None:
-    """The visit's billing state (billing.selectors.visit_billing)."""
-    return billing_selectors.visit_billing(appointment_ids=[appointment.pk]).get(appointment.pk)
+def _state(appointment: Appointment) -> VisitBilling | None:
+    return visit_billing([appointment.pk]).get(appointment.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,10 +45,9 @@ def checkout(request: HttpRequest, appointment_id: int) -> HttpResponse:
         user=request.user, appointment_id=appointment_id, view=request.method == "GET"
     )
     state = _state(appointment)
-    invoice_id = getattr(state, "invoice_id", None)
-    if invoice_id and getattr(state, "state", "") in ("owing", "paid"):
+    if state and state.invoice_id and state.state in (BillingState.OWING, BillingState.PAID):
         messages.info(request, "This visit is invoiced already.")
-        return redirect("billing-invoice", invoice_id=invoice_id)
+        return redirect("billing-invoice", invoice_id=state.invoice_id)
     form = CheckoutForm(request.POST if request.method == "POST" else None, appointment=appointment)
     refusal = None
     if request.method == "POST" and form.is_valid():

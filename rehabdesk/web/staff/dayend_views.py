@@ -24,12 +24,11 @@ from django.views.decorators.http import require_http_methods
 
 from rehabdesk.access.accessors import require
 from rehabdesk.access.policy import Capability
-from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing import services as billing
 from rehabdesk.billing.choices import COUNTED_METHODS
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import ZERO
-from rehabdesk.billing.selectors import DaySummary
+from rehabdesk.billing.selectors import DaySummary, day_summary
 from rehabdesk.clinic.models import Location
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.web.refusals import page_status
@@ -71,7 +70,7 @@ def day_end(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(location.zone).date()
     picked = DayPickForm(request.GET if "day" in request.GET else None)
     day: date = picked.cleaned_data["day"] if picked.is_bound and picked.is_valid() else today
-    summary = billing_selectors.day_summary(location.pk, day)
+    summary = day_summary(location.pk, day)
     closed = summary.closed
     form = (
         DayEndForm(request.POST if request.method == "POST" else None)

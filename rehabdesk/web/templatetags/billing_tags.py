@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from rehabdesk.access.billing import may_bill
 from rehabdesk.access.policy import Action
-from rehabdesk.billing import selectors as billing_selectors
 from rehabdesk.billing.choices import PaymentMethod
 from rehabdesk.billing.numbering import display_number
+from rehabdesk.billing.selectors import balance_of, package_balances, visit_billing
 from rehabdesk.core.money import format_money
 from rehabdesk.scheduling.models import Appointment
 
@@ -66,7 +66,7 @@ def billing_day(context: dict[str, Any], appointments: Iterable[Appointment]) ->
     ]
     if not shown:
         return {}
-    return dict(billing_selectors.visit_billing(appointment_ids=[a.pk for a in shown]))
+    return dict(visit_billing([a.pk for a in shown]))
 
 
 @register.inclusion_tag("web/billing/_appointment.html", takes_context=True)
@@ -77,7 +77,7 @@ def billing_visit(context: dict[str, Any], appointment: Appointment) -> dict[str
         user, appointment.patient_id, Action.CHANGE_BILLING
     ):
         return {"bill": None, "appointment": appointment}
-    bills = billing_selectors.visit_billing(appointment_ids=[appointment.pk])
+    bills = visit_billing([appointment.pk])
     return {
         "bill": bills.get(appointment.pk),
         "appointment": appointment,
@@ -94,8 +94,6 @@ def billing_summary(context: dict[str, Any], patient: Any) -> dict[str, object]:
     return {
         "shown": True,
         "patient": patient,
-        "balance": billing_selectors.balance_of(patient.pk),
-        "packages": billing_selectors.package_balances(
-            patient_ids=[patient.pk], on=timezone.localdate()
-        ),
+        "balance": balance_of(patient.pk),
+        "packages": package_balances([patient.pk], timezone.localdate()),
     }

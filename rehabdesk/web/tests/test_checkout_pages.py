@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.models import FeeWaiver, Invoice
+from rehabdesk.billing.services import package_sell
 from rehabdesk.web.tests.billing_world import arrived_today, billing_world, missed_today
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +190,25 @@ def test_a_practitioner_cannot_check_a_visit_out(client, world):
     assert not Invoice.objects.exists()
     text = client.get(reverse("appointment-detail", args=[visit.pk])).content.decode()
     assert checkout_url(visit) not in text
+
+
+def test_a_visit_drawn_from_the_patients_package_is_paid_by_it(desk, world):
+    package = package_sell(
+        patient=world.personas.patient_a,
+        offer=world.package_offer,
+        location=world.pickering,
+        by=world.personas.front_desk,
+        now=timezone.now(),
+    )
+    visit = arrived_today(world, world.personas.patient_a)
+    page = desk.get(checkout_url(visit))
+    assert "Five follow-ups" in page.content.decode()
+    response = desk.post(checkout_url(visit), {"package": package.pk})
+    assert response.status_code == 302
+    invoice = Invoice.objects.get(appointment=visit)
+    text = desk.get(response["Location"]).content.decode()
+    assert "Paid in full" in text
+    assert "package credit" in text
+    account = desk.get(reverse("billing-patient", args=[world.personas.patient_a.pk]))
+    assert "4 of 5 visits left" in account.content.decode()
+    assert invoice.total > 0
