@@ -38,7 +38,7 @@ def billing(personas):
     return build_invoice_world(personas)
 
 
-def refused(change) -> bool:  # type: ignore[no-untyped-def]
+def refused(change) -> bool:
     try:
         with transaction.atomic():
             change()
@@ -47,7 +47,7 @@ def refused(change) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def sql(statement: str, *params: object) -> None:
+def sql(statement: str, *params: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, list(params))
 

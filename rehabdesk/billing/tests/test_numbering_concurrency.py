@@ -26,12 +26,14 @@ from rehabdesk.billing.models import (
     DocumentSequence,
     Invoice,
     InvoiceLine,
+    PackageUse,
 )
 from rehabdesk.billing.services import (
     ProductLine,
     credit_note_issue,
     invoice_for_sale,
     invoice_for_visit,
+    package_sell,
 )
 from rehabdesk.billing.tests.invoicing import CHECK_OUT, build_invoice_world, later
 from rehabdesk.testing.races import first_then_second
@@ -127,3 +129,27 @@ def test_it_credits_a_line_once_when_two_desks_credit_all_of_it_at_once(billing)
     assert second.code == "credit_too_large"
     assert CreditNote.objects.get().total == Decimal("85.00")
     assert CreditNoteLine.objects.count() == 1
+
+
+def test_it_draws_a_packages_last_visit_once_when_two_visits_check_out_at_once(billing):
+    package = package_sell(
+        patient=billing.patient,
+        offer=billing.offer(visits=1, price="90.00"),
+        location=billing.booking.pickering,
+        by=billing.desk,
+        now=CHECK_OUT,
+    )
+    visits = [billing.visit(hour, service=billing.massage) for hour in (9, 11)]
+
+    def check_out(index: int) -> str:
+        invoice_for_visit(
+            appointment=visits[index], by=billing.desk, now=later(index), package=package
+        )
+        return "issued"
+
+    outcomes = race(2, check_out)
+
+    assert outcomes == Counter(issued=1, package_used_up=1)
+    assert PackageUse.objects.count() == 1
+    # The package's invoice is 1, the visit's 2: the refused one gave its number back.
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2]
