@@ -10,6 +10,9 @@ from rehabdesk.billing.selectors.accounts import (
     balance_of,
     outstanding_invoices,
     payer_balances,
+    payment_by_id,
+    payments_of,
+    payments_with_credit,
     statement,
 )
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
@@ -17,8 +20,6 @@ from rehabdesk.billing.selectors.desk import (
     coverages_active,
     packages_of,
     payers_active,
-    payment_by_id,
-    payments_of,
     products_active,
 )
 from rehabdesk.billing.selectors.invoices import (
@@ -57,6 +58,7 @@ __all__ = [
     "payers_active",
     "payment_by_id",
     "payments_of",
+    "payments_with_credit",
     "products_active",
     "statement",
     "visit_billing",

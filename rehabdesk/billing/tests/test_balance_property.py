@@ -129,7 +129,8 @@ def run_step(world, books, step, now):  # noqa: C901 - one branch per kind of st
     if kind == "invoice":
         _invoice(world, books, now, patients[args[0]], *args[1:])
     elif kind == "pay":
-        patient, amount, method, targeted = patients[args[0]], *args[1:]
+        patient = patients[args[0]]
+        amount, method, targeted = args[1:]
         own = [i for i in books.invoices if i.patient_id == patient.pk]
         chosen = own[-1:] if targeted and own else None
         _paid(
