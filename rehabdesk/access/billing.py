@@ -75,7 +75,7 @@ def invoice_for(*, user: User, invoice_id: int, action: Action, view: bool = Tru
 def payment_for(*, user: User, payment_id: int, action: Action, view: bool = True) -> Payment:
     """A payment (to refund), if `user` may do `action` to its patient's billing."""
     assert action in BILLING_ACTIONS
-    payment = payment_by_id(payment_id=payment_id)
+    payment = payment_by_id(payment_id)
     if payment is None or not may(person_for(user), action, payment.patient_id):
         raise AccessDenied(
             object_type=PAYMENT,

@@ -1,6 +1,6 @@
 """What the desk's billing pages choose from: the clinic's active payers, products and
-package offers, a patient's packages and coverage. Reads only; the pages reach patients' rows through
-access/billing.py, which authorizes and audits."""
+package offers, a patient's packages and coverage. Reads only; the pages reach
+patients' rows through access/billing.py, which authorizes and audits."""
 
 from __future__ import annotations
 

@@ -36,7 +36,6 @@ from rehabdesk.billing.selectors import (
     payments_of,
     statement,
 )
-from rehabdesk.billing.selectors.accounts import payments_with_credit
 from rehabdesk.core.money import format_money
 from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import (
@@ -67,8 +66,8 @@ def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "balance": balance_of(patient.pk),
             "invoices": invoices,
-            "payments": payments_of(patient_id=patient.pk),
-            "credit_payments": payments_with_credit(patient.pk),
+            # Each with what is left of it to refund: the patient's credit.
+            "payments": payments_of([patient.pk]),
             "packages": packages_of(patient_id=patient.pk),
             "package_balances": package_balances([patient.pk], today),
             "can_change": may_bill(request.user, patient.pk, Action.CHANGE_BILLING),
