@@ -17,6 +17,7 @@ from rehabdesk.billing.services.payments import (
     payment_record,
     payment_refund,
 )
+from rehabdesk.billing.services.receipts import receipt_email
 
 __all__ = [
     "ProductLine",
@@ -32,4 +33,5 @@ __all__ = [
     "pay_all_outstanding",
     "payment_record",
     "payment_refund",
+    "receipt_email",
 ]
