@@ -32,6 +32,7 @@ from rehabdesk.web.staff import (
     patient_views,
     payment_views,
     registrations_views,
+    report_views,
     safety_views,
     schedule_views,
     series_views,
@@ -64,6 +65,7 @@ urlpatterns: list[URLPattern] = (
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
+    + report_views.urlpatterns
     + document_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
