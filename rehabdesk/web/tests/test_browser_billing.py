@@ -1,5 +1,6 @@
-"""The desk checks a patient out from its day, takes the payment on the invoice, and
-closes the day at the day-end count: on a phone (390 px) and at the desk (1280 px).
+"""The desk checks a patient out from its day, takes the payment on the invoice, e-mails
+the receipt, and closes the day at the day-end count: on a phone (390 px) and at the
+desk (1280 px).
 
 The live server reads the real clock: Pickering is open around the clock and the visit
 is today's (billing_world)."""
@@ -60,7 +61,11 @@ def test_the_desk_checks_out_takes_payment_and_closes_the_day(
     page.get_by_role("button", name="Record payment").click()
     expect(page.get_by_text("$130.20 by cash recorded for Alice Anders.")).to_be_visible()
     expect(page.get_by_text("Paid in full")).to_be_visible()
+    expect(page.get_by_role("link", name="Download receipt")).to_be_visible()
     screenshot(f"{width}-paid")
+    page.get_by_role("button", name="E-mail receipt").click()
+    expect(page.get_by_text("The receipt is on its way to alice@persona.example.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Invoice 000001")).to_be_visible()
 
     page.get_by_role("link", name="Back to the day").click()
     expect(
