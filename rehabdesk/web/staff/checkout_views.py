@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rehabdesk.access.billing import checkout_for
 from rehabdesk.billing import services as billing
-from rehabdesk.billing.errors import BillingError
+from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import Invoice
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.selectors import BillingState, VisitBilling, visit_billing
@@ -54,6 +54,15 @@ def checkout(request: HttpRequest, appointment_id: int) -> HttpResponse:
         try:
             invoice = _issue(request, appointment, form)
         except BillingError as refused:
+            standing = _state(appointment)
+            if (
+                refused.code == BillingErrorCode.ALREADY_INVOICED
+                and standing
+                and standing.invoice_id
+            ):
+                # Another desk checked the visit out a moment before: show theirs.
+                messages.info(request, refused.message)
+                return redirect("billing-invoice", invoice_id=standing.invoice_id)
             refusal = refused
             refusal_to_form(form, refused)
         else:

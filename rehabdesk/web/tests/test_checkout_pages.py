@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.models import FeeWaiver, Invoice
-from rehabdesk.billing.services import package_sell
+from rehabdesk.billing.selectors import visit_billing
+from rehabdesk.billing.services import invoice_for_visit, package_sell
 from rehabdesk.web.tests.billing_world import arrived_today, billing_world, missed_today
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,33 @@ def test_a_visit_drawn_from_the_patients_package_is_paid_by_it(desk, world):
     account = desk.get(reverse("billing-patient", args=[world.personas.patient_a.pk]))
     assert "4 of 5 visits left" in account.content.decode()
     assert invoice.total > 0
+
+
+def test_a_second_desk_checking_out_the_same_visit_is_shown_the_first_invoice(
+    desk, world, monkeypatch
+):
+    visit = arrived_today(world, world.personas.patient_a)
+    page = desk.get(checkout_url(visit))  # the second desk opened the page first
+    assert page.status_code == 200
+    invoice_for_visit(
+        appointment=visit, by=world.personas.front_desk, now=timezone.now()
+    )  # the first desk issued it meanwhile
+    # The second desk's form was on screen before: the page's own check is passed by.
+    monkeypatch.setattr("rehabdesk.web.staff.checkout_views._state", _not_yet(visit))
+    response = desk.post(checkout_url(visit), {})
+    invoice = Invoice.objects.get(appointment=visit)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("billing-invoice", args=[invoice.pk])
+
+
+def _not_yet(visit):
+    """The visit's state as the page read it on opening, then as it is."""
+    calls = []
+
+    def state(appointment):
+        calls.append(appointment.pk)
+        if len(calls) == 1:
+            return None
+        return visit_billing([appointment.pk]).get(appointment.pk)
+
+    return state
