@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 
 from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
@@ -140,6 +140,8 @@ def line_priced(
 
 
 def _tax_quote(category: TaxCategory, amount: Decimal, on: date):  # type: ignore[no-untyped-def]
+    # Read once per category object: a line is priced, then checked, on the same one.
+    prefetch_related_objects([category], "rates")
     rates = [
         RatePeriod(rate.name, rate.percent, rate.valid_from, rate.valid_until)
         for rate in category.rates.all()
