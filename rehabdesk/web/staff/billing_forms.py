@@ -101,7 +101,10 @@ class CheckoutForm(forms.Form):
         assert patient_id is not None
         fields = self.fields
         fields["payer"].queryset = payers_active(clinic_id=appointment.location.clinic_id)  # type: ignore[attr-defined]
-        fields["coverage"].queryset = coverages_active(patient_id=patient_id)  # type: ignore[attr-defined]
+        coverages = coverages_active(patient_id=patient_id)
+        fields["coverage"].queryset = coverages  # type: ignore[attr-defined]
+        if len(coverages) == 1:  # the plan on file, for when the desk bills its insurer
+            fields["coverage"].initial = coverages[0]
         usable = [
             balance.package_id
             for balance in package_balances(
