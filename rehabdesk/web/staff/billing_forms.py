@@ -7,7 +7,7 @@ beside the field they name (`refusal_to_form`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django import forms
 
 from rehabdesk.billing.choices import COUNTED_METHODS, PaymentMethod
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import Package, Payer, Product
+from rehabdesk.billing.models import InvoiceLine, Package, Payer, Product
 from rehabdesk.billing.selectors import (
     coverages_active,
     package_balances,
@@ -168,7 +168,28 @@ class RefundForm(forms.Form):
 
 
 class CreditNoteForm(forms.Form):
+    """A reason, and what to credit of each line (tax included); every amount empty:
+    all that is left of the invoice."""
+
     reason = reason_field("Reason for the credit note")
+
+    def __init__(self, data: Mapping[str, Any] | None, *, lines: Sequence[InvoiceLine]) -> None:
+        super().__init__(data)
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = money_field(
+                f"Credit of “{line.description}” ($, tax included)",
+                required=False,
+                minimum="0.01",
+            )
+
+    def amounts(self) -> dict[int, Decimal] | None:
+        """Invoice line id -> amount to credit, or None for the whole invoice."""
+        chosen = {
+            int(name.removeprefix("line_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("line_") and value is not None
+        }
+        return chosen or None
 
 
 class FeeWaiveForm(forms.Form):

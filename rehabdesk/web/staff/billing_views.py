@@ -158,7 +158,9 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
         action=Action.CHANGE_BILLING,
         view=request.method == "GET",
     )
-    form = CreditNoteForm(request.POST if request.method == "POST" else None)
+    form = CreditNoteForm(
+        request.POST if request.method == "POST" else None, lines=list(invoice.lines.all())
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,6 +169,7 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"].strip(),
                 by=acting_user(request),
                 now=timezone.now(),
+                amounts=form.amounts(),
             )
         except BillingError as refused:
             refusal = refused

@@ -188,3 +188,23 @@ def test_nobody_but_the_desk_and_managers_opens_an_invoice(client, world, invoic
     for persona in ("physio", "patient_a", "outsider"):
         client.force_login(world.personas.user(persona))
         assert client.get(reverse("billing-invoice", args=[invoice.pk])).status_code == 404
+
+
+def test_a_credit_note_may_take_part_of_one_line(desk, world):
+    invoice = invoice_for_sale(
+        patient=world.personas.patient_a,
+        location=world.pickering,
+        products=[ProductLine(product=world.brace, quantity=2)],
+        by=world.personas.front_desk,
+        now=timezone.now(),
+    )
+    (line,) = invoice.lines.all()
+    url = reverse("billing-credit-note", args=[invoice.pk])
+    too_much = desk.post(url, {"reason": "One returned", f"line_{line.pk}": "500.00"})
+    assert too_much.status_code == 200
+    assert too_much.context["form"].errors
+    response = desk.post(url, {"reason": "One brace returned", f"line_{line.pk}": "45.20"})
+    assert response.status_code == 302
+    note = CreditNote.objects.get()
+    assert note.total == Decimal("45.20")
+    assert note.tax == Decimal("5.20")
