@@ -148,6 +148,21 @@ class PaymentForm(forms.Form):
     )
 
 
+class PayerPaymentForm(PaymentForm):
+    """The insurer's or the WSIB's payment of its share: usually a deposit or a cheque."""
+
+    method = forms.ChoiceField(
+        choices=[
+            (PaymentMethod.EFT.value, PaymentMethod.EFT.label),
+            (PaymentMethod.CHEQUE.value, PaymentMethod.CHEQUE.label),
+            (PaymentMethod.CREDIT_CARD.value, PaymentMethod.CREDIT_CARD.label),
+            (PaymentMethod.E_TRANSFER.value, PaymentMethod.E_TRANSFER.label),
+        ],
+        label="Method",
+    )
+    for_payer = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class PayAllForm(forms.Form):
     location = forms.ModelChoiceField(queryset=locations_active(), label="Taken at")
     method = forms.ChoiceField(choices=DESK_METHODS, label="Method")

@@ -208,3 +208,22 @@ def test_a_credit_note_may_take_part_of_one_line(desk, world):
     note = CreditNote.objects.get()
     assert note.total == Decimal("45.20")
     assert note.tax == Decimal("5.20")
+
+
+def test_the_payers_share_is_paid_by_the_payer_from_the_invoice_page(desk, world):
+    visit = arrived_today(world, world.personas.patient_a)
+    desk.post(
+        reverse("billing-checkout", args=[visit.pk]),
+        {"payer": world.insurer.pk, "claim_number": "C-9", "payer_share": "60.00"},
+    )
+    invoice = Invoice.objects.get(appointment=visit)
+    page = desk.get(reverse("billing-invoice", args=[invoice.pk]))
+    assert page.context["payment_form"].initial["amount"] == Decimal("25.00")
+    assert page.context["payer_form"].initial["amount"] == Decimal("60.00")
+    response = pay(desk, invoice, amount="60.00", method="eft", for_payer="True")
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.payer, payment.amount) == (world.insurer, Decimal("60.00"))
+    page = desk.get(reverse("billing-invoice", args=[invoice.pk]))
+    assert page.context["payer_form"] is None
+    assert page.context["patient_owing"] == Decimal("25.00")
