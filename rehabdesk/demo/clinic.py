@@ -43,6 +43,7 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.billing import load_billing
 from rehabdesk.demo.care import load_demo_notes
 from rehabdesk.demo.consents import load_demo_consents
 from rehabdesk.demo.health import load_demo_health
@@ -62,12 +63,13 @@ DEMO_PASSWORD = "rehabdesk-demo"  # noqa: S105 - printed by `make run` on purpos
 EMAIL_DOMAIN = "profusion.example"
 MANAGER = f"manager@{EMAIL_DOMAIN}"
 FRONT_DESK = f"frontdesk.pickering@{EMAIL_DOMAIN}"
+FRONT_DESK_MILTON = f"frontdesk.milton@{EMAIL_DOMAIN}"
 
 ACCOUNTS = (
     AccountSpec(MANAGER, "Morgan", "Reid", (Role.MANAGER,), DEMO_PASSWORD),
     AccountSpec(FRONT_DESK, "Sam", "Clarke", (Role.FRONT_DESK,), DEMO_PASSWORD, home="pickering"),
     AccountSpec(
-        f"frontdesk.milton@{EMAIL_DOMAIN}",
+        FRONT_DESK_MILTON,
         "Alex",
         "Ng",
         (Role.FRONT_DESK,),
@@ -701,6 +703,15 @@ def load_demo(
             practitioner = Practitioner.objects.get(user__email=PRACTITIONERS[0].email)
             load_demo_health(practitioner=practitioner, front_desk=front_desk, now=now)
             load_demo_notes(practitioner=practitioner, now=now)
+        load_billing(
+            clinic=loaded.clinic,
+            now=now,
+            desk=front_desk,
+            desks={
+                loaded.locations["pickering"].pk: front_desk,
+                loaded.locations["milton"].pk: loaded.accounts[FRONT_DESK_MILTON],
+            },
+        )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),
