@@ -59,6 +59,18 @@ class OutboxMessage(models.Model):
         help_text="An iCalendar (.ics) file to go with the message, made when it was "
         "queued; empty for none. A channel that cannot carry one ignores it.",
     )
+    attachment_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='A file to go with the message, e.g. "receipt-000123.pdf": its name, whose '
+        "extension says its type; empty for none.",
+    )
+    attachment = models.BinaryField(
+        blank=True,
+        default=b"",
+        help_text="The file's bytes, made when the message was queued (a receipt's PDF). "
+        "A channel that cannot carry a file ignores it.",
+    )
     related_type = models.CharField(
         max_length=60,
         blank=True,

@@ -76,6 +76,7 @@ def message_enqueue(
     related_id: str | int = "",
     dedupe_key: str = "",
     calendar: str = "",
+    attachment: tuple[str, bytes] | None = None,
     now: datetime,
 ) -> OutboxMessage:
     """Queue one message: render notifications/<template>_subject.txt, <template>.txt
@@ -93,6 +94,8 @@ def message_enqueue(
 
     `calendar` is an iCalendar file (text, with a METHOD) stored with the message; the
     e-mail transport attaches it as text/calendar, other channels ignore it.
+    `attachment` is a file (name, bytes) stored with the message, a receipt's PDF: the
+    e-mail transport attaches it under that name, typed by its extension.
 
     An address the channel cannot use (none, or malformed) is not an error: the row
     is stored as failed at once, with the reason, for the front desk to see — the
@@ -113,6 +116,9 @@ def message_enqueue(
         raise ValueError("related_id is longer than 64 characters")
     if len(dedupe_key) > 200:
         raise ValueError("dedupe_key is longer than 200 characters")
+    name, data = attachment or ("", b"")
+    if bool(name) != bool(data) or len(name) > 100 or "/" in name:
+        raise ValueError("an attachment is a file name of at most 100 characters and its bytes")
     rendered = render_message(template, context)
     recipient = recipient.strip()
     problem = transport_for(channel).recipient_problem(recipient)
@@ -126,6 +132,8 @@ def message_enqueue(
         body_text=rendered.body_text,
         body_html=rendered.body_html,
         calendar=calendar,
+        attachment_name=name,
+        attachment=data,
         related_type=related_type,
         related_id=related_id,
         dedupe_key=dedupe_key,

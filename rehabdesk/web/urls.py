@@ -5,7 +5,13 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
-from rehabdesk.web.portal import intake_views, manage_views, my_views, password_views
+from rehabdesk.web.portal import (
+    intake_views,
+    manage_views,
+    my_views,
+    password_views,
+    receipt_views,
+)
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
@@ -30,6 +36,9 @@ from rehabdesk.web.staff import (
 from rehabdesk.web.staff import (
     intake_views as staff_intake_views,
 )
+from rehabdesk.web.staff import (
+    receipt_views as staff_receipt_views,
+)
 
 urlpatterns: list[URLPattern] = (
     views.urlpatterns
@@ -52,6 +61,7 @@ urlpatterns: list[URLPattern] = (
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
     + document_views.urlpatterns
+    + staff_receipt_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
@@ -66,4 +76,5 @@ urlpatterns: list[URLPattern] = (
     + manage_views.urlpatterns
     + intake_views.urlpatterns
     + password_views.urlpatterns
+    + receipt_views.urlpatterns
 )

@@ -4,6 +4,7 @@ production, files under var/mail/ while developing with DEBUG, memory in tests."
 from __future__ import annotations
 
 import logging
+import mimetypes
 import re
 import smtplib
 from collections.abc import Iterator
@@ -32,7 +33,8 @@ _METHOD_LINE = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
 
 class EmailTransport:
     """Sends an outbox message as one e-mail: plain text, with the HTML as an
-    alternative when there is one, and its calendar file attached when it has one."""
+    alternative when there is one, and its calendar file and its other file (a receipt)
+    attached when it has them."""
 
     def recipient_problem(self, recipient: str) -> str:
         if not recipient:
@@ -79,6 +81,9 @@ def build_email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMu
         email.attach_alternative(message.body_html, "text/html")
     if message.calendar:
         email.attach(calendar_part(message.calendar))
+    if message.attachment_name:
+        kind = mimetypes.guess_type(message.attachment_name)[0] or "application/octet-stream"
+        email.attach(message.attachment_name, bytes(message.attachment), kind)
     return email
 
 
