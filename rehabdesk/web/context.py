@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "patients": can(person, Capability.SEARCH_PATIENTS),
             "hours": can(person, Capability.MANAGE_HOURS),
             "overdue_notes": can(person, Capability.OVERSEE_NOTES),
+            "reports": can(person, Capability.VIEW_REPORTS),
         }
         # A practitioner who does not see every schedule has their own week as theirs.
         my_week = (

@@ -28,6 +28,7 @@ from rehabdesk.web.staff import (
     patient_status_views,
     patient_views,
     registrations_views,
+    report_views,
     safety_views,
     schedule_views,
     series_views,
@@ -60,6 +61,7 @@ urlpatterns: list[URLPattern] = (
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
+    + report_views.urlpatterns
     + document_views.urlpatterns
     + staff_receipt_views.urlpatterns
     # Everyone: the public site, and booking online.

@@ -1,0 +1,309 @@
+"""The visit reports a manager reads beside the money: how full the practitioners' hours
+were, how often bookings were cancelled, cancelled late or missed, and the new patients
+with where they heard of us. Counts and minutes from GROUP BY queries; the working
+minutes from the clinic's hours (the configuration the free-time search keeps,
+clinic/calendar_configuration.py), a few hundred shifts at most, never the visits.
+docs/algorithms/billing.md, "Reports".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+
+from rehabdesk.availability.intervals import wall_clock_instant
+from rehabdesk.availability.types import DateRange, WeeklyShift
+from rehabdesk.billing.selectors.reports import Period, Scope, local_midnight, within
+from rehabdesk.clinic.calendar_configuration import calendar_configuration
+from rehabdesk.clinic.models import Location, Practitioner
+from rehabdesk.intake.form import load_form
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.choices import AppointmentStatus
+from rehabdesk.scheduling.models import Appointment
+
+# A booking that took (or takes) the practitioner's time; a no-show freed it.
+BOOKED = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED)
+ATTENDED = (AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED)
+NOT_TOLD = "Not told"
+
+
+def percent(part: int | float, whole: int | float) -> Decimal | None:
+    """`part` of `whole` as a percentage to one place; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+# -- utilization ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UseRow:
+    key: int
+    label: str
+    booked: int  # minutes with patients
+    working: int  # minutes of working hours, breaks, closures and time off left out
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.booked, self.working)
+
+
+@dataclass(frozen=True)
+class Utilization:
+    by_practitioner: list[UseRow]
+    by_location: list[UseRow]
+
+    @property
+    def booked(self) -> int:
+        return sum(row.booked for row in self.by_location)
+
+    @property
+    def working(self) -> int:
+        return sum(row.working for row in self.by_location)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.booked, self.working)
+
+
+def utilization(*, period: Period, scope: Scope) -> Utilization:
+    """Booked minutes ÷ working minutes in `period`, by practitioner and by location
+    (one GROUP BY query for the bookings, the hours from the kept configuration)."""
+    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+    booked_rows = (
+        Appointment.objects.filter(
+            within(scope, period, instant="start", location="location"), status__in=BOOKED
+        )
+        .values("practitioner_id", "location_id")
+        .annotate(length=Sum(length))
+        .order_by()
+    )
+    booked: dict[tuple[int, int], int] = {
+        (row["practitioner_id"], row["location_id"]): _minutes(row["length"]) for row in booked_rows
+    }
+    working = working_minutes(period=period, scope=scope)
+    people = _names(Practitioner, {person for person, _ in booked | working}, "display_name")
+    places = _names(Location, set(scope.location_ids), "name")
+    return Utilization(
+        by_practitioner=_use_rows(booked, working, people, lambda key: key[0]),
+        by_location=_use_rows(booked, working, places, lambda key: key[1]),
+    )
+
+
+def _minutes(length: object) -> int:
+    """A summed duration in whole minutes (a timedelta on both databases)."""
+    if isinstance(length, timedelta):
+        return int(length.total_seconds() // 60)
+    return int(int(str(length or 0)) // 60_000_000)  # microseconds, if a backend says so
+
+
+def _names(model: type[Practitioner] | type[Location], ids: set[int], field: str) -> dict[int, str]:
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+
+
+def _use_rows(booked, working, names, part) -> list[UseRow]:  # type: ignore[no-untyped-def]
+    minutes: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for key, value in booked.items():
+        minutes[part(key)][0] += value
+    for key, value in working.items():
+        minutes[part(key)][1] += value
+    rows = [
+        UseRow(key=key, label=names.get(key, "?"), booked=pair[0], working=pair[1])
+        for key, pair in minutes.items()
+        if key in names
+    ]
+    rows.sort(key=lambda row: row.label)
+    return rows
+
+
+def working_minutes(*, period: Period, scope: Scope) -> dict[tuple[int, int], int]:
+    """(practitioner id, location id) -> minutes of working hours in `period`: each shift
+    in effect on each of its weekdays, less its breaks, the location's closures and the
+    practitioner's time off. Days on the wall clock of the location."""
+    configuration = calendar_configuration()
+    wanted = set(scope.location_ids)
+    zones = {pk: facts.zone for pk, facts in configuration.locations.items()}
+    minutes: dict[tuple[int, int], int] = defaultdict(int)
+    for person, shift in configuration.shifts:
+        if shift.location_id not in wanted:
+            continue
+        closures = configuration.closures.get(shift.location_id, [])
+        away = configuration.time_off.get(person, [])
+        zone = zones[shift.location_id]
+        for day in _shift_days(shift, period, closures):
+            minutes[person, shift.location_id] += _day_minutes(shift, day, zone, away)
+    return dict(minutes)
+
+
+def _shift_days(shift: WeeklyShift, period: Period, closures: Sequence[DateRange]) -> list[date]:
+    first = max(period.first, shift.effective.first)
+    last = min(period.last, shift.effective.last or period.last)
+    if first > last:
+        return []
+    first += timedelta(days=(shift.weekday - first.weekday()) % 7)
+    days = []
+    while first <= last:
+        if not any(closed.covers(first) for closed in closures):
+            days.append(first)
+        first += timedelta(days=7)
+    return days
+
+
+def _day_minutes(
+    shift: WeeklyShift, day: date, zone: ZoneInfo, away: Sequence[tuple[datetime, datetime]]
+) -> int:
+    """A shift's working minutes on `day`: real minutes, so the night the clocks change
+    counts what it lasted; less its breaks and any time off overlapping it."""
+    start = wall_clock_instant(day, shift.starts, zone)
+    end = wall_clock_instant(day, shift.ends, zone)
+    pieces = [(start, end)]
+    removed = [
+        (wall_clock_instant(day, b_start, zone), wall_clock_instant(day, b_end, zone))
+        for b_start, b_end in shift.breaks
+    ]
+    removed += [(a, b) for a, b in away if a < end and start < b]
+    for cut_start, cut_end in removed:
+        pieces = [
+            piece
+            for p_start, p_end in pieces
+            for piece in ((p_start, min(p_end, cut_start)), (max(p_start, cut_end), p_end))
+            if piece[0] < piece[1]
+        ]
+    return int(sum((b - a).total_seconds() for a, b in pieces) // 60)
+
+
+# -- cancellations and no-shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    key: int
+    label: str
+    bookings: int
+    cancelled: int
+    late: int  # late cancellations, among the cancelled
+    no_shows: int
+
+    @property
+    def cancelled_rate(self) -> Decimal | None:
+        return percent(self.cancelled, self.bookings)
+
+    @property
+    def late_rate(self) -> Decimal | None:
+        return percent(self.late, self.bookings)
+
+    @property
+    def no_show_rate(self) -> Decimal | None:
+        return percent(self.no_shows, self.bookings)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    by_location: list[AttendanceRow]
+    by_practitioner: list[AttendanceRow]
+    total: AttendanceRow
+
+
+def attendance(*, period: Period, scope: Scope) -> Attendance:
+    """Bookings for visits in `period` and how many were cancelled, cancelled late or
+    missed (two GROUP BY queries). A hold that expired was never a booking."""
+    bookings = Appointment.objects.filter(
+        within(scope, period, instant="start", location="location")
+    ).filter(
+        Q(status__in=(*BOOKED, AppointmentStatus.NOSHOW))
+        | (Q(status=AppointmentStatus.CANCELLED) & ~Q(cancelled_by=""))
+    )
+    counts = {
+        "bookings": Count("pk"),
+        "cancelled": Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
+        "late": Count("pk", filter=Q(status=AppointmentStatus.CANCELLED, late_cancellation=True)),
+        "no_shows": Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
+    }
+    places = _counted(bookings, "location_id", "location__name", counts)
+    people = _counted(bookings, "practitioner_id", "practitioner__display_name", counts)
+    total = AttendanceRow(
+        key=0,
+        label="All",
+        bookings=sum(row.bookings for row in places),
+        cancelled=sum(row.cancelled for row in places),
+        late=sum(row.late for row in places),
+        no_shows=sum(row.no_shows for row in places),
+    )
+    return Attendance(by_location=places, by_practitioner=people, total=total)
+
+
+def _counted(bookings, key: str, label: str, counts: Mapping[str, Count]) -> list[AttendanceRow]:  # type: ignore[no-untyped-def]
+    rows = bookings.values(key, label).annotate(**counts).order_by(label)
+    return [
+        AttendanceRow(
+            key=row[key],
+            label=row[label],
+            bookings=row["bookings"],
+            cancelled=row["cancelled"],
+            late=row["late"],
+            no_shows=row["no_shows"],
+        )
+        for row in rows
+    ]
+
+
+# -- new patients --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    key: str
+    label: str
+    patients: int
+
+
+@dataclass(frozen=True)
+class NewPatients:
+    rows: list[SourceRow]
+
+    @property
+    def patients(self) -> int:
+        return sum(row.patients for row in self.rows)
+
+    def share(self, row: SourceRow) -> Decimal | None:
+        return percent(row.patients, self.patients)
+
+
+def new_patients(*, period: Period, scope: Scope) -> NewPatients:
+    """Patients whose first visit (checked in) was in `period` at one of the locations,
+    counted by their intake's answer to "How did you hear of us?" (one query; only that
+    answer is read of the intake, never a health answer)."""
+    zone = scope.zone
+    visits = Appointment.objects.filter(patient=OuterRef("pk"), status__in=ATTENDED)
+    in_period = visits.filter(within(scope, period, instant="start", location="location"))
+    before = visits.filter(start__lt=local_midnight(period.first, zone))
+    rows = (
+        Patient.objects.filter(Exists(in_period), ~Exists(before))
+        .annotate(source=KeyTextTransform("heard_from", "intakes__answers"))
+        .values("source")
+        .annotate(patients=Count("pk", distinct=True))
+        .order_by()
+    )
+    labels = dict(_heard_from_choices())
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row["source"] or ""] += row["patients"]
+    found = [
+        SourceRow(key=key or "not_told", label=labels.get(key, key) or NOT_TOLD, patients=n)
+        for key, n in counts.items()
+    ]
+    found.sort(key=lambda row: (-row.patients, row.label))
+    return NewPatients(rows=found)
+
+
+def _heard_from_choices() -> tuple[tuple[str, str], ...]:
+    question = load_form().question("heard_from")
+    return question.choices if question is not None else ()
