@@ -410,11 +410,13 @@ def _targets(
 
 
 def _owing(invoice_ids: Collection[int], *, payer: Payer | None) -> dict[int, Decimal]:
-    """Each invoice's part still owed by the party paying (read inside the lock)."""
+    """Each invoice's part still owed by the party paying, the invoices locked first:
+    a credit note being written on one of them (which locks it too,
+    billing/services/credit_notes.py) is waited for, then seen."""
+    ids = sorted(invoice_ids)
+    list(Invoice.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     column = "payer_owing" if payer is not None else "patient_owing"
-    rows = with_party_owing(Invoice.objects.filter(pk__in=list(invoice_ids))).values_list(
-        "pk", column
-    )
+    rows = with_party_owing(Invoice.objects.filter(pk__in=ids)).values_list("pk", column)
     return {pk: Decimal(owing).quantize(CENT) for pk, owing in rows}
 
 

@@ -1,10 +1,6 @@
 """What the payment, refund, balance and day-end tests stand on: the personas' clinic,
-and invoices and credit notes written as plain rows — the smallest facts a payment
-needs, independent of how invoices are priced (billing/services/invoices.py's tests).
-
-A credit note here does what the credit-note service does to payments: whatever of
-the patient's (or the payer's) money paid the invoice beyond what is left of their
-part after the credit is taken back off it (a negative allocation), back to credit.
+a payer, and invoices of a given total (one HST-exempt item, so the total is its
+price) and credit notes, issued through the invoices' and credit notes' services.
 """
 
 from __future__ import annotations
@@ -14,13 +10,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max
+from django.db import transaction
 
 from rehabdesk.accounts.models import User
 from rehabdesk.billing.choices import InvoicePurpose, PayerKind
-from rehabdesk.billing.models import CreditNote, Invoice, Payer, PaymentAllocation
-from rehabdesk.billing.selectors.accounts import with_party_owing
-from rehabdesk.clinic.models import Location
+from rehabdesk.billing.models import CreditNote, Invoice, Payer, Product
+from rehabdesk.billing.services import ProductLine, ThirdParty, credit_note_issue, invoices
+from rehabdesk.clinic.models import Location, TaxCategory
 from rehabdesk.patients.models import Patient
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -81,6 +77,16 @@ def build_world(personas: object) -> World:
     )
 
 
+def product_for(clinic_id: int, price: Decimal, tax: str = "physiotherapy") -> Product:
+    """A product at `price` (HST-exempt unless told), kept by price."""
+    product, _ = Product.objects.get_or_create(
+        clinic_id=clinic_id,
+        name=f"Item at {price} ({tax})",
+        defaults={"price": price, "tax_category": TaxCategory.objects.get(code=tax)},
+    )
+    return product
+
+
 def invoice_write(
     *,
     patient: Patient,
@@ -91,21 +97,23 @@ def invoice_write(
     payer: Payer | None = None,
     payer_share: Decimal = ZERO,
 ) -> Invoice:
-    """An issued sale invoice of `total` (tax left out: payments do not look at it)."""
-    last = Invoice.objects.filter(clinic_id=location.clinic_id).aggregate(n=Max("number"))["n"]
-    return Invoice.objects.create(
-        clinic_id=location.clinic_id,
-        location=location,
-        number=(last or 0) + 1,
-        issued_at=issued_at,
-        issued_by=by,
-        patient=patient,
-        purpose=InvoicePurpose.SALE,
-        payer=payer,
-        subtotal=total,
-        total=total,
-        payer_share=payer_share,
-    )
+    """An invoice of `total` for one HST-exempt item, `payer_share` of it billed to
+    `payer`, issued through the invoices' own writer (numbering, lines, audit)."""
+    line = ProductLine(product_for(location.clinic_id, total))
+    on = issued_at.astimezone(location.zone).date()
+    with transaction.atomic():
+        return invoices.invoice_write(
+            invoices.Draft(
+                location=location,
+                patient=patient,
+                purpose=InvoicePurpose.SALE,
+                on=on,
+                lines=invoices.products_priced([line], clinic_id=location.clinic_id, on=on),
+                third_party=ThirdParty(payer, payer_share) if payer is not None else None,
+            ),
+            by=by,
+            now=issued_at,
+        )
 
 
 def credit_note_write(
@@ -114,42 +122,15 @@ def credit_note_write(
     total: Decimal,
     by: User,
     issued_at: datetime,
-    payer_share: Decimal = ZERO,
 ) -> CreditNote:
-    """A credit note of `total` (of which `payer_share` off the payer's part), and the
-    allocations beyond what is left of each part taken back off the invoice, newest
-    first."""
-    last = CreditNote.objects.filter(clinic_id=invoice.clinic_id).aggregate(n=Max("number"))["n"]
-    note = CreditNote.objects.create(
-        clinic_id=invoice.clinic_id,
-        location_id=invoice.location_id,
-        number=(last or 0) + 1,
+    """A credit note of `total` off the invoice's first line (the credit-note service:
+    the payer's part in proportion, money paid beyond what is left released)."""
+    line = invoice.lines.order_by("position").first()
+    assert line is not None
+    return credit_note_issue(
         invoice=invoice,
-        issued_at=issued_at,
-        issued_by=by,
         reason="Test correction",
-        amount=total,
-        total=total,
-        payer_share=payer_share,
+        by=by,
+        now=issued_at,
+        amounts={line.pk: total},
     )
-    row = with_party_owing(Invoice.objects.filter(pk=invoice.pk)).get()
-    for owing, by_payer in ((row.patient_owing, False), (row.payer_owing, True)):
-        excess = -owing
-        allocations = PaymentAllocation.objects.filter(
-            invoice=invoice, payment__payer__isnull=not by_payer
-        ).order_by("-created_at", "-pk")
-        by_payment: dict[int, Decimal] = {}
-        for allocation in allocations:
-            by_payment[allocation.payment_id] = (
-                by_payment.get(allocation.payment_id, ZERO) + allocation.amount
-            )
-        for payment_id, allocated in by_payment.items():
-            if excess <= 0:
-                break
-            back = min(excess, allocated)
-            if back > 0:
-                PaymentAllocation.objects.create(
-                    payment_id=payment_id, invoice=invoice, amount=-back, created_at=issued_at
-                )
-                excess -= back
-    return note
