@@ -69,6 +69,7 @@ from rehabdesk.billing.models import (
     PaymentAllocation,
     Product,
 )
+from rehabdesk.billing.numbering import display_number
 from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.clinic.models import Clinic, Location, Service, TaxCategory
 from rehabdesk.clinic.tax import RatePeriod, tax_for
@@ -158,6 +159,7 @@ class _Line:
     amount: Decimal = ZERO
     tax: Decimal = ZERO
     total: Decimal = ZERO
+    drawn_from: _Sold | None = None  # a visit paid from a package
 
 
 @dataclass
@@ -181,6 +183,7 @@ class _Sold:
     per_visit: Decimal
     last_visit: Decimal
     uses: list[tuple[int, datetime]] = field(default_factory=list)  # (appointment, when)
+    number: str = ""  # the sale's invoice number, as printed
     pk: int = 0  # once written
 
 
@@ -432,11 +435,15 @@ class _Books:
         coverage = self._payer_of(visit.patient_id)
         package = self._package_for(visit, issued) if coverage is None else None
         if package is not None:
+            # Its share of the package's price, untaxed: the tax was on the package.
             price = package.per_visit if package.left > 1 else package.last_visit
-            line = self._priced(self._service_line(visit, price))
+            line = self._service_line(visit, price)
+            line.treatment = self.rates[line.category][0].value
+            line.amount = line.total = price
+            line.offer_id, line.drawn_from = package.offer.pk, package
             package.left -= 1
             package.uses.append((visit.pk, issued))
-            doc.pays.append(_Pay(PaymentMethod.PACKAGE_CREDIT, line.total, issued, package=package))
+            doc.pays.append(_Pay(PaymentMethod.PACKAGE_CREDIT, price, issued, package=package))
         else:
             line = self._service_line(visit, service.price)
             if self.rng.random() < DISCOUNT_SHARE:
@@ -525,7 +532,7 @@ class _Books:
             self.waivers.append((visit.pk, self.rng.choice(FEE_WAIVE_REASONS), when))
             return
         line = self._service_line(visit, fee)
-        line.kind, line.description = LineKind.FEE, f"Missed appointment: {service.name}"
+        line.kind, line.description = LineKind.FEE, f"{FeeKind.NO_SHOW.label} fee: {service.name}"
         doc = _Doc(
             when,
             visit.location_id,
@@ -596,6 +603,18 @@ class _Books:
 
     def write(self, *, clinic: Clinic, desks: Mapping[int, User], desk: User) -> BillingSummary:
         self.docs.sort(key=lambda d: (d.issued_at, d.location_id, d.patient_id))
+        for number, doc in enumerate(self.docs, start=1):
+            if doc.sells is not None:
+                doc.sells.number = display_number(number)
+        for doc in self.docs:
+            for line in doc.lines:
+                if line.drawn_from is not None:
+                    line.description = (
+                        f"{line.description} (package, invoice {line.drawn_from.number})"[:200]
+                    )
+            for pay in doc.pays:
+                if pay.package is not None:
+                    pay.reference = f"Package, invoice {pay.package.number}"
         invoices = _insert(
             Invoice,
             (

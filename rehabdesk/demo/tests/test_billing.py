@@ -38,7 +38,9 @@ from rehabdesk.billing.models import (
     Payment,
     PaymentAllocation,
 )
+from rehabdesk.billing.selectors import balance_of
 from rehabdesk.billing.selectors.owing import with_owing
+from rehabdesk.billing.services.invoices import line_tax_check
 from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.clinic.models import Clinic, Service
 from rehabdesk.clinic.tax import RatePeriod, tax_for
@@ -115,7 +117,10 @@ def test_every_line_is_taxed_as_the_clinic_says_on_its_day_and_totals_add_up(sha
     for line in InvoiceLine.objects.select_related("invoice"):
         assert line.amount == line.quantity * line.unit_price - line.discount
         assert line.total == line.amount + line.tax
-        if line.service_id is not None:
+        if line.kind == LineKind.SERVICE and line.package_offer_id is not None:
+            # Drawn from a package: the tax was charged on the package's invoice.
+            assert (line.tax, line.tax_name) == (0, "")
+        elif line.service_id is not None:
             treatment, rates = categories[line.service_id]
             quote = tax_for(
                 price=line.amount, treatment=treatment, rates=rates, on=line.service_date
@@ -250,3 +255,19 @@ def test_the_books_are_on_the_audit_trail_for_the_patients_they_name(shared_demo
     patients = set(event.patient_links.values_list("patient_id", flat=True))
 
     assert patients == set(Invoice.objects.values_list("patient_id", flat=True))
+
+
+def test_the_services_own_checks_agree_with_the_books(shared_demo):
+    """The tax rule check every invoice service runs, and the patient's account as the
+    desk reads it: no credit left over, owing the sum of what their invoices owe."""
+    for line in InvoiceLine.objects.select_related(
+        "invoice__location", "product__tax_category", "package_offer__service__tax_category"
+    ).select_related("service__tax_category"):
+        line_tax_check(line, _local_day(line.invoice.issued_at))
+    owing = defaultdict(Decimal)
+    for invoice in with_owing(Invoice.objects.filter(payer__isnull=True)):
+        owing[invoice.patient_id] += invoice.owing
+    for patient_id in sorted(owing)[:40]:
+        balance = balance_of(patient_id)
+        assert balance.credit == 0
+        assert balance.owing == owing[patient_id]
