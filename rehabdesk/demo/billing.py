@@ -228,67 +228,20 @@ class BillingSummary:
     closed_days: int
 
 
-def load_billing(
-    *,
-    clinic: Clinic,
-    now: datetime,
-    desk: User,
-    desks: Mapping[int, User] | None = None,
-    unbilled_from: date | None = None,
-    seed: int = 2028,
-) -> BillingSummary:
-    """Configure the clinic's billing and write its books for the visits done before
-    `unbilled_from` (by default `now`'s local day at the first location). `desks`:
-    who stands at each location's desk (location id -> user), `desk` elsewhere. Call
-    inside the caller's transaction, once."""
-    rng = random.Random(seed)  # noqa: S311 - sample data, not security
+def billing_setup(*, clinic: Clinic) -> None:
+    """The clinic's HST number, its payers, products and package offers."""
     Clinic.objects.filter(pk=clinic.pk).update(hst_number=HST_NUMBER)
-    payers = _payers(clinic)
-    products = _products(clinic)
-    offers = _offers(clinic)
-    locations = {loc.pk: loc for loc in Location.objects.filter(clinic=clinic)}
-    zones = {pk: loc.zone for pk, loc in locations.items()}
-    if unbilled_from is None:
-        unbilled_from = now.astimezone(next(iter(zones.values()))).date()
-    books = _Books(
-        rng=rng,
-        now=now,
-        zones=zones,
-        services={s.pk: s for s in Service.objects.all()},
-        rates=_rates(),
-        payers=payers,
-        products=products,
-        offers=offers,
-        no_show_percent=clinic.no_show_fee_percent,
-    )
-    books.plan(_visits(clinic, now), unbilled_from)
-    by_location = {pk: (desks or {}).get(pk, desk) for pk in zones}
-    return books.write(clinic=clinic, desks=by_location, desk=desk)
-
-
-def _payers(clinic: Clinic) -> list[tuple[Payer, int]]:
-    made = Payer.objects.bulk_create(
+    Payer.objects.bulk_create(
         Payer(clinic=clinic, name=name, kind=kind, email=f"claims@{_slug(name)}.example")
         for name, kind, _weight in PAYERS
     )
-    return [(payer, weight) for payer, (_n, _k, weight) in zip(made, PAYERS, strict=True)]
-
-
-def _slug(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
-
-
-def _products(clinic: Clinic) -> list[Product]:
     category = TaxCategory.objects.get(code=PRODUCTS_TAX)
-    return Product.objects.bulk_create(
+    Product.objects.bulk_create(
         Product(clinic=clinic, name=name, sku=sku, price=Decimal(price), tax_category=category)
         for name, sku, price in PRODUCTS
     )
-
-
-def _offers(clinic: Clinic) -> dict[int, PackageOffer]:
     services = {s.slug: s for s in Service.objects.all()}
-    made = PackageOffer.objects.bulk_create(
+    PackageOffer.objects.bulk_create(
         PackageOffer(
             clinic=clinic,
             name=name,
@@ -300,7 +253,47 @@ def _offers(clinic: Clinic) -> dict[int, PackageOffer]:
         for name, slug, visits, price in OFFERS
         if slug in services
     )
-    return {offer.service_id: offer for offer in made}
+
+
+def books_load(
+    *,
+    clinic: Clinic,
+    now: datetime,
+    desk: User,
+    desks: Mapping[int, User] | None = None,
+    unbilled_from: date | None = None,
+    seed: int = 2028,
+) -> BillingSummary:
+    """Write the clinic's books (billing_setup first) for its visits done before
+    `unbilled_from` (by default `now`'s local day). `desks`: who stands at each
+    location's desk (location id -> user), `desk` elsewhere. Call inside the caller's
+    transaction, once."""
+    rng = random.Random(seed)  # noqa: S311 - sample data, not security
+    weights = {name: weight for name, _kind, weight in PAYERS}
+    payers = [
+        (p, weights.get(p.name, 1)) for p in Payer.objects.filter(clinic=clinic).order_by("pk")
+    ]
+    zones = {loc.pk: loc.zone for loc in Location.objects.filter(clinic=clinic)}
+    if unbilled_from is None:
+        unbilled_from = now.astimezone(next(iter(zones.values()))).date()
+    books = _Books(
+        rng=rng,
+        now=now,
+        zones=zones,
+        services={s.pk: s for s in Service.objects.all()},
+        rates=_rates(),
+        payers=payers,
+        products=list(Product.objects.filter(clinic=clinic).order_by("pk")),
+        offers={o.service_id: o for o in PackageOffer.objects.filter(clinic=clinic)},
+        no_show_percent=clinic.no_show_fee_percent,
+    )
+    books.plan(_visits(clinic, now), unbilled_from)
+    by_location = {pk: (desks or {}).get(pk, desk) for pk in zones}
+    return books.write(clinic=clinic, desks=by_location, desk=desk)
+
+
+def _slug(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def _rates() -> dict[int, tuple[TaxTreatment, list[RatePeriod]]]:
