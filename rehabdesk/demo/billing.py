@@ -11,9 +11,9 @@ consistent as the services would have left them (docs/algorithms/billing.md):
   by clinic.tax.tax_for with its category's rates on the service date;
 - the patient's share paid at check-out by a realistic mix of methods, or left owing
   (more often in the last weeks, a little in every month);
-- about 15 % of patients' visits billed directly to an insurer, the WSIB or an auto
-  insurer (a claim number for the last two), the payer paying by EFT a few weeks later
-  (the last weeks' still owing);
+- about 15 % of patients' visits billed directly to their insurer (on the plan the demo
+  gives them), the WSIB or an auto insurer (a claim number for the last two), the payer
+  paying by EFT a few weeks later (the last weeks' still owing);
 - missed appointments carry the clinic's no-show fee: most charged, some waived with a
   reason; never billed to a payer;
 - some patients bought a package and drew their visits from it (a package-credit
@@ -74,6 +74,7 @@ from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.clinic.models import Clinic, Location, Service, TaxCategory
 from rehabdesk.clinic.tax import RatePeriod, tax_for
 from rehabdesk.core.money import round_money
+from rehabdesk.patients.models import Coverage
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
@@ -595,6 +596,7 @@ class _Books:
     # -- writing -------------------------------------------------------------------
 
     def write(self, *, clinic: Clinic, desks: Mapping[int, User], desk: User) -> BillingSummary:
+        plans = self._write_coverage(desk)
         self.docs.sort(key=lambda d: (d.issued_at, d.location_id, d.patient_id))
         for number, doc in enumerate(self.docs, start=1):
             if doc.sells is not None:
@@ -621,6 +623,7 @@ class _Books:
                     "purpose": doc.purpose,
                     "appointment_id": doc.appointment_id,
                     "payer_id": doc.payer_id,
+                    "coverage_id": plans.get(doc.patient_id) if doc.payer_id else None,
                     "claim_number": doc.claim_number,
                     "subtotal": sum((ln.unit_price * ln.quantity for ln in doc.lines), ZERO),
                     "discount": sum((ln.discount for ln in doc.lines), ZERO),
@@ -658,6 +661,34 @@ class _Books:
             summary="invoices, payments and packages (imported)",
         )
         return BillingSummary(len(self.docs), credit_notes, payments, closed)
+
+    def _write_coverage(self, desk: User) -> dict[int, int]:
+        """The extended-health plan of each patient whose visits are billed to their
+        insurer (the WSIB and auto insurers are claims, not plans). Returns patient id
+        -> coverage id."""
+        insured = sorted(
+            (patient_id, chosen[0])
+            for patient_id, chosen in self.coverage.items()
+            if chosen is not None and chosen[0].kind == PayerKind.EXTENDED_HEALTH
+        )
+        made = Coverage.objects.bulk_create(
+            Coverage(
+                patient_id=patient_id,
+                insurer=payer.name,
+                policy_number=f"G{self.rng.randint(10000, 99999)}",
+                member_id=f"{self.rng.randint(100000000, 999999999)}",
+            )
+            for patient_id, payer in insured
+        )
+        if made:
+            audit_record(
+                actor=desk,
+                action=AuditAction.CREATE,
+                object_type="patients.coverage",
+                patient_ids=[patient_id for patient_id, _payer in insured],
+                summary="insurance coverage (imported)",
+            )
+        return {coverage.patient_id: coverage.pk for coverage in made}
 
     def _line_rows(self) -> Iterable[Row]:
         for doc in self.docs:

@@ -160,9 +160,12 @@ def test_a_share_of_visits_is_billed_to_insurers_who_pay_by_eft_never_for_fees(s
 
     assert 0.05 <= billed.count() / visits.count() <= 0.3
     assert not Invoice.objects.exclude(purpose=InvoicePurpose.VISIT).filter(payer__isnull=False)
-    for invoice in billed.select_related("payer"):
+    for invoice in billed.select_related("payer", "coverage"):
         if invoice.payer.kind in (PayerKind.WSIB, PayerKind.AUTO):
             assert invoice.claim_number
+        else:
+            assert invoice.coverage.patient_id == invoice.patient_id
+            assert invoice.coverage.insurer == invoice.payer.name
     payer_payments = Payment.objects.filter(payer__isnull=False)
     assert set(payer_payments.values_list("method", flat=True)) <= {PaymentMethod.EFT}
 
