@@ -28,17 +28,20 @@ def next_number(*, clinic_id: int, kind: SequenceKind) -> int:
     writes the numbered document (it raises otherwise)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction writing the document")
-    # The first document of its kind creates the row; two firsts at once both try, the
-    # loser's insert is ignored (ON CONFLICT DO NOTHING / INSERT OR IGNORE) and it then
-    # waits on the winner's row lock like any later document.
-    DocumentSequence.objects.bulk_create(
-        [DocumentSequence(clinic_id=clinic_id, kind=kind, last_number=0)], ignore_conflicts=True
-    )
     # The UPDATE takes the row's lock (PostgreSQL holds it to the end of the
     # transaction; a second UPDATE waits, then adds to the committed number), so the
     # read after it sees this transaction's own number.
     sequence = DocumentSequence.objects.filter(clinic_id=clinic_id, kind=kind)
-    sequence.update(last_number=F("last_number") + 1)
+    if not sequence.update(last_number=F("last_number") + 1):
+        # The clinic's first document of its kind creates the row. Two firsts at once
+        # both try: the loser's insert is ignored (ON CONFLICT DO NOTHING / INSERT OR
+        # IGNORE; on PostgreSQL it waits for the winner to commit first), and its
+        # UPDATE then counts on from the winner's number like any later document.
+        DocumentSequence.objects.bulk_create(
+            [DocumentSequence(clinic_id=clinic_id, kind=kind, last_number=0)],
+            ignore_conflicts=True,
+        )
+        sequence.update(last_number=F("last_number") + 1)
     return int(sequence.values_list("last_number", flat=True).get())
 
 

@@ -127,8 +127,11 @@ def package_line(
             BillingErrorCode.PACKAGE_USED_UP, "That package has no visits left.", field="package"
         )
     sold_for = locked.invoice.subtotal - locked.invoice.discount
-    share = round_money(sold_for / locked.visits)
-    price = sold_for - share * (locked.visits - 1) if remaining == 1 else share
+    # The last visit left takes what is left of the price, so the visits drawn add up
+    # to it exactly, whichever visits were given back on the way.
+    price = (
+        sold_for - _drawn_money(locked) if remaining == 1 else round_money(sold_for / locked.visits)
+    )
     service = visit.service
     on = visit.start.astimezone(visit.location.zone).date()
     line = InvoiceLine(
@@ -152,6 +155,14 @@ def package_line(
         package_offer=locked.offer,
     )
     return line, locked
+
+
+def _drawn_money(package: Package) -> Decimal:
+    """Package credit paid out to visits, less what credited visits gave back."""
+    money = Payment.objects.filter(package=package, method=PaymentMethod.PACKAGE_CREDIT)
+    paid = money.filter(kind=PaymentKind.PAYMENT).aggregate(s=Sum("amount"))["s"] or ZERO
+    refunded = money.filter(kind=PaymentKind.REFUND).aggregate(s=Sum("amount"))["s"] or ZERO
+    return paid - refunded
 
 
 def _sale_credited(package: Package) -> bool:

@@ -33,13 +33,13 @@ def billing(personas):
 D = Decimal
 
 
-def refusal(call) -> BillingError:  # type: ignore[no-untyped-def]
+def refusal(call) -> BillingError:
     with pytest.raises(BillingError) as caught:
         call()
     return caught.value
 
 
-def paid(invoice: Invoice, amount: str, *, payer=None) -> Payment:  # type: ignore[no-untyped-def]
+def paid(invoice: Invoice, amount: str, *, payer=None) -> Payment:
     """Money taken and put on the invoice (as payments' service will)."""
     payment = Payment.objects.create(
         clinic_id=invoice.clinic_id,
@@ -146,7 +146,7 @@ def test_it_refuses_a_negative_credit_a_line_of_another_invoice_and_no_reason(
     other = invoice_for_visit(appointment=billing.visit(11), by=billing.desk, now=CHECK_OUT)
     massage = massage_with_gel.lines.get(position=1)
 
-    def credit(amounts, reason="Goodwill"):  # type: ignore[no-untyped-def]
+    def credit(amounts, reason="Goodwill"):
         return lambda: credit_note_issue(
             invoice=massage_with_gel, reason=reason, by=billing.desk, now=later(5), amounts=amounts
         )

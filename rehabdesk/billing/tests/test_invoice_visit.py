@@ -33,7 +33,7 @@ def billing(personas):
 D = Decimal
 
 
-def refusal(call) -> BillingError:  # type: ignore[no-untyped-def]
+def refusal(call) -> BillingError:
     with pytest.raises(BillingError) as caught:
         call()
     return caught.value
@@ -133,7 +133,7 @@ def test_it_rounds_tax_per_line_not_per_unit(billing):
 def test_it_refuses_a_discount_that_is_negative_too_large_or_unexplained(billing):
     visit = billing.visit(9)
 
-    def with_discount(amount: str, reason: str = "Goodwill"):  # type: ignore[no-untyped-def]
+    def with_discount(amount: str, reason: str = "Goodwill"):
         return lambda: invoice_for_visit(
             appointment=visit,
             by=billing.desk,
