@@ -231,7 +231,7 @@ def statement(patient_id: int, *, start: date, end: date) -> Statement:
     """The patient's account from `start` to `end` (inclusive, each row dated on its
     location's day): what was owed before, each invoice, credit note, payment and
     refund of theirs (their share of invoices billed to a payer), and what is owed
-    after. Four queries, whatever the period."""
+    after. Three queries, whatever the period."""
     dated: list[tuple[date, int, int, StatementRow]] = []
 
     def add(on: date, kind: str, key: int, amount: Decimal, **fields: object) -> None:

@@ -169,3 +169,13 @@ def test_it_refuses_notes_too_long(world):
     with pytest.raises(BillingError) as caught:
         close(world, {}, notes={"cash": "x" * 201})
     assert (caught.value.code, caught.value.field) == (BillingErrorCode.INVALID, "note_cash")
+
+
+def test_the_summary_is_read_in_a_fixed_number_of_queries(world, day, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        day_summary(world.pickering.pk, TODAY)
+    close(world, {"cash": "100.00", "debit": "85.50"})
+    with django_assert_num_queries(3):
+        day_summary(world.pickering.pk, TODAY)
+    with django_assert_num_queries(1):
+        day_is_closed(world.pickering.pk, TODAY)
