@@ -81,13 +81,12 @@ class _Document(FPDF):
         """Text on the left (wrapped), an amount on the right of its first line."""
         self.set_font("helvetica", style, size)
         page, top = self.page, self.get_y()
-        self.multi_cell(
-            self.epw - (AMOUNT + 2 if amount else 0),
-            LINE,
-            _plain(label),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        width, text = self.epw - (AMOUNT + 2 if amount else 0), _plain(label)
+        # One line is most rows: a cell, as multi_cell measures character by character.
+        if self.get_string_width(text) < width - 2 * self.c_margin:
+            self.cell(width, LINE, text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            self.multi_cell(width, LINE, text, new_x="LMARGIN", new_y="NEXT")
         if amount and self.page == page:  # the amount beside the label's first line
             bottom = self.get_y()
             self.set_xy(self.w - self.r_margin - AMOUNT, top)

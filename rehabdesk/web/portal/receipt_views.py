@@ -10,7 +10,7 @@ each copy on file; billing.pdf lays the copies out. Anyone else's receipt is the
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -86,12 +86,13 @@ def my_receipt_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def my_receipts_year_pdf(request: HttpRequest, patient_id: int, year: int) -> HttpResponse:
-    """Every receipt of one person's year in one PDF."""
+def my_receipts_year_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Every receipt of one person's year (?year=YYYY) in one PDF; a year we do not keep
+    is answered 400."""
     own_patient_id(request)
-    this_year = timezone.localdate().year
-    if not EARLIEST_DAY.year <= year <= this_year:
-        year = this_year  # an address out of range: this year's file, never a 500
+    year, good = chosen_year(request)
+    if not good:
+        return HttpResponseBadRequest("Not a year we keep receipts for.", content_type="text/plain")
     now = timezone.now()
     copies = year_copy_for(user=request.user, patient_id=patient_id, year=year, now=now)
     pdf = receipts_pdf(copies, made_at=now, title=f"Receipts of {year}")
@@ -103,7 +104,7 @@ urlpatterns: list[URLPattern] = [
     path("my/receipts/", my_receipts, name="my-receipts"),
     path("my/receipts/<int:invoice_id>.pdf", my_receipt_pdf, name="my-receipt-pdf"),
     path(
-        "my/people/<int:patient_id>/receipts/<int:year>.pdf",
+        "my/people/<int:patient_id>/receipts.pdf",
         my_receipts_year_pdf,
         name="my-receipts-year-pdf",
     ),

@@ -65,6 +65,8 @@ PHI_PAGES = {
     ),
     "my-profile": ("guardian", lambda w: reverse("my-profile", args=[w.child.pk]), ["child"]),
     "my-consents": ("guardian", lambda w: reverse("my-consents", args=[w.child.pk]), ["child"]),
+    # A year's receipts: everyone the guardian manages, listed in one event.
+    "my-receipts": ("guardian", lambda w: reverse("my-receipts"), ["guardian", "child"]),
     "my-consent-give": (
         "guardian",
         lambda w: reverse("my-consent-give", args=[w.child.pk, "physiotherapy"]),
@@ -211,6 +213,11 @@ def test_every_patient_page_is_in_this_list():
             "staff-intake-enter-review",
             # The chart's printed copy is an EXPORT event: web/tests/test_chart_copy.py.
             "patient-chart-pdf",
+            # Receipts and statements are copies, EXPORT events (one per receipt):
+            # web/tests/test_receipt_pages.py, billing/tests/test_statement_pdf.py.
+            "my-receipt-pdf",
+            "my-receipts-year-pdf",
+            "patient-statement-pdf",
             # Setting a password by e-mailed link: no patient's information is shown.
             "password-request",
             "password-sent",
