@@ -23,6 +23,16 @@ from rehabdesk.billing.selectors.invoices import (
     visit_billing,
 )
 from rehabdesk.billing.selectors.owing import owing_by_invoice
+from rehabdesk.billing.selectors.report_visits import attendance, new_patients, utilization
+from rehabdesk.billing.selectors.reports import (
+    Period,
+    package_sales,
+    receivables,
+    report_locations,
+    report_scope,
+    revenue,
+    tax_collected,
+)
 
 __all__ = [
     "Balance",
@@ -32,18 +42,28 @@ __all__ = [
     "OwingInvoice",
     "PackageBalance",
     "PayerBalance",
+    "Period",
     "Statement",
     "StatementRow",
     "VisitBilling",
+    "attendance",
     "balance_of",
     "day_is_closed",
     "day_summary",
     "invoice_detail",
     "invoices_of",
+    "new_patients",
     "outstanding_invoices",
     "owing_by_invoice",
     "package_balances",
+    "package_sales",
     "payer_balances",
+    "receivables",
+    "report_locations",
+    "report_scope",
+    "revenue",
     "statement",
+    "tax_collected",
+    "utilization",
     "visit_billing",
 ]

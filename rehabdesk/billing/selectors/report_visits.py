@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -127,23 +127,81 @@ def _use_rows(booked, working, names, part) -> list[UseRow]:  # type: ignore[no-
 def working_minutes(*, period: Period, scope: Scope) -> dict[tuple[int, int], int]:
     """(practitioner id, location id) -> minutes of working hours in `period`: each shift
     in effect on each of its weekdays, less its breaks, the location's closures and the
-    practitioner's time off. Days on the wall clock of the location."""
+    practitioner's time off. Days on the wall clock of the location.
+
+    A year of a hundred practitioners is some 25,000 shift-days: an ordinary day adds
+    the shift's minutes worked out once; only the days the clocks change or the
+    practitioner is away are worked out in real instants."""
     configuration = calendar_configuration()
     wanted = set(scope.location_ids)
     zones = {pk: facts.zone for pk, facts in configuration.locations.items()}
+    closed = {pk: _days_covered(configuration.closures.get(pk, []), period) for pk in wanted}
+    changes = {zone.key: _clock_changes(zone, period) for zone in zones.values()}
+    away_days: dict[tuple[int, str], set[date]] = {}
     minutes: dict[tuple[int, int], int] = defaultdict(int)
     for person, shift in configuration.shifts:
         if shift.location_id not in wanted:
             continue
-        closures = configuration.closures.get(shift.location_id, [])
-        away = configuration.time_off.get(person, [])
         zone = zones[shift.location_id]
-        for day in _shift_days(shift, period, closures):
-            minutes[person, shift.location_id] += _day_minutes(shift, day, zone, away)
+        away = configuration.time_off.get(person, [])
+        if (person, zone.key) not in away_days:
+            away_days[person, zone.key] = _days_touched(away, zone)
+        exact = changes[zone.key] | away_days[person, zone.key]
+        usual = _wall_minutes(shift)
+        for day in _shift_days(shift, period, closed[shift.location_id]):
+            minutes[person, shift.location_id] += (
+                _day_minutes(shift, day, zone, away) if day in exact else usual
+            )
     return dict(minutes)
 
 
-def _shift_days(shift: WeeklyShift, period: Period, closures: Sequence[DateRange]) -> list[date]:
+def _days_covered(ranges: Sequence[DateRange], period: Period) -> set[date]:
+    days: set[date] = set()
+    for closed in ranges:
+        day = max(closed.first, period.first)
+        last = min(closed.last or period.last, period.last)
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def _clock_changes(zone: ZoneInfo, period: Period) -> set[date]:
+    """The local days of `period` on which the zone's offset changes."""
+    days, day = set(), period.first
+    offset = local_midnight(day, zone).utcoffset()
+    while day <= period.last:
+        following = local_midnight(day + timedelta(days=1), zone).utcoffset()
+        if following != offset:
+            days.add(day)
+        day, offset = day + timedelta(days=1), following
+    return days
+
+
+def _days_touched(away: Sequence[tuple[datetime, datetime]], zone: ZoneInfo) -> set[date]:
+    days: set[date] = set()
+    for start, end in away:
+        day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def _wall_minutes(shift: WeeklyShift) -> int:
+    """A shift's minutes on the wall clock, less its breaks (inside the shift)."""
+
+    def minute(moment: time) -> int:
+        return moment.hour * 60 + moment.minute
+
+    worked = minute(shift.ends) - minute(shift.starts)
+    for b_start, b_end in shift.breaks:
+        lo, hi = max(minute(b_start), minute(shift.starts)), min(minute(b_end), minute(shift.ends))
+        worked -= max(0, hi - lo)
+    return worked
+
+
+def _shift_days(shift: WeeklyShift, period: Period, closed: set[date]) -> list[date]:
     first = max(period.first, shift.effective.first)
     last = min(period.last, shift.effective.last or period.last)
     if first > last:
@@ -151,7 +209,7 @@ def _shift_days(shift: WeeklyShift, period: Period, closures: Sequence[DateRange
     first += timedelta(days=(shift.weekday - first.weekday()) % 7)
     days = []
     while first <= last:
-        if not any(closed.covers(first) for closed in closures):
+        if first not in closed:
             days.append(first)
         first += timedelta(days=7)
     return days
@@ -161,15 +219,16 @@ def _day_minutes(
     shift: WeeklyShift, day: date, zone: ZoneInfo, away: Sequence[tuple[datetime, datetime]]
 ) -> int:
     """A shift's working minutes on `day`: real minutes, so the night the clocks change
-    counts what it lasted; less its breaks and any time off overlapping it."""
-    start = wall_clock_instant(day, shift.starts, zone)
-    end = wall_clock_instant(day, shift.ends, zone)
+    counts what it lasted; less its breaks and any time off overlapping it. In UTC:
+    Python subtracts two times of one zone on their wall clock."""
+
+    def instant(moment: time) -> datetime:
+        return wall_clock_instant(day, moment, zone).astimezone(UTC)
+
+    start, end = instant(shift.starts), instant(shift.ends)
     pieces = [(start, end)]
-    removed = [
-        (wall_clock_instant(day, b_start, zone), wall_clock_instant(day, b_end, zone))
-        for b_start, b_end in shift.breaks
-    ]
-    removed += [(a, b) for a, b in away if a < end and start < b]
+    removed = [(instant(b_start), instant(b_end)) for b_start, b_end in shift.breaks]
+    removed += [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in away if a < end and start < b]
     for cut_start, cut_end in removed:
         pieces = [
             piece

@@ -10,7 +10,7 @@ cancelled one and a no-show do not count; the massage therapist's 60-minute mass
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,16 @@ import pytest
 
 from rehabdesk.billing.selectors.report_visits import utilization, working_minutes
 from rehabdesk.billing.selectors.reports import Period, report_scope
+from rehabdesk.clinic import loading
+from rehabdesk.clinic.description import ShiftSpec
 from rehabdesk.clinic.models import Closure, TimeOff
-from rehabdesk.clinic.services import closure_save, time_off_save
+from rehabdesk.clinic.services import (
+    WeeklySpan,
+    closure_save,
+    location_set_opening_hours,
+    time_off_save,
+)
+from rehabdesk.clinic.testing import LONG_AGO
 from rehabdesk.scheduling.choices import CancelledBy
 from rehabdesk.scheduling.services import (
     appointment_arrive,
@@ -27,7 +35,7 @@ from rehabdesk.scheduling.services import (
     appointment_cancel,
     appointment_mark_noshow,
 )
-from rehabdesk.scheduling.testing import at, build_booking_world
+from rehabdesk.scheduling.testing import NOW, at, build_booking_world
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +118,30 @@ def test_it_leaves_out_a_location_not_asked_about(week):
 
 
 def test_it_counts_a_shift_on_the_night_the_clocks_spring_forward_in_real_minutes(world):
-    # Sunday March 14, 2027: no shift on a Sunday, so the week after has 5 days again.
-    next_week = Period(date(2027, 3, 14), date(2027, 3, 19))
-    minutes = working_minutes(period=next_week, scope=report_scope())
-    assert minutes[world.massage_therapist.pk, world.pickering.pk] == 5 * 450
+    # Sundays 01:00–04:00 at Milton: three hours on the wall clock, two on March 14, 2027.
+    location_set_opening_hours(
+        location=world.milton, hours=[WeeklySpan(6, time(0, 30), time(5))], today=NOW.date()
+    )
+    loading.working_hours_load(
+        practitioner=world.massage_therapist,
+        shift=ShiftSpec(world.milton.slug, (6,), "01:00", "04:00", effective_from=LONG_AGO),
+        today=NOW.date(),
+    )
+    sundays = Period(date(2027, 3, 7), date(2027, 3, 21))
+    minutes = working_minutes(period=sundays, scope=report_scope(location_ids=[world.milton.pk]))
+    assert minutes == {(world.massage_therapist.pk, world.milton.pk): 180 + 120 + 180}
+
+
+def test_it_leaves_out_every_day_of_a_closure_and_the_days_before_a_shift_began(world):
+    closure_save(
+        closure=Closure(
+            location=world.pickering,
+            first_day=date(2027, 3, 15),
+            last_day=date(2027, 3, 17),
+            name="Renovation",
+        )
+    )
+    minutes = working_minutes(
+        period=Period(date(2027, 3, 15), date(2027, 3, 19)), scope=report_scope()
+    )
+    assert minutes[world.massage_therapist.pk, world.pickering.pk] == 2 * 450

@@ -15,9 +15,9 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -102,22 +102,21 @@ def _quick_periods(today: date) -> list[tuple[str, Period]]:
 @login_required
 def report_index(request: HttpRequest) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_REPORTS)
-    return render(request, "web/reports/index.html", {"titles": TITLES})
+    return render(request, "web/reports/index.html", {"links": report_links()})
 
 
 @require_GET
 @login_required
 def report_page(request: HttpRequest, name: str) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_REPORTS)
-    build = REPORTS.get(name)
-    if build is None:
-        raise Http404("No such report.")
+    build = REPORTS[name]
     today = timezone.localdate()
     form = ReportForm(request.GET or None, today=today, with_by=name == "revenue")
     context: dict[str, Any] = {
         "name": name,
         "title": TITLES[name],
-        "titles": TITLES,
+        "links": report_links(),
+        "csv_url": reverse(f"report-csv-{name}"),
         "form": form,
         "quick": _quick_periods(today),
         "by_asked": name == "revenue",
@@ -137,9 +136,7 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_REPORTS)
-    build = REPORTS.get(name)
-    if build is None:
-        raise Http404("No such report.")
+    build = REPORTS[name]
     today = timezone.localdate()
     form = ReportForm(request.GET or None, today=today, with_by=name == "revenue")
     if request.GET and not form.is_valid():
@@ -190,8 +187,21 @@ def _safe_cell(value: str) -> str:
     return value
 
 
+def report_links() -> list[tuple[str, str, str]]:
+    """(name, title, address) of every report, in the menu's order."""
+    return [(name, title, reverse(f"report-{name}")) for name, title in TITLES.items()]
+
+
+# A page and a CSV address per report (no parameter in the path: a report's name is
+# part of its address, and the authorization matrix covers them as `report-*`).
 urlpatterns: list[URLPattern] = [
     path("staff/reports/", report_index, name="reports"),
-    path("staff/reports/<slug:name>/", report_page, name="report"),
-    path("staff/reports/<slug:name>.csv", report_csv, name="report-csv"),
+    *(
+        path(f"staff/reports/{name}/", report_page, {"name": name}, name=f"report-{name}")
+        for name in REPORTS
+    ),
+    *(
+        path(f"staff/reports/{name}.csv", report_csv, {"name": name}, name=f"report-csv-{name}")
+        for name in REPORTS
+    ),
 ]
