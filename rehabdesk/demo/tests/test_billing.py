@@ -10,6 +10,7 @@ only read it."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -54,7 +55,7 @@ pytestmark = pytest.mark.django_db
 TODAY = NOW.date()
 
 
-def _local_day(moment):  # type: ignore[no-untyped-def]
+def _local_day(moment: datetime) -> date:
     return moment.astimezone(TORONTO).date()
 
 
