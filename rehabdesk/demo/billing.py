@@ -31,7 +31,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -919,33 +919,29 @@ def _insert(model: type[models.Model], rows: Iterable[Row]) -> list[int]:
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
     names = [f.attname for f in fields]
     ops = connection.ops
-    adapters: list[Any] = []
-    for model_field in fields:
-        kind = model_field.get_internal_type()
-        if kind == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif kind == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        elif kind == "DecimalField":
-            adapters.append(ops.adapt_decimalfield_value)
-        else:
-            adapters.append(None)
     table = ops.quote_name(meta.db_table)
     columns = ", ".join(ops.quote_name(str(f.column)) for f in [_concrete(meta.pk), *fields])
     marks = ", ".join(["%s"] * (len(fields) + 1))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+    # Each value as the backend stores it (SQLite: text in UTC for instants); done here
+    # column by column, a hundred times faster than Field.get_db_prep_save for each.
+    adapters = [
+        (index, adapt)
+        for index, model_field in enumerate(fields, start=1)
+        if (adapt := _adapter(model_field)) is not None
+    ]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         first = int(cursor.fetchone()[0]) + 1
         ids = list(range(first, first + len(batch)))
-        pairs = list(zip(names, adapters, strict=True))
-        values = [
-            (
-                pk,
-                *(_value(row, name, adapt, defaults) for name, adapt in pairs),
-            )
-            for pk, row in zip(ids, batch, strict=True)
-        ]
+        values = []
+        for pk, row in zip(ids, batch, strict=True):
+            full = defaults | row if defaults else row
+            value = [pk, *map(full.__getitem__, names)]
+            for index, adapt in adapters:
+                if value[index] is not None:
+                    value[index] = adapt(value[index])
+            values.append(value)
         for chunk in _chunks(values, BATCH):
             cursor.executemany(sql, chunk)
         for statement in ops.sequence_reset_sql(no_style(), [model]):
@@ -953,9 +949,21 @@ def _insert(model: type[models.Model], rows: Iterable[Row]) -> list[int]:
     return ids
 
 
-def _value(row: Row, name: str, adapt: Any, defaults: Row) -> Any:
-    value = row[name] if name in row else defaults[name]
-    return value if adapt is None or value is None else adapt(value)
+def _adapter(model_field: models.Field[Any, Any]) -> Any:
+    """How a value of this field goes to the database, or None when as it is."""
+    if connection.vendor != "sqlite":
+        return None  # psycopg adapts dates, aware instants and decimals itself
+    kind = model_field.get_internal_type()
+    if kind == "DateTimeField":
+        return _sqlite_instant
+    if kind == "DateField":
+        return str
+    return None
+
+
+def _sqlite_instant(value: datetime) -> str:
+    # As Django's SQLite backend stores an aware datetime: naive UTC, as text.
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 def _concrete(model_field: Any) -> models.Field[Any, Any]:
