@@ -9,6 +9,7 @@ from billing.receipts' plain data: no query here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -140,8 +141,10 @@ def _heading(pdf: _Document, receipt: Receipt) -> None:
 
 def _line(pdf: _Document, line: ReceiptLine) -> None:
     what = line.description
-    if line.duration_minutes:
-        what += f", {line.duration_minutes} minutes"
+    minutes = line.duration_minutes
+    # The duration, unless the service's name already says it ("Massage, 60 minutes").
+    if minutes and not re.search(rf"\b{minutes}[ -]min", what, re.IGNORECASE):
+        what += f", {minutes} minutes"
     if line.quantity > 1:
         what += f" × {line.quantity} at {money(line.unit_price)}"
     if line.service_date:

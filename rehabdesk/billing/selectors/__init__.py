@@ -10,6 +10,9 @@ from rehabdesk.billing.selectors.accounts import (
     balance_of,
     outstanding_invoices,
     payer_balances,
+    payment_by_id,
+    payments_of,
+    payments_with_credit,
     statement,
 )
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
@@ -58,6 +61,9 @@ __all__ = [
     "package_balances",
     "package_sales",
     "payer_balances",
+    "payment_by_id",
+    "payments_of",
+    "payments_with_credit",
     "receivables",
     "report_locations",
     "report_scope",

@@ -166,6 +166,38 @@ def unallocated_by_payment(payment_ids: Collection[int]) -> dict[int, Decimal]:
     }
 
 
+def payment_by_id(payment_id: int) -> Payment | None:
+    """One payment or refund with its location and patient, or None (one query)."""
+    return (
+        Payment.objects.select_related("location", "patient", "payer").filter(pk=payment_id).first()
+    )
+
+
+def payments_of(patient_ids: Collection[int]) -> list[tuple[Payment, Decimal]]:
+    """The patients' payments and refunds (their own and their payers'), newest first,
+    each with what is left of it to refund (0 for a refund), in one query."""
+    allocations = PaymentAllocation.objects.filter(payment=OuterRef("pk"))
+    refunds = Payment.objects.filter(refunds=OuterRef("pk"), kind=PaymentKind.REFUND)
+    rows = (
+        Payment.objects.filter(patient_id__in=list(patient_ids))
+        .select_related("location", "payer")
+        .annotate(
+            allocated=_sum(allocations, F("amount"), "payment"),
+            refunded=_sum(refunds, F("amount"), "refunds"),
+        )
+        .order_by("-received_at", "-pk")
+    )
+    return [
+        (
+            payment,
+            round_money(payment.amount - payment.allocated - payment.refunded)
+            if payment.kind == PaymentKind.PAYMENT
+            else ZERO,
+        )
+        for payment in rows
+    ]
+
+
 def payments_with_credit(patient_id: int) -> list[tuple[Payment, Decimal]]:
     """The patient's own payments with money not yet put toward an invoice nor
     refunded, oldest first, and how much (one query)."""

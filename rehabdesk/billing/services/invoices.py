@@ -301,7 +301,9 @@ def visit_locked(appointment: Appointment) -> Appointment:
     """The appointment once this transaction holds its row, read fresh: two desks
     invoicing (or waiving) the same visit queue here, and the second sees the first's
     invoice. Locked alone, then read with what goes with it (as scheduling does)."""
-    Appointment.objects.select_for_update().filter(pk=appointment.pk).order_by().exists()
+    locked = Appointment.objects.select_for_update().filter(pk=appointment.pk).order_by()
+    if not locked.values_list("pk", flat=True):
+        raise Appointment.DoesNotExist  # appointments are never deleted: a wrong id
     return Appointment.objects.select_related(
         "location__clinic", "service__tax_category", "patient", "practitioner"
     ).get(pk=appointment.pk)

@@ -98,11 +98,10 @@ def package_line(
     The line's price is the package's price shared over its visits, rounded to the
     cent, the last visit taking what rounding left; it carries no tax: the tax was
     charged on the package's own invoice."""
-    locked = (
-        Package.objects.select_for_update()
-        .select_related("offer__service__tax_category", "invoice")
-        .get(pk=package.pk)
-    )
+    # Locked alone, then read: FOR UPDATE over a join would lock the offer's service
+    # and the sale's invoice too, and queue every visit of that service behind it.
+    list(Package.objects.select_for_update().filter(pk=package.pk).values_list("pk"))
+    locked = Package.objects.select_related("offer__service", "invoice").get(pk=package.pk)
     if locked.patient_id != visit.patient_id:
         raise BillingError(
             BillingErrorCode.PACKAGE_NOT_PATIENTS,

@@ -86,6 +86,10 @@ def payment_record(
     method = _checked_method(method)
     reference = _checked_reference(reference)
     received_at = received_at or now
+    if received_at.tzinfo is None or received_at.utcoffset() is None:
+        raise BillingError(
+            BillingErrorCode.INVALID, "Give the time the payment was received.", field="received_at"
+        )
     if received_at > now:
         raise BillingError(
             BillingErrorCode.INVALID,

@@ -3,7 +3,8 @@ close being written finds the day closed and is refused (nothing of it kept); a 
 queued behind a payment counts it. Two refunds of one credit at once: the second finds
 it gone. A payment of an invoice being credited waits for the credit note and keeps
 what it no longer owes as credit. Never a payment on a closed day that its count
-missed, never an invoice paid beyond what it owes."""
+missed, never an invoice paid beyond what it owes (two desks paying one invoice at once:
+the second's money is credit)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,24 @@ def test_a_payment_queued_behind_a_credit_note_keeps_the_freed_amount_as_credit(
     assert owing_by_invoice([invoice.pk]) == {invoice.pk: 0}
     balance = balance_of(world.alice.pk)
     assert (balance.owing, balance.credit) == (0, Decimal("85.00"))
+
+
+def test_two_desks_paying_one_invoice_at_once_pay_it_once(world):
+    invoice = world.invoice("85.00")
+
+    def pay_it():
+        return payment_record(
+            patient=world.alice,
+            location=world.pickering,
+            amount=Decimal("85.00"),
+            method=PaymentMethod.DEBIT,
+            by=world.desk,
+            now=NOW,
+            invoices=[invoice],
+        )
+
+    second = first_then_second(pay_it, pay_it)
+    assert isinstance(second, Payment), second
+    assert not second.allocations.exists()
+    assert owing_by_invoice([invoice.pk]) == {invoice.pk: 0}
+    assert balance_of(world.alice.pk).credit == Decimal("85.00")

@@ -14,7 +14,12 @@ from rehabdesk.billing.choices import PaymentMethod
 from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import Payment, PaymentAllocation
 from rehabdesk.billing.selectors import balance_of, outstanding_invoices
-from rehabdesk.billing.services import credit_apply, pay_all_outstanding, payment_record
+from rehabdesk.billing.services import (
+    credit_apply,
+    day_close,
+    pay_all_outstanding,
+    payment_record,
+)
 from rehabdesk.billing.tests.accounts_world import NOW, build_world
 
 pytestmark = pytest.mark.django_db
@@ -160,4 +165,23 @@ def test_paying_all_without_family_leaves_the_dependents_invoices(world):
             now=NOW,
         )
     assert caught.value.code == BillingErrorCode.NOTHING_OUTSTANDING
+    assert not Payment.objects.exists()
+
+
+def test_paying_all_on_a_closed_day_is_refused_whole(world):
+    world.invoice("60.00", patient=world.guardian)
+    world.invoice("40.00", patient=world.child)
+    day_close(
+        location=world.pickering, business_date=NOW.date(), counted={}, by=world.desk, now=NOW
+    )
+    with pytest.raises(BillingError) as caught:
+        pay_all_outstanding(
+            patient=world.guardian,
+            location=world.pickering,
+            method=PaymentMethod.CASH,
+            by=world.desk,
+            now=NOW,
+            family=True,
+        )
+    assert caught.value.code == BillingErrorCode.DAY_CLOSED
     assert not Payment.objects.exists()

@@ -64,6 +64,11 @@ def test_it_refuses_a_payment_dated_in_the_future(world):
     assert refused(world, received_at=later) == (BillingErrorCode.INVALID, "received_at")
 
 
+def test_it_refuses_a_time_without_its_zone(world):
+    naive = NOW.replace(tzinfo=None)
+    assert refused(world, received_at=naive) == (BillingErrorCode.INVALID, "received_at")
+
+
 def test_it_refuses_someone_elses_invoice(world):
     bobs = world.invoice("50.00", patient=world.bob)
     assert refused(world, invoices=[bobs]) == (BillingErrorCode.INVALID, "invoices")

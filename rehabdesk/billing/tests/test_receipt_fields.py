@@ -54,7 +54,7 @@ def test_it_prints_every_field_of_a_paid_massage_receipt(personas):
     assert "Phone 905-555-0100" in text
     assert f"HST registration no. {HST_NUMBER}" in text
     assert "Alice Anders" in text
-    assert "Mar 2, 2026 — Massage therapy, 60 minutes, 60 minutes" in text
+    assert "Mar 2, 2026 — Massage therapy, 60 minutes |" in text  # its name says how long
     assert "Provider: Olivia Massage, RMT — registration no. PERSONA-RMT-1" in text
     assert "$100.00" in text
     assert "HST 13%" in text
@@ -73,6 +73,7 @@ def test_it_names_the_physiotherapist_and_leaves_out_hst_on_an_exempt_visit(pers
     invoice = visit_invoice(personas, service=physio_service())
     pay(personas, invoice, "95.00", method=PaymentMethod.DEBIT)
     text = text_of(receipts_load([invoice.pk]))
+    assert "Mar 2, 2026 — Physiotherapy follow-up, 30 minutes" in text
     assert "Provider: Priya Physio, PT — registration no. PERSONA-PT-1" in text
     assert "HST exempt" in text
     assert "HST registration no." not in text

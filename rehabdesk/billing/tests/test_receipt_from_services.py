@@ -62,7 +62,8 @@ def test_it_carries_every_field_of_a_massage_invoiced_and_paid_at_the_desk(world
     assert f"Phone {visit.location.phone}" in text
     assert "HST registration no. 987654321 RT0001" in text
     assert world.patient.legal_name in text
-    assert f"Mar 8, 2027 — {world.massage.name}, {world.massage.duration_minutes} minutes" in text
+    assert f"Mar 8, 2027 — {world.massage.name} |" in text  # "Massage, 60 minutes"
+    assert f"{world.massage.duration_minutes} minutes" in world.massage.name
     therapist = visit.practitioner
     registration = therapist.registrations.get(regulator__slug="cmto").registration_number
     assert f"{therapist.display_name}, RMT — registration no. {registration}" in text

@@ -14,7 +14,7 @@ from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.choices import PaymentKind, PaymentMethod
 from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import Payment
-from rehabdesk.billing.selectors import balance_of
+from rehabdesk.billing.selectors import balance_of, payment_by_id, payments_of
 from rehabdesk.billing.services import day_close, payment_record, payment_refund
 from rehabdesk.billing.tests.accounts_world import NOW, build_world, credit_note_write
 
@@ -140,3 +140,14 @@ def test_a_refund_of_a_payers_payment_is_the_payers(world):
     back = refund(world, payment, "80.00", reason="Claim withdrawn")
     assert back.payer_id == world.insurer.pk
     assert balance_of(world.alice.pk).refunded == 0
+
+
+def test_the_patients_payments_show_what_is_left_of_each_to_refund(world):
+    world.invoice("85.00")
+    first = pay(world, "50.00")
+    second = pay(world, "60.00", method=PaymentMethod.CASH)
+    back = refund(world, second, "5.00")
+    rows = [(payment.pk, left) for payment, left in payments_of([world.alice.pk])]
+    assert rows == [(back.pk, 0), (second.pk, Decimal("20.00")), (first.pk, 0)]
+    assert payment_by_id(second.pk).location == world.pickering
+    assert payment_by_id(999_999) is None

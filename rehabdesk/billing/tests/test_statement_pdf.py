@@ -63,7 +63,7 @@ def test_it_prints_the_opening_each_line_and_the_closing_balance(personas):
 
 def test_the_desk_downloads_a_statement_and_others_get_404(client, personas):
     account(personas)
-    url = reverse("patient-statement-pdf", args=[personas.patient_a.pk])
+    url = reverse("staff-statement-pdf", args=[personas.patient_a.pk])
     for who in ("physio", "patient_b", "patient_a", "outsider"):
         client.force_login(personas.user(who))
         assert client.get(url, {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 404
@@ -76,7 +76,7 @@ def test_the_desk_downloads_a_statement_and_others_get_404(client, personas):
     )
     event = AuditEvent.objects.get(object_type="billing.statement")
     assert event.summary == "statement 2026-01-01 to 2026-12-31"
-    missing = reverse("patient-statement-pdf", args=[999_999])
+    missing = reverse("staff-statement-pdf", args=[999_999])
     assert client.get(missing).status_code == 404
 
 
@@ -91,7 +91,7 @@ def test_the_desk_downloads_a_statement_and_others_get_404(client, personas):
 )
 def test_a_bad_period_is_a_400_saying_why(client, personas, period):
     client.force_login(personas.front_desk)
-    url = reverse("patient-statement-pdf", args=[personas.patient_a.pk])
+    url = reverse("staff-statement-pdf", args=[personas.patient_a.pk])
     response = client.get(url, period)
     assert response.status_code == 400
     assert response.content.decode().startswith("The statement's period:")

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -57,7 +57,7 @@ def receipt_send(request: HttpRequest, invoice_id: int) -> HttpResponse:
             messages.error(request, f"The receipt could not be sent: {message.last_error}")
         else:
             messages.success(request, f"The receipt is on its way to {message.recipient}.")
-    return HttpResponseRedirect(_back(request, invoice.patient_id))
+    return HttpResponseRedirect(_back(request, invoice.pk, invoice.patient_id))
 
 
 class StatementForm(forms.Form):
@@ -107,26 +107,30 @@ def statement_pdf_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     return pdf_response(statement_pdf(copy, made_at=now), copy.filename)
 
 
-def _back(request: HttpRequest, patient_id: int) -> str:
-    """The page to return to: `next` when it is one of ours, else the patient's page."""
+def _back(request: HttpRequest, invoice_id: int, patient_id: int) -> str:
+    """The page to return to: `next` when it is one of ours, else the invoice's page
+    (the patient's while there is none)."""
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
-    return reverse("patient-detail", args=[patient_id])
+    try:  # the invoice's page, where the desk e-mails it from (web/staff/billing_views)
+        return reverse("billing-invoice", kwargs={"invoice_id": invoice_id})
+    except NoReverseMatch:
+        return reverse("patient-detail", args=[patient_id])
 
 
 urlpatterns: list[URLPattern] = [
     path(
         "staff/patients/<int:patient_id>/statement.pdf",
         statement_pdf_view,
-        name="patient-statement-pdf",
+        name="staff-statement-pdf",
     ),
-    path("staff/invoices/<int:invoice_id>/receipt.pdf", receipt_pdf, name="invoice-receipt-pdf"),
+    path("staff/invoices/<int:invoice_id>/receipt.pdf", receipt_pdf, name="staff-receipt-pdf"),
     path(
         "staff/invoices/<int:invoice_id>/receipt/email/",
         receipt_send,
-        name="invoice-receipt-email",
+        name="staff-receipt-email",
     ),
 ]

@@ -217,7 +217,7 @@ def test_every_patient_page_is_in_this_list():
             # web/tests/test_receipt_pages.py, billing/tests/test_statement_pdf.py.
             "my-receipt-pdf",
             "my-receipts-year-pdf",
-            "patient-statement-pdf",
+            "staff-statement-pdf",
             # Setting a password by e-mailed link: no patient's information is shown.
             "password-request",
             "password-sent",
