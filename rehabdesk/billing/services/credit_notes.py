@@ -32,6 +32,7 @@ from rehabdesk.billing.models import (
 )
 from rehabdesk.billing.numbering import display_number, next_number
 from rehabdesk.billing.services.packages import package_give_back
+from rehabdesk.billing.services.payments import queue_behind_account
 from rehabdesk.core.money import round_money
 
 ZERO = Decimal("0.00")
@@ -64,8 +65,12 @@ def credit_note_issue(
             BillingErrorCode.REASON_MISSING, "Say why the invoice is credited.", field="reason"
         )
     with transaction.atomic():
-        # Credit notes on one invoice queue here (PostgreSQL; SQLite runs writers alone),
-        # so two never both take what is left of a line.
+        # A credit note may take money back off the invoice into the patient's credit:
+        # it queues behind the patient's account like every other writer of their money
+        # (payments, refunds, credit applied), before any row lock, in the order those
+        # take theirs. Then credit notes on one invoice queue on its row (PostgreSQL;
+        # SQLite runs writers alone), so two never both take what is left of a line.
+        queue_behind_account([invoice.patient_id])
         locked = (
             Invoice.objects.select_for_update()
             .filter(pk=invoice.pk)

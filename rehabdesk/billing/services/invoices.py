@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 
 from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
@@ -140,6 +140,8 @@ def line_priced(
 
 
 def _tax_quote(category: TaxCategory, amount: Decimal, on: date):  # type: ignore[no-untyped-def]
+    # Read once per category object: a line is priced, then checked, on the same one.
+    prefetch_related_objects([category], "rates")
     rates = [
         RatePeriod(rate.name, rate.percent, rate.valid_from, rate.valid_until)
         for rate in category.rates.all()
@@ -223,8 +225,10 @@ def invoice_write(draft: Draft, *, by: User, now: datetime) -> Invoice:
     tax = sum((line.tax for line in draft.lines), ZERO)
     total = subtotal - discount + tax
     party = draft.third_party
-    payer_share = third_party_check(party, draft.patient, total) if party else ZERO
     location = draft.location
+    payer_share = (
+        third_party_check(party, draft.patient, total, location.clinic_id) if party else ZERO
+    )
     invoice = Invoice(
         clinic_id=location.clinic_id,
         location=location,
@@ -262,10 +266,12 @@ def invoice_write(draft: Draft, *, by: User, now: datetime) -> Invoice:
     return invoice
 
 
-def third_party_check(party: ThirdParty, patient: Patient, total: Decimal) -> Decimal:
+def third_party_check(
+    party: ThirdParty, patient: Patient, total: Decimal, clinic_id: int
+) -> Decimal:
     """The payer's share, once the payer, the coverage and the claim number hold."""
     payer = party.payer
-    if not payer.active:
+    if not payer.active or payer.clinic_id != clinic_id:
         raise BillingError(
             BillingErrorCode.PAYER_INACTIVE, f"{payer.name} is no longer billed.", field="payer"
         )

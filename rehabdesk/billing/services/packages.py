@@ -26,6 +26,7 @@ from rehabdesk.billing.models import (
 )
 from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.services.invoices import Draft, invoice_write, line_priced
+from rehabdesk.billing.services.payments import queue_behind_account
 from rehabdesk.clinic.models import Location
 from rehabdesk.core.money import round_money
 from rehabdesk.patients.models import Patient
@@ -101,6 +102,10 @@ def package_line(
     # Locked alone, then read: FOR UPDATE over a join would lock the offer's service
     # and the sale's invoice too, and queue every visit of that service behind it.
     list(Package.objects.select_for_update().filter(pk=package.pk).values_list("pk"))
+    # The draw writes money on the patient's account (a package-credit payment and its
+    # allocation): queue behind its other writers (billing/services/payments.py) now,
+    # before the invoice's number is taken and held.
+    queue_behind_account([package.patient_id])
     locked = Package.objects.select_related("offer__service", "invoice").get(pk=package.pk)
     if locked.patient_id != visit.patient_id:
         raise BillingError(
@@ -173,7 +178,7 @@ def package_draw(
     *, package: Package, invoice: Invoice, line: InvoiceLine, by: User, now: datetime
 ) -> PackageUse:
     """Pay the visit's line from the package (a package-credit payment allocated to the
-    invoice) and count the visit used."""
+    invoice) and count the visit used; `package_line` queued behind the account."""
     if line.total > 0:
         payment = Payment.objects.create(
             clinic_id=invoice.clinic_id,

@@ -10,9 +10,10 @@ import pytest
 
 from rehabdesk.billing.choices import PayerKind
 from rehabdesk.billing.errors import BillingError, BillingErrorCode
-from rehabdesk.billing.models import Invoice
+from rehabdesk.billing.models import Invoice, Payer
 from rehabdesk.billing.services import ThirdParty, invoice_for_visit
 from rehabdesk.billing.tests.invoicing import CHECK_OUT, build_invoice_world
+from rehabdesk.clinic.testing import make_clinic
 from rehabdesk.patients.models import Coverage
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,21 @@ def test_it_refuses_another_patients_coverage_and_a_payer_no_longer_billed(billi
         refusal(bill(ThirdParty(payer=retired, payer_share=D("50.00")))).code
         == BillingErrorCode.PAYER_INACTIVE
     )
+
+
+def test_it_refuses_a_payer_another_clinic_bills(billing):
+    theirs = Payer.objects.create(
+        clinic=make_clinic("Other Clinic"), name="Sun Life", kind=PayerKind.EXTENDED_HEALTH
+    )
+
+    caught = refusal(
+        lambda: invoice_for_visit(
+            appointment=billing.visit(9),
+            by=billing.desk,
+            now=CHECK_OUT,
+            third_party=ThirdParty(payer=theirs, payer_share=D("50.00")),
+        )
+    )
+
+    assert caught.code == BillingErrorCode.PAYER_INACTIVE
+    assert not Invoice.objects.exists()

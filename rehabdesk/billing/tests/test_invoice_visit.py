@@ -256,3 +256,21 @@ def test_it_puts_the_invoice_on_the_patients_audit_trail(billing):
     assert event.action == "create"
     assert list(event.patient_links.values_list("patient_id", flat=True)) == [billing.patient.pk]
     assert event.location_id == billing.booking.pickering.pk
+
+
+def test_it_checks_out_a_visit_in_a_fixed_number_of_queries(billing, django_assert_num_queries):
+    tape = billing.product("Kinesiology tape", "12.35")
+    gel = billing.product("Cold gel", "9.99", tax="massage-therapy")
+    invoice_for_visit(appointment=billing.visit(9), by=billing.desk, now=CHECK_OUT)
+    visit = billing.visit(10)
+
+    # The visit locked and read (2), its standing invoice (1), each tax category's
+    # rates (3: the service's, the tape's, the gel's), the number (2), the invoice and
+    # its lines (2), the audit record (2), the savepoint (2).
+    with django_assert_num_queries(14):
+        invoice_for_visit(
+            appointment=visit,
+            by=billing.desk,
+            now=CHECK_OUT,
+            products=[ProductLine(tape, quantity=2), ProductLine(gel)],
+        )

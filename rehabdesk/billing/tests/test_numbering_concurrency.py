@@ -27,13 +27,16 @@ from rehabdesk.billing.models import (
     Invoice,
     InvoiceLine,
     PackageUse,
+    PaymentAllocation,
 )
+from rehabdesk.billing.selectors import owing_by_invoice
 from rehabdesk.billing.services import (
     ProductLine,
     credit_note_issue,
     invoice_for_sale,
     invoice_for_visit,
     package_sell,
+    payment_record,
 )
 from rehabdesk.billing.tests.invoicing import CHECK_OUT, build_invoice_world, later
 from rehabdesk.testing.races import first_then_second
@@ -153,3 +156,29 @@ def test_it_draws_a_packages_last_visit_once_when_two_visits_check_out_at_once(b
     assert PackageUse.objects.count() == 1
     # The package's invoice is 1, the visit's 2: the refused one gave its number back.
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_it_takes_back_money_paid_while_the_credit_note_waited_for_the_account(billing):
+    """A payment on the invoice is being recorded when the desk credits the invoice in
+    full: the credit note waits for the patient's account, then sees the payment and
+    takes all of it back into the patient's credit — never leaving the invoice owing
+    less than nothing."""
+    invoice = invoice_for_visit(appointment=billing.visit(9), by=billing.desk, now=CHECK_OUT)
+
+    note = first_then_second(
+        lambda: payment_record(
+            patient=billing.patient,
+            location=billing.booking.pickering,
+            amount=Decimal("85.00"),
+            method="debit",
+            by=billing.desk,
+            now=later(1),
+            invoices=[invoice],
+        ),
+        lambda: credit_note_issue(invoice=invoice, reason="Void", by=billing.desk, now=later(2)),
+    )
+
+    assert isinstance(note, CreditNote)
+    assert owing_by_invoice([invoice.pk]) == {invoice.pk: Decimal("0.00")}
+    allocations = PaymentAllocation.objects.filter(invoice=invoice)
+    assert sorted(a.amount for a in allocations) == [Decimal("-85.00"), Decimal("85.00")]

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.choices import InvoicePurpose, LineKind, PaymentKind, PaymentMethod
 from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import Invoice, PackageUse, Payment
@@ -276,3 +277,23 @@ def test_it_lists_each_patients_packages_soonest_to_expire_first(billing):
 
     assert [b.package_id for b in balances] == [sooner.pk, later_one.pk]
     assert [(b.expired, b.usable) for b in balances] == [(True, False), (False, True)]
+
+
+def test_it_puts_each_package_change_on_the_patients_audit_trail(billing):
+    package = sell(billing)
+    invoice = invoice_for_visit(
+        appointment=billing.visit(9, service=billing.massage),
+        by=billing.desk,
+        now=CHECK_OUT,
+        package=package,
+    )
+    credit_note_issue(invoice=invoice, reason="Wrong patient", by=billing.desk, now=later(1))
+
+    events = AuditEvent.objects.filter(object_type="billing.package", object_id=str(package.pk))
+    assert list(events.order_by("pk").values_list("action", "summary")) == [
+        ("create", "package sold on invoice 000001"),
+        ("change", "visit drawn on invoice 000002"),
+        ("change", "visit given back (invoice 000002)"),
+    ]
+    assert {event.actor for event in events} == {billing.desk}
+    assert set(events.values_list("patient_links__patient_id", flat=True)) == {billing.patient.pk}
