@@ -39,6 +39,11 @@ from rehabdesk.billing.models import CreditNote, Invoice, Payer, Payment, Paymen
 from rehabdesk.core.money import round_money
 
 ZERO = Decimal("0.00")
+# "Something left" means at least a cent. SQLite computes decimal columns' sums and
+# differences in floating point (an invoice paid in full may come to -1.1e-16 owing),
+# so a comparison with zero would take a rounding error for money; every real amount is
+# a whole number of cents, so half a cent tells them apart on both databases.
+HALF_CENT = Decimal("0.005")
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -130,7 +135,7 @@ def outstanding_invoices(patient_ids: Collection[int]) -> list[OwingInvoice]:
     first (the order payments pay them in), in one query."""
     rows = (
         with_party_owing(Invoice.objects.filter(patient_id__in=list(patient_ids)))
-        .filter(patient_owing__gt=0)
+        .filter(patient_owing__gt=HALF_CENT)
         .select_related("location", "patient")
         .order_by("issued_at", "number")
     )
@@ -142,7 +147,7 @@ def payer_outstanding_invoices(payer_id: int, patient_id: int) -> list[OwingInvo
     oldest first, in one query."""
     rows = (
         with_party_owing(Invoice.objects.filter(patient_id=patient_id, payer_id=payer_id))
-        .filter(payer_owing__gt=0)
+        .filter(payer_owing__gt=HALF_CENT)
         .order_by("issued_at", "number")
     )
     return [OwingInvoice(invoice, round_money(invoice.payer_owing)) for invoice in rows]
@@ -214,7 +219,7 @@ def payments_with_credit(patient_id: int) -> list[tuple[Payment, Decimal]]:
                 F("amount") - F("allocated") - F("refunded"), output_field=_MONEY
             )
         )
-        .filter(left__gt=0)
+        .filter(left__gt=HALF_CENT)
         .order_by("received_at", "pk")
     )
     return [(payment, round_money(payment.left)) for payment in rows]

@@ -24,6 +24,7 @@ from rehabdesk.billing.choices import PaymentKind, PaymentMethod
 from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import Invoice, Payer, Payment, PaymentAllocation
 from rehabdesk.billing.selectors.accounts import (
+    HALF_CENT,
     outstanding_invoices,
     payments_with_credit,
     unallocated_by_payment,
@@ -407,9 +408,9 @@ def _targets(
         return list(dict.fromkeys(invoice.pk for invoice in invoices))
     rows = with_party_owing(Invoice.objects.filter(patient=patient, clinic_id=clinic_id))
     if payer is not None:
-        rows = rows.filter(payer=payer, payer_owing__gt=0)
+        rows = rows.filter(payer=payer, payer_owing__gt=HALF_CENT)
     else:
-        rows = rows.filter(patient_owing__gt=0)
+        rows = rows.filter(patient_owing__gt=HALF_CENT)
     return list(rows.order_by("issued_at", "number").values_list("pk", flat=True))
 
 

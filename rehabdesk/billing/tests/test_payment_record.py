@@ -11,9 +11,10 @@ import pytest
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.billing.choices import PaymentMethod
+from rehabdesk.billing.errors import BillingError, BillingErrorCode
 from rehabdesk.billing.models import PaymentAllocation
 from rehabdesk.billing.selectors import balance_of, outstanding_invoices, owing_by_invoice
-from rehabdesk.billing.services import payment_record
+from rehabdesk.billing.services import pay_all_outstanding, payment_record
 from rehabdesk.billing.tests.accounts_world import NOW, build_world
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,16 @@ def test_it_is_on_the_audit_trail_naming_the_patient(world):
     assert event.location_id == world.pickering.pk
     assert list(event.patient_links.values_list("patient_id", flat=True)) == [world.alice.pk]
     assert "AUTH" not in event.summary
+
+
+def test_an_invoice_paid_to_the_cent_is_not_outstanding_whatever_the_arithmetic(world):
+    """SQLite sums decimals in floating point: 0.04 − 0.03 − 0.01 comes to 1.7e-18."""
+    invoice = world.invoice("0.04", payer_share="0.03")
+    pay(world, "0.01", invoices=[invoice])
+    assert outstanding_invoices([world.alice.pk]) == []
+    with pytest.raises(BillingError) as caught:
+        pay_all_outstanding(
+            patient=world.alice, location=world.pickering, method="cash", by=world.desk, now=NOW
+        )
+    assert caught.value.code == BillingErrorCode.NOTHING_OUTSTANDING
+    assert allocated(pay(world, "5.00")) == {}
