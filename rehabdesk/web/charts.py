@@ -16,9 +16,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 400  # the viewBox's width; the picture scales to its column
-ROW = 38  # a label and its bar
-BAR = 14
-VALUE_ROOM = 92  # room on the right of the longest bar for its value
+ROW = 46  # a label and its bar
+BAR = 16
+VALUE_ROOM = 112  # room on the right of the longest bar for its value
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def _row(bar: Bar, index: int, largest: Decimal) -> str:
     length = float(value / largest) * (WIDTH - VALUE_ROOM)
     return (
         f'<g aria-hidden="true">'
-        f'<text x="0" y="{top + 13}" class="chart-label">{escape(bar.label)}</text>'
-        f'<rect x="0" y="{top + 18}" width="{length:.1f}" height="{BAR}" rx="2" class="chart-bar"/>'
-        f'<text x="{length + 6:.1f}" y="{top + 30}" class="chart-value">{escape(bar.text)}</text>'
+        f'<text x="0" y="{top + 15}" class="chart-label">{escape(bar.label)}</text>'
+        f'<rect x="0" y="{top + 21}" width="{length:.1f}" height="{BAR}" rx="2" class="chart-bar"/>'
+        f'<text x="{length + 6:.1f}" y="{top + 34}" class="chart-value">{escape(bar.text)}</text>'
         f"</g>"
     )

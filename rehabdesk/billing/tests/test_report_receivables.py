@@ -20,6 +20,7 @@ import pytest
 
 from rehabdesk.billing.choices import PayerKind, PaymentMethod
 from rehabdesk.billing.models import Payer
+from rehabdesk.billing.selectors.owing import owing_by_invoice
 from rehabdesk.billing.selectors.reports import receivables, report_scope
 from rehabdesk.billing.tests.reports_world import Books, Line, money
 from rehabdesk.scheduling.testing import build_booking_world
@@ -107,3 +108,10 @@ def test_it_lists_every_bucket_even_when_nothing_is_owed(personas):
         ("61–90 days", 0, money(0)),
         ("Over 90 days", 0, money(0)),
     ]
+
+
+def test_it_agrees_with_the_one_definition_of_what_is_owed(books):
+    owed = owing_by_invoice([invoice.pk for invoice in books.invoices])
+    aged = receivables(on=date(2027, 12, 31), scope=report_scope())
+    assert aged.owing == sum((amount for amount in owed.values() if amount > 0), money(0))
+    assert aged.invoices == sum(1 for amount in owed.values() if amount > 0)

@@ -225,12 +225,10 @@ def _utilization(asked: Request) -> Report:
 
     chart = bar_chart(
         chart_id="utilization-chart",
-        title="Utilization by practitioner",
-        description="Bars of the share of each practitioner's working hours booked with "
-        "patients; the table below gives the hours.",
-        bars=[
-            Bar(r.label, r.rate or 0, text(Kind.PERCENT, r.rate)) for r in report.by_practitioner
-        ],
+        title="Utilization by location",
+        description="Bars of the share of each location's working hours booked with "
+        "patients; the tables below give the hours, by practitioner too.",
+        bars=[Bar(r.label, r.rate or 0, text(Kind.PERCENT, r.rate)) for r in report.by_location],
     )
     return Report(
         title="Utilization",

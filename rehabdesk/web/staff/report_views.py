@@ -55,9 +55,15 @@ class ReportForm(forms.Form):
     )
     by = forms.ChoiceField(label="Revenue by", required=False, choices=BREAKDOWNS)
 
-    def __init__(self, *args: Any, today: date, with_by: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, name: str = "revenue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        with_by = name == "revenue"
+        if name == "receivables":  # what is owed on one day: the period's last
+            self.fields["end"].label = "Owed on"
         self.today = today
+        default = default_period(today)
+        self.fields["start"].initial = default.first
+        self.fields["end"].initial = default.last
         if not with_by:  # only revenue is broken down; other reports ignore `by`
             del self.fields["by"]
         field = cast(forms.TypedChoiceField, self.fields["location"])
@@ -68,8 +74,8 @@ class ReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         period = default_period(self.today)
-        start = data.get("start") or period.first
         end = data.get("end") or period.last
+        start = data.get("start") or min(period.first, end.replace(day=1))
         if start > end:
             raise forms.ValidationError("The period must end on or after its first day.")
         if end - start > LONGEST:
@@ -111,7 +117,7 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_REPORTS)
     build = REPORTS[name]
     today = timezone.localdate()
-    form = ReportForm(request.GET or None, today=today, with_by=name == "revenue")
+    form = ReportForm(request.GET or None, today=today, name=name)
     context: dict[str, Any] = {
         "name": name,
         "title": TITLES[name],
@@ -120,6 +126,7 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
         "form": form,
         "quick": _quick_periods(today),
         "by_asked": name == "revenue",
+        "on_a_day": name == "receivables",  # owed on the period's last day
     }
     if request.GET and not form.is_valid():
         return render(request, "web/reports/report.html", context, status=400)
@@ -138,7 +145,7 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     require(user=request.user, capability=Capability.VIEW_REPORTS)
     build = REPORTS[name]
     today = timezone.localdate()
-    form = ReportForm(request.GET or None, today=today, with_by=name == "revenue")
+    form = ReportForm(request.GET or None, today=today, name=name)
     if request.GET and not form.is_valid():
         return HttpResponse(
             "; ".join(str(e) for errors in form.errors.values() for e in errors),

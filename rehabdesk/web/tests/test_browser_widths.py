@@ -281,6 +281,9 @@ def test_the_manager_s_pages_fit_a_tablet_and_a_laptop(chromium, demo, tours, wi
         ("registrations", "/staff/registrations/expiring/"),
         ("overdue-notes", "/staff/notes/overdue/"),
         ("patients", "/staff/patients/?q=green"),
+        ("reports", "/staff/reports/"),
+        ("revenue-by-service", "/staff/reports/revenue/?by=service"),
+        ("utilization", "/staff/reports/utilization/"),
     ):
         tour.visit(label, path)
     assert not tour.problems, "\n".join(tour.problems)

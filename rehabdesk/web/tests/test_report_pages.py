@@ -16,6 +16,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rehabdesk.billing.choices import LineKind
@@ -200,3 +202,24 @@ def test_the_index_lists_every_report(manager):
     page = manager.get(reverse("reports")).text
     for name in REPORTS:
         assert f'href="/staff/reports/{name}/"' in page
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_each_report_reads_in_as_many_queries_whatever_the_number_of_invoices(
+    manager, books, personas, name
+):
+    url = reverse(f"report-{name}") + MARCH
+    manager.get(url)
+    with CaptureQueriesContext(connection) as few:
+        manager.get(url)
+    more = Books(issuer=personas.front_desk)
+    for day in range(6, 16):
+        more.invoice(
+            location=books.milton,
+            patient=books.other_patient,
+            issued_at=on(day),
+            lines=[Line("40.00", service=books.follow_up, practitioner=books.physio)],
+        )
+    with CaptureQueriesContext(connection) as many:
+        manager.get(url)
+    assert len(many) == len(few)
