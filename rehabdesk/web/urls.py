@@ -15,10 +15,13 @@ from rehabdesk.web.portal import (
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    billing_views,
     book_at_views,
     booking_views,
     chart_views,
+    checkout_views,
     consent_views,
+    dayend_views,
     desk_views,
     document_views,
     hours_views,
@@ -27,6 +30,7 @@ from rehabdesk.web.staff import (
     note_views,
     patient_status_views,
     patient_views,
+    payment_views,
     registrations_views,
     report_views,
     safety_views,
@@ -63,6 +67,11 @@ urlpatterns: list[URLPattern] = (
     + chart_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
+    # The desk's billing: check-out, invoices, payments, day-end.
+    + checkout_views.urlpatterns
+    + billing_views.urlpatterns
+    + payment_views.urlpatterns
+    + dayend_views.urlpatterns
     + staff_receipt_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns

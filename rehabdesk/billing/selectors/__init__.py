@@ -16,6 +16,12 @@ from rehabdesk.billing.selectors.accounts import (
     statement,
 )
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
+from rehabdesk.billing.selectors.desk import (
+    coverages_active,
+    packages_of,
+    payers_active,
+    products_active,
+)
 from rehabdesk.billing.selectors.invoices import (
     BillingState,
     PackageBalance,
@@ -51,6 +57,7 @@ __all__ = [
     "VisitBilling",
     "attendance",
     "balance_of",
+    "coverages_active",
     "day_is_closed",
     "day_summary",
     "invoice_detail",
@@ -60,10 +67,13 @@ __all__ = [
     "owing_by_invoice",
     "package_balances",
     "package_sales",
+    "packages_of",
     "payer_balances",
+    "payers_active",
     "payment_by_id",
     "payments_of",
     "payments_with_credit",
+    "products_active",
     "receivables",
     "report_locations",
     "report_scope",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rehabdesk.billing.choices import PayerKind, PaymentMethod
+from rehabdesk.billing.models import Invoice, PackageOffer, Payer, Payment, Product
+from rehabdesk.billing.services import ProductLine, invoice_for_sale, payment_record
 from rehabdesk.care.choices import NoteKind
 from rehabdesk.care.models import Document, NoteTemplate, VisitNote
 from rehabdesk.care.services import document_upload, note_start
@@ -27,7 +31,9 @@ from rehabdesk.clinic.models import (
     PageText,
     Resource,
     ResourceKind,
+    Service,
     ServiceGroup,
+    TaxCategory,
     TimeOff,
 )
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
@@ -206,7 +212,41 @@ def world(personas: Personas) -> Personas:
         actor=personas.guardian.user,
         now=timezone.now(),
     )
+    billing_rows(personas, service)
     return personas
+
+
+def billing_rows(personas: Personas, service: Service) -> None:
+    """A payer, a product and a package offer (the admin lists them), and patient A's
+    invoice for a brace with part of it paid in cash."""
+    clinic = personas.pickering.clinic
+    Payer.objects.create(clinic=clinic, name="Sun Life", kind=PayerKind.EXTENDED_HEALTH)
+    brace = Product.objects.create(
+        clinic=clinic,
+        name="Knee brace",
+        price=Decimal("40.00"),
+        tax_category=TaxCategory.objects.get(code="general-taxable"),
+    )
+    PackageOffer.objects.create(
+        clinic=clinic, name="Five follow-ups", service=service, visits=5, price=Decimal("400.00")
+    )
+    pickering = Location.objects.select_related("clinic").get(pk=personas.pickering.pk)
+    invoice = invoice_for_sale(
+        patient=personas.patient_a,
+        location=pickering,
+        products=[ProductLine(product=brace)],
+        by=personas.front_desk,
+        now=timezone.now(),
+    )
+    payment_record(
+        patient=personas.patient_a,
+        location=pickering,
+        amount=Decimal("10.00"),
+        method=PaymentMethod.CASH,
+        by=personas.front_desk,
+        now=timezone.now(),
+        invoices=[invoice],
+    )
 
 
 def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
@@ -233,6 +273,10 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"note_id": str(VisitNote.objects.filter(patient=world.patient_a).earliest("pk").pk)}
     if target == "document":
         return {"document_id": str(Document.objects.get(patient=world.patient_a).pk)}
+    if target == "invoice":
+        return {"invoice_id": str(Invoice.objects.get(patient=world.patient_a).pk)}
+    if target == "payment":
+        return {"payment_id": str(Payment.objects.get(patient=world.patient_a).pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":

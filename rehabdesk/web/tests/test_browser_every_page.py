@@ -35,8 +35,19 @@ WIDEST = """() => {
 LOOKERS = ("manager", "front_desk", "physio", "patient_a", "guardian", "anonymous")
 # Their pages show the clinic's name only, never the software's.
 PATIENTS_AND_VISITORS = ("patient_a", "guardian", "anonymous")
-# Pictures and documents are files, not pages (a document downloads as an attachment).
-NOT_PAGES = ("admin:", "api-", "picture", "document-download")
+# Pictures, documents, receipts, statements and reports' CSV are files, not pages (a
+# document downloads as an attachment; a receipt or statement is a PDF).
+NOT_PAGES = (
+    "admin:",
+    "api-",
+    "picture",
+    "document-download",
+    "staff-receipt-pdf",
+    "staff-statement-pdf",
+    "my-receipt-pdf",
+    "my-receipts-year-pdf",
+    "report-csv-",
+)
 
 
 def pages(sample: Personas) -> list[tuple[str, str, str]]:

@@ -166,6 +166,22 @@ PHI_PAGES = {
         lambda w: reverse("patient-chart-print", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    # A patient's account, statement and the payment form (billing: VIEW/CHANGE_BILLING).
+    "billing-patient": (
+        "front_desk",
+        lambda w: reverse("billing-patient", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "billing-statement": (
+        "manager",
+        lambda w: reverse("billing-statement", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "billing-payment-new": (
+        "front_desk",
+        lambda w: reverse("billing-payment-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
     "patient-new": ("front_desk", lambda w: reverse("patient-new"), []),
 }
@@ -196,6 +212,7 @@ def test_every_patient_page_is_in_this_list():
             "patient-care-end",
             "patient-family-end",
             "patient-reactivate",
+            "billing-pay-all",
             "my-waitlist-leave",
             "my-appointment-offer",
             # An appointment's pages need one booked: web/tests/test_portal_pages.py.
