@@ -47,6 +47,7 @@ from rehabdesk.clinic.models import Clinic, Service
 from rehabdesk.clinic.tax import RatePeriod, tax_for
 from rehabdesk.demo.billing import HST_NUMBER
 from rehabdesk.demo.tests.shared import NOW, TORONTO
+from rehabdesk.patients.models import Coverage
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
@@ -167,6 +168,11 @@ def test_a_share_of_visits_is_billed_to_insurers_who_pay_by_eft_never_for_fees(s
         else:
             assert invoice.coverage.patient_id == invoice.patient_id
             assert invoice.coverage.insurer == invoice.payer.name
+    # The plans the books added are exactly those the invoices name.
+    added = Coverage.objects.exclude(policy_number__startswith="DEMO-")
+    assert set(added.values_list("pk", flat=True)) == set(
+        billed.filter(coverage__isnull=False).values_list("coverage_id", flat=True)
+    )
     payer_payments = Payment.objects.filter(payer__isnull=False)
     assert set(payer_payments.values_list("method", flat=True)) <= {PaymentMethod.EFT}
 
