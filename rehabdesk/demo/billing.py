@@ -923,8 +923,9 @@ def _insert(model: type[models.Model], rows: Iterable[Row]) -> list[int]:
     columns = ", ".join(ops.quote_name(str(f.column)) for f in [_concrete(meta.pk), *fields])
     marks = ", ".join(["%s"] * (len(fields) + 1))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
-    # Each value as the backend stores it (SQLite: text in UTC for instants); done here
-    # column by column, a hundred times faster than Field.get_db_prep_save for each.
+    # Instants in UTC without their zone, as Django sends them; dates and decimals as
+    # they are (the drivers adapt them): column by column, far faster than
+    # Field.get_db_prep_save for each value.
     adapters = [
         (index, adapt)
         for index, model_field in enumerate(fields, start=1)
@@ -951,19 +952,13 @@ def _insert(model: type[models.Model], rows: Iterable[Row]) -> list[int]:
 
 def _adapter(model_field: models.Field[Any, Any]) -> Any:
     """How a value of this field goes to the database, or None when as it is."""
-    if connection.vendor != "sqlite":
-        return None  # psycopg adapts dates, aware instants and decimals itself
-    kind = model_field.get_internal_type()
-    if kind == "DateTimeField":
-        return _sqlite_instant
-    if kind == "DateField":
-        return str
-    return None
+    return _utc_naive if model_field.get_internal_type() == "DateTimeField" else None
 
 
-def _sqlite_instant(value: datetime) -> str:
-    # As Django's SQLite backend stores an aware datetime: naive UTC, as text.
-    return str(value.astimezone(UTC).replace(tzinfo=None))
+def _utc_naive(value: datetime) -> datetime:
+    # As Django sends an instant: in UTC, the zone of its connections to either
+    # database (SQLite stores the text, PostgreSQL reads it in the session's UTC).
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _concrete(model_field: Any) -> models.Field[Any, Any]:
