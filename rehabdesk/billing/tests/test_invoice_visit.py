@@ -274,3 +274,21 @@ def test_it_checks_out_a_visit_in_a_fixed_number_of_queries(billing, django_asse
             now=CHECK_OUT,
             products=[ProductLine(tape, quantity=2), ProductLine(gel)],
         )
+
+
+def test_it_turns_the_databases_refusal_of_a_second_invoice_into_already_invoiced(
+    billing, monkeypatch
+):
+    """A desk that got past the check some other way is stopped by the unique key
+    `invoice_once_per_visit`, as a refusal, with nothing written and no number spent."""
+    from rehabdesk.billing.services import invoices
+
+    visit = billing.visit(9)
+    invoice_for_visit(appointment=visit, by=billing.desk, now=CHECK_OUT)
+    monkeypatch.setattr(invoices, "replaceable", lambda appointment, purpose: None)
+
+    caught = refusal(lambda: invoice_for_visit(appointment=visit, by=billing.desk, now=later(1)))
+
+    assert caught.code == BillingErrorCode.ALREADY_INVOICED
+    assert Invoice.objects.count() == 1
+    assert DocumentSequence.objects.get().last_number == 1

@@ -7,7 +7,7 @@ beside the field they name (`refusal_to_form`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django import forms
 
 from rehabdesk.billing.choices import COUNTED_METHODS, PaymentMethod
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import Package, Payer, Product
+from rehabdesk.billing.models import InvoiceLine, Package, Payer, Product
 from rehabdesk.billing.selectors import (
     coverages_active,
     package_balances,
@@ -101,7 +101,10 @@ class CheckoutForm(forms.Form):
         assert patient_id is not None
         fields = self.fields
         fields["payer"].queryset = payers_active(clinic_id=appointment.location.clinic_id)  # type: ignore[attr-defined]
-        fields["coverage"].queryset = coverages_active(patient_id=patient_id)  # type: ignore[attr-defined]
+        coverages = coverages_active(patient_id=patient_id)
+        fields["coverage"].queryset = coverages  # type: ignore[attr-defined]
+        if len(coverages) == 1:  # the plan on file, for when the desk bills its insurer
+            fields["coverage"].initial = coverages[0]
         usable = [
             balance.package_id
             for balance in package_balances(
@@ -145,6 +148,21 @@ class PaymentForm(forms.Form):
     )
 
 
+class PayerPaymentForm(PaymentForm):
+    """The insurer's or the WSIB's payment of its share: usually a deposit or a cheque."""
+
+    method = forms.ChoiceField(
+        choices=[
+            (PaymentMethod.EFT.value, PaymentMethod.EFT.label),
+            (PaymentMethod.CHEQUE.value, PaymentMethod.CHEQUE.label),
+            (PaymentMethod.CREDIT_CARD.value, PaymentMethod.CREDIT_CARD.label),
+            (PaymentMethod.E_TRANSFER.value, PaymentMethod.E_TRANSFER.label),
+        ],
+        label="Method",
+    )
+    for_payer = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class PayAllForm(forms.Form):
     location = forms.ModelChoiceField(queryset=locations_active(), label="Taken at")
     method = forms.ChoiceField(choices=DESK_METHODS, label="Method")
@@ -165,7 +183,28 @@ class RefundForm(forms.Form):
 
 
 class CreditNoteForm(forms.Form):
+    """A reason, and what to credit of each line (tax included); every amount empty:
+    all that is left of the invoice."""
+
     reason = reason_field("Reason for the credit note")
+
+    def __init__(self, data: Mapping[str, Any] | None, *, lines: Sequence[InvoiceLine]) -> None:
+        super().__init__(data)
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = money_field(
+                f"Credit of “{line.description}” ($, tax included)",
+                required=False,
+                minimum="0.01",
+            )
+
+    def amounts(self) -> dict[int, Decimal] | None:
+        """Invoice line id -> amount to credit, or None for the whole invoice."""
+        chosen = {
+            int(name.removeprefix("line_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("line_") and value is not None
+        }
+        return chosen or None
 
 
 class FeeWaiveForm(forms.Form):

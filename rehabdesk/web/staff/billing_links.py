@@ -3,11 +3,40 @@ on this site only), and the receipt links of the receipts' pages when they exist
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from rehabdesk.accounts.models import User
+from rehabdesk.billing.models import ZERO, Invoice
+from rehabdesk.billing.selectors import outstanding_invoices
+from rehabdesk.billing.selectors.accounts import payer_outstanding_invoices
+
+
+def owed_by_party(invoice: Invoice) -> tuple[Decimal, Decimal]:
+    """What the patient, and what the payer, still owe on the invoice (two queries at
+    most: billing.selectors.accounts splits what is owed by party)."""
+    patient = next(
+        (
+            row.owing
+            for row in outstanding_invoices([invoice.patient_id])
+            if row.invoice.pk == invoice.pk
+        ),
+        ZERO,
+    )
+    payer = ZERO
+    if invoice.payer_id is not None:
+        payer = next(
+            (
+                row.owing
+                for row in payer_outstanding_invoices(invoice.payer_id, invoice.patient_id)
+                if row.invoice.pk == invoice.pk
+            ),
+            ZERO,
+        )
+    return patient, payer
 
 
 def acting_user(request: HttpRequest) -> User:

@@ -29,7 +29,6 @@ from rehabdesk.billing.numbering import display_number
 from rehabdesk.billing.selectors import (
     balance_of,
     invoices_of,
-    outstanding_invoices,
     owing_by_invoice,
     package_balances,
     packages_of,
@@ -41,11 +40,12 @@ from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.billing_forms import (
     CreditNoteForm,
     PayAllForm,
+    PayerPaymentForm,
     PaymentForm,
     StatementForm,
     refusal_to_form,
 )
-from rehabdesk.web.staff.billing_links import acting_user, optional_url
+from rehabdesk.web.staff.billing_links import acting_user, optional_url, owed_by_party
 
 STATEMENT_DAYS = 365
 
@@ -117,14 +117,7 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     owing = owing_by_invoice([invoice.pk]).get(invoice.pk)
     can_change = may_bill(request.user, invoice.patient_id, Action.CHANGE_BILLING)
     # What the patient still owes on it: the payer's share is the payer's to pay.
-    patient_owing = next(
-        (
-            row.owing
-            for row in outstanding_invoices([invoice.patient_id])
-            if row.invoice.pk == invoice.pk
-        ),
-        ZERO,
-    )
+    patient_owing, payer_owing = owed_by_party(invoice)
     return render(
         request,
         "web/billing/invoice.html",
@@ -142,6 +135,12 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
             )
             if can_change and patient_owing
             else None,
+            "payer_owing": payer_owing,
+            "payer_form": PayerPaymentForm(
+                initial={"amount": payer_owing, "method": "eft", "location": invoice.location}
+            )
+            if can_change and payer_owing
+            else None,
             "receipt_url": optional_url("staff-receipt-pdf", invoice_id=invoice.pk),
             "receipt_email_url": optional_url("staff-receipt-email", invoice_id=invoice.pk),
         },
@@ -158,7 +157,9 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
         action=Action.CHANGE_BILLING,
         view=request.method == "GET",
     )
-    form = CreditNoteForm(request.POST if request.method == "POST" else None)
+    form = CreditNoteForm(
+        request.POST if request.method == "POST" else None, lines=list(invoice.lines.all())
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,6 +168,7 @@ def credit_note_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"].strip(),
                 by=acting_user(request),
                 now=timezone.now(),
+                amounts=form.amounts(),
             )
         except BillingError as refused:
             refusal = refused

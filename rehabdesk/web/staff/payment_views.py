@@ -24,14 +24,19 @@ from rehabdesk.billing import services as billing
 from rehabdesk.billing.errors import BillingError
 from rehabdesk.billing.models import ZERO, Invoice
 from rehabdesk.billing.numbering import display_number
-from rehabdesk.billing.selectors import owing_by_invoice
 from rehabdesk.billing.selectors.accounts import unallocated_by_payment
 from rehabdesk.clinic.selectors import location_home_among, locations_active
 from rehabdesk.core.money import format_money
 from rehabdesk.patients.models import Patient
 from rehabdesk.web.refusals import page_status
-from rehabdesk.web.staff.billing_forms import PayAllForm, PaymentForm, RefundForm, refusal_to_form
-from rehabdesk.web.staff.billing_links import acting_user
+from rehabdesk.web.staff.billing_forms import (
+    PayAllForm,
+    PayerPaymentForm,
+    PaymentForm,
+    RefundForm,
+    refusal_to_form,
+)
+from rehabdesk.web.staff.billing_links import acting_user, owed_by_party
 
 
 def _invoice_of(request: HttpRequest, patient: Patient) -> Invoice | None:
@@ -66,8 +71,10 @@ def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         view=request.method == "GET",
     )
     invoice = _invoice_of(request, patient)
-    owing = owing_by_invoice([invoice.pk]).get(invoice.pk) if invoice else None
-    form = PaymentForm(
+    owing = owed_by_party(invoice)[0] if invoice else None
+    # The payer's share paid by the payer: only on an invoice billed to one.
+    payer = invoice.payer if invoice and request.POST.get("for_payer") else None
+    form = (PayerPaymentForm if payer else PaymentForm)(
         request.POST if request.method == "POST" else None,
         initial={
             "amount": owing or None,
@@ -88,6 +95,7 @@ def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 now=timezone.now(),
                 reference=data["reference"].strip(),
                 invoices=[invoice] if invoice else None,
+                payer=payer,
             )
         except BillingError as refused:
             refusal = refused
@@ -96,7 +104,7 @@ def payment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{format_money(payment.amount)} by {payment.get_method_display().lower()} "
-                f"recorded for {patient.full_name}.",
+                f"recorded for {payer.name if payer else patient.full_name}.",
             )
             if invoice:
                 return redirect("billing-invoice", invoice_id=invoice.pk)

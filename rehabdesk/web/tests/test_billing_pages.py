@@ -188,3 +188,42 @@ def test_nobody_but_the_desk_and_managers_opens_an_invoice(client, world, invoic
     for persona in ("physio", "patient_a", "outsider"):
         client.force_login(world.personas.user(persona))
         assert client.get(reverse("billing-invoice", args=[invoice.pk])).status_code == 404
+
+
+def test_a_credit_note_may_take_part_of_one_line(desk, world):
+    invoice = invoice_for_sale(
+        patient=world.personas.patient_a,
+        location=world.pickering,
+        products=[ProductLine(product=world.brace, quantity=2)],
+        by=world.personas.front_desk,
+        now=timezone.now(),
+    )
+    (line,) = invoice.lines.all()
+    url = reverse("billing-credit-note", args=[invoice.pk])
+    too_much = desk.post(url, {"reason": "One returned", f"line_{line.pk}": "500.00"})
+    assert too_much.status_code == 200
+    assert too_much.context["form"].errors
+    response = desk.post(url, {"reason": "One brace returned", f"line_{line.pk}": "45.20"})
+    assert response.status_code == 302
+    note = CreditNote.objects.get()
+    assert note.total == Decimal("45.20")
+    assert note.tax == Decimal("5.20")
+
+
+def test_the_payers_share_is_paid_by_the_payer_from_the_invoice_page(desk, world):
+    visit = arrived_today(world, world.personas.patient_a)
+    desk.post(
+        reverse("billing-checkout", args=[visit.pk]),
+        {"payer": world.insurer.pk, "claim_number": "C-9", "payer_share": "60.00"},
+    )
+    invoice = Invoice.objects.get(appointment=visit)
+    page = desk.get(reverse("billing-invoice", args=[invoice.pk]))
+    assert page.context["payment_form"].initial["amount"] == Decimal("25.00")
+    assert page.context["payer_form"].initial["amount"] == Decimal("60.00")
+    response = pay(desk, invoice, amount="60.00", method="eft", for_payer="True")
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.payer, payment.amount) == (world.insurer, Decimal("60.00"))
+    page = desk.get(reverse("billing-invoice", args=[invoice.pk]))
+    assert page.context["payer_form"] is None
+    assert page.context["patient_owing"] == Decimal("25.00")

@@ -67,7 +67,17 @@ def test_the_desk_checks_out_takes_payment_and_closes_the_day(
     expect(page.get_by_text("The receipt is on its way to alice@persona.example.")).to_be_visible()
     expect(page.get_by_role("heading", name="Invoice 000001")).to_be_visible()
 
-    page.get_by_role("link", name="Back to the day").click()
+    page.get_by_role("link", name="Alice Anders’s account").click()
+    expect(page.get_by_role("heading", name="Alice Anders’s account")).to_be_visible()
+    expect(page.get_by_role("link", name="000001")).to_be_visible()
+    fits(page)
+    screenshot(f"{width}-account")
+    page.get_by_role("button", name="Show the statement").click()
+    expect(page.get_by_text("Closing balance")).to_be_visible()
+    fits(page)
+    screenshot(f"{width}-statement")
+
+    page.get_by_role("link", name="Desk", exact=True).click()
     expect(
         arriving.get_by_role("link", name=re.compile(r"^Paid\W+invoice of Alice Anders$"))
     ).to_be_visible()

@@ -223,3 +223,16 @@ def test_each_report_reads_in_as_many_queries_whatever_the_number_of_invoices(
     with CaptureQueriesContext(connection) as many:
         manager.get(url)
     assert len(many) == len(few)
+
+
+def test_receivables_are_asked_for_one_day(manager, books):
+    page = manager.get(reverse("report-receivables") + "?end=2027-03-31")
+    assert page.status_code == 200
+    assert 'name="start"' not in page.text
+    assert ">Owed on" in page.text
+    assert "On Mar 31, 2027" in page.text
+    assert rows_of(page.text)[0][1] == "3"
+    # A day before this month needs no "from" either.
+    earlier = manager.get(reverse("report-receivables") + "?end=2026-10-31")
+    assert earlier.status_code == 200
+    assert rows_of(earlier.text)[0][1] == "0"
