@@ -46,14 +46,17 @@ from rehabdesk.clinic.description import (
     resources,
 )
 from rehabdesk.clinic.loading import LoadedClinic, clinic_load, practitioner_load
-from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.clinic.models import Clinic, Location, Practitioner, Service
 from rehabdesk.clinic.services import configuration_save
+from rehabdesk.demo.billing import billing_setup, books_load
 from rehabdesk.demo.calendars import Offering, Planned, appointments_import, plan_calendar
 from rehabdesk.demo.care import load_demo_notes
+from rehabdesk.demo.clinic import CLINIC_SLUG as DEMO_CLINIC_SLUG
 from rehabdesk.demo.clinic import FRONT_DESK as DEMO_FRONT_DESK
+from rehabdesk.demo.clinic import FRONT_DESK_MILTON as DEMO_FRONT_DESK_MILTON
 from rehabdesk.demo.clinic import MANAGER as DEMO_MANAGER
 from rehabdesk.demo.clinic import PRACTITIONERS as DEMO_PRACTITIONERS
-from rehabdesk.demo.clinic import SERVICES, load_demo
+from rehabdesk.demo.clinic import SERVICES, demo_desks, load_demo
 from rehabdesk.demo.history import AREA, FIRST, LAST, MIX, load_history
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patients_import
@@ -136,6 +139,7 @@ def _kept(item: Planned, now: datetime) -> Planned:
 
 
 DEMO_PRACTITIONER = DEMO_PRACTITIONERS[0].email
+DEMO_DESKS = (DEMO_FRONT_DESK, DEMO_FRONT_DESK_MILTON)
 
 
 def build_two_clinic(today: date) -> bool:
@@ -162,6 +166,14 @@ def build_two_clinic(today: date) -> bool:
             practitioner=Practitioner.objects.get(user__email=DEMO_PRACTITIONER), now=now
         )
         long_chart_top_up(now=now)
+        locations = {location.slug: location for location in Location.objects.all()}
+        desks = {user.email: user for user in User.objects.filter(email__in=DEMO_DESKS)}
+        books_load(
+            clinic=Clinic.objects.get(slug=DEMO_CLINIC_SLUG),
+            now=now,
+            desk=front_desk,
+            desks=demo_desks(locations, desks),
+        )
     return True
 
 
@@ -193,6 +205,7 @@ PANEL = 180
 # massage room per location) are what limits how many fit in a day.
 HISTORY_DAYS = 490
 FUTURE_DAYS = 90
+UNBILLED_DAYS = 7
 OCCUPANCY = 0.97
 # Two in ten at each location (a physiotherapist and a massage therapist) work at the
 # next location on Tuesdays and Thursdays.
@@ -388,6 +401,15 @@ def build_ten_location(today: date) -> bool:
                 )
                 appointments_import(planned=planned, now=now, actor=front_desk)
                 month_start = month_end + timedelta(days=1)
+        # The books: every visit invoiced up to the last UNBILLED_DAYS, left for the
+        # check-out cases to invoice (bench/billing_cases.py).
+        billing_setup(clinic=loaded.clinic)
+        books_load(
+            clinic=loaded.clinic,
+            now=now,
+            desk=front_desk,
+            unbilled_from=today - timedelta(days=UNBILLED_DAYS),
+        )
     return True
 
 

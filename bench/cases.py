@@ -27,6 +27,23 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
 
+from bench.billing_cases import (
+    INVOICE_TARGET_P95_MS,
+    RACE_CLIENTS,
+    RACE_TARGET_P95_MS,
+    RECEIPT_ITERATIONS,
+    RECEIPT_TARGET_P95_MS,
+    RECEIPT_WARMUPS,
+    REPORT_ITERATIONS,
+    REPORT_TARGET_P95_MS,
+    REPORT_WARMUPS,
+    REPORTS,
+    Race,
+    invoice_at_check_out,
+    invoices_at_once,
+    receipt_pdf,
+    report_page,
+)
 from bench.builders import (
     FIFTY_LOCATION,
     FIFTY_SERVICE,
@@ -109,6 +126,8 @@ class Case:
     # Fewer timed calls for an operation that takes seconds (the default: 20 and 200).
     warmups: int | None = None
     iterations: int | None = None
+    # It writes what the next run would find changed: measured on the throw-away copy.
+    throwaway: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,7 +186,19 @@ class ContentionCase:
     prepare: Callable[[], BookingPlan]
 
 
-AnyCase = Case | HttpCase | ContentionCase
+@dataclass(frozen=True)
+class RaceCase:
+    """`clients` threads in-process make one call each, all at the same moment, on the
+    throw-away copy: each call timed, then what they did together checked."""
+
+    name: str
+    dataset: str
+    target_p95_ms: float
+    clients: int
+    prepare: Callable[[], Race]
+
+
+AnyCase = Case | HttpCase | ContentionCase | RaceCase
 
 
 # -- pages and selectors ----------------------------------------------------------------
@@ -580,5 +611,39 @@ CASES += [
         chart_pdf,
         warmups=1,
         iterations=PDF_ITERATIONS,
+    ),
+]
+
+# Billing (issue 23) on two years of the ten-location clinic's books: check-out, a
+# receipt's PDF, each report over a year for all locations, fifty desks at once.
+CASES += [
+    Case(
+        "invoice-at-check-out",
+        TEN_LOCATION,
+        INVOICE_TARGET_P95_MS,
+        invoice_at_check_out,
+        throwaway=True,
+    ),
+    Case(
+        "receipt-pdf",
+        TEN_LOCATION,
+        RECEIPT_TARGET_P95_MS,
+        receipt_pdf,
+        warmups=RECEIPT_WARMUPS,
+        iterations=RECEIPT_ITERATIONS,
+    ),
+    *(
+        Case(
+            f"report-{name}-year",
+            TEN_LOCATION,
+            REPORT_TARGET_P95_MS,
+            report_page(name),
+            warmups=REPORT_WARMUPS,
+            iterations=REPORT_ITERATIONS,
+        )
+        for name in REPORTS
+    ),
+    RaceCase(
+        "invoices-50-at-once", TEN_LOCATION, RACE_TARGET_P95_MS, RACE_CLIENTS, invoices_at_once
     ),
 ]

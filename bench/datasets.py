@@ -61,15 +61,17 @@ DATASETS: dict[str, Callable[[date], bool]] = {
 # gaps a practitioner's longest visit fits, about 70 % of working time held, in 6, no
 # patient in two visits at once in 7, each front desk's home location in 8, the
 # clinical notes and a chart of 100 signed notes in 9, that chart's patient chosen by
-# visit notes (which the writing cases never add to) in 10; the
-# ten-location clinic, built from a description
+# visit notes (which the writing cases never add to) in 10, the demo's books (billing:
+# invoices, payments, packages, closed days) in 11; the ten-location clinic, built from
+# a description
 # since revision 2, gave its services the demo's "what to bring" and a display order
 # without gaps, and its calendars the same gaps in 3, and one visit at a time per
-# patient in 4): a new revision is stored under a new name and built afresh, instead
+# patient in 4, two years of books with the last week's visits left to invoice in 5): a
+# new revision is stored under a new name and built afresh, instead
 # of silently reusing data that lacks what new cases measure.
 REVISIONS: dict[str, int] = {
-    TWO_CLINIC: 10,
-    TEN_LOCATION: 4,
+    TWO_CLINIC: 11,
+    TEN_LOCATION: 5,
     FIFTY_FREE: 1,
     FIFTY_BOOKED: 1,
 }

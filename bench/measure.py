@@ -15,7 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.cases import Case, CaseError, ContentionCase, HttpCase
+from bench.billing_cases import run_race
+from bench.cases import Case, CaseError, ContentionCase, HttpCase, RaceCase
 from bench.loadgen import Answer, in_parallel, request, sign_in
 from bench.report import (
     MEDIAN_SUFFIX,
@@ -109,6 +110,25 @@ def measure_http(case: HttpCase, *, database: str, port: int) -> LatencyResult:
         target_p95_ms=round(case.target_p95_ms, 2),
         queries=queries,
     )
+
+
+def measure_race(case: RaceCase, *, database: str) -> tuple[LatencyResult, list[str]]:
+    """`case.clients` threads make their call at the same moment; each call timed, then
+    what they did together checked (a wrong outcome voids the case)."""
+    race = case.prepare()
+    samples, results = run_race(race, case.clients)
+    notes = [f"{case.name} {case.dataset} {database}: {line}" for line in race.check(results)]
+    result = LatencyResult(
+        name=case.name,
+        dataset=case.dataset,
+        database=database,
+        clients=case.clients,
+        median_ms=median_of(samples),
+        p95_ms=p95_of(samples),
+        target_p95_ms=round(case.target_p95_ms, 2),
+        queries=0,
+    )
+    return result, notes
 
 
 def measure_contention(

@@ -46,8 +46,15 @@ def _recorded(
 def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) -> ChildReport:
     django.setup()
     # Cases import models, which needs Django set up first.
-    from bench.cases import CASES, Case, ContentionCase, HttpCase
-    from bench.measure import ITERATIONS, WARMUPS, measure, measure_contention, measure_http
+    from bench.cases import CASES, Case, ContentionCase, HttpCase, RaceCase
+    from bench.measure import (
+        ITERATIONS,
+        WARMUPS,
+        measure,
+        measure_contention,
+        measure_http,
+        measure_race,
+    )
     from bench.server import gunicorn
     from rehabdesk.core.serving import ready_to_serve
 
@@ -55,7 +62,11 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     if unknown:
         raise SystemExit(f"unknown case(s): {', '.join(unknown)}")
     cases = [c for c in CASES if c.dataset == dataset and (not only or c.name in only)]
-    writers = [c for c in cases if isinstance(c, ContentionCase)]
+    writers = [
+        c
+        for c in cases
+        if isinstance(c, (ContentionCase, RaceCase)) or (isinstance(c, Case) and c.throwaway)
+    ]
     report = ChildReport(results=[], notes=[], throwaway_cases=[], errors=[])
     log = VAR_DIR / f"gunicorn-{database}-{dataset}.log"
 
@@ -63,12 +74,27 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
         print(f"[{database}] measured {name} on {dataset}{how}")
 
     if throwaway:
+        # In-process writers first, then the booking clients over HTTP.
+        if any(isinstance(w, (Case, RaceCase)) for w in writers):
+            ready_to_serve()
         for writer in writers:
             with _recorded(report, database, dataset, [writer.name]):
-                with gunicorn(log=log) as port:
-                    result, notes = measure_contention(writer, database=database, port=port)
-                report["results"].append(result)
-                report["notes"] += notes
+                if isinstance(writer, Case):
+                    report["results"] += measure(
+                        writer,
+                        database=database,
+                        iterations=writer.iterations or ITERATIONS,
+                        warmups=writer.warmups if writer.warmups is not None else WARMUPS,
+                    )
+                elif isinstance(writer, RaceCase):
+                    latency, notes = measure_race(writer, database=database)
+                    report["results"].append(latency)
+                    report["notes"] += notes
+                else:
+                    with gunicorn(log=log) as port:
+                        result, notes = measure_contention(writer, database=database, port=port)
+                    report["results"].append(result)
+                    report["notes"] += notes
                 measured(writer.name, " (a throw-away copy)")
         return report
     if not cases:
@@ -85,7 +111,7 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     print(f"[{database}] dataset {dataset} {how} in {time.monotonic() - started:.1f} s")
     results: list[Result] = []
     for case in cases:
-        if isinstance(case, Case):
+        if isinstance(case, Case) and not case.throwaway:
             with _recorded(report, database, dataset, [case.name]):
                 results += measure(
                     case,

@@ -10,12 +10,14 @@ registrations" page always has something to show.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
 from rehabdesk.clinic.choices import PatientEligibility, ServiceKind
 from rehabdesk.clinic.description import (
@@ -43,6 +45,7 @@ from rehabdesk.clinic.description import (
 )
 from rehabdesk.clinic.loading import clinic_load
 from rehabdesk.clinic.models import Location, Practitioner, Service
+from rehabdesk.demo.billing import billing_setup, books_load
 from rehabdesk.demo.care import load_demo_notes
 from rehabdesk.demo.consents import load_demo_consents
 from rehabdesk.demo.health import load_demo_health
@@ -62,12 +65,13 @@ DEMO_PASSWORD = "rehabdesk-demo"  # noqa: S105 - printed by `make run` on purpos
 EMAIL_DOMAIN = "profusion.example"
 MANAGER = f"manager@{EMAIL_DOMAIN}"
 FRONT_DESK = f"frontdesk.pickering@{EMAIL_DOMAIN}"
+FRONT_DESK_MILTON = f"frontdesk.milton@{EMAIL_DOMAIN}"
 
 ACCOUNTS = (
     AccountSpec(MANAGER, "Morgan", "Reid", (Role.MANAGER,), DEMO_PASSWORD),
     AccountSpec(FRONT_DESK, "Sam", "Clarke", (Role.FRONT_DESK,), DEMO_PASSWORD, home="pickering"),
     AccountSpec(
-        f"frontdesk.milton@{EMAIL_DOMAIN}",
+        FRONT_DESK_MILTON,
         "Alex",
         "Ng",
         (Role.FRONT_DESK,),
@@ -671,6 +675,14 @@ class DemoSummary:
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
 
+def demo_desks(locations: Mapping[str, Location], accounts: Mapping[str, User]) -> dict[int, User]:
+    """Who takes the money at each location's desk (location id -> user)."""
+    return {
+        locations["pickering"].pk: accounts[FRONT_DESK],
+        locations["milton"].pk: accounts[FRONT_DESK_MILTON],
+    }
+
+
 def demo_sign_ins() -> list[tuple[str, str]]:
     """(what, e-mail) for the accounts `make run` prints."""
     rows = [(" ".join(role.value for role in staff.roles), staff.email) for staff in ACCOUNTS]
@@ -692,6 +704,7 @@ def load_demo(
         front_desk = loaded.accounts[FRONT_DESK]
         patients = load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
         load_demo_consents(patients=patients, front_desk=front_desk, now=now)
+        billing_setup(clinic=loaded.clinic)
         if history_days or future_days:
             load_history(
                 front_desk=front_desk, now=now, days_back=history_days, days_ahead=future_days
@@ -701,6 +714,12 @@ def load_demo(
             practitioner = Practitioner.objects.get(user__email=PRACTITIONERS[0].email)
             load_demo_health(practitioner=practitioner, front_desk=front_desk, now=now)
             load_demo_notes(practitioner=practitioner, now=now)
+            books_load(
+                clinic=loaded.clinic,
+                now=now,
+                desk=front_desk,
+                desks=demo_desks(loaded.locations, loaded.accounts),
+            )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),
