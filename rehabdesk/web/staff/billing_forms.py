@@ -75,8 +75,8 @@ class ProductRowForm(forms.Form):
         self.fields["product"].queryset = products_active(clinic_id=clinic_id)  # type: ignore[attr-defined]
         self.fields["product"].label = f"Product {row + 1}"
         self.fields["quantity"].label = f"Quantity {row + 1}"
-        self.fields["discount"].label = f"Discount on product {row + 1} ($)"
-        self.fields["discount_reason"].label = f"Reason for the discount on product {row + 1}"
+        self.fields["discount"].label = f"Item {row + 1} discount ($)"
+        self.fields["discount_reason"].label = f"Item {row + 1} discount reason"
 
     def clean(self) -> dict[str, Any]:
         """A discount needs a product, a reason, and is at most the line's price (the
