@@ -9,13 +9,13 @@ docs/algorithms/billing.md, "Reports".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -77,13 +77,12 @@ class Utilization:
 def utilization(*, period: Period, scope: Scope) -> Utilization:
     """Booked minutes ÷ working minutes in `period`, by practitioner and by location
     (one GROUP BY query for the bookings, the hours from the kept configuration)."""
-    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
     booked_rows = (
         Appointment.objects.filter(
             within(scope, period, instant="start", location="location"), status__in=BOOKED
         )
         .values("practitioner_id", "location_id")
-        .annotate(length=Sum(length))
+        .annotate(length=Sum(MinutesBetween("start", "end")))
         .order_by()
     )
     booked: dict[tuple[int, int], int] = {
@@ -98,11 +97,35 @@ def utilization(*, period: Period, scope: Scope) -> Utilization:
     )
 
 
+class MinutesBetween(Func):
+    """Minutes from one instant to another, worked out by the database itself. Django's
+    own `end - start` on SQLite calls back into Python for every row (1.5 s for a year
+    of the ten-location bench against 0.2 s); SQLite's julianday() does not. Django
+    picks `as_sqlite` by the backend, so this module never asks which database it is.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(start), F(end))
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self._sql(compiler, "EXTRACT(EPOCH FROM ({end} - {start})) / 60")
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self._sql(compiler, "(julianday({end}) - julianday({start})) * 1440.0")
+
+    def _sql(self, compiler, template: str):  # type: ignore[no-untyped-def]
+        start, end = self.get_source_expressions()
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        # Both templates name the end first, then the start.
+        return template.format(start=start_sql, end=end_sql), [*end_params, *start_params]
+
+
 def _minutes(length: object) -> int:
-    """A summed duration in whole minutes (a timedelta on both databases)."""
-    if isinstance(length, timedelta):
-        return int(length.total_seconds() // 60)
-    return int(int(str(length or 0)) // 60_000_000)  # microseconds, if a backend says so
+    """Summed minutes, to the nearest whole minute."""
+    return int(round(float(str(length or 0))))
 
 
 def _names(model: type[Practitioner] | type[Location], ids: set[int], field: str) -> dict[int, str]:
@@ -252,6 +275,10 @@ class AttendanceRow:
     no_shows: int
 
     @property
+    def counts(self) -> tuple[int, int, int, int]:
+        return (self.bookings, self.cancelled, self.late, self.no_shows)
+
+    @property
     def cancelled_rate(self) -> Decimal | None:
         return percent(self.cancelled, self.bookings)
 
@@ -273,45 +300,57 @@ class Attendance:
 
 def attendance(*, period: Period, scope: Scope) -> Attendance:
     """Bookings for visits in `period` and how many were cancelled, cancelled late or
-    missed (two GROUP BY queries). A hold that expired was never a booking."""
-    bookings = Appointment.objects.filter(
-        within(scope, period, instant="start", location="location")
-    ).filter(
-        Q(status__in=(*BOOKED, AppointmentStatus.NOSHOW))
-        | (Q(status=AppointmentStatus.CANCELLED) & ~Q(cancelled_by=""))
+    missed (one GROUP BY query, per practitioner and location, added up both ways). A
+    hold that expired was never a booking."""
+    rows = (
+        Appointment.objects.filter(within(scope, period, instant="start", location="location"))
+        .filter(
+            Q(status__in=(*BOOKED, AppointmentStatus.NOSHOW))
+            | (Q(status=AppointmentStatus.CANCELLED) & ~Q(cancelled_by=""))
+        )
+        .values("practitioner_id", "location_id")
+        .annotate(
+            bookings=Count("pk"),
+            cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
+            late=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED, late_cancellation=True)),
+            no_shows=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
+        )
+        .order_by()
     )
-    counts = {
-        "bookings": Count("pk"),
-        "cancelled": Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
-        "late": Count("pk", filter=Q(status=AppointmentStatus.CANCELLED, late_cancellation=True)),
-        "no_shows": Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
-    }
-    places = _counted(bookings, "location_id", "location__name", counts)
-    people = _counted(bookings, "practitioner_id", "practitioner__display_name", counts)
-    total = AttendanceRow(
-        key=0,
-        label="All",
-        bookings=sum(row.bookings for row in places),
-        cancelled=sum(row.cancelled for row in places),
-        late=sum(row.late for row in places),
-        no_shows=sum(row.no_shows for row in places),
-    )
-    return Attendance(by_location=places, by_practitioner=people, total=total)
-
-
-def _counted(bookings, key: str, label: str, counts: Mapping[str, Count]) -> list[AttendanceRow]:  # type: ignore[no-untyped-def]
-    rows = bookings.values(key, label).annotate(**counts).order_by(label)
-    return [
-        AttendanceRow(
-            key=row[key],
-            label=row[label],
-            bookings=row["bookings"],
-            cancelled=row["cancelled"],
-            late=row["late"],
-            no_shows=row["no_shows"],
+    counted: list[tuple[int, int, tuple[int, int, int, int]]] = [
+        (
+            row["practitioner_id"],
+            row["location_id"],
+            (row["bookings"], row["cancelled"], row["late"], row["no_shows"]),
         )
         for row in rows
     ]
+    people = _names(Practitioner, {person for person, _, _ in counted}, "display_name")
+    places = _names(Location, {place for _, place, _ in counted}, "name")
+    by_location = _attendance_rows(((place, n) for _, place, n in counted), places)
+    return Attendance(
+        by_location=by_location,
+        by_practitioner=_attendance_rows(((person, n) for person, _, n in counted), people),
+        total=_attendance_row(0, "All", [row.counts for row in by_location]),
+    )
+
+
+def _attendance_rows(
+    counts: Iterable[tuple[int, tuple[int, int, int, int]]], names: Mapping[int, str]
+) -> list[AttendanceRow]:
+    grouped: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for key, numbers in counts:
+        grouped[key].append(numbers)
+    rows = [_attendance_row(key, names.get(key, "?"), found) for key, found in grouped.items()]
+    rows.sort(key=lambda row: row.label)
+    return rows
+
+
+def _attendance_row(
+    key: int, label: str, counts: Sequence[tuple[int, int, int, int]]
+) -> AttendanceRow:
+    totals = [sum(column) for column in zip(*counts, strict=True)] or [0, 0, 0, 0]
+    return AttendanceRow(key, label, *totals)
 
 
 # -- new patients --------------------------------------------------------------------------

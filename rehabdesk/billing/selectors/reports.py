@@ -485,19 +485,14 @@ def _aged(index: int, row: dict[str, object] | None) -> AgedRow:
 
 def package_sales(*, period: Period, scope: Scope) -> Decimal:
     """Money invoiced for packages sold in the period, before tax, less credits: taken in
-    advance, shown beside revenue, never in it."""
-    sold = InvoiceLine.objects.filter(
-        within(scope, period, instant="invoice__issued_at", location="invoice__location"),
-        kind=LineKind.PACKAGE,
+    advance, shown beside revenue, never in it (a package's invoice holds its package
+    line alone)."""
+    sold = Invoice.objects.filter(
+        within(scope, period, instant="issued_at", location="location"),
+        purpose=InvoicePurpose.PACKAGE,
+    ).aggregate(total=Sum(F("subtotal") - F("discount")))["total"]
+    credited = CreditNote.objects.filter(
+        within(scope, period, instant="issued_at", location="invoice__location"),
         invoice__purpose=InvoicePurpose.PACKAGE,
-    ).aggregate(total=Sum("amount"))["total"]
-    credited = CreditNoteLine.objects.filter(
-        within(
-            scope,
-            period,
-            instant="credit_note__issued_at",
-            location="invoice_line__invoice__location",
-        ),
-        invoice_line__kind=LineKind.PACKAGE,
     ).aggregate(total=Sum("amount"))["total"]
     return round_money((sold or ZERO) - (credited or ZERO))
