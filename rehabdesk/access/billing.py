@@ -10,20 +10,30 @@ file here; every change is put on file by the billing services.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from rehabdesk.access.accessors import User, patient_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.billing.models import Invoice, Payment
-from rehabdesk.billing.selectors import invoice_detail, payment_by_id
+from rehabdesk.billing.selectors import (
+    PackageBalance,
+    invoice_detail,
+    package_balances,
+    payment_by_id,
+)
 from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import patients_by_ids
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import appointment_detail
 
 ACCOUNT = "billing.account"
 INVOICE = "billing.invoice"
 PAYMENT = "billing.payment"
+PACKAGE_LIST = "billing.packages"
 APPOINTMENT = "scheduling.appointment"
 BILLING_ACTIONS = (Action.VIEW_BILLING, Action.CHANGE_BILLING)
 
@@ -117,6 +127,39 @@ def checkout_for(*, user: User, appointment_id: int, view: bool = True) -> Appoi
             appointment.location_id,
         )
     return appointment
+
+
+@dataclass(frozen=True)
+class PersonsPackages:
+    patient: Patient
+    packages: list[PackageBalance]
+
+
+def packages_of_family_for(*, user: User, on: date) -> list[PersonsPackages]:
+    """A signed-in patient's packages and each managed dependent's (VIEW_BILLING: the
+    people whose bookings they manage), with the visits left and expiry as of `on`: one
+    audited look linking everyone listed. Anyone who is not a patient is refused."""
+    person = person_for(user)
+    if person.patient_id is None:
+        raise AccessDenied(object_type="web.page", object_id="my", summary="packages")
+    people = sorted(
+        (
+            patient
+            for patient in patients_by_ids(ids=person.managed_patient_ids)
+            if may(person, Action.VIEW_BILLING, patient.pk)
+        ),
+        key=lambda p: (p.pk != person.patient_id, p.pk),
+    )
+    balances = package_balances([p.pk for p in people], on)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=PACKAGE_LIST,
+        object_id=str(person.patient_id),
+        patient_ids=[p.pk for p in people],
+        summary="packages",
+    )
+    return [PersonsPackages(p, [b for b in balances if b.patient_id == p.pk]) for p in people]
 
 
 def _viewed(

@@ -12,6 +12,7 @@ from rehabdesk.web.portal import (
     password_views,
     receipt_views,
 )
+from rehabdesk.web.portal import package_views as portal_package_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
@@ -40,6 +41,9 @@ from rehabdesk.web.staff import (
 )
 from rehabdesk.web.staff import (
     intake_views as staff_intake_views,
+)
+from rehabdesk.web.staff import (
+    package_views as staff_package_views,
 )
 from rehabdesk.web.staff import (
     receipt_views as staff_receipt_views,
@@ -71,6 +75,7 @@ urlpatterns: list[URLPattern] = (
     + checkout_views.urlpatterns
     + billing_views.urlpatterns
     + payment_views.urlpatterns
+    + staff_package_views.urlpatterns
     + dayend_views.urlpatterns
     + staff_receipt_views.urlpatterns
     # Everyone: the public site, and booking online.
@@ -88,4 +93,5 @@ urlpatterns: list[URLPattern] = (
     + intake_views.urlpatterns
     + password_views.urlpatterns
     + receipt_views.urlpatterns
+    + portal_package_views.urlpatterns
 )

@@ -17,7 +17,10 @@ from rehabdesk.billing.selectors.accounts import (
 )
 from rehabdesk.billing.selectors.dayend import DaySummary, MethodTotal, day_is_closed, day_summary
 from rehabdesk.billing.selectors.desk import (
+    OfferQuote,
     coverages_active,
+    package_offers_active,
+    package_offers_quoted,
     packages_of,
     payers_active,
     products_active,
@@ -48,6 +51,7 @@ __all__ = [
     "BillingState",
     "DaySummary",
     "MethodTotal",
+    "OfferQuote",
     "OwingInvoice",
     "PackageBalance",
     "PayerBalance",
@@ -66,6 +70,8 @@ __all__ = [
     "outstanding_invoices",
     "owing_by_invoice",
     "package_balances",
+    "package_offers_active",
+    "package_offers_quoted",
     "package_sales",
     "packages_of",
     "payer_balances",

@@ -15,8 +15,9 @@ from django import forms
 
 from rehabdesk.billing.choices import COUNTED_METHODS, PaymentMethod
 from rehabdesk.billing.errors import BillingError
-from rehabdesk.billing.models import InvoiceLine, Package, Payer, Product
+from rehabdesk.billing.models import InvoiceLine, Package, PackageOffer, Payer, Product
 from rehabdesk.billing.selectors import (
+    OfferQuote,
     coverages_active,
     package_balances,
     packages_of,
@@ -66,12 +67,33 @@ class ProductRowForm(forms.Form):
         queryset=None, required=False, empty_label="No product"
     )
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1, required=False)
+    discount = money_field("Discount ($)", required=False)
+    discount_reason = reason_field("Reason for the discount", required=False)
 
     def __init__(self, data: Mapping[str, Any] | None, *, clinic_id: int, row: int) -> None:
         super().__init__(data, prefix=f"p{row}")
         self.fields["product"].queryset = products_active(clinic_id=clinic_id)  # type: ignore[attr-defined]
         self.fields["product"].label = f"Product {row + 1}"
         self.fields["quantity"].label = f"Quantity {row + 1}"
+        self.fields["discount"].label = f"Item {row + 1} discount ($)"
+        self.fields["discount_reason"].label = f"Item {row + 1} discount reason"
+
+    def clean(self) -> dict[str, Any]:
+        """A discount needs a product, a reason, and is at most the line's price (the
+        service checks it again; here it is shown beside the row)."""
+        data = super().clean() or {}
+        product, discount = data.get("product"), data.get("discount")
+        if not discount:
+            return data
+        if product is None:
+            self.add_error("discount", "Choose the product the discount is on.")
+            return data
+        if not (data.get("discount_reason") or "").strip():
+            self.add_error("discount_reason", "Say why the discount is given.")
+        line = product.price * (data.get("quantity") or 1)
+        if discount > line:
+            self.add_error("discount", f"A discount cannot be more than the line (${line:.2f}).")
+        return data
 
 
 PRODUCT_ROWS = 3
@@ -123,10 +145,15 @@ class CheckoutForm(forms.Form):
         rows_valid = all(row.is_valid() for row in self.products)
         return super().is_valid() and rows_valid
 
-    def product_rows(self) -> list[tuple[Product, int]]:
-        """(product, quantity) of each row that names a product."""
+    def product_rows(self) -> list[tuple[Product, int, Decimal, str]]:
+        """(product, quantity, discount, reason) of each row that names a product."""
         return [
-            (row.cleaned_data["product"], row.cleaned_data["quantity"] or 1)
+            (
+                row.cleaned_data["product"],
+                row.cleaned_data["quantity"] or 1,
+                row.cleaned_data.get("discount") or Decimal("0.00"),
+                (row.cleaned_data.get("discount_reason") or "").strip(),
+            )
             for row in self.products
             if row.cleaned_data.get("product") is not None
         ]
@@ -134,6 +161,32 @@ class CheckoutForm(forms.Form):
 
 def _package_label(package: Package) -> str:
     return f"{package.offer.name} (until {package.expires_on:%b %-d, %Y})"
+
+
+class PackageSellForm(forms.Form):
+    """A package offer to sell, and where it is sold (the sale's day and tax)."""
+
+    offer = forms.TypedChoiceField(label="Package", coerce=int, empty_value=None)
+    location = forms.ModelChoiceField(queryset=locations_active(), label="Sold at")
+
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, offers: Sequence[OfferQuote], **kw: Any
+    ) -> None:
+        super().__init__(data, **kw)
+        self.offers = {quoted.offer.pk: quoted.offer for quoted in offers}
+        self.fields["offer"].choices = [  # type: ignore[attr-defined]
+            (quoted.offer.pk, _offer_label(quoted)) for quoted in offers
+        ]
+        self.fields["offer"].widget = forms.RadioSelect(choices=self.fields["offer"].choices)  # type: ignore[attr-defined]
+
+    def chosen_offer(self) -> PackageOffer:
+        return self.offers[self.cleaned_data["offer"]]
+
+
+def _offer_label(quoted: OfferQuote) -> str:
+    offer = quoted.offer
+    price = f"${quoted.total:,.2f} with tax" if quoted.total is not None else "no tax rate today"
+    return f"{offer.name}: {offer.visits} visits, {price}, valid {offer.valid_days} days"
 
 
 class PaymentForm(forms.Form):

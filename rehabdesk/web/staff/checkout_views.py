@@ -102,8 +102,10 @@ def _issue(request: HttpRequest, appointment: Appointment, form: CheckoutForm) -
         by=acting_user(request),
         now=timezone.now(),
         products=[
-            billing.ProductLine(product=product, quantity=quantity)
-            for product, quantity in form.product_rows()
+            billing.ProductLine(
+                product=product, quantity=quantity, discount=discount, discount_reason=reason
+            )
+            for product, quantity, discount, reason in form.product_rows()
         ],
         discount=data["discount"] or Decimal("0.00"),
         discount_reason=data["discount_reason"].strip(),

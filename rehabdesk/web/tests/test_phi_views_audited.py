@@ -67,6 +67,8 @@ PHI_PAGES = {
     "my-consents": ("guardian", lambda w: reverse("my-consents", args=[w.child.pk]), ["child"]),
     # A year's receipts: everyone the guardian manages, listed in one event.
     "my-receipts": ("guardian", lambda w: reverse("my-receipts"), ["guardian", "child"]),
+    # Packages: everyone the guardian manages, listed in one event.
+    "my-packages": ("guardian", lambda w: reverse("my-packages"), ["guardian", "child"]),
     "my-consent-give": (
         "guardian",
         lambda w: reverse("my-consent-give", args=[w.child.pk, "physiotherapy"]),
@@ -180,6 +182,11 @@ PHI_PAGES = {
     "billing-payment-new": (
         "front_desk",
         lambda w: reverse("billing-payment-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "billing-package-sell": (
+        "front_desk",
+        lambda w: reverse("billing-package-sell", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
     # Registering shows nobody's record until a possible duplicate is listed (tested below).
