@@ -56,7 +56,12 @@ from rehabdesk.demo.history import (
     load_history,
     load_waitlist,
 )
-from rehabdesk.demo.patients import PATIENTS, load_demo_patients
+from rehabdesk.demo.patients import (
+    PATIENTS,
+    load_demo_patients,
+    regular_patient_email,
+    regular_patient_signs_in,
+)
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
 
@@ -688,6 +693,9 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     rows = [(" ".join(role.value for role in staff.roles), staff.email) for staff in ACCOUNTS]
     rows.append(("Practitioner", PRACTITIONERS[0].email))
     rows.append(("Patient (a parent)", PATIENTS[0].address))
+    regular = regular_patient_email()
+    if regular:
+        rows.append(("Patient (receipts)", regular))
     return rows
 
 
@@ -720,6 +728,7 @@ def load_demo(
                 desk=front_desk,
                 desks=demo_desks(loaded.locations, loaded.accounts),
             )
+            regular_patient_signs_in(front_desk=front_desk, password=DEMO_PASSWORD, now=now)
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count
 
 from rehabdesk.accounts.models import User
 from rehabdesk.clinic.models import Practitioner
@@ -189,3 +191,33 @@ def load_demo_patients(*, front_desk: User, password: str) -> dict[str, Patient]
             reason=reason,
         )
     return patients
+
+
+def regular_patient_signs_in(*, front_desk: User, password: str, now: datetime) -> Patient | None:
+    """Give the portal a patient with a history: the adult among the visits' patients
+    with the most invoices over the past year (an e-mail on file, no sign-in yet), so
+    their receipts can be downloaded from /my/receipts/. None when the demo has no
+    history (loaded without it)."""
+    adult = date(now.year - 18, now.month, 1)
+    regular = (
+        Patient.objects.filter(user__isnull=True, date_of_birth__lte=adult)
+        .exclude(email="")
+        .filter(invoices__issued_at__gte=now - timedelta(days=365))
+        .annotate(invoiced=Count("invoices"))
+        .order_by("-invoiced", "pk")
+        .first()
+    )
+    if regular is not None:
+        patient_account_create(actor=front_desk, patient=regular, password=password)
+    return regular
+
+
+def regular_patient_email() -> str | None:
+    """The e-mail the demo's regular patient signs in with, once the demo gave one."""
+    return (
+        Patient.objects.filter(user__isnull=False, invoices__isnull=False)
+        .exclude(email__in=[data.address for data in PATIENTS])
+        .order_by("pk")
+        .values_list("email", flat=True)
+        .first()
+    )

@@ -162,3 +162,17 @@ def test_the_link_in_charlies_confirmation_opens_his_booking_without_signing_in(
     assert "<h1>Charlie&#x27;s appointment</h1>" in page.text  # his, not the reader's
     assert visit.service.name in page.text
     assert "Move to another time" in page.text  # days ahead: his mother may change it
+
+
+def test_a_regular_patient_signs_in_and_finds_their_receipts_of_the_year(demo_loaded_today):
+    regular = [email for what, email in demo_sign_ins() if what == "Patient (receipts)"]
+    assert len(regular) == 1
+    latest = Patient.objects.get(email=regular[0]).invoices.latest("issued_at")
+    year = timezone.localdate(latest.issued_at).year
+    browser, landed = signed_in(regular[0])
+    receipts = browser.get(reverse("my-receipts"), {"year": year})
+
+    assert landed == reverse("my-family")
+    assert receipts.status_code == 200
+    assert f"<h1>Receipts of {year}" in receipts.text
+    assert reverse("my-receipt-pdf", args=[latest.pk]) in receipts.text
