@@ -223,7 +223,7 @@ def check_books(world, books):
 
 
 @settings(
-    max_examples=30,
+    max_examples=15,  # about a minute per database; CI runs both
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(sequence=steps)
