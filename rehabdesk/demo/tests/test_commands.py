@@ -43,6 +43,8 @@ def test_without_history_it_loads_people_and_no_appointment_or_message(capsys):
     assert not AuditEvent.objects.filter(summary="appointments (imported)").exists()
 
 
+# The welcome asks the database for the demo's regular patient (none here).
+@pytest.mark.django_db
 def test_welcome_prints_each_address_on_the_port_given_and_each_resolves():
     addresses = [word for line in welcome("--port", "8123") for word in line.split()]
     urls = [word for word in addresses if word.startswith("http")]
@@ -57,6 +59,7 @@ def test_welcome_prints_each_address_on_the_port_given_and_each_resolves():
             pytest.fail(f"demo_welcome prints {url}, which no page answers")
 
 
+@pytest.mark.django_db
 def test_welcome_prints_the_sign_ins_and_their_password():
     lines = welcome()
     heading = lines.index(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
@@ -66,5 +69,6 @@ def test_welcome_prints_the_sign_ins_and_their_password():
     assert set(README_SIGN_INS) <= {row[-1] for row in rows}
 
 
+@pytest.mark.django_db
 def test_welcome_defaults_to_port_8000():
     assert "  Home                     http://127.0.0.1:8000/" in welcome()
