@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "rehabdesk.online",
     "rehabdesk.care",
     "rehabdesk.billing",
+    "rehabdesk.outcomes",
+    "rehabdesk.exercises",
+    "rehabdesk.plans",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

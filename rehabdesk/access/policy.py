@@ -34,6 +34,10 @@ class Action(StrEnum):
     VIEW_BILLING = "view_billing"
     # Invoice, take a payment, refund, credit, waive a fee, sell a package.
     CHANGE_BILLING = "change_billing"
+    # See one's home exercise program and tick its sessions off.
+    FOLLOW_PROGRAM = "follow_program"
+    # Answer an outcome measure asked of one (the questions and one's own answers only).
+    ANSWER_MEASURE = "answer_measure"
 
 
 class Capability(StrEnum):
@@ -66,9 +70,12 @@ SELF_SERVICE = frozenset(
         Action.MANAGE_BOOKINGS,
         Action.FILL_INTAKE,
         Action.VIEW_BILLING,
+        Action.FOLLOW_PROGRAM,
+        Action.ANSWER_MEASURE,
     }
 )
-DESK = SELF_SERVICE | {Action.CHANGE_BILLING}
+# The desk does what patients do for themselves, except their exercises and measures.
+DESK = SELF_SERVICE - {Action.FOLLOW_PROGRAM, Action.ANSWER_MEASURE} | {Action.CHANGE_BILLING}
 MANAGEMENT = DESK | {Action.VIEW_ACCESS_LOG}
 # Practitioners read demographics and book; the front desk keeps demographics right.
 CARE = frozenset(
