@@ -45,10 +45,13 @@ from rehabdesk.care.errors import CareErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
 from rehabdesk.consents.errors import ConsentErrorCode
 from rehabdesk.core.errors import RequestErrorCode
+from rehabdesk.exercises.errors import ExerciseErrorCode
 from rehabdesk.guidance.errors import GuidanceErrorCode
 from rehabdesk.intake.errors import IntakeErrorCode
 from rehabdesk.online.errors import OnlineErrorCode
+from rehabdesk.outcomes.errors import OutcomeErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
+from rehabdesk.plans.errors import PlanErrorCode
 from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
 
@@ -154,6 +157,32 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SafetyErrorCode.ALREADY_ACKNOWLEDGED: CONFLICT,
         SafetyErrorCode.ALREADY_DECIDED: CONFLICT,
         SafetyErrorCode.PRACTITIONER_DECISION_NEEDED: UNPROCESSABLE,
+    },
+    OutcomeErrorCode: {
+        OutcomeErrorCode.INVALID: UNPROCESSABLE,
+        OutcomeErrorCode.OUT_OF_RANGE: UNPROCESSABLE,
+        OutcomeErrorCode.MISSING_ITEM: UNPROCESSABLE,
+        OutcomeErrorCode.ALREADY_ANSWERED: CONFLICT,
+        OutcomeErrorCode.REQUEST_CLOSED: CONFLICT,
+        OutcomeErrorCode.NO_WORDING: CONFLICT,
+    },
+    PlanErrorCode: {
+        PlanErrorCode.INVALID: UNPROCESSABLE,
+        PlanErrorCode.TOO_LONG: UNPROCESSABLE,
+        PlanErrorCode.DISCHARGED: CONFLICT,
+        PlanErrorCode.STALE_PLAN: CONFLICT,
+        PlanErrorCode.NOT_THEIR_PATIENT: FORBIDDEN,
+        PlanErrorCode.WRONG_DISCIPLINE: UNPROCESSABLE,
+        PlanErrorCode.PROPOSAL_CHANGED: CONFLICT,
+    },
+    ExerciseErrorCode: {
+        ExerciseErrorCode.INVALID: UNPROCESSABLE,
+        ExerciseErrorCode.EMPTY_PROGRAM: UNPROCESSABLE,
+        ExerciseErrorCode.INACTIVE_EXERCISE: UNPROCESSABLE,
+        ExerciseErrorCode.PROGRAM_STOPPED: CONFLICT,
+        ExerciseErrorCode.NOT_TODAY: UNPROCESSABLE,
+        ExerciseErrorCode.SESSION_DONE: CONFLICT,
+        ExerciseErrorCode.STALE_PROGRAM: CONFLICT,
     },
     CareErrorCode: {
         CareErrorCode.INVALID: UNPROCESSABLE,

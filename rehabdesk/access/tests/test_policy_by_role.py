@@ -53,6 +53,8 @@ SELF_SERVICE = {
     Action.MANAGE_BOOKINGS,
     Action.FILL_INTAKE,
     Action.VIEW_BILLING,
+    Action.FOLLOW_PROGRAM,
+    Action.ANSWER_MEASURE,
 }
 MANAGER_ONLY = {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
 
