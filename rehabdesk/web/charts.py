@@ -78,7 +78,9 @@ def _row(bar: Bar, index: int, largest: Decimal) -> str:
 LINE_HEIGHT = 240
 PLOT_LEFT, PLOT_RIGHT = 44, WIDTH - 10
 PLOT_TOP, PLOT_BOTTOM = 30, LINE_HEIGHT - 34
-TICKS = 5  # values written on the y axis, ends included
+MOST_TICKS = 6  # values written on the y axis, ends included
+# The steps between them, tried smallest first: whole, round numbers where the range allows.
+TICK_STEPS = tuple(Decimal(step) for step in ("1", "2", "5", "10", "20", "25", "50"))
 DAY = 86_400.0
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -193,11 +195,30 @@ def _caption(scale: Scale) -> str:
     return f'<text x="{PLOT_LEFT}" y="16" class="chart-caption" font-weight="600">{words}</text>'
 
 
+def _legend(band: Band) -> str:
+    """The band's swatch and words at the top right, clear of the line."""
+    return (
+        f'<rect x="{PLOT_RIGHT - 12}" y="6" width="12" height="12" fill="#0b5d6b" '
+        f'fill-opacity="0.14" stroke="#0b5d6b" stroke-width="0.5"/>'
+        f'<text x="{PLOT_RIGHT - 17}" y="16" text-anchor="end" class="chart-band-label" '
+        f'font-size="12">{escape(band.label)}</text>'
+    )
+
+
+def _ticks(low: Decimal, high: Decimal) -> list[Decimal]:
+    """Round values from `low` to `high`, ends included: 0 2 4 … 10, 0 20 … 80, -7 0 7."""
+    span = high - low
+    step = next(
+        (s for s in TICK_STEPS if span % s == 0 and span / s < MOST_TICKS),
+        span / 2,
+    )
+    count = int(span / step)
+    return [low + step * n for n in range(count + 1)]
+
+
 def _y_axis(plot: _Plot) -> str:
-    low, high = plot.scale.low, plot.scale.high
     lines = []
-    for step in range(TICKS):
-        value = low + (high - low) * step / (TICKS - 1)
+    for value in _ticks(plot.scale.low, plot.scale.high):
         y = plot.y(value)
         lines.append(
             f'<line x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
@@ -213,8 +234,7 @@ def _band(plot: _Plot, band: Band) -> str:
     return (
         f'<rect x="{PLOT_LEFT}" y="{top:.1f}" width="{PLOT_RIGHT - PLOT_LEFT}" '
         f'height="{bottom - top:.1f}" fill="#0b5d6b" fill-opacity="0.14" class="chart-band"/>'
-        f'<text x="{PLOT_LEFT + 4}" y="{top + 13:.1f}" class="chart-band-label" '
-        f'font-size="11">{escape(band.label)}</text>'
+        + _legend(band)
     )
 
 

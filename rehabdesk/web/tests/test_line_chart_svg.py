@@ -66,7 +66,7 @@ def test_the_axis_spans_the_whole_range_whatever_the_scores():
     assert (top, bottom) == (PLOT_TOP, PLOT_BOTTOM)
     assert middle == pytest.approx((PLOT_TOP + PLOT_BOTTOM) / 2)
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-tick"]
-    assert ticks[:5] == ["0", "2.5", "5", "7.5", "10"]
+    assert ticks[:6] == ["0", "2", "4", "6", "8", "10"]
 
 
 def test_points_are_joined_in_time_order_spaced_by_time():
@@ -106,7 +106,10 @@ def test_the_band_is_shaded_between_its_values_and_labelled():
     five, nine = (PLOT_BOTTOM - f * (PLOT_BOTTOM - PLOT_TOP) for f in (0.5, 0.9))
     assert float(rect.get("y")) == pytest.approx(nine, abs=0.1)
     assert float(rect.get("y")) + float(rect.get("height")) == pytest.approx(five, abs=0.1)
-    assert "Within 2 of the first score" in {t.text for t in root.iter(f"{SVG}text")}
+    # Its words are a legend at the top, clear of the line.
+    [legend] = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-band-label"]
+    assert legend.text == "Within 2 of the first score"
+    assert float(legend.get("y")) < PLOT_TOP
 
 
 def test_a_band_beyond_the_range_is_cut_at_its_ends():
@@ -114,6 +117,22 @@ def test_a_band_beyond_the_range_is_cut_at_its_ends():
     root = parse(draw(1, 2, band=band))
     [rect] = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-band"]
     assert float(rect.get("y")) + float(rect.get("height")) == pytest.approx(PLOT_BOTTOM)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [
+        (0, 100, ["0", "20", "40", "60", "80", "100"]),
+        (0, 80, ["0", "20", "40", "60", "80"]),
+        (0, 50, ["0", "10", "20", "30", "40", "50"]),
+        (-7, 7, ["-7", "0", "7"]),
+    ],
+)
+def test_the_axis_is_written_in_round_steps(low, high, ticks):
+    scale = Scale(low=Decimal(low), high=Decimal(high), higher_is_better=True)
+    root = parse(draw(low, high, scale=scale))
+    written = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-tick"]
+    assert written[: len(ticks)] == ticks
 
 
 def test_each_goal_is_a_dashed_line_and_a_dated_one_has_its_mark():
