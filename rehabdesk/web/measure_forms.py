@@ -69,6 +69,7 @@ class MeasureForm:
     contexts: tuple[tuple[str, str], ...] = ()  # (code, label): the staff pick one
     context: str = ""
     wording_missing: bool = False  # licensed, and the clinic has not entered its words
+    by_number: bool = False  # licensed, entered by item number from the paper form
     errors: tuple[tuple[str, str], ...] = field(default=())  # (item key or "", message)
 
     @property
@@ -118,13 +119,20 @@ def measure_form(
         items = _numbered_items(spec)
     else:
         return MeasureForm(spec.instrument, spec.instrument.label, "", (), wording_missing=True)
+    numbered = spec.licensed_wording and not (wording and len(wording) >= len(spec.items))
+    if contexts and spec.contexts:
+        # Each period comes with its own question, to read to the patient.
+        items = tuple(replace(i, question="The patient's answer") for i in items)
     return MeasureForm(
         instrument=spec.instrument,
         title=spec.instrument.label,
         instructions=spec.instructions,
         items=items,
-        contexts=tuple((c.code, c.label) for c in spec.contexts) if contexts else (),
+        contexts=tuple((c.code, f"{c.label}: “{c.question}”") for c in spec.contexts)
+        if contexts
+        else (),
         context=spec.contexts[0].code if spec.contexts else "",
+        by_number=numbered,
     )
 
 
@@ -296,7 +304,8 @@ def with_refusal(answered: Answered, refusal: OutcomeError) -> MeasureForm:
     """The form again with the service's refusal beside the items it is about: every
     unanswered one when too few are answered, the item named otherwise."""
     form = answered.form
-    if refusal.code == OutcomeErrorCode.MISSING_ITEM:
+    named = next((i for i in form.items if i.key == refusal.field), None)
+    if refusal.code == OutcomeErrorCode.MISSING_ITEM and not (named and named.optional):
         items = tuple(
             replace(i, error=i.error or NOT_ANSWERED) if i.value is None and not i.optional else i
             for i in form.items

@@ -121,7 +121,8 @@ def measure_chart(
 
 
 def measure_charts(
-    series: Mapping[str, Sequence[Scored]], goals: Mapping[str, Sequence[Goal]] | None = None
+    series: Mapping[Instrument, Sequence[Scored]],
+    goals: Mapping[str, Sequence[Goal]] | None = None,
 ) -> list[MeasureChart]:
     """A chart per instrument with results, in the instruments' order."""
     goals = goals or {}

@@ -47,7 +47,7 @@ def draw(*values: int | str, scale: Scale = PAIN, **extra: object) -> str:
 
 
 def ys(root: ET.Element) -> list[float]:
-    return [float(c.get("cy")) for c in root.iter(f"{SVG}circle")]
+    return [float(c.attrib["cy"]) for c in root.iter(f"{SVG}circle")]
 
 
 def test_it_is_one_image_named_by_its_title_and_description():
@@ -77,7 +77,7 @@ def test_points_are_joined_in_time_order_spaced_by_time():
     ]
     svg = str(line_chart(chart_id="c", title="t", description="d", scale=PAIN, readings=readings))
     root = parse(svg)
-    xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
+    xs = [float(c.attrib["cx"]) for c in root.iter(f"{SVG}circle")]
     assert xs == sorted(xs)
     # Ten days in is a third of the way along thirty.
     assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(1 / 3, abs=0.01)
@@ -104,19 +104,19 @@ def test_the_band_is_shaded_between_its_values_and_labelled():
     root = parse(draw(7, 6, band=band))
     [rect] = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-band"]
     five, nine = (PLOT_BOTTOM - f * (PLOT_BOTTOM - PLOT_TOP) for f in (0.5, 0.9))
-    assert float(rect.get("y")) == pytest.approx(nine, abs=0.1)
-    assert float(rect.get("y")) + float(rect.get("height")) == pytest.approx(five, abs=0.1)
+    assert float(rect.attrib["y"]) == pytest.approx(nine, abs=0.1)
+    assert float(rect.attrib["y"]) + float(rect.attrib["height"]) == pytest.approx(five, abs=0.1)
     # Its words are a legend at the top, clear of the line.
     [legend] = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-band-label"]
     assert legend.text == "Within 2 of the first score"
-    assert float(legend.get("y")) < PLOT_TOP
+    assert float(legend.attrib["y"]) < PLOT_TOP
 
 
 def test_a_band_beyond_the_range_is_cut_at_its_ends():
     band = Band(low=Decimal(-1), high=Decimal(3), label="band")
     root = parse(draw(1, 2, band=band))
     [rect] = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-band"]
-    assert float(rect.get("y")) + float(rect.get("height")) == pytest.approx(PLOT_BOTTOM)
+    assert float(rect.attrib["y"]) + float(rect.attrib["height"]) == pytest.approx(PLOT_BOTTOM)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_scores_on_one_day_sit_together_in_the_middle():
     root = parse(
         str(line_chart(chart_id="c", title="t", description="d", scale=PAIN, readings=readings))
     )
-    xs = {float(c.get("cx")) for c in root.iter(f"{SVG}circle")}
+    xs = {float(c.attrib["cx"]) for c in root.iter(f"{SVG}circle")}
     assert len(xs) == 1
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-tick"]
     assert ticks[-1] == "Mar 1"  # the one day named once

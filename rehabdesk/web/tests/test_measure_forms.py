@@ -29,7 +29,8 @@ def test_the_pain_rating_is_a_grid_of_numbers_with_its_anchors():
 
 def test_the_practitioner_chooses_the_period_a_pain_rating_is_for():
     form = measure_form(instrument="nprs", wording=None, contexts=True)
-    assert form.contexts[0] == ("now", "Right now")
+    assert form.contexts[0] == ("now", "Right now: “How much pain do you have right now?”")
+    assert form.items[0].question == "The patient's answer"
     assert len(form.contexts) == 4
     assert form.context == "now"
     answered = read_answers(form, {"1": "4", "context": "24h_worst"})

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from rehabdesk.outcomes.scoring import Instrument
 from rehabdesk.web.charts import PLOT_BOTTOM, PLOT_TOP, Goal
 from rehabdesk.web.outcome_charts import measure_chart, measure_charts
 
@@ -41,8 +42,8 @@ def points(*scores: str | None, bands: tuple[str, ...] = ()) -> list[Point]:
 def band_rect(svg: str) -> tuple[float, float]:
     root = ET.fromstring(svg)  # noqa: S314 - the SVG this test just drew
     [rect] = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-band"]
-    top = float(rect.get("y"))
-    return top, top + float(rect.get("height"))
+    top = float(rect.attrib["y"])
+    return top, top + float(rect.attrib["height"])
 
 
 def y_of(value: float, low: float, high: float) -> float:
@@ -138,5 +139,7 @@ def test_the_plans_goal_is_on_the_chart_and_the_description_names_the_scores():
 
 
 def test_one_chart_per_instrument_with_results_in_the_instruments_order():
-    charts = measure_charts({"psfs": points("3"), "nprs": points("6"), "odi": []})
+    charts = measure_charts(
+        {Instrument.PSFS: points("3"), Instrument.NPRS: points("6"), Instrument.ODI: []}
+    )
     assert [c.instrument for c in charts] == ["nprs", "psfs"]
