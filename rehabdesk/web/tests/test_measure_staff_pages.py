@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.care.choices import NoteKind
+from rehabdesk.care.services import note_draft_save, note_sign, note_start
 from rehabdesk.outcomes.choices import ResultSource
 from rehabdesk.outcomes.models import MeasureResult
 from rehabdesk.outcomes.testing import result_record, wording_enter
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
+from rehabdesk.web.tests.note_world import SIGNABLE, note_world
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +150,7 @@ def test_the_chart_shows_a_line_chart_per_measure_with_its_table(client, persona
     assert not AuditEvent.objects.filter(summary="outcome measures").exists()
 
 
-def test_a_visits_scores_show_beside_its_note(client, personas):
-    from rehabdesk.web.tests.note_world import note_world
-
+def test_a_visits_scores_show_beside_its_note_in_the_editor_and_once_signed(personas):
     nw = note_world(personas)
     visit = nw.visit()
     note = nw.draft({"progress": "Stairs easier"}, visit=visit)
@@ -167,6 +168,34 @@ def test_a_visits_scores_show_beside_its_note(client, personas):
     assert f"?appointment={visit.pk}" in html
     assert AuditEvent.objects.filter(summary="outcome measures of a visit").count() == 1
     assert MeasureResult.objects.get().source == ResultSource.PRACTITIONER
+
+    signed = note_sign(
+        actor=nw.physio,
+        note=note_draft_save(
+            actor=nw.physio, note=note, content=SIGNABLE, revision=note.revision, now=timezone.now()
+        ),
+        now=timezone.now(),
+    )
+    read = squash(nw.client().get(reverse("note-edit", args=[signed.pk])).text)
+    assert "Signed by" in read
+    assert "<strong>Oswestry Disability Index (ODI)</strong>: 40% — Moderate disability" in read
+    assert AuditEvent.objects.filter(summary="outcome measures of a visit").count() == 2
+
+
+def test_an_entry_without_a_visit_shows_no_measures(personas):
+    nw = note_world(personas)
+    result_record(patient=personas.patient_a, now=timezone.now())  # taken with no visit
+    entry = note_start(
+        actor=nw.physio,
+        template=nw.template("general-entry"),
+        patient=personas.patient_a,
+        kind=NoteKind.PHONE,
+        encounter_at=timezone.now() - timedelta(hours=1),
+        now=timezone.now(),
+    )
+    html = nw.client().get(reverse("note-edit", args=[entry.pk])).text
+    assert "Outcome measures at this visit" not in html
+    assert "Enter a measure for this visit" not in html
 
 
 def test_the_charts_queries_do_not_grow_with_the_scores(
