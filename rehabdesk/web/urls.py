@@ -12,6 +12,7 @@ from rehabdesk.web.portal import (
     password_views,
     receipt_views,
 )
+from rehabdesk.web.portal import measure_views as portal_measure_views
 from rehabdesk.web.portal import package_views as portal_package_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
@@ -26,6 +27,7 @@ from rehabdesk.web.staff import (
     desk_views,
     document_views,
     hours_views,
+    measure_views,
     note_overdue_views,
     note_sign_views,
     note_views,
@@ -69,6 +71,7 @@ urlpatterns: list[URLPattern] = (
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
+    + measure_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
@@ -94,4 +97,5 @@ urlpatterns: list[URLPattern] = (
     + password_views.urlpatterns
     + receipt_views.urlpatterns
     + portal_package_views.urlpatterns
+    + portal_measure_views.urlpatterns
 )

@@ -41,7 +41,9 @@ from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentT
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
-from rehabdesk.outcomes.testing import wording_enter
+from rehabdesk.outcomes.models import MeasureRequest
+from rehabdesk.outcomes.services import measure_request_send
+from rehabdesk.outcomes.testing import request_make, wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
@@ -66,6 +68,7 @@ from rehabdesk.testing.authorization import (
     rows_for,
 )
 from rehabdesk.testing.personas import Personas
+from rehabdesk.web.tests.measure_world import link_of as measure_link_of
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +219,9 @@ def world(personas: Personas) -> Personas:
         now=timezone.now(),
     )
     billing_rows(personas, service)
+    # A questionnaire asked of the child (answered in the portal) and of patient A (by link).
+    for patient in (personas.child, personas.patient_a):
+        request_make(patient=patient, now=timezone.now())
     return personas
 
 
@@ -296,6 +302,12 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "manage-link":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"token": manage_token(booked)}
+    if target == "measure-request":
+        return {"request_id": str(MeasureRequest.objects.get(patient=world.child).pk)}
+    if target == "measure-link":
+        request = MeasureRequest.objects.get(patient=world.patient_a)
+        measure_request_send(request=request, now=timezone.now())
+        return {"token": measure_link_of(request).split("/")[-2]}
     if target == "treatment-consent":
         return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
     if target == "privacy-consent":
