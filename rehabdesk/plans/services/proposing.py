@@ -17,8 +17,8 @@ For each course not booked yet:
    practitioner at the course's location, the patient has no other booking then, and
    no earlier-placed visit of the plan is in the way. The rest get the nearest free time
    with the same practitioner within three days either way (at their other locations
-   too when `both_locations`), on a day with no other visit of the course, ties going
-   to the course's location.
+   too when `both_locations`), never before the course's first day, on a day with no
+   other visit of the course, ties going to the course's location.
 
 One availability search per course reads the whole span (two queries), one query reads
 the patient's bookings and one their history: a fixed number however many visits.
@@ -343,7 +343,9 @@ def _place_alternatives(
             for _, chosen, _ in draft.visits.values()
             if chosen is not None
         }
-        low = bisect.bisect_left(draft.starts, max(wanted - NEAREST_WITHIN, now))
+        # Never before the course's first day (nor now): the plan starts when it says.
+        earliest = max(wanted - NEAREST_WITHIN, now, _midnight(draft.first_day, draft.zone))
+        low = bisect.bisect_left(draft.starts, earliest)
         high = bisect.bisect_right(draft.starts, wanted + NEAREST_WITHIN)
         candidates = [
             candidate

@@ -171,3 +171,14 @@ def test_a_booked_course_is_left_out_and_a_discharged_plan_refused(world):
     with pytest.raises(PlanError) as refusal:
         _propose(plan)
     assert refusal.value.code == PlanErrorCode.DISCHARGED
+
+
+def test_a_proposal_takes_the_same_queries_for_twelve_visits_as_for_one(
+    world, django_assert_num_queries
+):
+    world.book(local(date(2027, 3, 17), 9))  # a conflict: its reason and alternative
+    twelve = write_plan(world)
+    one = write_plan(world, courses=[world.course(visits=1, weeks=1)])
+    for plan in (twelve, one):
+        with django_assert_num_queries(9, info=plan.pk):
+            plan_booking_propose(plan=plan, both_locations=True, now=NOW)
