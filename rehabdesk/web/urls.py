@@ -32,6 +32,8 @@ from rehabdesk.web.staff import (
     patient_status_views,
     patient_views,
     payment_views,
+    plan_booking_views,
+    plan_views,
     registrations_views,
     report_views,
     safety_views,
@@ -69,6 +71,8 @@ urlpatterns: list[URLPattern] = (
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
+    + plan_views.urlpatterns
+    + plan_booking_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
