@@ -66,13 +66,13 @@ class ChildReport(TypedDict):
     errors: list[Failure]
 
 
-def median_of(samples: Sequence[float]) -> float:
-    return round(statistics.median(samples), 2)
+def median_of(samples: Sequence[float], digits: int = 2) -> float:
+    return round(statistics.median(samples), digits)
 
 
-def p95_of(samples: Sequence[float]) -> float:
+def p95_of(samples: Sequence[float], digits: int = 2) -> float:
     # The last of 19 cut points into 20 equal groups is the 95th percentile.
-    return round(statistics.quantiles(samples, n=20, method="inclusive")[-1], 2)
+    return round(statistics.quantiles(samples, n=20, method="inclusive")[-1], digits)
 
 
 def is_over(result: Result) -> bool:
@@ -141,9 +141,9 @@ def format_table(results: Sequence[Result]) -> str:
                     result["dataset"],
                     result["database"],
                     str(result["clients"]),
-                    f"{result['median_ms']:.2f}",
-                    f"{result['p95_ms']:.2f}",
-                    f"{'median' if median_target else 'p95'} ≤ {result['target_p95_ms']:.0f}",
+                    _ms(result["median_ms"]),
+                    _ms(result["p95_ms"]),
+                    f"{'median' if median_target else 'p95'} ≤ {result['target_p95_ms']:g}",
                     "-" if result["queries"] is None else str(result["queries"]),
                     _ok(result),
                 )
@@ -154,6 +154,11 @@ def format_table(results: Sequence[Result]) -> str:
     if throughput:
         tables.append(_table(THROUGHPUT_HEADERS, throughput))
     return "\n\n".join(tables)
+
+
+def _ms(value: float) -> str:
+    """Two places, or four below a tenth of a millisecond (scoring takes microseconds)."""
+    return f"{value:.2f}" if value >= 0.1 or value == 0 else f"{value:.4f}"
 
 
 def format_failures(failures: Sequence[Failure]) -> str:

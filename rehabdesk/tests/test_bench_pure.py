@@ -5,6 +5,7 @@ database child."""
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,16 @@ def test_the_guidance_case_times_one_evaluation_per_answer_set(monkeypatch) -> N
     assert len(samples) == 50
     assert all(sample > 0 for sample in samples)
     assert "guidance-evaluate" in pure.PURE_CASE_NAMES
+
+
+def test_the_scoring_case_times_one_score_per_answer_set_in_batches(monkeypatch) -> None:
+    monkeypatch.setattr(pure, "SCORE_ANSWER_SETS", 50)
+    monkeypatch.setattr(pure, "SCORE_BATCH", 20)
+    monkeypatch.setattr(pure, "SCORE_WARMUPS", 5)
+    samples = pure.score_samples()
+    assert len(samples) == 50
+    assert all(sample > 0 for sample in samples)
+    [case] = [case for case in pure.PURE_CASES if case.name == "score-100k"]
+    assert (case.target_median_ms, case.digits) == (0.05, 4)
+    result = pure.measure_pure(PureCase("s", "r", 0.1, 0.05, lambda: samples, 4))[0]
+    assert result["median_ms"] == round(statistics.median(samples), 4)
