@@ -19,7 +19,7 @@ from datetime import datetime
 from rehabdesk.access.accessors import User, patient_for
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.notes import note_for
-from rehabdesk.access.policy import Action, may, person_for
+from rehabdesk.access.policy import Action, Capability, can, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.choices import VisitType
@@ -49,21 +49,6 @@ def plan_for(
         summary="treatment plan",
     )
     return plan
-
-
-def plans_of(*, user: User, patient_id: int) -> list[TreatmentPlan]:
-    """Every plan of the patient, newest first, if `user` may see their clinical
-    record: one audit event for the list."""
-    patient = _clinical_patient(user, patient_id, Action.VIEW_CLINICAL, "treatment plans")
-    plans = plans_for_patient(patient_id=patient.pk)
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        object_type=PLAN,
-        patient_ids=[patient.pk],
-        summary=f"treatment plans ({len(plans)})",
-    )
-    return plans
 
 
 @dataclass(frozen=True)
@@ -141,9 +126,13 @@ def plan_booking_for(*, user: User, patient_id: int, plan_id: int) -> PlanBookin
 
 def plans_to_book_for(*, user: User, patient: Patient) -> list[int]:
     """The patient's active plans, by id, for the desk's way from the patient page to
-    their booking: nothing of the plan, and [] unless `user` may book for them. The
-    patient page's own view event covers the look."""
-    if not may(person_for(user), Action.MANAGE_BOOKINGS, patient.pk):
+    their booking: nothing of the plan, and [] unless `user` runs the desk and may book
+    for them (a practitioner books from the plan itself). The patient page's own view
+    event covers the look."""
+    person = person_for(user)
+    if not can(person, Capability.RUN_THE_DESK) or not may(
+        person, Action.MANAGE_BOOKINGS, patient.pk
+    ):
         return []
     return [
         plan.pk
@@ -163,10 +152,14 @@ class ChartPlans:
     closed: list[TreatmentPlan]
 
 
-def chart_plans_for(*, user: User, patient_id: int, now: datetime) -> ChartPlans:
-    """The plans for the patient's chart, if `user` may see their clinical record. The
-    chart's own view event covers them: one page, one event."""
-    patient = _clinical_patient(user, patient_id, Action.VIEW_CLINICAL, "treatment plans")
+def chart_plans_for(*, user: User, patient: Patient, now: datetime) -> ChartPlans:
+    """The plans for the chart of `patient` (as the chart's accessor read them), if
+    `user` may see their clinical record. The chart's own view event covers them: one
+    page, one event."""
+    if not may(person_for(user), Action.VIEW_CLINICAL, patient.pk):
+        raise AccessDenied(
+            object_type=PLAN, object_id="", patient_ids=[patient.pk], summary="treatment plans"
+        )
     plans = plans_for_patient(patient_id=patient.pk)
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     return ChartPlans(
@@ -195,15 +188,3 @@ def _plan(user: User, patient_id: int, plan_id: int, action: Action, summary: st
             summary=summary,
         )
     return plan
-
-
-def _clinical_patient(user: User, patient_id: int, action: Action, summary: str) -> Patient:
-    patient = patient_for(
-        user=user,
-        patient_id=patient_id,
-        action=action,
-        summary=summary,
-        view=False,
-        family=False,
-    )
-    return patient

@@ -88,7 +88,7 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
             "may_sign": False,
             "may_record_verbal": seen.safety.may_change,
             "may_withdraw": seen.safety.may_change,
-            "plans": chart_plans_for(user=request.user, patient_id=patient_id, now=timezone.now()),
+            "plans": chart_plans_for(user=request.user, patient=seen.patient, now=timezone.now()),
         },
     )
 

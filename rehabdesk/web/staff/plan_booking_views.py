@@ -30,13 +30,18 @@ from django.views.decorators.http import require_http_methods
 from rehabdesk.access.accessors import require
 from rehabdesk.access.plans import PlanBooking, plan_booking_for
 from rehabdesk.access.policy import Capability
-from rehabdesk.core.clock import clock
 from rehabdesk.clinic.choices import Weekday
+from rehabdesk.core.clock import clock
 from rehabdesk.plans.errors import PlanError
-from rehabdesk.plans.proposal import CourseProposal, Proposal, ProposedVisit, proposal_read, proposal_sign
+from rehabdesk.plans.proposal import (
+    CourseProposal,
+    Proposal,
+    ProposedVisit,
+    proposal_read,
+    proposal_sign,
+)
 from rehabdesk.plans.services import plan_book, plan_booking_propose
 from rehabdesk.web.refusals import page_status
-
 
 BOOK = "book"  # each visit's box: ticked, it is booked
 BOTH = "both"  # the switch: look at every location, not the course's own
@@ -74,7 +79,9 @@ def _lines(proposal: Proposal) -> list[CourseLine]:
                 visit=visit,
                 start=visit.start.astimezone(zone) if visit.start else None,
                 wanted=visit.wanted.astimezone(zone),
-                place=names.get(visit.location_id, "") if visit.location_id != course.location_id else "",
+                place=names.get(visit.location_id, "")
+                if visit.location_id != course.location_id
+                else "",
             )
             for visit in course.visits
         ]

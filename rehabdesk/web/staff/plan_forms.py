@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
 
-from rehabdesk.core.bounds import MAX_ID
 from rehabdesk.clinic.selectors import locations_active, practitioners_active, services_active
+from rehabdesk.core.bounds import MAX_ID
 from rehabdesk.outcomes.scoring import INSTRUMENT_CHOICES
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome
 from rehabdesk.plans.models import MAX_PLAN_WEEKS
@@ -38,6 +38,7 @@ class PlanForm(forms.Form):
         label="Problems",
         help_text="One per line, as the assessment found them.",
         max_length=PROBLEMS_MAX,
+        error_messages={"required": "Write at least one problem."},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     starts_on = forms.DateField(label="Starts on", widget=DateInput, validators=[in_calendar_range])
@@ -56,7 +57,9 @@ class PlanForm(forms.Form):
     revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID
     )
-    note = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID)
+    note = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
 
     def clean_problems(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["problems"].splitlines()]
@@ -71,7 +74,9 @@ class PlanForm(forms.Form):
         starts_on: date | None = data.get("starts_on")
         if reassess_on is None and data.get("reassess_after_visits") is None:
             if "reassess_on" not in self.errors and "reassess_after_visits" not in self.errors:
-                self.add_error("reassess_on", "Say when to reassess: a date, a number of visits, or both.")
+                self.add_error(
+                    "reassess_on", "Say when to reassess: a date, a number of visits, or both."
+                )
         elif reassess_on and starts_on and reassess_on < starts_on:
             self.add_error("reassess_on", "Reassess on or after the day the plan starts.")
         return data
@@ -148,11 +153,14 @@ class MeasureForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("at_start") or data.get("every_visits") or data.get("at_discharge")):
-            self.add_error("every_visits", "Say when to ask it: at the start, every few visits or at discharge.")
+            self.add_error(
+                "every_visits",
+                "Say when to ask it: at the start, every few visits or at discharge.",
+            )
         return data
 
 
-class RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class RowsFormSet(forms.BaseFormSet):
     """Rows of which any may be left blank (and is then ignored), however the page was
     filled in: a row cleared on an edit is a row removed."""
 
@@ -161,17 +169,22 @@ class RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def rows(self) -> list[dict[str, Any]]:
         """The cleaned rows that were filled in, in order."""
-        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [
+            form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data
+        ]
 
 
 def _rows(form: type[forms.Form], most: int) -> type[RowsFormSet]:
-    return forms.formset_factory(
-        form,
-        formset=RowsFormSet,
-        extra=0,
-        max_num=most,
-        absolute_max=most,
-        validate_max=True,
+    return cast(
+        type[RowsFormSet],
+        forms.formset_factory(
+            form,
+            formset=RowsFormSet,
+            extra=0,
+            max_num=most,
+            absolute_max=most,
+            validate_max=True,
+        ),
     )
 
 
@@ -188,6 +201,11 @@ class PlanForms:
     new plan, or the plan to edit, with blank rows below), or bound to what was posted.
     Posted with "More rows", the page comes back as typed with its blank rows again
     below the filled ones, nothing checked and nothing saved."""
+
+    plan: PlanForm
+    goals: RowsFormSet
+    courses: RowsFormSet
+    measures: RowsFormSet
 
     def __init__(
         self,
@@ -207,7 +225,7 @@ class PlanForms:
                 for rows in (posted.goals, posted.courses, posted.measures)
             )
             data = None
-        self.plan = PlanForm(data, initial=initial)
+        self.plan = PlanForm(data, initial=dict(initial) if initial else None)
         self.goals = _formset(GoalRows, data, "goals", goals, BLANK["goals"])
         self.courses = _formset(CourseRows, data, "courses", courses, BLANK["courses"])
         self.measures = _formset(MeasureRows, data, "measures", measures, BLANK["measures"])
@@ -215,7 +233,9 @@ class PlanForms:
     def is_valid(self) -> bool:
         if self.more:
             return False
-        valid = all([f.is_valid() for f in (self.plan, self.goals, self.courses, self.measures)])
+        # Every part checked, not just up to the first with errors: the page marks all.
+        checked = [f.is_valid() for f in (self.plan, self.goals, self.courses, self.measures)]
+        valid = all(checked)
         if valid and not self.goals.rows():
             self.plan.add_error(None, "Write at least one goal.")
             return False

@@ -16,9 +16,9 @@ from rehabdesk.access.plans import PlanStart
 from rehabdesk.outcomes.models import MeasureResult
 from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.plans.choices import PlanStatus
+from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanGoal, PlanMeasure, TreatmentPlan
 from rehabdesk.plans.selectors import plan_progress
-from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.web.staff.plan_forms import PlanForms
 
 # The assessment's fields a new plan starts from (the shipped initial templates).
@@ -134,7 +134,7 @@ class GoalLine:
 
     @property
     def target(self) -> str:
-        """"Oswestry Disability Index (ODI) 20 or less"; "" for a goal in words only."""
+        """ "Oswestry Disability Index (ODI) 20 or less"; "" for a goal in words only."""
         if not self.goal.instrument or self.goal.target is None:
             return ""
         instrument = Instrument(self.goal.instrument)
@@ -167,7 +167,9 @@ def measure_when(measure: PlanMeasure) -> str:
     if measure.at_start:
         parts.append("at the start")
     if measure.every_visits:
-        parts.append(f"every {measure.every_visits} visits" if measure.every_visits > 1 else "every visit")
+        parts.append(
+            f"every {measure.every_visits} visits" if measure.every_visits > 1 else "every visit"
+        )
     if measure.at_discharge:
         parts.append("at discharge")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -102,7 +102,11 @@ def plan_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     start = plan_start_for(user=request.user, patient_id=patient_id, note_id=_note_id(request))
     if request.method == "GET":
         me = person_for(request.user).practitioner_id
-        return _form_page(request, PlanForms(**start_rows(start, practitioner_id=me, today=timezone.localdate())), start=start)
+        return _form_page(
+            request,
+            PlanForms(**start_rows(start, practitioner_id=me, today=timezone.localdate())),
+            start=start,
+        )
     forms = PlanForms(request.POST)
     refusal = None
     if forms.is_valid():
@@ -118,7 +122,9 @@ def plan_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         except PlanError as error:
             refusal = _refused(forms, error)
         else:
-            messages.success(request, "The plan is made. Book its visits when the patient is ready.")
+            messages.success(
+                request, "The plan is made. Book its visits when the patient is ready."
+            )
             return redirect("plan-detail", patient_id=start.patient.pk, plan_id=plan.pk)
     return _form_page(request, forms, start=start, refusal=refusal)
 
@@ -227,9 +233,7 @@ def plan_discharge(request: HttpRequest, patient_id: int, plan_id: int) -> HttpR
 urlpatterns: list[URLPattern] = [
     path("staff/patients/<int:patient_id>/plans/new/", plan_new, name="plan-new"),
     path("staff/patients/<int:patient_id>/plans/<int:plan_id>/", plan_detail, name="plan-detail"),
-    path(
-        "staff/patients/<int:patient_id>/plans/<int:plan_id>/edit/", plan_edit, name="plan-edit"
-    ),
+    path("staff/patients/<int:patient_id>/plans/<int:plan_id>/edit/", plan_edit, name="plan-edit"),
     path(
         "staff/patients/<int:patient_id>/plans/<int:plan_id>/discharge/",
         plan_discharge,

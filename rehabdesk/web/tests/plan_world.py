@@ -6,7 +6,9 @@ signed in as a persona."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
@@ -16,7 +18,11 @@ from django.utils import timezone
 from rehabdesk.care.choices import NoteKind
 from rehabdesk.care.models import NoteTemplate, VisitNote
 from rehabdesk.care.testing import note_write
+from rehabdesk.patients.models import Patient
+from rehabdesk.plans.choices import DischargeReason, GoalOutcome
+from rehabdesk.plans.inputs import GoalInput
 from rehabdesk.plans.models import TreatmentPlan
+from rehabdesk.plans.services import plan_book, plan_booking_propose, plan_discharge
 from rehabdesk.plans.testing import PlanWorld, build_plan_world, write_plan
 from rehabdesk.testing.personas import Personas
 
@@ -45,16 +51,53 @@ def a_plan(world: PlanWorld, **changes: Any) -> TreatmentPlan:
     return write_plan(world, now=timezone.now(), **changes)
 
 
-def assessment(world: PlanWorld, *, sign: bool = True, code: str = "physio-initial") -> VisitNote:
-    """The physio's initial assessment of patient A, by phone an hour ago."""
+def goal(number: int = 0, *, weeks: int = 6) -> GoalInput:
+    """An ODI goal of 20 or less, `weeks` from today."""
+    return GoalInput(
+        text=f"Goal {number}: sits through a work day",
+        target_on=today() + timedelta(weeks=weeks),
+        instrument="odi",
+        target=Decimal("20"),
+    )
+
+
+def booked(world: PlanWorld, plan: TreatmentPlan, *, both: bool = False) -> TreatmentPlan:
+    """The plan booked as proposed now, by the front desk."""
+    now = timezone.now()
+    proposal = plan_booking_propose(plan=plan, both_locations=both, now=now)
+    plan_book(plan=plan, proposal=proposal, actor=world.physio.user, now=now)
+    return plan
+
+
+def discharge(plan: TreatmentPlan) -> TreatmentPlan:
+    """The plan closed, its goals met."""
+    return plan_discharge(
+        plan=plan,
+        reason=DischargeReason.GOALS_MET,
+        summary="Back at full duties.",
+        goal_outcomes={g.pk: GoalOutcome.MET for g in plan.goals.all()},
+        user=plan.practitioner.user,
+        now=timezone.now(),
+    )
+
+
+def assessment(
+    world: PlanWorld,
+    *,
+    sign: bool = True,
+    code: str = "physio-initial",
+    content: Mapping[str, Any] = ASSESSMENT,
+    patient: Patient | None = None,
+) -> VisitNote:
+    """The physio's initial assessment of patient A (unless told), by phone an hour ago."""
     now = timezone.now()
     return note_write(
         actor=world.physio.user,
         template=NoteTemplate.objects.get(code=code, current=True),
-        patient=world.patient,
+        patient=patient or world.patient,
         kind=NoteKind.PHONE,
         encounter_at=now - timedelta(hours=1),
-        content=ASSESSMENT,
+        content=content,
         now=now,
         sign=sign,
     )
@@ -135,8 +178,15 @@ def plan_post(world: PlanWorld, **changes: Any) -> dict[str, str]:
                     "weeks": 8,
                 },
             ],
-            {"id": "", "service": "", "practitioner": "", "location": "", "visits": 2,
-             "every_weeks": 1, "weeks": 6},
+            {
+                "id": "",
+                "service": "",
+                "practitioner": "",
+                "location": "",
+                "visits": 2,
+                "every_weeks": 1,
+                "weeks": 6,
+            },
         ),
         **rows(
             "measures",

@@ -15,10 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.patients.services import care_assignment_add
+from rehabdesk.plans.inputs import MeasureInput
 from rehabdesk.plans.models import PlanCourse, PlanGoal, PlanMeasure, TreatmentPlan
+from rehabdesk.web.tests.note_world import SIGNABLE
 from rehabdesk.web.tests.plan_world import (
     a_plan,
     assessment,
+    booked,
+    discharge,
+    goal,
     plan_post,
     plan_url,
     plan_world,
@@ -101,7 +107,7 @@ def test_a_plan_from_a_signed_assessment_starts_from_its_problem_list(personas):
 def test_the_signed_assessment_leads_to_a_new_plan_and_a_follow_up_does_not(personas):
     world = plan_world(personas)
     initial = assessment(world)
-    follow_up = assessment(world, code="physio-follow-up")
+    follow_up = assessment(world, code="physio-follow-up", content=SIGNABLE)
     client = signed_in(personas, "physio")
 
     on_initial = client.get(reverse("note-edit", args=[initial.pk])).text
@@ -114,17 +120,21 @@ def test_the_signed_assessment_leads_to_a_new_plan_and_a_follow_up_does_not(pers
 @pytest.mark.parametrize("which", ["draft", "follow_up", "other_patient", "unknown", "words"])
 def test_a_plan_from_anything_but_this_patients_signed_assessment_is_refused(personas, which):
     world = plan_world(personas)
+    # The physio cares for patient B too: their assessment is still not patient A's.
+    care_assignment_add(
+        actor=personas.front_desk,
+        patient=world.other_patient,
+        practitioner=world.physio,
+        reason="Referral",
+    )
     note = {
         "draft": lambda: assessment(world, sign=False).pk,
-        "follow_up": lambda: assessment(world, code="physio-follow-up").pk,
-        "other_patient": lambda: assessment(world).pk,
+        "follow_up": lambda: assessment(world, code="physio-follow-up", content=SIGNABLE).pk,
+        "other_patient": lambda: assessment(world, patient=world.other_patient).pk,
         "unknown": lambda: 999_999,
         "words": lambda: "first",
     }[which]()
-    patient = world.other_patient if which == "other_patient" else world.patient
-    if which == "other_patient":
-        personas.physio  # the physio does not care for patient B: refused either way
-    response = signed_in(personas, "physio").get(_new(patient.pk, note))
+    response = signed_in(personas, "physio").get(_new(world.patient.pk, note))
     assert response.status_code == 404
     assert "Low back pain" not in response.text
 
@@ -149,15 +159,20 @@ def test_a_plan_over_a_year_is_refused_and_nothing_is_saved(personas):
     client = signed_in(personas, "physio")
     beyond = (today() + timedelta(weeks=53)).isoformat()
 
-    a_course_too_long = client.post(_new(world.patient.pk), plan_post(world, **{"courses-0-weeks": "60"}))
+    a_course_too_long = client.post(
+        _new(world.patient.pk), plan_post(world, **{"courses-0-weeks": "60"})
+    )
     a_goal_too_far = client.post(
         _new(world.patient.pk), plan_post(world, **{"goals-0-target_on": beyond})
     )
 
     assert "A plan runs a year at most (52 weeks)." in a_course_too_long.text
     # The services' refusal, beside the goal it is about.
-    goal_error = re.search(r'id="id_goals-0-target_on_error">(.*?)</div>', a_goal_too_far.text, re.S)
-    assert goal_error and "at most 52 weeks" in goal_error.group(1)
+    goal_error = re.search(
+        r'id="id_goals-0-target_on_error">(.*?)</div>', a_goal_too_far.text, re.S
+    )
+    assert goal_error
+    assert "at most 52 weeks" in goal_error.group(1)
     assert a_goal_too_far.status_code == 200
     assert not TreatmentPlan.objects.exists()
     assert not PlanGoal.objects.exists()
@@ -168,24 +183,50 @@ def test_a_plan_over_a_year_is_refused_and_nothing_is_saved(personas):
     [
         ({"problems": "  \r\n "}, "Write at least one problem."),
         ({"reassess_on": "", "reassess_after_visits": ""}, "Say when to reassess"),
-        ({"goals-0-text": "", "goals-1-text": "", "goals-0-instrument": "", "goals-0-target": "",
-          "goals-0-target_on": "", "goals-1-target_on": ""}, "Write at least one goal."),
-        ({"courses-0-service": "", "courses-0-practitioner": "", "courses-0-location": "",
-          "courses-1-service": "", "courses-1-practitioner": "", "courses-1-location": ""},
-         "Plan at least one course of visits."),
+        (
+            {
+                "goals-0-text": "",
+                "goals-1-text": "",
+                "goals-0-instrument": "",
+                "goals-0-target": "",
+                "goals-0-target_on": "",
+                "goals-1-target_on": "",
+            },
+            "Write at least one goal.",
+        ),
+        (
+            {
+                "courses-0-service": "",
+                "courses-0-practitioner": "",
+                "courses-0-location": "",
+                "courses-1-service": "",
+                "courses-1-practitioner": "",
+                "courses-1-location": "",
+            },
+            "Plan at least one course of visits.",
+        ),
         ({"courses-0-visits": "two"}, "Enter a whole number."),
         ({"courses-1-practitioner": "PHYSIO"}, "Select a valid choice."),
         ({"goals-0-instrument": "womac"}, "Select a valid choice."),
-        ({"goals-0-target": "1e400"}, "Enter a number."),
+        ({"goals-0-target": "twenty"}, "Enter a number."),
+        ({"goals-0-target": "1e400"}, "Ensure that there are no more than 7 digits in total."),
         ({"starts_on": "0001-01-01"}, "Choose a date from 2000 to 2199."),
-        ({"measures-0-at_start": "", "measures-0-every_visits": "", "measures-0-at_discharge": ""},
-         "Say when to ask it"),
+        (
+            {
+                "measures-0-at_start": "",
+                "measures-0-every_visits": "",
+                "measures-0-at_discharge": "",
+            },
+            "Say when to ask it",
+        ),
         ({"courses-TOTAL_FORMS": "5000"}, "Please submit at most 6 forms."),
     ],
 )
 def test_bad_input_is_a_form_error_never_a_half_saved_plan(personas, changes, message):
     world = plan_world(personas)
-    response = signed_in(personas, "physio").post(_new(world.patient.pk), plan_post(world, **changes))
+    response = signed_in(personas, "physio").post(
+        _new(world.patient.pk), plan_post(world, **changes)
+    )
     assert response.status_code == 200
     assert message in response.text.replace("&#x27;", "'")
     assert not TreatmentPlan.objects.exists()
@@ -194,10 +235,12 @@ def test_bad_input_is_a_form_error_never_a_half_saved_plan(personas, changes, me
 def test_a_physio_course_with_the_massage_therapist_is_refused_beside_the_practitioner(personas):
     world = plan_world(personas)
     response = signed_in(personas, "physio").post(
-        _new(world.patient.pk), plan_post(world, **{"courses-0-practitioner": world.massage_therapist.pk})
+        _new(world.patient.pk),
+        plan_post(world, **{"courses-0-practitioner": world.massage_therapist.pk}),
     )
     error = re.search(r'id="id_courses-0-practitioner_error">(.*?)</div>', response.text, re.S)
-    assert error and "does not practise physiotherapy" in error.group(1)
+    assert error
+    assert "does not practise physiotherapy" in error.group(1)
     assert not TreatmentPlan.objects.exists()
 
 
@@ -213,7 +256,9 @@ def test_more_rows_brings_the_page_back_as_typed_with_blank_rows_and_saves_nothi
     assert not TreatmentPlan.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["front_desk", "manager", "massage_therapist", "patient_a", "outsider"])
+@pytest.mark.parametrize(
+    "who", ["front_desk", "manager", "massage_therapist", "patient_a", "outsider"]
+)
 def test_only_a_practitioner_in_care_opens_or_makes_a_plan(personas, who):
     world = plan_world(personas)
     plan = a_plan(world)
@@ -273,14 +318,19 @@ def _queries(client, url) -> int:
     return len(captured.captured_queries)
 
 
-def test_the_plan_pages_query_count_does_not_grow_with_its_goals_and_courses(personas):
+def test_the_plan_pages_query_count_does_not_grow_with_its_goals_courses_and_visits(personas):
     world = plan_world(personas)
     client = signed_in(personas, "physio")
-    small = a_plan(world)
+    small = booked(world, a_plan(world, courses=[world.course(weeks=2)]))
     few = _queries(client, plan_url("plan-detail", small))
-    big = a_plan(
+    discharge(small)
+    big = booked(
         world,
-        courses=[world.course(), world.course(massage=True, every_weeks=2, weeks=8)],
-        goals=None,
+        a_plan(
+            world,
+            courses=[world.course(), world.course(massage=True, every_weeks=2, weeks=8)],
+            goals=[goal(n) for n in range(4)],
+            measures=[MeasureInput(instrument="odi"), MeasureInput(instrument="nprs")],
+        ),
     )
     assert _queries(client, plan_url("plan-detail", big)) == few == 99
