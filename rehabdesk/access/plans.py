@@ -18,18 +18,19 @@ from datetime import datetime
 
 from rehabdesk.access.accessors import User, patient_for
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.notes import note_for
 from rehabdesk.access.policy import Action, Capability, can, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.choices import VisitType
 from rehabdesk.care.models import VisitNote
+from rehabdesk.care.selectors import note_by_id
 from rehabdesk.patients.models import Patient
 from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.models import PlanCourse, TreatmentPlan
 from rehabdesk.plans.selectors import Progress, plan_by_id, plan_progress, plans_for_patient
 
 PLAN = "plans.treatmentplan"
+NOTE = "care.visitnote"
 PATIENT = "patients.patient"
 
 
@@ -61,26 +62,37 @@ class PlanStart:
 
 def plan_start_for(*, user: User, patient_id: int, note_id: int | None = None) -> PlanStart:
     """The patient a new plan is written for, if `user` may change their clinical
-    record; with `note_id`, the signed assessment note of this patient it starts
-    from (anything else is refused alike). Each look audited."""
+    record; with `note_id`, the signed assessment of this patient it starts from
+    (anything else is refused alike). The look is one event: the patient's, or the
+    note's when the plan starts from one (it links the patient)."""
     patient = patient_for(
         user=user,
         patient_id=patient_id,
         action=Action.CHANGE_CLINICAL,
         summary="patient for a treatment plan",
-        view=True,
+        view=note_id is None,
         family=False,
     )
     if note_id is None:
         return PlanStart(patient=patient)
-    note = note_for(user=user, note_id=note_id, action=Action.CHANGE_CLINICAL)
-    if note.patient_id != patient.pk or not note.signed or not is_assessment(note):
+    note = note_by_id(note_id=note_id)
+    if note is None or note.patient_id != patient.pk or not note.signed or not is_assessment(note):
         raise AccessDenied(
-            object_type="care.visitnote",
-            object_id=str(note.pk),
+            object_type=NOTE,
+            object_id=str(note_id),
             patient_ids=[patient.pk],
             summary="assessment for a treatment plan",
+            found=note is not None and note.patient_id == patient.pk,
         )
+    # A signed note of a patient whose clinical record the user may change: theirs to read.
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=NOTE,
+        object_id=str(note.pk),
+        patient_ids=[patient.pk],
+        summary="assessment for a treatment plan",
+    )
     return PlanStart(patient=patient, note=note)
 
 

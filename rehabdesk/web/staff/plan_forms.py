@@ -35,7 +35,7 @@ class PlanForm(forms.Form):
     """The plan's own fields; `revision` is the one the page was written on."""
 
     problems = forms.CharField(
-        label="Problems",
+        label="The problems the plan addresses",
         help_text="One per line, as the assessment found them.",
         max_length=PROBLEMS_MAX,
         error_messages={"required": "Write at least one problem."},
@@ -91,7 +91,7 @@ class GoalForm(forms.Form):
         label="Target score", required=False, max_digits=7, decimal_places=2
     )
     target_on = forms.DateField(
-        label="By", required=False, widget=DateInput, validators=[in_calendar_range]
+        label="Target date", required=False, widget=DateInput, validators=[in_calendar_range]
     )
 
     def clean(self) -> dict[str, Any]:

@@ -284,20 +284,45 @@ def test_a_plan_is_refused_under_another_patients_address(personas):
     assert signed_in(personas, "physio").get(url).status_code == 404
 
 
-def test_reading_the_plan_is_on_file_as_one_event(personas):
+@pytest.mark.parametrize(
+    ("route", "who", "summary"),
+    [
+        ("plan-detail", "physio", "treatment plan"),
+        ("plan-edit", "physio", "treatment plan"),
+        ("plan-discharge", "physio", "treatment plan"),
+        ("plan-book", "physio", "treatment plan booking (times)"),
+        ("plan-book", "front_desk", "treatment plan booking (times)"),
+    ],
+)
+def test_each_plan_page_is_on_file_as_one_event(personas, route, who, summary):
     world = plan_world(personas)
     plan = a_plan(world)
-    client = signed_in(personas, "physio")
     before = AuditEvent.objects.count()
 
-    client.get(plan_url("plan-detail", plan))
+    assert signed_in(personas, who).get(plan_url(route, plan)).status_code == 200
 
     (event,) = AuditEvent.objects.order_by("pk")[before:]
     assert (event.action, event.object_type, event.object_id, event.summary) == (
         "view",
         "plans.treatmentplan",
         str(plan.pk),
-        "treatment plan",
+        summary,
+    )
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [world.patient.pk]
+
+
+def test_a_new_plan_from_an_assessment_is_one_event_the_notes(personas):
+    world = plan_world(personas)
+    note = assessment(world)
+    before = AuditEvent.objects.count()
+
+    signed_in(personas, "physio").get(_new(world.patient.pk, note.pk))
+
+    (event,) = AuditEvent.objects.order_by("pk")[before:]
+    assert (event.action, event.object_type, event.object_id) == (
+        "view",
+        "care.visitnote",
+        str(note.pk),
     )
     assert list(event.patient_links.values_list("patient_id", flat=True)) == [world.patient.pk]
 
