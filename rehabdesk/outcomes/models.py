@@ -11,6 +11,8 @@ hand, only recomputed from the answers it was computed from.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,11 +23,16 @@ from rehabdesk.outcomes.scoring import INSTRUMENT_CHOICES
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
 
+# How long after its due day a request may still be answered (⚠ our choice: a measure
+# due before a visit still says something a week or two later; older, it is stale).
+ANSWER_DAYS_AFTER_DUE = 14
+
 
 class InstrumentWording(models.Model):
     """The clinic's licensed wording of an instrument whose text Rehabdesk does not ship
-    (ODI, NDI, QuickDASH): each item's question and its answers, in order, as the
-    clinic's licence gives them. Versions are kept; `current` marks the one patients see."""
+    (ODI, NDI, LEFS, QuickDASH: `Spec.licensed_wording`): each item's question and its
+    answers, in order, as the clinic's licence gives them. Versions are kept; `current`
+    marks the one patients see."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     instrument = models.CharField(max_length=20, choices=INSTRUMENT_CHOICES)
@@ -84,6 +91,16 @@ class MeasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()} due {self.due_on}"
+
+    @property
+    def closes_on(self) -> date:
+        """The last day the request may be answered (its link stops working after)."""
+        return self.due_on + timedelta(days=ANSWER_DAYS_AFTER_DUE)
+
+    def is_open_on(self, today: date) -> bool:
+        """Not cancelled and not past `closes_on` (whether it is answered is the
+        result's to say: selectors ask the database)."""
+        return self.cancelled_at is None and today <= self.closes_on
 
 
 class MeasureResult(models.Model):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from rehabdesk.accounts.models import User
 from rehabdesk.clinic import loading
 from rehabdesk.clinic.description import RegisteredWith, ResourceSpec, ShiftSpec, TimeOffSpec
 from rehabdesk.clinic.models import Discipline, Location, Practitioner, Service
@@ -58,6 +59,7 @@ class PlanWorld:
     massage: Service  # massage therapy, 60 min + 10 min buffer, a massage room
     patient: Patient  # in the physio's care (an assignment)
     other_patient: Patient  # in nobody's care
+    front_desk_user: User
 
     def course(
         self,
@@ -88,8 +90,10 @@ class PlanWorld:
         practitioner: Practitioner | None = None,
         location: Location | None = None,
         service: Service | None = None,
+        now: datetime = NOW,
     ) -> Appointment:
-        """An ordinary booking through the booking service (the front desk's)."""
+        """An ordinary booking through the booking service (the front desk's), for the
+        other patient unless another is named."""
         return appointment_book(
             request=BookingRequest(
                 patient=patient or self.other_patient,
@@ -100,7 +104,7 @@ class PlanWorld:
                 channel=Channel.STAFF,
             ),
             actor=None,
-            now=NOW,
+            now=now,
         )
 
     def day_off(self, practitioner: Practitioner, day: date) -> None:
@@ -157,6 +161,7 @@ def build_plan_world(personas: object) -> PlanWorld:
         massage=massage,
         patient=p.patient_a,  # type: ignore[attr-defined]
         other_patient=p.patient_b,  # type: ignore[attr-defined]
+        front_desk_user=p.front_desk,  # type: ignore[attr-defined]
     )
 
 

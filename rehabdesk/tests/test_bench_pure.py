@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import statistics
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 import bench.__main__ as bench_main
 from bench import pure
 from bench.pure import PureCase
+from bench.report import LatencyResult
 
 
 @pytest.fixture
@@ -87,5 +89,6 @@ def test_the_scoring_case_times_one_score_per_answer_set_in_batches(monkeypatch)
     assert all(sample > 0 for sample in samples)
     [case] = [case for case in pure.PURE_CASES if case.name == "score-100k"]
     assert (case.target_median_ms, case.digits) == (0.05, 4)
-    result = pure.measure_pure(PureCase("s", "r", 0.1, 0.05, lambda: samples, 4))[0]
+    measured = pure.measure_pure(PureCase("s", "r", 0.1, 0.05, lambda: samples, 4))
+    result = cast(LatencyResult, measured[0])
     assert result["median_ms"] == round(statistics.median(samples), 4)

@@ -4,7 +4,7 @@
 For each course not booked yet:
 
 1. Its weekly pattern: the patient's usual times with the course's practitioner at the
-   course's location (the most frequent weekday and wall-clock time of their visits,
+   course's location (the most frequent weekday and wall-clock time of their past visits,
    then the next most frequent on another weekday, up to the course's visits a week),
    completed where the history is short by the practitioner's first free times in the
    first week, on weekdays spread apart.
@@ -17,8 +17,8 @@ For each course not booked yet:
    practitioner at the course's location, the patient has no other booking then, and
    no earlier-placed visit of the plan is in the way. The rest get the nearest free time
    with the same practitioner within three days either way (at their other locations
-   too when `both_locations`), on a day with no other visit of the course, ties going
-   to the course's location.
+   too when `both_locations`), never before the course's first day, on a day with no
+   other visit of the course, ties going to the course's location.
 
 One availability search per course reads the whole span (two queries), one query reads
 the patient's bookings and one their history: a fixed number however many visits.
@@ -94,23 +94,25 @@ def plan_booking_propose(*, plan: TreatmentPlan, both_locations: bool, now: date
 
 @dataclass
 class _Busy:
-    """A time the patient, a practitioner or a location is taken by a placed visit."""
+    """A time taken: by one of the patient's bookings, or by a visit of the plan placed
+    in the proposal (not yet in the calendar the engine reads)."""
 
     start: datetime
     end: datetime
     busy_until: datetime
     practitioner_id: int
-    location_id: int
+    resource_ids: tuple[int, ...] = ()
 
     def blocks(self, slot: Slot) -> bool:
-        """The patient cannot be in two visits at once; a practitioner or a location's
-        rooms stay taken until the visit's buffer is over."""
+        """The patient cannot be in two visits at once; a placed visit also keeps its
+        practitioner and rooms until its buffer is over (the engine already knows the
+        bookings that are in the calendar)."""
         if slot.start < self.end and self.start < slot.end:
             return True
-        shares = (
-            slot.practitioner_id == self.practitioner_id or slot.location_id == self.location_id
+        shares = slot.practitioner_id == self.practitioner_id or set(slot.resource_ids) & set(
+            self.resource_ids
         )
-        return shares and slot.start < self.busy_until and self.start < slot.busy_until
+        return bool(shares) and slot.start < self.busy_until and self.start < slot.busy_until
 
 
 @dataclass
@@ -220,30 +222,33 @@ def _propose(
     earliest = min(draft.query.start for draft in drafts)
     latest = max(draft.query.end for draft in drafts)
     theirs = [
-        _Busy(start, end, busy_until, practitioner_id, location_id)
-        for start, end, busy_until, practitioner_id, location_id in Appointment.objects.filter(
+        _Busy(start, end, start, 0)
+        for start, end in Appointment.objects.filter(
             patient_id=patient_id,
             status__in=ACTIVE_STATUSES,
             start__lt=latest,
             end__gt=earliest,
         )
         .exclude(status=AppointmentStatus.PENDING, hold_expires_at__lte=now)
-        .values_list("start", "end", "busy_until", "practitioner_id", "location_id")
+        .values_list("start", "end")
     ]
-    history = _history(patient_id, drafts)
+    history = _history(patient_id, drafts, now)
     placed: list[_Busy] = []
     for draft in drafts:
-        _pattern(
-            draft, history.get((draft.course.practitioner_id, draft.course.location_id), []), theirs
-        )
+        usual = history.get((draft.course.practitioner_id, draft.course.location_id), [])
+        # The first free times a pattern falls back on keep clear of the plan's visits
+        # placed so far, as of the patient's other bookings.
+        _pattern(draft, usual, [*theirs, *placed])
         _place_wanted(draft, theirs, placed)
     for draft in drafts:
         _place_alternatives(draft, theirs, placed, now)
 
 
-def _history(patient_id: int, drafts: list[_Draft]) -> dict[tuple[int, int], list[datetime]]:
-    """The starts of the patient's latest visits with each course's practitioner and
-    location, newest first: one query."""
+def _history(
+    patient_id: int, drafts: list[_Draft], now: datetime
+) -> dict[tuple[int, int], list[datetime]]:
+    """The starts of the patient's latest visits before now with each course's
+    practitioner and location, newest first: one query."""
     found: dict[tuple[int, int], list[datetime]] = {}
     rows = (
         Appointment.objects.filter(
@@ -251,6 +256,7 @@ def _history(patient_id: int, drafts: list[_Draft]) -> dict[tuple[int, int], lis
             practitioner_id__in={d.course.practitioner_id for d in drafts},
             location_id__in={d.course.location_id for d in drafts},
             status__in=USUAL_STATUSES,
+            start__lt=now,
         )
         .order_by("-start")
         .values_list("practitioner_id", "location_id", "start")[: USUAL_LOOKS_AT * len(drafts)]
@@ -337,7 +343,9 @@ def _place_alternatives(
             for _, chosen, _ in draft.visits.values()
             if chosen is not None
         }
-        low = bisect.bisect_left(draft.starts, max(wanted - NEAREST_WITHIN, now))
+        # Never before the course's first day (nor now): the plan starts when it says.
+        earliest = max(wanted - NEAREST_WITHIN, now, _midnight(draft.first_day, draft.zone))
+        low = bisect.bisect_left(draft.starts, earliest)
         high = bisect.bisect_right(draft.starts, wanted + NEAREST_WITHIN)
         candidates = [
             candidate
@@ -375,7 +383,7 @@ def _engine_reason(draft: _Draft, wanted: datetime) -> str:
 
 
 def _busy(slot: Slot) -> _Busy:
-    return _Busy(slot.start, slot.end, slot.busy_until, slot.practitioner_id, slot.location_id)
+    return _Busy(slot.start, slot.end, slot.busy_until, slot.practitioner_id, slot.resource_ids)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
