@@ -41,6 +41,7 @@ from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentT
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
+from rehabdesk.outcomes.testing import wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.plans.inputs import CourseInput, GoalInput
 from rehabdesk.plans.models import TreatmentPlan
@@ -197,6 +198,8 @@ def world(personas: Personas) -> Personas:
         file=uploaded("referral.pdf", pdf_bytes()),
         now=timezone.now(),
     )
+    # The clinic's wording of the ODI, which the admin lists.
+    wording_enter(instrument="odi", manager=personas.manager, now=timezone.now())
     # A treatment consent and a privacy consent of the child, given by the guardian.
     treatment_consent_give(
         patient=personas.child,
