@@ -258,8 +258,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     # 22, and the outcome measures' three: the care check of their accessor, every score
-    # in one query, the plans' goals in one.
-    assert _queries(client, personas) == few == 25
+    # in one query, the plans' goals in one; the treatment plans' two (whether the viewer
+    # may see them: the care relationship; the patient's plans, none here).
+    assert _queries(client, personas) == few == 27
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
