@@ -19,6 +19,14 @@ from rehabdesk.exercises.models import Exercise
 
 
 class ExerciseForm(ServiceValidatedForm):
+    # Links typed without a scheme mean https, as in every admin form (core/admin.py).
+    media_url = forms.URLField(
+        label="Picture or video link",
+        required=False,
+        assume_scheme="https",
+        help_text="An optional picture or video link.",
+    )
+
     class Meta:
         model = Exercise
         fields = [
