@@ -51,8 +51,9 @@ class PatientPrograms:
     """A patient's programs as practitioners see them: those in force first."""
 
     patient: Patient
-    today: date
     programs: list[ProgramSeen]
+    # The patient's today (their usual location's zone); None with no program to judge.
+    today: date | None = None
 
     @property
     def in_force(self) -> list[ProgramSeen]:
@@ -64,9 +65,13 @@ class PatientPrograms:
 
 
 def _seen(patient: Patient, now: datetime) -> PatientPrograms:
+    """One query for a patient with no program; with any number: the programs, their
+    exercises, the zone (one or two) and the adherence of all, four or five."""
+    programs = programs_for_patient(patient_id=patient.pk)
+    if not programs:
+        return PatientPrograms(patient=patient, programs=[])
     zone = patient_zone(patient_id=patient.pk)
     today = now.astimezone(zone).date()
-    programs = programs_for_patient(patient_id=patient.pk)
     figures = adherence_of(programs=programs, today=today, zone=zone)
     return PatientPrograms(
         patient=patient,

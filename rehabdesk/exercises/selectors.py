@@ -105,9 +105,9 @@ def _current_items() -> Prefetch:
 
 
 def _programs() -> QuerySet[Program]:
-    return Program.objects.select_related(
-        "patient", "practitioner", "practitioner__clinic"
-    ).prefetch_related(_current_items())
+    return Program.objects.select_related("patient", "practitioner").prefetch_related(
+        _current_items()
+    )
 
 
 def program_by_id(*, program_id: int) -> Program | None:
