@@ -61,18 +61,22 @@ def test_the_practitioner_finds_adds_doses_and_prescribes(client, personas):
     url = reverse("exercise-program-new", args=[personas.patient_a.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert "Chin tuck" in page.text and "Pelvic floor squeeze and hold" in page.text
+    assert "Chin tuck" in page.text
+    assert "Pelvic floor squeeze and hold" in page.text
     searched = client.post(url, {"action": "search", "region": "knee", "q": "", **rows()})
-    assert "Straight leg raise" in searched.text and "Chin tuck" not in searched.text
+    assert "Straight leg raise" in searched.text
+    assert "Chin tuck" not in searched.text
     searched = client.post(url, {"action": "search", "region": "", "q": "towel", **rows()})
-    assert "Towel scrunch" in searched.text and "Thigh tightening" in searched.text
+    assert "Towel scrunch" in searched.text
+    assert "Thigh tightening" in searched.text
     bridge = Exercise.objects.get(code="hip-bridge")
     added = client.post(url, {"add": str(bridge.pk), **frequency(), **rows()})
     assert added.status_code == 200
     assert 'name="form-0-sets" value="3"' in added.text
     assert 'name="form-0-reps" value="10"' in added.text
     assert 'name="form-0-hold_seconds" value="3"' in added.text
-    assert "1. Bridge" in added.text and "Added" in added.text
+    assert "1. Bridge" in added.text
+    assert "Added" in added.text
     assert not Program.objects.exists()
     saved = client.post(
         url,
@@ -96,7 +100,8 @@ def test_the_practitioner_finds_adds_doses_and_prescribes(client, personas):
     ]
     listing = client.get(saved["Location"])
     assert "<strong>4 sets of 10 reps, hold 3 s</strong> — Slowly" in listing.text
-    assert "Last 7 days" in listing.text and "0%" in listing.text
+    assert "Last 7 days" in listing.text
+    assert "0%" in listing.text
 
 
 def test_a_bad_prescription_is_shown_again_with_its_errors_and_nothing_is_saved(client, personas):
@@ -131,8 +136,9 @@ def test_a_bad_prescription_is_shown_again_with_its_errors_and_nothing_is_saved(
         url,
         {"action": "save", **frequency(sessions_per_day="9"), "form-TOTAL_FORMS": "x"},
     )
-    assert hostile.status_code in (200, 400)
-    assert not Program.objects.exists() and not ProgramExercise.objects.exists()
+    assert hostile.status_code == 200
+    assert not Program.objects.exists()
+    assert not ProgramExercise.objects.exists()
 
 
 def test_a_change_from_a_stale_page_is_refused_and_a_stopped_program_stays_stopped(
@@ -155,7 +161,8 @@ def test_a_change_from_a_stale_page_is_refused_and_a_stopped_program_stays_stopp
     assert "Stop the program" in client.get(stop).text
     assert client.post(stop, {"reason": "Goals met"}).status_code == 302
     program.refresh_from_db()
-    assert program.stop_reason == "Goals met" and program.stopped_at is not None
+    assert program.stop_reason == "Goals met"
+    assert program.stopped_at is not None
     assert client.post(stop, {"reason": "Again"}).status_code == 409
     assert client.get(change).status_code == 302
     other = reverse("exercise-program-change", args=[personas.patient_b.pk, program.pk])
@@ -192,7 +199,8 @@ def test_the_chart_shows_each_program_in_force_with_its_adherence(client, person
     client.force_login(personas.physio.user)
     chart = client.get(reverse("patient-chart", args=[personas.patient_a.pk]))
     section = chart.text[chart.text.index('id="exercises-heading"') :]
-    assert "Last 7 days" in section and "100%" in section
+    assert "Last 7 days" in section
+    assert "100%" in section
     assert "(1 of 1 sessions)" in section
     assert "Bridge: 3 sets of 10 reps, hold 3 s" in section
     # One look on file, the chart's: it covers the programs it shows.

@@ -26,7 +26,8 @@ def test_the_patient_ticks_a_session_with_a_pain_score_then_undoes_it(client, pe
     assert page.status_code == 200
     assert page.text.count('class="done"') == 2
     assert "0 of 2 sessions done today" in page.text
-    assert "Bridge" in page.text and "What you should feel" in page.text
+    assert "Bridge" in page.text
+    assert "What you should feel" in page.text
     tick = reverse("my-exercise-tick", args=[program.pk])
     today = timezone.localdate().isoformat()
     done = client.post(tick, {"number": "1", "day": today, "pain": "3"})
@@ -37,7 +38,8 @@ def test_the_patient_ticks_a_session_with_a_pain_score_then_undoes_it(client, pe
     assert again.status_code == 409
     assert "ticked off already" in again.text
     page = client.get(reverse("my-exercises"))
-    assert "1 of 2 sessions done today" in page.text and "pain 3 of 10" in page.text
+    assert "1 of 2 sessions done today" in page.text
+    assert "pain 3 of 10" in page.text
     bad = client.post(tick, {"number": "2", "day": today, "pain": "eleven"})
     assert bad.status_code == 200
     assert "could not be ticked" in bad.text
