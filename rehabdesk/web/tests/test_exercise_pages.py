@@ -224,3 +224,28 @@ def test_the_chart_s_programs_cost_the_same_queries_for_one_program_or_four(clie
     for codes in (("neck-chin-tuck",), ("ankle-calf-raise", "knee-mini-squat"), ("core-dead-bug",)):
         program_build(personas, now=now, codes=codes)
     assert _chart_queries(client, personas) == one
+
+
+def test_each_page_of_a_program_puts_one_look_on_file(client, personas):
+    program = program_build(personas, now=timezone.now())
+    program_build(personas, now=timezone.now(), patient=personas.child)
+    pid = personas.patient_a.pk
+    pages = [
+        ("physio", reverse("exercise-program-change", args=[pid, program.pk])),
+        ("physio", reverse("exercise-program-stop", args=[pid, program.pk])),
+        ("physio", reverse("my-exercise-handout", args=[program.pk])),
+        ("patient_a", reverse("my-exercise-handout", args=[program.pk])),
+        ("patient_a", reverse("my-exercises")),
+    ]
+    for who, url in pages:
+        client.force_login(personas.user(who))
+        before = AuditEvent.objects.count()
+        assert client.get(url).status_code == 200
+        (event,) = AuditEvent.objects.order_by("pk")[before:]
+        assert (event.action, event.actor) == ("view", personas.user(who))
+        assert list(event.patient_links.values_list("patient_id", flat=True)) == [pid]
+    client.force_login(personas.guardian.user)
+    before = AuditEvent.objects.count()
+    client.get(reverse("my-exercises"))
+    (event,) = AuditEvent.objects.order_by("pk")[before:]
+    assert list(event.patient_links.values_list("patient_id", flat=True)) == [personas.child.pk]
