@@ -93,7 +93,7 @@ def program_prescribe(
             sessions_per_day=sessions_per_day,
             days_per_week=days_per_week,
             notes=notes.strip(),
-            created_by=user,
+            created_by_id=practitioner.user_id,
             created_at=now,
             updated_at=now,
         )
@@ -201,7 +201,7 @@ def session_tick(
                     number=number,
                     pain=pain,
                     done_at=now,
-                    recorded_by=user if user is not None and user.pk else None,
+                    recorded_by_id=user.pk if user is not None else None,
                 )
         except IntegrityError:
             # Ticked meanwhile (another tab, a double tap): the constraint held.

@@ -100,7 +100,7 @@ def item_row(exercise: Exercise) -> dict[str, object]:
     }
 
 
-def rows_posted(data: Any, prefix: str = "form") -> list[dict[str, str]]:
+def rows_posted(data: Any, prefix: str = "form") -> list[dict[str, Any]]:
     """The rows as typed (valid or not), to show again after "Search" or "Add"."""
     try:
         total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), services.ITEMS_MAX + 1)

@@ -132,13 +132,13 @@ def _editor(
         if saved is not None:
             return saved
         return _show(request, patient, program, form, items, search, refused=True)
-    rows = _rows_after(request, rows_posted(request.POST))
+    rows = _rows_after(request, list(rows_posted(request.POST)))
     typed = {k: request.POST[k] for k in (*PROGRAM_FIELDS, "revision") if k in request.POST}
     form = ProgramForm(initial={**initial, **typed}, changing=changing)
     return _show(request, patient, program, form, ItemFormSet(initial=rows), search)
 
 
-def _rows_after(request: HttpRequest, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _rows_after(request: HttpRequest, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows once "Add <exercise>" or "Remove <row>" is done."""
     add, remove = request.POST.get("add", ""), request.POST.get("remove", "")
     if remove.isdigit() and int(remove) < len(rows):
