@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from rehabdesk.access import care
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.exercises.errors import ExerciseError, ExerciseErrorCode
 from rehabdesk.exercises.models import Exercise, Program, ProgramExercise
@@ -120,16 +119,13 @@ def test_a_program_needs_an_exercise_and_holds_at_most_twenty(personas, now):
 
 
 def test_only_a_practitioner_in_the_patient_s_care_prescribes(personas, now):
-    """The same circle as access.care: the massage therapist has never seen patient A;
-    the desk is no practitioner."""
-    assert not care.cares_for(
-        practitioner_id=personas.massage_therapist.pk, patient_id=personas.patient_a.pk
-    )
+    """The massage therapist has never seen patient A; the desk and the manager are no
+    practitioners (access/tests/test_program_care_circle.py: the same circle as
+    access.care)."""
     for user in (personas.massage_therapist.user, personas.front_desk, personas.manager):
         with pytest.raises(ExerciseError) as refused:
             prescribe(personas, now, user=user)
         assert refused.value.code == ExerciseErrorCode.NOT_IN_CARE
-    assert care.cares_for(practitioner_id=personas.physio.pk, patient_id=personas.patient_a.pk)
     assert not Program.objects.exists()
     assert not AuditEvent.objects.filter(object_type="exercises.program").exists()
 
