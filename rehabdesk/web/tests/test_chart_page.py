@@ -259,8 +259,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     # 22, and the outcome measures' three: the care check of their accessor, every score
     # in one query, the plans' goals in one; the treatment plans' two (whether the viewer
-    # may see them: the care relationship; the patient's plans, none here).
-    assert _queries(client, personas) == few == 27
+    # may see them: the care relationship; the patient's plans, none here); the home
+    # exercise programs' one (the patient's programs, none here).
+    assert _queries(client, personas) == few == 28
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
