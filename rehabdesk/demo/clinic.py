@@ -62,6 +62,7 @@ from rehabdesk.demo.patients import (
     regular_patient_email,
     regular_patient_signs_in,
 )
+from rehabdesk.demo.progress import load_demo_progress
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
 
@@ -695,7 +696,7 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     rows.append(("Patient (a parent)", PATIENTS[0].address))
     regular = regular_patient_email()
     if regular:
-        rows.append(("Patient (receipts)", regular))
+        rows.append(("Patient (exercises, receipts)", regular))
     return rows
 
 
@@ -728,7 +729,14 @@ def load_demo(
                 desk=front_desk,
                 desks=demo_desks(loaded.locations, loaded.accounts),
             )
-            regular_patient_signs_in(front_desk=front_desk, password=DEMO_PASSWORD, now=now)
+            regular = regular_patient_signs_in(
+                front_desk=front_desk, password=DEMO_PASSWORD, now=now
+            )
+            # After the notes (whose stories the plans follow) and the regular patient's
+            # sign-in (they follow a program and answer a questionnaire).
+            load_demo_progress(
+                practitioner=practitioner, front_desk=front_desk, regular=regular, now=now
+            )
     return DemoSummary(
         created=True,
         locations=Location.objects.count(),

@@ -165,7 +165,7 @@ def test_the_link_in_charlies_confirmation_opens_his_booking_without_signing_in(
 
 
 def test_a_regular_patient_signs_in_and_finds_their_receipts_of_the_year(demo_loaded_today):
-    regular = [email for what, email in demo_sign_ins() if what == "Patient (receipts)"]
+    regular = [email for what, email in demo_sign_ins() if what == "Patient (exercises, receipts)"]
     assert len(regular) == 1
     latest = Patient.objects.get(email=regular[0]).invoices.latest("issued_at")
     year = timezone.localdate(latest.issued_at).year

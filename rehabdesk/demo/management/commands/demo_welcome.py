@@ -3,6 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from rehabdesk.demo.clinic import DEMO_PASSWORD, demo_sign_ins
+from rehabdesk.demo.patients import regular_patient_email
+from rehabdesk.demo.progress import demo_measure_link
 
 
 class Command(BaseCommand):
@@ -22,12 +24,22 @@ class Command(BaseCommand):
             f"  Front desk's day         {base}/staff/desk/",
             f"  Schedule                 {base}/staff/schedule/",
             f"  Patient portal           {base}/my/  (the parent's bookings, mail in var/mail/)",
+            f"  Home exercises           {base}/my/exercises/  (the exercises patient's, today's)",
+            *self._questionnaire(),
             f"  Clinic configuration     {base}/admin/",
             f"  Registrations to renew   {base}/staff/registrations/expiring/",
             f"  API documentation        {base}/api/docs",
             "",
             f"Demo sign-ins (password for all: {DEMO_PASSWORD})",
-            *(f"  {what:<24} {email}" for what, email in demo_sign_ins()),
+            *(f"  {what:<29} {email}" for what, email in demo_sign_ins()),
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _questionnaire(self) -> list[str]:
+        """The pain rating the demo e-mailed the patient who follows a program: its link
+        (a token of its own, no sign-in), also in the e-mail in var/mail/ once the
+        worker has sent it."""
+        email = regular_patient_email()
+        link = demo_measure_link(email=email) if email else None
+        return [f"  Questionnaire (e-mailed) {link}  (to {email})"] if link else []
