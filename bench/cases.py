@@ -73,6 +73,7 @@ from bench.guide_cases import (
     guide_result_post,
     guide_step_page,
 )
+from bench.outcome_cases import CHART_MEASURES_TARGET_P95_MS, chart_page_3_measures
 from bench.plan_cases import (
     PLAN_BOOK_ITERATIONS,
     PLAN_BOOK_TARGET_P95_MS,
@@ -651,6 +652,16 @@ CASES += [
     ),
     RaceCase(
         "invoices-50-at-once", TEN_LOCATION, RACE_TARGET_P95_MS, RACE_CLIENTS, invoices_at_once
+    ),
+]
+
+# Outcome measures on the chart (issue 24): three measures of twenty scores and a plan.
+CASES += [
+    Case(
+        "chart-page-3-measures",
+        TWO_CLINIC,
+        CHART_MEASURES_TARGET_P95_MS,
+        chart_page_3_measures,
     ),
 ]
 
