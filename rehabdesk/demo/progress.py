@@ -45,7 +45,8 @@ from rehabdesk.exercises.services import ItemInput, program_prescribe, program_s
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.outcomes.choices import RequestPurpose, ResultSource
 from rehabdesk.outcomes.models import MeasureRequest
-from rehabdesk.outcomes.scoring import SPECS, Instrument, Spec
+from rehabdesk.outcomes.scoring import SPECS, Instrument, Spec, Verdict, judge_change
+from rehabdesk.outcomes.selectors import measure_series
 from rehabdesk.outcomes.services import (
     measure_request_create,
     measure_request_send,
@@ -53,7 +54,7 @@ from rehabdesk.outcomes.services import (
 )
 from rehabdesk.patients.models import CareAssignment, Patient
 from rehabdesk.patients.services import care_assignment_add
-from rehabdesk.plans.choices import DischargeReason, GoalOutcome
+from rehabdesk.plans.choices import DischargeReason, GoalOutcome, PlanStatus
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanCourse, PlanGoal, TreatmentPlan
 from rehabdesk.plans.services import plan_create, plan_discharge
@@ -609,3 +610,38 @@ def _ticks(
                 )
             )
     return sessions
+
+
+# --- For the welcome ---------------------------------------------------------------------
+
+TREND_WORDS = {
+    Verdict.IMPROVED: "Improving",
+    Verdict.NO_CLEAR_CHANGE: "On a plateau",
+    Verdict.WORSENED: "Worsening",
+}
+
+
+def followed_charts(*, practitioner: Practitioner) -> list[tuple[str, Patient]]:
+    """(what, patient) for each of her plans, as demo_welcome lists their charts: the
+    trend of the plan's main measure (its first goal's), "Discharged", or "Signs in"
+    for the patient who follows their program in the portal."""
+    rows = []
+    plans = TreatmentPlan.objects.filter(practitioner=practitioner).select_related("patient")
+    for plan in plans.order_by("pk"):
+        main = PlanGoal.objects.filter(plan=plan, position=1).values_list("instrument", flat=True)
+        instrument = Instrument(main.get())
+        points = measure_series(patient_id=plan.patient_id).get(instrument, [])
+        if plan.status == PlanStatus.DISCHARGED:
+            what = "Discharged"
+        elif plan.patient.user_id is not None:
+            what = "Signs in (exercises)"
+        elif len(points) > 1 and points[0].score is not None and points[-1].score is not None:
+            verdict = judge_change(
+                instrument, baseline=points[0].score, follow_up=points[-1].score
+            ).verdict
+            short = "QuickDASH" if instrument is Instrument.QUICKDASH else instrument.upper()
+            what = f"{TREND_WORDS[verdict]} ({short})"
+        else:
+            continue
+        rows.append((what, plan.patient))
+    return rows

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.urls import resolve
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.demo.clinic import PRACTITIONERS
@@ -50,9 +53,7 @@ def _main(plan: TreatmentPlan) -> Instrument:
 
 def _verdict(plan: TreatmentPlan) -> Verdict:
     points = measure_series(patient_id=plan.patient_id)[_main(plan)]
-    return judge_change(
-        _main(plan), baseline=points[0].score, follow_up=points[-1].score
-    ).verdict
+    return judge_change(_main(plan), baseline=points[0].score, follow_up=points[-1].score).verdict
 
 
 def _signs_in(plan: TreatmentPlan) -> bool:
@@ -208,3 +209,24 @@ def test_plans_and_programs_are_on_the_audit_trail_as_their_services_write_them(
         "home exercise reminder set": 1,
         "outcome measure request e-mailed": 1,
     }
+
+
+def test_the_welcome_lists_each_plan_s_chart_and_the_questionnaire_s_link(shared_demo):
+    out = StringIO()
+    call_command("demo_welcome", stdout=out)
+    lines = out.getvalue().splitlines()
+    heading = next(n for n, line in enumerate(lines) if line.startswith("Treatment plans"))
+    charts = lines[heading + 1 : lines.index("", heading)]
+    [questionnaire] = [line for line in lines if "Questionnaire (e-mailed)" in line]
+
+    assert [line.split("  ")[1].strip() for line in charts] == [
+        "Improving (ODI)",
+        "On a plateau (LEFS)",
+        "Worsening (QuickDASH)",
+        "Discharged",
+        "Signs in (exercises)",
+    ]
+    for line in charts:
+        url = next(word for word in line.split() if word.startswith("http"))
+        assert resolve(urlsplit(url).path).url_name == "patient-chart"
+    assert demo_measure_link(email=regular_patient_email()) in questionnaire

@@ -2,9 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from rehabdesk.demo.clinic import DEMO_PASSWORD, demo_sign_ins
+from rehabdesk.clinic.models import Practitioner
+from rehabdesk.demo.clinic import DEMO_PASSWORD, PRACTITIONERS, demo_sign_ins
 from rehabdesk.demo.patients import regular_patient_email
-from rehabdesk.demo.progress import demo_measure_link
+from rehabdesk.demo.progress import demo_measure_link, followed_charts
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             f"  Registrations to renew   {base}/staff/registrations/expiring/",
             f"  API documentation        {base}/api/docs",
             "",
+            *self._charts(base),
             f"Demo sign-ins (password for all: {DEMO_PASSWORD})",
             *(f"  {what:<29} {email}" for what, email in demo_sign_ins()),
             "",
@@ -43,3 +45,18 @@ class Command(BaseCommand):
         email = regular_patient_email()
         link = demo_measure_link(email=email) if email else None
         return [f"  Questionnaire (e-mailed) {link}  (to {email})"] if link else []
+
+    def _charts(self, base: str) -> list[str]:
+        """The charts of the demo practitioner's patients on a treatment plan."""
+        practitioner = Practitioner.objects.filter(user__email=PRACTITIONERS[0].email).first()
+        rows = followed_charts(practitioner=practitioner) if practitioner else []
+        if not rows:
+            return []
+        return [
+            "Treatment plans, outcome measures, home exercises (sign in as the practitioner)",
+            *(
+                f"  {what:<24} {base}/staff/patients/{patient.pk}/chart/  ({patient.full_name})"
+                for what, patient in rows
+            ),
+            "",
+        ]
