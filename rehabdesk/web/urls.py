@@ -13,6 +13,7 @@ from rehabdesk.web.portal import (
     password_views,
     receipt_views,
 )
+from rehabdesk.web.portal import measure_views as portal_measure_views
 from rehabdesk.web.portal import package_views as portal_package_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
@@ -28,6 +29,7 @@ from rehabdesk.web.staff import (
     document_views,
     exercise_views,
     hours_views,
+    measure_views,
     note_overdue_views,
     note_sign_views,
     note_views,
@@ -71,6 +73,7 @@ urlpatterns: list[URLPattern] = (
     + note_sign_views.urlpatterns
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
+    + measure_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
     + exercise_views.urlpatterns
@@ -98,4 +101,5 @@ urlpatterns: list[URLPattern] = (
     + receipt_views.urlpatterns
     + portal_package_views.urlpatterns
     + portal_exercise_views.urlpatterns
+    + portal_measure_views.urlpatterns
 )

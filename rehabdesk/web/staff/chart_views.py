@@ -30,6 +30,7 @@ from rehabdesk.care.errors import CareError
 from rehabdesk.care.pdf import ChartCopy, chart_pdf, period_check
 from rehabdesk.care.reading import entries_read
 from rehabdesk.clinic.selectors import clinic_current, locations_active
+from rehabdesk.web.staff.measure_views import chart_measures
 
 # Entries and visits shown in full on one page of the chart, newest first.
 CHART_PAGE = 20
@@ -89,6 +90,8 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
             "may_record_verbal": seen.safety.may_change,
             "may_withdraw": seen.safety.may_change,
             "exercise_programs": programs_on_chart(chart=seen, now=timezone.now()),
+            # Outcome measures: a line chart per instrument (web/outcomes/_chart_measures.html).
+            "measures": chart_measures(user=request.user, patient_id=seen.patient.pk),
         },
     )
 

@@ -11,6 +11,7 @@ from rehabdesk.access.policy import person_for
 from rehabdesk.care.models import VisitNote
 from rehabdesk.care.reading import note_sections
 from rehabdesk.care.selectors import note_entry
+from rehabdesk.web.staff.measure_views import visit_measures_context
 
 
 def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
@@ -33,5 +34,6 @@ def read_only(request: HttpRequest, note: VisitNote) -> HttpResponse:
             "corrections": entry.corrections if original else (),
             "amendment": amendment,
             "amendment_sections": note_sections(amendment) if amendment else [],
+            **visit_measures_context(user=request.user, note=note),
         },
     )

@@ -41,6 +41,7 @@ from rehabdesk.care.selectors import (
 from rehabdesk.core.clock import clock
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.web.refusals import page_status
+from rehabdesk.web.staff.measure_views import visit_measures_context
 from rehabdesk.web.staff.note_forms import (
     SaveBodyError,
     content_from_post,
@@ -86,6 +87,7 @@ def editor(
             "updated_ms": int(note.updated_at.timestamp() * 1000),
             # "Saved 10:42 AM" today, "Saved Dec 4, 1:23 PM" for a draft left earlier.
             "today": timezone.localdate(),
+            **visit_measures_context(user=request.user, note=note),
         },
         status=page_status(refusal),
     )

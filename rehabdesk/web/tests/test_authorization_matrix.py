@@ -44,7 +44,9 @@ from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.exercises.models import Program, ProgramSession
 from rehabdesk.exercises.services import session_tick
 from rehabdesk.exercises.testing import program_build
-from rehabdesk.outcomes.testing import wording_enter
+from rehabdesk.outcomes.models import MeasureRequest
+from rehabdesk.outcomes.services import measure_request_send
+from rehabdesk.outcomes.testing import request_make, wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
@@ -69,6 +71,7 @@ from rehabdesk.testing.authorization import (
     rows_for,
 )
 from rehabdesk.testing.personas import Personas
+from rehabdesk.web.tests.measure_world import link_of as measure_link_of
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +223,9 @@ def world(personas: Personas) -> Personas:
     )
     billing_rows(personas, service)
     exercise_rows(personas)
+    # A questionnaire asked of the child (answered in the portal) and of patient A (by link).
+    for patient in (personas.child, personas.patient_a):
+        request_make(patient=patient, now=timezone.now())
     return personas
 
 
@@ -319,6 +325,12 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     if target == "manage-link":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"token": manage_token(booked)}
+    if target == "measure-request":
+        return {"request_id": str(MeasureRequest.objects.get(patient=world.child).pk)}
+    if target == "measure-link":
+        request = MeasureRequest.objects.get(patient=world.patient_a)
+        measure_request_send(request=request, now=timezone.now())
+        return {"token": measure_link_of(request).split("/")[-2]}
     if target == "treatment-consent":
         return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
     if target == "privacy-consent":
