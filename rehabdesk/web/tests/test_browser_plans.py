@@ -98,6 +98,7 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     expect(page.get_by_text("Every course of the plan is booked.")).to_be_visible()
     page.get_by_role("link", name="The treatment plan").click()
     expect(page.get_by_text("0 of 4 planned visits attended · 4 booked")).to_be_visible()
+    _both_widths(page, screenshot, "plan-booked")
     page.get_by_role("link", name="Discharge").click()
     page.get_by_role("heading", name="Discharge from the plan").wait_for()
     page.get_by_label("Goals met").check()
@@ -106,7 +107,7 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     _both_widths(page, screenshot, "discharge")
     page.get_by_role("button", name="Discharge and close the plan").click()
     expect(page.get_by_text("The plan is closed with its discharge summary.")).to_be_visible()
-    expect(page.get_by_role("link", name="Book the plan")).to_have_count(0)
+    expect(page.get_by_role("link", name="Discharge")).to_have_count(0)
     _both_widths(page, screenshot, "closed")
 
     # The chart says so.

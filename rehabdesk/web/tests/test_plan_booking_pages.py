@@ -53,6 +53,8 @@ def test_the_physio_books_the_whole_plan_from_its_page(personas):
     shown = client.get(done["Location"]).text
     assert "Booked 12 visits of the plan." in shown
     assert "0 of 12 planned visits attended · 12 booked" in shown
+    # Every course booked: nothing left to book from the plan.
+    assert plan_url("plan-book", plan) not in shown
 
 
 def test_a_visit_unticked_is_left_out(personas):

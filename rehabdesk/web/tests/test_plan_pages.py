@@ -358,4 +358,6 @@ def test_the_plan_pages_query_count_does_not_grow_with_its_goals_courses_and_vis
             measures=[MeasureInput(instrument="odi"), MeasureInput(instrument="nprs")],
         ),
     )
-    assert _queries(client, plan_url("plan-detail", big)) == few == 99
+    # The plan's look (the plan, the care relationship, the audit event), its progress
+    # (plans.selectors.plan_progress) and its measures, the session and the menu.
+    assert _queries(client, plan_url("plan-detail", big)) == few == 18
