@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, Prefetch
 
 from rehabdesk.outcomes.models import MeasureRequest, MeasureResult
+from rehabdesk.outcomes.scoring import SPECS, Instrument
+from rehabdesk.outcomes.selectors import latest_scores
 from rehabdesk.plans.models import PlanCourse, PlanGoal, TreatmentPlan
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -94,6 +96,17 @@ class GoalProgress:
     goal: PlanGoal
     latest: MeasureResult | None  # the patient's latest result of the goal's measure
 
+    @property
+    def reached(self) -> bool | None:
+        """Whether the latest score is at the target or better (the measure's own
+        direction: lower is better for ODI, higher for LEFS); None without both."""
+        goal, latest = self.goal, self.latest
+        if goal.target is None or latest is None or latest.score is None:
+            return None
+        if SPECS[Instrument(goal.instrument)].higher_is_better:
+            return latest.score >= goal.target
+        return latest.score <= goal.target
+
 
 @dataclass(frozen=True)
 class MeasureLine:
@@ -156,20 +169,19 @@ def plan_progress(*, plan: TreatmentPlan, now: datetime) -> Progress:
         due_by_visits=plan.reassess_after_visits is not None
         and attended >= plan.reassess_after_visits,
     )
-    latest = _latest(plan.patient_id) if any(g.instrument for g in goals) else {}
+    latest = latest_scores(patient_id=plan.patient_id) if any(g.instrument for g in goals) else {}
     return Progress(
         plan=plan,
         courses=followed,
         reassessment=reassessment,
-        goals=tuple(GoalProgress(goal, latest.get(goal.instrument)) for goal in goals),
+        goals=tuple(
+            GoalProgress(goal, latest.get(Instrument(goal.instrument)))
+            if goal.instrument
+            else GoalProgress(goal, None)
+            for goal in goals
+        ),
         measures=_measure_lines(plan),
     )
-
-
-def _latest(patient_id: int) -> dict[str, MeasureResult]:
-    from rehabdesk.outcomes.selectors import latest_scores  # type: ignore[import-untyped]  # noqa: PLC0415 - TODO(wt-scoring): top level once outcomes' selectors land
-
-    return dict(latest_scores(patient_id=patient_id))
 
 
 def _course_progress(

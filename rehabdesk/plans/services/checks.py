@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from rehabdesk.clinic.models import Discipline, Location, Practitioner, Service
-from rehabdesk.outcomes.scoring import Instrument
+from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.plans.errors import PlanError, PlanErrorCode
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import MAX_PLAN_WEEKS
@@ -105,6 +105,13 @@ def _goal(goal: GoalInput, starts_on: date, field: str) -> GoalInput:
             "A goal tied to a measure names both the measure and the score to reach.",
             f"{field}-target" if instrument else f"{field}-instrument",
         )
+    if instrument and target is not None:
+        spec = SPECS[Instrument(instrument)]
+        if not spec.score_min <= target <= spec.score_max:
+            raise invalid(
+                f"A {instrument.upper()} score is between {spec.score_min} and {spec.score_max}.",
+                f"{field}-target",
+            )
     return GoalInput(text=text, target_on=goal.target_on, instrument=instrument, target=target)
 
 

@@ -25,6 +25,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from rehabdesk.accounts.models import User
 from rehabdesk.outcomes.choices import RequestPurpose
 from rehabdesk.outcomes.models import MeasureRequest
+from rehabdesk.outcomes.services import measure_request_create, measure_requests_cancel
 from rehabdesk.plans.models import PlanCourse, PlanMeasure, TreatmentPlan
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -82,7 +83,6 @@ def requests_schedule(
             "instrument", "appointment_id"
         )
     )
-    from rehabdesk.outcomes.services import measure_request_create  # type: ignore[import-untyped]  # noqa: PLC0415 - TODO(wt-scoring): top level once outcomes' services land
 
     requested_by = user if isinstance(user, User) else None
     count = 0
@@ -117,7 +117,6 @@ def plan_measures_release(*, now: datetime) -> int:
         .exclude(appointment__status__in=STANDING)
         .values("appointment_id")
     )
-    from rehabdesk.outcomes.services import measure_requests_cancel  # noqa: PLC0415 - TODO(wt-scoring): top level once outcomes' services land
 
     released = 0
     for appointment in Appointment.objects.filter(pk__in=visits).order_by("pk"):

@@ -20,6 +20,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.models import VisitNote
 from rehabdesk.clinic.models import Practitioner
+from rehabdesk.outcomes.selectors import latest_scores
 from rehabdesk.patients.models import CareAssignment, Patient
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome, PlanStatus
 from rehabdesk.plans.errors import PlanError, PlanErrorCode
@@ -399,7 +400,6 @@ def _judge(goals: list[PlanGoal], outcomes: Mapping[int, str]) -> None:
 
 def _scores_text(patient_id: int) -> str:
     """The patient's last score of each measure, as words appended to the summary."""
-    from rehabdesk.outcomes.selectors import latest_scores  # type: ignore[import-untyped]  # noqa: PLC0415 - TODO(wt-scoring): top level once outcomes' selectors land
 
     latest = latest_scores(patient_id=patient_id)
     if not latest:

@@ -6,6 +6,7 @@ in a fixed number of queries however many visits."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -18,7 +19,7 @@ from rehabdesk.scheduling.services import appointment_arrive, appointment_cancel
 
 pytestmark = pytest.mark.django_db
 WEEK_THREE = datetime(2027, 3, 24, 12, 0, tzinfo=TORONTO)  # a Wednesday
-GOALS = [GoalInput("Sits a work day", date(2027, 4, 19))]
+GOALS = [GoalInput("Sits a work day", date(2027, 4, 19), "odi", Decimal(20))]
 
 
 def _booked(world, **plan):
@@ -79,7 +80,7 @@ def test_progress_takes_the_same_queries_for_eighteen_visits_as_for_one(
     plan, _ = _booked(world, courses=[world.course(), world.course(massage=True, visits=1)])
     small, _ = _booked(world, courses=[world.course(visits=1, weeks=1)])
     for followed in (plan, small):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             plan_progress(plan=followed, now=WEEK_THREE)
 
 
@@ -94,3 +95,37 @@ def test_a_patients_plans_come_newest_first_with_goals_and_courses(
         assert [len(p.courses.all()) for p in plans] == [2, 1]
         assert plans[0].courses.all()[1].practitioner == world.massage_therapist
         assert [g.text for g in plans[1].goals.all()] == ["Sits a work day"]
+
+
+def test_each_goal_comes_with_the_latest_score_of_its_measure(world):
+    from rehabdesk.outcomes.choices import ResultSource
+    from rehabdesk.outcomes.services import measure_result_record
+
+    goals = [
+        GoalInput("ODI 20 or less", date(2027, 4, 19), "odi", Decimal(20)),
+        GoalInput("LEFS 60 or more", date(2027, 4, 19), "lefs", Decimal(60)),
+        GoalInput("Pain 2 or less", date(2027, 4, 19), "nprs", Decimal(2)),
+        GoalInput("Back to gardening", date(2027, 4, 19)),
+    ]
+    plan = write_plan(world, goals=goals)
+    for instrument, answers in (
+        ("nprs", {"1": 5}),
+        ("nprs", {"1": 2}),
+        ("lefs", {str(n): 2 for n in range(1, 21)}),  # 40 of 80
+    ):
+        measure_result_record(
+            patient=world.patient,
+            instrument=instrument,
+            answers=answers,
+            context="now" if instrument == "nprs" else "",
+            source=ResultSource.PRACTITIONER,
+            recorded_by=world.physio.user,
+            now=NOW,
+        )
+    followed = plan_progress(plan=plan, now=NOW).goals
+    assert [(g.latest.score if g.latest else None, g.reached) for g in followed] == [
+        (None, None),
+        (Decimal(40), False),
+        (Decimal(2), True),
+        (None, None),
+    ]

@@ -117,6 +117,8 @@ def test_a_practitioner_without_the_patient_in_care_is_refused(world):
         ({"goals": [GoalInput("Runs", TODAY, "", Decimal(3))]}, "goals-0-instrument"),
         ({"goals": [GoalInput("Runs", TODAY, "xyz", Decimal(3))]}, "goals-0-instrument"),
         ({"goals": [GoalInput("Runs", TODAY, "odi", Decimal("3.333"))]}, "goals-0-target"),
+        ({"goals": [GoalInput("Runs", TODAY, "odi", Decimal(101))]}, "goals-0-target"),
+        ({"goals": [GoalInput("Runs", TODAY, "groc", Decimal(-8))]}, "goals-0-target"),
         ({"courses": []}, "courses"),
         ({"measures": [MeasureInput("odi"), MeasureInput("odi")]}, "measures-1-instrument"),
         (
