@@ -18,7 +18,7 @@ from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanGoal, PlanMeasure, TreatmentPlan
-from rehabdesk.plans.selectors import plan_progress
+from rehabdesk.plans.selectors import GoalProgress, plan_progress
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.web.staff.plan_forms import PlanForms
 
@@ -128,14 +128,26 @@ def plan_inputs(forms: PlanForms) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class GoalLine:
-    """A goal beside the patient's latest score on its measure (if it has one)."""
+    """A goal beside the patient's latest score on its measure (if it has one), as the
+    plan's pages word it; whether it is reached is the plans selectors' rule."""
 
-    goal: PlanGoal
-    latest: MeasureResult | None
+    progress: GoalProgress
+
+    @property
+    def goal(self) -> PlanGoal:
+        return self.progress.goal
+
+    @property
+    def latest(self) -> MeasureResult | None:
+        return self.progress.latest
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.progress.reached)
 
     @property
     def target(self) -> str:
-        """ "Oswestry Disability Index (ODI) 20 or less"; "" for a goal in words only."""
+        """ "ODI 20 or less"; "" for a goal in words only."""
         if not self.goal.instrument or self.goal.target is None:
             return ""
         instrument = Instrument(self.goal.instrument)
@@ -147,14 +159,6 @@ class GoalLine:
         if self.latest is None or self.latest.score is None:
             return "no score"
         return _number(self.latest.score)
-
-    @property
-    def reached(self) -> bool:
-        if self.latest is None or self.latest.score is None or self.goal.target is None:
-            return False
-        if SPECS[Instrument(self.goal.instrument)].higher_is_better:
-            return self.latest.score >= self.goal.target
-        return self.latest.score <= self.goal.target
 
 
 def short_name(instrument: Instrument) -> str:
@@ -197,7 +201,7 @@ def plan_page(plan: TreatmentPlan, *, now: datetime) -> dict[str, Any]:
         "plan": plan,
         "closed": plan.status != PlanStatus.ACTIVE,
         "progress": progress,
-        "goals": [GoalLine(goal=g.goal, latest=g.latest) for g in progress.goals],
+        "goals": [GoalLine(progress=line) for line in progress.goals],
         "measures": [(m, measure_when(m)) for m in plan.measures.all()],
         "asked": asked,
         # Visits of the plan booked and not yet come (the page tells a closed plan's).
