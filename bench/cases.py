@@ -73,6 +73,12 @@ from bench.guide_cases import (
     guide_result_post,
     guide_step_page,
 )
+from bench.plan_cases import (
+    PLAN_BOOK_ITERATIONS,
+    PLAN_BOOK_TARGET_P95_MS,
+    PLAN_BOOK_WARMUPS,
+    plan_book_12,
+)
 from rehabdesk.accounts.models import User
 from rehabdesk.api.scheduling import MAX_LIMIT
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -645,5 +651,19 @@ CASES += [
     ),
     RaceCase(
         "invoices-50-at-once", TEN_LOCATION, RACE_TARGET_P95_MS, RACE_CLIENTS, invoices_at_once
+    ),
+]
+
+# Treatment plans (issue 24): a plan of twelve visits proposed and booked, on the
+# throw-away copy (it books).
+CASES += [
+    Case(
+        "plan-book-12",
+        TWO_CLINIC,
+        PLAN_BOOK_TARGET_P95_MS,
+        plan_book_12,
+        warmups=PLAN_BOOK_WARMUPS,
+        iterations=PLAN_BOOK_ITERATIONS,
+        throwaway=True,
     ),
 ]

@@ -105,6 +105,7 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
     from rehabdesk.billing.testing import guards_lifted as billing_guards_lifted
     from rehabdesk.care.testing import guards_lifted as care_guards_lifted
     from rehabdesk.outcomes.testing import guards_lifted as outcomes_guards_lifted
+    from rehabdesk.plans.testing import guards_lifted as plans_guards_lifted
     from rehabdesk.safety.testing import guards_lifted as safety_guards_lifted
     from rehabdesk.scheduling.testing import guards_lifted
 
@@ -119,6 +120,7 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
             care_guards_lifted(connection),
             billing_guards_lifted(connection),
             outcomes_guards_lifted(connection),
+            plans_guards_lifted(connection),
         ):
             return handle(self, *args, **options)
 

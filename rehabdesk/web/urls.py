@@ -36,6 +36,8 @@ from rehabdesk.web.staff import (
     patient_status_views,
     patient_views,
     payment_views,
+    plan_booking_views,
+    plan_views,
     registrations_views,
     report_views,
     safety_views,
@@ -74,6 +76,8 @@ urlpatterns: list[URLPattern] = (
     + note_overdue_views.urlpatterns
     + chart_views.urlpatterns
     + measure_views.urlpatterns
+    + plan_views.urlpatterns
+    + plan_booking_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
     + exercise_views.urlpatterns

@@ -48,6 +48,9 @@ from rehabdesk.outcomes.models import MeasureRequest
 from rehabdesk.outcomes.services import measure_request_send
 from rehabdesk.outcomes.testing import request_make, wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
+from rehabdesk.plans.inputs import CourseInput, GoalInput
+from rehabdesk.plans.models import TreatmentPlan
+from rehabdesk.plans.services import plan_create
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
@@ -226,6 +229,30 @@ def world(personas: Personas) -> Personas:
     # A questionnaire asked of the child (answered in the portal) and of patient A (by link).
     for patient in (personas.child, personas.patient_a):
         request_make(patient=patient, now=timezone.now())
+    # The physio's treatment plan for patient A: twice a week for six weeks.
+    plan_create(
+        patient=personas.patient_a,
+        practitioner=personas.physio,
+        problems=["Knee pain on stairs"],
+        goals=[GoalInput(text="Stairs without pain", target_on=today + timedelta(weeks=6))],
+        courses=[
+            CourseInput(
+                discipline_id=service.discipline_id,
+                service_id=service.pk,
+                practitioner_id=personas.physio.pk,
+                location_id=personas.pickering.pk,
+                visits=2,
+                weeks=6,
+            )
+        ],
+        measures=[],
+        starts_on=today,
+        reassess_on=today + timedelta(weeks=3),
+        reassess_after_visits=None,
+        discharge_criteria="",
+        user=personas.physio.user,
+        now=timezone.now(),
+    )
     return personas
 
 
@@ -297,6 +324,9 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"review_id": str(RedFlagReview.objects.get(patient=world.patient_a).pk)}
     if target == "note":
         return {"note_id": str(VisitNote.objects.filter(patient=world.patient_a).earliest("pk").pk)}
+    if target == "plan":
+        plan = TreatmentPlan.objects.get(patient=world.patient_a)
+        return {"patient_id": str(world.patient_a.pk), "plan_id": str(plan.pk)}
     if target == "document":
         return {"document_id": str(Document.objects.get(patient=world.patient_a).pk)}
     if target == "invoice":

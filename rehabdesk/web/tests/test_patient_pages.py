@@ -36,8 +36,8 @@ def test_a_record_reads_in_the_same_number_of_queries_for_any_family(
     # 13 + Bookings (upcoming, past, attendance) + whether a practitioner must clear
     # hands-on bookings (safety) + the clinic's name for the header + Consents (privacy,
     # treatment) + the health form's status + the Account (balance: three queries;
-    # packages: one)
-    with django_assert_num_queries(25) as small:
+    # packages: one) + the treatment plans to book (one)
+    with django_assert_num_queries(26) as small:
         client.get(url)
     add_children(personas.guardian, 5)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -130,6 +130,11 @@ PHI_PAGES = {
         lambda w: reverse("patient-series", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    "plan-new": (
+        "physio",
+        lambda w: reverse("plan-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     "patient-deactivate": (
         "front_desk",
         lambda w: reverse("patient-deactivate", args=[w.patient_a.pk]),
@@ -258,6 +263,11 @@ def test_every_patient_page_is_in_this_list():
             "my-intake-review",
             "staff-intake-enter-section",
             "staff-intake-enter-review",
+            # A treatment plan's pages need a plan: web/tests/test_plan_pages.py.
+            "plan-detail",
+            "plan-edit",
+            "plan-discharge",
+            "plan-book",
             # The chart's printed copy is an EXPORT event: web/tests/test_chart_copy.py.
             "patient-chart-pdf",
             # Receipts and statements are copies, EXPORT events (one per receipt):
