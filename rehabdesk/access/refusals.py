@@ -183,6 +183,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ExerciseErrorCode.NOT_TODAY: UNPROCESSABLE,
         ExerciseErrorCode.SESSION_DONE: CONFLICT,
         ExerciseErrorCode.STALE_PROGRAM: CONFLICT,
+        ExerciseErrorCode.NOT_IN_CARE: FORBIDDEN,
+        ExerciseErrorCode.NOT_FOLLOWER: FORBIDDEN,
     },
     CareErrorCode: {
         CareErrorCode.INVALID: UNPROCESSABLE,

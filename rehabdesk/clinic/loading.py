@@ -88,7 +88,11 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
                 name=clinic.name, slug=clinic.slug, phone=clinic.phone, email=clinic.email
             )
         )
-        accounts = {account.email: account_load(account=account) for account in clinic.accounts}
+        hashes: dict[str, str] = {}
+        accounts = {
+            account.email: account_load(account=account, hashes=hashes)
+            for account in clinic.accounts
+        }
         locations = {
             location.slug: location_load(clinic=row, location=location, today=today)
             for location in clinic.locations
@@ -107,7 +111,7 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
                 today=today,
             )
         practitioners = {
-            person.slug: practitioner_load(practitioner=person, today=today)
+            person.slug: practitioner_load(practitioner=person, today=today, hashes=hashes)
             for person in clinic.practitioners
         }
         for order, group in enumerate(clinic.groups):
@@ -123,14 +127,22 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
     )
 
 
-def account_load(*, account: AccountSpec) -> User:
-    return user_create(
+def account_load(*, account: AccountSpec, hashes: dict[str, str] | None = None) -> User:
+    """An account of the description. `hashes` (password -> its hash) lets accounts
+    sharing a password have it hashed once: the first is checked and hashed, the rest
+    take its hash."""
+    known = hashes.get(account.password) if hashes is not None and account.password else None
+    user = user_create(
         email=account.email,
         password=account.password,
         first_name=account.first_name,
         last_name=account.last_name,
         roles=account.roles,
+        password_hash=known,
     )
+    if hashes is not None and account.password and known is None:
+        hashes[account.password] = user.password
+    return user
 
 
 # -- locations ------------------------------------------------------------------------
@@ -197,7 +209,9 @@ def resource_load(*, location: Location, resource: ResourceSpec) -> Resource:
 # -- practitioners --------------------------------------------------------------------
 
 
-def practitioner_load(*, practitioner: PractitionerSpec, today: date) -> Practitioner:
+def practitioner_load(
+    *, practitioner: PractitionerSpec, today: date, hashes: dict[str, str] | None = None
+) -> Practitioner:
     """A practitioner with their account, registrations, time off and weekly hours."""
     spec = practitioner
     with transaction.atomic():
@@ -208,7 +222,8 @@ def practitioner_load(*, practitioner: PractitionerSpec, today: date) -> Practit
                 last_name=spec.last_name,
                 roles=(Role.PRACTITIONER,),
                 password=spec.password,
-            )
+            ),
+            hashes=hashes,
         )
         row = services.practitioner_save(
             practitioner=Practitioner(

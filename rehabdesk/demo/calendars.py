@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -98,16 +99,21 @@ def plan_calendar(
                 (interval.start, interval.end) for interval in resource.busy
             )
     diary = _diary(window_start, window_end)
+    # Each practitioner's slots of each service, searched once for the whole window and
+    # then taken a day at a time: the same slots a search of each day finds (no visit
+    # crosses midnight), without a search per day, practitioner and service.
+    by_day = {
+        (practitioner_id, o.service.pk): _slots_by_day(queries[o.service.pk], practitioner_id, zone)
+        for practitioner_id, offers in offerings.items()
+        for o in offers
+    }
     planned: list[Planned] = []
     day = first_day
     while day <= last_day:
         held: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-        day_start = wall_clock_instant(day, time(0), zone)
-        day_end = wall_clock_instant(day + timedelta(days=1), time(0), zone)
         for practitioner_id, offers in sorted(offerings.items()):
             candidates = {
-                o.service.pk: _day_slots(queries[o.service.pk], practitioner_id, day_start, day_end)
-                for o in offers
+                o.service.pk: by_day[practitioner_id, o.service.pk].get(day, []) for o in offers
             }
             if not any(candidates.values()):
                 continue
@@ -153,11 +159,14 @@ def _query(
     return replace(query, policy=policy)
 
 
-def _day_slots(query: Query, practitioner_id: int, start: datetime, end: datetime) -> list[Slot]:
+def _slots_by_day(query: Query, practitioner_id: int, zone: ZoneInfo) -> dict[date, list[Slot]]:
+    """The practitioner's slots of the query's window, by the local day they start on."""
     people = tuple(p for p in query.practitioners if p.id == practitioner_id)
-    if not people:
-        return []
-    return list(find_slots(replace(query, practitioners=people, start=start, end=end)).slots)
+    days: dict[date, list[Slot]] = defaultdict(list)
+    if people:
+        for slot in find_slots(replace(query, practitioners=people)).slots:
+            days[slot.start.astimezone(zone).date()].append(slot)
+    return days
 
 
 def _fill_day(

@@ -13,6 +13,8 @@ class ExerciseErrorCode(StrEnum):
     NOT_TODAY = "not_today"  # a session ticked for a day not yet come, or undone later
     SESSION_DONE = "session_done"  # that session of the day is ticked already
     STALE_PROGRAM = "stale_program"  # changed meanwhile from another tab; reload first
+    NOT_IN_CARE = "not_in_care"  # a prescriber who is not a practitioner in the patient's care
+    NOT_FOLLOWER = "not_follower"  # a tick or reminder by someone other than patient/guardian
 
 
 class ExerciseError(DomainError):

@@ -20,6 +20,18 @@ from rehabdesk.exercises.choices import BodyRegion
 from rehabdesk.patients.models import Patient
 
 
+def dosage_text(sets: int, reps: int | None, hold_seconds: int | None) -> str:
+    """ "2 sets of 10 reps, hold 5 s": the dosage as the patient reads it."""
+    if reps is not None:
+        said = f"{sets} set{'s' if sets != 1 else ''} of {reps} rep{'s' if reps != 1 else ''}"
+    else:
+        said = f"{sets} time{'s' if sets != 1 else ''}"
+    if hold_seconds is not None:
+        held = f"{hold_seconds // 60} min" if hold_seconds % 60 == 0 else f"{hold_seconds} s"
+        said += f", hold {held}" if reps is not None else f", {held} each"
+    return said
+
+
 class Exercise(TimeStampedModel):
     """One exercise of the clinic's library, in plain language a patient follows alone,
     with the dosage a prescription starts from. Shipped ones come from
@@ -42,6 +54,10 @@ class Exercise(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def default_dosage(self) -> str:
+        return dosage_text(self.default_sets, self.default_reps, self.default_hold_seconds)
+
 
 class Program(TimeStampedModel):
     """A patient's home program from one practitioner: `sessions_per_day` sessions on
@@ -61,8 +77,12 @@ class Program(TimeStampedModel):
     notes = models.TextField(blank=True)
     # The patient's daily reminder through the outbox, at this local time (None: off).
     reminder_at = models.TimeField(null=True, blank=True)
+    # The local day (in the patient's zone) of the last reminder written to the outbox:
+    # the scheduler's claim that makes a day's reminder go once, clock change or not.
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
     revision = models.PositiveIntegerField(default=1)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -76,7 +96,9 @@ class Program(TimeStampedModel):
 
 
 class ProgramExercise(models.Model):
-    """One exercise of a program, with its own dosage and notes."""
+    """One exercise of a program, with its own dosage and notes. A change of the
+    program closes its rows (`removed_at`) and writes the new list: what was prescribed
+    when stays on file."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
@@ -91,15 +113,24 @@ class ProgramExercise(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     notes = models.CharField(max_length=300, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["program", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "position"], name="exercises_item_position"),
+            models.UniqueConstraint(
+                fields=["program", "position"],
+                condition=models.Q(removed_at__isnull=True),
+                name="exercises_item_position",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.exercise)
+
+    @property
+    def dosage(self) -> str:
+        return dosage_text(self.sets, self.reps, self.hold_seconds)
 
 
 class ProgramSession(models.Model):

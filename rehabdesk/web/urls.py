@@ -5,6 +5,7 @@ from django.urls import URLPattern
 from rehabdesk.web import views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
+from rehabdesk.web.portal import exercise_views as portal_exercise_views
 from rehabdesk.web.portal import (
     intake_views,
     manage_views,
@@ -25,6 +26,7 @@ from rehabdesk.web.staff import (
     dayend_views,
     desk_views,
     document_views,
+    exercise_views,
     hours_views,
     note_overdue_views,
     note_sign_views,
@@ -71,6 +73,7 @@ urlpatterns: list[URLPattern] = (
     + chart_views.urlpatterns
     + report_views.urlpatterns
     + document_views.urlpatterns
+    + exercise_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns
@@ -94,4 +97,5 @@ urlpatterns: list[URLPattern] = (
     + password_views.urlpatterns
     + receipt_views.urlpatterns
     + portal_package_views.urlpatterns
+    + portal_exercise_views.urlpatterns
 )

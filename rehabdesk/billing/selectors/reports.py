@@ -424,30 +424,24 @@ class Receivables:
 # busy two-core machine: 3.4 s against 0.6–1.2 s).
 # test_report_receivables checks the two agree.
 _AGED = """
-WITH credited AS (
-    SELECT invoice_id, SUM(total) AS total, SUM(payer_share) AS payer
-    FROM billing_creditnote GROUP BY invoice_id
-), paid AS (
-    SELECT invoice_id, SUM(amount) AS total FROM billing_paymentallocation GROUP BY invoice_id
-), payer_paid AS (
-    SELECT a.invoice_id, SUM(a.amount) AS total
+WITH moves AS (
+    SELECT id AS invoice_id, total AS owing,
+           CASE WHEN payer_id IS NULL THEN 0 ELSE payer_share END AS payer
+    FROM billing_invoice WHERE location_id IN %s AND issued_at < %s
+    UNION ALL
+    SELECT invoice_id, -total, -payer_share FROM billing_creditnote
+    UNION ALL
+    SELECT a.invoice_id, -a.amount, CASE WHEN p.payer_id IS NULL THEN 0 ELSE -a.amount END
     FROM billing_paymentallocation a JOIN billing_payment p ON p.id = a.payment_id
-    WHERE p.payer_id IS NOT NULL GROUP BY a.invoice_id
 ), owed AS (
-    SELECT i.issued_at,
-           ROUND(i.total - COALESCE(c.total, 0) - COALESCE(d.total, 0), 2) AS owing,
-           CASE WHEN i.payer_id IS NULL THEN 0
-                ELSE i.payer_share - COALESCE(c.payer, 0) - COALESCE(e.total, 0) END AS payer
-    FROM billing_invoice i
-    LEFT JOIN credited c ON c.invoice_id = i.id
-    LEFT JOIN paid d ON d.invoice_id = i.id
-    LEFT JOIN payer_paid e ON e.invoice_id = i.id
-    WHERE i.location_id IN %s AND i.issued_at < %s
+    SELECT invoice_id, ROUND(SUM(owing), 2) AS owing, SUM(payer) AS payer
+    FROM moves GROUP BY invoice_id HAVING ROUND(SUM(owing), 2) > 0
 )
-SELECT CASE WHEN issued_at >= %s THEN 0 WHEN issued_at >= %s THEN 1
-            WHEN issued_at >= %s THEN 2 ELSE 3 END AS bucket,
-       COUNT(*), SUM(owing), SUM(payer)
-FROM owed WHERE owing > 0
+SELECT CASE WHEN i.issued_at >= %s THEN 0 WHEN i.issued_at >= %s THEN 1
+            WHEN i.issued_at >= %s THEN 2 ELSE 3 END AS bucket,
+       COUNT(*), SUM(o.owing), SUM(o.payer)
+FROM owed o JOIN billing_invoice i ON i.id = o.invoice_id
+WHERE i.location_id IN %s AND i.issued_at < %s
 GROUP BY 1
 """
 
@@ -455,14 +449,17 @@ GROUP BY 1
 def receivables(*, on: date, scope: Scope) -> Receivables:
     """What is owed on invoices issued up to `on`, by age from the invoice's date (one
     query). The payer's share owing is its share less what credit notes took off it and
-    less the payer's payments; the patient's is the rest of what is owed."""
+    less the payer's payments; the patient's is the rest of what is owed.
+
+    Each invoice's total, its credit notes and the money allocated to it are read as
+    one list of signed amounts and summed in one grouping, rather than each grouped on
+    its own and joined: on SQLite that halves the time over a year of ten locations'
+    invoices (bench `report-receivables-year`), where nearly every invoice sums to 0."""
     zone = scope.zone
     day_after = local_midnight(on + timedelta(days=1), zone)
     edges = [local_midnight(on - timedelta(days=days), zone) for days in (30, 60, 90)]
-    rows = select(
-        _AGED,
-        [list(scope.location_ids), instant_param(day_after), *map(instant_param, edges)],
-    )
+    scoped = [list(scope.location_ids), instant_param(day_after)]
+    rows = select(_AGED, [*scoped, *map(instant_param, edges), *scoped])
     found = {
         int(bucket): {"invoices": count, "owing": owing, "payer": payer}
         for bucket, count, owing, payer in rows

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rehabdesk.billing.choices import PayerKind, PaymentMethod
-from rehabdesk.billing.models import Payer
+from rehabdesk.billing.models import Payer, PaymentAllocation
 from rehabdesk.billing.selectors.owing import owing_by_invoice
 from rehabdesk.billing.selectors.reports import receivables, report_scope
 from rehabdesk.billing.tests.reports_world import Books, Line, money
@@ -36,8 +36,12 @@ def on(year: int, month: int, day: int, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def books(personas):
-    world = build_booking_world(personas)
+def world(personas):
+    return build_booking_world(personas)
+
+
+@pytest.fixture
+def books(personas, world):
     books = Books(issuer=personas.front_desk)
     sun_life = Payer.objects.create(
         clinic_id=world.pickering.clinic_id, name="Sun Life", kind=PayerKind.EXTENDED_HEALTH
@@ -115,3 +119,29 @@ def test_it_agrees_with_the_one_definition_of_what_is_owed(books):
     aged = receivables(on=date(2027, 12, 31), scope=report_scope())
     assert aged.owing == sum((amount for amount in owed.values() if amount > 0), money(0))
     assert aged.invoices == sum(1 for amount in owed.values() if amount > 0)
+
+
+def test_a_location_s_report_counts_only_its_own_invoices(books, world):
+    """Money moved on another location's invoices never reaches this one's report: a
+    Milton invoice owing $40, and one whose $25 was allocated and then released (a
+    negative allocation, the invoice's own sum positive again) are Milton's alone."""
+    line = [Line("40.00", service=world.follow_up, practitioner=world.physio)]
+    books.invoice(
+        location=world.milton, patient=world.patient, issued_at=on(2027, 3, 20), lines=line
+    )
+    released = books.invoice(
+        location=world.milton,
+        patient=world.patient,
+        issued_at=on(2027, 3, 21),
+        lines=[Line("25.00", service=world.follow_up, practitioner=world.physio)],
+    )
+    payment = books.pay(released, "25.00", received_at=on(2027, 3, 21))
+    PaymentAllocation.objects.create(
+        payment=payment, invoice=released, amount=money("-25.00"), created_at=on(2027, 3, 22)
+    )
+    pickering = receivables(on=ON, scope=report_scope(location_ids=[world.pickering.pk]))
+    milton = receivables(on=ON, scope=report_scope(location_ids=[world.milton.pk]))
+    everywhere = receivables(on=ON, scope=report_scope())
+    assert (pickering.invoices, pickering.owing) == (4, money(280))
+    assert (milton.invoices, milton.owing) == (2, money(65))
+    assert (everywhere.invoices, everywhere.owing) == (6, money(345))

@@ -41,6 +41,10 @@ from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentT
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
+from rehabdesk.exercises.models import Program, ProgramSession
+from rehabdesk.exercises.services import session_tick
+from rehabdesk.exercises.testing import program_build
+from rehabdesk.outcomes.testing import wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
@@ -194,6 +198,8 @@ def world(personas: Personas) -> Personas:
         file=uploaded("referral.pdf", pdf_bytes()),
         now=timezone.now(),
     )
+    # The clinic's wording of the ODI, which the admin lists.
+    wording_enter(instrument="odi", manager=personas.manager, now=timezone.now())
     # A treatment consent and a privacy consent of the child, given by the guardian.
     treatment_consent_give(
         patient=personas.child,
@@ -213,7 +219,21 @@ def world(personas: Personas) -> Personas:
         now=timezone.now(),
     )
     billing_rows(personas, service)
+    exercise_rows(personas)
     return personas
+
+
+def exercise_rows(personas: Personas) -> None:
+    """Patient A's home program from the physio, with today's first session ticked."""
+    program = program_build(personas, now=timezone.now())
+    session_tick(
+        program=program,
+        day=timezone.localdate(),
+        number=1,
+        pain=None,
+        user=personas.patient_a.user,
+        now=timezone.now(),
+    )
 
 
 def billing_rows(personas: Personas, service: Service) -> None:
@@ -277,6 +297,12 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"invoice_id": str(Invoice.objects.get(patient=world.patient_a).pk)}
     if target == "payment":
         return {"payment_id": str(Payment.objects.get(patient=world.patient_a).pk)}
+    if target in ("program", "session"):
+        program = Program.objects.get(patient=world.patient_a)
+        if target == "session":
+            session = ProgramSession.objects.get(program=program)
+            return {"program_id": str(program.pk), "session_id": str(session.pk)}
+        return {"program_id": str(program.pk)}
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
@@ -313,6 +339,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         kwargs["coverage_id"] = str(patient.coverages.get().pk)
     elif part == "topic":
         kwargs["topic"] = "physiotherapy"
+    elif part == "program":
+        kwargs["program_id"] = str(Program.objects.get(patient=patient).pk)
     return kwargs
 
 

@@ -57,6 +57,19 @@ PHI_PAGES = {
         ["patient_a"],
     ),
     "my-family": ("guardian", lambda w: reverse("my-family"), ["guardian", "child"]),
+    # Home exercises (with a program: web/tests/test_exercise_pages.py).
+    "exercise-programs": (
+        "physio",
+        lambda w: reverse("exercise-programs", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "exercise-program-new": (
+        "physio",
+        lambda w: reverse("exercise-program-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    # No program to follow: nothing shown, nothing on file.
+    "my-exercises": ("guardian", lambda w: reverse("my-exercises"), []),
     # The portal's person page names everyone the guardian may switch to.
     "my-person": (
         "guardian",
@@ -242,6 +255,15 @@ def test_every_patient_page_is_in_this_list():
             "my-receipt-pdf",
             "my-receipts-year-pdf",
             "staff-statement-pdf",
+            # A program's pages need one prescribed; each is one event:
+            # web/tests/test_exercise_pages.py. Ticks, undos and reminders are POSTs the
+            # services audit.
+            "exercise-program-change",
+            "exercise-program-stop",
+            "my-exercise-handout",
+            "my-exercise-tick",
+            "my-exercise-undo",
+            "my-exercise-reminder",
             # Setting a password by e-mailed link: no patient's information is shown.
             "password-request",
             "password-sent",

@@ -1,4 +1,5 @@
-"""`manage.py run_scheduler`: the scheduling chores that run on their own clock."""
+"""`manage.py run_scheduler`: the scheduling chores that run on their own clock, then
+the chores other apps register (core/chores.py: the daily exercise reminders)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from rehabdesk.core.chores import chores
 from rehabdesk.core.commands import LoopingCommand
 from rehabdesk.scheduling.services import (
     freed_time_process,
@@ -14,20 +16,27 @@ from rehabdesk.scheduling.services import (
     waitlist_offers_expire,
 )
 
+Counts = tuple[int, int, int, list[tuple[str, int]]]
 
-def run_once() -> tuple[int, int, int]:
+
+def run_once() -> Counts:
     """One round: close unanswered waitlist offers (passing their time on), release
-    expired holds, offer freed time to the waitlist. Returns how many of each."""
+    expired holds, offer freed time to the waitlist, then each registered chore.
+    Returns how many of each."""
     now = timezone.now()
     expired = waitlist_offers_expire(now=now)
     released = holds_release_expired(now=now)
     offered = freed_time_process(now=now)
-    return expired, released, offered
+    others = [(chore.label, chore.run(now)) for chore in chores()]
+    return expired, released, offered, others
 
 
-def describe(counts: tuple[int, int, int]) -> str:
-    expired, released, offered = counts
-    return f"{expired} offer(s) expired, {released} hold(s) released, {offered} offer(s) made."
+def describe(counts: Counts) -> str:
+    """The round in words; another app's chore is named when it did something."""
+    expired, released, offered, others = counts
+    said = f"{expired} offer(s) expired, {released} hold(s) released, {offered} offer(s) made."
+    done = [f"{count} {label}" for label, count in others if count]
+    return f"{said[:-1]}, {', '.join(done)}." if done else said
 
 
 class Command(LoopingCommand):
@@ -54,5 +63,5 @@ class Command(LoopingCommand):
 
     def round(self) -> None:
         counts = run_once()
-        if any(counts):
+        if any(counts[:3]) or any(count for _, count in counts[3]):
             self.stdout.write(describe(counts))
