@@ -174,6 +174,7 @@ def write_plan(
     starts_on: date | None = None,
     reassess_on: date | None = None,
     reassess_after_visits: int | None = 6,
+    practitioner: Practitioner | None = None,
     now: datetime = NOW,
 ) -> TreatmentPlan:
     """A plan for the world's patient by the physio, through plan_create: by default
@@ -181,7 +182,7 @@ def write_plan(
     starts_on = starts_on or now.astimezone(TORONTO).date()
     return plan_create(
         patient=world.patient,
-        practitioner=world.physio,
+        practitioner=practitioner or world.physio,
         problems=["Low back pain limiting sitting and lifting"],
         goals=goals
         or [
@@ -198,6 +199,6 @@ def write_plan(
         reassess_on=reassess_on,
         reassess_after_visits=reassess_after_visits,
         discharge_criteria="ODI 20 or less; back to full duties",
-        user=world.physio.user,
+        user=(practitioner or world.physio).user,
         now=now,
     )

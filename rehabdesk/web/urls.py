@@ -104,6 +104,6 @@ urlpatterns: list[URLPattern] = (
     + password_views.urlpatterns
     + receipt_views.urlpatterns
     + portal_package_views.urlpatterns
-    + portal_measure_views.urlpatterns
     + portal_exercise_views.urlpatterns
+    + portal_measure_views.urlpatterns
 )

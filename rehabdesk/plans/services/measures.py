@@ -106,7 +106,8 @@ def requests_schedule(
 def plan_measures_release(*, now: datetime) -> int:
     """Cancel the plans' open measure requests whose visit no longer stands (cancelled,
     missed, entered in error), through outcomes' `measure_requests_cancel` for each such
-    visit. For the scheduler's round; safe to repeat. Returns how many visits."""
+    visit. A chore of the scheduler's round (plans/apps.py); safe to repeat. Returns how
+    many requests it cancelled."""
     visits = (
         MeasureRequest.objects.filter(
             plan_id__isnull=False,
@@ -118,8 +119,7 @@ def plan_measures_release(*, now: datetime) -> int:
         .values("appointment_id")
     )
 
-    released = 0
-    for appointment in Appointment.objects.filter(pk__in=visits).order_by("pk"):
+    return sum(
         measure_requests_cancel(appointment=appointment, now=now)
-        released += 1
-    return released
+        for appointment in Appointment.objects.filter(pk__in=visits).order_by("pk")
+    )

@@ -6,8 +6,9 @@ For each course not booked yet:
 1. Its weekly pattern: the patient's usual times with the course's practitioner at the
    course's location (the most frequent weekday and wall-clock time of their past visits,
    then the next most frequent on another weekday, up to the course's visits a week),
-   completed where the history is short by the practitioner's first free times in the
-   first week, on weekdays spread apart.
+   each kept only when it is free on at least half of the course's dates (MOSTLY_FREE);
+   completed by the practitioner's first free times in the first week (each day's first
+   that is free on most of the course's dates), on weekdays spread apart.
 2. Its visits: the pattern's times in each of its weeks, counted from its first day
    (the plan's start, or today once that has passed) — rolling weeks, so a plan that
    starts on a Wednesday still gets its visits each week; with `every_weeks` > 1, only
@@ -52,6 +53,9 @@ SECOND = timedelta(seconds=1)
 USUAL_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED)
 # How many of their latest visits with the practitioner say what is usual.
 USUAL_LOOKS_AT = 50
+# A weekly time is taken for the pattern when free on at least this share of the
+# course's dates: a usual time taken most weeks would scatter the visits.
+MOSTLY_FREE = 0.5
 
 
 def plan_booking_propose(*, plan: TreatmentPlan, both_locations: bool, now: datetime) -> Proposal:
@@ -174,19 +178,22 @@ class _Draft:
         home = self.course.location_id
         return {slot.start: slot for slot in self.slots if slot.location_id == home}
 
+    def days_on(self, weekday: int) -> list[date]:
+        """The weekday's date in each of the course's on-weeks."""
+        offset = timedelta(days=(weekday - self.first_day.weekday()) % 7)
+        return [
+            self.first_day + WEEK * week + offset
+            for week in range(0, self.course.weeks, self.course.every_weeks)
+        ]
+
     def wanted_times(self) -> list[datetime]:
         """The pattern's instants over the course's on-weeks (rolling weeks from the
         first day), in order."""
-        course, times = self.course, []
-        for week in range(0, course.weeks, course.every_weeks):
-            for weekday, moment in self.pattern:
-                day = (
-                    self.first_day
-                    + WEEK * week
-                    + timedelta(days=(weekday - self.first_day.weekday()) % 7)
-                )
-                times.append(wall_clock_instant(day, moment, self.zone).astimezone(UTC))
-        return sorted(times)
+        return sorted(
+            wall_clock_instant(day, wall_time, self.zone).astimezone(UTC)
+            for weekday, wall_time in self.pattern
+            for day in self.days_on(weekday)
+        )
 
     def proposal(self) -> CourseProposal:
         course = self.course
@@ -266,9 +273,11 @@ def _history(
     return found
 
 
-def _pattern(draft: _Draft, history: Sequence[datetime], theirs: list[_Busy]) -> None:
-    """The usual weekdays and times from the history, completed by first free times."""
+def _pattern(draft: _Draft, history: Sequence[datetime], blocked: list[_Busy]) -> None:
+    """The usual weekdays and times from the history, those free on at least half of
+    the course's dates; completed by first free times."""
     wanted = draft.course.visits
+    home = draft.home_slots()
     local = [start.astimezone(draft.zone) for start in history[:USUAL_LOOKS_AT]]
     counts = Counter((moment.weekday(), moment.time()) for moment in local)
     newest: dict[tuple[int, time], datetime] = {}
@@ -276,28 +285,49 @@ def _pattern(draft: _Draft, history: Sequence[datetime], theirs: list[_Busy]) ->
         newest.setdefault((moment.weekday(), moment.time()), moment)
     ordered = sorted(counts, key=lambda key: (-counts[key], -newest[key].timestamp()))
     for weekday, wall_time in ordered:
-        if len(draft.pattern) < wanted and weekday not in {day for day, _ in draft.pattern}:
+        if len(draft.pattern) >= wanted:
+            break
+        if weekday in {day for day, _ in draft.pattern}:
+            continue
+        if _free_share(draft, weekday, wall_time, home, blocked) >= MOSTLY_FREE:
             draft.pattern.append((weekday, wall_time))
     draft.usual = bool(draft.pattern)
     if len(draft.pattern) < wanted:
-        _first_free_times(draft, theirs)
+        _first_free_times(draft, home, blocked)
 
 
-def _first_free_times(draft: _Draft, theirs: list[_Busy]) -> None:
-    """The first free time of each day, in the first week where possible (then over the
-    whole span), on weekdays at least two days apart where possible (then one)."""
-    first_week_end = _midnight(draft.first_day + WEEK, draft.zone)
+def _free_share(
+    draft: _Draft, weekday: int, wall_time: time, home: dict[datetime, Slot], blocked: list[_Busy]
+) -> float:
+    """On how many of the course's dates for this weekday the time is free (0 to 1)."""
+    days = draft.days_on(weekday)
+    free = 0
+    for day in days:
+        slot = home.get(wall_clock_instant(day, wall_time, draft.zone).astimezone(UTC))
+        if slot is not None and not any(busy.blocks(slot) for busy in blocked):
+            free += 1
+    return free / len(days) if days else 0.0
+
+
+def _first_free_times(draft: _Draft, home: dict[datetime, Slot], blocked: list[_Busy]) -> None:
+    """For each day of the first week (then of the whole span), its first free time
+    that is free on at least half of the course's dates, else its first free time; on
+    weekdays at least two days apart where possible (then one)."""
     first_week_start = _midnight(draft.first_day, draft.zone)
-    by_weekday: dict[int, Slot] = {}
-    later: dict[int, Slot] = {}
-    for slot in draft.home_slots().values():
-        if any(busy.blocks(slot) for busy in theirs):
+    first_week_end = _midnight(draft.first_day + WEEK, draft.zone)
+    free: dict[bool, dict[int, list[Slot]]] = {True: {}, False: {}}
+    for start in sorted(home):
+        slot = home[start]
+        if any(busy.blocks(slot) for busy in blocked):
             continue
-        weekday = slot.start.astimezone(draft.zone).weekday()
-        into = by_weekday if first_week_start <= slot.start < first_week_end else later
-        if weekday not in into or slot.start < into[weekday].start:
-            into[weekday] = slot
-    for candidates in (by_weekday, later):
+        in_first_week = first_week_start <= start < first_week_end
+        weekday = start.astimezone(draft.zone).weekday()
+        free[in_first_week].setdefault(weekday, []).append(slot)
+    for in_first_week in (True, False):
+        candidates = {
+            weekday: _steadiest(draft, weekday, slots, home, blocked)
+            for weekday, slots in free[in_first_week].items()
+        }
         for apart in (2, 1):
             for weekday in sorted(candidates, key=lambda day: candidates[day].start):
                 if len(draft.pattern) >= draft.course.visits:
@@ -307,6 +337,18 @@ def _first_free_times(draft: _Draft, theirs: list[_Busy]) -> None:
                     draft.pattern.append(
                         (weekday, candidates[weekday].start.astimezone(draft.zone).time())
                     )
+
+
+def _steadiest(
+    draft: _Draft, weekday: int, slots: list[Slot], home: dict[datetime, Slot], blocked: list[_Busy]
+) -> Slot:
+    """A day's first free time that is free on most of the course's dates, else its
+    first free time."""
+    for slot in slots:
+        wall_time = slot.start.astimezone(draft.zone).time()
+        if _free_share(draft, weekday, wall_time, home, blocked) >= MOSTLY_FREE:
+            return slot
+    return slots[0]
 
 
 def _days_apart(one: int, other: int) -> int:

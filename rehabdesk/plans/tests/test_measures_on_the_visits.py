@@ -5,9 +5,12 @@ such by the scheduler's round (plan_measures_release)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 from rehabdesk.outcomes.models import MeasureRequest
 from rehabdesk.plans.inputs import GoalInput, MeasureInput
@@ -96,7 +99,10 @@ def test_a_cancelled_visits_requests_are_cancelled_with_it(world):
     }
     assert lines[("odi", fourth.pk)] == "cancelled"
     assert lines[("odi", visits[0].pk)] == "open"
-    assert plan_measures_release(now=NOW) == 1
+    out = io.StringIO()
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        call_command("run_scheduler", "--once", stdout=out)
+    assert out.getvalue().strip().endswith(", 1 measure request(s) cancelled with their visit.")
     assert MeasureRequest.objects.get(appointment=fourth).cancelled_at == NOW
     assert plan_measures_release(now=NOW) == 0
     assert MeasureRequest.objects.filter(cancelled_at__isnull=False).count() == 1

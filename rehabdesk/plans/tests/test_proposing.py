@@ -73,6 +73,33 @@ def test_the_patients_usual_times_with_the_practitioner_come_first(world):
     assert _walls(course)[:3] == ["Mon Mar 08 14:00", "Fri Mar 12 10:30", "Mon Mar 15 14:00"]
 
 
+def test_a_usual_time_taken_most_weeks_gives_way_to_the_next_usual_one(world):
+    past = datetime(2027, 1, 4, 8, 0, tzinfo=TORONTO)
+    for day, hour, minute in [
+        (8, 10, 30),
+        (15, 10, 30),
+        (22, 10, 30),
+        (11, 14, 0),
+        (18, 14, 0),
+        (20, 11, 0),
+    ]:
+        world.book(local(date(2027, 1, day), hour, minute), patient=world.patient, now=past)
+    for friday in (12, 19, 26):  # three of the six Fridays at 10:30 are taken
+        world.book(local(date(2027, 3, friday), 10, 30))
+    world.book(local(date(2027, 4, 2), 10, 30))
+    (course,) = _propose(write_plan(world)).courses
+    assert (course.pattern, course.usual) == (((MONDAY, time(14)), (WEDNESDAY, time(11))), True)
+    assert all(v.free for v in course.visits)
+
+
+def test_first_free_times_taken_most_weeks_give_way_to_steadier_ones(world):
+    for day in (date(2027, 3, 15), date(2027, 3, 22), date(2027, 3, 29), date(2027, 4, 5)):
+        world.book(local(day, 9))  # four of the six Mondays at 9:00 are taken
+    (course,) = _propose(write_plan(world)).courses
+    # Monday 9:00 is free on two of them; 9:45 (after a 9:00 visit's buffer) on all.
+    assert course.pattern == ((MONDAY, time(9, 45)), (WEDNESDAY, time(9)))
+
+
 def test_a_taken_time_gets_the_nearest_free_time_and_says_why(world):
     world.book(local(date(2027, 3, 17), 9))  # another patient, 9:00-9:30, buffer to 9:40
     world.day_off(world.physio, date(2027, 3, 22))

@@ -126,9 +126,13 @@ def appointment_book(
     idempotency_key: str | None = None,
     note: str = "",
     tell: bool = True,
+    look_first: bool = True,
 ) -> Appointment:
     """Book a time outright (status `booked`); the patient is sent a confirmation unless
-    `tell` is False (a series confirms its first visit only)."""
+    `tell` is False (a series confirms its first visit only). `look_first`: whether to
+    look at the calendar before taking the lock (`_refuse_unless_offered`); a series,
+    already inside its own transaction, skips it — the check under the lock is the
+    same, and the look only saves queueing for a lock it holds."""
     return _create(
         request=request,
         status=AppointmentStatus.BOOKED,
@@ -137,6 +141,7 @@ def appointment_book(
         idempotency_key=idempotency_key,
         note=note,
         tell=tell,
+        look_first=look_first,
     )
 
 
@@ -223,6 +228,7 @@ def _create(
     note: str,
     hold_for: timedelta = HOLD_DURATION,
     tell: bool = True,
+    look_first: bool = True,
 ) -> Appointment:
     fingerprint = request_fingerprint(request, status=status, actor=actor, note=note)
     # A retry is answered with what the first request made before any rule is looked at
@@ -238,8 +244,9 @@ def _create(
                 # the try, so that a refusal caused by a concurrent request with the same
                 # key (its booking makes the patient busy, or known) answers its replay.
                 request_check(request, now)
-                patient_free_check(request, now)
-                _refuse_unless_offered(request, now)
+                if look_first:
+                    patient_free_check(request, now)
+                    _refuse_unless_offered(request, now)
             with transaction.atomic():
                 replay = _replay(idempotency_key, fingerprint, status)
                 if replay is not None:

@@ -141,8 +141,9 @@ def series_book(*, plan: SeriesPlan, actor: Actor, now: datetime) -> Appointment
             )
             try:
                 with transaction.atomic():
+                    # Inside the series' transaction: no look before the lock.
                     appointment = appointment_book(
-                        request=request, actor=actor, now=now, tell=index == 0
+                        request=request, actor=actor, now=now, tell=index == 0, look_first=False
                     )
             except SchedulingError as refused:
                 conflicts.append(Conflict(start, refused.message, _nearest(request, now)))

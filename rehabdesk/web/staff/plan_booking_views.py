@@ -111,8 +111,7 @@ def _page(
     refusal: PlanError | None = None,
     ticked: Iterable[str] | None = None,
 ) -> HttpResponse:
-    keys = [visit.key for visit in proposal.bookable]
-    chosen = set(keys if ticked is None else ticked)
+    chosen = {visit.key for visit in proposal.bookable} if ticked is None else set(ticked)
     return render(
         request,
         "web/plans/book.html",
@@ -124,7 +123,6 @@ def _page(
             "signed": proposal_sign(proposal),
             "courses": _lines(proposal),
             "chosen": chosen,
-            "count": len(chosen & set(keys)),
             "refusal": refusal,
             "book": BOOK,
         },

@@ -18,7 +18,8 @@ from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanGoal, PlanMeasure, TreatmentPlan
-from rehabdesk.plans.selectors import plan_progress
+from rehabdesk.plans.selectors import GoalProgress, plan_progress
+from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.web.staff.plan_forms import PlanForms
 
 # The assessment's fields a new plan starts from (the shipped initial templates).
@@ -127,19 +128,31 @@ def plan_inputs(forms: PlanForms) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class GoalLine:
-    """A goal beside the patient's latest score on its measure (if it has one)."""
+    """A goal beside the patient's latest score on its measure (if it has one), as the
+    plan's pages word it; whether it is reached is the plans selectors' rule."""
 
-    goal: PlanGoal
-    latest: MeasureResult | None
+    progress: GoalProgress
+
+    @property
+    def goal(self) -> PlanGoal:
+        return self.progress.goal
+
+    @property
+    def latest(self) -> MeasureResult | None:
+        return self.progress.latest
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.progress.reached)
 
     @property
     def target(self) -> str:
-        """ "Oswestry Disability Index (ODI) 20 or less"; "" for a goal in words only."""
+        """ "ODI 20 or less"; "" for a goal in words only."""
         if not self.goal.instrument or self.goal.target is None:
             return ""
         instrument = Instrument(self.goal.instrument)
         side = "or more" if SPECS[instrument].higher_is_better else "or less"
-        return f"{instrument.label} {_number(self.goal.target)} {side}"
+        return f"{short_name(instrument)} {_number(self.goal.target)} {side}"
 
     @property
     def last_score(self) -> str:
@@ -147,13 +160,11 @@ class GoalLine:
             return "no score"
         return _number(self.latest.score)
 
-    @property
-    def reached(self) -> bool:
-        if self.latest is None or self.latest.score is None or self.goal.target is None:
-            return False
-        if SPECS[Instrument(self.goal.instrument)].higher_is_better:
-            return self.latest.score >= self.goal.target
-        return self.latest.score <= self.goal.target
+
+def short_name(instrument: Instrument) -> str:
+    """ "ODI" for "Oswestry Disability Index (ODI)": the name clinicians write."""
+    label = instrument.label
+    return label[label.rindex("(") + 1 : -1] if label.endswith(")") else label
 
 
 def _number(value: Decimal) -> str:
@@ -179,12 +190,22 @@ def plan_page(plan: TreatmentPlan, *, now: datetime) -> dict[str, Any]:
     """What the plan page (and the discharge page above its form) shows."""
     progress = plan_progress(plan=plan, now=now)
     asked = Counter(line.state for line in progress.measures)
+    still_booked = sum(
+        1
+        for course in progress.courses
+        for visit in course.visits
+        if visit.status == AppointmentStatus.BOOKED and visit.start >= now
+    )
     return {
         "patient": plan.patient,
         "plan": plan,
         "closed": plan.status != PlanStatus.ACTIVE,
         "progress": progress,
-        "goals": [GoalLine(goal=g.goal, latest=g.latest) for g in progress.goals],
+        "goals": [GoalLine(progress=line) for line in progress.goals],
         "measures": [(m, measure_when(m)) for m in plan.measures.all()],
         "asked": asked,
+        # Visits of the plan booked and not yet come (the page tells a closed plan's).
+        "still_booked": still_booked,
+        # Courses not booked yet (a booked course is one with its series).
+        "to_book": sum(1 for course in progress.courses if not course.visits),
     }

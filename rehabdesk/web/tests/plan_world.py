@@ -7,7 +7,7 @@ signed in as a persona."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +48,8 @@ def today() -> date:
 def a_plan(world: PlanWorld, **changes: Any) -> TreatmentPlan:
     """The physio's plan for patient A from today: twice a week for six weeks at
     Pickering, an ODI goal of 20 or less in six weeks."""
-    return write_plan(world, now=timezone.now(), **changes)
+    changes.setdefault("now", timezone.now())
+    return write_plan(world, **changes)
 
 
 def goal(number: int = 0, *, weeks: int = 6) -> GoalInput:
@@ -61,9 +62,11 @@ def goal(number: int = 0, *, weeks: int = 6) -> GoalInput:
     )
 
 
-def booked(world: PlanWorld, plan: TreatmentPlan, *, both: bool = False) -> TreatmentPlan:
-    """The plan booked as proposed now, by the front desk."""
-    now = timezone.now()
+def booked(
+    world: PlanWorld, plan: TreatmentPlan, *, both: bool = False, now: datetime | None = None
+) -> TreatmentPlan:
+    """The plan booked as proposed `now` (the real now unless told)."""
+    now = now or timezone.now()
     proposal = plan_booking_propose(plan=plan, both_locations=both, now=now)
     plan_book(plan=plan, proposal=proposal, actor=world.physio.user, now=now)
     return plan

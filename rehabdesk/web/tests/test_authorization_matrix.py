@@ -41,12 +41,12 @@ from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentT
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
-from rehabdesk.outcomes.models import MeasureRequest
-from rehabdesk.outcomes.services import measure_request_send
-from rehabdesk.outcomes.testing import request_make, wording_enter
 from rehabdesk.exercises.models import Program, ProgramSession
 from rehabdesk.exercises.services import session_tick
 from rehabdesk.exercises.testing import program_build
+from rehabdesk.outcomes.models import MeasureRequest
+from rehabdesk.outcomes.services import measure_request_send
+from rehabdesk.outcomes.testing import request_make, wording_enter
 from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.plans.inputs import CourseInput, GoalInput
 from rehabdesk.plans.models import TreatmentPlan
@@ -225,6 +225,7 @@ def world(personas: Personas) -> Personas:
         now=timezone.now(),
     )
     billing_rows(personas, service)
+    exercise_rows(personas)
     # A questionnaire asked of the child (answered in the portal) and of patient A (by link).
     for patient in (personas.child, personas.patient_a):
         request_make(patient=patient, now=timezone.now())
@@ -252,7 +253,6 @@ def world(personas: Personas) -> Personas:
         user=personas.physio.user,
         now=timezone.now(),
     )
-    exercise_rows(personas)
     return personas
 
 

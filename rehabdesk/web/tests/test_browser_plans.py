@@ -15,7 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from rehabdesk.plans.models import TreatmentPlan
+from rehabdesk.plans.services import plan_booking_propose
+from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services import BookingRequest, appointment_book
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web.tests.plan_world import assessment, plan_world
 
@@ -77,7 +80,23 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     expect(page.get_by_role("checkbox")).to_have_count(5)  # the switch and four visits
     _both_widths(page, screenshot, "book-physio")
 
-    # The desk books it from the patient page, seeing the times only.
+    # Meanwhile another patient takes the time of the plan's third visit.
+    proposal = plan_booking_propose(plan=plan, both_locations=False, now=timezone.now())
+    appointment_book(
+        request=BookingRequest(
+            patient=world.other_patient,
+            practitioner=world.physio,
+            service=world.follow_up,
+            location=world.pickering,
+            start=proposal.bookable[2].start,
+            channel=Channel.PHONE,
+        ),
+        actor=personas.front_desk,
+        now=timezone.now(),
+    )
+
+    # The desk books it from the patient page, seeing the times only: the third visit
+    # at its nearest free time, marked.
     desk = page.context.browser.new_context(viewport=DESK)
     desk_page = desk.new_page()
     desk_page.set_default_timeout(10_000)
@@ -86,11 +105,12 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     desk_page.get_by_role("link", name="Book the treatment plan's visits").click()
     desk_page.get_by_role("heading", name="Book the plan's visits").wait_for()
     expect(desk_page.get_by_text("Sits through a work day")).to_have_count(0)
+    expect(desk_page.get_by_text("Alternative")).to_be_visible()
     expect(desk_page.get_by_role("link", name="The treatment plan")).to_have_count(0)
     _both_widths(desk_page, screenshot, "book-desk")
     desk_page.get_by_role("button", name="Book the ticked visits").click()
     expect(desk_page.get_by_text("Booked 4 visits of the plan.")).to_be_visible()
-    assert Appointment.objects.filter(patient=world.patient).count() == 4
+    assert Appointment.objects.filter(patient=world.patient).count() == 4  # one moved
     desk.close()
 
     # Back on the plan: booked, then discharged.
@@ -98,6 +118,7 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     expect(page.get_by_text("Every course of the plan is booked.")).to_be_visible()
     page.get_by_role("link", name="The treatment plan").click()
     expect(page.get_by_text("0 of 4 planned visits attended · 4 booked")).to_be_visible()
+    _both_widths(page, screenshot, "plan-booked")
     page.get_by_role("link", name="Discharge").click()
     page.get_by_role("heading", name="Discharge from the plan").wait_for()
     page.get_by_label("Goals met").check()
@@ -106,7 +127,7 @@ def test_a_plan_made_from_the_assessment_booked_by_the_desk_and_discharged(
     _both_widths(page, screenshot, "discharge")
     page.get_by_role("button", name="Discharge and close the plan").click()
     expect(page.get_by_text("The plan is closed with its discharge summary.")).to_be_visible()
-    expect(page.get_by_role("link", name="Book the plan")).to_have_count(0)
+    expect(page.get_by_role("link", name="Discharge")).to_have_count(0)
     _both_widths(page, screenshot, "closed")
 
     # The chart says so.

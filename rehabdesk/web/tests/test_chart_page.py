@@ -257,10 +257,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
     for day in range(3, 30):
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
-    # 22, and the outcome measures' three: the care check of their accessor, every score
-    # in one query, the plans' goals in one; the treatment plans' two (whether the viewer
-    # may see them: the care relationship; the patient's plans, none here); the home
-    # exercise programs' one (the patient's programs, none here).
+    # 22, the exercise programs' one, the outcome measures' three (the care check of
+    # their accessor, every score in one query, the plans' goals in one) and the treatment
+    # plans' two (the care relationship; the patient's plans, none here).
     assert _queries(client, personas) == few == 28
 
 

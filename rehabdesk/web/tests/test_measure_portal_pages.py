@@ -37,9 +37,14 @@ def test_a_patient_answers_their_own_request_from_the_list(client, personas):
     assert listed.count('class="visit"') == 1
     looked = AuditEvent.objects.filter(summary="measures to answer").get()
     assert looked.object_type == "outcomes.measurerequest"
+    assert list(looked.patient_links.values_list("patient_id", flat=True)) == [
+        personas.patient_a.pk
+    ]
 
     form = squash(client.get(reverse("my-measure", args=[request.pk])).text)
     assert "Since your first visit, how has your condition changed overall?" in form
+    opened = AuditEvent.objects.filter(summary="measure to answer (portal)").get()
+    assert (opened.actor_id, opened.object_id) == (personas.patient_a.user_id, str(request.pk))
     assert "+3 Somewhat better" in form
     sent = client.post(reverse("my-measure", args=[request.pk]), {"1": "3"}, follow=True)
     assert sent.redirect_chain[-1][0] == reverse("my-measures")

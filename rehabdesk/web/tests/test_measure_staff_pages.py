@@ -19,6 +19,8 @@ from rehabdesk.care.services import note_draft_save, note_sign, note_start
 from rehabdesk.outcomes.choices import ResultSource
 from rehabdesk.outcomes.models import MeasureResult
 from rehabdesk.outcomes.testing import result_record, wording_enter
+from rehabdesk.plans.choices import PlanStatus
+from rehabdesk.plans.models import PlanGoal, TreatmentPlan
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
 from rehabdesk.web.tests.note_world import SIGNABLE, note_world
@@ -216,9 +218,61 @@ def test_the_charts_queries_do_not_grow_with_the_scores(
 
     scores(1)
     client.get(url)  # the session and the clinic's header, once
-    with django_assert_num_queries(23) as few:  # no entries: test_chart_page pins 25 with them
+    with django_assert_num_queries(26) as few:  # no entries: test_chart_page pins 28 with them
         client.get(url)
     scores(19)  # three measures with twenty scores each
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(url).text
     assert html.count('role="img"') == 3
+
+
+def test_the_goals_of_plans_under_way_are_marked_on_their_measures_chart(client, personas):
+    # Plans are written through plans.services (another part of issue 24); rows suffice here.
+    now = timezone.now()
+    for days, odi in ((30, 4), (2, 3)):
+        answers = {str(n): odi for n in range(1, 11)}
+        result_record(
+            patient=personas.patient_a,
+            instrument="odi",
+            answers=answers,
+            now=now - timedelta(days=days),
+        )
+
+    def plan(**fields: object) -> TreatmentPlan:
+        return TreatmentPlan.objects.create(
+            patient=personas.patient_a,
+            practitioner=personas.physio,
+            starts_on=timezone.localdate() - timedelta(days=30),
+            created_by=personas.physio.user,
+            **fields,
+        )
+
+    under_way = plan()
+    PlanGoal.objects.create(
+        plan=under_way,
+        position=1,
+        text="Back to work",
+        instrument="odi",
+        target=20,
+        target_on=timezone.localdate() + timedelta(days=30),
+    )
+    PlanGoal.objects.create(
+        plan=under_way, position=2, text="Walk the dog", target_on=timezone.localdate()
+    )
+    closed = plan(status=PlanStatus.DISCHARGED, discharged_at=now)
+    PlanGoal.objects.create(
+        plan=closed,
+        position=1,
+        text="An old goal",
+        instrument="odi",
+        target=10,
+        target_on=timezone.localdate(),
+    )
+    client.force_login(personas.physio.user)
+    html = squash(client.get(reverse("patient-chart", args=[personas.patient_a.pk])).text)
+    section = html[html.index('id="measures-heading"') : html.index('id="history-heading"')]
+    assert "Goal: Back to work (20 by " in section
+    assert ">Back to work: 20</text>" in section
+    assert 'class="chart-goal-mark"' in section
+    assert "An old goal" not in section
+    assert "Walk the dog" not in section

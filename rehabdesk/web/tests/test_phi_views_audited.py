@@ -186,6 +186,14 @@ PHI_PAGES = {
         lambda w: reverse("patient-chart-print", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    # Entering an outcome measure; the portal's questionnaires with nobody asked (with
+    # requests, and each one's form: web/tests/test_measure_portal_pages.py).
+    "measure-new": (
+        "physio",
+        lambda w: reverse("measure-new", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    "my-measures": ("guardian", lambda w: reverse("my-measures"), []),
     # A patient's account, statement and the payment form (billing: VIEW/CHANGE_BILLING).
     "billing-patient": (
         "front_desk",
@@ -250,6 +258,8 @@ def test_every_patient_page_is_in_this_list():
             # A health form's section and review need a draft (without one they lead to
             # the form's first page): web/tests/test_intake_pages.py.
             "my-intake-section",
+            # A questionnaire to answer needs one asked: web/tests/test_measure_portal_pages.py.
+            "my-measure",
             "my-intake-review",
             "staff-intake-enter-section",
             "staff-intake-enter-review",

@@ -53,6 +53,8 @@ def test_the_physio_books_the_whole_plan_from_its_page(personas):
     shown = client.get(done["Location"]).text
     assert "Booked 12 visits of the plan." in shown
     assert "0 of 12 planned visits attended · 12 booked" in shown
+    # Every course booked: nothing left to book from the plan.
+    assert plan_url("plan-book", plan) not in shown
 
 
 def test_a_visit_unticked_is_left_out(personas):
@@ -86,7 +88,8 @@ def test_a_time_taken_meanwhile_books_nothing_and_proposes_again(personas):
     client = signed_in(personas, "physio")
     form = _form(client.get(plan_url("plan-book", plan)).text)
     shown = proposal_read(str(form["proposal"]), plan_id=plan.pk, now=timezone.now())
-    taken = shown.bookable[0].start
+    # A visit of the second week: the pattern (the first free times) stays, that date moves.
+    taken = shown.bookable[2].start
     assert taken is not None
     # Another patient, by phone, while the page was open.
     appointment_book(
@@ -113,6 +116,8 @@ def test_a_time_taken_meanwhile_books_nothing_and_proposes_again(personas):
         str(_form(response.text)["proposal"]), plan_id=plan.pk, now=timezone.now()
     )
     assert taken not in [visit.start for visit in fresh.bookable]
+    assert "Alternative</span>" in html
+    assert "That time is taken." in html
     # Booked as proposed again, it goes through.
     client.post(plan_url("plan-book", plan), _form(response.text))
     assert _visits(world.patient) == len(fresh.bookable)

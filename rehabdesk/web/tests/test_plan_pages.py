@@ -13,8 +13,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.outcomes.testing import answers_all, result_record
 from rehabdesk.patients.services import care_assignment_add
 from rehabdesk.plans.inputs import MeasureInput
 from rehabdesk.plans.models import PlanCourse, PlanGoal, PlanMeasure, TreatmentPlan
@@ -284,6 +286,44 @@ def test_a_plan_is_refused_under_another_patients_address(personas):
     assert signed_in(personas, "physio").get(url).status_code == 404
 
 
+def test_a_plan_fallen_behind_warns_and_a_reassessment_due_prompts(personas):
+    world = plan_world(personas)
+    # Made and booked two weeks ago; none of its visits held since.
+    then = timezone.now() - timedelta(weeks=2)
+    plan = a_plan(world, now=then, reassess_on=today(), reassess_after_visits=None)
+    booked(world, plan, now=then)
+
+    html = _squash(signed_in(personas, "physio").get(plan_url("plan-detail", plan)).text)
+
+    assert "Falling behind the plan." in html
+    assert re.search(r"Follow-up: no visit held in the week from [A-Z][a-z]{2} \d{1,2}\.", html)
+    assert "Reassessment due</strong> — planned for" in html
+    assert 'class="behind"' in html
+
+
+def test_the_plan_shows_the_last_score_against_each_goal(personas):
+    world = plan_world(personas)
+    plan = a_plan(world)  # ODI 20 or less in six weeks
+    client = signed_in(personas, "physio")
+
+    before = _squash(client.get(plan_url("plan-detail", plan)).text)
+    result_record(
+        patient=world.patient, instrument="odi", answers=answers_all("odi", 2), now=timezone.now()
+    )
+    first = _squash(client.get(plan_url("plan-detail", plan)).text)
+    result_record(
+        patient=world.patient, instrument="odi", answers=answers_all("odi", 1), now=timezone.now()
+    )
+    later = _squash(client.get(plan_url("plan-detail", plan)).text)
+
+    assert "Target: ODI 20 or less" in before
+    assert "No score yet" in before
+    assert "Last score: <strong>40</strong>" in first
+    assert "target reached" not in first
+    assert "Last score: <strong>20</strong>" in later
+    assert "— target reached" in later
+
+
 @pytest.mark.parametrize(
     ("route", "who", "summary"),
     [
@@ -358,4 +398,6 @@ def test_the_plan_pages_query_count_does_not_grow_with_its_goals_courses_and_vis
             measures=[MeasureInput(instrument="odi"), MeasureInput(instrument="nprs")],
         ),
     )
-    assert _queries(client, plan_url("plan-detail", big)) == few == 99
+    # The plan's look (the plan, the care relationship, the audit event), its progress
+    # (plans.selectors.plan_progress) and its measures, the session and the menu.
+    assert _queries(client, plan_url("plan-detail", big)) == few == 18
