@@ -9,10 +9,10 @@ notes choose it) and its measures (ODI and NPRS, LEFS and PSFS, QuickDASH and NP
 - one improving, one on a plateau, one getting worse (its reassessment due), each with
   an active plan of ten weeks so far;
 - one discharged three weeks ago with a summary, its goals judged, its program stopped;
-- the demo's regular patient, who signs in ("Patient (receipts)"): a plan of eight
-  weeks, a program with today's session still to tick, a daily reminder, and a pain
-  rating asked by e-mail today (the link is in the outbox, then var/mail/; demo_welcome
-  prints it).
+- the demo's regular patient, who signs in ("Patient (exercises, receipts)"): a plan of
+  eight weeks not booked yet (README's walk books it), a program with today's session
+  still to tick, a daily reminder, and a pain rating asked by e-mail today (the link is
+  in the outbox, then var/mail/; demo_welcome prints it).
 
 The plans, goals, measures asked and results, the programs, their stopping and the
 reminder are written through the services (plan_create, plan_discharge,
@@ -38,7 +38,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from rehabdesk.accounts.models import User
-from rehabdesk.clinic.models import Practitioner, Service
+from rehabdesk.clinic.models import Location, Practitioner, Service
 from rehabdesk.demo.care import STORIES
 from rehabdesk.exercises.models import Exercise, Program, ProgramSession
 from rehabdesk.exercises.services import ItemInput, program_prescribe, program_stop, reminder_set
@@ -284,7 +284,8 @@ def _follow(world: _World, course: Course, patient: Patient) -> Followed:
         world.today - timedelta(weeks=DISCHARGED_WEEKS_AGO) if course is DISCHARGED else world.today
     )
     plan = _plan(world, course, story, patient, starts_on)
-    visits = _tie_visits(world, plan, starts_on, ends_on)
+    # The regular patient's plan is left to book (README's walk books it).
+    visits = [] if course is SIGNS_IN else _tie_visits(world, plan, starts_on, ends_on)
     _measure(world, course, story, plan, visits, starts_on, ends_on)
     program = _program(world, course, story, patient, ends_on)
     if course is DISCHARGED:
@@ -305,21 +306,6 @@ def _follow(world: _World, course: Course, patient: Patient) -> Followed:
 def _plan(
     world: _World, course: Course, story: Story, patient: Patient, starts_on: date
 ) -> TreatmentPlan:
-    # Where they see her most (where she works most, for a patient only assigned).
-    location_id = next(
-        (
-            visits.values("location_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "location_id")
-            .values_list("location_id", flat=True)
-            .first()
-            for visits in (
-                Appointment.objects.filter(practitioner=world.practitioner, patient=patient),
-                Appointment.objects.filter(practitioner=world.practitioner),
-            )
-            if visits.exists()
-        ),
-    )
     measures = [
         MeasureInput(story.main, at_start=True, every_visits=2, at_discharge=True),
         MeasureInput(story.second, at_start=True, every_visits=1, at_discharge=True),
@@ -337,7 +323,7 @@ def _plan(
                 discipline_id=world.service.discipline_id,
                 service_id=world.service.pk,
                 practitioner_id=world.practitioner.pk,
-                location_id=location_id,
+                location_id=_usual_location(world.practitioner, patient),
                 visits=1,
                 every_weeks=2,
                 weeks=COURSE_WEEKS,
@@ -352,6 +338,24 @@ def _plan(
         # Before the clinic opens: the plan's first visit may be that morning.
         now=world.at(starts_on, 7),
     )
+
+
+def _usual_location(practitioner: Practitioner, patient: Patient) -> int:
+    """Where they see her most (where she works most, for a patient only assigned)."""
+    for visits in (
+        Appointment.objects.filter(practitioner=practitioner, patient=patient),
+        Appointment.objects.filter(practitioner=practitioner),
+    ):
+        usual = (
+            visits.values("location_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "location_id")
+            .values_list("location_id", flat=True)
+            .first()
+        )
+        if usual is not None:
+            return int(usual)
+    return Location.objects.filter(active=True).order_by("pk").values_list("pk", flat=True)[0]
 
 
 def _tie_visits(

@@ -175,6 +175,8 @@ def test_the_patient_who_signs_in_has_today_s_exercises_and_a_questionnaire_e_ma
     link = demo_measure_link(email=email)
 
     assert plan.patient.email == email
+    # Left to book: README's walk books it.
+    assert not PlanCourse.series.through.objects.filter(plancourse__plan=plan).exists()
     assert program_today(program=program, today=TODAY).next_number == 1
     assert program.reminder_at is not None
     assert (request.instrument, request.due_on, request.plan_id) == ("nprs", TODAY, plan.pk)
