@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -10,7 +11,8 @@ from typing import Any
 
 import hypothesis
 import pytest
-from django.test import TransactionTestCase
+from django.db import transaction
+from django.test import TestCase, TransactionTestCase
 
 CHROMIUM = os.environ.get("REHABDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,6 +40,17 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """A test that commits: marked transaction=True, or on a live server."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 def _require_serialized_rollback(item: pytest.Item) -> None:
     """Transactional tests empty every table when they end; the reference data the
     migrations load (colleges, disciplines, tax, roles) must then be restored for the
@@ -52,10 +65,20 @@ def _require_serialized_rollback(item: pytest.Item) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark database tests `db` so `make test` can run them once per database, and
     leave browser tests out, saying so once, where Chromium is not installed."""
+    sharing: dict[str, bool] = {}
     for item in items:
-        if _uses_database(item):
+        uses_database = _uses_database(item)
+        if uses_database:
             item.add_marker(pytest.mark.db)
         _require_serialized_rollback(item)
+        module = item.getparent(pytest.Module)
+        if module is not None and uses_database:
+            shares = "personas" in getattr(item, "fixturenames", ()) and not _transactional(item)
+            sharing[module.nodeid] = sharing.get(module.nodeid, True) and shares
+    # Modules whose every database test starts from the personas, none committing.
+    config._rehabdesk_personas_modules = {  # type: ignore[attr-defined]
+        nodeid for nodeid, shares in sharing.items() if shares
+    }
     browser_tests = [item for item in items if item.get_closest_marker("browser")]
     if not browser_tests or Path(CHROMIUM).exists():
         return
@@ -252,12 +275,46 @@ def screenshot(
     return take
 
 
-@pytest.fixture
-def personas(db: None) -> object:
-    """The shared cast of permission tests (rehabdesk/testing/personas.py)."""
+@pytest.fixture(scope="module")
+def _module_personas(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[object | None]:
+    """The personas' clinic built once for a module, in a transaction left open: each
+    test of the module then runs in a savepoint inside it (pytest-django's `db` enters
+    its atomic block after this, module-scoped, fixture) and rolls back to the personas
+    as they were built; the module's end rolls the personas back too. Building them
+    takes a quarter of a second, and some 1,500 tests ask for them, on each database.
+
+    Only for a module whose every database test asks for the personas and none commits
+    (a live server, two connections racing): a test without them must find the database
+    empty, and a transaction cannot be left open around one that commits and empties the
+    tables. Elsewhere each test builds its own (None here)."""
+    if request.node.nodeid not in request.config._rehabdesk_personas_modules:  # type: ignore[attr-defined]
+        yield None
+        return
     from rehabdesk.testing.personas import build_personas
 
-    return build_personas()
+    with django_db_blocker.unblock():
+        module_atomic = transaction.atomic()
+        module_atomic.__enter__()
+        built = build_personas()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module_atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def personas(_module_personas: object | None, db: None) -> object:
+    """The shared cast of permission tests (rehabdesk/testing/personas.py): the module's
+    personas, as a copy no other test has touched, or built for this test alone."""
+    from rehabdesk.testing.personas import build_personas
+
+    if _module_personas is None:
+        return build_personas()
+    return copy.deepcopy(_module_personas)
 
 
 @pytest.fixture
