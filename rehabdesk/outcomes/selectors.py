@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from rehabdesk.clinic.models import Clinic
 from rehabdesk.outcomes.models import (
     ANSWER_DAYS_AFTER_DUE,
@@ -104,12 +106,16 @@ def results_for_appointments(*, appointment_ids: Collection[int]) -> dict[int, l
 
 
 def latest_scores(*, patient_id: int) -> dict[Instrument, MeasureResult]:
-    """The patient's latest result of each instrument they answered."""
-    latest: dict[Instrument, MeasureResult] = {}
-    results = MeasureResult.objects.filter(patient_id=patient_id).order_by("-taken_at", "-pk")
-    for result in results:
-        latest.setdefault(Instrument(result.instrument), result)
-    return latest
+    """The patient's latest result of each instrument they answered (one query: the
+    database picks each instrument's latest, so only those rows and their answers are
+    read, however many the patient has)."""
+    newest = (
+        MeasureResult.objects.filter(patient_id=patient_id, instrument=OuterRef("instrument"))
+        .order_by("-taken_at", "-pk")
+        .values("pk")[:1]
+    )
+    results = MeasureResult.objects.filter(patient_id=patient_id, pk=Subquery(newest))
+    return {Instrument(result.instrument): result for result in results}
 
 
 def result_by_id(*, result_id: int) -> MeasureResult | None:

@@ -53,6 +53,14 @@ def test_the_active_plan_is_one_line_of_progress_with_its_link(personas):
     assert html.index('id="plans-heading"') < html.index('id="history-heading"')
 
 
+def test_a_plan_not_booked_yet_says_so_rather_than_behind(personas):
+    world = plan_world(personas)
+    a_plan(world, courses=[world.course(weeks=2)])
+    html = _chart(personas)
+    assert '0 of 4 visits attended, 0 booked <span class="tag">Not booked yet</span>' in html
+    assert "Behind" not in html
+
+
 def test_plans_closed_before_are_listed_behind_a_toggle(personas):
     world = plan_world(personas)
     old = discharge(a_plan(world))
