@@ -61,6 +61,9 @@ class Capability(StrEnum):
     # The clinic's reports: revenue, HST, receivables, utilization, cancellations, new
     # patients (totals and rates, never a patient's clinical content).
     VIEW_REPORTS = "view_reports"
+    # The privacy officer's pages: access requests, corrections, break-glass reviews,
+    # the clinic-wide access report and the privacy breach log.
+    OVERSEE_PRIVACY = "oversee_privacy"
 
 
 SELF_SERVICE = frozenset(
@@ -86,13 +89,16 @@ CARE = frozenset(
 MANAGER_ONLY = frozenset(
     {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
 )
+# What only the privacy officer does: no other role has it, the manager included.
+PRIVACY_ONLY = frozenset({Capability.OVERSEE_PRIVACY})
 
 CAPABILITIES = {
-    Role.FRONT_DESK: frozenset(Capability) - MANAGER_ONLY,
-    Role.MANAGER: frozenset(Capability),
+    Role.FRONT_DESK: frozenset(Capability) - MANAGER_ONLY - PRIVACY_ONLY,
+    Role.MANAGER: frozenset(Capability) - PRIVACY_ONLY,
     # Practitioners search among their own patients only (access.accessors).
     Role.PRACTITIONER: frozenset({Capability.SEARCH_PATIENTS}),
     Role.PATIENT: frozenset(),
+    Role.PRIVACY_OFFICER: PRIVACY_ONLY,
 }
 
 

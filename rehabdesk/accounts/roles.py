@@ -11,6 +11,9 @@ class Role(StrEnum):
     FRONT_DESK = "Front desk"
     PRACTITIONER = "Practitioner"
     PATIENT = "Patient"
+    # PHIPA's contact person: reviews access requests, corrections, break-glass openings
+    # and privacy breaches. Held beside a staff role (in a small clinic, the manager's).
+    PRIVACY_OFFICER = "Privacy officer"
 
 
 # Roles whose holders work in the Django admin (clinic configuration).

@@ -9,6 +9,11 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", "Changed"
     EXPORT = "export", "Exported"
     DENY = "deny", "Refused"
+    # Signing in: a success, or a failure (outcome DENIED) with no patient concerned.
+    SIGN_IN = "sign_in", "Signed in"
+    # A record opened outside the care relationship or past a patient's lockbox, in an
+    # emergency (break-glass), with a reason; reviewed by the privacy officer.
+    EMERGENCY = "emergency", "Opened in an emergency"
 
 
 class AuditOutcome(models.TextChoices):

@@ -74,7 +74,7 @@ FRONT_DESK = f"frontdesk.pickering@{EMAIL_DOMAIN}"
 FRONT_DESK_MILTON = f"frontdesk.milton@{EMAIL_DOMAIN}"
 
 ACCOUNTS = (
-    AccountSpec(MANAGER, "Morgan", "Reid", (Role.MANAGER,), DEMO_PASSWORD),
+    AccountSpec(MANAGER, "Morgan", "Reid", (Role.MANAGER, Role.PRIVACY_OFFICER), DEMO_PASSWORD),
     AccountSpec(FRONT_DESK, "Sam", "Clarke", (Role.FRONT_DESK,), DEMO_PASSWORD, home="pickering"),
     AccountSpec(
         FRONT_DESK_MILTON,

@@ -57,6 +57,7 @@ SELF_SERVICE = {
     Action.ANSWER_MEASURE,
 }
 MANAGER_ONLY = {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 
 
 def person(*roles: Role, managed: frozenset[int] = frozenset()) -> Person:
@@ -98,15 +99,21 @@ def test_a_practitioner_who_is_also_a_patient_reads_their_own_chart_only_in_care
 
 
 def test_the_desk_keeps_hours_overdue_notes_and_reports_to_the_manager():
-    assert CAPABILITIES[Role.FRONT_DESK] == frozenset(Capability) - MANAGER_ONLY
-    assert CAPABILITIES[Role.MANAGER] == frozenset(Capability)
+    assert CAPABILITIES[Role.FRONT_DESK] == frozenset(Capability) - MANAGER_ONLY - PRIVACY_ONLY
+    assert CAPABILITIES[Role.MANAGER] == frozenset(Capability) - PRIVACY_ONLY
     assert CAPABILITIES[Role.PATIENT] == frozenset()
+
+
+def test_only_the_privacy_officer_oversees_privacy():
+    assert CAPABILITIES[Role.PRIVACY_OFFICER] == PRIVACY_ONLY == {Capability.OVERSEE_PRIVACY}
+    assert can(person(Role.MANAGER, Role.PRIVACY_OFFICER), Capability.OVERSEE_PRIVACY)
+    assert not can(person(Role.MANAGER), Capability.OVERSEE_PRIVACY)
 
 
 @pytest.mark.parametrize("capability", list(Capability))
 def test_capabilities_add_up_across_roles(capability):
     both = person(Role.PRACTITIONER, Role.FRONT_DESK)
-    assert can(both, capability) == (capability not in MANAGER_ONLY)
+    assert can(both, capability) == (capability not in MANAGER_ONLY | PRIVACY_ONLY)
     assert not can(NOBODY, capability)
     assert not can(person(Role.PATIENT), capability)
 
