@@ -1,25 +1,15 @@
-"""Care relationships: which patients a practitioner looks after.
-
-A practitioner is in a patient's care circle when they have an appointment with them,
-past or booked (a hold is not yet one, a cancellation is not one any more), or an
-explicit, current care assignment. This is the one place that says so.
+"""Care relationships as the access policy reads them: who the signed-in practitioner
+is, and the care circle itself, whose rule lives in `scheduling.care` (the
+services below access that refuse a practitioner outside a patient's care ask there
+too, so the rule is written once).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from rehabdesk.clinic.models import Practitioner
-from rehabdesk.patients.models import CareAssignment
-from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.care import cares_for, in_care, patient_ids_in_care
 
-CARE_STATUSES = (
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.FULFILLED,
-    AppointmentStatus.NOSHOW,
-)
+__all__ = ["cares_for", "in_care", "patient_ids_in_care", "practitioner_id_of"]
 
 
 def practitioner_id_of(user_id: int) -> int | None:
@@ -28,35 +18,3 @@ def practitioner_id_of(user_id: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
-
-
-def cares_for(*, practitioner_id: int, patient_id: int) -> bool:
-    assigned = CareAssignment.objects.filter(
-        practitioner_id=practitioner_id, patient_id=patient_id, ended_at__isnull=True
-    )
-    seen = Appointment.objects.filter(
-        practitioner_id=practitioner_id, patient_id=patient_id, status__in=CARE_STATUSES
-    )
-    return assigned.exists() or seen.exists()
-
-
-def patient_ids_in_care(*, practitioner_id: int) -> set[int]:
-    assigned = CareAssignment.objects.filter(
-        practitioner_id=practitioner_id, ended_at__isnull=True
-    ).values_list("patient_id", flat=True)
-    seen = Appointment.objects.filter(
-        practitioner_id=practitioner_id, status__in=CARE_STATUSES
-    ).values_list("patient_id", flat=True)
-    return set(assigned) | set(seen)
-
-
-def in_care(*, practitioner_id: int, field: str = "patient_id") -> Q:
-    """The same circle as a condition on a query's `field` (a patient id), so a list
-    limited to the patients in care is read in one query."""
-    assigned = CareAssignment.objects.filter(
-        practitioner_id=practitioner_id, ended_at__isnull=True
-    ).values("patient_id")
-    seen = Appointment.objects.filter(
-        practitioner_id=practitioner_id, status__in=CARE_STATUSES
-    ).values("patient_id")
-    return Q(**{f"{field}__in": assigned}) | Q(**{f"{field}__in": seen})

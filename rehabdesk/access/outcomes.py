@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from rehabdesk.access.accessors import PATIENT, User, patient_for
+from rehabdesk.access.chart import Chart
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
@@ -27,21 +28,19 @@ from rehabdesk.audit.services import audit_record
 from rehabdesk.outcomes.models import InstrumentWording, MeasureRequest, MeasureResult
 from rehabdesk.outcomes.scoring import Instrument
 from rehabdesk.outcomes.selectors import (
-    TOKEN_MAX,
     Point,
     latest_scores,
     measure_series,
+    request_answered_by_token,
     request_by_id,
     request_by_token,
     requests_open,
     results_for_appointments,
     wording_current,
 )
-from rehabdesk.outcomes.services import token_digest
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import patient_exists
-from rehabdesk.plans.choices import PlanStatus
-from rehabdesk.plans.models import PlanGoal
+from rehabdesk.plans.selectors import goals_with_targets
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import appointment_detail
 
@@ -67,21 +66,20 @@ class PatientMeasures:
     goals: Mapping[str, list[GoalTarget]] = field(default_factory=dict)
 
 
-def measures_for(*, user: User, patient_id: int, on_file: bool = True) -> PatientMeasures:
-    """The patient's scores for a practitioner in their care: one query for every
-    score, one for the goals, the look one audit event (`on_file`: False on a page whose
-    own event already covers it, the chart's)."""
-    _clinical(user, Action.VIEW_CLINICAL, patient_id, "outcome measures")
-    series = measure_series(patient_id=patient_id)
+def measures_on_chart(*, chart: Chart) -> PatientMeasures:
+    """The patient's scores and their plans' goals as the chart shows them: one query
+    for every score, one for the goals. The chart was authorized (VIEW_CLINICAL) and put
+    on file as one event by access.chart.chart_for, which covers what it shows."""
+    patient_id = chart.patient.pk
     goals: dict[str, list[GoalTarget]] = {}
-    for goal in _goals(patient_id):
+    for goal in goals_with_targets(patient_id=patient_id):
         if goal.target is not None:  # the query asks for a target; mypy cannot know
             goals.setdefault(goal.instrument, []).append(
                 GoalTarget(label=goal.text, value=goal.target, on=goal.target_on)
             )
-    if on_file:
-        _viewed(user, [patient_id], "outcome measures")
-    return PatientMeasures(patient_id=patient_id, series=series, goals=goals)
+    return PatientMeasures(
+        patient_id=patient_id, series=measure_series(patient_id=patient_id), goals=goals
+    )
 
 
 def visit_results_for(*, user: User, patient_id: int, appointment_id: int) -> list[MeasureResult]:
@@ -186,7 +184,7 @@ def request_by_link(*, token: str, today: date, view: bool = True) -> ToAnswer:
     """The request an e-mailed link names, for whoever holds the link, answered or not
     (the page says which); an unknown, cancelled or lapsed one is refused (404). The look
     is audited without a user: the link was the credential."""
-    request = request_by_token(token) or _answered_by_token(token)
+    request = request_by_token(token) or request_answered_by_token(token)
     if request is None or not request.is_open_on(today):
         raise AccessDenied(
             object_type=REQUEST,
@@ -196,18 +194,6 @@ def request_by_link(*, token: str, today: date, view: bool = True) -> ToAnswer:
             found=False,
         )
     return _to_answer(request, actor=None, view=view, summary="measure to answer (e-mailed link)")
-
-
-def _answered_by_token(token: str) -> MeasureRequest | None:
-    """The request of a link used already: `request_by_token` gives open ones only,
-    and a second use is told "already answered", not "no such link"."""
-    if not token or len(token) > TOKEN_MAX:
-        return None
-    return (
-        MeasureRequest.objects.filter(token_digest=token_digest(token), result__isnull=False)
-        .select_related("patient", "result")
-        .first()
-    )
 
 
 def request_shown(seen: ToAnswer, *, actor: User | None) -> None:
@@ -247,19 +233,6 @@ def _psfs_activities(patient_id: int) -> dict[str, str]:
     """The PSFS activities to re-rate: those of the latest PSFS result, if any."""
     latest = latest_scores(patient_id=patient_id).get(Instrument.PSFS)
     return {str(k): str(v) for k, v in (latest.activities if latest else {}).items() if v}
-
-
-def _goals(patient_id: int) -> list[PlanGoal]:
-    """The goals with a target score of the patient's plans under way, by date."""
-    return list(
-        PlanGoal.objects.filter(
-            plan__patient_id=patient_id,
-            plan__status=PlanStatus.ACTIVE,
-            target__isnull=False,
-        )
-        .exclude(instrument="")
-        .order_by("target_on", "pk")
-    )
 
 
 def _clinical(user: User, action: Action, patient_id: int, summary: str) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rehabdesk.access.accessors import User, patient_for
+from rehabdesk.access.chart import Chart
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.policy import Action, Capability, can, may, person_for
 from rehabdesk.audit.choices import AuditAction
@@ -164,14 +165,10 @@ class ChartPlans:
     closed: list[TreatmentPlan]
 
 
-def chart_plans_for(*, user: User, patient: Patient, now: datetime) -> ChartPlans:
-    """The plans for the chart of `patient` (as the chart's accessor read them), if
-    `user` may see their clinical record. The chart's own view event covers them: one
-    page, one event."""
-    if not may(person_for(user), Action.VIEW_CLINICAL, patient.pk):
-        raise AccessDenied(
-            object_type=PLAN, object_id="", patient_ids=[patient.pk], summary="treatment plans"
-        )
+def plans_on_chart(*, chart: Chart, now: datetime) -> ChartPlans:
+    """The plans the chart shows: the chart was authorized (VIEW_CLINICAL) and put on
+    file as one event by access.chart.chart_for, which covers what it shows."""
+    patient = chart.patient
     plans = plans_for_patient(patient_id=patient.pk)
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     return ChartPlans(

@@ -52,12 +52,13 @@ from rehabdesk.outcomes.services import (
     measure_request_send,
     measure_result_record,
 )
-from rehabdesk.patients.models import CareAssignment, Patient
+from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import care_assignment_add
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome, PlanStatus
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanCourse, PlanGoal, TreatmentPlan
 from rehabdesk.plans.services import plan_create, plan_discharge
+from rehabdesk.scheduling.care import cares_for
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment, AppointmentSeries
 
@@ -72,12 +73,6 @@ TIED = (
     AppointmentStatus.FULFILLED,
     AppointmentStatus.NOSHOW,
     AppointmentStatus.CANCELLED,
-)
-CARE_STATUSES = (
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.FULFILLED,
-    AppointmentStatus.NOSHOW,
 )
 MEASURED_AT_ITS_VISIT = timedelta(minutes=10)  # filled in in the waiting room
 MESSAGE_KIND = "measure_request"  # outcomes/services/requests.py's template
@@ -264,14 +259,7 @@ def _chosen(
 
 
 def _cares_for(practitioner: Practitioner, patient: Patient) -> bool:
-    """access/care.py's rule: a visit with them, past or booked, or an assignment."""
-    seen = Appointment.objects.filter(
-        practitioner=practitioner, patient=patient, status__in=CARE_STATUSES
-    )
-    assigned = CareAssignment.objects.filter(
-        practitioner=practitioner, patient=patient, ended_at__isnull=True
-    )
-    return seen.exists() or assigned.exists()
+    return cares_for(practitioner_id=practitioner.pk, patient_id=patient.pk)
 
 
 # --- One patient's course -----------------------------------------------------------------

@@ -20,10 +20,9 @@ from rehabdesk.clinic.models import Practitioner
 from rehabdesk.exercises.errors import ExerciseError, ExerciseErrorCode
 from rehabdesk.exercises.models import Exercise, Program, ProgramExercise, ProgramSession
 from rehabdesk.exercises.selectors import patient_zone
-from rehabdesk.patients.models import CareAssignment, Patient
+from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import managed_patient_ids
-from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.care import cares_for
 
 Actor = AbstractBaseUser | AnonymousUser | None
 PROGRAM = "exercises.program"
@@ -43,14 +42,6 @@ REASON_MAX = 300
 LONGEST = timedelta(days=366)
 # A session forgotten can be ticked for up to this many days back, never ahead.
 LATE_TICK_DAYS = 7
-# The same rule as rehabdesk.access.care (which sits above this app): a practitioner
-# cares for a patient they have seen or booked, or are assigned to.
-CARE_STATUSES = (
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.FULFILLED,
-    AppointmentStatus.NOSHOW,
-)
 
 
 @dataclass(frozen=True)
@@ -371,13 +362,7 @@ def _practitioner(user: Actor) -> Practitioner:
 
 
 def _in_care(practitioner: Practitioner, patient_id: int) -> None:
-    assigned = CareAssignment.objects.filter(
-        practitioner=practitioner, patient_id=patient_id, ended_at__isnull=True
-    )
-    seen = Appointment.objects.filter(
-        practitioner=practitioner, patient_id=patient_id, status__in=CARE_STATUSES
-    )
-    if not (assigned.exists() or seen.exists()):
+    if not cares_for(practitioner_id=practitioner.pk, patient_id=patient_id):
         raise ExerciseError(
             ExerciseErrorCode.NOT_IN_CARE,
             "This patient is not in your care: only their practitioners prescribe for them.",

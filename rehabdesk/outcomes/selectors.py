@@ -53,6 +53,18 @@ def request_by_token(token: str) -> MeasureRequest | None:
     )
 
 
+def request_answered_by_token(token: str) -> MeasureRequest | None:
+    """The request of a link used already, with its patient and result: a second use
+    is told "already answered", not "no such link". None for any other token."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    return (
+        MeasureRequest.objects.filter(token_digest=token_digest(token), result__isnull=False)
+        .select_related("patient", "result")
+        .first()
+    )
+
+
 def request_by_id(*, request_id: int) -> MeasureRequest | None:
     """One request with its patient and visit, answered or not."""
     return (

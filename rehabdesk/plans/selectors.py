@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from rehabdesk.outcomes.models import MeasureRequest, MeasureResult
 from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.outcomes.selectors import latest_scores
+from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.models import PlanCourse, PlanGoal, TreatmentPlan
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -38,21 +39,39 @@ def plan_by_id(*, plan_id: int) -> TreatmentPlan | None:
     )
 
 
+def _plan_parts() -> tuple[Prefetch, Prefetch]:
+    """A plan's goals in order, and its courses with their discipline, service,
+    practitioner and location."""
+    return (
+        Prefetch("goals", queryset=PlanGoal.objects.order_by("position")),
+        Prefetch(
+            "courses",
+            queryset=PlanCourse.objects.select_related(
+                "discipline", "service", "practitioner", "location"
+            ).order_by("pk"),
+        ),
+    )
+
+
+def goals_with_targets(*, patient_id: int) -> list[PlanGoal]:
+    """The goals with a target score on a measure of the patient's plans under way,
+    soonest target first: one query."""
+    return list(
+        PlanGoal.objects.filter(
+            plan__patient_id=patient_id, plan__status=PlanStatus.ACTIVE, target__isnull=False
+        )
+        .exclude(instrument="")
+        .order_by("target_on", "pk")
+    )
+
+
 def plans_for_patient(*, patient_id: int) -> list[TreatmentPlan]:
     """The patient's plans, newest first, each with its practitioner, goals and courses
     (with their discipline, service, practitioner and location): three queries."""
     return list(
         TreatmentPlan.objects.filter(patient_id=patient_id)
         .select_related("practitioner")
-        .prefetch_related(
-            Prefetch("goals", queryset=PlanGoal.objects.order_by("position")),
-            Prefetch(
-                "courses",
-                queryset=PlanCourse.objects.select_related(
-                    "discipline", "service", "practitioner", "location"
-                ).order_by("pk"),
-            ),
-        )
+        .prefetch_related(*_plan_parts())
         .order_by("-starts_on", "-pk")
     )
 
@@ -140,14 +159,11 @@ class Progress:
 
 
 def plan_progress(*, plan: TreatmentPlan, now: datetime) -> Progress:
-    """The plan followed as of `now` (see the module's docstring): six queries."""
-    goals = list(PlanGoal.objects.filter(plan_id=plan.pk).order_by("position"))
-    courses = list(
-        PlanCourse.objects.filter(plan_id=plan.pk)
-        .select_related("discipline", "service", "practitioner", "location")
-        .prefetch_related("series")
-        .order_by("pk")
-    )
+    """The plan followed as of `now` (see the module's docstring): six queries, four
+    for a plan read by `plans_for_patient` (its goals and courses are not read again)."""
+    prefetch_related_objects([plan], *_plan_parts(), "courses__series")
+    goals = list(plan.goals.all())
+    courses = list(plan.courses.all())
     course_of_series = {s.pk: c.pk for c in courses for s in c.series.all()}
     by_course: dict[int, list[Appointment]] = defaultdict(list)
     for visit in (

@@ -1,6 +1,6 @@
-"""plans.services checks the care circle itself (it sits below access): it must be the
-very circle access.care draws — an assignment, or an appointment past or booked, not a
-cancelled one."""
+"""plans.services refuses a practitioner outside the patient's care (it sits below
+access, so it asks scheduling.care itself): the very circle the access policy
+reads — an assignment, or an appointment past or booked, not a cancelled one."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from rehabdesk.audit.services import audit_record
 from rehabdesk.care.models import VisitNote
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.outcomes.selectors import latest_scores
-from rehabdesk.patients.models import CareAssignment, Patient
+from rehabdesk.patients.models import Patient
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome, PlanStatus
 from rehabdesk.plans.errors import PlanError, PlanErrorCode
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
@@ -38,17 +38,9 @@ from rehabdesk.plans.services.checks import (
     clean_text,
     invalid,
 )
-from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.care import cares_for
 
 PLAN = "plans.treatmentplan"
-# access/care.py's rule (CARE_STATUSES there), restated: plans sit below access.
-CARE_STATUSES = (
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.FULFILLED,
-    AppointmentStatus.NOSHOW,
-)
 
 
 def plan_create(
@@ -264,16 +256,8 @@ def _content(
 
 
 def _in_care(practitioner: Practitioner, patient: Patient) -> bool:
-    """Whether the practitioner looks after the patient: a visit with them, past or
-    booked, or a current care assignment — access/care.py's `cares_for`, the rule's
-    home, which the edges' policy reads; plans sit below access and ask the same."""
-    assigned = CareAssignment.objects.filter(
-        practitioner=practitioner, patient=patient, ended_at__isnull=True
-    )
-    seen = Appointment.objects.filter(
-        practitioner=practitioner, patient=patient, status__in=CARE_STATUSES
-    )
-    return assigned.exists() or seen.exists()
+    """Whether the practitioner looks after the patient (scheduling.care)."""
+    return cares_for(practitioner_id=practitioner.pk, patient_id=patient.pk)
 
 
 def why_not_changed(plan_id: int) -> PlanError:

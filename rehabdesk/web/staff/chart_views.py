@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from rehabdesk.access.accessors import patient_for, require
 from rehabdesk.access.chart import chart_export_for, chart_for
 from rehabdesk.access.exercises import programs_on_chart
-from rehabdesk.access.plans import chart_plans_for
+from rehabdesk.access.plans import plans_on_chart
 from rehabdesk.access.policy import Action, Capability, person_for
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.care.errors import CareError
@@ -92,8 +92,8 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
             "may_withdraw": seen.safety.may_change,
             "exercise_programs": programs_on_chart(chart=seen, now=timezone.now()),
             # Outcome measures: a line chart per instrument (web/outcomes/_chart_measures.html).
-            "measures": chart_measures(user=request.user, patient_id=seen.patient.pk),
-            "plans": chart_plans_for(user=request.user, patient=seen.patient, now=timezone.now()),
+            "measures": chart_measures(chart=seen),
+            "plans": plans_on_chart(chart=seen, now=timezone.now()),
         },
     )
 

@@ -22,7 +22,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rehabdesk.access.accessors import require
-from rehabdesk.access.outcomes import ToRecord, measure_to_record, measures_for, visit_results_for
+from rehabdesk.access.chart import Chart
+from rehabdesk.access.outcomes import (
+    ToRecord,
+    measure_to_record,
+    measures_on_chart,
+    visit_results_for,
+)
 from rehabdesk.access.policy import Capability
 from rehabdesk.accounts.models import User
 from rehabdesk.care.models import VisitNote
@@ -141,10 +147,10 @@ def _score_words(result: Any) -> str:
     return f"{result.score.normalize():f}{spec.unit}{band}"
 
 
-def chart_measures(*, user: Any, patient_id: int) -> list[MeasureChart]:
+def chart_measures(*, chart: Chart) -> list[MeasureChart]:
     """The chart's line charts, one per instrument with scores; the chart's own view
     event covers the look."""
-    seen = measures_for(user=user, patient_id=patient_id, on_file=False)
+    seen = measures_on_chart(chart=chart)
     goals = {
         code: [Goal(g.label, g.value, g.on) for g in targets if g.value is not None]
         for code, targets in seen.goals.items()

@@ -257,10 +257,10 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
     for day in range(3, 30):
         note = entry(personas.physio, personas.patient_a, f"Visit {day}", days_ago=day)
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
-    # 22, the exercise programs' one, the outcome measures' three (the care check of
-    # their accessor, every score in one query, the plans' goals in one) and the treatment
-    # plans' two (the care relationship; the patient's plans, none here).
-    assert _queries(client, personas) == few == 28
+    # 22, the exercise programs' one, the outcome measures' two (every score in one
+    # query, the plans' goals in one) and the treatment plans' one (the patient's plans,
+    # none here): the three sections read what the chart's own check authorized.
+    assert _queries(client, personas) == few == 26
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
