@@ -31,13 +31,10 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
-
-from django.core.management.color import no_style
-from django.db import connection, models
 
 from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
@@ -74,6 +71,7 @@ from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.clinic.models import Clinic, Location, Service, TaxCategory
 from rehabdesk.clinic.tax import RatePeriod, tax_for
 from rehabdesk.core.money import round_money
+from rehabdesk.demo.bulk import Row, chunks, insert_rows
 from rehabdesk.patients.models import Coverage
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
@@ -136,7 +134,6 @@ METHODS = (
 )
 CLOSED_AT = time(20, 45)  # the desk closes the day once the last visit has checked out
 COUNT_OFF_SHARE = 0.03  # of closed days, the cash drawer a little off
-BATCH = 2000
 
 
 @dataclass
@@ -610,7 +607,7 @@ class _Books:
             for pay in doc.pays:
                 if pay.package is not None:
                     pay.reference = f"Package, invoice {pay.package.number}"
-        invoices = _insert(
+        invoices = insert_rows(
             Invoice,
             (
                 {
@@ -636,7 +633,7 @@ class _Books:
         )
         for doc, invoice in zip(self.docs, invoices, strict=True):
             doc.pk = invoice
-        lines = iter(_insert(InvoiceLine, self._line_rows()))
+        lines = iter(insert_rows(InvoiceLine, self._line_rows()))
         line_ids = {id(line): next(lines) for doc in self.docs for line in doc.lines}
         self._write_packages(desks)
         payments = self._write_payments(clinic, desks)
@@ -718,7 +715,7 @@ class _Books:
 
     def _write_packages(self, desks: Mapping[int, User]) -> None:
         sales = [(doc, doc.sells) for doc in self.docs if doc.sells is not None]
-        packages = _insert(
+        packages = insert_rows(
             Package,
             (
                 {
@@ -734,7 +731,7 @@ class _Books:
         )
         for (_doc, sold), package in zip(sales, packages, strict=True):
             sold.pk = package
-        _insert(
+        insert_rows(
             PackageUse,
             (
                 {
@@ -776,8 +773,8 @@ class _Books:
                     "recorded_by_id": desks[doc.location_id].pk,
                 }
             )
-        payments = _insert(Payment, rows)
-        _insert(
+        payments = insert_rows(Payment, rows)
+        insert_rows(
             PaymentAllocation,
             (
                 {
@@ -803,7 +800,7 @@ class _Books:
             ),
             key=lambda pair: (pair[0], pair[1].pk),
         )
-        notes = _insert(
+        notes = insert_rows(
             CreditNote,
             (
                 {
@@ -821,7 +818,7 @@ class _Books:
                 for number, (when, doc) in enumerate(off, start=1)
             ),
         )
-        _insert(
+        insert_rows(
             CreditNoteLine,
             (
                 {
@@ -842,14 +839,14 @@ class _Books:
         """The no-show fee on each missed visit, as appointment_mark_noshow records it;
         the waived ones with their reason."""
         for fee, ids in self.fees.items():
-            for chunk in _chunks(ids, 500):
+            for chunk in chunks(ids, 500):
                 Appointment.objects.filter(pk__in=chunk).update(fee_due=fee)
         located = dict(
             Appointment.objects.filter(pk__in=[pk for pk, _r, _w in self.waivers]).values_list(
                 "pk", "location_id"
             )
         )
-        _insert(
+        insert_rows(
             FeeWaiver,
             (
                 {
@@ -867,7 +864,7 @@ class _Books:
         """Every past business day with payments, closed at each location: what the
         desk counted per method, now and then a little off, with a note."""
         days = sorted(self.counted)
-        closes = _insert(
+        closes = insert_rows(
             DayClose,
             (
                 {
@@ -896,77 +893,5 @@ class _Books:
                         "note": "Change given wrong; drawer recounted" if difference else "",
                     }
                 )
-        _insert(DayCount, counts)
+        insert_rows(DayCount, counts)
         return len(closes)
-
-
-Row = dict[str, Any]
-
-
-def _insert(model: type[models.Model], rows: Iterable[Row]) -> list[int]:
-    """INSERT the rows (each a dict by attribute name, all with the same keys) in one
-    executemany per batch, numbering them on from the table's highest id: the ORM's
-    bulk_create spends most of its time building and preparing model instances, which
-    tens of thousands of rows cannot afford within `make run`'s first minute. Returns
-    the ids, in order. The table's id sequence is moved past them (PostgreSQL)."""
-    batch = list(rows)
-    if not batch:
-        return []
-    meta = model._meta
-    given = set(batch[0])
-    fields = [_concrete(f) for f in meta.concrete_fields if not f.primary_key]
-    # Columns the rows leave out take the field's default (a blank note, say).
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
-    names = [f.attname for f in fields]
-    ops = connection.ops
-    table = ops.quote_name(meta.db_table)
-    columns = ", ".join(ops.quote_name(str(f.column)) for f in [_concrete(meta.pk), *fields])
-    marks = ", ".join(["%s"] * (len(fields) + 1))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
-    # Instants in UTC without their zone, as Django sends them; dates and decimals as
-    # they are (the drivers adapt them): column by column, far faster than
-    # Field.get_db_prep_save for each value.
-    adapters = [
-        (index, adapt)
-        for index, model_field in enumerate(fields, start=1)
-        if (adapt := _adapter(model_field)) is not None
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        first = int(cursor.fetchone()[0]) + 1
-        ids = list(range(first, first + len(batch)))
-        values = []
-        for pk, row in zip(ids, batch, strict=True):
-            full = defaults | row if defaults else row
-            value = [pk, *map(full.__getitem__, names)]
-            for index, adapt in adapters:
-                if value[index] is not None:
-                    value[index] = adapt(value[index])
-            values.append(value)
-        for chunk in _chunks(values, BATCH):
-            cursor.executemany(sql, chunk)
-        for statement in ops.sequence_reset_sql(no_style(), [model]):
-            cursor.execute(statement)
-    return ids
-
-
-def _adapter(model_field: models.Field[Any, Any]) -> Any:
-    """How a value of this field goes to the database, or None when as it is."""
-    return _utc_naive if model_field.get_internal_type() == "DateTimeField" else None
-
-
-def _utc_naive(value: datetime) -> datetime:
-    # As Django sends an instant: in UTC, the zone of its connections to either
-    # database (SQLite stores the text, PostgreSQL reads it in the session's UTC).
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def _concrete(model_field: Any) -> models.Field[Any, Any]:
-    assert isinstance(model_field, models.Field)
-    assert model_field.column
-    return model_field
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -4,7 +4,7 @@ For the demo clinic and the benchmark datasets only, never for real people: mont
 visits planned from the availability engine's own slots (so every one respects hours,
 breaks, time off, closures, registrations and rooms), each for a patient of the
 practitioner's panel who is not in another visit then, here or at another location,
-and inserted in bulk. The booking
+and inserted in bulk (demo/bulk.py). The booking
 service books one appointment at a time, with its checks and messages; tens of
 thousands of invented visits would take minutes that way. The bulk insert leaves out
 the service's checks, not the database's: the guards (exclusion constraints on
@@ -31,6 +31,7 @@ from rehabdesk.availability import find_slots
 from rehabdesk.availability.intervals import wall_clock_instant
 from rehabdesk.availability.types import Policy, Query, Slot
 from rehabdesk.clinic.models import Location, Service
+from rehabdesk.demo.bulk import insert_rows
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel, EventKind
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
@@ -348,44 +349,55 @@ def _cancelled_at(item: Planned, now: datetime) -> datetime:
 
 def _import_batch(batch: list[Planned], now: datetime, actor: AbstractBaseUser | None) -> int:
     with transaction.atomic():
-        appointments = Appointment.objects.bulk_create(
-            Appointment(
-                patient_id=item.patient_id,
-                practitioner_id=item.practitioner_id,
-                service_id=item.service_id,
-                location_id=item.location_id,
-                start=item.start,
-                end=item.end,
-                busy_until=item.busy_until,
-                status=item.status,
-                channel=item.channel,
-                cancelled_at=_cancelled_at(item, now)
-                if item.status == AppointmentStatus.CANCELLED
-                else None,
-            )
-            for item in batch
+        ids = insert_rows(
+            Appointment,
+            (
+                {
+                    "created_at": now,
+                    "updated_at": now,
+                    "patient_id": item.patient_id,
+                    "practitioner_id": item.practitioner_id,
+                    "service_id": item.service_id,
+                    "location_id": item.location_id,
+                    "start": item.start,
+                    "end": item.end,
+                    "busy_until": item.busy_until,
+                    "status": item.status,
+                    "channel": item.channel,
+                    "cancelled_at": _cancelled_at(item, now)
+                    if item.status == AppointmentStatus.CANCELLED
+                    else None,
+                }
+                for item in batch
+            ),
         )
-        AppointmentResource.objects.bulk_create(
-            AppointmentResource(
-                appointment_id=appointment.pk,
-                resource_id=resource_id,
-                start=item.start,
-                busy_until=item.busy_until,
-                active=item.status in ACTIVE_STATUSES,
-            )
-            for appointment, item in zip(appointments, batch, strict=True)
-            for resource_id in item.resource_ids
+        insert_rows(
+            AppointmentResource,
+            (
+                {
+                    "appointment_id": pk,
+                    "resource_id": resource_id,
+                    "start": item.start,
+                    "busy_until": item.busy_until,
+                    "active": item.status in ACTIVE_STATUSES,
+                }
+                for pk, item in zip(ids, batch, strict=True)
+                for resource_id in item.resource_ids
+            ),
         )
-        AppointmentEvent.objects.bulk_create(
-            AppointmentEvent(
-                appointment_id=appointment.pk,
-                occurred_at=now,
-                kind=EventKind.IMPORTED,
-                status=item.status,
-                start=item.start,
-                end=item.end,
-            )
-            for appointment, item in zip(appointments, batch, strict=True)
+        insert_rows(
+            AppointmentEvent,
+            (
+                {
+                    "appointment_id": pk,
+                    "occurred_at": now,
+                    "kind": EventKind.IMPORTED,
+                    "status": item.status,
+                    "start": item.start,
+                    "end": item.end,
+                }
+                for pk, item in zip(ids, batch, strict=True)
+            ),
         )
         audit_record(
             actor=actor,

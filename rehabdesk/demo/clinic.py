@@ -711,7 +711,12 @@ def load_demo(
         if loaded is None:
             return DemoSummary(created=False, sign_ins=demo_sign_ins())
         front_desk = loaded.accounts[FRONT_DESK]
-        patients = load_demo_patients(front_desk=front_desk, password=DEMO_PASSWORD)
+        # Every demo account shares the published password: its hash, as the clinic
+        # loader made it for the staff, serves the patients who sign in too.
+        shared_hash = front_desk.password
+        patients = load_demo_patients(
+            front_desk=front_desk, password=DEMO_PASSWORD, password_hash=shared_hash
+        )
         load_demo_consents(patients=patients, front_desk=front_desk, now=now)
         billing_setup(clinic=loaded.clinic)
         if history_days or future_days:
@@ -730,7 +735,7 @@ def load_demo(
                 desks=demo_desks(loaded.locations, loaded.accounts),
             )
             regular = regular_patient_signs_in(
-                front_desk=front_desk, password=DEMO_PASSWORD, now=now
+                front_desk=front_desk, password=DEMO_PASSWORD, password_hash=shared_hash, now=now
             )
             # After the notes (whose stories the plans follow) and the regular patient's
             # sign-in (they follow a program and answer a questionnaire).

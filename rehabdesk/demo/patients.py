@@ -145,7 +145,12 @@ CARE = [
 ]
 
 
-def load_demo_patients(*, front_desk: User, password: str) -> dict[str, Patient]:
+def load_demo_patients(
+    *, front_desk: User, password: str, password_hash: str
+) -> dict[str, Patient]:
+    """The demo's named patients and families. Those who sign in share the published
+    `password`, hashed once by the caller (`password_hash`): hashing it for each account
+    cost a second each of every demo start."""
     patients: dict[str, Patient] = {}
     for data in PATIENTS:
         patient = patient_create(
@@ -174,7 +179,9 @@ def load_demo_patients(*, front_desk: User, password: str) -> dict[str, Patient]
                 ),
             )
         if data.signs_in:
-            patient_account_create(actor=front_desk, patient=patient, password=password)
+            patient_account_create(
+                actor=front_desk, patient=patient, password=password, password_hash=password_hash
+            )
         patients[data.key] = patient
     for guardian, dependent, relationship in FAMILIES:
         family_link_add(
@@ -193,7 +200,9 @@ def load_demo_patients(*, front_desk: User, password: str) -> dict[str, Patient]
     return patients
 
 
-def regular_patient_signs_in(*, front_desk: User, password: str, now: datetime) -> Patient | None:
+def regular_patient_signs_in(
+    *, front_desk: User, password: str, password_hash: str, now: datetime
+) -> Patient | None:
     """Give the portal a patient with a history: the adult among the visits' patients
     with the most invoices over the past year (an e-mail on file, no sign-in yet), so
     their receipts can be downloaded from /my/receipts/. None when the demo has no
@@ -208,7 +217,9 @@ def regular_patient_signs_in(*, front_desk: User, password: str, now: datetime) 
         .first()
     )
     if regular is not None:
-        patient_account_create(actor=front_desk, patient=regular, password=password)
+        patient_account_create(
+            actor=front_desk, patient=regular, password=password, password_hash=password_hash
+        )
     return regular
 
 

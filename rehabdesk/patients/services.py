@@ -128,8 +128,11 @@ def patient_reactivate(*, actor: Actor, patient: Patient) -> Patient:
     return patient
 
 
-def patient_account_create(*, actor: Actor, patient: Patient, password: str | None) -> User:
-    """Let a patient (or a guardian) sign in with their e-mail address."""
+def patient_account_create(
+    *, actor: Actor, patient: Patient, password: str | None, password_hash: str | None = None
+) -> User:
+    """Let a patient (or a guardian) sign in with their e-mail address. `password_hash`:
+    as for `accounts.services.user_create`, the demo's shared password hashed once."""
     if patient.user_id is not None:
         raise PatientError(PatientErrorCode.HAS_ACCOUNT, f"{patient} can already sign in.")
     if not patient.email:
@@ -145,6 +148,7 @@ def patient_account_create(*, actor: Actor, patient: Patient, password: str | No
             first_name=patient.preferred_name or patient.first_name,
             last_name=patient.last_name,
             roles=[Role.PATIENT],
+            password_hash=password_hash,
         )
         patient.user = user
         patient.save(update_fields=["user", "updated_at"])
