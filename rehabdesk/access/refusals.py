@@ -243,8 +243,6 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,
         OnlineErrorCode.CODE_WRONG: UNPROCESSABLE,
-        OnlineErrorCode.CODE_EXPIRED: UNPROCESSABLE,
-        OnlineErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
         OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
