@@ -12,8 +12,9 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   cleared or a red flag decided by someone else meanwhile; a note signed, saved from
   another window, started or its template republished meanwhile; a template
   version published by another manager meanwhile; a visit invoiced, its fee charged
-  or waived, or a day closed by another desk meanwhile). Asking again with
-  what the answer offers may work.
+  or waived, or a day closed by another desk meanwhile; a patient with a time held
+  already, holding another through the API). Asking again with what the answer
+  offers may work.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
   sent without its CSRF token (`csrf_failed`); a note that is another practitioner's
@@ -242,11 +243,10 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
     OnlineErrorCode: {
         OnlineErrorCode.RATE_LIMITED: TOO_MANY,
         OnlineErrorCode.CODE_WRONG: UNPROCESSABLE,
-        OnlineErrorCode.CODE_EXPIRED: UNPROCESSABLE,
-        OnlineErrorCode.ALREADY_ON_FILE: UNPROCESSABLE,
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
         OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
+        OnlineErrorCode.TOO_MANY_HOLDS: CONFLICT,
     },
 }
 

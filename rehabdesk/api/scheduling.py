@@ -37,6 +37,7 @@ from rehabdesk.clinic.selectors import (
 )
 from rehabdesk.core.bounds import has_nul
 from rehabdesk.core.errors import RequestError, RequestErrorCode
+from rehabdesk.online.holds import api_hold
 from rehabdesk.safety.services import booking_safety_validate
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import Channel
@@ -274,14 +275,17 @@ IDEMPOTENCY = (
     response={201: AppointmentOut},
     auth=django_auth,
     summary="Hold a time",
-    description=IDEMPOTENCY,
+    description="One time held at once per patient: another while one is held and not "
+    "yet run out answers 409 `too_many_holds` (confirm or cancel it first). An account "
+    "holds at most 10 times an hour (429 `rate_limited`), like the booking pages. "
+    f"{IDEMPOTENCY}",
 )
 def create_hold(
     request: HttpRequest,
     payload: BookingIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Status[Appointment]:
-    appointment = booking.appointment_hold(
+    appointment = api_hold(
         request=_booking_request(request, payload),
         actor=request.user,
         now=timezone.now(),

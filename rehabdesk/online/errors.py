@@ -8,12 +8,12 @@ from rehabdesk.core.errors import DomainError
 class OnlineErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     CODE_WRONG = "code_wrong"
-    CODE_EXPIRED = "code_expired"
-    ALREADY_ON_FILE = "already_on_file"
     NOTICE_NOT_CURRENT = "notice_not_current"  # consent offered to a notice no longer shown
     INVALID = "invalid"
     # A service that follows a first visit (a follow-up), asked for by a new patient.
     RETURNING_PATIENTS_ONLY = "returning_patients_only"
+    # A patient with a time held already, holding another through the API.
+    TOO_MANY_HOLDS = "too_many_holds"
 
 
 class OnlineError(DomainError):

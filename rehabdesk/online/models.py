@@ -7,13 +7,12 @@ from django.db import models
 
 
 class OneTimeCode(models.Model):
-    """A six-digit code e-mailed to prove the visitor reads that mailbox: a returning
-    patient signing in to book, or a new patient confirming their booking. Only its
-    hash is stored; it expires, and allows a few attempts only."""
+    """A six-digit code e-mailed to prove the visitor booking online reads that mailbox,
+    before anyone is matched or registered. Only its hash is stored; it expires, and
+    allows a few attempts only."""
 
     class Purpose(models.TextChoices):
-        SIGN_IN = "sign_in", "Returning patient"
-        CONFIRM = "confirm", "New patient's booking"
+        BOOKING = "booking", "Online booking"
 
     email = models.EmailField()
     purpose = models.CharField(max_length=10, choices=Purpose.choices)

@@ -51,3 +51,9 @@ def bookable_people(*, email: str) -> list[Patient]:
     ).order_by("date_of_birth", "pk")
     seen = {p.pk for p in own}
     return own + [p for p in dependents if p.pk not in seen]
+
+
+def address_on_file(*, email: str) -> bool:
+    """Whether anyone may be booked for with `email` (bookable_people is not empty):
+    one query, whatever the answer, so that asking costs the same either way."""
+    return Patient.objects.filter(email__iexact=email.strip(), active=True).exists()

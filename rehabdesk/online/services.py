@@ -1,19 +1,24 @@
-"""Online booking's writes: rate limits, one-time codes, registering a new patient
-from the booking pages, and the booking itself, step by step as the visitor goes,
-through the booking service (rehabdesk.scheduling.services, the only way to book).
+"""Online booking's writes: rate limits, one-time codes, matching or registering the
+patient from the booking pages, and the booking itself, step by step as the visitor
+goes, through the booking service (rehabdesk.scheduling.services, the only way to book).
 
-The steps, each one function the page calls:
+Who is a patient of the clinic is itself health information, so nothing a page
+answers depends on whether a name, a date of birth or an e-mail address is on file
+until the visitor has proved they read the address (docs/domain/online-booking.md):
 
 1. `online_time_pick`: the visitor chooses a time; it is held at once, for nobody yet,
    so it cannot go to someone else while they type (the time they chose before is
    given back).
-2. `online_book_new_patient` or `online_book_returning`: who it is for. A new patient
-   is registered and put on the hold in one transaction (a refused hold leaves no
-   record behind); a returning patient first proves their e-mail address with a code
-   (`online_code_request`, `online_code_verify`), or is signed in.
-3. `online_terms_accept`: consent to the privacy notice, then a returning patient's
-   booking is final, and a new patient is e-mailed a code to confirm their address.
-4. `online_confirm_new` with that code (`online_code_resend` for another).
+2. `online_code_request`: every visitor gives an e-mail address and is e-mailed a code,
+   whether or not the address is on file (the same work, the same page; only the
+   e-mail itself, which reaches only the address's owner, says whether we know it);
+   `online_code_verify` checks it, with one answer for every address.
+3. Only then is the patient matched: `online_book_returning` for someone the proved
+   address may book for (themselves, their dependents), or `online_book_by_details`
+   with a name and date of birth: the patient with that name, date of birth and the
+   proved address, else a new patient, registered and put on the hold in one
+   transaction (a refused hold leaves no record behind).
+4. `online_terms_accept`: consent to the privacy notice, and the booking is final.
 
 Rate limits are counters in the database (RateCount), one row per key and fixed
 window, counted with a compare-and-count UPDATE (`count = count + 1 WHERE count <
@@ -21,6 +26,9 @@ limit`): every process sees the same count, and two racing requests can never bo
 take the last place. The cache would do on one machine only (the default cache is per
 process), so the database it is. A count is its own transaction, taken before the
 step's own: a step refused afterwards still counts, or refusals would cost nothing.
+Every step counts: codes asked for (per connection and per address), codes tried (per
+connection; and each code locks after CODE_ATTEMPTS wrong tries), details given (per
+proved address) and times held (per connection).
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.crypto import salted_hmac
 
 from rehabdesk.clinic.choices import PatientEligibility
@@ -44,7 +52,7 @@ from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.models import OneTimeCode, RateCount
-from rehabdesk.online.selectors import bookable_people, hold_for_nobody
+from rehabdesk.online.selectors import address_on_file, hold_for_nobody
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.services import patient_create
 from rehabdesk.safety.services import booking_safety_validate
@@ -86,6 +94,21 @@ CODES_PER_IP = Limit(
     "later, or call us.",
 )
 
+CODE_CHECKS_PER_IP = Limit(
+    "code-check-ip",
+    30,
+    timedelta(hours=1),
+    "Many codes were tried from this connection in the last hour. Please try again "
+    "later, or call us.",
+)
+DETAILS_PER_EMAIL = Limit(
+    "details-email",
+    10,
+    timedelta(hours=1),
+    "Many bookings were started with this address in the last hour. Please try again "
+    "later, or call us.",
+)
+
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
 CODE_TEMPLATE = "online_code"
@@ -122,22 +145,31 @@ def rate_limit_hit(*, limit: Limit, subject: str, now: datetime) -> None:
 # --- One-time codes ----------------------------------------------------------------
 
 
-def _hash(email: str, purpose: str, code: str) -> str:
-    return salted_hmac("rehabdesk.online.code", f"{email.lower()}|{purpose}|{code}").hexdigest()
+PURPOSE = OneTimeCode.Purpose.BOOKING
+CODE_REFUSED = (
+    "That code is not right, or it has run out. Please check the latest e-mail we sent, "
+    "or ask for a new code."
+)
 
 
-def code_issue(*, email: str, purpose: OneTimeCode.Purpose, clinic: Clinic, now: datetime) -> None:
-    """E-mail a fresh six-digit code (through the outbox); it replaces earlier ones."""
+def _hash(email: str, code: str) -> str:
+    return salted_hmac("rehabdesk.online.code", f"{email.lower()}|{PURPOSE}|{code}").hexdigest()
+
+
+def code_issue(*, email: str, clinic: Clinic, on_file: bool, now: datetime) -> None:
+    """E-mail a fresh six-digit code (through the outbox); it replaces earlier ones.
+    `on_file`: someone may be booked for with this address, which the e-mail (and only
+    the e-mail) says."""
     email = email.strip().lower()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        OneTimeCode.objects.filter(email=email, purpose=purpose, used_at__isnull=True).update(
+        OneTimeCode.objects.filter(email=email, purpose=PURPOSE, used_at__isnull=True).update(
             used_at=now
         )
         OneTimeCode.objects.create(
             email=email,
-            purpose=purpose,
-            code_hash=_hash(email, purpose, code),
+            purpose=PURPOSE,
+            code_hash=_hash(email, code),
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
@@ -151,47 +183,34 @@ def code_issue(*, email: str, purpose: OneTimeCode.Purpose, clinic: Clinic, now:
                 "clinic_phone": clinic.phone,
                 "code": code,
                 "minutes": int(CODE_LIFETIME.total_seconds() // 60),
-                "confirming": purpose == OneTimeCode.Purpose.CONFIRM,
+                "on_file": on_file,
             },
             now=now,
         )
 
 
-def code_check(*, email: str, purpose: OneTimeCode.Purpose, code: str, now: datetime) -> None:
-    """Accept the latest code sent to `email` once; refuse a wrong one (each try counts,
-    CODE_ATTEMPTS at most) or one that expired or was used."""
+def code_check(*, email: str, code: str, now: datetime) -> None:
+    """Accept the latest code sent to `email`, once. Every refusal is the same
+    (CODE_WRONG, CODE_REFUSED): a wrong code, one run out, used, locked after
+    CODE_ATTEMPTS wrong tries, or none sent; and the same work is done (a hash is
+    computed and compared) whether or not a code is there to compare it with."""
     email = email.strip().lower()
+    tried = _hash(email, code.strip())
     with transaction.atomic():
         row = (
             OneTimeCode.objects.select_for_update()
-            .filter(email=email, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .filter(email=email, purpose=PURPOSE, used_at__isnull=True, expires_at__gt=now)
             .filter(attempts__lt=CODE_ATTEMPTS)
             .order_by("-created_at")
             .first()
         )
-        if row is None:
-            right = False
-        else:
+        right = hmac.compare_digest(row.code_hash if row else _hash(email, "-"), tried)
+        if row is not None:
             row.attempts += 1
-            right = hmac.compare_digest(row.code_hash, _hash(email, purpose, code.strip()))
             row.used_at = now if right else None
             row.save(update_fields=["attempts", "used_at"])
-    if row is None:
-        raise OnlineError(
-            OnlineErrorCode.CODE_EXPIRED,
-            "That code has expired or has been tried too many times: please ask for a new one.",
-            field="code",
-        )
-    if not right:
-        left = CODE_ATTEMPTS - row.attempts
-        raise OnlineError(
-            OnlineErrorCode.CODE_WRONG,
-            f"That code is not right. {left} tries left."
-            if left
-            else "That code is not "
-            "right, and it has been tried too many times: please ask for a new one.",
-            field="code",
-        )
+    if row is None or not right:
+        raise OnlineError(OnlineErrorCode.CODE_WRONG, CODE_REFUSED, field="code")
 
 
 # --- The booking, step by step ----------------------------------------------------
@@ -219,12 +238,12 @@ class ChosenTime:
 
 @dataclass(frozen=True)
 class NewPatient:
-    """What a new patient tells us about themselves on the booking pages."""
+    """Who the appointment is for, as the visitor tells us on the booking pages once
+    they have proved their e-mail address (which goes with it)."""
 
     first_name: str
     last_name: str
     date_of_birth: date
-    email: str
     phone: str
 
 
@@ -262,26 +281,45 @@ def online_new_patient_validate(*, service: Service) -> None:
         )
 
 
-def online_book_new_patient(
-    *, details: NewPatient, time: ChosenTime, hold_id: int | None, client_ip: str, now: datetime
+def online_book_by_details(
+    *,
+    details: NewPatient,
+    email: str,
+    time: ChosenTime,
+    hold_id: int | None,
+    client_ip: str,
+    now: datetime,
 ) -> Appointment:
-    """Register a new patient and put them on the time held for them, in one
-    transaction: a refused hold (the time gone, a service for existing patients only)
-    leaves no patient record behind. A service a new patient may not book is refused
-    first (online_new_patient_validate: RETURNING_PATIENTS_ONLY), and someone already
-    on file (ALREADY_ON_FILE) is asked to book as a returning patient."""
+    """Put on the time held the person the visitor names, with `email`, the address they
+    proved with a code (online_code_verify; the caller's to ensure). Counted against
+    DETAILS_PER_EMAIL.
+
+    The active patient with this name, date of birth and address is booked as a
+    returning patient (online_book_returning). Anyone else is registered as a new
+    patient and put on the hold in one transaction, so a refused hold leaves no record
+    behind: so is someone whose name and date of birth are on file under another
+    address, for the answer must not tell a visitor that a name they typed is a
+    patient's: a second record is made (patients.selectors.possible_duplicates finds
+    the pair; there is no tool to merge them yet). A service for returning patients
+    is refused first to a new one (online_new_patient_validate)."""
+    email = email.strip().lower()
+    rate_limit_hit(limit=DETAILS_PER_EMAIL, subject=email, now=now)
+    known = patient_on_file(
+        first_name=details.first_name,
+        last_name=details.last_name,
+        date_of_birth=details.date_of_birth,
+        email=email,
+    )
+    if known is not None:
+        return online_book_returning(
+            patient=known, time=time, hold_id=hold_id, client_ip=client_ip, now=now
+        )
     online_new_patient_validate(service=time.service)
     held = hold_for_nobody(appointment_id=hold_id, now=now)
     if held is None:
         rate_limit_hit(limit=HOLDS_PER_IP, subject=client_ip, now=now)
     with transaction.atomic():
-        patient = online_patient_register(
-            first_name=details.first_name,
-            last_name=details.last_name,
-            date_of_birth=details.date_of_birth,
-            email=details.email,
-            phone=details.phone,
-        )
+        patient = online_patient_register(details=details, email=email)
         return _hold_for(patient=patient, held=held, time=time, now=now)
 
 
@@ -324,14 +362,13 @@ def _hold_for(
 
 
 def online_terms_accept(
-    *, appointment: Appointment, notice_version: int | None, new_patient: bool, now: datetime
+    *, appointment: Appointment, notice_version: int | None, now: datetime
 ) -> Appointment:
     """The patient agrees to the privacy notice they were shown (`notice_version`),
-    which is recorded with its version; then, in the same transaction, a returning
-    patient's booking is final, and a new patient is e-mailed a code to confirm their
-    address (online_confirm_new). A notice published meanwhile is refused
-    (NOTICE_NOT_CURRENT): they must read the new one. A hold run out is the booking
-    service's SchedulingError, and nothing is recorded."""
+    which is recorded with its version, and the booking is final, in one transaction
+    (the e-mail address was proved before anyone was put on the hold). A notice
+    published meanwhile is refused (NOTICE_NOT_CURRENT): they must read the new one.
+    A hold run out is the booking service's SchedulingError, and nothing is recorded."""
     patient = _patient_of(appointment)
     notice = privacy_notice_current()
     if notice is None or notice.version != notice_version:
@@ -344,59 +381,27 @@ def online_terms_accept(
         consent_record(
             patient=patient, notice=notice, channel=ConsentChannel.ONLINE, actor=None, now=now
         )
-        if not new_patient:
-            return booking.appointment_confirm(appointment=appointment, actor=None, now=now)
-        code_issue(
-            email=patient.email,
-            purpose=OneTimeCode.Purpose.CONFIRM,
-            clinic=appointment.location.clinic,
-            now=now,
-        )
-    return appointment
+        return booking.appointment_confirm(appointment=appointment, actor=None, now=now)
 
 
 def online_code_request(*, email: str, clinic: Clinic, client_ip: str, now: datetime) -> None:
-    """A returning patient asks for a code to prove they read `email`. Counted against
-    the limits per client address and per e-mail address (RATE_LIMITED when one is used
-    up); then the code is e-mailed only if someone may be booked for with this
-    address. The caller answers the same either way, so the page never tells whether
-    an address is on file."""
+    """Any visitor asks for a code to prove they read `email`. Counted against the
+    limits per client address and per e-mail address (RATE_LIMITED when one is used
+    up); then a code is e-mailed to every address, on file or not: the same work and
+    the same answer, so the page never tells whether an address is on file. Only the
+    e-mail says so, to whoever reads that mailbox."""
     email = email.strip().lower()
     rate_limit_hit(limit=CODES_PER_IP, subject=client_ip, now=now)
     rate_limit_hit(limit=CODES_PER_EMAIL, subject=email, now=now)
-    if bookable_people(email=email):
-        code_issue(email=email, purpose=OneTimeCode.Purpose.SIGN_IN, clinic=clinic, now=now)
+    on_file = address_on_file(email=email)
+    code_issue(email=email, clinic=clinic, on_file=on_file, now=now)
 
 
-def online_code_verify(*, email: str, code: str, now: datetime) -> list[Patient]:
-    """Accept the code e-mailed to a returning patient (code_check's refusals), and
-    answer whom they may now book for."""
-    code_check(email=email, purpose=OneTimeCode.Purpose.SIGN_IN, code=code, now=now)
-    return bookable_people(email=email)
-
-
-def online_code_resend(*, appointment: Appointment, now: datetime) -> None:
-    """E-mail a new patient another code to confirm their booking, counted against the
-    limit per e-mail address."""
-    email = _patient_of(appointment).email
-    rate_limit_hit(limit=CODES_PER_EMAIL, subject=email, now=now)
-    code_issue(
-        email=email,
-        purpose=OneTimeCode.Purpose.CONFIRM,
-        clinic=appointment.location.clinic,
-        now=now,
-    )
-
-
-def online_confirm_new(*, appointment: Appointment, code: str, now: datetime) -> Appointment:
-    """A new patient's booking becomes final once the code e-mailed to them is right."""
-    code_check(
-        email=_patient_of(appointment).email,
-        purpose=OneTimeCode.Purpose.CONFIRM,
-        code=code,
-        now=now,
-    )
-    return booking.appointment_confirm(appointment=appointment, actor=None, now=now)
+def online_code_verify(*, email: str, code: str, client_ip: str, now: datetime) -> None:
+    """Accept the code e-mailed to `email` (code_check: one refusal for every address),
+    counted against the limit of tries per client address."""
+    rate_limit_hit(limit=CODE_CHECKS_PER_IP, subject=client_ip, now=now)
+    code_check(email=email, code=code, now=now)
 
 
 def _patient_of(appointment: Appointment) -> Patient:
@@ -414,40 +419,36 @@ def online_hold(*, request: booking.BookingRequest, client_ip: str, now: datetim
 # --- New patients -----------------------------------------------------------------
 
 
-def already_on_file(*, first_name: str, last_name: str, date_of_birth: date, email: str) -> bool:
-    """Someone with this name and date of birth, or this e-mail address, is on file."""
-    same = Q(
-        first_name__iexact=first_name.strip(),
-        last_name__iexact=last_name.strip(),
-        date_of_birth=date_of_birth,
-    ) | Q(email__iexact=email.strip())
-    return Patient.objects.filter(same).exists()
-
-
-def online_patient_register(
-    *, first_name: str, last_name: str, date_of_birth: date, email: str, phone: str
-) -> Patient:
-    """Register a new patient from the booking pages. Someone already on file (same
-    name and date of birth, or same e-mail) is not registered twice: they are asked to
-    book as a returning patient with a code sent to their e-mail address."""
-    if already_on_file(
-        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, email=email
-    ):
-        raise OnlineError(
-            OnlineErrorCode.ALREADY_ON_FILE,
-            "It looks like you have been here before. Please book as a returning patient: "
-            "we will e-mail you a code.",
+def patient_on_file(
+    *, first_name: str, last_name: str, date_of_birth: date, email: str
+) -> Patient | None:
+    """The active patient with this name, date of birth and e-mail address (any case),
+    if there is one."""
+    return (
+        Patient.objects.filter(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+            email__iexact=email.strip(),
+            active=True,
         )
+        .order_by("pk")
+        .first()
+    )
+
+
+def online_patient_register(*, details: NewPatient, email: str) -> Patient:
+    """Register a new patient from the booking pages, with the address they proved."""
     return patient_create(
         actor=None,
         patient=Patient(
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            date_of_birth=date_of_birth,
+            first_name=details.first_name.strip(),
+            last_name=details.last_name.strip(),
+            date_of_birth=details.date_of_birth,
             email=email.strip().lower(),
-            phone=phone.strip(),
+            phone=details.phone.strip(),
         ),
-        # Same name and birth date, and same e-mail, were refused above; a shared
-        # family phone number is no reason to refuse.
+        # The same name and birth date under another address is registered all the
+        # same (online_book_by_details says why).
         confirm_not_duplicate=True,
     )

@@ -1,8 +1,11 @@
-"""A new patient booking online: registered and put on the time held for them in one
-transaction, so a refusal leaves no patient record behind."""
+"""Who the appointment is for, once the visitor proved their address: the patient with
+that name, date of birth and address, else a new patient, registered and put on the
+time held for them in one transaction, so a refusal leaves no patient record behind.
+A name and date of birth on file under another address is answered like any other."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,13 +16,14 @@ from rehabdesk.online import services as online
 from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.services import (
     NewPatient,
-    online_book_new_patient,
+    online_book_by_details,
     online_new_patient_validate,
     online_time_pick,
     rate_limit_hit,
 )
-from rehabdesk.online.testing import NINA, VISITOR_IP, chosen_time
+from rehabdesk.online.testing import NINA, NINA_EMAIL, VISITOR_IP, chosen_time
 from rehabdesk.patients.models import Patient
+from rehabdesk.patients.selectors import possible_duplicates
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.errors import TIME_NOT_FREE, SchedulingError
 from rehabdesk.scheduling.models import Appointment
@@ -41,9 +45,10 @@ def held(world):
     )
 
 
-def book(world, held, details=NINA, now=NOW):
-    return online_book_new_patient(
+def book(world, held, details=NINA, now=NOW, email=NINA_EMAIL):
+    return online_book_by_details(
         details=details,
+        email=email,
         time=chosen_time(world, at(9, 10)),
         hold_id=held.pk,
         client_ip=VISITOR_IP,
@@ -54,7 +59,7 @@ def book(world, held, details=NINA, now=NOW):
 def test_it_registers_the_patient_on_the_time_held_for_them(world, held):
     booked = book(world, held)
     assert booked.pk == held.pk
-    assert booked.status == AppointmentStatus.PENDING  # final once they confirm
+    assert booked.status == AppointmentStatus.PENDING  # final once they accept the terms
     patient = Patient.objects.get(email="nina@example.com")
     assert booked.patient == patient
     assert (patient.first_name, patient.phone) == ("Nina", "905-555-0199")
@@ -92,15 +97,56 @@ def test_a_follow_up_is_refused_to_a_new_patient_before_anything_is_saved(world,
     online_new_patient_validate(service=world.massage)  # anyone may book a massage
 
 
-def test_someone_on_file_is_refused_and_nothing_is_saved(world, held, personas):
+def test_the_patient_with_that_name_birth_date_and_address_is_booked_not_registered(
+    world, held, personas
+):
+    alice = personas.patient_a
+    details = NewPatient(
+        first_name=alice.first_name.upper(),
+        last_name=alice.last_name.lower(),
+        date_of_birth=alice.date_of_birth,
+        phone="",
+    )
     patients = Patient.objects.count()
-    on_file = NewPatient(**{**NINA.__dict__, "email": "ALICE@persona.example"})
-    with pytest.raises(OnlineError) as refused:
-        book(world, held, details=on_file)
-    assert refused.value.code == OnlineErrorCode.ALREADY_ON_FILE
+    booked = book(world, held, details=details, email=alice.email.upper())
+    assert booked.pk == held.pk
+    assert booked.patient == alice
     assert Patient.objects.count() == patients
-    held.refresh_from_db()
-    assert held.patient is None
+
+
+@pytest.mark.parametrize(
+    "on_file",
+    ["name and birth date", "address"],
+)
+def test_someone_on_file_under_another_address_or_name_is_registered_all_the_same(
+    world, held, personas, on_file
+):
+    """The answer must not tell that a name or an address is a patient's: a second
+    record is made (the desk finds the pair: possible_duplicates)."""
+    alice = personas.patient_a
+    if on_file == "name and birth date":
+        details = replace(
+            NINA,
+            first_name=alice.first_name,
+            last_name=alice.last_name,
+            date_of_birth=alice.date_of_birth,
+        )
+        email = "someone.else@example.com"
+    else:
+        details, email = NINA, alice.email
+    booked = book(world, held, details=details, email=email)
+    assert booked.patient != alice
+    assert booked.patient.email == email.lower()
+    assert alice in possible_duplicates(patient=booked.patient)
+
+
+def test_details_count_against_the_limit_per_address(world, held):
+    for _ in range(online.DETAILS_PER_EMAIL.times):
+        rate_limit_hit(limit=online.DETAILS_PER_EMAIL, subject=NINA_EMAIL, now=NOW)
+    with pytest.raises(OnlineError) as refused:
+        book(world, held)
+    assert refused.value.code == OnlineErrorCode.RATE_LIMITED
+    assert not Patient.objects.filter(email="nina@example.com").exists()
 
 
 def test_a_new_hold_counts_against_the_limit_and_claiming_one_does_not(world, held):

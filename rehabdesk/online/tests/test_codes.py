@@ -1,7 +1,7 @@
-"""The codes of online booking: a returning patient asks for one (the same answer
-whether or not the address is on file, limited per connection and per address) and
-proves their address with it; a new patient is sent another to confirm their booking,
-within the limit, and confirms with it."""
+"""The codes of online booking: every visitor asks for one, for any address (the same
+work and the same answer whether or not the address is on file; only the e-mail, which
+reaches the address's owner alone, says so), limited per connection and per address;
+checking one answers every address alike, and is limited per connection."""
 
 from __future__ import annotations
 
@@ -11,21 +11,14 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.online import services as online
 from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.models import OneTimeCode
-from rehabdesk.online.services import (
-    online_book_new_patient,
-    online_code_request,
-    online_code_resend,
-    online_code_verify,
-    online_confirm_new,
-    online_terms_accept,
-    online_time_pick,
-    rate_limit_hit,
-)
-from rehabdesk.online.testing import NINA, VISITOR_IP, chosen_time, code_sent_to
-from rehabdesk.scheduling.choices import AppointmentStatus
-from rehabdesk.scheduling.testing import NOW, at, build_booking_world
+from rehabdesk.online.selectors import bookable_people
+from rehabdesk.online.services import online_code_request, online_code_verify, rate_limit_hit
+from rehabdesk.online.testing import VISITOR_IP, code_sent_to
+from rehabdesk.scheduling.testing import NOW, build_booking_world
 
 pytestmark = pytest.mark.django_db
+
+KNOWN, UNKNOWN = "grace@persona.example", "nobody@example.com"
 
 
 @pytest.fixture
@@ -34,7 +27,11 @@ def world(personas):
 
 
 def request_code(world, email, ip=VISITOR_IP):
-    online_code_request(email=email, clinic=world.pickering.clinic, client_ip=ip, now=NOW)
+    return online_code_request(email=email, clinic=world.pickering.clinic, client_ip=ip, now=NOW)
+
+
+def verify(email, code, ip=VISITOR_IP):
+    online_code_verify(email=email, code=code, client_ip=ip, now=NOW)
 
 
 def use_up(limit, subject):
@@ -42,68 +39,71 @@ def use_up(limit, subject):
         rate_limit_hit(limit=limit, subject=subject, now=NOW)
 
 
+def wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
 def test_a_guardian_proves_their_address_and_may_book_for_their_child(world, personas):
     request_code(world, " Grace@Persona.example")
-    code = code_sent_to("grace@persona.example")
-    people = online_code_verify(email="grace@persona.example", code=code, now=NOW)
-    assert people == [personas.guardian, personas.child]
+    verify("grace@persona.example", code_sent_to(KNOWN))
+    assert bookable_people(email=KNOWN) == [personas.guardian, personas.child]
 
 
-def test_a_wrong_code_is_refused(world, personas):
-    request_code(world, "grace@persona.example")
-    right = code_sent_to("grace@persona.example")
-    with pytest.raises(OnlineError) as refused:
-        online_code_verify(
-            email="grace@persona.example", code="000000" if right != "000000" else "111111", now=NOW
-        )
-    assert refused.value.code == OnlineErrorCode.CODE_WRONG
+@pytest.mark.parametrize("email", [KNOWN, UNKNOWN], ids=["on file", "not on file"])
+def test_every_address_is_sent_a_code_and_proves_itself_with_it(world, email):
+    assert request_code(world, email) is None
+    (message,) = OutboxMessage.objects.filter(kind="online_code", recipient=email)
+    assert OneTimeCode.objects.get().email == email
+    # Only the e-mail tells its reader whether the address is on file.
+    on_file = "We already have this address on file" in message.body_text
+    assert on_file == (email == KNOWN)
+    verify(email, code_sent_to(email))
 
 
-def test_an_address_not_on_file_gets_the_same_answer_and_no_email(world):
-    assert request_code(world, "nobody@example.com") is None
-    assert not OneTimeCode.objects.exists()
-    assert not OutboxMessage.objects.exists()
+def test_a_code_check_answers_every_address_alike(world):
+    """Wrong, locked, run out or never sent: one code, one message, for any address."""
+    answers = set()
+    for email in (KNOWN, UNKNOWN):
+        request_code(world, email)
+        for _ in range(online.CODE_ATTEMPTS + 1):  # the last one after the lock
+            with pytest.raises(OnlineError) as refused:
+                verify(email, wrong(code_sent_to(email)))
+            answers.add((refused.value.code, refused.value.message, refused.value.field))
+    with pytest.raises(OnlineError) as refused:  # no code ever sent to it
+        verify("never@example.com", "123456")
+    answers.add((refused.value.code, refused.value.message, refused.value.field))
+    assert answers == {(OnlineErrorCode.CODE_WRONG, online.CODE_REFUSED, "code")}
 
 
 @pytest.mark.parametrize(
     ("limit", "subject"),
-    [(online.CODES_PER_IP, VISITOR_IP), (online.CODES_PER_EMAIL, "grace@persona.example")],
+    [(online.CODES_PER_IP, VISITOR_IP), (online.CODES_PER_EMAIL, KNOWN)],
     ids=["per connection", "per address"],
 )
 def test_it_refuses_past_the_limit_and_sends_nothing(world, personas, limit, subject):
     use_up(limit, subject)
     with pytest.raises(OnlineError) as refused:
-        request_code(world, "grace@persona.example")
+        request_code(world, KNOWN)
     assert refused.value.code == OnlineErrorCode.RATE_LIMITED
     assert not OneTimeCode.objects.exists()
 
 
-@pytest.fixture
-def new_patients_hold(world):
-    time = chosen_time(world, at(9, 10))
-    hold = online_time_pick(time=time, previous_hold_id=None, client_ip=VISITOR_IP, now=NOW)
-    held = online_book_new_patient(
-        details=NINA, time=time, hold_id=hold.pk, client_ip=VISITOR_IP, now=NOW
-    )
-    online_terms_accept(appointment=held, notice_version=1, new_patient=True, now=NOW)
-    return held
-
-
-def test_a_new_patient_confirms_with_the_latest_code_sent(new_patients_hold):
-    online_code_resend(appointment=new_patients_hold, now=NOW)
-    first, latest = OneTimeCode.objects.order_by("pk")
-    assert first.used_at == NOW  # replaced by the one sent again
-    assert latest.used_at is None
-    booked = online_confirm_new(
-        appointment=new_patients_hold, code=code_sent_to("nina@example.com"), now=NOW
-    )
-    assert booked.status == AppointmentStatus.BOOKED
-
-
-def test_another_code_past_the_limit_per_address_is_refused_and_not_sent(new_patients_hold):
-    use_up(online.CODES_PER_EMAIL, "nina@example.com")
-    sent = OneTimeCode.objects.count()
+def test_code_checks_are_limited_per_connection_even_with_the_right_code(world):
+    request_code(world, KNOWN)
+    use_up(online.CODE_CHECKS_PER_IP, VISITOR_IP)
     with pytest.raises(OnlineError) as refused:
-        online_code_resend(appointment=new_patients_hold, now=NOW)
+        verify(KNOWN, code_sent_to(KNOWN))
     assert refused.value.code == OnlineErrorCode.RATE_LIMITED
-    assert OneTimeCode.objects.count() == sent
+    assert OneTimeCode.objects.get().attempts == 0  # not even tried
+    verify(KNOWN, code_sent_to(KNOWN), ip="203.0.113.77")  # from elsewhere, it works
+
+
+def test_the_latest_code_replaces_the_earlier_one(world):
+    request_code(world, KNOWN)
+    first = code_sent_to(KNOWN)
+    request_code(world, KNOWN)
+    latest = code_sent_to(KNOWN)
+    if first != latest:
+        with pytest.raises(OnlineError):
+            verify(KNOWN, first)
+    verify(KNOWN, latest)

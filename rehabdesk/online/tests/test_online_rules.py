@@ -138,8 +138,8 @@ def code_from_outbox() -> str:
 
 def test_codes_are_hashed_expire_and_allow_five_tries(world):
     clinic = world.pickering.clinic
-    purpose = OneTimeCode.Purpose.SIGN_IN
-    online.code_issue(email="alice@persona.example", purpose=purpose, clinic=clinic, now=NOW)
+    email = "alice@persona.example"
+    online.code_issue(email=email, clinic=clinic, on_file=True, now=NOW)
     code = code_from_outbox()
     row = OneTimeCode.objects.get()
     assert code not in row.code_hash
@@ -148,75 +148,44 @@ def test_codes_are_hashed_expire_and_allow_five_tries(world):
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(online.CODE_ATTEMPTS):
         with pytest.raises(OnlineError):
-            online.code_check(email="alice@persona.example", purpose=purpose, code=wrong, now=NOW)
-    with pytest.raises(OnlineError) as refused:  # the right code, too late: used up
-        online.code_check(email="alice@persona.example", purpose=purpose, code=code, now=NOW)
-    assert refused.value.code == OnlineErrorCode.CODE_EXPIRED
+            online.code_check(email=email, code=wrong, now=NOW)
+    with pytest.raises(OnlineError) as refused:  # the right code, too late: locked
+        online.code_check(email=email, code=code, now=NOW)
+    assert (refused.value.code, refused.value.message) == (
+        OnlineErrorCode.CODE_WRONG,
+        online.CODE_REFUSED,
+    )
 
-    online.code_issue(email="alice@persona.example", purpose=purpose, clinic=clinic, now=NOW)
+    online.code_issue(email=email, clinic=clinic, on_file=True, now=NOW)
     code = code_from_outbox()
-    with pytest.raises(OnlineError):
-        online.code_check(
-            email="alice@persona.example",
-            purpose=purpose,
-            code=code,
-            now=NOW + online.CODE_LIFETIME,
-        )
-    online.code_issue(email="alice@persona.example", purpose=purpose, clinic=clinic, now=NOW)
+    with pytest.raises(OnlineError):  # run out
+        online.code_check(email=email, code=code, now=NOW + online.CODE_LIFETIME)
+    online.code_issue(email=email, clinic=clinic, on_file=True, now=NOW)
     code = code_from_outbox()
-    online.code_check(email="ALICE@persona.example", purpose=purpose, code=code, now=NOW)
+    online.code_check(email="ALICE@persona.example", code=code, now=NOW)
     with pytest.raises(OnlineError):  # once only
-        online.code_check(email="alice@persona.example", purpose=purpose, code=code, now=NOW)
+        online.code_check(email=email, code=code, now=NOW)
 
 
-def test_a_new_patient_already_on_file_is_not_registered_twice(world, personas):
-    with pytest.raises(OnlineError) as refused:
-        online.online_patient_register(
-            first_name="alice",
-            last_name="ANDERS",
-            date_of_birth=date(1980, 4, 2),
-            email="new@example.com",
-            phone="905-555-0199",
+def test_someone_with_that_name_birth_date_and_address_is_on_file(world, personas):
+    found = online.patient_on_file(
+        first_name="alice",
+        last_name="ANDERS",
+        date_of_birth=date(1980, 4, 2),
+        email="Alice@persona.example",
+    )
+    assert found == personas.patient_a
+    for first_name, born, email in (
+        ("alice", date(1980, 4, 2), "new@example.com"),  # another address
+        ("alice", date(1980, 4, 3), "alice@persona.example"),  # another birth date
+        ("Al", date(1980, 4, 2), "alice@persona.example"),  # another name
+    ):
+        assert (
+            online.patient_on_file(
+                first_name=first_name, last_name="Anders", date_of_birth=born, email=email
+            )
+            is None
         )
-    assert refused.value.code == OnlineErrorCode.ALREADY_ON_FILE
-    with pytest.raises(OnlineError):
-        online.online_patient_register(
-            first_name="Al",
-            last_name="Other",
-            date_of_birth=date(1990, 1, 1),
-            email="Alice@persona.example",
-            phone="",
-        )
-    # A shared family phone number is no reason to refuse.
-    patient = online.online_patient_register(
-        first_name="Nina",
-        last_name="New",
-        date_of_birth=date(1990, 1, 1),
-        email="nina@example.com",
-        phone="905-555-0111",
-    )
-    assert patient.pk
-
-
-def test_a_new_patients_booking_is_final_once_the_emailed_code_is_right(world):
-    patient = online.online_patient_register(
-        first_name="Nina",
-        last_name="New",
-        date_of_birth=date(1990, 1, 1),
-        email="nina@example.com",
-        phone="",
-    )
-    held = hold(world, at(9, 10), patient=patient)
-    online.code_issue(
-        email=patient.email,
-        purpose=OneTimeCode.Purpose.CONFIRM,
-        clinic=world.pickering.clinic,
-        now=NOW,
-    )
-    with pytest.raises(OnlineError):
-        online.online_confirm_new(appointment=held, code="12345x", now=NOW)
-    booked = online.online_confirm_new(appointment=held, code=code_from_outbox(), now=NOW)
-    assert booked.status == AppointmentStatus.BOOKED
 
 
 def test_a_guardian_may_book_for_the_dependents_they_manage(world, personas):

@@ -32,13 +32,13 @@ from rehabdesk.web.online.summary import booking_summary
 
 
 def _booked(request: HttpRequest, token: str) -> Appointment | None:
-    appointment, _new = booking_of(request, token)
+    appointment = booking_of(request, token)
     return appointment if appointment.status == AppointmentStatus.BOOKED else None
 
 
 def _address(request: HttpRequest, appointment: Appointment) -> str:
-    """The address the visitor proved: with a code as a returning patient (it may be a
-    parent's, booking for their child), else the new patient's own, confirmed by code."""
+    """The address the visitor proved with a code (it may be a parent's, booking for
+    their child), else (signed in) the patient's own."""
     own = appointment.patient.email if appointment.patient else ""
     return str(session.state(request).get("email") or own)
 
@@ -60,7 +60,7 @@ def book_done(request: HttpRequest, token: str) -> HttpResponse:
             "signed_in": person_for(request.user).patient_id is not None,
             "has_sign_in": appointment.patient is not None and appointment.patient.user_id,
             "email": _address(request, appointment),
-            "step": 8,
+            "step": 7,
         },
     )
 

@@ -22,11 +22,6 @@ class NewPatientForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         help_text="As on your health card.",
     )
-    email = forms.EmailField(
-        label="E-mail address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="We send a code here to confirm your booking.",
-    )
     phone = forms.CharField(
         label="Phone number",
         max_length=30,

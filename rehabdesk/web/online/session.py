@@ -1,5 +1,6 @@
 """What a visitor booking online has chosen, kept server-side in their session: the
-time they picked and its hold, the e-mail address they proved with a code, and a
+time they picked and its hold, the e-mail address they asked a code for and, once
+the code was right, the one they proved, and a
 random token for each hold with a patient on it, which keys the later pages' addresses
 so that no personal detail is in a URL."""
 
@@ -76,25 +77,24 @@ def visit(request: HttpRequest) -> str:
     return said if said in (NEW, RETURNING) else ""
 
 
-def remember_hold(request: HttpRequest, appointment: Appointment, *, new: bool) -> str:
+def remember_hold(request: HttpRequest, appointment: Appointment) -> str:
     """A new token for a hold with its patient on it: the review page's address."""
     token = secrets.token_urlsafe(16)
     changed = state(request)
-    changed.setdefault("holds", {})[token] = {"appointment": appointment.pk, "new": new}
+    changed.setdefault("holds", {})[token] = {"appointment": appointment.pk}
     save(request, changed)
     return token
 
 
-def held(request: HttpRequest, token: str) -> tuple[int, bool]:
-    """The appointment a token stands for, and whether it is a new patient's; a token
-    not of this session is a 404."""
+def held(request: HttpRequest, token: str) -> int:
+    """The appointment a token stands for; a token not of this session is a 404."""
     entry = state(request).get("holds", {}).get(token)
     if not isinstance(entry, dict):
         raise Http404
     appointment_id = number(str(entry.get("appointment")))
     if appointment_id is None:
         raise Http404
-    return appointment_id, bool(entry.get("new"))
+    return appointment_id
 
 
 def remember_guide(request: HttpRequest, result_id: int) -> None:

@@ -161,6 +161,19 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         chosen = page.evaluate("document.activeElement.querySelector('.slot-time').textContent")
         page.keyboard.press("Enter")
 
+        # Every visitor proves an e-mail address first, new or not.
+        page.wait_for_url(re.compile(r"/book/details/$"))
+        steps.check("5-email")
+        tab_to(page, "input[name=email]")
+        page.keyboard.type("dana.lee@mail.example")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/book/details/$"))
+        expect(page.get_by_text("We have e-mailed a six-digit code")).to_be_visible()
+        steps.check("5-code")
+        tab_to(page, "input[name=code]")
+        page.keyboard.type(code_sent_to("dana.lee@mail.example"))
+        page.keyboard.press("Enter")
+
         # They said they are new on step 1: straight to their details.
         page.wait_for_url(re.compile(r"/book/details/new/"))
         steps.check("5-new-patient")
@@ -168,7 +181,6 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
             ("input[name=first_name]", "Dana"),
             ("input[name=last_name]", "Lee"),
             ("input[name=date_of_birth]", "04021990"),
-            ("input[name=email]", "dana.lee@mail.example"),
             ("input[name=phone]", "905-555-0177"),
         ):
             tab_to(page, selector)
@@ -179,22 +191,16 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.wait_for_url(re.compile(r"/review/$"))
         expect(page.get_by_text(chosen).first).to_be_visible()
         steps.check("6-review")
+        held = Appointment.objects.get(patient__email="dana.lee@mail.example")
+        assert held.status == AppointmentStatus.PENDING
+        assert held.location == personas.milton
         tab_to(page, "input[name=consent]")
         page.keyboard.press("Space")
         tab_to(page, "form.form button[type=submit]")
         page.keyboard.press("Enter")
 
-        page.wait_for_url(re.compile(r"/confirm/$"))
-        steps.check("7-confirm-email")
-        held = Appointment.objects.get(patient__email="dana.lee@mail.example")
-        assert held.status == AppointmentStatus.PENDING
-        assert held.location == personas.milton
-        tab_to(page, "input[name=code]")
-        page.keyboard.type(code_sent_to("dana.lee@mail.example"))
-        page.keyboard.press("Enter")
-
         page.wait_for_url(re.compile(r"/booked/$"))
-        steps.check("8-booked")
+        steps.check("7-booked")
         expect(page.get_by_role("heading", name="You are booked")).to_be_visible()
         held.refresh_from_db()
         assert held.status == AppointmentStatus.BOOKED
@@ -209,14 +215,14 @@ def test_a_new_patient_with_back_pain_books_an_assessment_by_keyboard_on_a_phone
         page.get_by_role("button", name="Set a password for my patient account").click()
         page.wait_for_url(re.compile(r"/booked/$"))
         expect(page.get_by_text("link to set your password")).to_be_visible()
-        steps.check("8-booked-password")
+        steps.check("7-booked-password")
         assert OutboxMessage.objects.filter(
             kind="password_link", recipient="dana.lee@mail.example"
         ).exists()
         # Change or cancel, without calling.
         page.get_by_role("link", name="Change or cancel this appointment").click()
         page.wait_for_url(re.compile(r"/manage/"))
-        steps.check("9-manage")
+        steps.check("8-manage")
         expect(page.get_by_role("link", name=re.compile("Move|Change", re.I)).first).to_be_visible()
     finally:
         context.close()
@@ -333,23 +339,26 @@ def test_a_returning_patient_books_massage_therapy_on_a_desktop(
         assert last is not None
         assert first["y"] == last["y"]  # the whole week on one row
         page.locator("button[name=pick]").first.click()
-        # They said they had been here: straight to the code.
-        page.wait_for_url(re.compile(r"/book/details/returning/"))
-        steps.check("5-returning")
+        # Every visitor proves an e-mail address first.
+        page.wait_for_url(re.compile(r"/book/details/$"))
+        steps.check("5-email")
         page.get_by_label("E-mail address").fill(bob.email)
         page.get_by_role("button", name="E-mail me a code").click()
-        steps.check("6-code")
+        steps.check("5-code")
         page.get_by_label(re.compile("code", re.IGNORECASE)).fill(code_sent_to(bob.email))
         page.get_by_role("button", name="Check the code").click()
+        # They said they had been here: whom this address may book for.
+        page.wait_for_url(re.compile(r"/book/details/returning/"))
+        steps.check("5-who")
         page.get_by_label(bob.full_name).check()
         page.get_by_role("button", name="Hold this time").click()
         page.wait_for_url(re.compile(r"/review/$"))
-        steps.check("7-review")
+        steps.check("6-review")
         expect(page.get_by_text(re.compile(r"HST")).first).to_be_visible()
         page.get_by_label("I have read the privacy notice and agree to it.").check()
         page.get_by_role("button", name="Book this appointment").click()
         page.wait_for_url(re.compile(r"/booked/$"))
-        steps.check("8-booked")
+        steps.check("7-booked")
         expect(page.get_by_role("link", name="Add to my calendar")).to_be_visible()
         expect(page.get_by_role("link", name="Change or cancel this appointment")).to_be_visible()
     finally:

@@ -35,7 +35,7 @@ from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import NOW, build_booking_world
 from rehabdesk.web.public.guide_views import SESSION_KEY
-from rehabdesk.web.tests.test_online_pages import NEW, code_from_outbox
+from rehabdesk.web.tests.test_online_pages import NEW, prove
 
 pytestmark = pytest.mark.django_db
 
@@ -319,11 +319,11 @@ def test_a_new_patient_who_books_after_the_guide_has_it_on_their_record(client, 
     through(client, HEALTHY_BACK_PAIN)
     result = GuideResult.objects.get()
     pick_first_time(client, Service.objects.get(slug=ASSESSMENT), world)
+    prove(client, NEW["email"])
     review = client.post(reverse("book-new"), NEW)["Location"]
-    verify = client.post(review, {"notice": "1", "consent": "yes"})["Location"]
     result.refresh_from_db()
     assert result.patient is None  # not booked yet
-    client.post(verify, {"action": "verify", "code": code_from_outbox()})
+    client.post(review, {"notice": "1", "consent": "yes"})
     patient = Patient.objects.get(email=NEW["email"])
     assert Appointment.objects.get(patient=patient).status == AppointmentStatus.BOOKED
     result.refresh_from_db()
@@ -340,11 +340,8 @@ def test_a_returning_patient_who_books_after_the_guide_has_it_on_their_record(
 ):
     through(client, HEALTHY_BACK_PAIN)
     pick_first_time(client, world.follow_up, world)
-    client.post(reverse("book-returning"), {"action": "send", "email": "alice@persona.example"})
-    client.post(reverse("book-returning"), {"action": "verify", "code": code_from_outbox()})
-    review = client.post(
-        reverse("book-returning"), {"action": "choose", "person": personas.patient_a.pk}
-    )["Location"]
+    prove(client, "alice@persona.example")
+    review = client.post(reverse("book-returning"), {"person": personas.patient_a.pk})["Location"]
     client.post(review, {"notice": "1", "consent": "yes"})
     assert GuideResult.objects.get().patient == personas.patient_a
 
@@ -365,11 +362,8 @@ def test_after_a_doctor_result_booking_offers_the_phone_not_a_treatment(client, 
 def test_what_the_guide_was_told_follows_the_patient_booked_as_alerts(client, world, personas):
     through(client, {**HEALTHY_BACK_PAIN, "anticoagulants": "yes"})
     pick_first_time(client, world.follow_up, world)
-    client.post(reverse("book-returning"), {"action": "send", "email": "alice@persona.example"})
-    client.post(reverse("book-returning"), {"action": "verify", "code": code_from_outbox()})
-    review = client.post(
-        reverse("book-returning"), {"action": "choose", "person": personas.patient_a.pk}
-    )["Location"]
+    prove(client, "alice@persona.example")
+    review = client.post(reverse("book-returning"), {"person": personas.patient_a.pk})["Location"]
     client.post(review, {"notice": "1", "consent": "yes"})
 
     alerts = Alert.objects.filter(patient=personas.patient_a)

@@ -14,7 +14,7 @@ from rehabdesk.online.models import OneTimeCode
 from rehabdesk.online.testing import code_sent_to
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.testing import build_booking_world
-from rehabdesk.web.tests.test_online_pages import NEW, pick_first_time
+from rehabdesk.web.tests.test_online_pages import NEW, code_from_outbox, pick_first_time, prove
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def world(personas):
     return build_booking_world(personas)
 
 
-def use_up(limit: online.Limit, subject: str) -> None:
-    for _ in range(limit.times):
+def use_up(limit: online.Limit, subject: str, *, used: int = 0) -> None:
+    for _ in range(limit.times - used):
         online.rate_limit_hit(limit=limit, subject=subject, now=timezone.now())
 
 
@@ -48,28 +48,50 @@ def test_asking_for_a_code_past_the_limit_answers_429(client, world):
     pick_first_time(client, world)
     use_up(online.CODES_PER_EMAIL, "alice@persona.example")
     response = client.post(
-        reverse("book-returning"), {"action": "send", "email": "alice@persona.example"}
+        reverse("book-details"), {"action": "send", "email": "alice@persona.example"}
     )
     assert response.status_code == 429
     assert online.CODES_PER_EMAIL.message in response.content.decode()
     assert not OneTimeCode.objects.exists()
 
 
-def test_a_wrong_code_is_a_form_error_not_a_refused_request(client, world):
-    pick_first_time(client, world)
-    client.post(reverse("book-returning"), {"action": "send", "email": "alice@persona.example"})
-    wrong = "000000" if code_sent_to("alice@persona.example") != "000000" else "111111"
-    response = client.post(reverse("book-returning"), {"action": "verify", "code": wrong})
-    assert response.status_code == 200
-    assert "That code is not right" in response.content.decode()
-
-
 def test_another_code_past_the_limit_answers_429_on_the_code_page(client, world):
     pick_first_time(client, world)
-    review = client.post(reverse("book-new"), NEW)["Location"]
-    verify = client.post(review, {"notice": "1", "consent": "yes"})["Location"]
-    use_up(online.CODES_PER_EMAIL, NEW["email"])
-    response = client.post(verify, {"action": "resend"})
+    client.post(reverse("book-details"), {"action": "send", "email": NEW["email"]})
+    use_up(online.CODES_PER_EMAIL, NEW["email"], used=1)
+    response = client.post(reverse("book-details"), {"action": "resend"})
     assert response.status_code == 429
     assert online.CODES_PER_EMAIL.message in response.content.decode()
-    assert OneTimeCode.objects.count() == 1  # the first, sent with the consent
+    assert 'name="code"' in response.content.decode()  # the first code still works
+    assert OneTimeCode.objects.count() == 1
+
+
+def test_a_wrong_code_is_a_form_error_not_a_refused_request(client, world):
+    pick_first_time(client, world)
+    client.post(reverse("book-details"), {"action": "send", "email": "alice@persona.example"})
+    wrong = "000000" if code_sent_to("alice@persona.example") != "000000" else "111111"
+    response = client.post(reverse("book-details"), {"action": "verify", "code": wrong})
+    assert response.status_code == 200
+    assert online.CODE_REFUSED in response.content.decode()
+
+
+def test_trying_codes_past_the_limit_answers_429_even_with_the_right_one(client, world):
+    pick_first_time(client, world)
+    client.post(reverse("book-details"), {"action": "send", "email": "alice@persona.example"})
+    use_up(online.CODE_CHECKS_PER_IP, TEST_CLIENT_IP)
+    response = client.post(
+        reverse("book-details"), {"action": "verify", "code": code_from_outbox()}
+    )
+    assert response.status_code == 429
+    assert online.CODE_CHECKS_PER_IP.message in response.content.decode()
+    assert client.get(reverse("book-returning"))["Location"] == reverse("book-details")
+
+
+def test_details_past_the_limit_answer_429_and_hold_nothing_for_anyone(client, world):
+    pick_first_time(client, world)
+    prove(client, NEW["email"])
+    use_up(online.DETAILS_PER_EMAIL, NEW["email"])
+    response = client.post(reverse("book-new"), NEW)
+    assert response.status_code == 429
+    assert online.DETAILS_PER_EMAIL.message in response.content.decode()
+    assert not Appointment.objects.filter(patient__isnull=False).exists()

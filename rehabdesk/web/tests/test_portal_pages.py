@@ -84,7 +84,7 @@ def test_signed_in_a_patient_books_again_without_a_code(client, personas, world)
     assert client.get(reverse("book-details"))["Location"] == reverse("book-returning")
     chooser = client.get(reverse("book-returning")).text
     assert "E-mail me a code" not in chooser
-    held = client.post(reverse("book-returning"), {"action": "choose", "person": world.patient.pk})
+    held = client.post(reverse("book-returning"), {"person": world.patient.pk})
     assert held.status_code == 302
     hold = Appointment.objects.get(patient=world.patient, status=AppointmentStatus.PENDING)
     assert hold.practitioner == world.physio
