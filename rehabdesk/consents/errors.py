@@ -23,7 +23,6 @@ class ConsentErrorCode(StrEnum):
     VISIT_REQUIRED = "visit_required"  # a visit's notes withheld without saying which visit
     NOT_THEIR_VISIT = "not_their_visit"  # the visit is not this patient's
     REASON_REQUIRED = "reason_required"  # an opening (or its review) without a reason
-    NOT_WITHHELD = "not_withheld"  # consent to open a record nothing withholds
     ALREADY_REVIEWED = "already_reviewed"  # an opening reviewed twice
 
 

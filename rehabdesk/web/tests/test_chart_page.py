@@ -259,8 +259,10 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     # 22, the exercise programs' one, the outcome measures' three (the care check of
     # their accessor, every score in one query, the plans' goals in one) and the treatment
-    # plans' two (the care relationship; the patient's plans, none here).
-    assert _queries(client, personas) == few == 28
+    # plans' two (the care relationship; the patient's plans, none here); the visits
+    # whose notes the patient's lockbox withholds (one). Each care check also reads the
+    # lockbox, in the same query (access/lockbox.py care_and_lockbox).
+    assert _queries(client, personas) == few == 29
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
