@@ -373,24 +373,28 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
     if target == "privacy-consent":
         return {"consent_id": str(ConsentRecord.objects.get(patient=world.child).pk)}
-    if target == "opening":  # the lockbox: an emergency opening of patient A's record
+    if target == "opening":
+        # The lockbox: an emergency opening of patient A's record, lapsed already, so
+        # that it lets nobody in on the rows that follow (this one stays).
         opening = override_open(
             patient=world.patient_a,
             practitioner=world.massage_therapist,
             kind=OverrideKind.EMERGENCY,
             reason="Collapsed in the waiting room",
             actor=world.massage_therapist.user,
-            now=timezone.now(),
+            now=timezone.now() - timedelta(days=1),
         )
         return {"opening_id": str(opening.pk)}
     if target == "directive":  # the lockbox: the child's record withheld from the physio
+        guardian = world.guardian.user
+        assert guardian is not None, "the guardian signs in"
         directive = directive_set(
             patient=world.child,
             scope=DirectiveScope.RECORD,
             mode=DirectiveMode.FROM_NAMED,
             practitioner_ids=[world.physio.pk],
             channel=ConsentChannel.ONLINE,
-            actor=world.guardian.user,
+            actor=guardian,
             now=timezone.now(),
         )
         return {"directive_id": str(directive.pk)}
