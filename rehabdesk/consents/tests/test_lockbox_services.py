@@ -25,7 +25,6 @@ from rehabdesk.consents.lockbox import (
 )
 from rehabdesk.consents.models import ConsentDirective
 from rehabdesk.notifications.models import OutboxMessage
-from rehabdesk.web.tests.note_world import note_world
 
 
 def directive(personas, **changes):
@@ -55,18 +54,6 @@ def test_a_directive_refused_writes_nothing(personas, changes, code):
         directive(personas, **changes)
     assert refused.value.code == code
     assert not ConsentDirective.objects.exists()
-
-
-def test_a_visit_of_someone_else_is_refused(personas):
-    visit = note_world(personas).visit()  # patient A's
-    with pytest.raises(ConsentError) as refused:
-        directive(
-            personas,
-            patient=personas.patient_b,
-            scope=DirectiveScope.VISIT,
-            appointment_id=visit.pk,
-        )
-    assert refused.value.code == ConsentErrorCode.NOT_THEIR_VISIT
 
 
 def test_withheld_from_everyone_but_none_named_is_everyone(personas):

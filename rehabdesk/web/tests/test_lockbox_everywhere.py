@@ -15,6 +15,7 @@ from rehabdesk.access.errors import AccessDenied, RecordWithheld
 from rehabdesk.access.policy import Action, may, person_for, withheld_from
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.consents.choices import ConsentChannel, DirectiveMode, DirectiveScope, OverrideKind
+from rehabdesk.consents.errors import ConsentError, ConsentErrorCode
 from rehabdesk.consents.lockbox import (
     OPENING_LASTS,
     directive_set,
@@ -30,7 +31,7 @@ NOW = timezone.now
 
 def withhold(personas, mode=DirectiveMode.FROM_NAMED, named=("physio",), **more):
     return directive_set(
-        patient=personas.patient_a,
+        patient=more.pop("patient", personas.patient_a),
         scope=more.pop("scope", DirectiveScope.RECORD),
         mode=mode,
         practitioner_ids=[getattr(personas, n).pk for n in named],
@@ -204,3 +205,15 @@ def test_my_day_badges_leave_out_a_withheld_record(personas):
     assert safety.day_safety_for(user=user(personas), patient_ids=ids).badges
     withhold(personas)
     assert not safety.day_safety_for(user=user(personas), patient_ids=ids).badges
+
+
+def test_a_visit_of_someone_else_is_refused(personas):
+    visit = note_world(personas).visit()  # patient A's
+    with pytest.raises(ConsentError) as refused:
+        withhold(
+            personas,
+            patient=personas.patient_b,
+            scope=DirectiveScope.VISIT,
+            appointment_id=visit.pk,
+        )
+    assert refused.value.code == ConsentErrorCode.NOT_THEIR_VISIT
