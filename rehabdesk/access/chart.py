@@ -15,7 +15,9 @@ from datetime import date, datetime
 
 from rehabdesk.access.accessors import User, patient_for
 from rehabdesk.access.consents import ConsentsSeen
-from rehabdesk.access.policy import Action, person_for
+from rehabdesk.access.errors import AccessDenied, RecordWithheld
+from rehabdesk.access.notes import without_withheld
+from rehabdesk.access.policy import Action, person_for, withheld_from
 from rehabdesk.access.safety import SafetyPanel, safety_panel_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -30,6 +32,7 @@ from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import patient_past_visits
 
 CHART = "care.chart"
+PATIENT = "patients.patient"
 # Visits that should have a note: the patient came, or did not come (a missed visit is
 # documented too).
 HELD = frozenset({AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW})
@@ -60,6 +63,8 @@ class Chart:
     # The day the clinic began keeping its notes here (Clinic.notes_due_from): a visit
     # before it was charted elsewhere, on paper or in the previous system.
     charted_from: date | None = None
+    # Visits whose notes the patient's lockbox withholds from the viewer: only counted.
+    withheld_notes: int = 0
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -71,16 +76,32 @@ class Chart:
 
 def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
     """The patient's chart for a practitioner in their care, the look on file as one
-    event; AccessDenied for anyone else."""
-    patient = patient_for(
-        user=user,
-        patient_id=patient_id,
-        action=Action.VIEW_CLINICAL,
-        summary="clinical chart",
-        family=False,
-    )
+    event; RecordWithheld when the patient's lockbox withholds it from them, and
+    AccessDenied for anyone else."""
+    try:
+        patient = patient_for(
+            user=user,
+            patient_id=patient_id,
+            action=Action.VIEW_CLINICAL,
+            summary="clinical chart",
+            family=False,
+        )
+    except AccessDenied as denied:
+        if denied.found and withheld_from(person_for(user), patient_id):
+            raise RecordWithheld(
+                object_type=PATIENT,
+                object_id=str(patient_id),
+                patient_ids=[patient_id],
+                summary="clinical chart withheld at the patient's request",
+            ) from None
+        raise
     # The viewer's own drafts show too, so the chart shows what they are writing.
-    entries = patient_notes(patient_id=patient.pk, drafts_of=person_for(user).practitioner_id)
+    person = person_for(user)
+    entries, withheld = without_withheld(
+        person,
+        patient.pk,
+        patient_notes(patient_id=patient.pk, drafts_of=person.practitioner_id),
+    )
     noted = {e.note.appointment_id for e in entries}
     past = patient_past_visits(patient_id=patient.pk, before=now, limit=VISITS_LOOKED_AT)
     return Chart(
@@ -93,9 +114,10 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
             notes_shown=True,
         ),
         entries=entries,
-        unwritten=[v for v in past if v.status in HELD and v.pk not in noted],
+        unwritten=[v for v in past if v.status in HELD and v.pk not in noted | withheld],
         documents=documents_of(patient_id=patient.pk),
         charted_from=clinic.notes_due_from if (clinic := clinic_current()) else None,
+        withheld_notes=len(withheld),
     )
 
 
@@ -126,7 +148,11 @@ def chart_export_for(
         view=False,
         family=False,
     )
-    entries = patient_notes(patient_id=patient.pk, since=since, until=until)
+    entries, _ = without_withheld(
+        person_for(user),
+        patient.pk,
+        patient_notes(patient_id=patient.pk, since=since, until=until),
+    )
     period = f"{since or 'first'} to {until or 'latest'}"
     audit_record(
         actor=user,

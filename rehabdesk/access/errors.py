@@ -26,3 +26,10 @@ class AccessDenied(Exception):
         self.patient_ids = list(patient_ids)
         self.summary = summary
         self.found = found
+
+
+class RecordWithheld(AccessDenied):
+    """A practitioner in the patient's care asked for the clinical record the patient's
+    lockbox withholds from them. Refused like any AccessDenied (and on file), but the
+    chart may say so — "withheld at the patient's request" — and offer the openings
+    (the patient's express consent, an emergency); nothing else of the record."""

@@ -13,7 +13,8 @@ from datetime import date
 
 from rehabdesk.access.accessors import User
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.policy import Action, may, person_for
+from rehabdesk.access.lockbox import withheld_visit_ids
+from rehabdesk.access.policy import Action, Person, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.models import VisitNote
@@ -38,7 +39,7 @@ def note_for(*, user: User, note_id: int, action: Action = Action.VIEW_CLINICAL)
         )
     person = person_for(user)
     in_record = note.signed or note.author_id == person.practitioner_id
-    if not in_record or not may(person, action, note.patient_id):
+    if not in_record or not may(person, action, note.patient_id) or _withheld_note(person, note):
         raise AccessDenied(
             object_type=NOTE,
             object_id=str(note.pk),
@@ -107,11 +108,13 @@ def notes_for(
     """The patient's record (signed entries and their corrections, with the viewer's
     own drafts), if `user` may see their clinical record: one audit event for the list."""
     _clinical_patient(user, patient_id, Action.VIEW_CLINICAL, "clinical notes")
-    entries = patient_notes(
-        patient_id=patient_id,
-        since=since,
-        until=until,
-        drafts_of=person_for(user).practitioner_id,
+    person = person_for(user)
+    entries, _withheld = without_withheld(
+        person,
+        patient_id,
+        patient_notes(
+            patient_id=patient_id, since=since, until=until, drafts_of=person.practitioner_id
+        ),
     )
     audit_record(
         actor=user,
@@ -137,3 +140,26 @@ def _clinical_patient(user: User, patient_id: int, action: Action, summary: str)
             summary=summary,
         )
     return patient
+
+
+def without_withheld(
+    person: Person, patient_id: int, entries: list[ChartEntry]
+) -> tuple[list[ChartEntry], frozenset[int]]:
+    """The entries less those of visits the patient's lockbox withholds from `person`
+    (their corrections with them), and those visits: one query."""
+    if person.practitioner_id is None:
+        return entries, frozenset()
+    withheld = withheld_visit_ids(practitioner_id=person.practitioner_id, patient_id=patient_id)
+    if not withheld:
+        return entries, withheld
+    return [e for e in entries if e.note.appointment_id not in withheld], withheld
+
+
+def _withheld_note(person: Person, note: VisitNote) -> bool:
+    """Whether the lockbox withholds this note's visit (a correction: its original's)."""
+    visit = note.appointment_id or (note.corrects.appointment_id if note.corrects else None)
+    if visit is None or person.practitioner_id is None:
+        return False
+    return visit in withheld_visit_ids(
+        practitioner_id=person.practitioner_id, patient_id=note.patient_id
+    )

@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from rehabdesk.access import care
+from rehabdesk.access.lockbox import Lockbox, care_and_lockbox
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import managed_patient_ids
@@ -38,6 +39,9 @@ class Action(StrEnum):
     FOLLOW_PROGRAM = "follow_program"
     # Answer an outcome measure asked of one (the questions and one's own answers only).
     ANSWER_MEASURE = "answer_measure"
+    # Set and withdraw the lockbox's directives (withhold the record from practitioners),
+    # and see who opened it past them: the patient, their guardian, the desk for them.
+    SET_LOCKBOX = "set_lockbox"
 
 
 class Capability(StrEnum):
@@ -75,6 +79,7 @@ SELF_SERVICE = frozenset(
         Action.VIEW_BILLING,
         Action.FOLLOW_PROGRAM,
         Action.ANSWER_MEASURE,
+        Action.SET_LOCKBOX,
     }
 )
 # The desk does what patients do for themselves, except their exercises and measures.
@@ -84,6 +89,8 @@ MANAGEMENT = DESK | {Action.VIEW_ACCESS_LOG}
 CARE = frozenset(
     {Action.VIEW_DEMOGRAPHICS, Action.MANAGE_BOOKINGS, Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL}
 )
+# What a patient's lockbox withholds: the clinical record, never their name or bookings.
+CLINICAL = frozenset({Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL})
 
 # What only a manager does without a patient in view.
 MANAGER_ONLY = frozenset(
@@ -121,7 +128,14 @@ class Person:
 NOBODY = Person(user_id=None, roles=frozenset())
 
 
-def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) -> bool:
+def decide(
+    person: Person,
+    action: Action,
+    patient_id: int,
+    *,
+    cares_for: bool,
+    lockbox: Lockbox = Lockbox.OPEN,
+) -> bool:
     """The rule. `cares_for`: the person is a practitioner with a care relationship to
     this patient (an appointment with them, past or booked, or an explicit assignment).
 
@@ -134,7 +148,11 @@ def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) 
       submitted one;
     - manager: the same, plus the access log; clinical content only as a practitioner;
     - practitioner: demographics, bookings and the clinical record of the patients in
-      their care, nothing about others, and no one's billing.
+      their care, nothing about others, and no one's billing;
+    - the patient's lockbox (`lockbox`, access/lockbox.py): a directive withholding the
+      whole record from this practitioner refuses them its clinical record (WITHHELD);
+      an opening — the patient's express consent, or an emergency — lets them in as
+      if in care until it expires (OPENED), outside their care too (break-glass).
     """
     own = Role.PATIENT in person.roles and patient_id in person.managed_patient_ids
     if own and action in SELF_SERVICE:
@@ -143,7 +161,11 @@ def decide(person: Person, action: Action, patient_id: int, *, cares_for: bool) 
         return True
     if Role.MANAGER in person.roles and action in MANAGEMENT:
         return True
-    return Role.PRACTITIONER in person.roles and cares_for and action in CARE
+    if Role.PRACTITIONER not in person.roles or action not in CARE:
+        return False
+    if lockbox == Lockbox.OPENED:
+        return True
+    return cares_for and not (lockbox == Lockbox.WITHHELD and action in CLINICAL)
 
 
 def can(person: Person, capability: Capability) -> bool:
@@ -174,8 +196,24 @@ def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person:
 
 
 def may(person: Person, action: Action, patient_id: int) -> bool:
-    """Whether `person` may do `action` to this patient's record."""
-    cares_for = person.practitioner_id is not None and care.cares_for(
+    """Whether `person` may do `action` to this patient's record. A practitioner's
+    care relationship and the patient's lockbox are read together: one query."""
+    if person.practitioner_id is None:
+        return decide(person, action, patient_id, cares_for=False)
+    cares_for, lockbox = care_and_lockbox(
         practitioner_id=person.practitioner_id, patient_id=patient_id
     )
-    return decide(person, action, patient_id, cares_for=cares_for)
+    return decide(person, action, patient_id, cares_for=cares_for, lockbox=lockbox)
+
+
+def withheld_from(person: Person, patient_id: int) -> bool:
+    """Whether the patient's lockbox is what keeps this practitioner from their clinical
+    record: in their care, a directive withholds it, nothing opened it. The chart then
+    says "withheld at the patient's request" and offers the openings, where anyone
+    else is answered 404 (which would not tell them a directive exists)."""
+    if person.practitioner_id is None or Role.PRACTITIONER not in person.roles:
+        return False
+    cares_for, lockbox = care_and_lockbox(
+        practitioner_id=person.practitioner_id, patient_id=patient_id
+    )
+    return cares_for and lockbox == Lockbox.WITHHELD

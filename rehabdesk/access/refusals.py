@@ -120,6 +120,11 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         ConsentErrorCode.NOT_AGREED: UNPROCESSABLE,
         ConsentErrorCode.AREAS_REQUIRED: UNPROCESSABLE,
         ConsentErrorCode.WRITTEN_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.NO_PRACTITIONER_NAMED: UNPROCESSABLE,
+        ConsentErrorCode.VISIT_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.NOT_THEIR_VISIT: UNPROCESSABLE,
+        ConsentErrorCode.REASON_REQUIRED: UNPROCESSABLE,
+        ConsentErrorCode.ALREADY_REVIEWED: CONFLICT,
         ConsentErrorCode.WRONG_CHANNEL: UNPROCESSABLE,
     },
     GuidanceErrorCode: {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rehabdesk.access import care
 from rehabdesk.access.accessors import User
 from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.lockbox import withheld_patients
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -84,11 +85,16 @@ def day_safety_for(*, user: User, patient_ids: Iterable[int]) -> DaySafety:
     person = person_for(user)
     if person.practitioner_id is None:
         return DaySafety()
+    # In their care, less the patients whose lockbox withholds their record from them.
+    pid = person.practitioner_id
     badges = safety_badges(
         patient_ids=set(patient_ids),
-        within=care.in_care(practitioner_id=person.practitioner_id, field="pk"),
+        within=care.in_care(practitioner_id=pid, field="pk")
+        & ~withheld_patients(practitioner_id=pid, field="pk"),
     )
-    to_review = open_reviews_among(patients=care.in_care(practitioner_id=person.practitioner_id))
+    to_review = open_reviews_among(
+        patients=care.in_care(practitioner_id=pid) & ~withheld_patients(practitioner_id=pid)
+    )
     shown = set(badges) | {review.patient_id for review in to_review}
     if shown:
         audit_record(

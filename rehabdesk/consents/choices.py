@@ -38,3 +38,32 @@ class SensitiveArea(models.TextChoices):
     BREAST = "breast", "Breast tissue"
     UPPER_INNER_THIGH = "upper_inner_thigh", "Upper inner thigh"
     GLUTEAL = "gluteal", "Buttocks (gluteal muscles)"
+
+
+class DirectiveScope(models.TextChoices):
+    """What a lockbox directive withholds."""
+
+    RECORD = "record", "My whole health record"
+    VISIT = "visit", "The notes of one visit"
+
+
+class DirectiveMode(models.TextChoices):
+    """Whom a lockbox directive withholds it from."""
+
+    FROM_NAMED = "from_named", "From the practitioners I name"
+    ALL_BUT_NAMED = "all_but_named", "From every practitioner except those I name"
+
+
+class OverrideKind(models.TextChoices):
+    """Why a practitioner opened a record past the patient's lockbox, or outside their
+    care (break-glass)."""
+
+    CONSENT = "consent", "With the patient's express consent"
+    EMERGENCY = "emergency", "In an emergency"
+
+
+class OverrideReview(models.TextChoices):
+    """The privacy officer's finding on an opening."""
+
+    JUSTIFIED = "justified", "Justified"
+    FOLLOW_UP = "follow_up", "Not justified: followed up"

@@ -18,6 +18,12 @@ class ConsentErrorCode(StrEnum):
     AREAS_REQUIRED = "areas_required"  # sensitive areas consent naming no area
     WRITTEN_REQUIRED = "written_required"  # sensitive areas cannot be consented verbally
     WRONG_CHANNEL = "wrong_channel"  # privacy consent at the desk: staff or paper only
+    # The lockbox (consent directives) and openings past it (docs/domain/lockbox.md).
+    NO_PRACTITIONER_NAMED = "no_practitioner_named"  # "from the ones I name", naming none
+    VISIT_REQUIRED = "visit_required"  # a visit's notes withheld without saying which visit
+    NOT_THEIR_VISIT = "not_their_visit"  # the visit is not this patient's
+    REASON_REQUIRED = "reason_required"  # an opening (or its review) without a reason
+    ALREADY_REVIEWED = "already_reviewed"  # an opening reviewed twice
 
 
 class ConsentError(DomainError):

@@ -17,9 +17,14 @@ from __future__ import annotations
 from django.db import models
 
 from rehabdesk.accounts.models import User
+from rehabdesk.clinic.models import Practitioner
 from rehabdesk.consents.choices import (
     ConsentChannel,
     ConsentMethod,
+    DirectiveMode,
+    DirectiveScope,
+    OverrideKind,
+    OverrideReview,
     SensitiveArea,
     TreatmentTopic,
 )
@@ -161,3 +166,104 @@ class TreatmentConsent(models.Model):
     @property
     def area_labels(self) -> list[str]:
         return [SensitiveArea(area).label for area in self.areas]
+
+
+class ConsentDirective(models.Model):
+    """The patient's lockbox: they withhold their whole record, or one visit's notes,
+    from the practitioners they name, or from all but those they name (PHIPA's
+    "consent directive"). The access policy applies it to every reader of clinical
+    content (access/lockbox.py). Set by the patient in the portal, or recorded by the
+    desk from what the patient said or signed (`channel`, `recorded_by`); withdrawn by
+    recording when, never deleted."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="consent_directives"
+    )
+    scope = models.CharField(max_length=10, choices=DirectiveScope.choices)
+    # Named by the model's label, not imported: scheduling sits above consents in the
+    # layers; the access layer joins them (access/lockbox.py).
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a visit's notes: the visit.",
+    )
+    mode = models.CharField(max_length=15, choices=DirectiveMode.choices)
+    practitioners = models.ManyToManyField(Practitioner, blank=True, related_name="+")
+    channel = models.CharField(max_length=10, choices=ConsentChannel.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["patient", "withdrawn_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope=DirectiveScope.RECORD, appointment__isnull=True)
+                | models.Q(scope=DirectiveScope.VISIT, appointment__isnull=False),
+                name="consents_directive_visit_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("recorded_at")),
+                name="consents_directive_withdrawn_after_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lockbox directive #{self.pk} ({self.get_scope_display().lower()})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class LockboxOverride(models.Model):
+    """A practitioner opened a patient's record past their lockbox, or outside their
+    care, with the patient's express consent or in an emergency (break-glass): with a
+    reason, for a limited time (`expires_at`). The patient is told; the privacy officer
+    reviews each one (reviewed by, when, the finding and a note)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=OverrideKind.choices)
+    reason = models.TextField()
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField(max_length=10, choices=OverrideReview.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["patient", "practitioner", "expires_at"]),
+            models.Index(fields=["reviewed_at", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("starts_at")),
+                name="consents_override_expires_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="consents_override_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_at__isnull=True, review="")
+                | (models.Q(reviewed_at__isnull=False) & ~models.Q(review="")),
+                name="consents_override_review_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lockbox opening #{self.pk} ({self.get_kind_display().lower()})"

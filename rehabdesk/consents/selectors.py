@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from rehabdesk.clinic.models import Service
 from rehabdesk.consents.choices import SensitiveArea, TreatmentTopic
 from rehabdesk.consents.models import (
+    ConsentDirective,
     ConsentRecord,
+    LockboxOverride,
     PrivacyNotice,
     TreatmentConsent,
     TreatmentConsentText,
@@ -173,4 +175,47 @@ def _status(
         missing=tuple(topic for topic in ordered if topic not in on_file),
         sensitive_areas=tuple(a for a in SensitiveArea.values if a in areas),
         offers_sensitive_areas=offers,
+    )
+
+
+def directives_of(*, patient_ids: Iterable[int]) -> list[ConsentDirective]:
+    """The lockbox directives of these patients, in force first then withdrawn, newest
+    first, with their patient, visit and practitioners: two queries."""
+    return list(
+        ConsentDirective.objects.filter(patient_id__in=list(patient_ids))
+        .select_related("patient", "appointment", "recorded_by")
+        .prefetch_related("practitioners")
+        .order_by(F("withdrawn_at").desc(nulls_first=True), "-recorded_at", "-pk")
+    )
+
+
+def directive_by_id(*, directive_id: int) -> ConsentDirective | None:
+    return ConsentDirective.objects.filter(pk=directive_id).first()
+
+
+def openings_of(*, patient_ids: Iterable[int]) -> list[LockboxOverride]:
+    """Who opened these patients' records past their lockbox or in an emergency,
+    newest first: one query."""
+    return list(
+        LockboxOverride.objects.filter(patient_id__in=list(patient_ids))
+        .select_related("patient", "practitioner")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def openings_to_review(*, reviewed: bool = False, limit: int = 200) -> list[LockboxOverride]:
+    """The privacy officer's list: openings not reviewed yet, oldest first (or the
+    reviewed ones, newest first): one query."""
+    found = LockboxOverride.objects.filter(reviewed_at__isnull=not reviewed).select_related(
+        "patient", "practitioner", "opened_by", "reviewed_by"
+    )
+    order = ("-reviewed_at", "-pk") if reviewed else ("starts_at", "pk")
+    return list(found.order_by(*order)[:limit])
+
+
+def opening_by_id(*, opening_id: int) -> LockboxOverride | None:
+    return (
+        LockboxOverride.objects.filter(pk=opening_id)
+        .select_related("patient", "practitioner", "opened_by", "reviewed_by")
+        .first()
     )

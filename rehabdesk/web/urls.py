@@ -13,6 +13,7 @@ from rehabdesk.web.portal import (
     password_views,
     receipt_views,
 )
+from rehabdesk.web.portal import lockbox_views as portal_lockbox_views
 from rehabdesk.web.portal import measure_views as portal_measure_views
 from rehabdesk.web.portal import package_views as portal_package_views
 from rehabdesk.web.public import guide_views, pictures_views
@@ -29,6 +30,7 @@ from rehabdesk.web.staff import (
     document_views,
     exercise_views,
     hours_views,
+    lockbox_views,
     measure_views,
     note_overdue_views,
     note_sign_views,
@@ -81,6 +83,8 @@ urlpatterns: list[URLPattern] = (
     + report_views.urlpatterns
     + document_views.urlpatterns
     + exercise_views.urlpatterns
+    # The lockbox: openings past it, the desk's directives, the privacy officer's review.
+    + lockbox_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns
@@ -106,4 +110,5 @@ urlpatterns: list[URLPattern] = (
     + portal_package_views.urlpatterns
     + portal_exercise_views.urlpatterns
     + portal_measure_views.urlpatterns
+    + portal_lockbox_views.urlpatterns
 )

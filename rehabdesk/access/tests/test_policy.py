@@ -29,6 +29,7 @@ def test_the_front_desk_never_reaches_clinical_content_or_the_access_log(action)
             Action.FILL_INTAKE,
             Action.VIEW_BILLING,
             Action.CHANGE_BILLING,
+            Action.SET_LOCKBOX,  # the patient's directive, given at the desk
         }
     )
 

@@ -30,6 +30,7 @@ EXPECTED = {
         Action.FILL_INTAKE,
         Action.VIEW_BILLING,
         Action.CHANGE_BILLING,
+        Action.SET_LOCKBOX,  # a directive the patient gives in person or on paper
     },
     Role.MANAGER: {
         Action.VIEW_DEMOGRAPHICS,
@@ -39,6 +40,7 @@ EXPECTED = {
         Action.VIEW_BILLING,
         Action.CHANGE_BILLING,
         Action.VIEW_ACCESS_LOG,
+        Action.SET_LOCKBOX,
     },
 }
 IN_CARE = {
@@ -55,6 +57,7 @@ SELF_SERVICE = {
     Action.VIEW_BILLING,
     Action.FOLLOW_PROGRAM,
     Action.ANSWER_MEASURE,
+    Action.SET_LOCKBOX,
 }
 MANAGER_ONLY = {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}

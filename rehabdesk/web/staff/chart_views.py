@@ -23,7 +23,9 @@ from django.views.decorators.http import require_GET
 
 from rehabdesk.access.accessors import patient_for, require
 from rehabdesk.access.chart import chart_export_for, chart_for
+from rehabdesk.access.errors import RecordWithheld
 from rehabdesk.access.exercises import programs_on_chart
+from rehabdesk.access.middleware import record_denial
 from rehabdesk.access.plans import plans_on_chart
 from rehabdesk.access.policy import Action, Capability, person_for
 from rehabdesk.care.choices import CopyPurpose
@@ -68,7 +70,12 @@ class ChartCopyForm(forms.Form):
 def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient's chart: alerts and consents, then every entry and visit by time."""
     require(user=request.user, capability=Capability.SEARCH_PATIENTS)
-    seen = chart_for(user=request.user, patient_id=patient_id, now=timezone.now())
+    try:
+        seen = chart_for(user=request.user, patient_id=patient_id, now=timezone.now())
+    except RecordWithheld as withheld:
+        # The lockbox: the refusal on file, and the page says so and nothing else.
+        record_denial(request, withheld)
+        return render(request, "web/lockbox/withheld.html", {"patient_id": patient_id}, status=403)
     # The newest entries in full; older ones a page at a time (the printed copy has all).
     page = Paginator(seen.timeline, CHART_PAGE).get_page(request.GET.get("page"))
     rows = list(page)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rehabdesk.access.accessors import patient_for, patients_for, require
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.policy import Action, Capability, can, may, person_for
+from rehabdesk.access.policy import Action, Capability, can, may, person_for, withheld_from
 from rehabdesk.access.safety import safety_panel_for
 from rehabdesk.audit.selectors import patient_access_log as access_log_of
 from rehabdesk.patients import services
@@ -65,6 +65,8 @@ def patient_search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "searched": searched,
             "can_register": can(person_for(request.user), Capability.REGISTER_PATIENTS),
+            # Break-glass for a patient outside their care (web/staff/lockbox_views.py).
+            "can_break_glass": person_for(request.user).practitioner_id is not None,
         },
     )
 
@@ -126,6 +128,11 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "safety": safety,
             # The safety record's detail and the chart are both VIEW_CLINICAL.
             "can_view_chart": safety.record is not None,
+            # The patient's lockbox: the chart says so and offers the openings; the desk
+            # records a directive given in person or on paper.
+            "chart_withheld": safety.record is None and withheld_from(person, patient.pk),
+            "can_record_lockbox": can(person, Capability.RUN_THE_DESK)
+            and can_do(request, patient, Action.SET_LOCKBOX),
         },
     )
 

@@ -37,7 +37,15 @@ from rehabdesk.clinic.models import (
     TimeOff,
 )
 from rehabdesk.clinic.testing import make_service, make_shift, png_bytes
-from rehabdesk.consents.choices import ConsentChannel, ConsentMethod, TreatmentTopic
+from rehabdesk.consents.choices import (
+    ConsentChannel,
+    ConsentMethod,
+    DirectiveMode,
+    DirectiveScope,
+    OverrideKind,
+    TreatmentTopic,
+)
+from rehabdesk.consents.lockbox import directive_set, override_open
 from rehabdesk.consents.models import ConsentRecord, TreatmentConsent
 from rehabdesk.consents.selectors import privacy_notice_current, treatment_texts_current
 from rehabdesk.consents.services import consent_record, treatment_consent_give
@@ -365,6 +373,31 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {"consent_id": str(TreatmentConsent.objects.get(patient=world.child).pk)}
     if target == "privacy-consent":
         return {"consent_id": str(ConsentRecord.objects.get(patient=world.child).pk)}
+    if target == "opening":
+        # The lockbox: an emergency opening of patient A's record, lapsed already, so
+        # that it lets nobody in on the rows that follow (this one stays).
+        opening = override_open(
+            patient=world.patient_a,
+            practitioner=world.massage_therapist,
+            kind=OverrideKind.EMERGENCY,
+            reason="Collapsed in the waiting room",
+            actor=world.massage_therapist.user,
+            now=timezone.now() - timedelta(days=1),
+        )
+        return {"opening_id": str(opening.pk)}
+    if target == "directive":  # the lockbox: the child's record withheld from the physio
+        guardian = world.guardian.user
+        assert guardian is not None, "the guardian signs in"
+        directive = directive_set(
+            patient=world.child,
+            scope=DirectiveScope.RECORD,
+            mode=DirectiveMode.FROM_NAMED,
+            practitioner_ids=[world.physio.pk],
+            channel=ConsentChannel.ONLINE,
+            actor=guardian,
+            now=timezone.now(),
+        )
+        return {"directive_id": str(directive.pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 # The session and user; the note with its patient, author, template and visit; roles,
 # practitioner and care (access); the look's audit event and its patient link; the
 # snippets; the clinic's name and the menu's permissions (every page's); the visit's
-# outcome measures (the care check of their accessor, the results).
-EDITOR_QUERIES = 14
+# outcome measures (the care check of their accessor, the results); whether the
+# patient's lockbox withholds this visit's notes (access/lockbox.py, one).
+EDITOR_QUERIES = 15
 
 
 def test_it_shows_the_draft_in_its_templates_sections_and_widgets(personas):
