@@ -25,6 +25,8 @@ from rehabdesk.care.selectors import ChartEntry, documents_of, patient_notes
 from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.consents.selectors import consents_for_patient, treatment_consents_for_patient
 from rehabdesk.patients.models import Patient
+from rehabdesk.privacy.models import CorrectionRequest
+from rehabdesk.privacy.selectors import corrections_on_chart
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import patient_past_visits
@@ -60,6 +62,9 @@ class Chart:
     # The day the clinic began keeping its notes here (Clinic.notes_due_from): a visit
     # before it was charted elsewhere, on paper or in the previous system.
     charted_from: date | None = None
+    # The patient's correction requests still open and statements of disagreement
+    # (PHIPA s.55: a statement is shown with the record).
+    corrections: tuple[CorrectionRequest, ...] = ()
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -96,6 +101,7 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
         unwritten=[v for v in past if v.status in HELD and v.pk not in noted],
         documents=documents_of(patient_id=patient.pk),
         charted_from=clinic.notes_due_from if (clinic := clinic_current()) else None,
+        corrections=tuple(corrections_on_chart(patient_id=patient.pk)),
     )
 
 

@@ -53,8 +53,14 @@ def correction_by_id(*, correction_id: int) -> CorrectionRequest | None:
     )
 
 
-def open_corrections_for_patient(*, patient_id: int) -> list[CorrectionRequest]:
-    return list(corrections(patient_ids=[patient_id]).filter(status=RequestStatus.RECEIVED))
+def corrections_on_chart(*, patient_id: int) -> list[CorrectionRequest]:
+    """What the chart shows of the patient's corrections: requests still open, and
+    refusals with the patient's statement of disagreement. One query."""
+    return list(
+        corrections(patient_ids=[patient_id]).filter(
+            Q(status=RequestStatus.RECEIVED) | Q(disagreement_at__isnull=False)
+        )
+    )
 
 
 def breaches() -> QuerySet[Breach]:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from rehabdesk.care.testing import note_write
+
 # The care tests' world: templates, a booked visit, a signed note to correct.
 from rehabdesk.care.tests.conftest import templates, visit, world  # noqa: F401
-from rehabdesk.care.testing import note_write
 from rehabdesk.privacy.testing import privacy_officer
 from rehabdesk.scheduling.testing import at
 

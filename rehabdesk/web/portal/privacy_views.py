@@ -127,6 +127,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 def my_export_download(request: HttpRequest, token: str) -> HttpResponse:
     """The export, once; a used or expired link gets a page saying so (410)."""
     now = timezone.now()
+    family_for(request.user)  # a patient's page: anyone else gets the 404 first
     try:
         request_id, digest = services.export_request_id(token, now=now)
         access = my_export_for(request.user, request_id)

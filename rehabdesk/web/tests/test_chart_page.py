@@ -260,7 +260,7 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
     # 22, the exercise programs' one, the outcome measures' three (the care check of
     # their accessor, every score in one query, the plans' goals in one) and the treatment
     # plans' two (the care relationship; the patient's plans, none here).
-    assert _queries(client, personas) == few == 28
+    assert _queries(client, personas) == few == 29
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):
