@@ -70,7 +70,8 @@ def test_each_patient_is_told_once_with_a_plain_notice(personas, officer):
         [personas.patient_a.email, personas.guardian.email]
     )
     for message in messages:
-        assert "Bob" not in message.body_text and "Fax" not in message.body_text
+        assert "Bob" not in message.body_text
+        assert "Fax" not in message.body_text
         assert "Information and Privacy Commissioner" in message.body_text
     assert services.breach_notify(actor=officer, breach=breach, now=at(10, 11)) == (0, 0)
     assert messages.count() == 2
