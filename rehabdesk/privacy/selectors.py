@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from rehabdesk.privacy.choices import BreachCause, RequestStatus
+from rehabdesk.privacy.choices import REPORT_CATEGORIES, BreachCause, RequestStatus
 from rehabdesk.privacy.models import AccessRequest, Breach, BreachPatient, CorrectionRequest
 
 
@@ -99,6 +99,8 @@ class RequestCounts:
 class YearStatistics:
     year: int
     breaches_by_cause: list[tuple[str, int]]
+    # (the statutory category, its count, each cause in it with its count)
+    categories: list[tuple[str, int, list[tuple[str, int]]]]
     breaches: int
     patients_affected: int
     access: RequestCounts
@@ -170,6 +172,14 @@ def year_statistics(*, year: int, today: date) -> YearStatistics:
     return YearStatistics(
         year=year,
         breaches_by_cause=[(label, causes.get(value, 0)) for value, label in BreachCause.choices],
+        categories=[
+            (
+                name,
+                sum(causes.get(c.value, 0) for c in members),
+                [(c.label, causes.get(c.value, 0)) for c in members],
+            )
+            for name, members in REPORT_CATEGORIES
+        ],
         breaches=sum(causes.values()),
         patients_affected=affected,
         access=rows(AccessRequest),

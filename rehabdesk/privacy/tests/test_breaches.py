@@ -102,6 +102,13 @@ def test_the_year_counts_breaches_by_cause_and_requests_by_time_taken(personas, 
     assert by_cause[BreachCause.SNOOPING.label] == 1
     assert by_cause[BreachCause.STOLEN.label] == 0
     assert (stats.breaches, stats.patients_affected) == (3, 5)
+    totals = {name: total for name, total, _ in stats.categories}
+    assert totals == {
+        "Stolen": 0,
+        "Lost": 0,
+        "Used without authority": 1,
+        "Disclosed without authority": 2,
+    }
     access = stats.access
     assert (
         access.received,
