@@ -259,7 +259,8 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     # 22, the exercise programs' one, the outcome measures' three (the care check of
     # their accessor, every score in one query, the plans' goals in one) and the treatment
-    # plans' two (the care relationship; the patient's plans, none here).
+    # plans' two (the care relationship; the patient's plans, none here), and the
+    # patient's open corrections and statements of disagreement (one).
     assert _queries(client, personas) == few == 29
 
 

@@ -104,6 +104,6 @@ def test_the_charts_query_count_does_not_grow_with_the_plans(personas):
     discharge(a_plan(world))
     # The chart's own reads, the patient's plans with their goals and courses (three),
     # the active plan's progress (plans.selectors.plan_progress, six): none of it grows
-    # with the plans, goals, courses or visits. 34 with the exercise programs' section (one)
-    # and the outcome measures' (three).
-    assert _queries(personas) == few == 34
+    # with the plans, goals, courses or visits. 35 with the exercise programs' section (one),
+    # the outcome measures' (three) and the patient's corrections and statements (one).
+    assert _queries(personas) == few == 35
