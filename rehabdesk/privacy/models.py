@@ -18,6 +18,8 @@ Every row is health information; every read and write is on the audit trail.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -80,7 +82,7 @@ class AccessRequest(models.Model):
         return f"Access request {self.pk}"
 
     @property
-    def due(self) -> object:
+    def due(self) -> date:
         """The day the answer is owed: the extended day once extended."""
         return self.extended_to or self.due_on
 

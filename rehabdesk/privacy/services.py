@@ -165,7 +165,42 @@ def access_request_extend(
             summary=f"record access request extended by {days} days",
             now=now,
         )
+        # PHIPA: written notice of the extension, its length and its reasons.
+        _tell(
+            locked,
+            kind="privacy_request_extended",
+            extra={
+                "due_text": f"{locked.extended_to:%B} {locked.extended_to.day}, "
+                f"{locked.extended_to.year}",
+                "reason": reason,
+            },
+            now=now,
+        )
     return locked
+
+
+def _tell(request: AccessRequest, *, kind: str, extra: dict[str, object], now: datetime) -> None:
+    """E-mail the patient (or the guardian) about their request: nothing of the record."""
+    patient = Patient.objects.get(pk=request.patient_id)
+    to = addressee(patient)
+    if to is None or not to.email:
+        return
+    message_enqueue(
+        channel=MessageChannel.EMAIL,
+        kind=kind,
+        recipient=to.email,
+        template=kind,
+        context={
+            **_clinic_context(),
+            **_greeting(patient, to),
+            "link": site_link(reverse("my-privacy-requests")),
+            **extra,
+        },
+        related_type=ACCESS,
+        related_id=request.pk,
+        dedupe_key=f"{kind}:{request.pk}",
+        now=now,
+    )
 
 
 def access_request_refuse(
@@ -236,24 +271,7 @@ def access_request_release(*, actor: Actor, request: AccessRequest, now: datetim
             summary="record access granted: export prepared",
             now=now,
         )
-        to = addressee(patient)
-        if to is not None and to.email:
-            message_enqueue(
-                channel=MessageChannel.EMAIL,
-                kind="privacy_export_ready",
-                recipient=to.email,
-                template="privacy_export_ready",
-                context={
-                    **_clinic_context(),
-                    **_greeting(patient, to),
-                    "link": site_link(reverse("my-privacy-requests")),
-                    "days": LINK_DAYS,
-                },
-                related_type=ACCESS,
-                related_id=locked.pk,
-                dedupe_key=f"privacy_export_ready:{locked.pk}",
-                now=now,
-            )
+        _tell(locked, kind="privacy_export_ready", extra={"days": LINK_DAYS}, now=now)
     return locked
 
 

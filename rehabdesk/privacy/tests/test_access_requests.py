@@ -73,6 +73,9 @@ def test_phipa_allows_one_extension(personas, officer):
         actor=officer, request=request, days=30, reason="Paper records off site", now=at(11, 9)
     )
     assert extended.due == date(2027, 5, 9)
+    (notice,) = OutboxMessage.objects.filter(kind="privacy_request_extended")
+    assert "May 9, 2027" in notice.body_text
+    assert "Paper records off site" in notice.body_text
     with pytest.raises(PrivacyError) as refused:
         services.access_request_extend(
             actor=officer, request=extended, days=5, reason="Again", now=at(12, 9)

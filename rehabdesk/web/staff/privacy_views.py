@@ -153,7 +153,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                     reason=extend.cleaned_data["extension_reason"],
                     now=now,
                 )
-                messages.success(request, "Extended. Tell the patient the new date and why.")
+                messages.success(request, "Extended: the patient is told the new day and why.")
                 return redirect("staff-privacy-request", request_id=access.pk)
             if action == "refuse" and refuse.is_valid():
                 services.access_request_refuse(
