@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rehabdesk.outcomes",
     "rehabdesk.exercises",
     "rehabdesk.plans",
+    "rehabdesk.privacy",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

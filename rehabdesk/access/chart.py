@@ -27,6 +27,8 @@ from rehabdesk.care.selectors import ChartEntry, documents_of, patient_notes
 from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.consents.selectors import consents_for_patient, treatment_consents_for_patient
 from rehabdesk.patients.models import Patient
+from rehabdesk.privacy.models import CorrectionRequest
+from rehabdesk.privacy.selectors import corrections_on_chart
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import patient_past_visits
@@ -65,6 +67,9 @@ class Chart:
     charted_from: date | None = None
     # Visits whose notes the patient's lockbox withholds from the viewer: only counted.
     withheld_notes: int = 0
+    # The patient's correction requests still open and statements of disagreement
+    # (PHIPA s.55: a statement is shown with the record).
+    corrections: tuple[CorrectionRequest, ...] = ()
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -118,6 +123,7 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
         documents=documents_of(patient_id=patient.pk),
         charted_from=clinic.notes_due_from if (clinic := clinic_current()) else None,
         withheld_notes=len(withheld),
+        corrections=tuple(corrections_on_chart(patient_id=patient.pk)),
     )
 
 

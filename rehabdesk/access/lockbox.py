@@ -16,11 +16,10 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from rehabdesk.access.care import CARE_STATUSES
 from rehabdesk.consents.choices import DirectiveMode, DirectiveScope
 from rehabdesk.consents.models import ConsentDirective, LockboxOverride
-from rehabdesk.patients.models import CareAssignment, Patient
-from rehabdesk.scheduling.models import Appointment
+from rehabdesk.patients.models import Patient
+from rehabdesk.scheduling.care import care_links
 
 
 class Lockbox(StrEnum):
@@ -59,7 +58,7 @@ def care_and_lockbox(
     *, practitioner_id: int, patient_id: int, now: datetime | None = None
 ) -> tuple[bool, Lockbox]:
     """Everything the policy asks about a practitioner and one patient, in ONE query:
-    whether they care for them (access/care.py's rule: a current assignment, or a
+    whether they care for them (scheduling/care.py's rule: a current assignment, or a
     visit past or booked) and where they stand with the patient's lockbox (an opening
     first: it lifts every directive; then a whole-record directive that applies)."""
     now = now or timezone.now()
@@ -68,16 +67,7 @@ def care_and_lockbox(
             patient_id=OuterRef("pk"), scope=DirectiveScope.RECORD, withdrawn_at__isnull=True
         ).filter(_applies_to(practitioner_id))
     )
-    assigned = Exists(
-        CareAssignment.objects.filter(
-            practitioner_id=practitioner_id, patient_id=OuterRef("pk"), ended_at__isnull=True
-        )
-    )
-    seen = Exists(
-        Appointment.objects.filter(
-            practitioner_id=practitioner_id, patient_id=OuterRef("pk"), status__in=CARE_STATUSES
-        )
-    )
+    assigned, seen = care_links(practitioner_id=practitioner_id)
     row = (
         Patient.objects.filter(pk=patient_id)
         .annotate(

@@ -15,6 +15,8 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   or waived, or a day closed by another desk meanwhile; a patient with a time held
   already, holding another through the API). Asking again with what the answer
   offers may work.
+- 410 Gone: a one-time link used already or past its days (a record export: `link_used`,
+  `link_expired`); asking the clinic again is the way on.
 - 429 Too Many Requests: a rate limit of the online pages.
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
   sent without its CSRF token (`csrf_failed`); a note that is another practitioner's
@@ -53,12 +55,14 @@ from rehabdesk.online.errors import OnlineErrorCode
 from rehabdesk.outcomes.errors import OutcomeErrorCode
 from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.plans.errors import PlanErrorCode
+from rehabdesk.privacy.errors import PrivacyErrorCode
 from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
 
 BAD_REQUEST = HTTPStatus.BAD_REQUEST
 CONFLICT = HTTPStatus.CONFLICT
 FORBIDDEN = HTTPStatus.FORBIDDEN
+GONE = HTTPStatus.GONE
 NOT_FOUND = HTTPStatus.NOT_FOUND
 TOO_MANY = HTTPStatus.TOO_MANY_REQUESTS
 UNAUTHORIZED = HTTPStatus.UNAUTHORIZED
@@ -252,6 +256,16 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OnlineErrorCode.INVALID: UNPROCESSABLE,
         OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
         OnlineErrorCode.TOO_MANY_HOLDS: CONFLICT,
+    },
+    PrivacyErrorCode: {
+        PrivacyErrorCode.INVALID: UNPROCESSABLE,
+        PrivacyErrorCode.TOO_LONG: UNPROCESSABLE,
+        PrivacyErrorCode.DECIDED: CONFLICT,
+        PrivacyErrorCode.EXTENDED: CONFLICT,
+        PrivacyErrorCode.LINK_USED: GONE,
+        PrivacyErrorCode.LINK_EXPIRED: GONE,
+        PrivacyErrorCode.NOT_REFUSED: UNPROCESSABLE,
+        PrivacyErrorCode.NOT_DECIDER: FORBIDDEN,
     },
 }
 

@@ -9,7 +9,7 @@ explicit, current care assignment.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from rehabdesk.patients.models import CareAssignment
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -21,6 +21,26 @@ CARE_STATUSES = (
     AppointmentStatus.FULFILLED,
     AppointmentStatus.NOSHOW,
 )
+
+
+def care_links(*, practitioner_id: int, patient: str = "pk") -> tuple[Exists, Exists]:
+    """The circle as two subqueries on an outer query's `patient` column, (assigned,
+    seen), for a query that asks it beside other facts in one round trip (the access
+    policy's lockbox check)."""
+    return (
+        Exists(
+            CareAssignment.objects.filter(
+                practitioner_id=practitioner_id, patient_id=OuterRef(patient), ended_at__isnull=True
+            )
+        ),
+        Exists(
+            Appointment.objects.filter(
+                practitioner_id=practitioner_id,
+                patient_id=OuterRef(patient),
+                status__in=CARE_STATUSES,
+            )
+        ),
+    )
 
 
 def cares_for(*, practitioner_id: int, patient_id: int) -> bool:

@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "hours": can(person, Capability.MANAGE_HOURS),
             "overdue_notes": can(person, Capability.OVERSEE_NOTES),
             "reports": can(person, Capability.VIEW_REPORTS),
+            "privacy": can(person, Capability.OVERSEE_PRIVACY),
         }
         # A practitioner who does not see every schedule has their own week as theirs.
         my_week = (

@@ -59,6 +59,11 @@ from rehabdesk.patients.models import CareAssignment, FamilyLink
 from rehabdesk.plans.inputs import CourseInput, GoalInput
 from rehabdesk.plans.models import TreatmentPlan
 from rehabdesk.plans.services import plan_create
+from rehabdesk.privacy.services import (
+    access_request_create,
+    breach_record,
+    correction_request_create,
+)
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
 from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
@@ -347,6 +352,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
             session = ProgramSession.objects.get(program=program)
             return {"program_id": str(program.pk), "session_id": str(session.pk)}
         return {"program_id": str(program.pk)}
+    if target in ("access-request", "correction", "breach"):
+        return privacy_kwargs(target, world)
     if target == "practitioner":
         return {"practitioner_id": str(world.physio.pk)}
     if target == "hold":
@@ -417,6 +424,38 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
     elif part == "program":
         kwargs["program_id"] = str(Program.objects.get(patient=patient).pk)
     return kwargs
+
+
+def privacy_kwargs(target: str, world: Personas) -> dict[str, str]:
+    """Patient A's request for their record, their correction request and a breach of
+    their record, each made for the request (the personas hold no privacy officer)."""
+    now = timezone.now()
+    if target == "access-request":
+        request = access_request_create(
+            actor=world.patient_a.user, patient=world.patient_a, details="", now=now
+        )
+        return {"request_id": str(request.pk)}
+    if target == "correction":
+        correction = correction_request_create(
+            actor=world.patient_a.user,
+            patient=world.patient_a,
+            note=None,
+            wrong="My phone number",
+            should_say="905-555-0199",
+            now=now,
+        )
+        return {"correction_id": str(correction.pk)}
+    breach = breach_record(
+        actor=world.manager,
+        what="A day sheet left at the front desk",
+        cause="lost",
+        occurred_on=timezone.localdate(),
+        found_on=timezone.localdate(),
+        contained="Put away",
+        patient_ids=[world.patient_a.pk],
+        now=now,
+    )
+    return {"breach_id": str(breach.pk)}
 
 
 def admin_kwargs(route: Route, world: Personas) -> dict[str, str]:

@@ -259,10 +259,11 @@ def test_its_query_count_does_not_grow_with_the_number_of_entries(client, person
         correct(personas.physio, note, NoteRelation.APPENDS, "More", {"entry": "Added"})
     # 22, the exercise programs' one, the outcome measures' two (every score in one
     # query, the plans' goals in one), the treatment plans' one (the patient's plans, none
-    # here) and the visits whose notes the patient's lockbox withholds (one): the three
-    # sections read what the chart's own check authorized. That check reads the care
-    # relationship and the lockbox in one query (access/lockbox.py care_and_lockbox).
-    assert _queries(client, personas) == few == 27
+    # here), the visits whose notes the patient's lockbox withholds (one) and the
+    # patient's open corrections and statements of disagreement (one): the three sections
+    # read what the chart's own check authorized. That check reads the care relationship
+    # and the lockbox in one query (access/lockbox.py care_and_lockbox).
+    assert _queries(client, personas) == few == 28
 
 
 def test_it_shows_the_newest_entries_in_full_and_older_ones_a_page_at_a_time(client, personas):

@@ -60,7 +60,9 @@ READERS = {
     ),
     "notes": lambda u, p: notes.notes_for(user=u, patient_id=p.patient_a.pk),
     "documents": lambda u, p: documents.documents_for(user=u, patient_id=p.patient_a.pk),
-    "measures": lambda u, p: outcomes.measures_for(user=u, patient_id=p.patient_a.pk),
+    # The chart's measures come with the chart (measures_on_chart takes it); entering
+    # one shows the activities named last time.
+    "measure to enter": lambda u, p: outcomes.measure_to_record(user=u, patient_id=p.patient_a.pk),
     "exercises": lambda u, p: exercises.programs_for(user=u, patient_id=p.patient_a.pk, now=NOW()),
     "plan to start": lambda u, p: plans.plan_start_for(user=u, patient_id=p.patient_a.pk),
     "entry to write": lambda u, p: notes.patient_for_note(user=u, patient_id=p.patient_a.pk),

@@ -218,7 +218,7 @@ def test_the_charts_queries_do_not_grow_with_the_scores(
 
     scores(1)
     client.get(url)  # the session and the clinic's header, once
-    with django_assert_num_queries(25) as few:  # no entries: test_chart_page pins 27 with them
+    with django_assert_num_queries(26) as few:  # no entries: test_chart_page pins 28 with them
         client.get(url)
     scores(19)  # three measures with twenty scores each
     with django_assert_num_queries(len(few.captured_queries)):

@@ -80,6 +80,18 @@ PHI_PAGES = {
     "my-consents": ("guardian", lambda w: reverse("my-consents", args=[w.child.pk]), ["child"]),
     # A year's receipts: everyone the guardian manages, listed in one event.
     "my-receipts": ("guardian", lambda w: reverse("my-receipts"), ["guardian", "child"]),
+    # Privacy rights: the index shows no one's information; each list is one event.
+    "my-privacy": ("guardian", lambda w: reverse("my-privacy"), []),
+    "my-privacy-requests": (
+        "guardian",
+        lambda w: reverse("my-privacy-requests"),
+        ["guardian", "child"],
+    ),
+    "my-privacy-corrections": (
+        "guardian",
+        lambda w: reverse("my-privacy-corrections"),
+        ["guardian", "child"],
+    ),
     # Packages: everyone the guardian manages, listed in one event.
     "my-packages": ("guardian", lambda w: reverse("my-packages"), ["guardian", "child"]),
     "my-consent-give": (
@@ -275,6 +287,11 @@ def test_every_patient_page_is_in_this_list():
             "my-receipt-pdf",
             "my-receipts-year-pdf",
             "staff-statement-pdf",
+            # A released record is an EXPORT event, downloaded once through a signed
+            # link, and a statement of disagreement a POST the service audits:
+            # privacy/tests, web/tests/test_privacy_pages.py.
+            "my-privacy-export",
+            "my-privacy-disagreement",
             # A program's pages need one prescribed; each is one event:
             # web/tests/test_exercise_pages.py. Ticks, undos and reminders are POSTs the
             # services audit.

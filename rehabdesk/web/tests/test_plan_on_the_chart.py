@@ -102,9 +102,9 @@ def test_the_charts_query_count_does_not_grow_with_the_plans(personas):
         ),
     )
     discharge(a_plan(world))
-    # The chart's own reads (21, the visits the lockbox withholds among them), the
-    # patient's plans with their goals and courses (three), the active plan's progress
-    # (plans.selectors.plan_progress: four, its goals and courses already read): none of
-    # it grows with the plans, goals, courses or visits. 31 with the exercise programs'
-    # section (one) and the outcome measures' (two).
-    assert _queries(personas) == few == 31
+    # The chart's own reads (22: the visits the lockbox withholds, the corrections and
+    # statements of disagreement among them), the patient's plans with their goals and
+    # courses (three), the active plan's progress (plans.selectors.plan_progress: four, its
+    # goals and courses already read): none of it grows with the plans, goals, courses or
+    # visits. 32 with the exercise programs' section (one) and the outcome measures' (two).
+    assert _queries(personas) == few == 32
