@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "hours": can(person, Capability.MANAGE_HOURS),
             "overdue_notes": can(person, Capability.OVERSEE_NOTES),
             "reports": can(person, Capability.VIEW_REPORTS),
+            "sign_in_locks": can(person, Capability.MANAGE_SIGN_INS),
         }
         # A practitioner who does not see every schedule has their own week as theirs.
         my_week = (
@@ -47,6 +48,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "my_week": my_week,
             "staff": any(staff.values()),
             "my_family": person.patient_id is not None,
+            "own_password": person.is_staff_member,
         }
 
     return {"nav": SimpleLazyObject(links)}

@@ -18,6 +18,7 @@ from rehabdesk.web.portal import package_views as portal_package_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    account_views,
     billing_views,
     book_at_views,
     booking_views,
@@ -81,6 +82,8 @@ urlpatterns: list[URLPattern] = (
     + report_views.urlpatterns
     + document_views.urlpatterns
     + exercise_views.urlpatterns
+    # Sign-ins: a patient's (reset link, e-mail), one's own password, lockouts.
+    + account_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns
