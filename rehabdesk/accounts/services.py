@@ -260,7 +260,9 @@ def sign_in_unlock(
 ) -> int:
     """Lift a lockout before its cool-off runs out (the person called, and the desk
     knows it is them): forget the failures counted under this account key or client
-    address. Audited as a CHANGE of the account (or of the address's count).
+    address. Audited as a CHANGE of the account (or of the address's count). Axes
+    keeps each failure under both its account and its address, so forgetting an
+    account's failures also takes them off the address's count, and the reverse.
     NOT_LOCKED when nothing is counted under it any more. Returns the rows removed."""
     with transaction.atomic():
         if kind == "account":
