@@ -80,7 +80,7 @@ def test_only_a_patients_active_sign_in_is_changed_from_the_desk(personas, whose
         user_set_roles(user=target, roles=[Role.PATIENT, Role.PRACTITIONER])
     email_before = target.email
 
-    def attempt() -> None:
+    def attempt():
         if change == "reset":
             user_password_reset_send(actor=personas.front_desk, user=target, now=NOW, **CLINIC)
         else:
