@@ -6,6 +6,7 @@ DEBUG on (`make run` does); every variable is listed in README.md.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Sign-in throttling: failures counted per account and per address (ACCOUNTS below).
+    "axes",
     "rehabdesk.core",
     "rehabdesk.accounts",
     "rehabdesk.audit",
@@ -76,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A refused or unknown patient record answers 404 and the attempt is put on file.
     "rehabdesk.access.middleware.AccessDeniedMiddleware",
+    # Last: turns a sign-in refused for too many failures into the locked-out answer
+    # (a page, or JSON on the API): rehabdesk.web.sign_in_lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rehabdesk.urls"
@@ -146,7 +152,50 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Passwords seen in breaches, from a list shipped with Rehabdesk: no network call.
+    {"NAME": "rehabdesk.accounts.passwords.BreachedPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes). Every password check made with a request goes
+# through the throttle first (any form: sign-in, admin, own password change), and
+# failures are counted twice, apart: per account and per client address. Either count
+# reaching the limit within the cool-off refuses further tries, even the right
+# password, until the cool-off has passed since the last failure or a manager unlocks
+# (/staff/sign-in-locks/). docs: THREAT_MODEL.md, "Brute force".
+AUTHENTICATION_BACKENDS = [
+    "rehabdesk.accounts.throttle.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address the audit trail records (REMOTE_ADDR), and the account counted by its
+# number, or an address not on file by a keyed hash: axes' tables never hold a typed
+# e-mail address, which may be a patient's.
+AXES_CLIENT_IP_CALLABLE = "rehabdesk.accounts.throttle.client_address"
+AXES_USERNAME_CALLABLE = "rehabdesk.accounts.throttle.account_key"
+AXES_USERNAME_FORM_FIELD = "username"
+# Axes keeps each failed request's form fields: every one that names someone or holds a
+# password is masked there.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "email",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+]
+AXES_LOCKOUT_CALLABLE = "rehabdesk.web.sign_in_lockout.locked_out"
+# A success does not wipe the address's count: one good account must not reset the
+# guessing of others from the same place.
+AXES_RESET_ON_SUCCESS = False
+# Successes are on the audit trail (accounts/signals.py); axes keeps no second log, and
+# its admin screens stay closed: unlocking is the manager's audited page.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")

@@ -65,6 +65,8 @@ class Capability(StrEnum):
     # The clinic's reports: revenue, HST, receivables, utilization, cancellations, new
     # patients (totals and rates, never a patient's clinical content).
     VIEW_REPORTS = "view_reports"
+    # See who is locked out of signing in (too many failures) and unlock them early.
+    MANAGE_SIGN_INS = "manage_sign_ins"
     # The privacy officer's pages: access requests, corrections, break-glass reviews,
     # the clinic-wide access report and the privacy breach log.
     OVERSEE_PRIVACY = "oversee_privacy"
@@ -94,7 +96,12 @@ CLINICAL = frozenset({Action.VIEW_CLINICAL, Action.CHANGE_CLINICAL})
 
 # What only a manager does without a patient in view.
 MANAGER_ONLY = frozenset(
-    {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+    {
+        Capability.MANAGE_HOURS,
+        Capability.OVERSEE_NOTES,
+        Capability.VIEW_REPORTS,
+        Capability.MANAGE_SIGN_INS,
+    }
 )
 # What only the privacy officer does: no other role has it, the manager included.
 PRIVACY_ONLY = frozenset({Capability.OVERSEE_PRIVACY})

@@ -84,6 +84,10 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
     AccountsErrorCode: {
         AccountsErrorCode.EMAIL_TAKEN: UNPROCESSABLE,
         AccountsErrorCode.INVALID: UNPROCESSABLE,
+        AccountsErrorCode.SIGN_IN_LOCKED: TOO_MANY,
+        AccountsErrorCode.NOT_A_PATIENT: FORBIDDEN,
+        AccountsErrorCode.OWN_ACCOUNT: FORBIDDEN,
+        AccountsErrorCode.NOT_LOCKED: CONFLICT,
     },
     ClinicErrorCode: {
         ClinicErrorCode.INVALID: UNPROCESSABLE,

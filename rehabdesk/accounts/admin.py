@@ -1,5 +1,12 @@
 """Managers add staff accounts and give them roles. Superuser status and single
-permissions stay out of reach: what someone may do follows from their roles."""
+permissions stay out of reach: what someone may do follows from their roles.
+
+Patients' sign-ins are not here at all, for anyone: the admin would let a colleague
+change a patient's sign-in e-mail to their own and take the account over, unaudited
+and untold. A patient's sign-in is reset or re-addressed from the patient's staff
+page (accounts.services: audited, the owner told). Nobody sets another person's
+password here either: the password screen is one's own only (a forgotten staff
+password is set by an operator with `manage.py changepassword`)."""
 
 from __future__ import annotations
 
@@ -11,10 +18,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
 
 from rehabdesk.accounts.models import User
-from rehabdesk.accounts.roles import Role
+from rehabdesk.accounts.roles import STAFF_ROLES, Role, roles_of
 from rehabdesk.accounts.services import user_set_roles
 
 
@@ -72,13 +81,35 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(group.name for group in user.groups.all())
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).prefetch_related("groups")
+        # Staff accounts only: a patient's sign-in (patient role, no staff role) is
+        # neither listed nor opened here (404 by its address).
+        holds = User.groups.through.objects.filter(user=OuterRef("pk"))
+        patient = Exists(holds.filter(group__name=Role.PATIENT.value))
+        staff = Exists(holds.filter(group__name__in=[role.value for role in STAFF_ROLES]))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(is_patient=patient, is_staff_member=staff)
+            .exclude(is_patient=True, is_staff_member=False)
+            .prefetch_related("groups")
+        )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # One's own password only; another's is reset, never set (module docstring).
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if "groups" not in form.cleaned_data:
             return super().save_related(request, form, formsets, change)
         known = {role.value: role for role in Role}
         roles = [known[group.name] for group in form.cleaned_data["groups"] if group.name in known]
+        # Not offered here, so kept as it was: a colleague who is also a patient stays one.
+        if Role.PATIENT in roles_of(form.instance.pk):
+            roles.append(Role.PATIENT)
         user_set_roles(user=form.instance, roles=roles)
         return None
 
@@ -90,7 +121,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups":
-            kwargs["queryset"] = Group.objects.filter(name__in=[role.value for role in Role])
+            # The patient role comes with a patient's record (patients.services), never
+            # from here.
+            offered = [role.value for role in Role if role != Role.PATIENT]
+            kwargs["queryset"] = Group.objects.filter(name__in=offered)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -6,6 +6,16 @@ from rehabdesk.core.errors import DomainError
 class AccountsErrorCode(StrEnum):
     EMAIL_TAKEN = "email_taken"
     INVALID = "invalid"
+    # Too many failed sign-ins for the account or from the address: wait, or a manager
+    # unlocks (accounts.throttle).
+    SIGN_IN_LOCKED = "sign_in_locked"
+    # A staff account (or one switched off) is not reset or re-addressed from a
+    # patient's page: staff accounts are the manager's, in the admin.
+    NOT_A_PATIENT = "not_a_patient"
+    # One's own account is changed through one's own password page, not as another's.
+    OWN_ACCOUNT = "own_account"
+    # Nothing locked under that account or address (unlocked already, or run out).
+    NOT_LOCKED = "not_locked"
 
 
 class AccountsError(DomainError):

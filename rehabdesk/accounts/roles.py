@@ -16,6 +16,9 @@ class Role(StrEnum):
     PRIVACY_OFFICER = "Privacy officer"
 
 
+# Roles that make someone clinic staff (the privacy officer holds one of these too).
+STAFF_ROLES = frozenset({Role.MANAGER, Role.FRONT_DESK, Role.PRACTITIONER, Role.PRIVACY_OFFICER})
+
 # Roles whose holders work in the Django admin (clinic configuration).
 ADMIN_ROLES = frozenset({Role.MANAGER})
 

@@ -1,18 +1,34 @@
-"""Writes to accounts: creating people who sign in and giving them roles."""
+"""Writes to accounts: creating people who sign in and giving them roles; the clinic
+resetting a patient's password or changing their sign-in e-mail (each audited and told
+to the account's owner); one's own password; lifting a sign-in lockout."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Literal
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from rehabdesk.accounts.errors import AccountsError, AccountsErrorCode
 from rehabdesk.accounts.models import User, normalize_email
-from rehabdesk.accounts.roles import ADMIN_ROLES, Role
+from rehabdesk.accounts.roles import ADMIN_ROLES, STAFF_ROLES, Role, roles_of
+from rehabdesk.accounts.throttle import account_id_of
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.services import audit_record
+from rehabdesk.core.links import site_link
+from rehabdesk.notifications.choices import MessageChannel
+from rehabdesk.notifications.services import message_enqueue
 
 
 def user_create(
@@ -70,3 +86,209 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
         if user.is_staff != is_staff:
             user.is_staff = is_staff
             user.save(update_fields=["is_staff"])
+
+
+# Someone else's sign-in, changed by the clinic: each act audited and told to the owner.
+
+PASSWORD_RESET_TEMPLATE = "password_reset_by_clinic"  # noqa: S105 (a template's name)
+EMAIL_CHANGED_TEMPLATE = "sign_in_email_changed"
+ACCOUNT = "accounts.user"
+
+
+def _patient_account(*, actor: User, user: User) -> None:
+    """Refuse what a patient's page may not do to this account: one's own (changed on
+    one's own page), a staff account (the manager's, in the admin: a patient's page
+    must not reach a colleague's sign-in), one switched off."""
+    if user.pk == actor.pk:
+        raise AccountsError(
+            AccountsErrorCode.OWN_ACCOUNT,
+            "This is your own sign-in: change your password on your own password page.",
+        )
+    roles = roles_of(user.pk)
+    if not user.is_active or Role.PATIENT not in roles or roles & STAFF_ROLES or user.is_staff:
+        raise AccountsError(
+            AccountsErrorCode.NOT_A_PATIENT,
+            "Only a patient's active sign-in can be changed here. Staff accounts are "
+            "managed by the clinic's manager.",
+        )
+
+
+def user_password_reset_send(
+    *,
+    actor: User,
+    user: User,
+    clinic_name: str,
+    clinic_phone: str,
+    patient_ids: Iterable[int] = (),
+    now: datetime,
+) -> None:
+    """E-mail a patient a link to choose a new password, at the clinic's hand (they
+    forgot it and called). Never sets a password: the link goes to the address on
+    file only, so only its owner chooses one, and the current one works until then.
+    The e-mail says the clinic sent it. Audited as a CHANGE of the account, naming
+    `patient_ids` (the records whose sign-in it is) for their access logs."""
+    _patient_account(actor=actor, user=user)
+    path = reverse(
+        "password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    with transaction.atomic():
+        message_enqueue(
+            channel=MessageChannel.EMAIL,
+            kind=PASSWORD_RESET_TEMPLATE,
+            recipient=user.email,
+            template=PASSWORD_RESET_TEMPLATE,
+            context={
+                "clinic_name": clinic_name,
+                "clinic_phone": clinic_phone,
+                "link": site_link(path),
+                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
+            related_type=ACCOUNT,
+            related_id=user.pk,
+            now=now,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type=ACCOUNT,
+            object_id=user.pk,
+            patient_ids=patient_ids,
+            summary="password reset link sent",
+            now=now,
+        )
+
+
+def user_sign_in_email_change(
+    *,
+    actor: User,
+    user: User,
+    new_email: str,
+    clinic_name: str,
+    clinic_phone: str,
+    patient_ids: Iterable[int] = (),
+    now: datetime,
+) -> User:
+    """Change the address a patient signs in with. Both the old and the new address
+    are told, so a change the owner did not ask for does not go unnoticed (the old
+    one) and a mistyped one is caught (the new one). The password stays. Audited as a
+    CHANGE of the account. EMAIL_TAKEN when another account signs in with it,
+    INVALID when it is no address or the same one."""
+    _patient_account(actor=actor, user=user)
+    new_email = normalize_email(new_email)
+    try:
+        validate_email(new_email)
+    except ValidationError:
+        raise AccountsError(
+            AccountsErrorCode.INVALID, "Enter a valid e-mail address.", field="email"
+        ) from None
+    with transaction.atomic():
+        # Locked: two changes at once must not both tell the owner a different story.
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old_email = locked.email
+        if new_email == old_email:
+            raise AccountsError(
+                AccountsErrorCode.INVALID,
+                "That is already the address this patient signs in with.",
+                field="email",
+            )
+        if User.objects.filter(email=new_email).exclude(pk=locked.pk).exists():
+            raise AccountsError(
+                AccountsErrorCode.EMAIL_TAKEN,
+                "Another account already signs in with that address.",
+                field="email",
+            )
+        locked.email = new_email
+        locked.save(update_fields=["email"])
+        for recipient, to_old in ((old_email, True), (new_email, False)):
+            message_enqueue(
+                channel=MessageChannel.EMAIL,
+                kind=EMAIL_CHANGED_TEMPLATE,
+                recipient=recipient,
+                template=EMAIL_CHANGED_TEMPLATE,
+                context={
+                    "clinic_name": clinic_name,
+                    "clinic_phone": clinic_phone,
+                    "old_email": old_email,
+                    "new_email": new_email,
+                    "to_old": to_old,
+                },
+                related_type=ACCOUNT,
+                related_id=locked.pk,
+                now=now,
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type=ACCOUNT,
+            object_id=locked.pk,
+            patient_ids=patient_ids,
+            summary="sign-in e-mail changed",
+            now=now,
+        )
+    user.email = new_email
+    return locked
+
+
+def user_password_change(*, user: User, new_password: str, now: datetime) -> None:
+    """Someone changes their own password (the old one already checked, through the
+    sign-in throttle, by the page). Checked against the password rules; audited."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise AccountsError(
+            AccountsErrorCode.INVALID, " ".join(error.messages), field="new_password1"
+        ) from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=user,
+            action=AuditAction.CHANGE,
+            object_type=ACCOUNT,
+            object_id=user.pk,
+            summary="own password changed",
+            now=now,
+        )
+
+
+def sign_in_unlock(
+    *, actor: User, kind: Literal["account", "address"], key: str, now: datetime
+) -> int:
+    """Lift a lockout before its cool-off runs out (the person called, and the desk
+    knows it is them): forget the failures counted under this account key or client
+    address. Audited as a CHANGE of the account (or of the address's count). Axes
+    keeps each failure under both its account and its address, so forgetting an
+    account's failures also takes them off the address's count, and the reverse.
+    NOT_LOCKED when nothing is counted under it any more. Returns the rows removed."""
+    with transaction.atomic():
+        if kind == "account":
+            attempts = AccessAttempt.objects.filter(username=key)
+            account_id = account_id_of(key)
+            object_type, object_id = (
+                (ACCOUNT, str(account_id))
+                if account_id is not None
+                else ("accounts.sign_in_key", key[:64])
+            )
+        else:
+            attempts = AccessAttempt.objects.filter(ip_address=key)
+            object_type, object_id = "accounts.sign_in_address", key[:64]
+        removed, _ = attempts.delete()
+        if not removed:
+            raise AccountsError(
+                AccountsErrorCode.NOT_LOCKED,
+                "Nothing is locked there any more: the cool-off ran out or someone "
+                "unlocked it already.",
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type=object_type,
+            object_id=object_id,
+            summary="sign-in unlocked",
+            now=now,
+        )
+    return removed

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "overdue_notes": can(person, Capability.OVERSEE_NOTES),
             "reports": can(person, Capability.VIEW_REPORTS),
             "privacy": can(person, Capability.OVERSEE_PRIVACY),
+            "sign_in_locks": can(person, Capability.MANAGE_SIGN_INS),
         }
         # A practitioner who does not see every schedule has their own week as theirs.
         my_week = (
@@ -48,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "my_week": my_week,
             "staff": any(staff.values()),
             "my_family": person.patient_id is not None,
+            "own_password": person.is_staff_member,
         }
 
     return {"nav": SimpleLazyObject(links)}

@@ -20,6 +20,7 @@ from rehabdesk.web.portal import privacy_views as portal_privacy_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
+    account_views,
     billing_views,
     book_at_views,
     booking_views,
@@ -87,6 +88,8 @@ urlpatterns: list[URLPattern] = (
     + exercise_views.urlpatterns
     # The lockbox: openings past it, the desk's directives, the privacy officer's review.
     + lockbox_views.urlpatterns
+    # Sign-ins: a patient's (reset link, e-mail), one's own password, lockouts.
+    + account_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns

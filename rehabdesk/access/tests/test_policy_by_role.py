@@ -59,7 +59,12 @@ SELF_SERVICE = {
     Action.ANSWER_MEASURE,
     Action.SET_LOCKBOX,
 }
-MANAGER_ONLY = {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+MANAGER_ONLY = {
+    Capability.MANAGE_HOURS,
+    Capability.OVERSEE_NOTES,
+    Capability.VIEW_REPORTS,
+    Capability.MANAGE_SIGN_INS,
+}
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role, roles_of
-from rehabdesk.accounts.services import user_create
+from rehabdesk.accounts.services import user_create, user_set_roles
 from rehabdesk.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,8 @@ def test_only_roles_are_offered_never_other_groups(manager_client, personas):
     url = reverse("admin:accounts_user_change", args=[personas.outsider.pk])
     response = manager_client.get(url)
     offered = {g.name for g in response.context["adminform"].form.fields["groups"].queryset}
-    assert offered == {role.value for role in Role}
+    # Not the patient role: that comes with a patient's record, never from the admin.
+    assert offered == {role.value for role in Role} - {Role.PATIENT.value}
 
 
 def test_a_second_account_for_an_address_in_another_case_is_refused_on_the_page(
@@ -150,3 +151,39 @@ def test_staff_without_the_manager_role_never_reach_the_account_screens(client):
     response = client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_patients_sign_ins_are_not_in_the_admin(manager_client, personas):
+    alice = personas.patient_a.user
+    listed = manager_client.get(reverse("admin:accounts_user_changelist"), {"q": "persona"})
+    emails = {user.email for user in listed.context["cl"].result_list}
+    assert "desk@persona.example" in emails
+    assert "alice@persona.example" not in emails
+    url = reverse("admin:accounts_user_change", args=[alice.pk])
+    # Opened by its address it is not there; a change sent to it changes nothing.
+    assert manager_client.get(url).status_code == 302
+    manager_client.post(url, change_form(alice, email="manager.too@persona.example"))
+    alice.refresh_from_db()
+    assert alice.email == "alice@persona.example"
+
+
+def test_a_colleague_who_is_also_a_patient_stays_one_when_edited(manager_client, personas):
+    physio = personas.physio.user
+    user_set_roles(user=physio, roles=[Role.PRACTITIONER, Role.PATIENT])
+    response = manager_client.post(
+        reverse("admin:accounts_user_change", args=[physio.pk]),
+        change_form(physio, groups=[group(Role.PRACTITIONER)], first_name="Pat"),
+    )
+    assert response.status_code == 302
+    assert roles_of(physio.pk) == {Role.PRACTITIONER, Role.PATIENT}
+
+
+@pytest.mark.parametrize(("whose", "status"), [("own", 200), ("a colleague's", 403)])
+def test_the_admins_password_screen_is_ones_own_only(manager_client, personas, whose, status):
+    user = personas.manager if whose == "own" else personas.front_desk
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    assert manager_client.get(url).status_code == status
+    response = manager_client.post(url, {"password1": PASSPHRASE, "password2": PASSPHRASE})
+    user.refresh_from_db()
+    assert user.check_password(PASSPHRASE) == (whose == "own")
+    assert response.status_code in ((302, 200) if whose == "own" else (403,))

@@ -29,6 +29,11 @@ PHI_PAGES = {
         lambda w: reverse("patient-detail", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    "patient-sign-in": (
+        "front_desk",
+        lambda w: reverse("patient-sign-in", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     "patient-edit": (
         "front_desk",
         lambda w: reverse("patient-edit", args=[w.patient_a.pk]),
@@ -257,6 +262,8 @@ def test_every_patient_page_is_in_this_list():
             "patient-care-end",
             "patient-family-end",
             "patient-reactivate",
+            "patient-sign-in-reset",
+            "patient-sign-in-email",
             "billing-pay-all",
             "my-waitlist-leave",
             "my-appointment-offer",
