@@ -7,17 +7,28 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench fmt clean
+.PHONY: run test lint bench fmt clean lock audit
 
-$(VENV)/.runtime: pyproject.toml
+# What is installed comes from the locks, every file checked against its hash: `make run`
+# installs requirements.lock, the tests and lint requirements-dev.lock, then the project
+# itself without dependencies, built by the locked setuptools. `make lock` writes both
+# locks from pyproject.toml's pins (scripts/lock.py); a warning says when they disagree.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+
+define install_lock
 	@$(PYTHON) -c 'import sys; sys.exit("Rehabdesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	@$(PYTHON) scripts/lock.py --check >/dev/null || echo "warning: pyproject.toml and the locks disagree (make lock); installing the locks as they are"
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP_INSTALL) --require-hashes -r $(1)
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
+endef
 
-$(VENV)/.dev: $(VENV)/.runtime
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $@
+$(VENV)/.runtime: pyproject.toml requirements.lock
+	$(call install_lock,requirements.lock)
+
+$(VENV)/.dev: pyproject.toml requirements-dev.lock
+	$(call install_lock,requirements-dev.lock)
 
 # Links in the demo's e-mails (manage my booking, set a password) point at this server.
 RUN_ENV = DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
@@ -44,8 +55,22 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy rehabdesk bench scripts
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -c pyproject.toml -r rehabdesk bench scripts -q --severity-level medium
+	$(PY) scripts/lock.py --check
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# The locks again from pyproject.toml (after changing a pin); UPGRADE=1 also moves every
+# package the pins do not fix to its newest release. Needs PyPI.
+lock: $(VENV)/.dev
+	$(PY) scripts/lock.py $(if $(UPGRADE),--upgrade)
+
+# The locked packages against the published vulnerabilities (pip-audit; ignore list in
+# audit-ignore.toml). Needs the vulnerability database, so it is not part of CI: when the
+# database cannot be reached it says so in one line and exits with 3. SERVICE=osv asks
+# OSV instead of PyPI.
+audit: $(VENV)/.dev
+	$(PY) scripts/audit.py $(if $(SERVICE),--service $(SERVICE))
 
 bench: $(VENV)/.dev
 	$(PY) -m bench

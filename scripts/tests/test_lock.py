@@ -1,0 +1,145 @@
+"""`make lint`'s lock check: pyproject.toml's pins and the two locks must agree.
+
+Each case takes the checked-in pyproject.toml and locks, changes one thing as a person
+editing them would, and expects the check to name it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scripts.lock import DEV_LOCK, ROOT, RUNTIME_LOCK, check, disagreements, entries_of
+
+PYPROJECT = (ROOT / "pyproject.toml").read_text()
+RUNTIME = (ROOT / RUNTIME_LOCK).read_text()
+DEV = (ROOT / DEV_LOCK).read_text()
+
+Texts = tuple[str, str, str]  # pyproject.toml, requirements.lock, requirements-dev.lock
+
+
+def pin(text: str, name: str, version: str) -> str:
+    """`text` with the pin of `name` in pyproject.toml moved to `version`."""
+    changed = re.sub(rf'"{name}(\[[^\]]*\])?==[^"]+"', rf'"{name}\g<1>=={version}"', text)
+    assert changed != text
+    return changed
+
+
+def one_hash_less(lock: str, name: str) -> str:
+    """`lock` with every hash of `name` taken out (its line then ends without `\\`)."""
+    lines = lock.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{name}=="))
+    end = start + 1
+    while lines[end].strip().startswith("--hash="):
+        end += 1
+    return "\n".join([*lines[:start], lines[start].rstrip(" \\"), *lines[end:]])
+
+
+CASES: list[tuple[str, Callable[[Texts], Texts], list[str]]] = [
+    (
+        "a pin moved without make lock",
+        lambda t: (pin(t[0], "Django", "5.2.20"), t[1], t[2]),
+        [
+            f"{RUNTIME_LOCK}: django is locked at 5.2.19, pyproject.toml pins 5.2.20",
+            f"{DEV_LOCK}: django is locked at 5.2.19, pyproject.toml pins 5.2.20",
+        ],
+    ),
+    (
+        "an extra's pin moved",
+        lambda t: (pin(t[0], "psycopg", "3.3.10"), t[1], t[2]),
+        [
+            f"{RUNTIME_LOCK}: psycopg is locked at 3.3.9, pyproject.toml pins 3.3.10",
+            f"{DEV_LOCK}: psycopg is locked at 3.3.9, pyproject.toml pins 3.3.10",
+        ],
+    ),
+    (
+        "a dev pin moved",
+        lambda t: (pin(t[0], "ruff", "0.17.7"), t[1], t[2]),
+        [f"{DEV_LOCK}: ruff is locked at 0.17.6, pyproject.toml pins 0.17.7"],
+    ),
+    (
+        "a dependency added without make lock",
+        lambda t: (
+            t[0].replace('"whitenoise==', '"django-otp==1.7.5",\n    "whitenoise=='),
+            *t[1:],
+        ),
+        [
+            f"{RUNTIME_LOCK}: django-otp is pinned in pyproject.toml but not locked",
+            f"{DEV_LOCK}: django-otp is pinned in pyproject.toml but not locked",
+        ],
+    ),
+    (
+        "a dependency removed without make lock",
+        lambda t: (t[0].replace('    "whitenoise==6.12.0",\n', ""), t[1], t[2]),
+        [
+            f"{RUNTIME_LOCK}: whitenoise is locked for pyproject.toml, which no longer asks for it",
+            f"{DEV_LOCK}: whitenoise is locked for pyproject.toml, which no longer asks for it",
+        ],
+    ),
+    (
+        "a dependency not pinned exactly",
+        lambda t: (t[0].replace('"gunicorn==27.0.1"', '"gunicorn>=27"'), t[1], t[2]),
+        [
+            "pyproject.toml: 'gunicorn>=27' is not pinned with ==",
+            f"{RUNTIME_LOCK}: gunicorn is locked for pyproject.toml, which no longer asks for it",
+            f"{DEV_LOCK}: gunicorn is locked for pyproject.toml, which no longer asks for it",
+        ],
+    ),
+    (
+        "the build backend moved",
+        lambda t: (t[0].replace('"setuptools==80.9.0"', '"setuptools==81.0.0"'), t[1], t[2]),
+        [
+            f"{RUNTIME_LOCK}: setuptools is locked at 80.9.0, pyproject.toml pins 81.0.0",
+            f"{DEV_LOCK}: setuptools is locked at 80.9.0, pyproject.toml pins 81.0.0",
+        ],
+    ),
+    (
+        "a package without its hashes",
+        lambda t: (t[0], one_hash_less(t[1], "sqlparse"), t[2]),
+        [f"{RUNTIME_LOCK}: sqlparse has no hash"],
+    ),
+    (
+        "the runtime lock edited by hand",
+        lambda t: (t[0], t[1].replace("\nsqlparse==0.6.1 ", "\nsqlparse==0.6.0 "), t[2]),
+        [f"{RUNTIME_LOCK}: sqlparse is locked at 0.6.0, {DEV_LOCK} at 0.6.1"],
+    ),
+    (
+        "a dev lock missing a runtime package",
+        lambda t: (t[0], t[1], t[2].replace("\nsqlparse==", "\nsqlparse-gone==")),
+        [f"{RUNTIME_LOCK}: sqlparse is not in {DEV_LOCK}"],
+    ),
+]
+
+
+def test_the_checked_in_locks_agree_with_pyproject():
+    assert check() == []
+
+
+def test_the_locks_hold_every_package_with_hashes():
+    runtime, dev = entries_of(RUNTIME), entries_of(DEV)
+    assert {"django", "setuptools", "sqlparse", "psycopg-binary"} <= set(runtime)
+    assert {"pytest", "uv", "pip-audit", "bandit", "requests"} <= set(dev)
+    assert "pytest" not in runtime
+    assert all(entry.hashes >= 1 for entry in [*runtime.values(), *dev.values()])
+    assert RUNTIME.startswith(
+        "# This file was autogenerated by uv via the following command:\n#    make lock\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_the_check_names_each_disagreement(change, expected):
+    pyproject, runtime, dev = change((PYPROJECT, RUNTIME, DEV))
+    assert disagreements(tomllib.loads(pyproject), runtime, dev) == expected
+
+
+def test_a_missing_lock_is_a_disagreement(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / DEV_LOCK).write_text(DEV)
+    problems = check(tmp_path)
+    assert problems[0] == f"{RUNTIME_LOCK}: no package in it"
+    assert f"{RUNTIME_LOCK}: django is pinned in pyproject.toml but not locked" in problems
