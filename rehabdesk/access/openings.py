@@ -131,7 +131,8 @@ class ToOpen:
 def record_to_open(*, user: User, patient_id: int) -> ToOpen:
     """The record a practitioner asks to open: refused (404) to anyone but an active
     practitioner, for a patient who does not exist, or whose record they may already
-    read. Nothing of the record is shown; asking is not audited (opening is)."""
+    read. Nothing of the record is shown but the patient's name, and that look is on
+    file (opening is, apart)."""
     person = person_for(user)
     patient = patients_by_ids(ids=[patient_id], active_only=False).first()
     practitioner = (
@@ -153,6 +154,14 @@ def record_to_open(*, user: User, patient_id: int) -> ToOpen:
             patient_ids=[patient.pk],
             summary="record to open (already open)",
         )
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=PATIENT,
+        object_id=str(patient.pk),
+        patient_ids=[patient.pk],
+        summary="record to open (name shown)",
+    )
     return ToOpen(
         patient=patient,
         practitioner=practitioner,

@@ -29,6 +29,18 @@ PHI_PAGES = {
         lambda w: reverse("patient-detail", args=[w.patient_a.pk]),
         ["patient_a"],
     ),
+    # Opening a record outside one's care (break-glass): the form names the patient.
+    "record-open": (
+        "massage_therapist",
+        lambda w: reverse("record-open", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
+    # The desk records a directive given in person: the patient's directives.
+    "desk-lockbox": (
+        "front_desk",
+        lambda w: reverse("desk-lockbox", args=[w.patient_a.pk]),
+        ["patient_a"],
+    ),
     "patient-sign-in": (
         "front_desk",
         lambda w: reverse("patient-sign-in", args=[w.patient_a.pk]),
@@ -87,6 +99,8 @@ PHI_PAGES = {
     "my-receipts": ("guardian", lambda w: reverse("my-receipts"), ["guardian", "child"]),
     # Privacy rights: the index shows no one's information; each list is one event.
     "my-privacy": ("guardian", lambda w: reverse("my-privacy"), []),
+    # The lockbox: the guardian's page lists everyone they manage and their directives.
+    "my-lockbox": ("guardian", lambda w: reverse("my-lockbox"), ["guardian", "child"]),
     "my-privacy-requests": (
         "guardian",
         lambda w: reverse("my-privacy-requests"),
@@ -274,6 +288,7 @@ def test_every_patient_page_is_in_this_list():
             # A consent's withdrawal needs one given: web/tests/test_consent_pages.py.
             "my-consent-withdraw",
             "my-privacy-withdraw",
+            "my-lockbox-withdraw",
             # A health form's section and review need a draft (without one they lead to
             # the form's first page): web/tests/test_intake_pages.py.
             "my-intake-section",
