@@ -175,9 +175,20 @@ def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterat
     server.stop()
 
 
+# What every page must carry (HSTS too, but only over HTTPS: test_security_headers.py).
+PAGE_HEADERS = (
+    "content-security-policy",
+    "permissions-policy",
+    "referrer-policy",
+    "x-frame-options",
+    "x-content-type-options",
+)
+
+
 class CspWatch:
     """Every page a browser test opens, in any context of its browser: each document
-    our server sends must carry a Content-Security-Policy, and the browser must report
+    our server sends must carry a Content-Security-Policy (and the other PAGE_HEADERS),
+    and the browser must report
     no violation of it on the console (an inline script or style attribute refused, a
     script from elsewhere). The `csp_watch` fixture fails the test when it ends if any
     did (web/headers.py sends the policy)."""
@@ -231,8 +242,9 @@ class CspWatch:
     def response(self, response: Any) -> None:
         if response.request.resource_type != "document" or not response.url.startswith("http"):
             return
-        if "content-security-policy" not in response.headers:
-            self.problems.append(f"{response.url} ({response.status}): no Content-Security-Policy")
+        missing = [name for name in PAGE_HEADERS if name not in response.headers]
+        if missing:
+            self.problems.append(f"{response.url} ({response.status}): no {', '.join(missing)}")
 
 
 @pytest.fixture

@@ -188,3 +188,16 @@ def test_a_page_with_patient_information_is_never_cached(persona, personas: Pers
     assert response.status_code == 200
     stored = "no-store" in response.get("Cache-Control", "")
     assert stored == (persona != "anonymous")
+
+
+@pytest.mark.parametrize("path", ["/", "/api/services", "/sign-in/"])
+def test_over_https_every_answer_also_carries_hsts_and_the_frame_and_referrer_policies(
+    path, client
+):
+    response = client.get(path, secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
