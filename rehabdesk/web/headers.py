@@ -40,6 +40,10 @@ PUBLIC_PAGES = frozenset(
     }
 )
 
+# With DEBUG on, Django's own error pages (the traceback, the URL list) are styled and
+# scripted inline: they go without the policy, on a developer's machine only.
+DEBUG_PAGES = (404, 500)
+
 
 def policy_text(directives: Mapping[str, Sequence[str]]) -> str:
     """`{"default-src": ["'self'"], "object-src": ["'none'"]}` -> the header's value."""
@@ -73,7 +77,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        if not (settings.DEBUG and response.status_code in DEBUG_PAGES):
+            response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         cache_control = response.get("Cache-Control", "")
         if "public" in cache_control or "no-store" in cache_control:

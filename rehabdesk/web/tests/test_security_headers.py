@@ -201,3 +201,22 @@ def test_over_https_every_answer_also_carries_hsts_and_the_frame_and_referrer_po
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("debug", "status", "has_policy"),
+    [
+        (False, 404, True),
+        (False, 500, True),
+        (True, 200, True),
+        (True, 404, False),
+        (True, 500, False),
+    ],
+)
+def test_only_django_s_debug_pages_go_without_the_policy(debug, status, has_policy, settings):
+    settings.DEBUG = debug
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    response = SecurityHeadersMiddleware(lambda r: HttpResponse("page", status=status))(request)
+    assert ("Content-Security-Policy" in response) == has_policy
+    assert "no-store" in response["Cache-Control"]
