@@ -236,8 +236,13 @@ class CspWatch:
         page.on("response", self.response)
 
     def console(self, page: Any, message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            self.problems.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" not in message.text:
+            return
+        # A script the test itself evaluated (axe-core adds a <style> on some pages) has
+        # no address; the site's own scripts and markup have theirs.
+        if not message.location.get("url"):
+            return
+        self.problems.append(f"{page.url}: {message.text} ({message.location['url']})")
 
     def response(self, response: Any) -> None:
         if response.request.resource_type != "document" or not response.url.startswith("http"):
