@@ -175,8 +175,97 @@ def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterat
     server.stop()
 
 
+# What every page must carry (HSTS too, but only over HTTPS: test_security_headers.py).
+PAGE_HEADERS = (
+    "content-security-policy",
+    "permissions-policy",
+    "referrer-policy",
+    "x-frame-options",
+    "x-content-type-options",
+)
+
+
+class CspWatch:
+    """Every page a browser test opens, in any context of its browser: each document
+    our server sends must carry a Content-Security-Policy (and the other PAGE_HEADERS),
+    and the browser must report
+    no violation of it on the console (an inline script or style attribute refused, a
+    script from elsewhere). The `csp_watch` fixture fails the test when it ends if any
+    did (web/headers.py sends the policy)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._watched: set[int] = set()
+
+    def watch_browser(self, browser: Any) -> None:
+        new_context, new_page = browser.new_context, browser.new_page
+
+        def context_watched(*args: Any, **kwargs: Any) -> Any:
+            return self.watch_context(new_context(*args, **kwargs))
+
+        def page_watched(*args: Any, **kwargs: Any) -> Any:
+            page = new_page(*args, **kwargs)
+            self.watch_context(page.context)
+            self.watch_page(page)
+            return page
+
+        browser.new_context = context_watched
+        browser.new_page = page_watched
+
+    def watch_context(self, context: Any) -> Any:
+        if id(context) in self._watched:
+            return context
+        self._watched.add(id(context))
+        # Pages opened by the test or by the site (a link opening a tab).
+        context.on("page", self.watch_page)
+        new_page = context.new_page
+
+        def page_watched(*args: Any, **kwargs: Any) -> Any:
+            page = new_page(*args, **kwargs)
+            self.watch_page(page)
+            return page
+
+        context.new_page = page_watched
+        return context
+
+    def watch_page(self, page: Any) -> None:
+        if id(page) in self._watched:
+            return
+        self._watched.add(id(page))
+        page.on("console", lambda message: self.console(page, message))
+        page.on("response", self.response)
+
+    def console(self, page: Any, message: Any) -> None:
+        if "Content Security Policy" not in message.text:
+            return
+        # A script the test itself evaluated (axe-core adds a <style> on some pages) has
+        # no address; the site's own scripts and markup have theirs.
+        if not message.location.get("url"):
+            return
+        self.problems.append(f"{page.url}: {message.text} ({message.location['url']})")
+
+    def response(self, response: Any) -> None:
+        if response.request.resource_type != "document" or not response.url.startswith("http"):
+            return
+        missing = [name for name in PAGE_HEADERS if name not in response.headers]
+        if missing:
+            self.problems.append(f"{response.url} ({response.status}): no {', '.join(missing)}")
+
+
 @pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def csp_watch() -> Iterator[CspWatch]:
+    """The Content-Security-Policy check of every page the test's browser opens (see
+    CspWatch); the test fails when it ends if a page lacked the header or violated it."""
+    watch = CspWatch()
+    yield watch
+    if watch.problems:
+        pytest.fail(
+            "Content-Security-Policy problems:\n" + "\n".join(watch.problems), pytrace=False
+        )
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch, csp_watch: CspWatch) -> Iterator[object]:
     """Debian's Chromium driven by Playwright, headless (never a downloaded browser).
 
     One per test, not per session: Playwright's sync API runs an event loop in this
@@ -192,6 +281,7 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        csp_watch.watch_browser(browser)
         yield browser
         browser.close()
         # Connections the test opened while the loop ran belong to that context; close

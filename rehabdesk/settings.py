@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Sign-in throttling: failures counted per account and per address (ACCOUNTS below).
     "axes",
+    # Only for its static files and templates: the API's docs page (/api/docs) serves
+    # Swagger UI from our own static files instead of a CDN.
+    "ninja",
     "rehabdesk.core",
     "rehabdesk.accounts",
     "rehabdesk.audit",
@@ -68,6 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, and no-store on what may carry
+    # patient information (web/headers.py).
+    "rehabdesk.web.headers.SecurityHeadersMiddleware",
     # Every request gets an id; audit events recorded during it carry the id and address.
     "rehabdesk.audit.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -246,6 +252,48 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent on every answer by rehabdesk.web.headers (docs/decisions/0008-security-headers.md).
+# Scripts only from our own static files: no inline script, no event-handler attribute,
+# no eval. Style attributes are allowed (style-src-attr) for the positions the schedule
+# and the progress bars compute on the server; style sheets only from our files.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Features no page of ours uses, denied to us and to anything embedded.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Passkeys and security keys (a second factor) are ours to ask for, never an embed's.
+PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
+PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
 
 LOGGING = {
     "version": 1,

@@ -260,7 +260,9 @@ def test_the_desk_s_pages_fit_a_tablet_and_a_laptop(chromium, demo, tours, width
             region.focus()
             tour.page.keyboard.press("ArrowRight")
             assert tour.page.url.endswith(path)
-            tour.page.wait_for_function("document.querySelector('.schedule').scrollLeft > 0")
+            # A function, not an expression: Playwright evals an expression in the page,
+            # which the Content-Security-Policy refuses (no 'unsafe-eval').
+            tour.page.wait_for_function("() => document.querySelector('.schedule').scrollLeft > 0")
     # Booking a caller: the free times, then the confirmation step.
     service = Service.objects.get(slug="physiotherapy-initial-assessment")
     tour.visit("find", f"/staff/patients/{demo['grace'].pk}/book/?service={service.pk}")
