@@ -3,12 +3,14 @@ copies of a receipt were made (billing.receipts: the "DUPLICATE" marker)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from rehabdesk.audit import chain
 from rehabdesk.audit.choices import AuditAction, AuditOutcome
-from rehabdesk.audit.models import AuditEvent
+from rehabdesk.audit.models import AuditEvent, AuditEventPatient
 
 
 def patient_access_log(*, patient_id: int) -> QuerySet[AuditEvent]:
@@ -41,3 +43,30 @@ def exports_counted(
         .annotate(copies=Count("id", distinct=True))
     )
     return {row["object_id"]: row["copies"] for row in rows}
+
+
+def chained_events(
+    *, batch: int = 5000
+) -> Iterator[tuple[int, str, str, Sequence[Any], list[int]]]:
+    """Every event in id order as (id, content_hash, chain_hash, chain.FIELDS values,
+    patient ids),
+    for `verify_audit`: read a batch at a time by id (two indexed queries per batch),
+    so memory stays flat however long the trail."""
+    last_id = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .values_list("id", "content_hash", "chain_hash", *chain.FIELDS)[:batch]
+        )
+        if not rows:
+            return
+        patients: dict[int, list[int]] = {}
+        links = AuditEventPatient.objects.filter(
+            event_id__gte=rows[0][0], event_id__lte=rows[-1][0]
+        ).values_list("event_id", "patient_id")
+        for event_id, patient_id in links:
+            patients.setdefault(event_id, []).append(patient_id)
+        for event_id, content_hash, chain_hash, *values in rows:
+            yield event_id, content_hash, chain_hash, values, patients.get(event_id, [])
+        last_id = rows[-1][0]
