@@ -1,9 +1,11 @@
-"""Reads of the audit trail: the manager's "who touched this record" page, and how many
-copies of a receipt were made (billing.receipts: the "DUPLICATE" marker)."""
+"""Reads of the audit trail: the manager's "who touched this record" page, the access
+report (a patient's own, the privacy officer's across patients), how many copies of a
+receipt were made (billing.receipts: the "DUPLICATE" marker), and the hash chain."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -21,6 +23,29 @@ def patient_access_log(*, patient_id: int) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
+
+
+def patient_accesses(
+    *,
+    since: datetime | None = None,
+    patient_ids: Collection[int] | None = None,
+    actor_ids: Collection[int] | None = None,
+    actions: Collection[AuditAction] | None = None,
+) -> QuerySet[AuditEventPatient]:
+    """Each look at, or change to, a patient's information (since `since`) by someone
+    signed in, one row per (event, patient), newest first, with its event: the access
+    report's rows. Narrowed to these patients, these people, these actions when given.
+    Found through the links' patient index, or the events' time index."""
+    rows = AuditEventPatient.objects.filter(event__actor__isnull=False).select_related("event")
+    if since is not None:
+        rows = rows.filter(event__occurred_at__gte=since)
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    if actor_ids is not None:
+        rows = rows.filter(event__actor_id__in=list(actor_ids))
+    if actions is not None:
+        rows = rows.filter(event__action__in=list(actions))
+    return rows.order_by("-event__occurred_at", "-event_id", "patient_id")
 
 
 def exports_counted(

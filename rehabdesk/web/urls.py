@@ -15,6 +15,7 @@ from rehabdesk.web.portal import (
 )
 from rehabdesk.web.portal import measure_views as portal_measure_views
 from rehabdesk.web.portal import package_views as portal_package_views
+from rehabdesk.web.portal import privacy_access_views as portal_privacy_access_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
@@ -38,6 +39,7 @@ from rehabdesk.web.staff import (
     payment_views,
     plan_booking_views,
     plan_views,
+    privacy_access_views,
     registrations_views,
     report_views,
     safety_views,
@@ -88,6 +90,8 @@ urlpatterns: list[URLPattern] = (
     + staff_package_views.urlpatterns
     + dayend_views.urlpatterns
     + staff_receipt_views.urlpatterns
+    # The privacy officer: the clinic-wide access report.
+    + privacy_access_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
@@ -106,4 +110,5 @@ urlpatterns: list[URLPattern] = (
     + portal_package_views.urlpatterns
     + portal_exercise_views.urlpatterns
     + portal_measure_views.urlpatterns
+    + portal_privacy_access_views.urlpatterns
 )
