@@ -4,10 +4,12 @@ afterwards (exit status 1), and says how far an intact chain goes."""
 
 from __future__ import annotations
 
+import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -168,3 +170,16 @@ def test_writers_at_the_same_time_never_chain_to_the_same_event():
     assert "24 events verified" in verify()
     hashes = list(AuditEvent.objects.values_list("chain_hash", flat=True))
     assert len(set(hashes)) == 24
+
+
+@pytest.mark.django_db
+def test_the_migration_chains_the_events_already_on_file(trail):
+    """Migration 0004 fills in the hashes of the events written before it, in id order,
+    exactly as the database links new ones: the chain then runs on past them."""
+    migration = importlib.import_module("rehabdesk.audit.migrations.0004_hash_chain")
+    with triggers_lifted(connection):
+        sql("UPDATE audit_auditevent SET content_hash = '', chain_hash = ''")
+        assert f"broken at event {trail[0].pk}" in broken_at()
+        migration.chain_the_events_on_file(None, SimpleNamespace(connection=connection))
+    audit_record(actor=None, action=AuditAction.VIEW, object_type="web.report")
+    assert "6 events verified" in verify()
