@@ -125,8 +125,12 @@ def database_from_url(url: str) -> dict[str, Any]:
             # can wait for several seconds of others' transactions. Be patient rather
             # than fail a booking with "database is locked".
             "timeout": 60,
+            # recursive_triggers: INSERT OR REPLACE deletes the row it replaces, and
+            # SQLite fires DELETE triggers for that only with this on; without it, REPLACE
+            # would rewrite a row of an append-only table past its "no delete" trigger
+            # (core.database.AppendOnly, FinalOnceSet).
             "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; "
-            "PRAGMA synchronous=NORMAL;",
+            "PRAGMA synchronous=NORMAL; PRAGMA recursive_triggers=ON;",
         }
     else:
         database["CONN_HEALTH_CHECKS"] = True

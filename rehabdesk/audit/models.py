@@ -2,7 +2,9 @@
 
 PHIPA expects a custodian to be able to say who accessed a patient's record. Rows here
 are written once by `services.audit_record` and never changed or removed: the database
-itself refuses UPDATE, DELETE and TRUNCATE on both tables (see triggers.py).
+itself refuses UPDATE, DELETE and TRUNCATE on both tables (see triggers.py), and each
+event chains a hash of the one before it, so what a database owner removes or alters
+afterwards shows (chain.py, `manage.py verify_audit`).
 
 Audit depends on no domain app, so patients and locations are kept as plain integers
 rather than foreign keys; a patient's trail outlives any change to the patient tables.
@@ -61,6 +63,19 @@ class AuditEvent(models.Model):
     )
     request_id = models.CharField(max_length=32, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="SHA-256 of this event's content, its patients included (chain.py).",
+    )
+    chain_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="SHA-256 of the previous event's chain_hash and this content_hash, "
+        "set by the database (chain.py); verify_audit checks the chain.",
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

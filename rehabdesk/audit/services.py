@@ -15,8 +15,10 @@ from typing import Any, cast
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from rehabdesk.audit import chain, triggers
 from rehabdesk.audit.choices import AuditAction, AuditOutcome
 from rehabdesk.audit.context import current_context
 from rehabdesk.audit.models import AuditEvent, AuditEventPatient
@@ -83,10 +85,17 @@ def audit_record(
         request_id=context.request_id,
         ip_address=context.ip_address,
     )
+    # The database chains the event to the one before it as the row goes in (no
+    # query more); the chain is held until the transaction ends (triggers.CHAIN).
+    event.content_hash = chain.content([getattr(event, f) for f in chain.FIELDS], patients)
+    link_sql, link_params = triggers.CHAIN.link_sql(event.content_hash)
+    event.chain_hash = cast(Any, RawSQL(link_sql, link_params))  # noqa: S611 - constants; the hash is a parameter
     # Joins the caller's transaction (no savepoint); outside one, keeps the event and
     # its links together.
     with transaction.atomic(savepoint=False):
         event.save(force_insert=True)
+        # Read from the database when asked for (a deferred field).
+        del event.chain_hash
         if patients:
             AuditEventPatient.objects.bulk_create(
                 AuditEventPatient(event=event, patient_id=patient_id) for patient_id in patients

@@ -26,6 +26,28 @@ MESSAGE = "audit rows are append-only"
 APPEND_ONLY = database.AppendOnly(tables=TABLES, message=MESSAGE, function="audit_refuse_rewrite")
 
 
+# Each event chains a hash of the one before it (chain.py), linked by the database as
+# the row goes in. Installed by migration 0004 (`install_chain`), after the table gained
+# its columns; the same backward-compatibility rules hold.
+CHAIN = database.HashChain(
+    table="audit_auditevent",
+    content="content_hash",
+    chain="chain_hash",
+    function="audit_chain_link",
+    lock_space=25007,
+)
+
+
+def install_chain(target: SchemaTarget) -> None:
+    """Create the chain's trigger (PostgreSQL; nothing on SQLite); safe to repeat."""
+    database.install_guards(target, [CHAIN])
+
+
+def remove_chain(target: SchemaTarget) -> None:
+    """Drop the chain's trigger; safe when it is already gone."""
+    database.remove_guards(target, [CHAIN])
+
+
 def install(target: SchemaTarget) -> None:
     """Create the triggers (again); safe to repeat."""
     database.install_guards(target, [APPEND_ONLY])

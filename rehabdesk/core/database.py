@@ -8,7 +8,7 @@ mechanism that differs is written here, once per database, and offered to the ap
 words that fit both. Apps describe what they need and never ask where they run:
 
 - Guards the database enforces whatever asks (the ORM, raw SQL, a shell), described by
-  the app (`AppendOnly`, `FinalOnceSet`, `NoOverlap`, `Restamp`) and created by
+  the app (`AppendOnly`, `FinalOnceSet`, `NoOverlap`, `Restamp`, `HashChain`) and created by
   `install_guards` and `remove_guards` from a migration's schema editor or a
   connection, idempotently.
   `guards_lifted` takes them down around the test suite's flush; `missing_guards` tells
@@ -24,6 +24,7 @@ A database other than these two gets NotImplementedError from each of them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -319,6 +320,84 @@ class Restamp:
             for table in self.tables
             for event in ("insert", "update", "delete")
         ]
+
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class HashChain:
+    """Each row inserted into `table` is chained to the one before it: its `chain`
+    column is the SHA-256 (hex) of the previous row's `chain` (GENESIS before the first
+    row) followed by its own `content` (a hex digest the app computes), rows chained in
+    id order. Two transactions never chain to the same row: the link is made while
+    holding the chain, until the transaction ends.
+
+    PostgreSQL: a BEFORE INSERT trigger `<table>_chain` runs `function`, which takes a
+    transaction-scoped advisory lock (`lock_space`, 0), reads the last row (a fresh
+    snapshot, so it sees what the previous holder committed), gives the row its id only
+    now (so ids follow the chain) and sets `chain`, whatever the INSERT said.
+    SQLite (no way for a trigger to set a column): nothing to create; the INSERT sets
+    `chain` to `link_sql()`, one statement, while BEGIN IMMEDIATE runs one writer at a
+    time. `rehabdesk_sha256` is registered on every SQLite connection (`sqlite_functions`).
+    """
+
+    table: str
+    content: str
+    chain: str
+    function: str
+    lock_space: int
+
+    def create_sql(self, vendor: str) -> list[str]:
+        if vendor != POSTGRESQL:
+            return []
+        return [
+            f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger "  # noqa: S608 - the app's constants only
+            "LANGUAGE plpgsql AS $$ DECLARE previous text; BEGIN "
+            f"PERFORM pg_advisory_xact_lock({self.lock_space}, 0); "
+            f"SELECT {self.chain} INTO previous FROM {self.table} ORDER BY id DESC LIMIT 1; "
+            f"NEW.id := nextval(pg_get_serial_sequence('{self.table}', 'id')); "
+            f"NEW.{self.chain} := encode(sha256(convert_to("
+            f"coalesce(previous, '{GENESIS}') || NEW.{self.content}, 'UTF8')), 'hex'); "
+            "RETURN NEW; END $$",
+            f"CREATE TRIGGER {self.table}_chain BEFORE INSERT ON {self.table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {self.function}()",
+        ]
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        if vendor != POSTGRESQL:
+            return []
+        return [
+            f"DROP TRIGGER IF EXISTS {self.table}_chain ON {self.table}",
+            f"DROP FUNCTION IF EXISTS {self.function}()",
+        ]
+
+    def names(self, vendor: str) -> list[str]:
+        return [self.function, f"{self.table}_chain"] if vendor == POSTGRESQL else []
+
+    def link_sql(self, content: str) -> tuple[str, list[str]]:
+        """What the INSERT gives `chain`, as SQL and its parameters: on SQLite the link
+        itself, computed by the database in the same statement; on PostgreSQL a
+        placeholder the trigger replaces."""
+        if _vendor() == POSTGRESQL:
+            return "%s", [""]
+        return (
+            f"rehabdesk_sha256(coalesce((SELECT {self.chain} FROM {self.table} "  # noqa: S608 - the app's constants only
+            "ORDER BY id DESC LIMIT 1), %s) || %s)",
+            [GENESIS, content],
+        )
+
+
+def sha256_hex(text: str | None) -> str | None:
+    """SHA-256 of UTF-8 text, as hex: PostgreSQL's encode(sha256(...), 'hex')."""
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+def sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """Give a new SQLite connection the functions the guards use (`connection_created`;
+    wired in core.apps): rehabdesk_sha256(text)."""
+    if connection.vendor == SQLITE:
+        connection.connection.create_function("rehabdesk_sha256", 1, sha256_hex, deterministic=True)
 
 
 def install_guards(target: SchemaTarget, guards: Sequence[Guard]) -> None:

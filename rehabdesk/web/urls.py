@@ -16,6 +16,7 @@ from rehabdesk.web.portal import (
 from rehabdesk.web.portal import lockbox_views as portal_lockbox_views
 from rehabdesk.web.portal import measure_views as portal_measure_views
 from rehabdesk.web.portal import package_views as portal_package_views
+from rehabdesk.web.portal import privacy_access_views as portal_privacy_access_views
 from rehabdesk.web.portal import privacy_views as portal_privacy_views
 from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
@@ -42,6 +43,7 @@ from rehabdesk.web.staff import (
     payment_views,
     plan_booking_views,
     plan_views,
+    privacy_access_views,
     privacy_views,
     registrations_views,
     report_views,
@@ -99,6 +101,8 @@ urlpatterns: list[URLPattern] = (
     + staff_receipt_views.urlpatterns
     # The privacy officer: access and correction requests, the breach log.
     + privacy_views.urlpatterns
+    # The privacy officer: the clinic-wide access report.
+    + privacy_access_views.urlpatterns
     # Everyone: the public site, and booking online.
     + public_views.urlpatterns
     + pictures_views.urlpatterns
@@ -119,4 +123,5 @@ urlpatterns: list[URLPattern] = (
     + portal_measure_views.urlpatterns
     + portal_lockbox_views.urlpatterns
     + portal_privacy_views.urlpatterns
+    + portal_privacy_access_views.urlpatterns
 )

@@ -106,3 +106,27 @@ def test_it_refuses_to_truncate(link, statement):
         sql(statement)
     assert AuditEventPatient.objects.filter(pk=link.pk, patient_id=7).exists()
     assert AuditEvent.objects.filter(pk=link.event_id).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE is SQLite's")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # The same id: the event itself rewritten.
+        "INSERT OR REPLACE INTO audit_auditevent (id, occurred_at, actor_email, action, "
+        "outcome, object_type, object_id, summary, request_id, content_hash, chain_hash) "
+        "SELECT id, occurred_at, actor_email, action, outcome, object_type, object_id, "
+        "'rewritten', request_id, content_hash, chain_hash FROM audit_auditevent WHERE id = %s",
+        # A new id but the same (event, patient): the unique key replaces the old link.
+        "INSERT OR REPLACE INTO audit_auditeventpatient (event_id, patient_id) "
+        "SELECT id, 7 FROM audit_auditevent WHERE id = %s",
+        "REPLACE INTO audit_auditeventpatient (id, event_id, patient_id) "
+        "SELECT ap.id, ap.event_id, 8 FROM audit_auditeventpatient ap WHERE ap.event_id = %s",
+    ],
+)
+def test_sqlite_replace_cannot_rewrite_an_audit_row(link, statement):
+    before = model_to_dict(AuditEvent.objects.get(pk=link.event_id))
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        sql(statement, [link.event_id])
+    assert model_to_dict(AuditEvent.objects.get(pk=link.event_id)) == before
+    assert list(AuditEventPatient.objects.values_list("id", "patient_id")) == [(link.pk, 7)]

@@ -79,3 +79,19 @@ def test_lifted_guards_come_back_after_the_block_even_when_it_fails(ledger):
         raise RuntimeError("the flush failed")
     assert database.missing_guards([LEDGER]) == []
     assert note() == "settled"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE is SQLite's")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT OR REPLACE INTO core_test_ledger (id, note) VALUES (1, 'unpaid')",
+        "REPLACE INTO core_test_ledger (id, note) VALUES (1, 'unpaid')",
+    ],
+)
+def test_sqlite_replace_cannot_rewrite_an_append_only_row(ledger, statement):
+    """REPLACE deletes the row it replaces; with recursive triggers on (settings'
+    init_command) that delete meets the guard's DELETE trigger."""
+    database.install_guards(connection, [LEDGER])
+    assert refused(statement)
+    assert note() == "paid"
