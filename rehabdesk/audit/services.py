@@ -89,7 +89,7 @@ def audit_record(
     # query more); the chain is held until the transaction ends (triggers.CHAIN).
     event.content_hash = chain.content([getattr(event, f) for f in chain.FIELDS], patients)
     link_sql, link_params = triggers.CHAIN.link_sql(event.content_hash)
-    event.chain_hash = cast(Any, RawSQL(link_sql, link_params))  # noqa: S611 - constants; the hash is a parameter
+    event.chain_hash = cast(Any, RawSQL(link_sql, link_params))  # noqa: S611  # nosec B611 - constants; the hash is a parameter
     # Joins the caller's transaction (no savepoint); outside one, keeps the event and
     # its links together.
     with transaction.atomic(savepoint=False):
