@@ -64,6 +64,8 @@ class Capability(StrEnum):
     # The privacy officer's pages: access requests, corrections, break-glass reviews,
     # the clinic-wide access report and the privacy breach log.
     OVERSEE_PRIVACY = "oversee_privacy"
+    # Reset a colleague's second factors (a lost phone): their next sign-in enrols anew.
+    RESET_FACTORS = "reset_factors"
 
 
 SELF_SERVICE = frozenset(
@@ -87,7 +89,12 @@ CARE = frozenset(
 
 # What only a manager does without a patient in view.
 MANAGER_ONLY = frozenset(
-    {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+    {
+        Capability.MANAGE_HOURS,
+        Capability.OVERSEE_NOTES,
+        Capability.VIEW_REPORTS,
+        Capability.RESET_FACTORS,
+    }
 )
 # What only the privacy officer does: no other role has it, the manager included.
 PRIVACY_ONLY = frozenset({Capability.OVERSEE_PRIVACY})

@@ -54,6 +54,7 @@ from rehabdesk.patients.errors import PatientErrorCode
 from rehabdesk.plans.errors import PlanErrorCode
 from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
+from rehabdesk.security.errors import SecurityErrorCode
 
 BAD_REQUEST = HTTPStatus.BAD_REQUEST
 CONFLICT = HTTPStatus.CONFLICT
@@ -79,6 +80,14 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
     AccountsErrorCode: {
         AccountsErrorCode.EMAIL_TAKEN: UNPROCESSABLE,
         AccountsErrorCode.INVALID: UNPROCESSABLE,
+    },
+    SecurityErrorCode: {
+        SecurityErrorCode.CODE_WRONG: UNPROCESSABLE,
+        SecurityErrorCode.NOT_STARTED: UNPROCESSABLE,
+        SecurityErrorCode.NOT_STAFF: UNPROCESSABLE,
+        SecurityErrorCode.OWN_FACTOR: UNPROCESSABLE,
+        SecurityErrorCode.SECOND_FACTOR_REQUIRED: FORBIDDEN,
+        SecurityErrorCode.RECENT_SIGN_IN_REQUIRED: FORBIDDEN,
     },
     ClinicErrorCode: {
         ClinicErrorCode.INVALID: UNPROCESSABLE,

@@ -56,7 +56,12 @@ SELF_SERVICE = {
     Action.FOLLOW_PROGRAM,
     Action.ANSWER_MEASURE,
 }
-MANAGER_ONLY = {Capability.MANAGE_HOURS, Capability.OVERSEE_NOTES, Capability.VIEW_REPORTS}
+MANAGER_ONLY = {
+    Capability.MANAGE_HOURS,
+    Capability.OVERSEE_NOTES,
+    Capability.VIEW_REPORTS,
+    Capability.RESET_FACTORS,
+}
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 
 
