@@ -118,7 +118,6 @@ def sign_in_factor(request: HttpRequest) -> HttpResponse:
         request,
         "web/security/sign_in_factor.html",
         {"form": form, "next": next_url, "factors": factors.factors_of(user)},
-        status=422 if form.errors else 200,
     )
 
 
@@ -168,7 +167,6 @@ def _authenticator_page(
             "qr_svg": _qr_svg(pending.config_url),
             "secret": _secret_text(pending),
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -254,7 +252,6 @@ def reauth(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "passkeys": staff and bool(factors.factors_of(user).passkeys),
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -268,6 +265,14 @@ def account_security(request: HttpRequest) -> HttpResponse:
         "web/security/account.html",
         {"staff": staff, "factors": factors.factors_of(user) if staff else None},
     )
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """An id sent with a form's button (ids stay out of addresses); none is a 404."""
+    value = request.POST.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -299,8 +304,9 @@ def passkey_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @recent_sign_in_required
-def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def passkey_remove(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
+    passkey_id = _posted_id(request, "passkey_id")
     user = _user(request)
     if not factors.passkey_remove(user=user, passkey_id=passkey_id, now=timezone.now()):
         raise Http404
@@ -344,9 +350,9 @@ def staff_security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @recent_sign_in_required
-def staff_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_factor_reset(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    colleague = factors.staff_member(user_id=user_id)
+    colleague = factors.staff_member(user_id=_posted_id(request, "user_id"))
     if colleague is None:
         raise Http404
     try:
@@ -356,7 +362,6 @@ def staff_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
             request,
             "web/security/staff.html",
             {"staff": factors.staff_with_factors(), "me": request.user.pk, "error": error.message},
-            status=422,
         )
     return redirect("staff-security")
 
@@ -406,11 +411,22 @@ def _passkey_registration_allowed(request: HttpRequest) -> None:
         )
 
 
+def _passkey_verification_allowed(request: HttpRequest) -> None:
+    """Only staff, signed in with their password, use a passkey (their second step or a
+    confirmation); never anyone signed out."""
+    if not request.user.is_authenticated or not request.session.get(STAFF):
+        raise PasskeyRefused(detail="Sign in with your password first.")
+
+
 class PasskeyVerifyBegin(passkey_views.BeginCredentialAuthenticationView):
-    pass
+    def check_can_authenticate(self) -> None:
+        _passkey_verification_allowed(self.request)
 
 
 class PasskeyVerifyComplete(passkey_views.CompleteCredentialAuthenticationView):
+    def check_can_authenticate(self) -> None:
+        _passkey_verification_allowed(self.request)
+
     def complete_auth(self, device: Any) -> Any:
         """Only ever the second step, the password already given (never passwordless)."""
         factor_passed(self.request, device)
@@ -422,20 +438,16 @@ urlpatterns: list[URLPattern] = [
     path("sign-in/factor/", sign_in_factor, name="sign-in-factor"),
     path("sign-in/enrol/", factor_enrol, name="factor-enrol"),
     path("sign-in/enrol/passkey/", passkey_enrol, name="passkey-enrol"),
-    path("sign-in/recovery-codes/", recovery_codes_shown, name="recovery-codes-shown"),
+    path("account/recovery-codes/", recovery_codes_shown, name="recovery-codes-shown"),
     path("account/confirm/", reauth, name="reauth"),
     path("account/security/", account_security, name="account-security"),
     path("account/security/authenticator/", authenticator_replace, name="authenticator-replace"),
     path("account/security/passkeys/new/", passkey_add, name="passkey-add"),
-    path(
-        "account/security/passkeys/<int:passkey_id>/remove/",
-        passkey_remove,
-        name="passkey-remove",
-    ),
+    path("account/security/passkeys/remove/", passkey_remove, name="passkey-remove"),
     path("account/security/recovery-codes/", recovery_codes_new, name="recovery-codes-new"),
     path("account/sign-out-everywhere/", sign_out_everywhere, name="sign-out-everywhere"),
     path("staff/security/", staff_security, name="staff-security"),
-    path("staff/security/<int:user_id>/reset/", staff_factor_reset, name="staff-factor-reset"),
+    path("staff/security/reset/", staff_factor_reset, name="staff-factor-reset"),
     path("passkeys/register/begin/", PasskeyRegisterBegin.as_view(), name="passkey-register-begin"),
     path(
         "passkeys/register/complete/",

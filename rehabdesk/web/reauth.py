@@ -19,16 +19,20 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from rehabdesk.access.refusals import http_status
 from rehabdesk.security.errors import SecurityErrorCode
-from rehabdesk.web.sessions import CONFIRMED, clock
+from rehabdesk.web import sessions
+from rehabdesk.web.sessions import CONFIRMED
 
 
 def recently_confirmed(request: HttpRequest) -> bool:
     confirmed = request.session.get(CONFIRMED)
-    return confirmed is not None and clock() - float(confirmed) <= settings.REAUTH_MINUTES * 60
+    return (
+        confirmed is not None
+        and sessions.clock() - float(confirmed) <= settings.REAUTH_MINUTES * 60
+    )
 
 
 def confirmed_now(request: HttpRequest) -> None:
-    request.session[CONFIRMED] = clock()
+    request.session[CONFIRMED] = sessions.clock()
 
 
 def _come_back_to(request: HttpRequest) -> str:
