@@ -342,21 +342,12 @@ def sign_in(live_server: Any) -> Callable[..., None]:
     then type their authenticator app's current code (rehabdesk/testing/factors.py)."""
 
     def go(page: Any, email: str, password: str) -> None:
-        from rehabdesk.accounts.models import User
-        from rehabdesk.security.factors import needs_second_factor
-        from rehabdesk.testing.factors import current_code, staff_device
+        from rehabdesk.testing.factors import complete_second_factor
 
-        user = User.objects.filter(email=email.lower()).first()
-        device = staff_device(user) if user and needs_second_factor(user) else None
         page.goto(f"{live_server.url}/sign-in/")
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        if device is None or "/sign-in/factor/" not in page.url:
-            return
-        page.get_by_label("Code").fill(current_code(device))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+        complete_second_factor(page, email)
 
     return go

@@ -48,3 +48,19 @@ def current_code(device: TOTPDevice) -> str:
     if totp.t() <= device.last_t:
         totp.time += device.step * (device.last_t + 1 - totp.t())
     return f"{totp.token():0{device.digits}d}"
+
+
+def complete_second_factor(page: Any, email: str) -> None:
+    """In a browser test, after the password step: a staff member whose page asks for
+    the second factor types their app's current code (`staff_device` gives them one
+    first if they have none: call this only after the password was accepted)."""
+    page.wait_for_load_state()
+    if "/sign-in/factor/" not in page.url and "/sign-in/enrol/" not in page.url:
+        return
+    device = staff_device(User.objects.get(email=email.lower()))
+    if "/sign-in/enrol/" in page.url:
+        page.reload()  # now that the device exists, the page asks for its code
+        page.wait_for_load_state()
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

@@ -88,7 +88,8 @@ def factor_is_passed(request: HttpRequest) -> bool:
 
 def needs_factor(request: HttpRequest) -> bool:
     """A signed-in staff session that has not passed its second factor yet."""
-    return bool(request.session.get(STAFF)) and not factor_is_passed(request)
+    session = getattr(request, "session", None)
+    return session is not None and bool(session.get(STAFF)) and not factor_is_passed(request)
 
 
 def _limits(staff: bool) -> tuple[float, float | None]:
