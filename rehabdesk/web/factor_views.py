@@ -263,7 +263,11 @@ def account_security(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/security/account.html",
-        {"staff": staff, "factors": factors.factors_of(user) if staff else None},
+        {
+            "staff": staff,
+            "factors": factors.factors_of(user) if staff else None,
+            "resets_factors": can(person_for(user), Capability.RESET_FACTORS),
+        },
     )
 
 

@@ -32,16 +32,14 @@ class Command(BaseCommand):
             f"  API documentation        {base}/api/docs",
             "",
             *self._charts(base),
-            f"Demo sign-ins (password for all: {DEMO_PASSWORD})",
-            *(f"  {what:<29} {email}" for what, email in demo_sign_ins()),
-            "",
             "Staff sign in with a second factor. Add this key to an authenticator app",
             "(Google Authenticator, Aegis, 1Password…: add an account, enter a setup key,",
             "time-based) and type the six digits it shows after the password:",
             f"  {DEMO_TOTP_SECRET}  (the same for every demo staff account)",
-            "Passkeys work at http://localhost:"
-            + str(port)
-            + "/ (browsers refuse them on 127.0.0.1).",
+            "Passkeys: browsers refuse them on 127.0.0.1; open the demo as localhost instead.",
+            "",
+            f"Demo sign-ins (password for all: {DEMO_PASSWORD})",
+            *(f"  {what:<29} {email}" for what, email in demo_sign_ins()),
             "",
         ]
         self.stdout.write("\n".join(lines))
