@@ -152,6 +152,25 @@ def _flush_lifts_audit_triggers() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_passes_second_factor() -> Iterator[None]:
+    """`client.force_login(staff)` signs in the way staff do, second factor included
+    (rehabdesk/testing/factors.py): the tests of every page keep one line to sign in."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def force_login_with_factor(self: Client, user: Any, backend: str | None = None) -> None:
+        from rehabdesk.testing.factors import pass_second_factor
+
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login_with_factor)
+        yield
+
+
 @pytest.fixture(scope="session")
 def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterator[Any]:
     """pytest-django's live server, started only once the test database exists.
@@ -409,12 +428,16 @@ def personas(_module_personas: object | None, db: None) -> object:
 
 @pytest.fixture
 def sign_in(live_server: Any) -> Callable[..., None]:
-    """sign_in(page, email, password) signs in through the real sign-in page."""
+    """sign_in(page, email, password) signs in through the real sign-in page; staff
+    then type their authenticator app's current code (rehabdesk/testing/factors.py)."""
 
     def go(page: Any, email: str, password: str) -> None:
+        from rehabdesk.testing.factors import complete_second_factor
+
         page.goto(f"{live_server.url}/sign-in/")
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        complete_second_factor(page, email)
 
     return go

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -47,6 +48,12 @@ INSTALLED_APPS = [
     # Only for its static files and templates: the API's docs page (/api/docs) serves
     # Swagger UI from our own static files instead of a CDN.
     "ninja",
+    # Second factors for staff (rehabdesk/security): authenticator apps (TOTP),
+    # recovery codes (static tokens) and passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rehabdesk.core",
     "rehabdesk.accounts",
     "rehabdesk.audit",
@@ -81,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sessions end when idle or too old, or when signed out everywhere; a staff session
+    # reaches nothing but the sign-in steps until it has passed its second factor.
+    "rehabdesk.web.sessions.SessionLimitsMiddleware",
+    "rehabdesk.web.sessions.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A refused or unknown patient record answers 404 and the attempt is put on file.
@@ -206,6 +217,30 @@ AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Sessions (rehabdesk/web/sessions.py): a staff session ends after this many minutes
+# without a request, and after SESSION_STAFF_ABSOLUTE_HOURS whatever happens; a
+# patient's after SESSION_PATIENT_IDLE_MINUTES without one. Sensitive actions (a
+# factor changed, an export, a break-glass opening) ask for the password or a factor
+# again unless one was given within REAUTH_MINUTES.
+SESSION_STAFF_IDLE_MINUTES = env_int("SESSION_STAFF_IDLE_MINUTES", 15)
+SESSION_STAFF_ABSOLUTE_HOURS = env_int("SESSION_STAFF_ABSOLUTE_HOURS", 12)
+SESSION_PATIENT_IDLE_MINUTES = env_int("SESSION_PATIENT_IDLE_MINUTES", 30)
+REAUTH_MINUTES = env_int("REAUTH_MINUTES", 5)
+# The cookie lives no longer than the longest session; the middleware ends it sooner.
+SESSION_COOKIE_AGE = SESSION_STAFF_ABSOLUTE_HOURS * 3600
+# Second factors: the name authenticator apps and passkey prompts show. Passkeys are
+# bound to a host name and only ever a second factor here, never a sign-in without the
+# password. Browsers accept passkeys on https:// sites and on http://localhost only (not
+# on 127.0.0.1): the origins default to SITE_URL's, 127.0.0.1 read as localhost.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Rehabdesk")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "PASSKEY_ORIGINS", [SITE_URL.replace("://127.0.0.1", "://localhost", 1)]
+)
+OTP_WEBAUTHN_RP_ID = urlsplit(OTP_WEBAUTHN_ALLOWED_ORIGINS[0]).hostname or "localhost"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Their failures are answered by the passkey views; none of a ceremony's data is logged.
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env_str("TIME_ZONE", "America/Toronto")

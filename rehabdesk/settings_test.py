@@ -26,3 +26,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# A test's signed-in clients live as long as the test, by the real clock; the session
+# limits' own tests (rehabdesk/web/tests/test_session_limits.py) move a controlled clock
+# against the numbers they set. Here the limits are wide enough for a slow run.
+SESSION_STAFF_IDLE_MINUTES = 240
+SESSION_PATIENT_IDLE_MINUTES = 240
+REAUTH_MINUTES = 240

@@ -70,6 +70,8 @@ class Capability(StrEnum):
     # The privacy officer's pages: access requests, corrections, break-glass reviews,
     # the clinic-wide access report and the privacy breach log.
     OVERSEE_PRIVACY = "oversee_privacy"
+    # Reset a colleague's second factors (a lost phone): their next sign-in enrols anew.
+    RESET_FACTORS = "reset_factors"
 
 
 SELF_SERVICE = frozenset(
@@ -101,6 +103,7 @@ MANAGER_ONLY = frozenset(
         Capability.OVERSEE_NOTES,
         Capability.VIEW_REPORTS,
         Capability.MANAGE_SIGN_INS,
+        Capability.RESET_FACTORS,
     }
 )
 # What only the privacy officer does: no other role has it, the manager included.

@@ -58,6 +58,7 @@ from rehabdesk.plans.errors import PlanErrorCode
 from rehabdesk.privacy.errors import PrivacyErrorCode
 from rehabdesk.safety.errors import SafetyErrorCode
 from rehabdesk.scheduling.errors import SchedulingErrorCode
+from rehabdesk.security.errors import SecurityErrorCode
 
 BAD_REQUEST = HTTPStatus.BAD_REQUEST
 CONFLICT = HTTPStatus.CONFLICT
@@ -88,6 +89,14 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         AccountsErrorCode.NOT_A_PATIENT: FORBIDDEN,
         AccountsErrorCode.OWN_ACCOUNT: FORBIDDEN,
         AccountsErrorCode.NOT_LOCKED: CONFLICT,
+    },
+    SecurityErrorCode: {
+        SecurityErrorCode.CODE_WRONG: UNPROCESSABLE,
+        SecurityErrorCode.NOT_STARTED: UNPROCESSABLE,
+        SecurityErrorCode.NOT_STAFF: UNPROCESSABLE,
+        SecurityErrorCode.OWN_FACTOR: UNPROCESSABLE,
+        SecurityErrorCode.SECOND_FACTOR_REQUIRED: FORBIDDEN,
+        SecurityErrorCode.RECENT_SIGN_IN_REQUIRED: FORBIDDEN,
     },
     ClinicErrorCode: {
         ClinicErrorCode.INVALID: UNPROCESSABLE,

@@ -21,6 +21,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import STAFF_ROLES, Role, roles_of
@@ -129,3 +131,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 admin.site.unregister(Group)
+
+# Second factors are changed on the sign-in and account pages and by a manager's reset
+# (rehabdesk/security/factors.py), audited; never in the admin, whose device pages
+# would show an authenticator app's secret and its QR code.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -42,6 +42,10 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
+    # Each session remembers the number it was signed in under; raising it ends every
+    # session of this person at their next request ("sign out everywhere", a factor
+    # reset, a change of roles). A counter works the same on SQLite and PostgreSQL.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -81,11 +81,20 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
     """Make the user hold exactly these roles; admin access follows from them."""
     wanted = set(roles)
     with transaction.atomic():
+        held = set(Group.objects.filter(user__id=user.pk).values_list("name", flat=True))
         user.groups.set(Group.objects.filter(name__in=[role.value for role in wanted]))
         is_staff = bool(wanted & ADMIN_ROLES) or user.is_superuser
+        changed: list[str] = []
         if user.is_staff != is_staff:
             user.is_staff = is_staff
-            user.save(update_fields=["is_staff"])
+            changed.append("is_staff")
+        if held != {role.value for role in wanted}:
+            # A change of privilege ends the person's sessions: the next one starts at
+            # the sign-in page, under a new session id, with the roles it now has.
+            user.session_generation += 1
+            changed.append("session_generation")
+        if changed:
+            user.save(update_fields=changed)
 
 
 # Someone else's sign-in, changed by the clinic: each act audited and told to the owner.

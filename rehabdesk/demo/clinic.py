@@ -10,6 +10,7 @@ registrations" page always has something to show.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -65,9 +66,14 @@ from rehabdesk.demo.patients import (
 from rehabdesk.demo.progress import load_demo_progress
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.security.factors import totp_set_known_secret
 
 CLINIC_SLUG = "pro-fusion-rehab"
 DEMO_PASSWORD = "rehabdesk-demo"  # noqa: S105 - printed by `make run` on purpose
+# Every demo staff account's authenticator-app secret (base32, as apps take it): one
+# known secret, printed by `make run` beside the password, so anyone can sign in with a
+# second factor. Only the demo loader installs it.
+DEMO_TOTP_SECRET = "REHABDESKDEMOTOTPSECRETFORSTAFF2"  # noqa: S105 - printed on purpose
 EMAIL_DOMAIN = "profusion.example"
 MANAGER = f"manager@{EMAIL_DOMAIN}"
 FRONT_DESK = f"frontdesk.pickering@{EMAIL_DOMAIN}"
@@ -700,6 +706,15 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     return rows
 
 
+def demo_staff_factors() -> None:
+    """Every staff account of the demo (ACCOUNTS and the practitioners) gets an
+    authenticator app holding DEMO_TOTP_SECRET."""
+    secret_hex = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    emails = [account.email for account in ACCOUNTS] + [p.email for p in PRACTITIONERS]
+    for user in User.objects.filter(email__in=emails):
+        totp_set_known_secret(user=user, secret_hex=secret_hex)
+
+
 def load_demo(
     *, now: datetime, history_days: int = HISTORY_DAYS, future_days: int = FUTURE_DAYS
 ) -> DemoSummary:
@@ -711,6 +726,7 @@ def load_demo(
         if loaded is None:
             return DemoSummary(created=False, sign_ins=demo_sign_ins())
         front_desk = loaded.accounts[FRONT_DESK]
+        demo_staff_factors()
         # Every demo account shares the published password: its hash, as the clinic
         # loader made it for the staff, serves the patients who sign in too.
         shared_hash = front_desk.password

@@ -13,10 +13,14 @@ from django.utils.functional import SimpleLazyObject
 
 from rehabdesk.access.policy import Capability, can, person_for
 from rehabdesk.clinic.selectors import clinic_current
+from rehabdesk.web.sessions import needs_factor
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     def links() -> dict[str, object]:
+        if needs_factor(request):
+            # Before their second factor, staff see only "Sign out" (web/sessions.py).
+            return {"staff": True}
         person = person_for(getattr(request, "user", None))
         schedules = can(person, Capability.VIEW_SCHEDULES)
         staff = {

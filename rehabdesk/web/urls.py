@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from rehabdesk.web import views
+from rehabdesk.web import factor_views, views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import exercise_views as portal_exercise_views
@@ -64,6 +64,8 @@ from rehabdesk.web.staff import (
 
 urlpatterns: list[URLPattern] = (
     views.urlpatterns
+    # Signing in with two factors, each person's account security, the manager's resets.
+    + factor_views.urlpatterns
     # The staff: patients, schedules, booking by phone, the desk and hours.
     + registrations_views.urlpatterns
     + patient_views.urlpatterns

@@ -1,4 +1,5 @@
-"""Signing in, and /start/: where each person works once signed in."""
+"""/start/: where each person works once signed in, and signing out (signing in is
+factor_views.py's)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,5 @@ def start(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("start/", start, name="start"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="web/sign_in.html", redirect_authenticated_user=True
-        ),
-        name="sign-in",
-    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
 ]

@@ -64,6 +64,7 @@ MANAGER_ONLY = {
     Capability.OVERSEE_NOTES,
     Capability.VIEW_REPORTS,
     Capability.MANAGE_SIGN_INS,
+    Capability.RESET_FACTORS,
 }
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.demo.clinic import DEMO_PASSWORD, demo_sign_ins
+from rehabdesk.demo.clinic import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_sign_ins
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent
@@ -67,6 +67,11 @@ def test_welcome_prints_the_sign_ins_and_their_password():
 
     assert [(" ".join(row[:-1]), row[-1]) for row in rows] == demo_sign_ins()
     assert set(README_SIGN_INS) <= {row[-1] for row in rows}
+
+
+@pytest.mark.django_db
+def test_welcome_prints_the_staff_s_authenticator_key():
+    assert f"  {DEMO_TOTP_SECRET}  (the same for every demo staff account)" in welcome()
 
 
 @pytest.mark.django_db

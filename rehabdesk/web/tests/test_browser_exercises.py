@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from rehabdesk.exercises.models import Program, ProgramSession
 from rehabdesk.exercises.testing import program_build
+from rehabdesk.testing.factors import complete_second_factor
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web.tests.test_browser_online import Steps
 
@@ -40,6 +41,7 @@ def _sign_in(page, live_server, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    complete_second_factor(page, email)
     page.wait_for_url(re.compile(r"/(my|staff)/"))
 
 

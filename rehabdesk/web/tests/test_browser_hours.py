@@ -18,6 +18,7 @@ from rehabdesk.demo.clinic import DEMO_PASSWORD, load_demo
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.testing.factors import complete_second_factor
 
 pytestmark = [
     pytest.mark.browser,
@@ -90,7 +91,7 @@ def signed_in(chromium, live_server, width: int):
     page.get_by_label("E-mail address").fill(MANAGER)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    complete_second_factor(page, MANAGER)
     return context, page
 
 

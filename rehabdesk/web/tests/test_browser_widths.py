@@ -25,6 +25,7 @@ from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.testing.factors import complete_second_factor
 
 pytestmark = [
     pytest.mark.browser,
@@ -65,7 +66,7 @@ class Tour:
         self.page.get_by_label("E-mail address").fill(email)
         self.page.get_by_label("Password").fill(DEMO_PASSWORD)
         self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_load_state()
+        complete_second_factor(self.page, email)
 
     def visit(self, label: str, path: str) -> None:
         response = self.page.goto(f"{self.base}{path}")

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from rehabdesk.clinic.models import Practitioner
-from rehabdesk.demo.clinic import DEMO_PASSWORD, PRACTITIONERS, demo_sign_ins
+from rehabdesk.demo.clinic import DEMO_PASSWORD, DEMO_TOTP_SECRET, PRACTITIONERS, demo_sign_ins
 from rehabdesk.demo.patients import regular_patient_email
 from rehabdesk.demo.progress import demo_measure_link, followed_charts
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
             f"  API documentation        {base}/api/docs",
             "",
             *self._charts(base),
+            "Staff sign in with a second factor. Add this key to an authenticator app",
+            "(Google Authenticator, Aegis, 1Password…: add an account, enter a setup key,",
+            "time-based) and type the six digits it shows after the password:",
+            f"  {DEMO_TOTP_SECRET}  (the same for every demo staff account)",
+            "Passkeys: browsers refuse them on 127.0.0.1; open the demo as localhost instead.",
+            "",
             f"Demo sign-ins (password for all: {DEMO_PASSWORD})",
             *(f"  {what:<29} {email}" for what, email in demo_sign_ins()),
             "",
