@@ -34,6 +34,7 @@ from rehabdesk.privacy import services
 from rehabdesk.privacy.errors import PrivacyError, PrivacyErrorCode
 from rehabdesk.privacy.models import TEXT_MAX, AccessRequest
 from rehabdesk.web.privacy_forms import add_refusal
+from rehabdesk.web.reauth import recent_sign_in_required
 
 
 class AccessForm(forms.Form):
@@ -124,6 +125,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
+@recent_sign_in_required
 def my_export_download(request: HttpRequest, token: str) -> HttpResponse:
     """The export, once; a used or expired link gets a page saying so (410)."""
     now = timezone.now()

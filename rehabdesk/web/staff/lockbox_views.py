@@ -41,11 +41,13 @@ from rehabdesk.consents.lockbox import OPENING_LASTS, directive_set, override_op
 from rehabdesk.consents.selectors import directives_of
 from rehabdesk.scheduling.selectors import patient_past_visits
 from rehabdesk.web.lockbox_forms import DirectiveForm, EmergencyLookupForm, OpeningForm, ReviewForm
+from rehabdesk.web.reauth import recent_sign_in_required
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
+@recent_sign_in_required
 def record_open(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Open a record past the lockbox (consent or emergency) or outside one's care
     (emergency): the reason asked, then the chart."""

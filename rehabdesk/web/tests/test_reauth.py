@@ -91,3 +91,24 @@ def test_patients_confirm_with_their_password(personas, later):
     back = browser.post(reverse("reauth"), {"password": PASSWORD})
 
     assert back["Location"] == reverse("account-security")
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        # Break-glass: a practitioner outside the patient's care opens the record.
+        ("massage_therapist", lambda p: reverse("record-open", args=[p.patient_a.pk])),
+        # The record export's one download (the token is looked at only after).
+        ("patient_a", lambda p: reverse("my-privacy-export", args=["any-token"])),
+    ],
+)
+def test_break_glass_and_the_export_ask_for_a_recent_sign_in(personas, later, who, url):
+    browser = Client()
+    person = getattr(personas, who)
+    browser.force_login(getattr(person, "user", person))
+    later(10)  # past the five minutes, within every idle limit
+
+    response = browser.get(url(personas))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("reauth"))
