@@ -40,6 +40,28 @@ def test_only_the_privacy_officer_opens_the_privacy_pages(client, personas, offi
     assert 'href="/staff/privacy/"' in page.text  # the staff menu's link
 
 
+def test_each_index_leads_to_every_privacy_page_of_its_people(client, personas, officer):
+    client.force_login(officer)
+    staff = client.get(reverse("staff-privacy")).text
+    for name in (
+        "staff-privacy-requests",
+        "staff-privacy-corrections",
+        "privacy-emergency",
+        "privacy-access-report",
+        "staff-privacy-breaches",
+    ):
+        assert f'href="{reverse(name)}"' in staff, name
+    client.force_login(personas.patient_a.user)
+    portal = client.get(reverse("my-privacy")).text
+    for name in (
+        "my-privacy-requests",
+        "my-privacy-corrections",
+        "my-privacy-access-log",
+        "my-lockbox",
+    ):
+        assert f'href="{reverse(name)}"' in portal, name
+
+
 def test_request_release_and_one_download(client, personas, officer):
     client.force_login(personas.guardian.user)
     asked = client.post(reverse("my-privacy-requests"), {"patient": personas.child.pk})
