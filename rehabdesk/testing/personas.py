@@ -3,6 +3,7 @@
 | persona | who |
 | --- | --- |
 | manager | runs the clinic: configuration, reports, the access log |
+| privacy_officer | a second manager who is also the privacy officer (as in the demo) |
 | front_desk | books and registers patients at both locations |
 | physio | a physiotherapist caring for patient A (explicit assignment) |
 | massage_therapist | a registered massage therapist with no care relationship |
@@ -41,6 +42,7 @@ class Personas:
     pickering: Location
     milton: Location
     manager: User
+    privacy_officer: User
     front_desk: User
     physio: Practitioner
     massage_therapist: Practitioner
@@ -70,6 +72,7 @@ class Personas:
         "physio",
         "massage_therapist",
         "manager",
+        "privacy_officer",
     )
     EVERYONE = ("anonymous", *SIGNED_IN)
 
@@ -111,6 +114,7 @@ def build_personas() -> Personas:
             slug="persona-clinic",
             accounts=(
                 _staff("manager@persona.example", "Morgan", Role.MANAGER),
+                _staff("pia@persona.example", "Pia", Role.MANAGER, Role.PRIVACY_OFFICER),
                 _staff("desk@persona.example", "Sam", Role.FRONT_DESK, home="pickering"),
                 _staff("outsider@persona.example", "Oscar"),
             ),
@@ -149,6 +153,7 @@ def build_personas() -> Personas:
         pickering=clinic.locations["pickering"],
         milton=clinic.locations["milton"],
         manager=clinic.accounts["manager@persona.example"],
+        privacy_officer=clinic.accounts["pia@persona.example"],
         front_desk=front_desk,
         physio=clinic.practitioners[physio.slug],
         massage_therapist=clinic.practitioners[massage_therapist.slug],

@@ -99,6 +99,8 @@ PHI_PAGES = {
     "my-receipts": ("guardian", lambda w: reverse("my-receipts"), ["guardian", "child"]),
     # Privacy rights: the index shows no one's information; each list is one event.
     "my-privacy": ("guardian", lambda w: reverse("my-privacy"), []),
+    # Who looked at the record: the guardian's own, first.
+    "my-privacy-access-log": ("guardian", lambda w: reverse("my-privacy-access-log"), ["guardian"]),
     # The lockbox: the guardian's page lists everyone they manage and their directives.
     "my-lockbox": ("guardian", lambda w: reverse("my-lockbox"), ["guardian", "child"]),
     "my-privacy-requests": (
