@@ -63,6 +63,7 @@ from rehabdesk.demo.patients import (
     regular_patient_email,
     regular_patient_signs_in,
 )
+from rehabdesk.demo.privacy import load_demo_privacy
 from rehabdesk.demo.progress import load_demo_progress
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -757,6 +758,16 @@ def load_demo(
             # sign-in (they follow a program and answer a questionnaire).
             load_demo_progress(
                 practitioner=practitioner, front_desk=front_desk, regular=regular, now=now
+            )
+            load_demo_privacy(
+                officer=loaded.accounts[MANAGER],
+                regular=regular,
+                practitioners=list(
+                    Practitioner.objects.filter(
+                        user__email__in=[p.email for p in PRACTITIONERS[1:]]
+                    ).order_by("pk")
+                ),
+                now=now,
             )
     return DemoSummary(
         created=True,

@@ -25,6 +25,7 @@ from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.demo.clinic import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_sign_ins
+from rehabdesk.demo.patients import regular_patient_email
 from rehabdesk.notifications.selectors import messages_about
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.messages import RELATED_TYPE
@@ -195,3 +196,19 @@ def test_a_regular_patient_signs_in_and_finds_their_receipts_of_the_year(demo_lo
     assert receipts.status_code == 200
     assert f"<h1>Receipts of {year}" in receipts.text
     assert reverse("my-receipt-pdf", args=[latest.pk]) in receipts.text
+
+
+def test_the_manager_as_privacy_officer_finds_work_on_each_privacy_page(demo_loaded_today):
+    browser, _ = signed_in("manager@profusion.example")
+
+    requests = browser.get(reverse("staff-privacy-requests"))
+    corrections = browser.get(reverse("staff-privacy-corrections"))
+    openings = browser.get(reverse("privacy-emergency"))
+    breaches = browser.get(reverse("staff-privacy-breaches"))
+
+    assert [p.status_code for p in (requests, corrections, openings, breaches)] == [200] * 4
+    regular = Patient.objects.get(email=regular_patient_email())
+    assert regular.last_name in requests.text
+    assert regular.last_name in corrections.text
+    assert "<strong>Emergency</strong>" in openings.text
+    assert "Disclosed without authority: misdirected" in breaches.text

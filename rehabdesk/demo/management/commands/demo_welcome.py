@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"  Home exercises           {base}/my/exercises/  (the exercises patient's, today's)",
             *self._questionnaire(),
             f"  Clinic configuration     {base}/admin/",
+            f"  Privacy officer's desk   {base}/staff/privacy/  (the manager: requests, an"
+            " emergency opening, a breach)",
             f"  Registrations to renew   {base}/staff/registrations/expiring/",
             f"  API documentation        {base}/api/docs",
             "",
