@@ -74,9 +74,16 @@ def test_both_confirmations_go_to_grace_with_a_calendar_file(shared_demo):
         assert "METHOD:REQUEST" in message.calendar
         assert f"UID:appointment-{visit.pk}@pro-fusion-rehab" in message.calendar
     # Nothing else was queued but the questionnaire the demo asks its regular patient
-    # (demo/progress.py): the imported calendars tell nobody.
+    # (demo/progress.py) and the privacy officer's demo (demo/privacy.py): the patient
+    # told of an emergency opening, and of a breach. The imported calendars tell nobody.
     kinds = OutboxMessage.objects.values_list("kind", flat=True)
-    assert sorted(kinds) == ["booking_confirmation", "booking_confirmation", "measure_request"]
+    assert sorted(kinds) == [
+        "booking_confirmation",
+        "booking_confirmation",
+        "lockbox_opened",
+        "measure_request",
+        "privacy_breach_notice",
+    ]
 
 
 def test_each_confirmation_links_to_managing_that_booking(shared_demo):
