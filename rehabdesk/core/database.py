@@ -527,6 +527,23 @@ def has_truncate() -> bool:
     return _vendor() == POSTGRESQL
 
 
+def has_insert_or_replace() -> bool:
+    """Whether INSERT OR REPLACE exists (SQLite's conflict clause: it deletes the row in
+    the way, firing DELETE triggers only with recursive_triggers on)."""
+    return _vendor() == SQLITE
+
+
+def has_roles() -> bool:
+    """Whether the database has roles of its own (PostgreSQL), so the role that owns
+    the tables and triggers can differ from the one the application runs as."""
+    return _vendor() == POSTGRESQL
+
+
+def instants_as_text() -> bool:
+    """Whether a DateTimeField is stored as text (SQLite) rather than a timestamp."""
+    return _vendor() == SQLITE
+
+
 def serializes_writers() -> bool:
     """Whether one transaction writes at a time (SQLite: BEGIN IMMEDIATE takes the
     write lock), so writers can neither race past a check nor deadlock."""

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from rehabdesk.web import factor_views, views
+from rehabdesk.web import factor_views, security_views, views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import exercise_views as portal_exercise_views
@@ -66,6 +66,7 @@ urlpatterns: list[URLPattern] = (
     views.urlpatterns
     # Signing in with two factors, each person's account security, the manager's resets.
     + factor_views.urlpatterns
+    + security_views.urlpatterns
     # The staff: patients, schedules, booking by phone, the desk and hours.
     + registrations_views.urlpatterns
     + patient_views.urlpatterns

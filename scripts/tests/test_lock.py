@@ -63,12 +63,12 @@ CASES: list[tuple[str, Callable[[Texts], Texts], list[str]]] = [
     (
         "a dependency added without make lock",
         lambda t: (
-            t[0].replace('"whitenoise==', '"django-otp==1.7.5",\n    "whitenoise=='),
+            t[0].replace('"whitenoise==', '"tablib==3.9.0",\n    "whitenoise=='),
             *t[1:],
         ),
         [
-            f"{RUNTIME_LOCK}: django-otp is pinned in pyproject.toml but not locked",
-            f"{DEV_LOCK}: django-otp is pinned in pyproject.toml but not locked",
+            f"{RUNTIME_LOCK}: tablib is pinned in pyproject.toml but not locked",
+            f"{DEV_LOCK}: tablib is pinned in pyproject.toml but not locked",
         ],
     ),
     (

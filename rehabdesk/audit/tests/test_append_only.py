@@ -108,7 +108,7 @@ def test_it_refuses_to_truncate(link, statement):
     assert AuditEvent.objects.filter(pk=link.event_id).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE is SQLite's")
+@pytest.mark.skipif(not database.has_insert_or_replace(), reason="REPLACE is SQLite's")
 @pytest.mark.parametrize(
     "statement",
     [

@@ -18,8 +18,10 @@ import pytest
 from django.db import connection
 from psycopg import errors
 
+from rehabdesk.core import database
+
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are PostgreSQL's"),
+    pytest.mark.skipif(not database.has_roles(), reason="database roles are PostgreSQL's"),
     # The test's own transaction touches no audit table, so the roles' work never waits.
     pytest.mark.django_db,
 ]

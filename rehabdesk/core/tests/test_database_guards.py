@@ -81,7 +81,7 @@ def test_lifted_guards_come_back_after_the_block_even_when_it_fails(ledger):
     assert note() == "settled"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE is SQLite's")
+@pytest.mark.skipif(not database.has_insert_or_replace(), reason="REPLACE is SQLite's")
 @pytest.mark.parametrize(
     "statement",
     [
