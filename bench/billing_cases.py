@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bench.builders import TEN_FRONT_DESK, TEN_MANAGER
+from bench.clients import staff_client
 from rehabdesk.accounts.models import User
 from rehabdesk.billing.choices import InvoicePurpose, LineKind, SequenceKind
 from rehabdesk.billing.models import DocumentSequence, Invoice, InvoiceLine
@@ -108,8 +109,7 @@ def receipt_pdf() -> Operation:
     )
     if line is None:
         raise BillingCaseError("no paid, taxed visit invoice in the dataset")
-    client = Client()
-    client.force_login(_desk())
+    client = staff_client(_desk())
     return _get_pdf(client, f"/staff/invoices/{line.invoice_id}/receipt.pdf")
 
 
@@ -117,8 +117,7 @@ def report_page(name: str) -> Callable[[], Operation]:
     """The manager's report over the last year (365 days to today) for all locations."""
 
     def prepare() -> Operation:
-        client = Client()
-        client.force_login(User.objects.get(email=TEN_MANAGER))
+        client = staff_client(User.objects.get(email=TEN_MANAGER))
         today = timezone.localdate()
         query = f"start={today - timedelta(days=364)}&end={today}&location="
         path = f"/staff/reports/{name}/?{query}"

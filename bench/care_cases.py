@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.clients import staff_client
 from rehabdesk.accounts.models import User
 from rehabdesk.care.choices import NoteKind
 from rehabdesk.care.models import NoteTemplate, VisitNote
@@ -116,9 +117,7 @@ def _entry_text(kind: NoteKind, number: int) -> str:
 
 
 def _signed_in() -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=PRACTITIONERS[0].email))
-    return client
+    return staff_client(User.objects.get(email=PRACTITIONERS[0].email))
 
 
 def _ok(response: Answer, what: str, status: int = 200) -> Answer:

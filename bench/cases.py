@@ -66,6 +66,7 @@ from bench.care_cases import (
     draft_save,
     sign,
 )
+from bench.clients import staff_client
 from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, TEN_LOCATION, TWO_CLINIC
 from bench.guide_cases import (
     GUIDE_TARGET_P95_MS,
@@ -90,6 +91,7 @@ from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import ACTIVE_STATUSES, AppointmentStatus, Channel
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import availability_search
+from rehabdesk.testing.factors import staff_device
 
 Operation = Callable[[], object]
 
@@ -159,6 +161,8 @@ class BookingPlan:
 
     email: str
     password: str
+    # The account's authenticator key (hex), for the code after the password.
+    totp_key: str
     location_id: int
     service_id: int
     # (practitioner id, ISO start): the times on offer when the run begins.
@@ -240,22 +244,19 @@ def location_page() -> Operation:
 
 
 def registrations_expiring_page() -> Operation:
-    client = Client()
-    client.force_login(User.objects.get(email=f"manager@{EMAIL_DOMAIN}"))
+    client = staff_client(User.objects.get(email=f"manager@{EMAIL_DOMAIN}"))
     return _get_ok(client, "/staff/registrations/expiring/")
 
 
 def patient_record_page() -> Operation:
     """A patient's record as the front desk opens it: authorize, fetch, audit, render."""
-    client = Client()
-    client.force_login(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
+    client = staff_client(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
     grace = Patient.objects.get(first_name="Grace", last_name="Green")
     return _get_ok(client, f"/staff/patients/{grace.pk}/")
 
 
 def patient_search_page() -> Operation:
-    client = Client()
-    client.force_login(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
+    client = staff_client(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
     return _get_ok(client, "/staff/patients/?q=green")
 
 
@@ -277,8 +278,7 @@ def online_slot_picker() -> Operation:
 def busiest_day_view() -> Operation:
     """A location's day on its busiest day ahead, as the front desk opens it: every
     practitioner's column, hours and appointments, the audit event, the page."""
-    client = Client()
-    client.force_login(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
+    client = staff_client(User.objects.get(email=f"frontdesk.pickering@{EMAIL_DOMAIN}"))
     busiest = (
         Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__gte=timezone.now())
         .annotate(day=TruncDate("start"))
@@ -504,9 +504,13 @@ def booking_contention() -> BookingPlan:
         )
     )
     picker = random.Random(50)  # noqa: S311 - a seeded sample
+    desk = User.objects.get(
+        email=f"frontdesk.pickering@{EMAIL_DOMAIN}" if two_clinic else TEN_FRONT_DESK
+    )
     return BookingPlan(
-        email=f"frontdesk.pickering@{EMAIL_DOMAIN}" if two_clinic else TEN_FRONT_DESK,
+        email=desk.email,
         password=DEMO_PASSWORD if two_clinic else TEN_PASSWORD,
+        totp_key=staff_device(desk).key,
         location_id=location.pk,
         service_id=follow_up.pk,
         times=[(slot.practitioner_id, slot.start.isoformat()) for slot in offered],

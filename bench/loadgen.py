@@ -7,14 +7,17 @@ opens its own connection, as a browser talking to such a server would.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import re
+import struct
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 HOST = "127.0.0.1"
 # Longer than the server's own worker timeout, so the server gives up first.
@@ -30,6 +33,7 @@ class Answer:
     cookies: Mapping[str, str]
     elapsed_ms: float
     error: str = ""
+    location: str = ""  # where a redirect points
 
 
 def request(
@@ -53,11 +57,12 @@ def request(
             parsed.load(header)
             cookies.update({name: morsel.value for name, morsel in parsed.items()})
         status = response.status
+        location = response.getheader("Location", "")
     except (OSError, http.client.HTTPException) as error:
         return Answer(0, b"", {}, _since(started), error=f"{type(error).__name__}: {error}")
     finally:
         connection.close()
-    return Answer(status, content, cookies, _since(started))
+    return Answer(status, content, cookies, _since(started), location=location)
 
 
 def _since(started_ns: int) -> float:
@@ -89,8 +94,19 @@ class SignInFailed(Exception):
 _CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def sign_in(port: int, email: str, password: str) -> Session:
-    """Sign in through the sign-in page, as a person would."""
+def totp_code(key_hex: str, at: float) -> str:
+    """The six digits an authenticator app shows at `at` for this key (RFC 6238:
+    HMAC-SHA1 over 30-second steps)."""
+    step = struct.pack(">Q", int(at // 30))
+    digest = hmac.new(bytes.fromhex(key_hex), step, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def sign_in(port: int, email: str, password: str, *, totp_key: str = "") -> Session:
+    """Sign in through the sign-in page, as a person would: the password, then (staff)
+    the code of their authenticator app, from `totp_key`."""
     session = Session(port)
     page = request(port, "GET", "/sign-in/")
     found = _CSRF_FIELD.search(page.body)
@@ -106,6 +122,24 @@ def sign_in(port: int, email: str, password: str) -> Session:
     if answer.status != 302 or "sessionid" not in answer.cookies:
         raise SignInFailed(f"signing in as {email} answered {answer.status}, not a redirect")
     session.cookies.update(answer.cookies)
+    factor_path = urlsplit(answer.location).path
+    if factor_path.startswith("/sign-in/factor/"):
+        step = request(port, "GET", factor_path, headers=session.headers())
+        found = _CSRF_FIELD.search(step.body)
+        if step.status != 200 or found is None or not totp_key:
+            raise SignInFailed(f"{email}'s second step answered {step.status}")
+        session.cookies.update(step.cookies)
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": found.group(1).decode(),
+                "code": totp_code(totp_key, time.time()),
+            }
+        ).encode()
+        headers = session.headers() | {"Content-Type": "application/x-www-form-urlencoded"}
+        passed = request(port, "POST", factor_path, body=form, headers=headers)
+        if passed.status != 302:
+            raise SignInFailed(f"{email}'s code answered {passed.status}, not a redirect")
+        session.cookies.update(passed.cookies)
     return session
 
 
