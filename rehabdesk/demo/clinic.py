@@ -696,9 +696,15 @@ def demo_desks(locations: Mapping[str, Location], accounts: Mapping[str, User]) 
     }
 
 
+def _roles_in_words(roles: tuple[Role, ...]) -> str:
+    """ "Manager and privacy officer"."""
+    words = [role.value for role in roles[:1]] + [role.value.lower() for role in roles[1:]]
+    return " and ".join(words)
+
+
 def demo_sign_ins() -> list[tuple[str, str]]:
     """(what, e-mail) for the accounts `make run` prints."""
-    rows = [(" ".join(role.value for role in staff.roles), staff.email) for staff in ACCOUNTS]
+    rows = [(_roles_in_words(staff.roles), staff.email) for staff in ACCOUNTS]
     rows.append(("Practitioner", PRACTITIONERS[0].email))
     rows.append(("Patient (a parent)", PATIENTS[0].address))
     regular = regular_patient_email()
