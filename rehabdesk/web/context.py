@@ -21,7 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if needs_factor(request):
             # Before their second factor, staff see only "Sign out" (web/sessions.py).
             return {"staff": True}
-        person = person_for(getattr(request, "user", None))
+        user = getattr(request, "user", None)
+        person = person_for(user)
         schedules = can(person, Capability.VIEW_SCHEDULES)
         staff = {
             "schedule": schedules,
@@ -54,6 +55,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "staff": any(staff.values()),
             "my_family": person.patient_id is not None,
             "own_password": person.is_staff_member,
+            "registrations": bool(user and user.has_perm("clinic.view_registration")),
+            "admin": bool(user and user.is_staff),
+            "security": bool(user and user.is_authenticated),
         }
 
     return {"nav": SimpleLazyObject(links)}

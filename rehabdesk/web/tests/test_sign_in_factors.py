@@ -64,6 +64,18 @@ def test_before_the_second_factor_staff_reach_nothing_else(personas, path, expec
         assert response.json()["code"] == "second_factor_required"
 
 
+def test_the_second_step_s_menu_offers_only_sign_out(personas):
+    staff_device(personas.manager)
+    browser, landed = password_step(personas.manager.email)
+
+    page = browser.get(landed).text
+    menu = page.split("<main", 1)[0]
+
+    assert "Sign out" in menu
+    for link in ("/admin/", reverse("registrations-expiring"), reverse("account-security")):
+        assert f'href="{link}"' not in menu, link
+
+
 def test_the_code_from_the_app_passes_the_second_factor_under_a_new_session_id(personas):
     device = staff_device(personas.front_desk)
     browser, landed = password_step(personas.front_desk.email)
