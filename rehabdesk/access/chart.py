@@ -129,10 +129,13 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
 
 @dataclass(frozen=True)
 class ChartExport:
-    """What a printed copy holds: the patient and their entries in the period."""
+    """What a printed copy holds: the patient, their entries in the period, and the
+    corrections refused with the patient's statement of disagreement (whatever the
+    period: a statement goes with the record)."""
 
     patient: Patient
     entries: list[ChartEntry]
+    disagreements: list[CorrectionRequest]
 
 
 def chart_export_for(
@@ -169,4 +172,7 @@ def chart_export_for(
         summary=f"clinical chart copy ({period}) for {CopyPurpose(purpose).label.lower()}",
         now=now,
     )
-    return ChartExport(patient=patient, entries=entries)
+    disagreements = [
+        c for c in corrections_on_chart(patient_id=patient.pk) if c.disagreement_at is not None
+    ]
+    return ChartExport(patient=patient, entries=entries, disagreements=disagreements)

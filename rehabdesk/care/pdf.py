@@ -36,6 +36,18 @@ LINE = 4.6  # millimetres per line of body text
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """A correction the clinic refused, with the patient's statement of disagreement:
+    PHIPA s.55 has it go with the record wherever the record goes, this copy included."""
+
+    filed_at: datetime  # when the patient filed the statement
+    wrong: str  # what the patient said was wrong
+    should_say: str  # what they asked it to say
+    refused_because: str
+    statement: str
+
+
+@dataclass(frozen=True)
 class ChartCopy:
     """What one printed copy holds and says about itself."""
 
@@ -49,6 +61,7 @@ class ChartCopy:
     printed_at: datetime
     printed_by: str
     zone: tzinfo
+    disagreements: Sequence[Disagreement] = ()
 
 
 def _plain(text: str) -> str:
@@ -198,8 +211,22 @@ def _title_page(pdf: _Copy) -> None:
         pdf.set_font("helvetica", "", BODY)
         pdf.multi_cell(0, LINE + 0.6, _plain(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+    _disagreements(pdf)
     if all(entry.draft for entry in copy.entries):
         pdf.text_block("No signed entries in this period.")
+
+
+def _disagreements(pdf: _Copy) -> None:
+    """The patient's statements of disagreement, before the entries they concern."""
+    if not pdf.copy.disagreements:
+        return
+    pdf.text_block("Statements of disagreement filed by the patient", style="B", size=11)
+    for one in pdf.copy.disagreements:
+        pdf.text_block(f"Filed {_when(one.filed_at, pdf.copy.zone)}", style="B")
+        pdf.text_block(f'The patient asked that "{one.wrong}" read "{one.should_say}".')
+        pdf.text_block(f"The clinic refused: {one.refused_because}")
+        pdf.text_block(f"The patient's statement: {one.statement}")
+        pdf.ln(2)
 
 
 def _heading(note: VisitNote, zone: tzinfo) -> str:

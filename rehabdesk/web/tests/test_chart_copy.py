@@ -15,6 +15,12 @@ from django.utils import timezone
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.care.choices import NoteRelation
+from rehabdesk.privacy.services import (
+    correction_refuse,
+    correction_request_create,
+    disagreement_file,
+)
+from rehabdesk.privacy.testing import privacy_officer
 from rehabdesk.web.tests.chart_record import correct, entry
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +97,40 @@ def test_it_prints_an_amended_original_and_the_amendment_with_its_reason(client,
     assert "Amended: the original is kept, struck through." in text
     assert text.index("Left knee pain") < text.index("reason: Wrong side recorded")
     assert text.index("reason: Wrong side recorded") < text.index("Right knee pain")
+
+
+def test_it_carries_the_patient_s_statements_of_disagreement_whatever_the_period(client, personas):
+    entry(personas.physio, personas.patient_a, "Left knee pain", days_ago=40)
+    now = timezone.now()
+    patient = personas.patient_a
+    asked = correction_request_create(
+        actor=patient.user,
+        patient=patient,
+        note=None,
+        wrong="I smoke",
+        should_say="I quit in 2019",
+        now=now - timedelta(days=20),
+    )
+    refused = correction_refuse(
+        actor=privacy_officer(),
+        correction=asked,
+        reason="The note records what you told us that day.",
+        now=now - timedelta(days=10),
+    )
+    disagreement_file(
+        actor=patient.user,
+        correction=refused,
+        statement="I told the physiotherapist I had quit.",
+        now=now - timedelta(days=5),
+    )
+    today = timezone.localdate()
+
+    text = _text(_copy(client, personas, since=today.isoformat(), until=today.isoformat()).content)
+
+    assert "Statements of disagreement filed by the patient" in text
+    assert 'The patient asked that "I smoke" read "I quit in 2019".' in text
+    assert "The clinic refused: The note records what you told us that day." in text
+    assert "The patient's statement: I told the physiotherapist I had quit." in text
 
 
 def test_it_holds_only_the_entries_of_the_period(client, personas):
