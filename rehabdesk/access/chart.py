@@ -23,6 +23,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.care.models import Document
+from rehabdesk.care.pdf import Disagreement
 from rehabdesk.care.selectors import ChartEntry, documents_of, patient_notes
 from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.consents.selectors import consents_for_patient, treatment_consents_for_patient
@@ -135,7 +136,7 @@ class ChartExport:
 
     patient: Patient
     entries: list[ChartEntry]
-    disagreements: list[CorrectionRequest]
+    disagreements: list[Disagreement]
 
 
 def chart_export_for(
@@ -173,6 +174,14 @@ def chart_export_for(
         now=now,
     )
     disagreements = [
-        c for c in corrections_on_chart(patient_id=patient.pk) if c.disagreement_at is not None
+        Disagreement(
+            filed_at=c.disagreement_at,
+            wrong=c.wrong,
+            should_say=c.should_say,
+            refused_because=c.decision_reason,
+            statement=c.disagreement,
+        )
+        for c in corrections_on_chart(patient_id=patient.pk)
+        if c.disagreement_at is not None
     ]
     return ChartExport(patient=patient, entries=entries, disagreements=disagreements)

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
@@ -130,8 +130,13 @@ def access_request_create(
     return request
 
 
-def _open_access(request: AccessRequest) -> AccessRequest:
-    locked = AccessRequest.objects.select_for_update().get(pk=request.pk)
+Open = TypeVar("Open", AccessRequest, CorrectionRequest)
+
+
+def _still_open(request: Open) -> Open:
+    """The request (for the record or a correction) locked for this transaction, if no
+    one has decided it meanwhile."""
+    locked = type(request).objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.RECEIVED:
         raise _decided()
     return locked
@@ -150,7 +155,7 @@ def access_request_extend(
             field="days",
         )
     with transaction.atomic():
-        locked = _open_access(request)
+        locked = _still_open(request)
         if locked.extended_to is not None:
             raise PrivacyError(PrivacyErrorCode.EXTENDED, "The one extension was taken already.")
         locked.extended_to = locked.due_on + timedelta(days=days)
@@ -208,7 +213,7 @@ def access_request_refuse(
 ) -> AccessRequest:
     reason = _text(reason, "refusal_reason")
     with transaction.atomic():
-        locked = _open_access(request)
+        locked = _still_open(request)
         locked.status, locked.refusal_reason = RequestStatus.REFUSED, reason
         locked.decided_at, locked.decided_by_id = now, _uid(actor)
         locked.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
@@ -248,7 +253,7 @@ def access_request_release(*, actor: Actor, request: AccessRequest, now: datetim
     download through a signed link good for LINK_DAYS, and tell the patient (or the
     guardian) by e-mail that it is ready — no health information in the message."""
     with transaction.atomic():
-        locked = _open_access(request)
+        locked = _still_open(request)
         patient = Patient.objects.get(pk=locked.patient_id)
         bundle = record_bundle(patient=patient, now=now)
         text = json.dumps(bundle, indent=2, ensure_ascii=False)
@@ -360,13 +365,6 @@ def correction_request_create(  # noqa: PLR0913 - the form's fields, each named
     return correction
 
 
-def _open_correction(correction: CorrectionRequest) -> CorrectionRequest:
-    locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
-    if locked.status != RequestStatus.RECEIVED:
-        raise _decided()
-    return locked
-
-
 def correction_accept(
     *, actor: Actor, correction: CorrectionRequest, reason: str, now: datetime
 ) -> CorrectionRequest:
@@ -375,7 +373,7 @@ def correction_accept(
     practitioner completes and signs), in the same transaction as the decision."""
     reason = _text(reason, "decision_reason")
     with transaction.atomic():
-        locked = _open_correction(correction)
+        locked = _still_open(correction)
         if locked.note_id is not None:
             note = VisitNote.objects.select_related("author").get(pk=locked.note_id)
             try:
@@ -411,7 +409,7 @@ def correction_refuse(
 ) -> CorrectionRequest:
     reason = _text(reason, "decision_reason")
     with transaction.atomic():
-        locked = _open_correction(correction)
+        locked = _still_open(correction)
         locked.status, locked.decision_reason = RequestStatus.REFUSED, reason
         locked.decided_at, locked.decided_by_id = now, _uid(actor)
         locked.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])

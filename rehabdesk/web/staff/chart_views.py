@@ -30,7 +30,7 @@ from rehabdesk.access.plans import plans_on_chart
 from rehabdesk.access.policy import Action, Capability, person_for
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.care.errors import CareError
-from rehabdesk.care.pdf import ChartCopy, Disagreement, chart_pdf, period_check
+from rehabdesk.care.pdf import ChartCopy, chart_pdf, period_check
 from rehabdesk.care.reading import entries_read
 from rehabdesk.clinic.selectors import clinic_current, locations_active
 from rehabdesk.web.staff.measure_views import chart_measures
@@ -164,17 +164,7 @@ def chart_copy(request: HttpRequest, patient_id: int) -> HttpResponse:
             printed_at=now,
             printed_by=_name(request),
             zone=timezone.get_current_timezone(),
-            disagreements=[
-                Disagreement(
-                    filed_at=c.disagreement_at,
-                    wrong=c.wrong,
-                    should_say=c.should_say,
-                    refused_because=c.decision_reason,
-                    statement=c.disagreement,
-                )
-                for c in export.disagreements
-                if c.disagreement_at is not None
-            ],
+            disagreements=export.disagreements,
         )
     )
     response = HttpResponse(pdf, content_type="application/pdf")
