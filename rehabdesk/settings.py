@@ -308,13 +308,14 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
-# Features no page of ours uses, denied to us and to anything embedded.
+# Features no page of ours uses, denied to us and to anything embedded. Only features
+# Chromium recognises: an unknown one is an error on every page's console (the browser
+# tests' header watch fails on it).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",
