@@ -167,6 +167,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.PATIENT_BUSY: UNPROCESSABLE,
         SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
         SchedulingErrorCode.CALL_US: UNPROCESSABLE,
+        SchedulingErrorCode.TOO_MANY_HOLDS: CONFLICT,
     },
     IntakeErrorCode: {
         IntakeErrorCode.INVALID_ANSWERS: UNPROCESSABLE,
@@ -270,7 +271,6 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
         OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
-        OnlineErrorCode.TOO_MANY_HOLDS: CONFLICT,
     },
     PrivacyErrorCode: {
         PrivacyErrorCode.INVALID: UNPROCESSABLE,
