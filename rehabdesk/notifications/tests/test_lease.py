@@ -155,3 +155,23 @@ def test_the_heartbeat_keeps_a_batch_longer_than_its_lease(
 def test_a_lease_shorter_than_a_second_is_refused():
     with pytest.raises(ValueError, match="lease"):
         deliver_due(now=NOW, worker="w1", lease=timedelta(milliseconds=500))
+
+
+def test_every_try_at_a_message_hands_the_channel_one_idempotency_key_of_its_own(
+    scripted_transport,
+):
+    tries: list[tuple[int, str]] = []
+
+    def first_try_fails(message):
+        tries.append((message.pk, message.idempotency_key))
+        if len(tries) == 1:
+            raise OSError("connection lost")
+
+    scripted_transport(first_try_fails)
+    first, second = enqueue("a@mail.example"), enqueue("b@mail.example")
+    deliver_due(now=LATER, worker="w1")
+    deliver_due(now=LATER + timedelta(minutes=1), worker="w2")
+
+    key = first.idempotency_key
+    assert tries == [(first.pk, key), (second.pk, second.idempotency_key), (first.pk, key)]
+    assert key == f"outbox-{first.pk}-{int(NOW.timestamp())}" != second.idempotency_key
