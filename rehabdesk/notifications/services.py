@@ -232,6 +232,7 @@ def deliver_due(
     if claim is None:
         return report
     messages = list(claim.mine().order_by("channel", "available_at", "pk"))
+    claim.held = {message.pk for message in messages}
     outcomes = [_send_one(message, claim, now=now) for message in _in_sessions(messages)]
     return report + DeliveryReport(
         claimed=len(messages),
@@ -349,10 +350,7 @@ def _claim(*, now: datetime, worker: str, batch: int, lease: timedelta) -> _Clai
             lease_until=lease_end(lease),
             attempts=F("attempts") + 1,
         )
-    if not taken:
-        return None
-    claim.held = set(claim.mine().values_list("pk", flat=True))
-    return claim
+    return claim if taken else None
 
 
 def _yours(message: OutboxMessage, claim: _Claim) -> Q:
