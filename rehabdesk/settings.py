@@ -320,7 +320,13 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
+    # Where browsers report what the policy blocked (web/csp_reports.py): report-uri for
+    # the browsers that only know it, report-to (REPORTING_ENDPOINTS) for the others.
+    "report-uri": ["/csp-report/"],
+    "report-to": ["csp"],
 }
+# Sent as the Reporting-Endpoints header: the report-to groups and their addresses.
+REPORTING_ENDPOINTS: dict[str, str] = {"csp": "/csp-report/"}
 # Features no page of ours uses, denied to us and to anything embedded. Only features
 # Chromium recognises: an unknown one is an error on every page's console (the browser
 # tests' header watch fails on it).
