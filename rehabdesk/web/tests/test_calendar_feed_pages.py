@@ -21,6 +21,8 @@ from rehabdesk.scheduling.choices import FeedKind
 from rehabdesk.scheduling.selectors import feed_live
 from rehabdesk.scheduling.services import appointment_book, calendar_feed_create
 from rehabdesk.scheduling.testing import build_booking_world, weekday_at
+from rehabdesk.testing.factors import staff_device
+from rehabdesk.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,19 @@ def test_a_locations_closures_are_public_and_cacheable(world):
     assert response["Cache-Control"] == "public, max-age=3600"
     assert Calendar.from_ical(response.content)["X-WR-CALNAME"].endswith("Pickering: closures")
     assert fetch(reverse("closures-feed", kwargs={"slug": "nowhere"})).status_code == 404
+
+
+def test_a_staff_session_before_its_second_factor_fetches_without_a_sign_in_redirect(world):
+    # A redirect to the second step would copy the secret into its `?next=`.
+    made = calendar_feed_create(
+        owner=world.physio.user, kind=FeedKind.PRACTITIONER, actor=None, now=timezone.now()
+    )
+    staff_device(world.personas.front_desk)
+    browser = Client()
+    browser.post(
+        reverse("sign-in"), {"username": world.personas.front_desk.email, "password": PASSWORD}
+    )
+    assert browser.get(reverse("desk-day")).status_code == 302  # half signed in
+    response = browser.get(f"/feeds/{made.secret}.ics")
+    assert response.status_code == 200
+    assert made.secret not in response.get("Location", "")
