@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from rehabdesk.access.access_report import Concern, clinic_access_report_for
 from rehabdesk.access.feeds import closures_calendar_for, feed_calendar_for, patient_label
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic.choices import FeedPatientLabel, Weekday
@@ -326,3 +327,22 @@ def test_a_locations_closures_are_a_public_feed_of_whole_days(world):
     assert closures_calendar_for(slug="nowhere", now=NOW) is None
     Location.objects.filter(pk=world.milton.pk).update(active=False)
     assert closures_calendar_for(slug=world.milton.slug, now=NOW) is None
+
+
+def test_a_fetch_at_night_is_in_the_access_report_but_never_a_concern(world):
+    book(world, at(9, 10))
+    night = datetime(2027, 3, 9, 3, 0, tzinfo=TORONTO)
+    read(secret_of(world.physio.user), now=night)
+    officer = world.personas.privacy_officer
+
+    def shown(concern):
+        report = clinic_access_report_for(
+            user=officer, concern=concern, staff_id=None, days=7, page=1, now=night
+        )
+        return [entry.what for entry in report.entries]
+
+    feed = "calendar feed: the practitioner's appointments"
+    assert feed in shown(Concern.ALL)
+    # (The report's own looks, at 3 a.m. too, are after hours: not the feed's.)
+    assert feed not in shown(Concern.AFTER_HOURS)
+    assert feed not in shown(Concern.NO_VISIT_THAT_DAY)
