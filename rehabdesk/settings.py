@@ -357,6 +357,18 @@ PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A calendar feed's secret is in its path: Django's request loggers never write it
+    # (core/log_filters.py). A proxy's access log in front must not either (README).
+    "filters": {"secret_paths": {"()": "rehabdesk.core.log_filters.RedactSecretPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["secret_paths"]},
+        # runserver's request lines (development only), written plainly.
+        "django.server": {
+            "filters": ["secret_paths"],
+            "handlers": ["console"],
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

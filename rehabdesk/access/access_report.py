@@ -55,6 +55,10 @@ KEPT = (
 )
 OWN_LOG = "audit.access_log"
 CLINIC_REPORT = "audit.access_report"
+# A calendar feed's fetch: a calendar program reading on its owner's behalf, at hours it
+# picks, listing weeks of visits. On the trail, but never a concern by itself: it would
+# flag every night and every patient without a visit that day.
+CALENDAR_FEED = "scheduling.calendarfeed"
 
 
 class Concern(StrEnum):
@@ -246,6 +250,8 @@ class _Flags:
         return (practitioner, row.patient_id, day) not in self.days
 
     def concerns(self, row: AuditEventPatient, concern: Concern) -> bool:
+        if row.event.object_type == CALENDAR_FEED:
+            return False
         if concern == Concern.AFTER_HOURS:
             return self.after_hours(row)
         if concern == Concern.NO_VISIT_THAT_DAY:

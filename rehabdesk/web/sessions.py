@@ -143,6 +143,9 @@ def _open_to_unverified() -> tuple[str, ...]:
         reverse("csp-report"),
         "/passkeys/",
         "/" + settings.STATIC_URL.lstrip("/"),
+        # Calendar feeds answer from the secret in their address, never from a session;
+        # a redirect to sign in would copy that secret into the `next` parameter.
+        "/feeds/",
     )
 
 

@@ -67,7 +67,7 @@ from rehabdesk.privacy.services import (
 )
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
-from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FeedKind, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import (
@@ -75,6 +75,7 @@ from rehabdesk.scheduling.services import (
     Wish,
     appointment_book,
     appointment_hold,
+    calendar_feed_create,
     waitlist_add,
 )
 from rehabdesk.testing.authorization import (
@@ -416,6 +417,17 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
             now=timezone.now(),
         )
         return {"directive_id": str(directive.pk)}
+    if target in ("feed-secret", "practitioner-feed"):
+        # The physio's calendar feed: its secret address, or its id for the manager.
+        made = calendar_feed_create(
+            owner=world.physio.user,
+            kind=FeedKind.PRACTITIONER,
+            actor=world.physio.user,
+            now=timezone.now(),
+        )
+        if target == "feed-secret":
+            return {"secret": made.secret}
+        return {"feed_id": str(made.feed.pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
