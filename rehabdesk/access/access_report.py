@@ -236,22 +236,28 @@ class _Flags:
 
     def after_hours(self, row: AuditEventPatient) -> bool:
         site = self._site(row.event.location_id)
-        return site is not None and site.closed_at(row.event.occurred_at)
+        return (
+            site is not None
+            and row.event.object_type != CALENDAR_FEED
+            and site.closed_at(row.event.occurred_at)
+        )
 
     def no_visit_ever(self, row: AuditEventPatient) -> bool:
         practitioner = self.practitioner_of.get(row.event.actor_id or 0)
-        return practitioner is not None and (practitioner, row.patient_id) not in self.ever
+        return (
+            practitioner is not None
+            and row.event.object_type != CALENDAR_FEED
+            and (practitioner, row.patient_id) not in self.ever
+        )
 
     def no_visit_that_day(self, row: AuditEventPatient) -> bool:
         practitioner = self.practitioner_of.get(row.event.actor_id or 0)
-        if practitioner is None:
+        if practitioner is None or row.event.object_type == CALENDAR_FEED:
             return False
         day = row.event.occurred_at.astimezone(self._zone(row.event.location_id)).date()
         return (practitioner, row.patient_id, day) not in self.days
 
     def concerns(self, row: AuditEventPatient, concern: Concern) -> bool:
-        if row.event.object_type == CALENDAR_FEED:
-            return False
         if concern == Concern.AFTER_HOURS:
             return self.after_hours(row)
         if concern == Concern.NO_VISIT_THAT_DAY:
@@ -340,6 +346,7 @@ def _narrowed(
 ) -> QuerySet[AuditEventPatient]:
     """`rows` narrowed to `concern` in the query itself, so the report is complete and
     paged by the database: the rules of `_Flags`, written as conditions."""
+    rows = rows.exclude(event__object_type=CALENDAR_FEED)
     if concern == Concern.AFTER_HOURS:
         return rows.filter(_after_hours(sites, since=since, until=until))
     practitioners = Practitioner.objects.filter(user_id=OuterRef("event__actor_id"))
