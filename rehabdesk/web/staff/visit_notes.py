@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rehabdesk.care.choices import NoteState
-from rehabdesk.care.selectors import note_states, visit_note_ids
+from rehabdesk.care.selectors import visit_notes_and_states
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
@@ -88,18 +88,17 @@ def note_links(
     """Each visit's note as `practitioner_id` (the viewer, None for a non-practitioner)
     sees it, by appointment id; the appointments come with their location; `withheld`:
     the visits the patients' lockboxes withhold from the viewer
-    (access.notes.visits_withheld_among). Two queries whatever the number of visits
-    (none when there are none)."""
+    (access.notes.visits_withheld_among, the callers' one query). One query whatever
+    the number of visits (none when there are none)."""
     ids = [a.pk for a in appointments]
     if not ids:
         return {}
-    states = note_states(appointment_ids=ids)
-    notes = visit_note_ids(appointment_ids=ids)
+    notes = visit_notes_and_states(appointment_ids=ids)
     return {
         a.pk: NoteLink(
             appointment_id=a.pk,
-            state=NoteState(states.get(a.pk, NoteState.NOT_STARTED)),
-            note_id=notes.get(a.pk),
+            state=notes[a.pk][1] if a.pk in notes else NoteState.NOT_STARTED,
+            note_id=notes[a.pk][0] if a.pk in notes else None,
             mine=practitioner_id is not None and a.practitioner_id == practitioner_id,
             status=a.status,
             due=_day_of(a.start, a) <= _day_of(now, a),

@@ -33,7 +33,7 @@ def past_visit_notes(
     """The patient page's past visits (`(appointment, …)` rows): each one's note for a
     practitioner in the patient's care (a visit the patient's lockbox withholds from
     them: said so, no way in); None for anyone else (the desk and managers see the page
-    as before). Four queries, none without past visits."""
+    as before). Three queries, none without past visits."""
     if not past:
         return None
     person = person_for(context["request"].user)
