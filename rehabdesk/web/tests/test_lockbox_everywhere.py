@@ -18,6 +18,7 @@ from django.utils import timezone
 from rehabdesk.access import chart, documents, exercises, notes, outcomes, plans, safety
 from rehabdesk.access.accessors import patient_for, patients_for
 from rehabdesk.access.errors import AccessDenied, RecordWithheld
+from rehabdesk.access.lockbox import visits_withheld
 from rehabdesk.access.policy import Action, may, person_for, withheld_from
 from rehabdesk.care.choices import CopyPurpose
 from rehabdesk.clinic.models import Discipline, HomeLocation, Location
@@ -34,6 +35,7 @@ from rehabdesk.core.clock import date_and_clock
 from rehabdesk.outcomes.choices import RequestPurpose
 from rehabdesk.outcomes.models import MeasureResult
 from rehabdesk.outcomes.scoring import Instrument
+from rehabdesk.outcomes.selectors import latest_scores, measure_series
 from rehabdesk.outcomes.testing import request_make, result_record
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome
 from rehabdesk.plans.inputs import CourseInput, GoalInput
@@ -544,3 +546,15 @@ def test_the_banner_costs_no_query(client, personas):
     withhold(personas)
     opened(personas)
     assert queries() == closed
+
+
+def test_someone_not_a_practitioner_has_no_visit_withheld(personas):
+    # The privacy officer's export and the portal read as before: the rule's condition
+    # for a non-practitioner leaves nothing out, inside a subquery too.
+    w = visit_withheld(personas, "covered")
+    nobody = visits_withheld(practitioner_id=None)
+    patient_id = personas.patient_a.pk
+    assert list(nobody) == []
+    assert latest_scores(patient_id=patient_id, leaving_out=nobody)[Instrument.PSFS] == w.hidden
+    series = measure_series(patient_id=patient_id, leaving_out=nobody)[Instrument.PSFS]
+    assert [point.result_id for point in series] == [w.kept.pk, w.hidden.pk]
