@@ -14,7 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from rehabdesk.access import care
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.policy import Action, Capability, can, may, person_for
+from rehabdesk.access.lockbox import Standing
+from rehabdesk.access.policy import Action, Capability, can, may, may_standing, person_for
 from rehabdesk.accounts.roles import Role
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -47,6 +48,22 @@ def patient_for(
     an edit form shows the record too); changes are audited by the services. `family`:
     False reads the patient alone, one query instead of five, for a caller that uses
     nothing else (a booking)."""
+    return patient_standing_for(
+        user=user, patient_id=patient_id, action=action, summary=summary, view=view, family=family
+    )[0]
+
+
+def patient_standing_for(
+    *,
+    user: User,
+    patient_id: int,
+    action: Action,
+    summary: str = "patient record",
+    view: bool | None = None,
+    family: bool = True,
+) -> tuple[Patient, Standing]:
+    """`patient_for`, with what the decision read of a practitioner's standing with the
+    patient (the opening that let them in): no query more."""
     person = person_for(user)
     found = patient_with_family if family else patient_by_id
     patient = found(patient_id=patient_id)
@@ -54,7 +71,8 @@ def patient_for(
         raise AccessDenied(
             object_type=PATIENT, object_id=str(patient_id), summary=summary, found=False
         )
-    if not may(person, action, patient.pk):
+    allowed, standing = may_standing(person, action, patient.pk)
+    if not allowed:
         raise AccessDenied(
             object_type=PATIENT,
             object_id=str(patient.pk),
@@ -70,7 +88,7 @@ def patient_for(
             patient_ids=[patient.pk],
             summary=summary,
         )
-    return patient
+    return patient, standing
 
 
 def patients_for(

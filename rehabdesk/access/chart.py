@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from rehabdesk.access.accessors import User, patient_for
+from rehabdesk.access.accessors import User, patient_for, patient_standing_for
 from rehabdesk.access.consents import ConsentsSeen
 from rehabdesk.access.errors import AccessDenied, RecordWithheld
+from rehabdesk.access.lockbox import Opening
 from rehabdesk.access.notes import without_withheld
 from rehabdesk.access.policy import Action, person_for, withheld_from
 from rehabdesk.access.safety import SafetyPanel, safety_panel_for
@@ -68,9 +69,14 @@ class Chart:
     charted_from: date | None = None
     # Visits whose notes the patient's lockbox withholds from the viewer: only counted.
     withheld_notes: int = 0
+    # Those visits: what the chart's other readers (measures, plans) leave out too.
+    withheld_visits: frozenset[int] = frozenset()
     # The patient's correction requests still open and statements of disagreement
     # (PHIPA s.55: a statement is shown with the record).
     corrections: tuple[CorrectionRequest, ...] = ()
+    # The opening (the patient's express consent, or an emergency) that lets the viewer
+    # in now, past the lockbox or outside their care: the page's banner says so.
+    opening: Opening | None = None
 
     @property
     def timeline(self) -> list[ChartRow]:
@@ -85,7 +91,7 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
     event; RecordWithheld when the patient's lockbox withholds it from them, and
     AccessDenied for anyone else."""
     try:
-        patient = patient_for(
+        patient, standing = patient_standing_for(
             user=user,
             patient_id=patient_id,
             action=Action.VIEW_CLINICAL,
@@ -124,7 +130,9 @@ def chart_for(*, user: User, patient_id: int, now: datetime) -> Chart:
         documents=documents_of(patient_id=patient.pk),
         charted_from=clinic.notes_due_from if (clinic := clinic_current()) else None,
         withheld_notes=len(withheld),
+        withheld_visits=withheld,
         corrections=tuple(corrections_on_chart(patient_id=patient.pk)),
+        opening=standing.opening,
     )
 
 

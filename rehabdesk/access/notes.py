@@ -9,11 +9,12 @@ beyond that (the visit's own practitioner, the note's author) is the services' r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from rehabdesk.access.accessors import User
 from rehabdesk.access.errors import AccessDenied
-from rehabdesk.access.lockbox import withheld_visit_ids
+from rehabdesk.access.lockbox import visits_withheld, withheld_visit_ids
 from rehabdesk.access.policy import Action, Person, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -59,7 +60,8 @@ def note_for(*, user: User, note_id: int, action: Action = Action.VIEW_CLINICAL)
 
 def visit_for_note(*, user: User, appointment_id: int) -> Appointment:
     """The visit whose note `user` is to write, if they may change its patient's
-    clinical record; the look audited (whether it is their visit is the service's rule)."""
+    clinical record and the patient's lockbox does not withhold the visit from them;
+    the look audited (whether it is their visit is the service's rule)."""
     appointment = appointment_detail(appointment_id=appointment_id)
     if appointment is None or appointment.patient_id is None:
         raise AccessDenied(
@@ -68,7 +70,10 @@ def visit_for_note(*, user: User, appointment_id: int) -> Appointment:
             summary="visit for a clinical note",
             found=False,
         )
-    if not may(person_for(user), Action.CHANGE_CLINICAL, appointment.patient_id):
+    person = person_for(user)
+    if not may(person, Action.CHANGE_CLINICAL, appointment.patient_id) or visits_withheld_among(
+        person, [appointment.pk]
+    ):
         raise AccessDenied(
             object_type=APPOINTMENT,
             object_id=str(appointment.pk),
@@ -153,6 +158,18 @@ def without_withheld(
     if not withheld:
         return entries, withheld
     return [e for e in entries if e.note.appointment_id not in withheld], withheld
+
+
+def visits_withheld_among(person: Person, appointment_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these visits the patients' lockboxes withhold from `person` (their note,
+    their measures): one query, none for someone who is not a practitioner or no visits.
+    The pages listing visits (my day, the patient's past visits) show those as withheld,
+    with no way into their note."""
+    ids = list(appointment_ids)
+    if person.practitioner_id is None or not ids:
+        return frozenset()
+    found = visits_withheld(practitioner_id=person.practitioner_id).filter(appointment_id__in=ids)
+    return frozenset(i for i in found if i is not None)
 
 
 def _withheld_note(person: Person, note: VisitNote) -> bool:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from rehabdesk.access.accessors import PATIENT, User, patient_for
 from rehabdesk.access.chart import Chart
 from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.lockbox import visits_withheld
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -29,6 +30,7 @@ from rehabdesk.outcomes.models import InstrumentWording, MeasureRequest, Measure
 from rehabdesk.outcomes.scoring import Instrument
 from rehabdesk.outcomes.selectors import (
     Point,
+    Visits,
     latest_scores,
     measure_series,
     request_answered_by_token,
@@ -77,16 +79,19 @@ def measures_on_chart(*, chart: Chart) -> PatientMeasures:
             goals.setdefault(goal.instrument, []).append(
                 GoalTarget(label=goal.text, value=goal.target, on=goal.target_on)
             )
-    return PatientMeasures(
-        patient_id=patient_id, series=measure_series(patient_id=patient_id), goals=goals
-    )
+    # The visits the lockbox withholds from the viewer: their scores left out.
+    series = measure_series(patient_id=patient_id, leaving_out=chart.withheld_visits)
+    return PatientMeasures(patient_id=patient_id, series=series, goals=goals)
 
 
 def visit_results_for(*, user: User, patient_id: int, appointment_id: int) -> list[MeasureResult]:
     """The measures taken for one visit, for the note pages of a practitioner in the
     patient's care; the look audited when there is something to show."""
     _clinical(user, Action.VIEW_CLINICAL, patient_id, "outcome measures of a visit")
-    results = results_for_appointments(appointment_ids=[appointment_id]).get(appointment_id, [])
+    withheld = visits_withheld(practitioner_id=person_for(user).practitioner_id)
+    results = results_for_appointments(appointment_ids=[appointment_id], leaving_out=withheld).get(
+        appointment_id, []
+    )
     results = [r for r in results if r.patient_id == patient_id]
     if results:
         _viewed(user, [patient_id], "outcome measures of a visit")
@@ -107,7 +112,8 @@ def measure_to_record(
     *, user: User, patient_id: int, appointment_id: int | None = None
 ) -> ToRecord:
     """The patient (and their visit) a practitioner in their care enters a measure for;
-    the look, which shows the last PSFS activities, audited."""
+    the look, which shows the last PSFS activities (of a visit they may see), audited.
+    A visit the patient's lockbox withholds from them is refused like another's."""
     patient = patient_for(
         user=user,
         patient_id=patient_id,
@@ -117,9 +123,14 @@ def measure_to_record(
         family=False,
     )
     appointment = None
+    withheld = visits_withheld(practitioner_id=person_for(user).practitioner_id)
     if appointment_id is not None:
         appointment = appointment_detail(appointment_id=appointment_id)
-        if appointment is None or appointment.patient_id != patient.pk:
+        if (
+            appointment is None
+            or appointment.patient_id != patient.pk
+            or withheld.filter(appointment_id=appointment.pk).exists()
+        ):
             raise AccessDenied(
                 object_type="scheduling.appointment",
                 object_id=str(appointment_id),
@@ -130,7 +141,7 @@ def measure_to_record(
     return ToRecord(
         patient=patient,
         appointment=appointment,
-        activities=_psfs_activities(patient.pk),
+        activities=_psfs_activities(patient.pk, leaving_out=withheld),
     )
 
 
@@ -229,9 +240,10 @@ def _audit_look(request: MeasureRequest, actor: User | None, summary: str) -> No
     )
 
 
-def _psfs_activities(patient_id: int) -> dict[str, str]:
-    """The PSFS activities to re-rate: those of the latest PSFS result, if any."""
-    latest = latest_scores(patient_id=patient_id).get(Instrument.PSFS)
+def _psfs_activities(patient_id: int, leaving_out: Visits = None) -> dict[str, str]:
+    """The PSFS activities to re-rate: those of the latest PSFS result, if any (not one
+    taken for the visits `leaving_out`)."""
+    latest = latest_scores(patient_id=patient_id, leaving_out=leaving_out).get(Instrument.PSFS)
     return {str(k): str(v) for k, v in (latest.activities if latest else {}).items() if v}
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from rehabdesk.access.accessors import User, patient_for
 from rehabdesk.access.chart import Chart
 from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.lockbox import visits_withheld
 from rehabdesk.access.policy import Action, Capability, can, may, person_for
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -174,9 +175,20 @@ def plans_on_chart(*, chart: Chart, now: datetime) -> ChartPlans:
     return ChartPlans(
         patient_id=patient.pk,
         active=active,
-        progress=plan_progress(plan=active, now=now) if active else None,
+        progress=plan_progress(plan=active, now=now, leaving_out=chart.withheld_visits)
+        if active
+        else None,
         closed=[p for p in plans if p.status != PlanStatus.ACTIVE],
     )
+
+
+def plan_progress_for(*, user: User, plan: TreatmentPlan, now: datetime) -> Progress:
+    """A plan read through `plan_for` followed as of `now`, as `user` may see it: the
+    measures asked for the visits the patient's lockbox withholds from them, and the
+    scores taken then, left out (a goal shows the latest score they may see). No query
+    of its own: the lockbox's condition is a subquery of the progress's reads."""
+    withheld = visits_withheld(practitioner_id=person_for(user).practitioner_id)
+    return plan_progress(plan=plan, now=now, leaving_out=withheld)
 
 
 def _plan(user: User, patient_id: int, plan_id: int, action: Action, summary: str) -> TreatmentPlan:

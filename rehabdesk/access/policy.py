@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from rehabdesk.access import care
-from rehabdesk.access.lockbox import Lockbox, care_and_lockbox
+from rehabdesk.access.lockbox import NO_STANDING, Lockbox, Standing, care_and_lockbox
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.patients.models import Patient
 from rehabdesk.patients.selectors import managed_patient_ids
@@ -212,12 +212,23 @@ def person_for(user: AbstractBaseUser | AnonymousUser | None) -> Person:
 def may(person: Person, action: Action, patient_id: int) -> bool:
     """Whether `person` may do `action` to this patient's record. A practitioner's
     care relationship and the patient's lockbox are read together: one query."""
+    return may_standing(person, action, patient_id)[0]
+
+
+def may_standing(person: Person, action: Action, patient_id: int) -> tuple[bool, Standing]:
+    """`may`, with the facts it decided on (the opening that let a practitioner in, for
+    the chart's banner): the same one query."""
+    standing = standing_of(person, patient_id)
+    allowed = decide(person, action, patient_id, cares_for=standing.cares, lockbox=standing.lockbox)
+    return allowed, standing
+
+
+def standing_of(person: Person, patient_id: int) -> Standing:
+    """A practitioner's care relationship and lockbox standing with the patient (one
+    query); nothing for anyone else."""
     if person.practitioner_id is None:
-        return decide(person, action, patient_id, cares_for=False)
-    cares_for, lockbox = care_and_lockbox(
-        practitioner_id=person.practitioner_id, patient_id=patient_id
-    )
-    return decide(person, action, patient_id, cares_for=cares_for, lockbox=lockbox)
+        return NO_STANDING
+    return care_and_lockbox(practitioner_id=person.practitioner_id, patient_id=patient_id)
 
 
 def withheld_from(person: Person, patient_id: int) -> bool:
@@ -227,7 +238,5 @@ def withheld_from(person: Person, patient_id: int) -> bool:
     else is answered 404 (which would not tell them a directive exists)."""
     if person.practitioner_id is None or Role.PRACTITIONER not in person.roles:
         return False
-    cares_for, lockbox = care_and_lockbox(
-        practitioner_id=person.practitioner_id, patient_id=patient_id
-    )
-    return cares_for and lockbox == Lockbox.WITHHELD
+    standing = standing_of(person, patient_id)
+    return standing.cares and standing.lockbox == Lockbox.WITHHELD

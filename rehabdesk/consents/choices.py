@@ -44,7 +44,7 @@ class DirectiveScope(models.TextChoices):
     """What a lockbox directive withholds."""
 
     RECORD = "record", "My whole health record"
-    VISIT = "visit", "The notes of one visit"
+    VISIT = "visit", "One visit: its notes and measures"
 
 
 class DirectiveMode(models.TextChoices):

@@ -169,8 +169,8 @@ class TreatmentConsent(models.Model):
 
 
 class ConsentDirective(models.Model):
-    """The patient's lockbox: they withhold their whole record, or one visit's notes,
-    from the practitioners they name, or from all but those they name (PHIPA's
+    """The patient's lockbox: they withhold their whole record, or one visit (its notes
+    and measures), from the practitioners they name, or from all but those they name (PHIPA's
     "consent directive"). The access policy applies it to every reader of clinical
     content (access/lockbox.py). Set by the patient in the portal, or recorded by the
     desk from what the patient said or signed (`channel`, `recorded_by`); withdrawn by

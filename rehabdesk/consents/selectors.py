@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 
 from rehabdesk.clinic.models import Service
-from rehabdesk.consents.choices import SensitiveArea, TreatmentTopic
+from rehabdesk.consents.choices import DirectiveScope, SensitiveArea, TreatmentTopic
 from rehabdesk.consents.models import (
     ConsentDirective,
     ConsentRecord,
@@ -187,6 +187,18 @@ def directives_of(*, patient_ids: Iterable[int]) -> list[ConsentDirective]:
         .prefetch_related("practitioners")
         .order_by(F("withdrawn_at").desc(nulls_first=True), "-recorded_at", "-pk")
     )
+
+
+def visits_withheld_from_anyone(*, patient_id: int) -> QuerySet[ConsentDirective, int]:
+    """The patient's visits a directive in force withholds from some practitioner,
+    whoever: what a text every practitioner in care reads later (a plan's discharge
+    summary) leaves out. A lazy query of visit ids (a subquery wherever used)."""
+    return ConsentDirective.objects.filter(
+        patient_id=patient_id,
+        scope=DirectiveScope.VISIT,
+        withdrawn_at__isnull=True,
+        appointment_id__isnull=False,
+    ).values_list("appointment_id", flat=True)
 
 
 def directive_by_id(*, directive_id: int) -> ConsentDirective | None:

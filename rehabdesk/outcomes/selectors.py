@@ -8,12 +8,12 @@ to a page directly.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from rehabdesk.clinic.models import Clinic
 from rehabdesk.outcomes.models import (
@@ -26,6 +26,9 @@ from rehabdesk.outcomes.scoring import Instrument
 from rehabdesk.outcomes.services.requests import token_digest
 
 TOKEN_MAX = 100
+# Visits whose measures a reader leaves out (the lockbox's, access/lockbox.py): ids, or
+# a query of ids (then a subquery, no query of its own). None: leave nothing out.
+Visits = Iterable[int] | None
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,14 @@ def requests_open(*, patient_ids: Collection[int], today: date) -> list[MeasureR
     )
 
 
-def measure_series(*, patient_id: int) -> dict[Instrument, list[Point]]:
+def measure_series(*, patient_id: int, leaving_out: Visits = None) -> dict[Instrument, list[Point]]:
     """Each instrument's scores of the patient, oldest first (instruments without any
-    are absent)."""
+    are absent), less those taken for the visits `leaving_out`."""
     series: dict[Instrument, list[Point]] = defaultdict(list)
     rows = (
-        MeasureResult.objects.filter(patient_id=patient_id, score__isnull=False)
+        _results_less(
+            MeasureResult.objects.filter(patient_id=patient_id, score__isnull=False), leaving_out
+        )
         .order_by("taken_at", "pk")
         .values_list("instrument", "taken_at", "score", "band", "pk")
     )
@@ -104,30 +109,49 @@ def measure_series(*, patient_id: int) -> dict[Instrument, list[Point]]:
     return dict(series)
 
 
-def results_for_appointments(*, appointment_ids: Collection[int]) -> dict[int, list[MeasureResult]]:
+def results_for_appointments(
+    *, appointment_ids: Collection[int], leaving_out: Visits = None
+) -> dict[int, list[MeasureResult]]:
     """The results recorded for each of these visits (in the order taken), by visit id;
-    visits without any are absent."""
+    visits without any, or among `leaving_out`, are absent."""
     found: dict[int, list[MeasureResult]] = defaultdict(list)
-    results = MeasureResult.objects.filter(appointment_id__in=list(appointment_ids)).order_by(
-        "taken_at", "pk"
-    )
+    results = _results_less(
+        MeasureResult.objects.filter(appointment_id__in=list(appointment_ids)), leaving_out
+    ).order_by("taken_at", "pk")
     for result in results:
         assert result.appointment_id is not None  # filtered on it
         found[result.appointment_id].append(result)
     return dict(found)
 
 
-def latest_scores(*, patient_id: int) -> dict[Instrument, MeasureResult]:
+def latest_scores(
+    *, patient_id: int, leaving_out: Visits = None
+) -> dict[Instrument, MeasureResult]:
     """The patient's latest result of each instrument they answered (one query: the
     database picks each instrument's latest, so only those rows and their answers are
-    read, however many the patient has)."""
+    read, however many the patient has), among those not taken for the visits
+    `leaving_out` (then the latest the reader may see, not a withheld one)."""
     newest = (
-        MeasureResult.objects.filter(patient_id=patient_id, instrument=OuterRef("instrument"))
+        _results_less(
+            MeasureResult.objects.filter(patient_id=patient_id, instrument=OuterRef("instrument")),
+            leaving_out,
+        )
         .order_by("-taken_at", "-pk")
         .values("pk")[:1]
     )
     results = MeasureResult.objects.filter(patient_id=patient_id, pk=Subquery(newest))
     return {Instrument(result.instrument): result for result in results}
+
+
+def _results_less(results: QuerySet[MeasureResult], visits: Visits) -> QuerySet[MeasureResult]:
+    """`results` less those taken for `visits` (a result keeps its request's visit:
+    outcomes.services.results)."""
+    return results if visits is None else results.exclude(appointment_id__in=visits)
+
+
+def requests_less(requests: QuerySet[MeasureRequest], visits: Visits) -> QuerySet[MeasureRequest]:
+    """`requests` less those asked for `visits`."""
+    return requests if visits is None else requests.exclude(appointment_id__in=visits)
 
 
 def result_by_id(*, result_id: int) -> MeasureResult | None:

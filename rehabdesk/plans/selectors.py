@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_object
 
 from rehabdesk.outcomes.models import MeasureRequest, MeasureResult
 from rehabdesk.outcomes.scoring import SPECS, Instrument
-from rehabdesk.outcomes.selectors import latest_scores
+from rehabdesk.outcomes.selectors import Visits, latest_scores, requests_less
 from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.models import PlanCourse, PlanGoal, TreatmentPlan
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -158,9 +158,12 @@ class Progress:
         return sum(course.attended for course in self.courses)
 
 
-def plan_progress(*, plan: TreatmentPlan, now: datetime) -> Progress:
+def plan_progress(*, plan: TreatmentPlan, now: datetime, leaving_out: Visits = None) -> Progress:
     """The plan followed as of `now` (see the module's docstring): six queries, four
-    for a plan read by `plans_for_patient` (its goals and courses are not read again)."""
+    for a plan read by `plans_for_patient` (its goals and courses are not read again).
+    The measures asked for the visits `leaving_out` (the reader's lockbox), and the
+    scores taken for them, are left out: a goal shows the latest score the reader may
+    see."""
     prefetch_related_objects([plan], *_plan_parts(), "courses__series")
     goals = list(plan.goals.all())
     courses = list(plan.courses.all())
@@ -185,7 +188,11 @@ def plan_progress(*, plan: TreatmentPlan, now: datetime) -> Progress:
         due_by_visits=plan.reassess_after_visits is not None
         and attended >= plan.reassess_after_visits,
     )
-    latest = latest_scores(patient_id=plan.patient_id) if any(g.instrument for g in goals) else {}
+    latest = (
+        latest_scores(patient_id=plan.patient_id, leaving_out=leaving_out)
+        if any(g.instrument for g in goals)
+        else {}
+    )
     return Progress(
         plan=plan,
         courses=followed,
@@ -196,7 +203,7 @@ def plan_progress(*, plan: TreatmentPlan, now: datetime) -> Progress:
             else GoalProgress(goal, None)
             for goal in goals
         ),
-        measures=_measure_lines(plan),
+        measures=_measure_lines(plan, leaving_out),
     )
 
 
@@ -247,9 +254,9 @@ def _today(courses: list[PlanCourse], plan: TreatmentPlan, now: datetime) -> dat
     return now.date()
 
 
-def _measure_lines(plan: TreatmentPlan) -> tuple[MeasureLine, ...]:
+def _measure_lines(plan: TreatmentPlan, leaving_out: Visits) -> tuple[MeasureLine, ...]:
     requests = (
-        MeasureRequest.objects.filter(plan_id=plan.pk)
+        requests_less(MeasureRequest.objects.filter(plan_id=plan.pk), leaving_out)
         .select_related("appointment")
         .annotate(answered=Exists(MeasureResult.objects.filter(request_id=OuterRef("pk"))))
         .order_by("due_on", "pk")

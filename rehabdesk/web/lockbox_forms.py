@@ -47,7 +47,7 @@ class DirectiveForm(ServiceErrors):
         initial=DirectiveScope.RECORD,
     )
     visit = forms.TypedChoiceField(
-        label="Which visit (if you withhold one visit's notes)",
+        label="Which visit (if you withhold one visit)",
         coerce=int,
         required=False,
         empty_value=None,

@@ -28,7 +28,7 @@ from rehabdesk.care.selectors.notes import (
     patient_notes,
 )
 from rehabdesk.care.selectors.templates import snippets_for, template_for_visit, templates_for
-from rehabdesk.care.selectors.visits import visit_note_ids
+from rehabdesk.care.selectors.visits import visit_note_ids, visit_notes_and_states
 
 __all__ = [
     "ChartEntry",
@@ -50,4 +50,5 @@ __all__ = [
     "template_for_visit",
     "templates_for",
     "visit_note_ids",
+    "visit_notes_and_states",
 ]

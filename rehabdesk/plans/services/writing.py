@@ -20,6 +20,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.care.models import VisitNote
 from rehabdesk.clinic.models import Practitioner
+from rehabdesk.consents.selectors import visits_withheld_from_anyone
 from rehabdesk.outcomes.selectors import latest_scores
 from rehabdesk.patients.models import Patient
 from rehabdesk.plans.choices import DischargeReason, GoalOutcome, PlanStatus
@@ -383,9 +384,12 @@ def _judge(goals: list[PlanGoal], outcomes: Mapping[int, str]) -> None:
 
 
 def _scores_text(patient_id: int) -> str:
-    """The patient's last score of each measure, as words appended to the summary."""
-
-    latest = latest_scores(patient_id=patient_id)
+    """The patient's last score of each measure, as words appended to the summary. A
+    score taken for a visit the patient withholds from any practitioner is left out:
+    the summary is read by every practitioner in care, for as long as the record is
+    kept, whoever the directive named (docs/domain/lockbox.md)."""
+    withheld = visits_withheld_from_anyone(patient_id=patient_id)
+    latest = latest_scores(patient_id=patient_id, leaving_out=withheld)
     if not latest:
         return ""
     lines = [

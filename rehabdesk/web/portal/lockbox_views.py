@@ -1,6 +1,6 @@
 """The portal's lockbox, /my/privacy/lockbox/: the signed-in patient (and a guardian,
-for the dependents they manage) withholds their whole record, or one visit's notes,
-from the practitioners they name or from all but those; withdraws a directive; sees
+for the dependents they manage) withholds their whole record, or one visit (its notes
+and measures), from the practitioners they name or from all but those; withdraws a directive; sees
 who opened their record past it, when and why. Reads through access.openings
 (authorized, audited); writes through consents.lockbox. HTTP only."""
 

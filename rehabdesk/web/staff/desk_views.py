@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rehabdesk.access.accessors import require, waitlist_offer_for
 from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.notes import visits_withheld_among
 from rehabdesk.access.policy import Capability, person_for
 from rehabdesk.access.safety import day_safety_for
 from rehabdesk.care.selectors import notes_to_sign
@@ -184,6 +185,10 @@ def my_day(request: HttpRequest) -> HttpResponse:
         object_type="web.my_day",
     )
     visits = [v for v in visits if v.appointment.patient_id in visible]
+    # The visits the patients' lockboxes withhold from them: said so, their drafts not listed.
+    withheld = visits_withheld_among(
+        person, [v.appointment.pk for v in visits] + [n.appointment_id or 0 for n in to_sign]
+    )
     return render(
         request,
         "web/desk/my_day.html",
@@ -203,8 +208,13 @@ def my_day(request: HttpRequest) -> HttpResponse:
                 appointments=[v.appointment for v in visits],
                 practitioner_id=person.practitioner_id,
                 now=now,
+                withheld=withheld,
             ),
-            "to_sign": [note for note in to_sign if note.patient_id in visible],
+            "to_sign": [
+                note
+                for note in to_sign
+                if note.patient_id in visible and note.appointment_id not in withheld
+            ],
             # The badges are for the day's visits only.
             "day_safety": day_safety_for(
                 user=request.user, patient_ids=visible & {v.appointment.patient_id for v in visits}

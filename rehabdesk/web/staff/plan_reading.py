@@ -18,7 +18,7 @@ from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.plans.choices import PlanStatus
 from rehabdesk.plans.inputs import CourseInput, GoalInput, MeasureInput
 from rehabdesk.plans.models import PlanGoal, PlanMeasure, TreatmentPlan
-from rehabdesk.plans.selectors import GoalProgress, plan_progress
+from rehabdesk.plans.selectors import GoalProgress, Progress
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.web.staff.plan_forms import PlanForms
 
@@ -186,9 +186,9 @@ def measure_when(measure: PlanMeasure) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def plan_page(plan: TreatmentPlan, *, now: datetime) -> dict[str, Any]:
-    """What the plan page (and the discharge page above its form) shows."""
-    progress = plan_progress(plan=plan, now=now)
+def plan_page(plan: TreatmentPlan, *, progress: Progress, now: datetime) -> dict[str, Any]:
+    """What the plan page (and the discharge page above its form) shows: the plan and
+    its progress as the viewer may see it (access.plans.plan_progress_for)."""
     asked = Counter(line.state for line in progress.measures)
     still_booked = sum(
         1

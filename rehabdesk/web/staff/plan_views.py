@@ -13,6 +13,8 @@ gets the same 404 as for a plan that does not exist.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabdesk.access.accessors import require
-from rehabdesk.access.plans import PlanStart, plan_for, plan_start_for
+from rehabdesk.access.plans import PlanStart, plan_for, plan_progress_for, plan_start_for
 from rehabdesk.access.policy import Action, Capability, person_for
 from rehabdesk.clinic.models import Practitioner
 from rehabdesk.clinic.selectors import practitioner_by_id
@@ -35,6 +37,12 @@ from rehabdesk.web.refusals import page_status
 from rehabdesk.web.staff.note_views import signed_in
 from rehabdesk.web.staff.plan_forms import DischargeForm, PlanForms
 from rehabdesk.web.staff.plan_reading import plan_inputs, plan_page, plan_rows, start_rows
+
+
+def _plan_page(request: HttpRequest, plan: TreatmentPlan) -> dict[str, Any]:
+    now = timezone.now()
+    progress = plan_progress_for(user=request.user, plan=plan, now=now)
+    return plan_page(plan, progress=progress, now=now)
 
 
 def _staff(request: HttpRequest) -> None:
@@ -145,7 +153,7 @@ def plan_detail(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResp
     """The plan: goals with the last scores, the visits, the warnings, the ways on."""
     _staff(request)
     plan = plan_for(user=request.user, patient_id=patient_id, plan_id=plan_id)
-    return render(request, "web/plans/plan.html", plan_page(plan, now=timezone.now()))
+    return render(request, "web/plans/plan.html", _plan_page(request, plan))
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,7 +210,7 @@ def plan_discharge(request: HttpRequest, patient_id: int, plan_id: int) -> HttpR
     if plan.status != PlanStatus.ACTIVE:
         messages.info(request, "This plan is discharged already.")
         return redirect("plan-detail", patient_id=plan.patient_id, plan_id=plan.pk)
-    context = plan_page(plan, now=timezone.now())
+    context = _plan_page(request, plan)
     form = DischargeForm(request.POST or None, goals=[line.goal for line in context["goals"]])
     refusal = None
     if request.method == "POST" and form.is_valid():

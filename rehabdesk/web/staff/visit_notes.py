@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rehabdesk.care.choices import NoteState
-from rehabdesk.care.selectors import note_states, visit_note_ids
+from rehabdesk.care.selectors import visit_notes_and_states
 from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
+WITHHELD = "Withheld at the patient's request"
 # The visits a note may be started for (care.services.note_start decides again); a
 # no-show's note records the missed appointment. A booked visit only from its own day:
 # a week of "Write note" buttons ahead helps nobody.
@@ -43,47 +44,65 @@ class NoteLink:
     status: str
     # The visit's day has come (its location's today or earlier).
     due: bool = True
+    # The patient's lockbox withholds the visit from the viewer: said, never opened.
+    withheld: bool = False
 
     @property
     def label(self) -> str:
-        return NoteState(self.state).label
+        return WITHHELD if self.withheld else NoteState(self.state).label
 
     @property
     def expected(self) -> bool:
         """Whether the visit has a note, or needs one by now (a cancelled visit needs
-        none; a visit on a later day, not yet)."""
-        return self.note_id is not None or (self.due and self.status in WRITABLE)
+        none; a visit on a later day, not yet); a withheld visit is said so."""
+        return self.withheld or self.note_id is not None or (self.due and self.status in WRITABLE)
 
     @property
     def writable(self) -> bool:
         """Whether "Write note" is offered: the viewer's own visit, no note yet."""
-        return self.mine and self.note_id is None and self.due and self.status in WRITABLE
+        return (
+            not self.withheld
+            and self.mine
+            and self.note_id is None
+            and self.due
+            and self.status in WRITABLE
+        )
 
     @property
     def openable(self) -> bool:
         """Whether the note opens for the viewer: signed, or their own draft."""
-        return self.note_id is not None and (self.state == NoteState.SIGNED or self.mine)
+        return (
+            not self.withheld
+            and self.note_id is not None
+            and (self.state == NoteState.SIGNED or self.mine)
+        )
 
 
 def note_links(
-    *, appointments: Sequence[Appointment], practitioner_id: int | None, now: datetime
+    *,
+    appointments: Sequence[Appointment],
+    practitioner_id: int | None,
+    now: datetime,
+    withheld: frozenset[int] = frozenset(),
 ) -> dict[int, NoteLink]:
     """Each visit's note as `practitioner_id` (the viewer, None for a non-practitioner)
-    sees it, by appointment id; the appointments come with their location. Two queries
-    whatever the number of visits (none when there are none)."""
+    sees it, by appointment id; the appointments come with their location; `withheld`:
+    the visits the patients' lockboxes withhold from the viewer
+    (access.notes.visits_withheld_among, the callers' one query). One query whatever
+    the number of visits (none when there are none)."""
     ids = [a.pk for a in appointments]
     if not ids:
         return {}
-    states = note_states(appointment_ids=ids)
-    notes = visit_note_ids(appointment_ids=ids)
+    notes = visit_notes_and_states(appointment_ids=ids)
     return {
         a.pk: NoteLink(
             appointment_id=a.pk,
-            state=NoteState(states.get(a.pk, NoteState.NOT_STARTED)),
-            note_id=notes.get(a.pk),
+            state=notes[a.pk][1] if a.pk in notes else NoteState.NOT_STARTED,
+            note_id=notes[a.pk][0] if a.pk in notes else None,
             mine=practitioner_id is not None and a.practitioner_id == practitioner_id,
             status=a.status,
             due=_day_of(a.start, a) <= _day_of(now, a),
+            withheld=a.pk in withheld,
         )
         for a in appointments
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from rehabdesk.access.lockbox import Opening
 from rehabdesk.care.models import VisitNote
 from rehabdesk.care.reading import Entry, NoteRead
 from rehabdesk.core.clock import date_and_clock
@@ -89,3 +90,11 @@ def signature(note: VisitNote) -> SafeString:
 def _when(moment: datetime) -> str:
     """As `|when:"M j, Y"` writes it: "Mar 2, 2026, 10:00 AM"."""
     return escape(date_and_clock(timezone.localtime(moment), "M j, Y"))
+
+
+@register.filter
+def opening_ends(opening: Opening) -> str:
+    """When an opening of the record ends, in its zone (the viewer's home location's),
+    named: "Sun, Dec 6, 4:30 PM EST"."""
+    ends = opening.ends
+    return f"{date_and_clock(ends, 'D, M j')} {ends.tzname()}"

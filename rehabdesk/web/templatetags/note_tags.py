@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from rehabdesk.access.notes import visits_withheld_among
 from rehabdesk.access.policy import Action, may, person_for
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.models import Appointment
@@ -30,17 +31,20 @@ def past_visit_notes(
     context: template.Context, past: Sequence[tuple[Any, ...]], patient: Patient
 ) -> dict[int, NoteLink] | None:
     """The patient page's past visits (`(appointment, …)` rows): each one's note for a
-    practitioner in the patient's care; None for anyone else (the desk and managers see
-    the page as before). Three queries, none without past visits."""
+    practitioner in the patient's care (a visit the patient's lockbox withholds from
+    them: said so, no way in); None for anyone else (the desk and managers see the page
+    as before). Three queries, none without past visits."""
     if not past:
         return None
     person = person_for(context["request"].user)
     if person.practitioner_id is None or not may(person, Action.VIEW_CLINICAL, patient.pk):
         return None
+    visits = [row[0] for row in past]
     return note_links(
-        appointments=[row[0] for row in past],
+        appointments=visits,
         practitioner_id=person.practitioner_id,
         now=timezone.now(),
+        withheld=visits_withheld_among(person, [v.pk for v in visits]),
     )
 
 
@@ -52,6 +56,9 @@ def appointment_note(context: template.Context, appointment: Appointment) -> Not
     if person.practitioner_id is None or appointment.practitioner_id != person.practitioner_id:
         return None
     note = note_links(
-        appointments=[appointment], practitioner_id=person.practitioner_id, now=timezone.now()
+        appointments=[appointment],
+        practitioner_id=person.practitioner_id,
+        now=timezone.now(),
+        withheld=visits_withheld_among(person, [appointment.pk]),
     )[appointment.pk]
     return note if note.writable or note.openable else None

@@ -50,6 +50,14 @@ def test_lockbox_refusal_break_glass_and_the_patient_told(
         physio.get_by_label("Why you need it now").fill("Fainted during treatment")
         physio.get_by_role("button", name="Open the chart").click()
         expect(physio.get_by_role("heading", name="Chart: Alice Anders")).to_be_visible()
+        # The banner at the top says how, why, until when, and who is told; it fits.
+        banner = physio.locator(".opening-banner")
+        expect(banner.get_by_role("heading", name="Emergency access (break-glass)")).to_be_visible()
+        expect(banner).to_contain_text("Fainted during treatment")
+        expect(banner).to_contain_text("privacy officer reviews every opening")
+        assert physio.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        axe_check.check(physio, "opened")
+        screenshot("opened", of=physio)
 
         patient.goto(f"{live_server.url}/my/privacy/lockbox/")
         expect(patient.get_by_text("Fainted during treatment")).to_be_visible()

@@ -253,8 +253,8 @@ def test_my_day_reads_its_notes_in_a_fixed_number_of_queries(
 ):
     client.force_login(personas.physio.user)
     client.get(reverse("my-day"))
-    # My day's 17 (test_desk_pages) + the drafts to sign, the visits' note states and
-    # which note each visit has
+    # My day's 17 (test_desk_pages) + the drafts to sign, each visit's note (its id and
+    # state, one query) and the visits the patients' lockboxes withhold
     with django_assert_num_queries(20):
         client.get(reverse("my-day"))
     before = queries(client, reverse("my-day"))

@@ -186,8 +186,9 @@ def test_the_patient_page_reads_notes_in_a_fixed_number_of_queries(
     client.force_login(personas.physio.user)
     url = reverse("patient-detail", args=[personas.patient_a.pk])
     client.get(url)
-    # The practitioner's page (31) + whether they are in care, the past visits' note
-    # states and which note each has, and whether the account is theirs to see (never)
+    # The practitioner's page (31) + whether they are in care, the past visits' notes
+    # (id and state, one query), the visits the lockbox withholds, and whether the
+    # account is theirs to see (never)
     with django_assert_num_queries(35) as few:
         client.get(url)
     for day in (1, 2, 3):
