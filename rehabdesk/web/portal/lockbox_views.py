@@ -36,33 +36,29 @@ def my_lockbox(request: HttpRequest) -> HttpResponse:
         visits=seen.visits,
         practitioners=seen.practitioners,
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            patient = lockbox_patient_for(user=request.user, patient_id=data["patient"])
-            try:
-                directive_set(
-                    patient=patient,
-                    scope=data["scope"],
-                    appointment_id=data["visit"],
-                    mode=data["mode"],
-                    practitioner_ids=data["practitioners"],
-                    channel=ConsentChannel.ONLINE,
-                    actor=request.user,
-                    now=now,
-                )
-            except ConsentError as refused:
-                form.refuse(refused)
-            else:
-                messages.success(request, "Done: your choice applies from now on.")
-                return redirect("my-lockbox")
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patient = lockbox_patient_for(user=request.user, patient_id=data["patient"])
+        try:
+            directive_set(
+                patient=patient,
+                scope=data["scope"],
+                appointment_id=data["visit"],
+                mode=data["mode"],
+                practitioner_ids=data["practitioners"],
+                channel=ConsentChannel.ONLINE,
+                actor=request.user,
+                now=now,
+            )
+        except ConsentError as refused:
+            form.refuse(refused)
+        else:
+            messages.success(request, "Done: your choice applies from now on.")
+            return redirect("my-lockbox")
     return render(
         request,
         "web/lockbox/my_lockbox.html",
         {"seen": seen, "form": form, "many": len(seen.patients) > 1},
-        status=status,
     )
 
 

@@ -81,7 +81,6 @@ def record_open(request: HttpRequest, patient_id: int) -> HttpResponse:
         request,
         "web/lockbox/open.html",
         {"to_open": to_open, "form": form, "hours": int(OPENING_LASTS.total_seconds() // 3600)},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -104,7 +103,6 @@ def emergency(request: HttpRequest) -> HttpResponse:
         request,
         "web/lockbox/emergency.html",
         {"form": form, "missing": missing},
-        status=400 if form.is_bound and (missing or form.errors) else 200,
     )
 
 
@@ -152,7 +150,6 @@ def desk_lockbox(request: HttpRequest, patient_id: int) -> HttpResponse:
         request,
         "web/lockbox/desk_lockbox.html",
         {"patient": patient, "form": form, "directives": directives_of(patient_ids=[patient.pk])},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -194,7 +191,6 @@ def review_one(request: HttpRequest, opening_id: int) -> HttpResponse:
         request,
         "web/lockbox/review_one.html",
         {"opening": opening, "form": form},
-        status=400 if form.is_bound else 200,
     )
 
 

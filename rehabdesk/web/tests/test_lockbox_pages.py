@@ -68,7 +68,7 @@ def test_naming_no_one_is_a_form_error_not_a_500(personas):
         reverse("my-lockbox"),
         {"patient": personas.patient_a.pk, "scope": "record", "mode": "from_named"},
     )
-    assert page.status_code == 400
+    assert page.status_code == 200
     assert "Name at least one practitioner" in page.text
     assert not ConsentDirective.objects.exists()
 
@@ -83,7 +83,7 @@ def test_a_patient_cannot_set_someone_elses_lockbox(personas):
             "mode": "all_but_named",
         },
     )
-    assert page.status_code == 400  # not among their choices
+    assert page.status_code == 200  # not among their choices
     assert not ConsentDirective.objects.exists()
 
 
@@ -100,7 +100,7 @@ def test_the_withheld_chart_says_so_and_nothing_else_then_opens(personas):
     denied = AuditEvent.objects.latest("pk")
     assert (denied.action, denied.outcome) == ("deny", "denied")
     opening = reverse("record-open", args=[personas.patient_a.pk])
-    assert client.post(opening, {"kind": "consent", "reason": ""}).status_code == 400
+    assert client.post(opening, {"kind": "consent", "reason": ""}).status_code == 200
     done = client.post(opening, {"kind": "consent", "reason": "Agreed at today's visit"})
     assert done.status_code == 302
     assert done["Location"] == chart
@@ -113,7 +113,7 @@ def test_break_glass_outside_ones_care_by_exact_name_and_birth_date(personas):
     wrong = client.post(
         lookup, {"first_name": "Alice", "last_name": "Ander", "born_on": "1980-04-02"}
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 200
     assert "No single patient matches" in wrong.text
     found = client.post(
         lookup, {"first_name": "alice", "last_name": "ANDERS", "born_on": "1980-04-02"}
@@ -123,7 +123,7 @@ def test_break_glass_outside_ones_care_by_exact_name_and_birth_date(personas):
     assert "not in your care" in form.text
     assert "Alice" not in form.text  # the chart number only, until opened
     done = client.post(found["Location"], {"kind": "consent", "reason": "Pretend consent"})
-    assert done.status_code == 400  # outside one's care: an emergency only
+    assert done.status_code == 200  # outside one's care: an emergency only
     done = client.post(found["Location"], {"kind": "emergency", "reason": "Collapsed"})
     assert done.status_code == 302
     opening = LockboxOverride.objects.get()
@@ -174,7 +174,7 @@ def test_the_privacy_officer_reviews_an_opening(personas):
     opening = LockboxOverride.objects.get()
     url = reverse("privacy-emergency-review", args=[opening.pk])
     assert "Collapsed in the waiting room" in client.get(url).text
-    assert client.post(url, {"review": "justified", "note": ""}).status_code == 400
+    assert client.post(url, {"review": "justified", "note": ""}).status_code == 200
     done = client.post(url, {"review": "justified", "note": "Ambulance called"})
     assert done.status_code == 302
     assert LockboxOverride.objects.get().reviewed_by == officer
@@ -208,4 +208,4 @@ def test_lookup_does_not_list_or_guess(personas):
         reverse("emergency-lookup"),
         {"first_name": "Alice", "last_name": "Anders", "born_on": "1980-04-02"},
     )
-    assert page.status_code == 400
+    assert page.status_code == 200
