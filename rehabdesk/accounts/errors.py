@@ -15,6 +15,8 @@ class AccountsErrorCode(StrEnum):
     # A patient's account (or one switched off) is not reset or re-addressed from the
     # manager's staff page: a patient's is changed from the patient's page.
     NOT_STAFF = "not_staff"
+    # A superuser's sign-in e-mail is their identity: only another superuser changes it.
+    SUPERUSER = "superuser"
     # One's own account is changed through one's own password page, not as another's.
     OWN_ACCOUNT = "own_account"
     # Nothing locked under that account or address (unlocked already, or run out).

@@ -265,8 +265,13 @@ def staff_sign_in_email_change(
 ) -> User:
     """A manager changes the address a colleague signs in with (the admin shows it
     read-only): as for a patient, both addresses told, audited, the password and the
-    second factors kept."""
+    second factors kept. Only a superuser changes a superuser's (as in the admin):
+    else a manager could send a superuser's next reset link to themselves."""
     _staff_account(actor=actor, user=user)
+    if user.is_superuser and not actor.is_superuser:
+        raise AccountsError(
+            AccountsErrorCode.SUPERUSER, "Only a superuser changes a superuser's sign-in e-mail."
+        )
     return _email_change(
         actor=actor,
         user=user,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rehabdesk.accounts.errors import AccountsError, AccountsErrorCode
+from rehabdesk.accounts.models import User
 from rehabdesk.accounts.services import (
     staff_password_reset_send,
     staff_sign_in_email_change,
@@ -131,3 +132,21 @@ def test_a_weak_password_by_link_changes_nothing(personas, events):
     assert desk.check_password(PASSWORD)
     assert not OutboxMessage.objects.exists()
     assert not events().exists()
+
+
+def test_only_a_superuser_changes_a_superuser_s_sign_in_e_mail(personas, events):
+    root = User.objects.create_superuser("root@clinic.example", "a-long-passphrase-1")
+    with pytest.raises(AccountsError) as refused:
+        staff_sign_in_email_change(
+            actor=personas.manager, user=root, new_email="mine@clinic.example", now=NOW, **CLINIC
+        )
+    assert refused.value.code == AccountsErrorCode.SUPERUSER
+    root.refresh_from_db()
+    assert root.email == "root@clinic.example"
+    assert not events().exists()
+    other = User.objects.create_superuser("other@clinic.example", "a-long-passphrase-1")
+    staff_sign_in_email_change(
+        actor=other, user=root, new_email="new.root@clinic.example", now=NOW, **CLINIC
+    )
+    root.refresh_from_db()
+    assert root.email == "new.root@clinic.example"
