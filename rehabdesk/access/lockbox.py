@@ -105,11 +105,13 @@ def withheld_visit_ids(
     return frozenset(i for i in ids if i is not None)
 
 
-def withheld_patients(*, practitioner_id: int, field: str = "patient_id") -> Q:
+def withheld_patients(
+    *, practitioner_id: int, field: str = "patient_id", now: datetime | None = None
+) -> Q:
     """The patients whose whole record is withheld from this practitioner now, as a
     condition on a query's `field` (a patient id), for lists read in one query (my
-    day's safety badges): exclude it."""
-    now = timezone.now()
+    day's safety badges, a calendar feed's nameless visits): exclude it."""
+    now = now or timezone.now()
     directives = (
         ConsentDirective.objects.filter(scope=DirectiveScope.RECORD, withdrawn_at__isnull=True)
         .filter(_applies_to(practitioner_id))

@@ -72,6 +72,9 @@ class Capability(StrEnum):
     OVERSEE_PRIVACY = "oversee_privacy"
     # Reset a colleague's second factors (a lost phone): their next sign-in enrols anew.
     RESET_FACTORS = "reset_factors"
+    # See which practitioners have a calendar feed on and turn any of them off (a lost
+    # phone, someone leaving): names and dates, never the address or what it lists.
+    MANAGE_FEEDS = "manage_feeds"
 
 
 SELF_SERVICE = frozenset(
@@ -104,6 +107,7 @@ MANAGER_ONLY = frozenset(
         Capability.VIEW_REPORTS,
         Capability.MANAGE_SIGN_INS,
         Capability.RESET_FACTORS,
+        Capability.MANAGE_FEEDS,
     }
 )
 # What only the privacy officer does: no other role has it, the manager included.

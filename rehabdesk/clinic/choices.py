@@ -45,3 +45,13 @@ class PictureType(models.TextChoices):
     PNG = "image/png", "PNG"
     JPEG = "image/jpeg", "JPEG"
     WEBP = "image/webp", "WebP"
+
+
+class FeedPatientLabel(models.TextChoices):
+    """How a practitioner's calendar feed names the patient of each visit. A feed is a
+    secret address a calendar program fetches without signing in: the less it says, the
+    less a leaked address gives away (THREAT_MODEL.md)."""
+
+    INITIALS = "initials", "Initials (“Appointment — J.S.”)"
+    FIRST_NAME = "first_name", "First name and initial (“Appointment — Jane S.”)"
+    BOOKED = "booked", "No name (“Booked”)"

@@ -92,3 +92,10 @@ class DayPart(models.TextChoices):
     MORNING = "morning", "Morning (before noon)"
     AFTERNOON = "afternoon", "Afternoon (noon to 5 PM)"
     EVENING = "evening", "Evening (from 5 PM)"
+
+
+class FeedKind(models.TextChoices):
+    """Whose appointments a calendar feed carries."""
+
+    PRACTITIONER = "practitioner", "A practitioner's appointments"
+    PATIENT = "patient", "A patient's (and their family's) upcoming visits"

@@ -22,6 +22,7 @@ from rehabdesk.scheduling.choices import (
     CancelledBy,
     Channel,
     EventKind,
+    FeedKind,
     FreedKind,
     OfferStatus,
     WaitlistStatus,
@@ -274,3 +275,42 @@ class WaitlistOffer(models.Model):
 
     def __str__(self) -> str:
         return f"Offer to entry {self.entry_id} until {utc_text(self.expires_at)}"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar subscription: a secret address a calendar program (phone,
+    Outlook, Google) fetches without signing in, listing a practitioner's appointments
+    or a patient's upcoming visits.
+
+    The address carries a random secret; only its SHA-256 is kept, so the table gives
+    no working address away. One live feed per person and kind: making a new address
+    revokes the old one, and turning it off revokes it (`revoked_at`); rows are kept for
+    the record. `last_fetched_at` says whether anything still reads it, written at most
+    hourly (scheduling/services/feeds.py).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    kind = models.CharField(max_length=12, choices=FeedKind.choices)
+    secret_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kind"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "live" if self.revoked_at is None else "revoked"
+        return f"{self.get_kind_display()} feed ({state})"

@@ -142,8 +142,13 @@ def _open_to_unverified() -> tuple[str, ...]:
         reverse("factor-enrol"),
         reverse("passkey-enrol"),
         reverse("recovery-codes-shown"),
+        # The sign-in pages' own CSP reports.
+        reverse("csp-report"),
         "/passkeys/",
         "/" + settings.STATIC_URL.lstrip("/"),
+        # Calendar feeds answer from the secret in their address, never from a session;
+        # a redirect to sign in would copy that secret into the `next` parameter.
+        "/feeds/",
     )
 
 

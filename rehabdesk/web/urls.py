@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern
 
-from rehabdesk.web import factor_views, security_views, views
+from rehabdesk.web import csp_reports, factor_views, feed_views, security_views, views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import exercise_views as portal_exercise_views
+from rehabdesk.web.portal import feed_views as portal_feed_views
 from rehabdesk.web.portal import (
     intake_views,
     manage_views,
@@ -51,6 +52,9 @@ from rehabdesk.web.staff import (
     schedule_views,
     series_views,
     waitlist_views,
+)
+from rehabdesk.web.staff import (
+    feed_views as staff_feed_views,
 )
 from rehabdesk.web.staff import (
     intake_views as staff_intake_views,
@@ -127,4 +131,11 @@ urlpatterns: list[URLPattern] = (
     + portal_lockbox_views.urlpatterns
     + portal_privacy_views.urlpatterns
     + portal_privacy_access_views.urlpatterns
+    # Browsers: what the Content-Security-Policy blocked.
+    + csp_reports.urlpatterns
+    # Calendar feeds: subscribing (a practitioner, a patient), the manager's list, and
+    # the feeds calendar programs fetch by their secret address.
+    + staff_feed_views.urlpatterns
+    + portal_feed_views.urlpatterns
+    + feed_views.urlpatterns
 )

@@ -62,6 +62,7 @@ class ClinicAdmin(ConfigurationAdmin):
                 ]
             },
         ),
+        ("Calendar feeds", {"fields": ["feed_patient_label"]}),
     ]
 
     @admin.display(description="Logo now")

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.choices import FeedPatientLabel, Weekday
 from rehabdesk.clinic.models.pictures import Picture, picture_url
 from rehabdesk.core.clock import clock_span
 from rehabdesk.core.models import TimeStampedModel
@@ -111,6 +111,17 @@ class Clinic(TimeStampedModel):
         help_text="The day the clinic began keeping its clinical notes here: visits before it "
         "were charted elsewhere (on paper, in the previous system) and are never counted as "
         "overdue. Empty: every visit is.",
+    )
+    # ⚠ Configurable: initials are the least that still tells a practitioner whom they
+    # see next; some clinics want none at all in a calendar kept outside the clinic.
+    feed_patient_label = models.CharField(
+        "patients in calendar feeds",
+        max_length=12,
+        choices=FeedPatientLabel.choices,
+        default=FeedPatientLabel.INITIALS,
+        help_text="How a practitioner's calendar feed names the patient of each visit. "
+        "A patient who withholds their record from that practitioner is always shown as "
+        "“Booked”.",
     )
 
     class Meta:

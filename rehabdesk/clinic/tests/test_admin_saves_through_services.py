@@ -331,6 +331,7 @@ def test_a_slot_grid_finer_than_five_minutes_is_refused(manager_client, clinic):
         "min_online_notice_minutes": "120",
         "booking_horizon_days": "90",
         "slot_step_minutes": "3",
+        "feed_patient_label": "initials",
     }
     response = manager_client.post(url, form)
     assert response.status_code == 200

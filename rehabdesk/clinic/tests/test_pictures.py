@@ -112,6 +112,7 @@ def clinic_form(clinic: Clinic, **extra) -> dict:
         "min_online_notice_minutes": 120,
         "booking_horizon_days": 90,
         "slot_step_minutes": 15,
+        "feed_patient_label": "initials",
         **extra,
     }
 

@@ -8,6 +8,7 @@ areas:
 - desk.py: the front desk's day, "my day", hours, and bookings caught by changed hours
 - hours_preview.py: the bookings a change of hours would leave out, before it is saved
 - waitlist.py: who is waiting, a patient's places, one entry or offer
+- feeds.py: calendar feeds: one found by its secret, the visits it lists, closures
 """
 
 from rehabdesk.scheduling.selectors.appointments import (
@@ -41,6 +42,16 @@ from rehabdesk.scheduling.selectors.desk import (
     practitioner_shifts,
     practitioner_time_off,
 )
+from rehabdesk.scheduling.selectors.feeds import (
+    feed_by_id,
+    feed_by_secret,
+    feed_clinic,
+    feed_live,
+    location_closures,
+    patient_feed_visits,
+    practitioner_feed_visits,
+    practitioner_feeds_live,
+)
 from rehabdesk.scheduling.selectors.hours_preview import (
     ProposedShift,
     hours_change_preview,
@@ -63,6 +74,14 @@ from rehabdesk.scheduling.selectors.waitlist import (
 )
 
 __all__ = [
+    "feed_by_id",
+    "feed_by_secret",
+    "feed_clinic",
+    "feed_live",
+    "location_closures",
+    "patient_feed_visits",
+    "practitioner_feed_visits",
+    "practitioner_feeds_live",
     "ProposedShift",
     "hours_change_preview",
     "patients_told",

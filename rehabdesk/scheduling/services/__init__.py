@@ -14,6 +14,7 @@ are the areas:
 - outside_hours.py: those bookings dealt with several at once: patients told and offered
   other times, or moved to the waitlist
 - records.py: what every change writes besides the row (history, audit)
+- feeds.py: calendar feeds' private addresses, made, replaced and turned off
 """
 
 from rehabdesk.scheduling.services.booking import (
@@ -24,8 +25,16 @@ from rehabdesk.scheduling.services.booking import (
     appointment_hold,
     appointment_hold_claim,
     holds_release_expired,
+    live_holds_check,
 )
 from rehabdesk.scheduling.services.conflicts import outside_hours_review
+from rehabdesk.scheduling.services.feeds import (
+    NewFeed,
+    calendar_feed_create,
+    calendar_feed_fetched,
+    calendar_feed_turn_off,
+    feed_secret_hash,
+)
 from rehabdesk.scheduling.services.lifecycle import (
     CancellationTerms,
     appointment_arrive,
@@ -73,6 +82,7 @@ from rehabdesk.scheduling.services.waitlist import (
 __all__ = [
     "HOLD_DURATION",
     "MAX_WEEKS",
+    "NewFeed",
     "Actor",
     "BookingRequest",
     "CancellationTerms",
@@ -93,10 +103,15 @@ __all__ = [
     "appointment_mark_noshow",
     "appointment_move_by_patient",
     "appointment_reschedule",
+    "calendar_feed_create",
+    "calendar_feed_fetched",
+    "calendar_feed_turn_off",
     "cancellation_terms",
     "day_part",
+    "feed_secret_hash",
     "freed_time_process",
     "holds_release_expired",
+    "live_holds_check",
     "offer_freed_time",
     "outside_hours_review",
     "outside_hours_tell",

@@ -52,6 +52,7 @@ from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.exercises.models import Program, ProgramSession
 from rehabdesk.exercises.services import session_tick
 from rehabdesk.exercises.testing import program_build
+from rehabdesk.online.csp_reports import csp_violations_count, violation_from
 from rehabdesk.outcomes.models import MeasureRequest
 from rehabdesk.outcomes.services import measure_request_send
 from rehabdesk.outcomes.testing import request_make, wording_enter
@@ -66,7 +67,7 @@ from rehabdesk.privacy.services import (
 )
 from rehabdesk.safety.models import Alert, RedFlagReview
 from rehabdesk.safety.services import alert_add
-from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FreedKind
+from rehabdesk.scheduling.choices import AppointmentStatus, Channel, FeedKind, FreedKind
 from rehabdesk.scheduling.manage_links import manage_token
 from rehabdesk.scheduling.models import Appointment, FreedTime, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import (
@@ -74,6 +75,7 @@ from rehabdesk.scheduling.services import (
     Wish,
     appointment_book,
     appointment_hold,
+    calendar_feed_create,
     waitlist_add,
 )
 from rehabdesk.testing.authorization import (
@@ -178,6 +180,16 @@ def world(personas: Personas) -> Personas:
         freed=freed,
         expires_at=timezone.now() + timedelta(hours=2),
         created_at=timezone.now(),
+    )
+    # What the Content-Security-Policy blocked, counted for the managers' admin list.
+    csp_violations_count(
+        violations=[
+            violation_from(
+                directive="script-src-elem", blocked="https://cdn.example/x.js", route="home"
+            )
+        ],
+        client_ip="192.0.2.1",
+        now=timezone.now(),
     )
     # Patient A's safety record: an alert added by hand and a red flag to decide.
     alert_add(
@@ -405,6 +417,17 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
             now=timezone.now(),
         )
         return {"directive_id": str(directive.pk)}
+    if target in ("feed-secret", "practitioner-feed"):
+        # The physio's calendar feed: its secret address, or its id for the manager.
+        made = calendar_feed_create(
+            owner=world.physio.user,
+            kind=FeedKind.PRACTITIONER,
+            actor=world.physio.user,
+            now=timezone.now(),
+        )
+        if target == "feed-secret":
+            return {"secret": made.secret}
+        return {"feed_id": str(made.feed.pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
