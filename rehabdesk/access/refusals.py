@@ -88,6 +88,8 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         AccountsErrorCode.INVALID: UNPROCESSABLE,
         AccountsErrorCode.SIGN_IN_LOCKED: TOO_MANY,
         AccountsErrorCode.NOT_A_PATIENT: FORBIDDEN,
+        AccountsErrorCode.NOT_STAFF: FORBIDDEN,
+        AccountsErrorCode.SUPERUSER: FORBIDDEN,
         AccountsErrorCode.OWN_ACCOUNT: FORBIDDEN,
         AccountsErrorCode.NOT_LOCKED: CONFLICT,
     },

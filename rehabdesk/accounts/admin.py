@@ -4,9 +4,12 @@ permissions stay out of reach: what someone may do follows from their roles.
 Patients' sign-ins are not here at all, for anyone: the admin would let a colleague
 change a patient's sign-in e-mail to their own and take the account over, unaudited
 and untold. A patient's sign-in is reset or re-addressed from the patient's staff
-page (accounts.services: audited, the owner told). Nobody sets another person's
-password here either: the password screen is one's own only (a forgotten staff
-password is set by an operator with `manage.py changepassword`)."""
+page, a colleague's from the manager's /staff/security/ (accounts.services: audited,
+the owner told). So here, for every account, superusers' included, the sign-in
+e-mail is read-only once the account exists (a readonly field is not in the form:
+a posted one is ignored), and nobody sets another person's password: the password
+screen is one's own only. A forgotten password is reset with an e-mailed link
+("Forgot your password?" on the sign-in page, or the manager's button)."""
 
 from __future__ import annotations
 
@@ -56,7 +59,14 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["last_login", "date_joined", "is_staff"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (
+            None,
+            {
+                "fields": ["email", "password"],
+                "description": "The sign-in e-mail and password are changed on the staff "
+                "sign-ins page (Account security, then Staff sign-ins): the owner is told.",
+            },
+        ),
         ("Name", {"fields": ["first_name", "last_name"]}),
         ("Access", {"fields": ["is_active", "groups", "is_staff"]}),
         ("History", {"fields": ["last_login", "date_joined"]}),
@@ -81,6 +91,12 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="Roles")
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all())
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Changing an existing sign-in e-mail is a service that tells both addresses
+        # (module docstring); a new account's is typed when it is added.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else ["email", *fields]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         # Staff accounts only: a patient's sign-in (patient role, no staff role) is

@@ -1,6 +1,7 @@
 """Writes to accounts: creating people who sign in and giving them roles; the clinic
-resetting a patient's password or changing their sign-in e-mail (each audited and told
-to the account's owner); one's own password; lifting a sign-in lockout."""
+resetting a patient's or a colleague's password or changing their sign-in e-mail (each
+audited and told to the account's owner); one's own password, changed or set with an
+e-mailed link; lifting a sign-in lockout."""
 
 from __future__ import annotations
 
@@ -97,22 +98,20 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
             user.save(update_fields=changed)
 
 
-# Someone else's sign-in, changed by the clinic: each act audited and told to the owner.
+# Someone else's sign-in, changed by the clinic (a patient's from their record, a
+# colleague's by a manager): each act audited and told to the owner.
 
 PASSWORD_RESET_TEMPLATE = "password_reset_by_clinic"  # noqa: S105 (a template's name)
 EMAIL_CHANGED_TEMPLATE = "sign_in_email_changed"
+PASSWORD_SET_TEMPLATE = "password_set"  # noqa: S105 (a template's name)
 ACCOUNT = "accounts.user"
 
 
 def _patient_account(*, actor: User, user: User) -> None:
     """Refuse what a patient's page may not do to this account: one's own (changed on
-    one's own page), a staff account (the manager's, in the admin: a patient's page
-    must not reach a colleague's sign-in), one switched off."""
-    if user.pk == actor.pk:
-        raise AccountsError(
-            AccountsErrorCode.OWN_ACCOUNT,
-            "This is your own sign-in: change your password on your own password page.",
-        )
+    one's own page), a staff account (the manager's, on the staff security page: a
+    patient's page must not reach a colleague's sign-in), one switched off."""
+    _not_own(actor=actor, user=user)
     roles = roles_of(user.pk)
     if not user.is_active or Role.PATIENT not in roles or roles & STAFF_ROLES or user.is_staff:
         raise AccountsError(
@@ -120,6 +119,37 @@ def _patient_account(*, actor: User, user: User) -> None:
             "Only a patient's active sign-in can be changed here. Staff accounts are "
             "managed by the clinic's manager.",
         )
+
+
+def _staff_account(*, actor: User, user: User) -> None:
+    """Refuse what the manager's staff page may not do: one's own account, or one that
+    is not an active staff account (a patient's is changed from the patient's page)."""
+    _not_own(actor=actor, user=user)
+    if not user.is_active or not (roles_of(user.pk) & STAFF_ROLES or user.is_staff):
+        raise AccountsError(
+            AccountsErrorCode.NOT_STAFF,
+            "Only a colleague's active staff sign-in can be changed here.",
+        )
+
+
+def _not_own(*, actor: User, user: User) -> None:
+    if user.pk == actor.pk:
+        raise AccountsError(
+            AccountsErrorCode.OWN_ACCOUNT,
+            "This is your own sign-in: change your password on your own password page.",
+        )
+
+
+def password_set_path(user: User) -> str:
+    """The link's path (no host) that lets `user` choose a password: Django's reset
+    token, a day and once (a hash over the current password, which setting changes)."""
+    return reverse(
+        "password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
 
 
 def user_password_reset_send(
@@ -137,13 +167,39 @@ def user_password_reset_send(
     The e-mail says the clinic sent it. Audited as a CHANGE of the account, naming
     `patient_ids` (the records whose sign-in it is) for their access logs."""
     _patient_account(actor=actor, user=user)
-    path = reverse(
-        "password-set",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+    _reset_link_send(
+        actor=actor,
+        user=user,
+        clinic_name=clinic_name,
+        clinic_phone=clinic_phone,
+        patient_ids=patient_ids,
+        now=now,
     )
+
+
+def staff_password_reset_send(
+    *, actor: User, user: User, clinic_name: str, clinic_phone: str, now: datetime
+) -> None:
+    """A manager e-mails a colleague a link to choose a new password (they forgot it).
+    As for a patient: never sets one, the link goes to the colleague's own address,
+    which the e-mail tells that the clinic sent it; audited. Their second factor stays:
+    a new password alone does not sign them in."""
+    _staff_account(actor=actor, user=user)
+    _reset_link_send(
+        actor=actor, user=user, clinic_name=clinic_name, clinic_phone=clinic_phone, now=now
+    )
+
+
+def _reset_link_send(
+    *,
+    actor: User,
+    user: User,
+    clinic_name: str,
+    clinic_phone: str,
+    patient_ids: Iterable[int] = (),
+    now: datetime,
+) -> None:
+    path = password_set_path(user)
     with transaction.atomic():
         message_enqueue(
             channel=MessageChannel.EMAIL,
@@ -187,6 +243,55 @@ def user_sign_in_email_change(
     CHANGE of the account. EMAIL_TAKEN when another account signs in with it,
     INVALID when it is no address or the same one."""
     _patient_account(actor=actor, user=user)
+    return _email_change(
+        actor=actor,
+        user=user,
+        new_email=new_email,
+        clinic_name=clinic_name,
+        clinic_phone=clinic_phone,
+        patient_ids=patient_ids,
+        now=now,
+    )
+
+
+def staff_sign_in_email_change(
+    *,
+    actor: User,
+    user: User,
+    new_email: str,
+    clinic_name: str,
+    clinic_phone: str,
+    now: datetime,
+) -> User:
+    """A manager changes the address a colleague signs in with (the admin shows it
+    read-only): as for a patient, both addresses told, audited, the password and the
+    second factors kept. Only a superuser changes a superuser's (as in the admin):
+    else a manager could send a superuser's next reset link to themselves."""
+    _staff_account(actor=actor, user=user)
+    if user.is_superuser and not actor.is_superuser:
+        raise AccountsError(
+            AccountsErrorCode.SUPERUSER, "Only a superuser changes a superuser's sign-in e-mail."
+        )
+    return _email_change(
+        actor=actor,
+        user=user,
+        new_email=new_email,
+        clinic_name=clinic_name,
+        clinic_phone=clinic_phone,
+        now=now,
+    )
+
+
+def _email_change(
+    *,
+    actor: User,
+    user: User,
+    new_email: str,
+    clinic_name: str,
+    clinic_phone: str,
+    patient_ids: Iterable[int] = (),
+    now: datetime,
+) -> User:
     new_email = normalize_email(new_email)
     try:
         validate_email(new_email)
@@ -201,7 +306,7 @@ def user_sign_in_email_change(
         if new_email == old_email:
             raise AccountsError(
                 AccountsErrorCode.INVALID,
-                "That is already the address this patient signs in with.",
+                "That is already the address this account signs in with.",
                 field="email",
             )
         if User.objects.filter(email=new_email).exclude(pk=locked.pk).exists():
@@ -262,6 +367,47 @@ def user_password_change(*, user: User, new_password: str, now: datetime) -> Non
             summary="own password changed",
             now=now,
         )
+
+
+def user_password_set_by_link(
+    *, user: User, new_password: str, clinic_name: str, clinic_phone: str, now: datetime
+) -> None:
+    """Someone sets their password with an e-mailed link (the token already checked
+    by the page): checked against the password rules; every session of theirs ends
+    (a stolen session must not outlive the reset); the owner is told by e-mail, so a
+    reset they did not make does not go unnoticed; audited. Staff still pass their
+    second factor at the next sign-in: the link sets the password, nothing more."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise AccountsError(
+            AccountsErrorCode.INVALID, " ".join(error.messages), field="new_password2"
+        ) from None
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(new_password)
+        locked.session_generation += 1
+        locked.save(update_fields=["password", "session_generation"])
+        message_enqueue(
+            channel=MessageChannel.EMAIL,
+            kind=PASSWORD_SET_TEMPLATE,
+            recipient=locked.email,
+            template=PASSWORD_SET_TEMPLATE,
+            context={"clinic_name": clinic_name, "clinic_phone": clinic_phone},
+            related_type=ACCOUNT,
+            related_id=locked.pk,
+            now=now,
+        )
+        audit_record(
+            actor=locked,
+            action=AuditAction.CHANGE,
+            object_type=ACCOUNT,
+            object_id=locked.pk,
+            summary="password set with an e-mailed link",
+            now=now,
+        )
+    user.password = locked.password
+    user.session_generation = locked.session_generation
 
 
 def sign_in_unlock(

@@ -2,26 +2,43 @@
 
 /account/security/ lists a person's factors and changes them (after a recent
 confirmation: web/reauth.py) and signs them out everywhere; /staff/security/ is the
-manager's list of staff with a reset for a colleague who lost their phone. Signing in
-itself, enrolment and the passkey ceremonies are web/factor_views.py.
+manager's list of staff with a reset for a colleague who lost their phone, a password
+link e-mailed to one who forgot their password, and a change of a colleague's sign-in
+e-mail (after a recent confirmation; the admin shows it read-only). Each is a service
+that audits it and tells the colleague (security.factors, accounts.services). Signing
+in itself, enrolment and the passkey ceremonies are web/factor_views.py.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rehabdesk.access.policy import Capability, can, person_for
+from rehabdesk.accounts import services as accounts
+from rehabdesk.accounts.errors import AccountsError
+from rehabdesk.accounts.models import User
+from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.security import factors
 from rehabdesk.security.errors import SecurityError
 from rehabdesk.web.factor_views import RECOVERY_TO_SHOW, authenticator_page, user_of, with_next
 from rehabdesk.web.reauth import recent_sign_in_required
+from rehabdesk.web.refusals import page_status
 from rehabdesk.web.sessions import STAFF
+
+
+class StaffEmailForm(forms.Form):
+    email = forms.EmailField(label="New sign-in e-mail", max_length=254)
 
 
 @login_required
@@ -109,15 +126,32 @@ def _manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _staff_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "web/security/staff.html",
+        {"staff": factors.staff_with_factors(), "me": request.user.pk, **extra},
+        status=status,
+    )
+
+
+def _colleague(request: HttpRequest) -> User:
+    colleague = factors.staff_member(user_id=_posted_id(request, "user_id"))
+    if colleague is None:
+        raise Http404
+    return colleague
+
+
+def _clinic() -> tuple[str, str]:
+    clinic = clinic_current()
+    return (clinic.name, clinic.phone) if clinic else ("Rehabdesk", "")
+
+
 @login_required
 @require_http_methods(["GET"])
 def staff_security(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    return render(
-        request,
-        "web/security/staff.html",
-        {"staff": factors.staff_with_factors(), "me": request.user.pk},
-    )
+    return _staff_page(request)
 
 
 @login_required
@@ -125,17 +159,59 @@ def staff_security(request: HttpRequest) -> HttpResponse:
 @recent_sign_in_required
 def staff_factor_reset(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    colleague = factors.staff_member(user_id=_posted_id(request, "user_id"))
-    if colleague is None:
-        raise Http404
+    colleague = _colleague(request)
     try:
         factors.factor_reset(actor=user_of(request), user=colleague, now=timezone.now())
     except SecurityError as error:
-        return render(
-            request,
-            "web/security/staff.html",
-            {"staff": factors.staff_with_factors(), "me": request.user.pk, "error": error.message},
+        return _staff_page(request, error=error.message)
+    return redirect("staff-security")
+
+
+@login_required
+@require_POST
+def staff_password_link(request: HttpRequest) -> HttpResponse:
+    """E-mail a colleague who forgot their password a link to choose one (never sets it)."""
+    _manager(request)
+    colleague = _colleague(request)
+    name, phone = _clinic()
+    try:
+        accounts.staff_password_reset_send(
+            actor=user_of(request),
+            user=colleague,
+            clinic_name=name,
+            clinic_phone=phone,
+            now=timezone.now(),
         )
+    except AccountsError as refusal:
+        return _staff_page(request, status=page_status(refusal), error=refusal.message)
+    messages.success(request, f"A password link was e-mailed to {colleague.email}.")
+    return redirect("staff-security")
+
+
+@sensitive_post_parameters("email")
+@login_required
+@require_POST
+@recent_sign_in_required
+def staff_sign_in_email(request: HttpRequest) -> HttpResponse:
+    """Change a colleague's sign-in e-mail: both addresses told, audited."""
+    _manager(request)
+    colleague = _colleague(request)
+    form = StaffEmailForm(request.POST)
+    if not form.is_valid():
+        return _staff_page(request, error="Enter a valid e-mail address.")
+    name, phone = _clinic()
+    try:
+        accounts.staff_sign_in_email_change(
+            actor=user_of(request),
+            user=colleague,
+            new_email=form.cleaned_data["email"],
+            clinic_name=name,
+            clinic_phone=phone,
+            now=timezone.now(),
+        )
+    except AccountsError as refusal:
+        return _staff_page(request, status=page_status(refusal), error=refusal.message)
+    messages.success(request, "Sign-in e-mail changed. Both addresses were told.")
     return redirect("staff-security")
 
 
@@ -148,4 +224,6 @@ urlpatterns: list[URLPattern] = [
     path("account/sign-out-everywhere/", sign_out_everywhere, name="sign-out-everywhere"),
     path("staff/security/", staff_security, name="staff-security"),
     path("staff/security/reset/", staff_factor_reset, name="staff-factor-reset"),
+    path("staff/security/password-link/", staff_password_link, name="staff-password-link"),
+    path("staff/security/email/", staff_sign_in_email, name="staff-sign-in-email"),
 ]

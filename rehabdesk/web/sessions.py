@@ -102,10 +102,13 @@ def _limits(staff: bool) -> tuple[float, float | None]:
 
 
 def why_ended(request: HttpRequest, now: float) -> str | None:
+    # The user first: loading them empties the session when their password changed
+    # since it began (Django's session hash), which then ends it like any other.
+    generation = getattr(request.user, "session_generation", None)
     session = request.session
     if GENERATION not in session or STARTED not in session:
         return "elsewhere"  # a session from before these limits: start again
-    if getattr(request.user, "session_generation", None) != session[GENERATION]:
+    if generation != session[GENERATION]:
         return "elsewhere"
     idle, absolute = _limits(bool(session.get(STAFF)))
     if now - float(session.get(SEEN, 0)) > idle:

@@ -1,7 +1,8 @@
-"""Who gets a link to set or reset a password (online/accounts.py): a patient who signs
-in, a patient on file who does not yet (their sign-in is made), nobody else; a parent
+"""Who gets a link to set or reset a password (online/accounts.py): anyone whose sign-in
+is active, staff or patient, a patient on file who does not sign in yet (their sign-in
+is made); every other address a note that none was sent (the same work); a parent
 rather than the children sharing their address; a few links an hour per address and
-per connection; the e-mail's promises to patients."""
+per connection; the e-mails' promises."""
 
 from __future__ import annotations
 
@@ -102,28 +103,29 @@ def test_it_matches_the_address_whatever_its_case(personas):
     assert [m.recipient for m in links()] == ["hana@example.com", "alice@persona.example"]
 
 
-def test_it_sends_nothing_to_an_address_not_on_file(personas):
+def test_it_sends_an_address_not_on_file_a_note_and_no_link(personas):
     assert ask("nobody@example.com") is None
     assert links() == []
     assert not User.objects.filter(email="nobody@example.com").exists()
+    [note] = OutboxMessage.objects.filter(kind="password_link_none")
+    assert note.recipient == "nobody@example.com"
+    assert "/my/password/" not in note.body_text
 
 
-def test_it_sends_nothing_to_staff(personas):
-    for user in (
-        personas.manager,
-        personas.front_desk,
-        personas.physio.user,
-        personas.outsider,
-    ):
-        assert ask(user.email) is None
-    assert links() == []
+def test_it_emails_staff_a_link_to_reset_their_password(personas):
+    staff = (personas.manager, personas.front_desk, personas.physio.user, personas.outsider)
+    for user in staff:
+        assert ask(user.email) == user
+    assert [m.recipient for m in links()] == [user.email for user in staff]
+    assert all(m.subject.startswith("Reset your password") for m in links())
 
 
-def test_it_sends_nothing_to_a_staff_member_who_is_also_on_file_as_a_patient(personas):
-    # The desk clerk is also treated here: their sign-in is a staff one all the same.
+def test_a_staff_member_also_on_file_as_a_patient_gets_a_link_to_their_one_sign_in(personas):
+    # The desk clerk is also treated here: no second sign-in is made for the record.
     on_file("Sam", date(1992, 8, 8), personas.front_desk.email, last="Desk")
-    assert ask(personas.front_desk.email) is None
-    assert links() == []
+    assert ask(personas.front_desk.email) == personas.front_desk
+    assert User.objects.filter(email=personas.front_desk.email).count() == 1
+    assert [m.recipient for m in links()] == [personas.front_desk.email]
 
 
 def test_it_sends_nothing_to_a_sign_in_switched_off_or_a_patient_deactivated(personas):
@@ -136,6 +138,11 @@ def test_it_sends_nothing_to_a_sign_in_switched_off_or_a_patient_deactivated(per
     assert ask("gus@example.com") is None
     assert links() == []
     assert not User.objects.filter(email="gus@example.com").exists()
+    notes = OutboxMessage.objects.filter(kind="password_link_none")
+    assert sorted(notes.values_list("recipient", flat=True)) == [
+        "bob@persona.example",
+        "gus@example.com",
+    ]
 
 
 def test_a_parent_sharing_their_address_with_their_children_gets_the_sign_in(personas):
@@ -280,3 +287,15 @@ def test_the_email_needs_only_its_documented_context_and_keeps_health_detail_out
     assert render_message("password_link", {**context, "new_account": True}).subject.startswith(
         "Set your password"
     )
+
+
+@pytest.mark.parametrize("kind", ["password_link_none", "password_set"])
+def test_the_note_and_the_password_set_e_mail_keep_to_their_documented_context(kind):
+    rendered = render_message(
+        kind, {"clinic_name": "Pro Fusion Rehab " * 8, "clinic_phone": "905-555-0100"}
+    )
+    assert len(rendered.subject) <= SUBJECT_MAX_LENGTH
+    assert "905-555-0100" in rendered.body_text
+    assert "call us" in rendered.body_text
+    assert '<html lang="en">' in rendered.body_html
+    assert "http" not in rendered.body_text  # no link in either

@@ -1,8 +1,9 @@
 """Patients set or reset their password with a link e-mailed to them, driven with
 Django's test client: a patient on file with no sign-in gets one and signs in; a
-patient who signs in resets theirs; unknown and staff addresses get the same page and
-no e-mail; a link works once, and a tampered one not at all; too many requests get a
-clear answer; a parent gets the sign-in rather than the children sharing the address."""
+patient who signs in resets theirs; every address gets the same page and the same
+work (a link, or a note that none was sent); a link works once, and a tampered one
+not at all; too many requests get a clear answer; a parent gets the sign-in rather
+than the children sharing the address. Staff's own resets: test_staff_password_links."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rehabdesk.accounts.roles import Role, roles_of
+from rehabdesk.audit.choices import AuditAction
+from rehabdesk.audit.models import AuditEvent
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.online.accounts import PASSWORD_LINKS_PER_EMAIL
 from rehabdesk.patients.choices import FamilyRelationship
@@ -114,22 +117,44 @@ def test_it_a_patient_who_signs_in_resets_and_the_old_password_stops_working(cli
     assert not signs_in("alice@persona.example", PASSWORD)
 
 
-def test_it_gives_an_unknown_and_a_staff_address_the_same_page_and_no_email(client, personas):
-    shown = {
-        email: ask_for_link(client, email)
-        for email in (
-            "nobody@example.com",
-            personas.front_desk.email,
-            personas.manager.email,
-            personas.physio.user.email,
-            "bob@persona.example",  # on file, for comparison
-        )
-    }
+def test_it_gives_every_address_the_same_page_and_the_same_work(client, personas):
+    switched_off = personas.outsider
+    switched_off.is_active = False
+    switched_off.save(update_fields=["is_active"])
+    addresses = (
+        "nobody@example.com",
+        switched_off.email,
+        personas.front_desk.email,
+        "bob@persona.example",
+    )
+    shown = {email: ask_for_link(client, email) for email in addresses}
     assert all(SENT in page for page in shown.values())
     assert len(set(shown.values())) == 1  # nothing on the page tells them apart
-    assert [m.recipient for m in OutboxMessage.objects.filter(kind="password_link")] == [
-        "bob@persona.example"
+    # One e-mail and one audit row each: a link for a sign-in in use, else a note.
+    kinds = {m.recipient: m.kind for m in OutboxMessage.objects.all()}
+    assert kinds == {
+        "nobody@example.com": "password_link_none",
+        switched_off.email: "password_link_none",
+        personas.front_desk.email: "password_link",
+        "bob@persona.example": "password_link",
+    }
+    note = OutboxMessage.objects.get(recipient="nobody@example.com")
+    assert "no link was sent" in note.body_text
+    assert "/my/password/" not in note.body_text
+    asked = AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, actor__isnull=True, summary__startswith="password link"
+    )
+    assert sorted(asked.values_list("summary", flat=True)) == [
+        "password link asked for, none sent",
+        "password link asked for, none sent",
+        "password link sent on request",
+        "password link sent on request",
     ]
+    assert set(asked.values_list("object_id", flat=True)) == {
+        "",
+        str(personas.front_desk.pk),
+        str(personas.patient_b.user_id),
+    }
 
 
 def test_it_refuses_a_link_used_twice(client, personas):
@@ -166,13 +191,17 @@ def test_it_refuses_a_tampered_link(client, personas):
     choose_password(client, link)
 
 
-def test_it_refuses_a_genuine_token_for_a_staff_account(client, personas):
+def test_it_refuses_a_genuine_token_for_a_switched_off_account(client, personas):
     staff = personas.front_desk
-    uidb64 = urlsafe_base64_encode(force_bytes(staff.pk))
     link = reverse(
         "password-set",
-        kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(staff)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(staff.pk)),
+            "token": default_token_generator.make_token(staff),
+        },
     )
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
     response = client.get(link)
     assert response.status_code == 200
     assert REFUSED in response.content.decode()
@@ -255,5 +284,5 @@ def test_it_shows_the_form_again_with_errors_tied_to_their_inputs(client, person
 
 def test_the_sign_in_page_offers_a_link_to_set_a_password(client, personas):
     page = client.get(reverse("sign-in")).content.decode()
-    assert "Forgot your password, or never had one?" in page
+    assert "Forgot your password? Never had one?" in page
     assert f'href="{reverse("password-request")}"' in page
