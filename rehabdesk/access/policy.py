@@ -72,6 +72,9 @@ class Capability(StrEnum):
     OVERSEE_PRIVACY = "oversee_privacy"
     # Reset a colleague's second factors (a lost phone): their next sign-in enrols anew.
     RESET_FACTORS = "reset_factors"
+    # Every API token: issue an application's, see and revoke anyone's (staff manage
+    # their own personal tokens without it).
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 SELF_SERVICE = frozenset(
@@ -104,6 +107,7 @@ MANAGER_ONLY = frozenset(
         Capability.VIEW_REPORTS,
         Capability.MANAGE_SIGN_INS,
         Capability.RESET_FACTORS,
+        Capability.MANAGE_API_TOKENS,
     }
 )
 # What only the privacy officer does: no other role has it, the manager included.
