@@ -65,6 +65,7 @@ MANAGER_ONLY = {
     Capability.VIEW_REPORTS,
     Capability.MANAGE_SIGN_INS,
     Capability.RESET_FACTORS,
+    Capability.MANAGE_API_TOKENS,
 }
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 
