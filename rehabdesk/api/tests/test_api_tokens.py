@@ -20,6 +20,7 @@ from rehabdesk.apitokens.testing import bearer, personal_token
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.scheduling.services import appointment_book
 from rehabdesk.scheduling.testing import NOW, at
+from rehabdesk.security.factors import factor_reset, sessions_end_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,18 @@ def test_using_a_token_records_when_it_was_last_used(client, world, personas):
 
 def test_public_routes_answer_whatever_token_is_sent(client, world):
     assert client.get(url("list_services"), **bearer("rhd_nonsense")).status_code == 200
+
+
+@pytest.mark.parametrize("how", ["sign out everywhere", "factor reset"])
+def test_signing_out_everywhere_or_a_factor_reset_ends_personal_tokens(
+    client, world, personas, how
+):
+    """A lost laptop: "sign out everywhere" ends its tokens too, as does a manager's
+    reset of the person's second factors."""
+    text = personal_token(personas.front_desk, Scope.SCHEDULE_READ)
+    assert client.get(url("changed_hours"), **bearer(text)).status_code == 200
+    if how == "factor reset":
+        factor_reset(actor=personas.manager, user=personas.front_desk, now=NOW)
+    else:
+        sessions_end_everywhere(user=personas.front_desk, now=NOW)
+    assert client.get(url("changed_hours"), **bearer(text)).status_code == 401

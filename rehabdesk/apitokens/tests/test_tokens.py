@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from rehabdesk.accounts.roles import Role, roles_of
+from rehabdesk.accounts.services import user_set_roles
 from rehabdesk.apitokens.choices import Scope, TokenKind
 from rehabdesk.apitokens.errors import TokenError, TokenErrorCode
 from rehabdesk.apitokens.models import ApiToken
@@ -22,7 +23,6 @@ from rehabdesk.apitokens.services import (
     api_token_use,
 )
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.security.factors import sessions_end_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -172,9 +172,9 @@ def test_a_token_is_invalid_from_the_moment_it_expires(personas):
     refused(TokenErrorCode.TOKEN_INVALID, text=issued.text, scope=READ, now=at_expiry)
 
 
-def test_signing_out_everywhere_or_a_deactivated_account_ends_its_tokens(personas):
+def test_a_change_of_roles_or_a_deactivated_account_ends_its_tokens(personas):
     issued = issue(personas.front_desk)
-    sessions_end_everywhere(user=personas.front_desk, now=timezone.now())
+    user_set_roles(user=personas.front_desk, roles=[Role.FRONT_DESK, Role.MANAGER])
     refused(TokenErrorCode.TOKEN_INVALID, text=issued.text, scope=READ, now=timezone.now())
 
     other = issue(personas.physio.user)

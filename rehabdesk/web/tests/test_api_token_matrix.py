@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 
 from rehabdesk.apitokens.choices import Scope
-from rehabdesk.apitokens.testing import bearer, personal_token
+from rehabdesk.apitokens.testing import personal_token
 from rehabdesk.testing.authorization import all_routes, build_path, load_rows, rows_for
 from rehabdesk.testing.token_scopes import load_scopes, openapi_path
 from rehabdesk.web.tests.test_authorization_matrix import kwargs_for, world  # noqa: F401
@@ -21,7 +21,7 @@ STAFF = ("front_desk", "physio", "massage_therapist", "manager", "privacy_office
 def ask(path: str, method: str, token: str) -> tuple[int, str]:
     client = Client()
     with transaction.atomic():
-        response = client.generic(method, path, **bearer(token))
+        response = client.generic(method, path, headers={"Authorization": f"Bearer {token}"})
         transaction.set_rollback(True)
     code = response.json().get("code", "") if response.status_code >= 400 else ""
     return response.status_code, code
@@ -57,4 +57,3 @@ def test_a_token_with_the_route_s_scope_gets_what_a_session_gets_and_without_it_
                 asked += 1
     assert asked >= len(scopes) * len(STAFF)
     assert not wrong, "\n".join(wrong)
-

@@ -28,7 +28,7 @@ def signed_in(user) -> Client:
 
 
 def personal(**fields) -> dict[str, object]:
-    form = {
+    form: dict[str, object] = {
         "kind": "personal",
         "personal-name": "Schedule export",
         "personal-scopes": [Scope.SCHEDULE_READ],
@@ -39,7 +39,7 @@ def personal(**fields) -> dict[str, object]:
 
 
 def application(**fields) -> dict[str, object]:
-    form = {
+    form: dict[str, object] = {
         "kind": "application",
         "application-name": "Booking kiosk",
         "application-role": Role.FRONT_DESK,
