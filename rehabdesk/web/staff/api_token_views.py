@@ -134,11 +134,11 @@ def api_token_revoke_view(request: HttpRequest) -> HttpResponse:
     # Revoked already (from another window, meanwhile): the list says so.
     with suppress(TokenError):
         api_token_revoke(token=token, actor=user_of(request), now=timezone.now())
-    return redirect("api-tokens")
+    return redirect("staff-api-tokens")
 
 
 urlpatterns: list[URLPattern] = [
-    path("staff/api-tokens/", api_tokens, name="api-tokens"),
-    path("staff/api-tokens/new/", api_token_create, name="api-token-create"),
-    path("staff/api-tokens/revoke/", api_token_revoke_view, name="api-token-revoke"),
+    path("staff/api-tokens/", api_tokens, name="staff-api-tokens"),
+    path("staff/api-tokens/new/", api_token_create, name="staff-api-token-create"),
+    path("staff/api-tokens/revoke/", api_token_revoke_view, name="staff-api-token-revoke"),
 ]

@@ -52,7 +52,7 @@ def application(**fields) -> dict[str, object]:
 
 def test_staff_make_a_personal_token_and_see_it_once(personas):
     client = signed_in(personas.physio.user)
-    response = client.post(reverse("api-token-create"), personal())
+    response = client.post(reverse("staff-api-token-create"), personal())
     assert response.status_code == 200
     page = response.content.decode()
     (text,) = set(TOKEN.findall(page))
@@ -67,7 +67,7 @@ def test_staff_make_a_personal_token_and_see_it_once(personas):
     # The copy button's script is a static file: the policy allows no inline script.
     assert "web/copy-token.js" in page
     assert "<script>" not in page
-    listed = client.get(reverse("api-tokens")).content.decode()
+    listed = client.get(reverse("staff-api-tokens")).content.decode()
     assert f"rhd_{token.prefix}_" in listed
     assert text not in listed
 
@@ -77,7 +77,7 @@ def test_making_a_token_asks_for_a_recent_sign_in(personas, monkeypatch, setting
     client = signed_in(personas.front_desk)
     start = sessions.clock()
     monkeypatch.setattr(sessions, "clock", lambda: start + 6 * 60)
-    response = client.post(reverse("api-token-create"), personal())
+    response = client.post(reverse("staff-api-token-create"), personal())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("reauth"))
     assert not ApiToken.objects.exists()
@@ -86,12 +86,12 @@ def test_making_a_token_asks_for_a_recent_sign_in(personas, monkeypatch, setting
 def test_a_token_without_a_name_or_a_scope_is_refused_beside_the_form(personas):
     client = signed_in(personas.front_desk)
     response = client.post(
-        reverse("api-token-create"), personal(**{"personal-name": " ", "personal-scopes": []})
+        reverse("staff-api-token-create"), personal(**{"personal-name": " ", "personal-scopes": []})
     )
     assert response.status_code == 200
     assert response.context["personal"].errors.keys() == {"name", "scopes"}
     response = client.post(
-        reverse("api-token-create"), personal(**{"personal-scopes": ["root:all"]})
+        reverse("staff-api-token-create"), personal(**{"personal-scopes": ["root:all"]})
     )
     assert "scopes" in response.context["personal"].errors
     assert not ApiToken.objects.exists()
@@ -99,7 +99,7 @@ def test_a_token_without_a_name_or_a_scope_is_refused_beside_the_form(personas):
 
 def test_a_manager_makes_an_application_token_with_a_role(personas):
     client = signed_in(personas.manager)
-    response = client.post(reverse("api-token-create"), application())
+    response = client.post(reverse("staff-api-token-create"), application())
     assert response.status_code == 200
     assert TOKEN.search(response.content.decode())
     token = ApiToken.objects.get()
@@ -114,11 +114,11 @@ def test_a_manager_makes_an_application_token_with_a_role(personas):
 
 def test_only_a_manager_makes_application_tokens(personas):
     client = signed_in(personas.front_desk)
-    assert client.get(reverse("api-tokens")).context["application"] is None
-    response = client.post(reverse("api-token-create"), application())
+    assert client.get(reverse("staff-api-tokens")).context["application"] is None
+    response = client.post(reverse("staff-api-token-create"), application())
     assert response.status_code == 403
     refused = client.post(
-        reverse("api-token-create"), application(**{"application-role": Role.PRACTITIONER})
+        reverse("staff-api-token-create"), application(**{"application-role": Role.PRACTITIONER})
     )
     assert refused.status_code == 403
     assert not ApiToken.objects.exists()
@@ -127,7 +127,7 @@ def test_only_a_manager_makes_application_tokens(personas):
 def test_an_application_s_role_is_one_of_those_offered(personas):
     client = signed_in(personas.manager)
     response = client.post(
-        reverse("api-token-create"), application(**{"application-role": Role.PRIVACY_OFFICER})
+        reverse("staff-api-token-create"), application(**{"application-role": Role.PRIVACY_OFFICER})
     )
     assert "role" in response.context["application"].errors
     assert not ApiToken.objects.exists()
@@ -138,7 +138,7 @@ def test_staff_see_their_own_tokens_and_a_manager_sees_every_one(personas):
     physio = personal_token(personas.physio.user)
 
     def prefixes(user) -> set[str]:
-        page = signed_in(user).get(reverse("api-tokens")).content.decode()
+        page = signed_in(user).get(reverse("staff-api-tokens")).content.decode()
         return set(re.findall(r"rhd_([0-9a-f]{8})_…", page))
 
     assert prefixes(personas.front_desk) == {desk.split("_")[1]}
@@ -153,16 +153,16 @@ def test_staff_revoke_their_own_token_but_not_a_colleague_s(personas):
     colleague = ApiToken.objects.get(user=personas.physio.user)
     client = signed_in(personas.front_desk)
 
-    refused = client.post(reverse("api-token-revoke"), {"token_id": colleague.pk})
+    refused = client.post(reverse("staff-api-token-revoke"), {"token_id": colleague.pk})
     assert refused.status_code == 404
-    done = client.post(reverse("api-token-revoke"), {"token_id": own.pk})
-    assert done["Location"] == reverse("api-tokens")
+    done = client.post(reverse("staff-api-token-revoke"), {"token_id": own.pk})
+    assert done["Location"] == reverse("staff-api-tokens")
     own.refresh_from_db()
     colleague.refresh_from_db()
     assert own.revoked_at is not None
     assert colleague.revoked_at is None
     # Revoking twice (another window) lands on the list, changes nothing.
-    again = client.post(reverse("api-token-revoke"), {"token_id": own.pk})
+    again = client.post(reverse("staff-api-token-revoke"), {"token_id": own.pk})
     assert again.status_code == 302
     assert AuditEvent.objects.filter(object_type=OBJECT_TYPE, action="change").count() == 1
 
@@ -170,25 +170,27 @@ def test_staff_revoke_their_own_token_but_not_a_colleague_s(personas):
 def test_a_manager_revokes_anyone_s_token(personas):
     personal_token(personas.physio.user)
     token = ApiToken.objects.get()
-    signed_in(personas.manager).post(reverse("api-token-revoke"), {"token_id": token.pk})
+    signed_in(personas.manager).post(reverse("staff-api-token-revoke"), {"token_id": token.pk})
     token.refresh_from_db()
     assert token.revoked_by == personas.manager
 
 
 @pytest.mark.parametrize("token_id", ["", "abc", "-1", "9" * 30])
 def test_a_revoke_without_a_real_id_is_404(personas, token_id):
-    response = signed_in(personas.manager).post(reverse("api-token-revoke"), {"token_id": token_id})
+    response = signed_in(personas.manager).post(
+        reverse("staff-api-token-revoke"), {"token_id": token_id}
+    )
     assert response.status_code == 404
 
 
 def test_patients_and_people_without_a_role_have_no_tokens_page(personas):
     for user in (personas.patient_a.user, personas.outsider):
         client = signed_in(user)
-        assert client.get(reverse("api-tokens")).status_code == 403
-        assert client.post(reverse("api-token-create"), personal()).status_code == 403
+        assert client.get(reverse("staff-api-tokens")).status_code == 403
+        assert client.post(reverse("staff-api-token-create"), personal()).status_code == 403
     assert not ApiToken.objects.exists()
 
 
 def test_the_account_page_links_staff_to_their_tokens(personas):
     page = signed_in(personas.front_desk).get(reverse("account-security")).content.decode()
-    assert reverse("api-tokens") in page
+    assert reverse("staff-api-tokens") in page
