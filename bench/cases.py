@@ -67,13 +67,14 @@ from bench.care_cases import (
     sign,
 )
 from bench.clients import staff_client
-from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, TEN_LOCATION, TWO_CLINIC
+from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, OUTBOX, TEN_LOCATION, TWO_CLINIC
 from bench.guide_cases import (
     GUIDE_TARGET_P95_MS,
     guide_result_page,
     guide_result_post,
     guide_step_page,
 )
+from bench.outbox_cases import WORKER_TARGET_PER_S, WorkerCase
 from bench.outcome_cases import CHART_MEASURES_TARGET_P95_MS, chart_page_3_measures
 from bench.plan_cases import (
     PLAN_BOOK_ITERATIONS,
@@ -209,7 +210,7 @@ class RaceCase:
     prepare: Callable[[], Race]
 
 
-AnyCase = Case | HttpCase | ContentionCase | RaceCase
+AnyCase = Case | HttpCase | ContentionCase | RaceCase | WorkerCase
 
 
 # -- pages and selectors ----------------------------------------------------------------
@@ -681,4 +682,11 @@ CASES += [
         iterations=PLAN_BOOK_ITERATIONS,
         throwaway=True,
     ),
+]
+
+# The outbox (issue 26): worker processes sending to a local SMTP server, e-mails a
+# second, on the throw-away copy (bench/outbox_cases.py).
+CASES += [
+    WorkerCase("outbox-worker-1", OUTBOX, WORKER_TARGET_PER_S, workers=1),
+    WorkerCase("outbox-workers-2", OUTBOX, WORKER_TARGET_PER_S, workers=2),
 ]

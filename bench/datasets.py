@@ -19,6 +19,7 @@ TWO_CLINIC = "two-clinic"
 TEN_LOCATION = "ten-location"
 FIFTY_FREE = "fifty-free"
 FIFTY_BOOKED = "fifty-booked"
+OUTBOX = "outbox"
 
 
 def _build_two_clinic(today: date) -> bool:
@@ -45,6 +46,11 @@ def _build_fifty_booked(today: date) -> bool:
     return build_fifty(today, booked_per_day=FIFTY_BOOKED_PER_DAY)
 
 
+def _build_outbox(today: date) -> bool:
+    """Nothing: the outbox cases queue their own messages, on the throw-away copy."""
+    return False
+
+
 # Name -> builder. A builder must do nothing when its data is already there, and
 # return whether it built anything.
 DATASETS: dict[str, Callable[[date], bool]] = {
@@ -52,6 +58,7 @@ DATASETS: dict[str, Callable[[date], bool]] = {
     TEN_LOCATION: _build_ten_location,
     FIFTY_FREE: _build_fifty_free,
     FIFTY_BOOKED: _build_fifty_booked,
+    OUTBOX: _build_outbox,
 }
 
 
@@ -74,6 +81,7 @@ REVISIONS: dict[str, int] = {
     TEN_LOCATION: 5,
     FIFTY_FREE: 1,
     FIFTY_BOOKED: 1,
+    OUTBOX: 1,
 }
 
 

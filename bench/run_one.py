@@ -46,7 +46,7 @@ def _recorded(
 def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) -> ChildReport:
     django.setup()
     # Cases import models, which needs Django set up first.
-    from bench.cases import CASES, Case, ContentionCase, HttpCase, RaceCase
+    from bench.cases import CASES, Case, ContentionCase, HttpCase, RaceCase, WorkerCase
     from bench.measure import (
         ITERATIONS,
         WARMUPS,
@@ -55,6 +55,7 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
         measure_http,
         measure_race,
     )
+    from bench.outbox_cases import measure_workers
     from bench.server import gunicorn
     from rehabdesk.core.serving import ready_to_serve
 
@@ -65,7 +66,8 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
     writers = [
         c
         for c in cases
-        if isinstance(c, (ContentionCase, RaceCase)) or (isinstance(c, Case) and c.throwaway)
+        if isinstance(c, (ContentionCase, RaceCase, WorkerCase))
+        or (isinstance(c, Case) and c.throwaway)
     ]
     report = ChildReport(results=[], notes=[], throwaway_cases=[], errors=[])
     log = VAR_DIR / f"gunicorn-{database}-{dataset}.log"
@@ -89,6 +91,10 @@ def run(database: str, dataset: str, only: Sequence[str], *, throwaway: bool) ->
                 elif isinstance(writer, RaceCase):
                     latency, notes = measure_race(writer, database=database)
                     report["results"].append(latency)
+                    report["notes"] += notes
+                elif isinstance(writer, WorkerCase):
+                    throughput, notes = measure_workers(writer, database=database)
+                    report["results"].append(throughput)
                     report["notes"] += notes
                 else:
                     with gunicorn(log=log) as port:

@@ -207,10 +207,10 @@ PAGE_HEADERS = (
 class CspWatch:
     """Every page a browser test opens, in any context of its browser: each document
     our server sends must carry a Content-Security-Policy (and the other PAGE_HEADERS),
-    and the browser must report
-    no violation of it on the console (an inline script or style attribute refused, a
-    script from elsewhere). The `csp_watch` fixture fails the test when it ends if any
-    did (web/headers.py sends the policy)."""
+    and the browser must report no violation of it on the console (an inline script or
+    style attribute refused, a script from elsewhere), nor an error in the
+    Permissions-Policy header. The `csp_watch` fixture fails the test when it ends if
+    any did (web/headers.py sends the policy)."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -255,6 +255,10 @@ class CspWatch:
         page.on("response", self.response)
 
     def console(self, page: Any, message: Any) -> None:
+        if "Permissions-Policy header" in message.text:
+            # The header names a feature the browser does not know (settings.PERMISSIONS_POLICY).
+            self.problems.append(f"{page.url}: {message.text}")
+            return
         if "Content Security Policy" not in message.text:
             return
         # A script the test itself evaluated (axe-core adds a <style> on some pages) has

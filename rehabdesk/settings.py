@@ -6,12 +6,14 @@ DEBUG on (`make run` does); every variable is listed in README.md.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from rehabdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -279,7 +281,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Seconds per SMTP step: under the outbox's safe window for one send (two thirds of its
+# 30 s lease, docs/algorithms/outbox.md), so a slow server never costs a lease.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rehabdesk <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -293,6 +297,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The clinic's own proxies (addresses or networks): behind them, the client's address is
+# read from X-Forwarded-For (rehabdesk.audit.middleware.client_ip). Empty: the
+# connection's address, whatever the headers say.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no network") from error
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -312,14 +325,21 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
+    # Where browsers report what the policy blocked (web/csp_reports.py): report-uri for
+    # the browsers that only know it, report-to (REPORTING_ENDPOINTS) for the others.
+    "report-uri": ["/csp-report/"],
+    "report-to": ["csp"],
 }
-# Features no page of ours uses, denied to us and to anything embedded.
+# Sent as the Reporting-Endpoints header: the report-to groups and their addresses.
+REPORTING_ENDPOINTS: dict[str, str] = {"csp": "/csp-report/"}
+# Features no page of ours uses, denied to us and to anything embedded. Only features
+# Chromium recognises: an unknown one is an error on every page's console (the browser
+# tests' header watch fails on it).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",

@@ -20,14 +20,17 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, DateField, Exists, OuterRef, Q, QuerySet, When
+from django.db.models.functions import TruncDate
 
 from rehabdesk.access.accessors import User, require
 from rehabdesk.access.errors import AccessDenied
+from rehabdesk.access.opening_instants import open_intervals
 from rehabdesk.access.policy import Capability, person_for
 from rehabdesk.accounts.roles import Role
 from rehabdesk.audit.choices import AuditAction
@@ -41,9 +44,6 @@ from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
 PER_PAGE = 50
-# Rows the officer's after-hours and no-appointment filters look through at most (the
-# newest first): the window is at most 90 days; the page says when it stopped short.
-SCAN_LIMIT = 20_000
 STAFF_ROLES = (Role.MANAGER, Role.FRONT_DESK, Role.PRACTITIONER, Role.PRIVACY_OFFICER)
 WINDOWS = (7, 30, 90)
 # An appointment that took place or was to: a booking that stood.
@@ -98,7 +98,6 @@ class Entry:
 class Report:
     entries: list[Entry]
     page: Page
-    scanned_all: bool = True
     staff: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -130,7 +129,7 @@ def own_access_log_for(*, user: User, patient_id: int, page: int, now: datetime)
         summary="access log",
         now=now,
     )
-    return Report(_entries(list(shown.object_list), staff, patients={}), shown)
+    return Report(_entries(list(shown.object_list), staff, {}, _locations()), shown)
 
 
 # The privacy officer's -------------------------------------------------------------------
@@ -156,17 +155,10 @@ def clinic_access_report_for(
         actor_ids=actors if staff_id is None or staff_id in staff else [],
         actions=[AuditAction.EMERGENCY] if concern == Concern.EMERGENCY else None,
     )
-    scanned_all = True
+    sites = _locations()
     if concern in (Concern.AFTER_HOURS, Concern.NO_VISIT_THAT_DAY, Concern.NO_VISIT_EVER):
-        window = list(rows[: SCAN_LIMIT + 1])
-        scanned_all = len(window) <= SCAN_LIMIT
-        flags = _Flags(window[:SCAN_LIMIT])
-        matching: Sequence[AuditEventPatient] = [
-            row for row in window[:SCAN_LIMIT] if flags.concerns(row, concern)
-        ]
-        shown = Paginator(matching, PER_PAGE).get_page(page)
-    else:
-        shown = Paginator(rows, PER_PAGE).get_page(page)
+        rows = _narrowed(rows, concern, sites, since=now - timedelta(days=days), until=now)
+    shown = Paginator(rows, PER_PAGE).get_page(page)
     on_page: list[AuditEventPatient] = list(shown.object_list)
     patients = {p.pk: p for p in patients_by_ids(ids={row.patient_id for row in on_page})}
     audit_record(
@@ -179,7 +171,7 @@ def clinic_access_report_for(
         now=now,
     )
     staff_choices = sorted(((pk, who) for pk, (who, _) in staff.items()), key=lambda s: s[1])
-    return Report(_entries(on_page, staff, patients), shown, scanned_all, staff_choices)
+    return Report(_entries(on_page, staff, patients, sites), shown, staff_choices)
 
 
 # Shared ------------------------------------------------------------------------------------
@@ -206,11 +198,12 @@ def _staff() -> dict[int, tuple[str, str]]:
 
 class _Flags:
     """What deserves a look in a set of rows: after hours at their location, and a
-    practitioner without an appointment with the patient (that day, or ever). Reads
-    the locations' hours and the appointments concerned once (three queries)."""
+    practitioner without an appointment with the patient (that day, or ever), for the
+    rows of a page. Reads the appointments concerned once (two queries). The rules
+    the database applies to a whole period (`_narrowed`) are these, row for row."""
 
-    def __init__(self, rows: Sequence[AuditEventPatient]) -> None:
-        self.locations = _locations()
+    def __init__(self, rows: Sequence[AuditEventPatient], locations: dict[int, _Site]) -> None:
+        self.locations = locations
         self.default = next(iter(self.locations.values()), None)
         practitioners = dict(
             Practitioner.objects.filter(
@@ -266,7 +259,7 @@ class _Flags:
 class _Site:
     name: str
     zone: zoneinfo.ZoneInfo
-    spans: dict[int, list[tuple[object, object]]]
+    spans: dict[int, list[tuple[time, time]]]
     closures: list[tuple[date, date]]
 
     def closed_at(self, moment: datetime) -> bool:
@@ -275,8 +268,7 @@ class _Site:
         if any(first <= day <= last for first, last in self.closures):
             return True
         return not any(
-            opens <= time < closes  # type: ignore[operator]
-            for opens, closes in self.spans.get(day.weekday(), [])
+            opens <= time < closes for opens, closes in self.spans.get(day.weekday(), [])
         )
 
 
@@ -302,8 +294,9 @@ def _entries(
     rows: Collection[AuditEventPatient],
     staff: dict[int, tuple[str, str]],
     patients: dict[int, Patient],
+    sites: dict[int, _Site],
 ) -> list[Entry]:
-    flags = _Flags(list(rows))
+    flags = _Flags(list(rows), sites)
     entries = []
     for row in rows:
         event = row.event
@@ -326,3 +319,94 @@ def _entries(
             )
         )
     return entries
+
+
+# The same rules, asked of the database for a whole period -----------------------------
+
+
+def _narrowed(
+    rows: QuerySet[AuditEventPatient],
+    concern: Concern,
+    sites: dict[int, _Site],
+    *,
+    since: datetime,
+    until: datetime,
+) -> QuerySet[AuditEventPatient]:
+    """`rows` narrowed to `concern` in the query itself, so the report is complete and
+    paged by the database: the rules of `_Flags`, written as conditions."""
+    if concern == Concern.AFTER_HOURS:
+        return rows.filter(_after_hours(sites, since=since, until=until))
+    practitioners = Practitioner.objects.filter(user_id=OuterRef("event__actor_id"))
+    visits = Appointment.objects.filter(
+        practitioner__user_id=OuterRef("event__actor_id"),
+        patient_id=OuterRef("patient_id"),
+        status__in=KEPT,
+    )
+    rows = rows.filter(Exists(practitioners))
+    if concern == Concern.NO_VISIT_EVER:
+        return rows.filter(~Exists(visits))
+    # That day: the look's day on its location's clock, the visit's on the visit's.
+    return rows.annotate(
+        local_day=_local_day(sites, "event__location_id", "event__occurred_at")
+    ).filter(
+        ~Exists(
+            visits.annotate(local_day=_local_day(sites, "location_id", "start")).filter(
+                local_day=OuterRef("local_day")
+            )
+        )
+    )
+
+
+def _site_of(sites: dict[int, _Site], location_field: str) -> dict[int, Q]:
+    """Each location's condition on `location_field`: its own id; the default (first)
+    location also takes no location and one not (or no longer) on file."""
+    conditions = {pk: Q(**{location_field: pk}) for pk in sites}
+    default = next(iter(sites), None)
+    if default is not None:
+        others = [pk for pk in sites if pk != default]
+        conditions[default] = Q(**{f"{location_field}__isnull": True}) | ~Q(
+            **{f"{location_field}__in": others}
+        )
+    return conditions
+
+
+def _after_hours(sites: dict[int, _Site], *, since: datetime, until: datetime) -> Q:
+    """A look at a moment outside every opening interval of its location (its hours
+    on each local day of the period, closures left out, as UTC instants)."""
+    after = Q(pk__in=[])
+    for pk, where in _site_of(sites, "event__location_id").items():
+        site = sites[pk]
+        opened = open_intervals(
+            zone=site.zone,
+            spans=site.spans,
+            closures=site.closures,
+            since=since - timedelta(days=1),
+            until=until + timedelta(days=1),
+        )
+        in_hours = Q(pk__in=[])
+        for start, end in opened:
+            in_hours |= Q(event__occurred_at__gte=start, event__occurred_at__lt=end)
+        after |= where & ~in_hours
+    return after
+
+
+def _local_day(sites: dict[int, _Site], location_field: str, time_field: str) -> Case:
+    """The local date of `time_field` on the clock of its location (the default one's
+    for none): the database reads the zone, one branch per zone."""
+    default = next(iter(sites.values()), None)
+    default_zone = default.zone if default else zoneinfo.ZoneInfo("UTC")
+    by_zone: dict[str, list[int]] = {}
+    for pk, site in sites.items():
+        if site.zone.key != default_zone.key:
+            by_zone.setdefault(site.zone.key, []).append(pk)
+    return Case(
+        *[
+            When(
+                **{f"{location_field}__in": ids},
+                then=TruncDate(time_field, tzinfo=zoneinfo.ZoneInfo(key)),
+            )
+            for key, ids in by_zone.items()
+        ],
+        default=TruncDate(time_field, tzinfo=default_zone),
+        output_field=DateField(),
+    )

@@ -18,7 +18,7 @@ text or from a code written as a string; they ask `http_status(error.code)`.
 - 410 Gone: a one-time link used already or past its days (a record export: `link_used`,
   `link_expired`); asking the clinic again is the way on.
 - 429 Too Many Requests: a rate limit of the online pages, or an API token's calls in
-  a minute.
+  a minute; a second factor's wrong codes throttled (`factor_throttled`).
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
   sent without its CSRF token (`csrf_failed`); a note that is another practitioner's
   to write (`not_author`, `not_their_visit`: the caller may see the record, so a 404
@@ -104,6 +104,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
     },
     SecurityErrorCode: {
         SecurityErrorCode.CODE_WRONG: UNPROCESSABLE,
+        SecurityErrorCode.THROTTLED: TOO_MANY,
         SecurityErrorCode.NOT_STARTED: UNPROCESSABLE,
         SecurityErrorCode.NOT_STAFF: UNPROCESSABLE,
         SecurityErrorCode.OWN_FACTOR: UNPROCESSABLE,
@@ -177,6 +178,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         SchedulingErrorCode.PATIENT_BUSY: UNPROCESSABLE,
         SchedulingErrorCode.SERIES_CONFLICT: CONFLICT,
         SchedulingErrorCode.CALL_US: UNPROCESSABLE,
+        SchedulingErrorCode.TOO_MANY_HOLDS: CONFLICT,
     },
     IntakeErrorCode: {
         IntakeErrorCode.INVALID_ANSWERS: UNPROCESSABLE,
@@ -280,7 +282,6 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OnlineErrorCode.NOTICE_NOT_CURRENT: UNPROCESSABLE,
         OnlineErrorCode.INVALID: UNPROCESSABLE,
         OnlineErrorCode.RETURNING_PATIENTS_ONLY: UNPROCESSABLE,
-        OnlineErrorCode.TOO_MANY_HOLDS: CONFLICT,
     },
     PrivacyErrorCode: {
         PrivacyErrorCode.INVALID: UNPROCESSABLE,

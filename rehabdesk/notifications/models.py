@@ -93,7 +93,21 @@ class OutboxMessage(models.Model):
     claimed_by = models.CharField(
         max_length=100, blank=True, help_text="The worker sending it, or that sent it."
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker took it up, by the worker's clock."
+    )
+    claim_token = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Which claim holds it while it is being sent: a random value per round "
+        "of a worker, so an outcome is recorded only by the claim still holding it.",
+    )
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While it is being sent: when the claim runs out unless the worker "
+        "renews it, by the database's clock. Past it, any worker may take it over.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(
         max_length=LAST_ERROR_MAX_LENGTH,
@@ -155,6 +169,21 @@ class OutboxMessage(models.Model):
                 name="notifications_outbox_idle_unclaimed",
                 violation_error_message="A message not being sent belongs to no worker.",
             ),
+            # A message being sent, and only one, is held by a claim until a known time.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=MessageStatus.SENDING)
+                    & Q(lease_until__isnull=False)
+                    & ~Q(claim_token="")
+                )
+                | (
+                    ~Q(status=MessageStatus.SENDING)
+                    & Q(lease_until__isnull=True)
+                    & Q(claim_token="")
+                ),
+                name="notifications_outbox_sending_leased",
+                violation_error_message="A message being sent is leased; no other is.",
+            ),
             # Sent, and only sent, messages say when they went.
             models.CheckConstraint(
                 condition=(Q(status=MessageStatus.SENT) & Q(sent_at__isnull=False))
@@ -166,3 +195,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same on every try at sending this message, and on no other message: what a
+        channel hands its provider so that a second try after a crash is recognised as
+        the same message (an SMS provider's or a webhook's idempotency key; the e-mail's
+        Message-ID is made from the same two facts)."""
+        return f"outbox-{self.pk}-{int(self.created_at.timestamp())}"

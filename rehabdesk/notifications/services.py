@@ -3,20 +3,29 @@
 `message_enqueue` is how any service asks for a message: it renders the text now and
 writes one row in the caller's transaction. `deliver_due` is one round of the worker
 (`manage.py run_worker` calls it in a loop): claim what is due, send it, record how
-it went. docs: ARCHITECTURE.md, "Notifications".
+it went. docs/algorithms/outbox.md states the rules; ARCHITECTURE.md, "Notifications".
 
 Delivery guarantee. Each message is claimed by exactly one worker at a time (a
 compare-and-swap on its status) and marked sent right after its channel accepts it,
-so it is sent once — with one exception. A claim is a lease: if a worker stops
-between taking a message and recording the outcome (killed, machine lost, a send
-hanging past the lease), another worker takes it over once the lease has run out and
-sends it again. If the first worker had in fact handed it to the mail server, the
-patient gets it twice. That is deliberate: the alternative is to never retry a
-message whose fate is unknown, and a patient who never hears their appointment is
-booked, moved or cancelled is worse off than one who hears it twice. The window is
-the few milliseconds between the mail server's "accepted" and our UPDATE, and both
-copies carry the same Message-ID (transports/email.py), so mail programs can merge
-them.
+so it is sent once — with one exception. A claim is a lease of seconds (CLAIM_LEASE),
+renewed by its worker between sends (a heartbeat): if a worker stops between taking a
+message and recording the outcome (killed, machine lost, a send hanging past the
+lease), another worker takes it over once the lease has run out and sends it again.
+If the first worker had in fact handed it to the mail server, the patient gets it
+twice. That is deliberate: the alternative is to never retry a message whose fate is
+unknown, and a patient who never hears their appointment is booked, moved or cancelled
+is worse off than one who hears it twice. The window is the one message in flight
+when the worker died, and both copies carry the same Message-ID (transports/email.py)
+and idempotency key (OutboxMessage.idempotency_key), so mail programs and providers
+can tell them for one.
+
+Two clocks. Whether a message is due, and when it was sent or is tried again, is
+business time: the `now` the caller passes in, so tests can pin it. Whether a lease
+has run out is decided by the database's clock alone (Now(): PostgreSQL's
+statement_timestamp(), SQLite's 'now' in UTC), when a claim is made, renewed and
+released, so workers on machines whose clocks disagree never take each other's live
+claims over; a worker measures only durations itself (when to renew), on its
+monotonic clock.
 """
 
 from __future__ import annotations
@@ -24,22 +33,24 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from rehabdesk.core import database
 from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import LAST_ERROR_MAX_LENGTH, OutboxMessage
 from rehabdesk.notifications.rendering import render_message
-from rehabdesk.notifications.transports import PermanentDeliveryError, transport_for
+from rehabdesk.notifications.transports import PermanentDeliveryError, Send, transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +59,18 @@ MAX_ATTEMPTS = 8
 # Waits between tries: 1, 2, 4 … minutes, never more than an hour (8 tries span ~2 h).
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 LONGEST_RETRY_DELAY = timedelta(hours=1)
-# How long a claim protects a message. Past it, the worker is presumed gone and another
-# may take the message over (and perhaps send it twice: see the module docstring).
-CLAIM_LEASE = timedelta(minutes=10)
-# A worker stops sending its batch after this much real time and puts the rest back,
-# so it never sends a message whose lease may already have run out.
-SEND_BUDGET_SECONDS = CLAIM_LEASE.total_seconds() / 2
+# How long a claim protects a message unless its worker renews it, by the database's
+# clock. Past it, the worker is presumed gone and another may take the message over
+# (and perhaps send it twice: see the module docstring). Short, so a dead worker's
+# messages go out within a minute (a lease, plus a round of the next worker).
+CLAIM_LEASE = timedelta(seconds=30)
+# A worker renews the leases it holds whenever this share of the lease has passed
+# since the last renewal, between two sends: a single send may then take up to two
+# thirds of the lease before another worker could take the rest over.
+RENEW_FRACTION = 1 / 3
+# A round stops sending after this much real time and puts the rest back, so one slow
+# channel does not keep a batch from the other workers for long.
+SEND_BUDGET_SECONDS = 60.0
 # Whether PostgreSQL's FOR UPDATE SKIP LOCKED spreads a batch over the workers
 # (correctness never depends on it: the claim is a compare-and-swap either way).
 USE_SKIP_LOCKED = True
@@ -185,14 +202,19 @@ class DeliveryReport:
         return ", ".join(parts) or "nothing to do"
 
 
-def deliver_due(*, now: datetime, worker: str, batch: int = 20) -> DeliveryReport:
+def deliver_due(
+    *, now: datetime, worker: str, batch: int = 20, lease: timedelta = CLAIM_LEASE
+) -> DeliveryReport:
     """One round of the worker: put back lapsed claims, claim up to `batch` due
-    messages, send each through its channel's transport and record the outcome.
+    messages for `lease`, send each through its channel's transport, renewing the lease
+    of those still to send as it goes, and record the outcome.
 
     Any number of workers, threads or processes, may run this at once against SQLite
     or PostgreSQL: each message is claimed by one of them only. Sent messages are
     marked sent with `now` as their time; a failed try waits retry_delay(attempts)
     before the next, and after MAX_ATTEMPTS tries the message is failed for good.
+    `now` is business time (what is due, when it went); leases run on the database's
+    clock (the module docstring).
 
     Call it outside any transaction: claims must be visible to the other workers as
     soon as they are made, and a sent message must stay marked sent.
@@ -202,39 +224,80 @@ def deliver_due(*, now: datetime, worker: str, batch: int = 20) -> DeliveryRepor
         raise ValueError("a worker is named by 1 to 100 characters")
     if batch < 1:
         raise ValueError("batch is at least 1")
+    if lease < timedelta(seconds=1):
+        raise ValueError("a lease is at least a second")
     released, gave_up = _release_lapsed_claims(now=now, limit=batch)
     report = DeliveryReport(released=released, failed=gave_up)
-    claimed = _claim(now=now, worker=worker, batch=batch)
-    if not claimed:
+    claim = _claim(now=now, worker=worker, batch=batch, lease=lease)
+    if claim is None:
         return report
-    messages = OutboxMessage.objects.filter(pk__in=claimed).order_by(
-        "channel", "available_at", "pk"
-    )
-    outcomes: list[str] = []
-    started = time.monotonic()
-    for channel, group in groupby(messages, key=lambda message: message.channel):
-        with transport_for(channel).session() as send:
-            for message in group:
-                if outcomes and time.monotonic() - started > SEND_BUDGET_SECONDS:
-                    outcomes.append(_put_back(message, worker=worker, now=now))
-                    continue
-                try:
-                    send(message)
-                except PermanentDeliveryError as error:
-                    outcomes.append(
-                        _record_failure(message, error, worker=worker, now=now, final=True)
-                    )
-                except Exception as error:
-                    outcomes.append(_record_failure(message, error, worker=worker, now=now))
-                else:
-                    outcomes.append(_record_sent(message, worker=worker, now=now))
+    messages = list(claim.mine().order_by("channel", "available_at", "pk"))
+    claim.held = {message.pk for message in messages}
+    outcomes = [_send_one(message, claim, now=now) for message in _in_sessions(messages)]
     return report + DeliveryReport(
-        claimed=len(claimed),
+        claimed=len(messages),
         **{
             name: outcomes.count(name)
             for name in ("sent", "retrying", "failed", "lapsed", "deferred")
         },
     )
+
+
+class _Claim:
+    """The messages one worker took in one round, under one random token, and the
+    heartbeat that keeps their lease: renewed between sends, on the database's clock,
+    whenever RENEW_FRACTION of the lease has passed (timed on this machine's monotonic
+    clock, which measures a duration and is never compared with the database's)."""
+
+    def __init__(self, *, worker: str, token: str, lease: timedelta) -> None:
+        self.worker, self.token, self.lease = worker, token, lease
+        self.started = self.renewed = time.monotonic()
+        self.held: set[int] = set()  # claimed, not yet taken up to send
+        self.tried = 0
+
+    def mine(self) -> QuerySet[OutboxMessage]:
+        """The rows this claim still holds: another worker's takeover changes the token."""
+        return OutboxMessage.objects.filter(
+            status=MessageStatus.SENDING, claimed_by=self.worker, claim_token=self.token
+        )
+
+    def keeps(self, message: OutboxMessage) -> bool:
+        """Renew the lease if it is time; whether `message` is still this claim's."""
+        if time.monotonic() - self.renewed >= self.lease.total_seconds() * RENEW_FRACTION:
+            self.renewed = time.monotonic()  # before the UPDATE: never later than it
+            held = self.mine().filter(pk__in=self.held)
+            if held.update(lease_until=lease_end(self.lease)) < len(self.held):
+                self.held = set(held.values_list("pk", flat=True))
+        return message.pk in self.held
+
+    def done(self, message: OutboxMessage) -> None:
+        self.held.discard(message.pk)
+
+
+def _in_sessions(messages: list[OutboxMessage]) -> Iterator[tuple[OutboxMessage, Send]]:
+    """Each message with the send of its channel's session (one per channel)."""
+    for channel, group in groupby(messages, key=lambda message: message.channel):
+        with transport_for(channel).session() as send:
+            for message in group:
+                yield message, send
+
+
+def _send_one(sending: tuple[OutboxMessage, Send], claim: _Claim, *, now: datetime) -> str:
+    message, send = sending
+    if not claim.keeps(message):
+        logger.warning("Outbox message %s: the claim of %s lapsed", message.pk, claim.worker)
+        return "lapsed"
+    claim.done(message)
+    if claim.tried and time.monotonic() - claim.started > SEND_BUDGET_SECONDS:
+        return _put_back(message, claim)
+    claim.tried += 1
+    try:
+        send(message)
+    except PermanentDeliveryError as error:
+        return _record_failure(message, error, claim, now=now, final=True)
+    except Exception as error:
+        return _record_failure(message, error, claim, now=now)
+    return _record_sent(message, claim, now=now)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -248,57 +311,75 @@ def default_worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[-100:]
 
 
-def _claim(*, now: datetime, worker: str, batch: int) -> list[int]:
-    """Claim up to `batch` due messages, oldest first; the ids this worker now holds.
+def lease_end(lease: timedelta) -> ExpressionWrapper:
+    """When a lease taken or renewed now runs out, by the database's clock: the
+    database computes it in the UPDATE that writes it. (SQLite keeps instants as text,
+    'YYYY-MM-DD HH:MM:SS.ffffff' in UTC, and Django's Now() there is the same text to
+    the millisecond, so the two compare correctly as text.)"""
+    return ExpressionWrapper(Now() + lease, output_field=DateTimeField())
 
-    Each claim is a compare-and-swap: UPDATE … WHERE id = ? AND status = 'pending' AND
-    available_at <= now changes one row for exactly one worker, however many try at
-    once, on either database. The first read takes no lock, so an idle worker never
-    takes SQLite's write lock. On PostgreSQL the candidates are read FOR UPDATE SKIP
-    LOCKED inside a short transaction, so concurrent workers pick different rows
-    instead of racing for the same ones.
+
+def _claim(*, now: datetime, worker: str, batch: int, lease: timedelta) -> _Claim | None:
+    """Claim up to `batch` due messages, oldest first, under a new token; None when
+    nothing was due or every candidate went to another worker first.
+
+    The claim is a compare-and-swap: UPDATE … WHERE id IN (…) AND status = 'pending'
+    AND available_at <= now changes each row for exactly one worker, however many try
+    at once, on either database; the token then tells which rows this one got. The
+    first read takes no lock, so an idle worker never takes SQLite's write lock. On
+    PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED inside a short
+    transaction, so concurrent workers pick different rows instead of racing for the
+    same ones.
     """
     due = OutboxMessage.objects.filter(
         status=MessageStatus.PENDING, available_at__lte=now
     ).order_by("available_at", "pk")
     if not due.exists():
-        return []
-    if USE_SKIP_LOCKED and database.skips_locked_rows():
-        with transaction.atomic():
-            candidates = list(
-                due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch]
-            )
-            return [pk for pk in candidates if _claim_one(pk, now=now, worker=worker)]
-    candidates = list(due.values_list("pk", flat=True)[:batch])
-    return [pk for pk in candidates if _claim_one(pk, now=now, worker=worker)]
-
-
-def _claim_one(pk: int, *, now: datetime, worker: str) -> bool:
-    return (
-        OutboxMessage.objects.filter(
-            pk=pk, status=MessageStatus.PENDING, available_at__lte=now
-        ).update(
+        return None
+    claim = _Claim(worker=worker, token=secrets.token_hex(16), lease=lease)
+    with transaction.atomic():
+        pick = due
+        if USE_SKIP_LOCKED and database.skips_locked_rows():
+            pick = due.select_for_update(skip_locked=True)
+        candidates = list(pick.values_list("pk", flat=True)[:batch])
+        taken = due.filter(pk__in=candidates).update(
             status=MessageStatus.SENDING,
             claimed_by=worker,
             claimed_at=now,
+            claim_token=claim.token,
+            lease_until=lease_end(lease),
             attempts=F("attempts") + 1,
         )
-        == 1
+    return claim if taken else None
+
+
+def _yours(message: OutboxMessage, claim: _Claim) -> Q:
+    """The row is still held by this claim: this worker, this round's token."""
+    return Q(
+        pk=message.pk,
+        status=MessageStatus.SENDING,
+        claimed_by=claim.worker,
+        claim_token=claim.token,
     )
 
 
-def _yours(message: OutboxMessage, *, worker: str, now: datetime) -> Q:
-    """The row is still this worker's claim from this round."""
-    return Q(pk=message.pk, status=MessageStatus.SENDING, claimed_by=worker, claimed_at=now)
+_UNLEASED = {"claim_token": "", "lease_until": None}
 
 
-def _record_sent(message: OutboxMessage, *, worker: str, now: datetime) -> str:
-    # Also when the claim lapsed and the row was put back but not yet taken again:
-    # marking it sent then spares the patient a second copy.
+def _record_sent(message: OutboxMessage, claim: _Claim, *, now: datetime) -> str:
+    # Also when the lease lapsed and the row was put back but nobody has taken it
+    # again: it is then no one's, and marking it sent spares the patient a second copy.
+    # A row another claim holds is never touched.
     marked = (
         OutboxMessage.objects.filter(
-            _yours(message, worker=worker, now=now) | Q(pk=message.pk, status=MessageStatus.PENDING)
-        ).update(status=MessageStatus.SENT, sent_at=now, claimed_by=worker, claimed_at=now)
+            _yours(message, claim) | Q(pk=message.pk, status=MessageStatus.PENDING)
+        ).update(
+            status=MessageStatus.SENT,
+            sent_at=now,
+            claimed_by=claim.worker,
+            claimed_at=now,
+            **_UNLEASED,
+        )
         == 1
     )
     if marked:
@@ -307,7 +388,7 @@ def _record_sent(message: OutboxMessage, *, worker: str, now: datetime) -> str:
         "Outbox message %s was sent by %s after its claim had lapsed; another worker "
         "took it over and may send it again.",
         message.pk,
-        worker,
+        claim.worker,
     )
     return "lapsed"
 
@@ -315,8 +396,8 @@ def _record_sent(message: OutboxMessage, *, worker: str, now: datetime) -> str:
 def _record_failure(
     message: OutboxMessage,
     error: Exception,
+    claim: _Claim,
     *,
-    worker: str,
     now: datetime,
     final: bool = False,
 ) -> str:
@@ -331,44 +412,49 @@ def _record_failure(
         type(error).__name__,
         exc_info=not isinstance(error, OSError),
     )
-    recorded = OutboxMessage.objects.filter(_yours(message, worker=worker, now=now)).update(
+    recorded = OutboxMessage.objects.filter(_yours(message, claim)).update(
         status=MessageStatus.FAILED if give_up else MessageStatus.PENDING,
         available_at=now if give_up else now + retry_delay(attempts),
         claimed_by="",
         claimed_at=None,
         last_error=describe_error(error),
+        **_UNLEASED,
     )
     if not recorded:
         return "lapsed"
     return "failed" if give_up else "retrying"
 
 
-def _put_back(message: OutboxMessage, *, worker: str, now: datetime) -> str:
-    """Return a claimed message unsent and untried, due at once."""
-    OutboxMessage.objects.filter(_yours(message, worker=worker, now=now)).update(
+def _put_back(message: OutboxMessage, claim: _Claim) -> str:
+    """Return a claimed message unsent and untried, due as it was."""
+    OutboxMessage.objects.filter(_yours(message, claim)).update(
         status=MessageStatus.PENDING,
         claimed_by="",
         claimed_at=None,
         attempts=F("attempts") - 1,
+        **_UNLEASED,
     )
     return "deferred"
 
 
 def _release_lapsed_claims(*, now: datetime, limit: int) -> tuple[int, int]:
-    """Put back messages whose worker has held them longer than CLAIM_LEASE: due at
-    once, or failed if that was their last try. (released, given up)"""
-    cutoff = now - CLAIM_LEASE
-    lapsed = OutboxMessage.objects.filter(status=MessageStatus.SENDING, claimed_at__lte=cutoff)
+    """Put back messages whose lease has run out by the database's clock: due at once
+    (`now`), or failed if that was their last try. (released, given up)"""
+    lapsed = OutboxMessage.objects.filter(status=MessageStatus.SENDING, lease_until__lt=Now())
     released = gave_up = 0
-    for pk, attempts, worker in lapsed.values_list("pk", "attempts", "claimed_by")[:limit]:
+    for pk, attempts, worker, token in lapsed.values_list(
+        "pk", "attempts", "claimed_by", "claim_token"
+    )[:limit]:
         give_up = attempts >= MAX_ATTEMPTS
-        # Compare-and-swap again: only one worker puts each lapsed claim back.
-        if lapsed.filter(pk=pk, attempts=attempts, claimed_by=worker).update(
+        # Compare-and-swap again, the lease checked anew: only one worker puts each
+        # lapsed claim back, and never one its worker renewed meanwhile.
+        if lapsed.filter(pk=pk, claim_token=token).update(
             status=MessageStatus.FAILED if give_up else MessageStatus.PENDING,
             available_at=now,
             claimed_by="",
             claimed_at=None,
             last_error=_STALE_CLAIM_ERROR,
+            **_UNLEASED,
         ):
             logger.warning("Outbox message %s: the claim of %s lapsed; put back", pk, worker)
             gave_up += give_up

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rehabdesk.notifications.choices import MessageChannel
+from django.db.models.functions import Now
+
+from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.services import message_enqueue
 
@@ -68,3 +70,12 @@ def enqueue(
         now=now,
         **arguments,
     )
+
+
+def leases_run_out(*pks: int) -> int:
+    """The leases of messages being sent (these, or all) end a second ago by the
+    database's clock, as if their worker had stopped renewing them; how many."""
+    sending = OutboxMessage.objects.filter(status=MessageStatus.SENDING)
+    if pks:
+        sending = sending.filter(pk__in=pks)
+    return sending.update(lease_until=Now() - timedelta(seconds=1))

@@ -12,8 +12,6 @@ class OnlineErrorCode(StrEnum):
     INVALID = "invalid"
     # A service that follows a first visit (a follow-up), asked for by a new patient.
     RETURNING_PATIENTS_ONLY = "returning_patients_only"
-    # A patient with a time held already, holding another through the API.
-    TOO_MANY_HOLDS = "too_many_holds"
 
 
 class OnlineError(DomainError):

@@ -6,7 +6,10 @@ had no such limit: one patient held 26 times at once, keeping those times from
 everybody else. So an API hold is refused:
 
 - when the patient already has LIVE_HOLDS_PER_PATIENT times held and not yet run out
-  (409 `too_many_holds`: confirm that hold, or cancel it, first), whoever holds them;
+  (409 `too_many_holds`: confirm that hold, or cancel it, first), whoever holds them.
+  The booking service counts them inside its own transaction, once it holds the
+  patient's place in the queue (`appointment_hold(live_holds_limit=...)`): two
+  requests for one patient at once, even with two practitioners, cannot both pass;
 - when the account has made HOLDS_PER_ACCOUNT.times holds in the hour (429
   `rate_limited`), counted in the database like the pages' limits (RateCount:
   every process sees one count, and two racing requests cannot both take the last
@@ -20,10 +23,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rehabdesk.online.errors import OnlineError, OnlineErrorCode
 from rehabdesk.online.services import HOLDS_PER_IP, Limit, rate_limit_hit
 from rehabdesk.scheduling import services as booking
-from rehabdesk.scheduling.choices import AppointmentStatus
 from rehabdesk.scheduling.models import Appointment
 
 # ⚠ The pages' numbers: one time held at once per visitor, HOLDS_PER_IP an hour.
@@ -35,13 +36,6 @@ HOLDS_PER_ACCOUNT = Limit(
     "This account has held many times in the last hour. Please confirm or cancel the "
     "times held, and try again later.",
 )
-
-
-def live_holds_of(*, patient_id: int, now: datetime) -> int:
-    """How many times are held for the patient and not yet run out."""
-    return Appointment.objects.filter(
-        patient_id=patient_id, status=AppointmentStatus.PENDING, hold_expires_at__gt=now
-    ).count()
 
 
 def api_hold(
@@ -58,15 +52,17 @@ def api_hold(
         Appointment.objects.filter(idempotency_key=idempotency_key).exists()
     )
     if not retry and request.patient is not None:
-        if live_holds_of(patient_id=request.patient.pk, now=now) >= LIVE_HOLDS_PER_PATIENT:
-            raise OnlineError(
-                OnlineErrorCode.TOO_MANY_HOLDS,
-                "A time is already held for this patient: confirm it or cancel it before "
-                "holding another.",
-                field="patient",
-            )
+        # A first look, so that a patient already holding a time is refused before the
+        # account's hourly count takes their request. It proves nothing: the booking
+        # service counts again under the patient's lock, and that count decides.
+        booking.live_holds_check(patient=request.patient, limit=LIVE_HOLDS_PER_PATIENT, now=now)
         if actor is not None and actor.pk is not None:
             rate_limit_hit(limit=HOLDS_PER_ACCOUNT, subject=f"user:{actor.pk}", now=now)
     return booking.appointment_hold(
-        request=request, actor=actor, now=now, idempotency_key=idempotency_key, note=note
+        request=request,
+        actor=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+        note=note,
+        live_holds_limit=LIVE_HOLDS_PER_PATIENT,
     )

@@ -45,3 +45,29 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class CspViolation(models.Model):
+    """How many times, on one day (UTC), browsers told us our Content-Security-Policy
+    blocked something: the directive that blocked it, where the blocked thing came from
+    (an origin, scheme and host only, or a keyword such as `inline`) and the page it
+    happened on, by its route's name. Never a path, a query or the report itself, so
+    nothing here can name a patient (docs/decisions/0008-security-headers.md)."""
+
+    day = models.DateField()
+    directive = models.CharField(max_length=40)
+    blocked = models.CharField(max_length=120)
+    route = models.CharField(max_length=80)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "directive", "blocked", "route"], name="online_csp_one_row"
+            )
+        ]
+        verbose_name = "content policy violation (per day)"
+        verbose_name_plural = "content policy violations (per day)"
+
+    def __str__(self) -> str:
+        return f"{self.directive} blocked {self.blocked} on {self.route}, {self.day}"

@@ -23,6 +23,15 @@ class BreachCause(models.TextChoices):
     UNAUTHORIZED_DISCLOSURE = "unauthorized_disclosure", "Disclosed without authority: other"
 
 
+# How a cause reads under its category in the yearly report ("Stolen — of which a
+# cyberattack"); a cause alone in its category is not broken down.
+WITHIN_CATEGORY: dict[BreachCause, str] = {
+    BreachCause.STOLEN: "other thefts",
+    BreachCause.CYBERATTACK: "a cyberattack (ransomware or other)",
+    BreachCause.MISDIRECTED: "misdirected",
+    BreachCause.UNAUTHORIZED_DISCLOSURE: "other disclosures",
+}
+
 # The statutory categories of the yearly report, each with the causes counted in it.
 REPORT_CATEGORIES: tuple[tuple[str, tuple[BreachCause, ...]], ...] = (
     ("Stolen", (BreachCause.STOLEN, BreachCause.CYBERATTACK)),

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from rehabdesk.privacy.choices import REPORT_CATEGORIES, BreachCause, RequestStatus
+from rehabdesk.privacy.choices import REPORT_CATEGORIES, WITHIN_CATEGORY, BreachCause, RequestStatus
 from rehabdesk.privacy.models import AccessRequest, Breach, BreachPatient, CorrectionRequest
 
 
@@ -176,7 +176,7 @@ def year_statistics(*, year: int, today: date) -> YearStatistics:
             (
                 name,
                 sum(causes.get(c.value, 0) for c in members),
-                [(c.label, causes.get(c.value, 0)) for c in members],
+                [(WITHIN_CATEGORY.get(c, c.label), causes.get(c.value, 0)) for c in members],
             )
             for name, members in REPORT_CATEGORIES
         ],

@@ -23,6 +23,9 @@ class SchedulingErrorCode(StrEnum):
     PATIENT_BUSY = "patient_busy"  # the patient has another visit then
     SERIES_CONFLICT = "series_conflict"
     CALL_US = "call_us"  # a change patients may not make themselves (self_service.py)
+    # The patient has as many times held, not yet run out, as the caller allows (the
+    # API's one live hold per patient: online/holds.py).
+    TOO_MANY_HOLDS = "too_many_holds"
 
 
 # The time asked for is not free (taken a moment ago, or not on offer): the pages answer

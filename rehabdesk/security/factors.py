@@ -3,13 +3,17 @@ recovery codes, all django-otp devices; and the ends of sessions.
 
 Every staff role signs in with a password and then one of these; patients with the
 password alone. Recovery codes are ten single-use codes shown once, for the day a
-phone is lost. A manager's reset removes every factor of a colleague and ends their
-sessions: their next sign-in starts at enrolment. Each change is audited as a CHANGE
-of "accounts.second_factor" (sessions: "accounts.sessions"), the person as object.
+phone is lost; only a keyed digest of each is kept (accounts/recovery_codes.py).
+Wrong codes are throttled by django-otp: while a device waits, a code is not even
+checked and the refusal says how long to wait (THROTTLED), not that it is wrong.
+A manager's reset removes every factor of a colleague and ends their sessions: their
+next sign-in starts at enrolment. Each change is audited as a CHANGE of
+"accounts.second_factor" (sessions: "accounts.sessions"), the person as object.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from rehabdesk.accounts.models import User
+from rehabdesk.accounts.recovery_codes import recovery_code_digest, recovery_code_new
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
@@ -115,7 +120,8 @@ def totp_confirm(*, user: User, code: str, now: datetime) -> tuple[TOTPDevice, l
             .order_by("-pk")
             .first()
         )
-        accepted = device is not None and device.verify_token(_clean(code))
+        wait = _wait_seconds(device, now) if device is not None else 0
+        accepted = device is not None and not wait and device.verify_token(_clean(code))
         codes: list[str] = []
         if device is not None and accepted:
             TOTPDevice.objects.filter(user=user, confirmed=True).delete()
@@ -137,6 +143,8 @@ def totp_confirm(*, user: User, code: str, now: datetime) -> tuple[TOTPDevice, l
             "Start again: scan the new code with your authenticator app.",
             field="code",
         )
+    if wait:
+        raise _throttled(wait)
     if not accepted:
         raise SecurityError(
             SecurityErrorCode.CODE_WRONG,
@@ -178,21 +186,52 @@ def recovery_codes_issue(*, user: User, now: datetime) -> list[str]:
 def _recovery_codes_replace(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return [f"{code[:4]}-{code[4:]}" for code in codes]
+    codes = [recovery_code_new() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(_clean(code))) for code in codes
+    )
+    return codes
 
 
 def _clean(code: str) -> str:
     return _NOT_A_CODE_CHARACTER.sub("", code or "").lower()[:32]
 
 
+def _wait_seconds(device: Device, now: datetime) -> int:
+    """How long django-otp's throttling still holds this device after wrong codes, in
+    whole seconds from `now` (0: a code may be checked). django-otp decides whether it
+    holds (verify_is_allowed, the check its verify_token makes); `now` only says for
+    how long more, rounded up and never less than a second while it holds."""
+    allowed, state = device.verify_is_allowed()
+    if allowed:
+        return 0
+    locked_until = (state or {}).get("locked_until")
+    if locked_until is None:
+        return 1
+    return max(1, math.ceil((locked_until - now).total_seconds()))
+
+
+def _throttled(seconds: int) -> SecurityError:
+    if seconds <= 90:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minutes"
+    return SecurityError(
+        SecurityErrorCode.THROTTLED,
+        f"Too many wrong codes. Try again in {wait}.",
+        field="code",
+    )
+
+
 def factor_verify(*, user: User, code: str, now: datetime) -> Device:
     """The device that accepts this code: six digits from the authenticator app, or a
-    recovery code (used up). Wrong codes count towards django-otp's throttling, which
-    makes each next try wait longer."""
+    recovery code (used up; looked up by its digest). Wrong codes count towards
+    django-otp's throttling, which makes each next try wait longer; a code typed while
+    the device waits is refused as THROTTLED, unchecked and uncounted."""
     token = _clean(code)
     matched: Device | None = None
+    waits: list[int] = []
     # The transaction commits a wrong try's count too (django-otp's throttling): the
     # refusal is raised after it, never inside it.
     with transaction.atomic():
@@ -203,14 +242,19 @@ def factor_verify(*, user: User, code: str, now: datetime) -> Device:
             devices.extend(
                 StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
             )
+            token = recovery_code_digest(token)
         for device in devices:
-            if device.verify_token(token):
+            if wait := _wait_seconds(device, now):
+                waits.append(wait)
+            elif device.verify_token(token):
                 matched = device
                 break
         if isinstance(matched, StaticDevice):
             _audit(
                 actor=user, user=user, summary="recovery code used", now=now, what="second_factor"
             )
+    if matched is None and waits:
+        raise _throttled(min(waits))
     if matched is None:
         raise SecurityError(
             SecurityErrorCode.CODE_WRONG,

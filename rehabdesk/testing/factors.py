@@ -9,8 +9,12 @@ browser's `sign_in` fixture types `current_code` on the factor step instead.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+import django_otp.models
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -48,6 +52,20 @@ def current_code(device: TOTPDevice) -> str:
     if totp.t() <= device.last_t:
         totp.time += device.step * (device.last_t + 1 - totp.t())
     return f"{totp.token():0{device.digits}d}"
+
+
+def hold_otp_clock(monkeypatch: Any, at: datetime) -> Callable[[float], datetime]:
+    """django-otp's own clock (the one its throttling reads) held at `at`, for this
+    test only. Returns a function that moves it to `at` + seconds and gives that instant,
+    the `now` to pass to the services."""
+    held = [at]
+    monkeypatch.setattr(django_otp.models, "timezone", SimpleNamespace(now=lambda: held[0]))
+
+    def move(seconds: float) -> datetime:
+        held[0] = at + timedelta(seconds=seconds)
+        return held[0]
+
+    return move
 
 
 def complete_second_factor(page: Any, email: str) -> None:

@@ -1,8 +1,11 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1 keeping every message it accepts,
-and Django's SMTP backend pointed at it (the `smtp_inbox` fixture in rehabdesk/conftest.py)."""
+and Django's SMTP backend pointed at it (the `smtp_inbox` fixture in rehabdesk/conftest.py);
+or the server alone (`local_smtp_server`), for a worker in another process, as slow to
+accept each message as a test needs."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -16,12 +19,17 @@ from django.test import override_settings
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
+    """An aiosmtpd handler that keeps every message it accepts, taking `delay` seconds
+    over each before it says so (a message is kept even if the sender is gone by then,
+    as a real server would deliver it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
         self.received: list[tuple[str, list[str], EmailMessage]] = []
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
         content = envelope.original_content or b""
         message = email.message_from_bytes(content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
@@ -39,25 +47,48 @@ def free_port() -> int:
 
 
 @contextmanager
+def local_smtp_server(handler: object) -> Iterator[int]:
+    """Run an aiosmtpd server on 127.0.0.1 with `handler` (an Inbox, say) for the
+    block; its port."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
+
+
+def smtp_environment(port: int) -> dict[str, str]:
+    """The environment that sends a process's e-mail (production settings) there."""
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_HOST_USER": "",
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_USE_SSL": "0",
+        "EMAIL_TIMEOUT": "5",
+    }
+
+
+@contextmanager
 def smtp_server() -> Iterator[Inbox]:
     """Run the server and send Django's e-mail to it, for the block."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        with override_settings(
+    with (
+        local_smtp_server(inbox) as port,
+        override_settings(
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=controller.port,
+            EMAIL_PORT=port,
             EMAIL_HOST_USER="",
             EMAIL_HOST_PASSWORD="",
             EMAIL_USE_TLS=False,
             EMAIL_USE_SSL=False,
             EMAIL_TIMEOUT=5,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
+        ),
+    ):
+        yield inbox
 
 
 def text_of(message: EmailMessage, kind: str = "plain") -> str:

@@ -2,7 +2,9 @@
 
 - `Content-Security-Policy` (settings.CONTENT_SECURITY_POLICY): scripts only from our own
   static files, nothing inline; a view that sets its own policy (a picture, sandboxed)
-  keeps it.
+  keeps it. Browsers report what it blocks to /csp-report/ (`report-uri`, and
+  `report-to` through `Reporting-Endpoints`, settings.REPORTING_ENDPOINTS;
+  web/csp_reports.py).
 - `Permissions-Policy` (settings.PERMISSIONS_POLICY): no camera, microphone, location,
   payment, USB and the like, for us or anything we might embed.
 - `Cache-Control: no-store` on every answer that may carry patient information, so a
@@ -56,6 +58,11 @@ def permissions_text(features: Mapping[str, Sequence[str]]) -> str:
     return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in features.items())
 
 
+def endpoints_text(endpoints: Mapping[str, str]) -> str:
+    """`{"csp": "/csp-report/"}` -> `csp="/csp-report/"`."""
+    return ", ".join(f'{name}="{url}"' for name, url in endpoints.items())
+
+
 def carries_patient_information(request: HttpRequest) -> bool:
     """Whether an answer to this request may carry patient information (see above)."""
     user = getattr(request, "user", None)
@@ -74,11 +81,14 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         self.csp = policy_text(settings.CONTENT_SECURITY_POLICY)
         self.permissions = permissions_text(settings.PERMISSIONS_POLICY)
+        self.endpoints = endpoints_text(settings.REPORTING_ENDPOINTS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not (settings.DEBUG and response.status_code in DEBUG_PAGES):
             response.headers.setdefault("Content-Security-Policy", self.csp)
+            if self.endpoints:
+                response.headers.setdefault("Reporting-Endpoints", self.endpoints)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         cache_control = response.get("Cache-Control", "")
         if "public" in cache_control or "no-store" in cache_control:

@@ -140,6 +140,8 @@ def _open_to_unverified() -> tuple[str, ...]:
         reverse("factor-enrol"),
         reverse("passkey-enrol"),
         reverse("recovery-codes-shown"),
+        # The sign-in pages' own CSP reports.
+        reverse("csp-report"),
         "/passkeys/",
         "/" + settings.STATIC_URL.lstrip("/"),
     )

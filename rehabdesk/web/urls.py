@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from rehabdesk.web import factor_views, security_views, views
+from rehabdesk.web import csp_reports, factor_views, security_views, views
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import exercise_views as portal_exercise_views
@@ -130,4 +130,6 @@ urlpatterns: list[URLPattern] = (
     + portal_lockbox_views.urlpatterns
     + portal_privacy_views.urlpatterns
     + portal_privacy_access_views.urlpatterns
+    # Browsers: what the Content-Security-Policy blocked.
+    + csp_reports.urlpatterns
 )

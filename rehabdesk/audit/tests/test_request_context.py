@@ -4,6 +4,7 @@ import pytest
 
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.context import RequestContext, audit_context, audit_via, current_context
+from rehabdesk.audit.middleware import client_ip
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.audit.services import audit_record
 
@@ -106,3 +107,35 @@ def test_a_request_made_with_an_api_token_says_so_on_each_of_its_events():
     # The note ends with the request.
     assert after.summary == ""
     assert current_context().via == ""
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        # The connection is the clinic's proxy: the client is the address it saw.
+        ("10.0.0.5", "203.0.113.9", "203.0.113.9"),
+        # Two of the clinic's proxies in a row, and an address the client made up on
+        # the left: the first address not ours, read from the right, is the client.
+        ("10.0.0.5", "192.0.2.66, 203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        # Garbled at the right: nothing further left of it is believed.
+        ("10.0.0.5", "203.0.113.9, not-an-address", "10.0.0.5"),
+        # The proxy sent no header: its own address.
+        ("10.0.0.5", "", "10.0.0.5"),
+        # Not one of ours: the header is the client's own word, ignored.
+        ("198.51.100.7", "203.0.113.9", "198.51.100.7"),
+        # IPv6 proxy network.
+        ("2001:db8::1", "2001:db8:ffff::2, 198.51.100.20", "198.51.100.20"),
+    ],
+)
+def test_behind_the_clinic_s_proxies_the_client_is_read_from_the_right(
+    settings, rf, remote, forwarded, client
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "2001:db8::/32"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client
+
+
+def test_without_trusted_proxies_a_forwarded_for_header_is_never_believed(settings, rf):
+    settings.TRUSTED_PROXIES = []
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client_ip(request) == "10.0.0.5"

@@ -16,17 +16,18 @@ from rehabdesk.notifications.choices import MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.selectors import messages_about, messages_failed
 from rehabdesk.notifications.services import (
-    CLAIM_LEASE,
     DeliveryReport,
     default_worker_name,
     deliver_due,
     describe_error,
 )
-from rehabdesk.notifications.testing import NOW, enqueue
+from rehabdesk.notifications.testing import NOW, enqueue, leases_run_out
 
 pytestmark = pytest.mark.django_db
 
 ABOUT = {"related_type": "scheduling.appointment"}
+LATER = NOW + timedelta(minutes=1)
+SENDING = {"status": MessageStatus.SENDING, "claimed_by": "w1", "claimed_at": NOW}
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,10 @@ ABOUT = {"related_type": "scheduling.appointment"}
         {"status": MessageStatus.SENDING},  # by nobody, since no time
         {"status": MessageStatus.SENDING, "claimed_by": "w1"},  # since no time
         {"claimed_by": "w1", "claimed_at": NOW},  # pending, yet some worker's
+        # sending, but under no lease, or no claim's
+        {**SENDING, "claim_token": "", "lease_until": NOW},
+        {**SENDING, "claim_token": "t1", "lease_until": None},
+        {"claim_token": "t1", "lease_until": NOW},  # pending, yet leased
         {"status": MessageStatus.SENT},  # sent at no time
         {"sent_at": NOW},  # pending, yet sent
         {"subject": "x" * 101},
@@ -47,6 +52,9 @@ ABOUT = {"related_type": "scheduling.appointment"}
         "sending unclaimed",
         "sending undated",
         "waiting but claimed",
+        "sending by no claim",
+        "sending unleased",
+        "waiting but leased",
         "sent undated",
         "dated but waiting",
         "long subject",
@@ -98,7 +106,8 @@ def test_a_failure_after_the_claim_was_taken_over_leaves_the_other_workers_send(
         if not stalled:
             stalled.append(message.pk)
             # w1 hangs past its lease; w2 takes the message over and sends it.
-            assert deliver_due(now=NOW + CLAIM_LEASE, worker="w2").sent == 1
+            leases_run_out()
+            assert deliver_due(now=LATER, worker="w2").sent == 1
             raise OSError("timed out")
 
     scripted_transport(stall_then_fail)
@@ -107,17 +116,20 @@ def test_a_failure_after_the_claim_was_taken_over_leaves_the_other_workers_send(
     assert deliver_due(now=NOW, worker="w1") == DeliveryReport(claimed=1, lapsed=1)
     message.refresh_from_db()
     assert (message.status, message.claimed_by, message.attempts) == ("sent", "w2", 2)
-    assert message.sent_at == NOW + CLAIM_LEASE
+    assert message.sent_at == LATER
 
 
 def test_lapsed_claims_are_put_back_a_batch_at_a_time(scripted_transport):
     for index in range(3):
         enqueue(f"patient{index}@mail.example")
-    OutboxMessage.objects.update(status=MessageStatus.SENDING, claimed_by="gone", claimed_at=NOW)
+    OutboxMessage.objects.update(
+        **{**SENDING, "claimed_by": "gone"}, claim_token="t", lease_until=NOW
+    )
+    leases_run_out()
     scripted_transport(lambda message: None)
 
-    first = deliver_due(now=NOW + CLAIM_LEASE, worker="w2", batch=2)
-    second = deliver_due(now=NOW + CLAIM_LEASE, worker="w2", batch=2)
+    first = deliver_due(now=LATER, worker="w2", batch=2)
+    second = deliver_due(now=LATER, worker="w2", batch=2)
 
     assert (first.released, first.sent, second.released, second.sent) == (2, 2, 1, 1)
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}

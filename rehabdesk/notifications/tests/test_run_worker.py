@@ -46,7 +46,7 @@ def test_once_with_nothing_due_says_so(mailoutbox):
     assert mailoutbox == []
 
 
-@pytest.mark.parametrize("arguments", [["--interval", "0"], ["--batch", "0"]])
+@pytest.mark.parametrize("arguments", [["--interval", "0"], ["--batch", "0"], ["--lease", "0.5"]])
 def test_it_refuses_settings_that_make_no_sense(arguments):
     with pytest.raises(CommandError):
         call_command("run_worker", "--once", *arguments)

@@ -37,5 +37,10 @@ class Transport(Protocol):
         Entering it must not fail; `send` raises instead, per message, so each message
         gets its own outcome. Any exception from `send` means "not sent, try again";
         PermanentDeliveryError means "not sent, give up".
+
+        A message may be sent again after a worker dies mid-send (services' docstring):
+        a channel whose provider deduplicates (an SMS provider's idempotency key, a
+        webhook's delivery id) hands it `message.idempotency_key`, the same on every
+        try; e-mail's Message-ID is made from the same facts.
         """
         ...

@@ -109,6 +109,9 @@ def test_the_year_counts_breaches_by_cause_and_requests_by_time_taken(personas, 
         "Used without authority": 1,
         "Disclosed without authority": 2,
     }
+    within = {name: causes for name, _, causes in stats.categories}
+    assert within["Disclosed without authority"] == [("misdirected", 2), ("other disclosures", 0)]
+    assert within["Stolen"] == [("other thefts", 0), ("a cyberattack (ransomware or other)", 0)]
     access = stats.access
     assert (
         access.received,

@@ -24,6 +24,7 @@ from rehabdesk.scheduling.services.booking import (
     appointment_hold,
     appointment_hold_claim,
     holds_release_expired,
+    live_holds_check,
 )
 from rehabdesk.scheduling.services.conflicts import outside_hours_review
 from rehabdesk.scheduling.services.lifecycle import (
@@ -97,6 +98,7 @@ __all__ = [
     "day_part",
     "freed_time_process",
     "holds_release_expired",
+    "live_holds_check",
     "offer_freed_time",
     "outside_hours_review",
     "outside_hours_tell",

@@ -104,9 +104,18 @@ def appointment_hold(
     idempotency_key: str | None = None,
     note: str = "",
     hold_for: timedelta = HOLD_DURATION,
+    live_holds_limit: int | None = None,
 ) -> Appointment:
     """Keep a time for the patient while they finish booking (status `pending`), for
-    `hold_for` (a waitlist offer keeps it longer)."""
+    `hold_for` (a waitlist offer keeps it longer).
+
+    `live_holds_limit`: refuse (`too_many_holds`) when the patient already has that
+    many times held and not yet run out, whoever holds them (the API's limit:
+    online/holds.py). Counted inside the booking's transaction once it holds the
+    patient's place in the queue (after the practitioner's and the rooms', in the one
+    order every booking takes them): two holds for one patient at once, even with two
+    practitioners at two locations, are counted one after the other, and the second
+    sees the first. A hold for nobody yet has no patient to count."""
     return _create(
         request=request,
         status=AppointmentStatus.PENDING,
@@ -115,7 +124,24 @@ def appointment_hold(
         idempotency_key=idempotency_key,
         note=note,
         hold_for=hold_for,
+        live_holds_limit=live_holds_limit,
     )
+
+
+def live_holds_check(*, patient: Patient, limit: int, now: datetime) -> None:
+    """Refuse another hold for a patient who already has `limit` times held and not yet
+    run out (`too_many_holds`: confirm one or cancel it first). `appointment_hold` asks
+    this under the patient's lock; asked before, as a first look, it proves nothing."""
+    held = Appointment.objects.filter(
+        patient=patient, status=AppointmentStatus.PENDING, hold_expires_at__gt=now
+    ).count()
+    if held >= limit:
+        raise SchedulingError(
+            SchedulingErrorCode.TOO_MANY_HOLDS,
+            "A time is already held for this patient: confirm it or cancel it before "
+            "holding another.",
+            field="patient",
+        )
 
 
 def appointment_book(
@@ -229,6 +255,7 @@ def _create(
     hold_for: timedelta = HOLD_DURATION,
     tell: bool = True,
     look_first: bool = True,
+    live_holds_limit: int | None = None,
 ) -> Appointment:
     fingerprint = request_fingerprint(request, status=status, actor=actor, note=note)
     # A retry is answered with what the first request made before any rule is looked at
@@ -252,6 +279,11 @@ def _create(
                 if replay is not None:
                     return replay
                 slot = slot_on_offer(request, now)
+                # The count comes after slot_on_offer took the patient's place in the
+                # queue: never a lock on the patient before the practitioner's, the
+                # order every other booking takes them in.
+                if live_holds_limit is not None and request.patient is not None:
+                    live_holds_check(patient=request.patient, limit=live_holds_limit, now=now)
                 overlapping = patient_free_check(request, now)
                 return _insert(
                     request,

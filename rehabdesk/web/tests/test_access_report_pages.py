@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,3 +218,18 @@ def test_filters_not_understood_are_a_400_not_a_500(client, officer, filters):
 def test_a_manager_who_is_not_the_privacy_officer_gets_a_404(client, personas):
     client.force_login(personas.manager)
     assert client.get(REPORT).status_code == 404
+
+
+@pytest.mark.parametrize("concern", ["after_hours", "no_visit_day", "no_visit_ever"])
+def test_a_filtered_page_costs_the_same_queries_however_many_looks_there_are(
+    client, personas, officer, month, concern
+):
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(REPORT, {"concern": concern})
+    for hours in range(20):
+        looked(personas, "physio", personas.patient_b, weekday_at(hours, after_days=-4))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(REPORT, {"concern": concern})
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

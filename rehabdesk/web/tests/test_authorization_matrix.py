@@ -52,6 +52,7 @@ from rehabdesk.consents.services import consent_record, treatment_consent_give
 from rehabdesk.exercises.models import Program, ProgramSession
 from rehabdesk.exercises.services import session_tick
 from rehabdesk.exercises.testing import program_build
+from rehabdesk.online.csp_reports import csp_violations_count, violation_from
 from rehabdesk.outcomes.models import MeasureRequest
 from rehabdesk.outcomes.services import measure_request_send
 from rehabdesk.outcomes.testing import request_make, wording_enter
@@ -178,6 +179,16 @@ def world(personas: Personas) -> Personas:
         freed=freed,
         expires_at=timezone.now() + timedelta(hours=2),
         created_at=timezone.now(),
+    )
+    # What the Content-Security-Policy blocked, counted for the managers' admin list.
+    csp_violations_count(
+        violations=[
+            violation_from(
+                directive="script-src-elem", blocked="https://cdn.example/x.js", route="home"
+            )
+        ],
+        client_ip="192.0.2.1",
+        now=timezone.now(),
     )
     # Patient A's safety record: an alert added by hand and a red flag to decide.
     alert_add(

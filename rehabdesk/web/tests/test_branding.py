@@ -116,3 +116,20 @@ def test_choosing_whom_to_see_online_shows_their_photo_or_initials(client, perso
     page = html.decode()
     assert f'<img class="photo" src="{personas.physio.photo_url}" alt=""' in page
     assert "Rehabdesk" not in page
+
+
+def test_staff_page_titles_name_the_clinic_and_never_the_patient(client, personas):
+    """A title is kept in the browser's history and shown on every tab, on a desk
+    computer others use: the page's heading names the patient, its title does not."""
+    patient = personas.patient_a
+    client.force_login(personas.user("physio"))
+    for path in (
+        f"/staff/patients/{patient.pk}/",
+        f"/staff/patients/{patient.pk}/chart/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        title = title_of(response.content.decode())
+        assert title.endswith("— Persona Clinic"), (path, title)
+        assert patient.last_name not in title, (path, title)
+        assert patient.last_name in response.content.decode()

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,7 +19,7 @@ from rehabdesk.accounts.roles import Role
 from rehabdesk.accounts.services import user_set_roles
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.models import AuditEvent
-from rehabdesk.testing.factors import current_code, staff_device
+from rehabdesk.testing.factors import current_code, hold_otp_clock, staff_device
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web import sessions
 
@@ -102,7 +103,7 @@ def test_a_recovery_code_works_once(personas):
     enrolled = Client()
     enrolled.force_login(personas.physio.user)
     codes = re.findall(
-        r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>",
+        r"<code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code>",
         enrolled.post(reverse("recovery-codes-new"), follow=True).content.decode(),
     )
     assert len(codes) == 10
@@ -115,6 +116,44 @@ def test_a_recovery_code_works_once(personas):
     assert refused.status_code == 200
     assert DEVICE_ID_SESSION_KEY not in again.session
     assert StaticDevice.objects.get(user=personas.physio.user).token_set.count() == 9
+
+
+def test_the_right_code_typed_while_wrong_ones_are_throttled_is_told_to_wait(personas, monkeypatch):
+    device = staff_device(personas.front_desk)
+    browser, landed = password_step(personas.front_desk.email)
+    move = hold_otp_clock(monkeypatch, timezone.now())
+    device.throttling_failure_count = 6  # the next try waits 32 seconds
+    device.throttling_failure_timestamp = move(0)
+    device.save()
+
+    refused = browser.post(landed, {"code": current_code(device)})
+
+    page = refused.content.decode()
+    assert refused.status_code == 200  # the form again, with its error
+    assert re.search(r"Too many wrong codes\. Try again in 3[12] seconds\.", page)
+    assert "does not match" not in page
+    assert DEVICE_ID_SESSION_KEY not in browser.session
+    move(32)
+    assert browser.post(landed, {"code": current_code(device)})["Location"] == START
+
+
+def test_enrolling_an_app_while_throttled_is_told_to_wait(personas, monkeypatch):
+    user = personas.massage_therapist.user
+    browser, landed = password_step(user.email)
+    enrol = browser.get(landed, follow=True).redirect_chain[-1][0]
+    move = hold_otp_clock(monkeypatch, timezone.now())
+    pending = TOTPDevice.objects.get(user=user, confirmed=False)
+    pending.throttling_failure_count = 7
+    pending.throttling_failure_timestamp = move(0)
+    pending.save()
+
+    refused = browser.post(enrol, {"code": current_code(pending)})
+
+    assert refused.status_code == 200
+    assert re.search(
+        r"Too many wrong codes\. Try again in 6[34] seconds\.", refused.content.decode()
+    )
+    assert not TOTPDevice.objects.get(pk=pending.pk).confirmed
 
 
 def test_staff_without_a_factor_enrol_an_app_and_see_recovery_codes_once(personas):
@@ -134,7 +173,14 @@ def test_staff_without_a_factor_enrol_an_app_and_see_recovery_codes_once(persona
     )
 
     assert enrolled.redirect_chain[0][0].startswith(reverse("recovery-codes-shown"))
-    assert len(re.findall(r"<code>[a-z2-7]{4}-[a-z2-7]{4}</code>", enrolled.content.decode())) == 10
+    assert (
+        len(
+            re.findall(
+                r"<code>[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}</code>", enrolled.content.decode()
+            )
+        )
+        == 10
+    )
     assert browser.get(reverse("recovery-codes-shown")).status_code == 302  # shown once
     assert TOTPDevice.objects.get(user=user).confirmed
     assert AuditEvent.objects.filter(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from rehabdesk.core.commands import LoopingCommand
-from rehabdesk.notifications.services import DeliveryReport, default_worker_name, deliver_due
+from rehabdesk.notifications.services import (
+    CLAIM_LEASE,
+    DeliveryReport,
+    default_worker_name,
+    deliver_due,
+)
 
 
 class Command(LoopingCommand):
@@ -24,14 +30,31 @@ class Command(LoopingCommand):
         parser.add_argument("--interval", type=float, default=2.0, help="Seconds between checks.")
         parser.add_argument("--batch", type=int, default=20, help="Messages claimed at a time.")
         parser.add_argument("--name", default="", help="The worker's name (default host:pid).")
+        parser.add_argument(
+            "--lease",
+            type=float,
+            default=CLAIM_LEASE.total_seconds(),
+            help="Seconds a claim lasts unless renewed; a stopped worker's messages go to "
+            "another worker after it (default %(default)g).",
+        )
 
     def handle(
-        self, *args: Any, once: bool, interval: float, batch: int, name: str, **options: Any
+        self,
+        *args: Any,
+        once: bool,
+        interval: float,
+        batch: int,
+        name: str,
+        lease: float,
+        **options: Any,
     ) -> None:
-        if interval <= 0 or batch < 1:
-            raise CommandError("--interval must be positive and --batch at least 1.")
+        if interval <= 0 or batch < 1 or lease < 1:
+            raise CommandError(
+                "--interval must be positive, --batch at least 1 and --lease at least 1."
+            )
         self.worker = name or default_worker_name()
         self.batch = batch
+        self.lease = timedelta(seconds=lease)
         self.stopping = False
         if once:
             self.report(self.drain(), always=True)
@@ -44,7 +67,9 @@ class Command(LoopingCommand):
         """Rounds until a round finds less than a full batch due (or we are asked to stop)."""
         total = DeliveryReport()
         while True:
-            report = deliver_due(now=timezone.now(), worker=self.worker, batch=self.batch)
+            report = deliver_due(
+                now=timezone.now(), worker=self.worker, batch=self.batch, lease=self.lease
+            )
             total += report
             if report.claimed < self.batch or self.stopping:
                 return total
