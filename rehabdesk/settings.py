@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "rehabdesk.core",
     "rehabdesk.accounts",
+    "rehabdesk.apitokens",
     "rehabdesk.audit",
     "rehabdesk.notifications",
     "rehabdesk.clinic",
@@ -228,6 +229,10 @@ SESSION_STAFF_IDLE_MINUTES = env_int("SESSION_STAFF_IDLE_MINUTES", 15)
 SESSION_STAFF_ABSOLUTE_HOURS = env_int("SESSION_STAFF_ABSOLUTE_HOURS", 12)
 SESSION_PATIENT_IDLE_MINUTES = env_int("SESSION_PATIENT_IDLE_MINUTES", 30)
 REAUTH_MINUTES = env_int("REAUTH_MINUTES", 5)
+# API tokens (rehabdesk/apitokens, docs/api.md): calls one token may make in a minute,
+# counted in the database; more answer 429 `rate_limited`. ⚠ 600 (10 a second) is a
+# guess at what an integration needs, not a measured figure.
+API_TOKEN_CALLS_PER_MINUTE = env_int("API_TOKEN_CALLS_PER_MINUTE", 600)
 # The cookie lives no longer than the longest session; the middleware ends it sooner.
 SESSION_COOKIE_AGE = SESSION_STAFF_ABSOLUTE_HOURS * 3600
 # Second factors: the name authenticator apps and passkey prompts show. Passkeys are

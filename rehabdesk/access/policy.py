@@ -75,6 +75,9 @@ class Capability(StrEnum):
     # See which practitioners have a calendar feed on and turn any of them off (a lost
     # phone, someone leaving): names and dates, never the address or what it lists.
     MANAGE_FEEDS = "manage_feeds"
+    # Every API token: issue an application's, see and revoke anyone's (staff manage
+    # their own personal tokens without it).
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 SELF_SERVICE = frozenset(
@@ -108,6 +111,7 @@ MANAGER_ONLY = frozenset(
         Capability.MANAGE_SIGN_INS,
         Capability.RESET_FACTORS,
         Capability.MANAGE_FEEDS,
+        Capability.MANAGE_API_TOKENS,
     }
 )
 # What only the privacy officer does: no other role has it, the manager included.

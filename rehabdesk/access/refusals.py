@@ -17,14 +17,16 @@ text or from a code written as a string; they ask `http_status(error.code)`.
   offers may work.
 - 410 Gone: a one-time link used already or past its days (a record export: `link_used`,
   `link_expired`); asking the clinic again is the way on.
-- 429 Too Many Requests: a rate limit of the online pages; a second factor's wrong
-  codes throttled (`factor_throttled`).
+- 429 Too Many Requests: a rate limit of the online pages, or an API token's calls in
+  a minute; a second factor's wrong codes throttled (`factor_throttled`).
 - 403 Forbidden: an option the caller's role does not have, or a signed-in change
   sent without its CSRF token (`csrf_failed`); a note that is another practitioner's
   to write (`not_author`, `not_their_visit`: the caller may see the record, so a 404
   would hide nothing).
 - 404 Not Found: a record that is not there or not the caller's (`not_found`).
-- 401 Unauthorized: no session where one is needed (`sign_in_required`).
+- 401 Unauthorized: no session where one is needed (`sign_in_required`), or an API
+  token that is unknown, revoked or expired (`token_invalid`); a token without the
+  scope a route needs is 403 (`token_scope_missing`).
 - 400 Bad Request: a body that does not read as JSON (`not_json`); JSON of the wrong
   shape is a 422 `invalid` like any other bad input.
 - 422 Unprocessable Content: everything else, a rule the request breaks as it stands —
@@ -44,6 +46,7 @@ from enum import StrEnum
 from http import HTTPStatus
 
 from rehabdesk.accounts.errors import AccountsErrorCode
+from rehabdesk.apitokens.errors import TokenErrorCode
 from rehabdesk.billing.errors import BillingErrorCode
 from rehabdesk.care.errors import CareErrorCode
 from rehabdesk.clinic.errors import ClinicErrorCode
@@ -92,6 +95,14 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         AccountsErrorCode.SUPERUSER: FORBIDDEN,
         AccountsErrorCode.OWN_ACCOUNT: FORBIDDEN,
         AccountsErrorCode.NOT_LOCKED: CONFLICT,
+    },
+    TokenErrorCode: {
+        TokenErrorCode.TOKEN_INVALID: UNAUTHORIZED,
+        TokenErrorCode.SCOPE_MISSING: FORBIDDEN,
+        TokenErrorCode.RATE_LIMITED: TOO_MANY,
+        TokenErrorCode.INVALID: UNPROCESSABLE,
+        TokenErrorCode.NOT_STAFF: FORBIDDEN,
+        TokenErrorCode.ALREADY_REVOKED: CONFLICT,
     },
     SecurityErrorCode: {
         SecurityErrorCode.CODE_WRONG: UNPROCESSABLE,

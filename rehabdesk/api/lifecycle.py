@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from rehabdesk.access.accessors import (
     appointment_for,
@@ -21,6 +20,7 @@ from rehabdesk.access.accessors import (
     waitlist_offer_for,
 )
 from rehabdesk.access.policy import Action, Capability, can, person_for
+from rehabdesk.api.auth import signed_in
 from rehabdesk.api.fields import ClockTime, Day, Id, Moment, Text, UrlId
 from rehabdesk.api.lookups import (
     OVERLAP_REASON_HELP,
@@ -31,6 +31,7 @@ from rehabdesk.api.lookups import (
     overlap_reason,
 )
 from rehabdesk.api.scheduling import AppointmentOut
+from rehabdesk.apitokens.choices import Scope
 from rehabdesk.core.errors import RequestError, RequestErrorCode
 from rehabdesk.scheduling import services as booking
 from rehabdesk.scheduling.choices import CancelledBy, DayPart, SeriesScope, WaitlistStatus
@@ -39,7 +40,10 @@ from rehabdesk.scheduling.selectors import outside_hours, patient_attendance, wa
 from rehabdesk.scheduling.services import series as series_services
 from rehabdesk.scheduling.services import waitlist
 
-router = Router(tags=["after booking"], auth=django_auth)
+# Every route names the scope a token needs for it; the router's is the fallback.
+WRITE = signed_in(Scope.BOOKING_WRITE)
+READ = signed_in(Scope.SCHEDULE_READ)
+router = Router(tags=["after booking"], auth=WRITE)
 
 
 class RescheduleIn(Schema):
@@ -138,7 +142,7 @@ class OfferOut(Schema):
 # --- One appointment ------------------------------------------------------------------
 
 
-@router.post("/appointments/{appointment_id}/reschedule", response=AppointmentOut)
+@router.post("/appointments/{appointment_id}/reschedule", response=AppointmentOut, auth=WRITE)
 def reschedule_appointment(
     request: HttpRequest, appointment_id: int, payload: RescheduleIn
 ) -> Appointment:
@@ -158,7 +162,7 @@ def reschedule_appointment(
     )
 
 
-@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut)
+@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=WRITE)
 def cancel_appointment(
     request: HttpRequest, appointment_id: int, payload: CancelIn | None = None
 ) -> Appointment:
@@ -175,7 +179,7 @@ def cancel_appointment(
     )
 
 
-@router.post("/appointments/{appointment_id}/arrive", response=AppointmentOut)
+@router.post("/appointments/{appointment_id}/arrive", response=AppointmentOut, auth=WRITE)
 def check_in(request: HttpRequest, appointment_id: int) -> Appointment:
     appointment = _desk_appointment(request, appointment_id)
     return booking.appointment_arrive(
@@ -183,7 +187,7 @@ def check_in(request: HttpRequest, appointment_id: int) -> Appointment:
     )
 
 
-@router.post("/appointments/{appointment_id}/noshow", response=AppointmentOut)
+@router.post("/appointments/{appointment_id}/noshow", response=AppointmentOut, auth=WRITE)
 def mark_noshow(
     request: HttpRequest, appointment_id: int, payload: NoShowIn | None = None
 ) -> Appointment:
@@ -196,13 +200,15 @@ def mark_noshow(
     )
 
 
-@router.post("/appointments/{appointment_id}/keep", response=AppointmentOut)
+@router.post("/appointments/{appointment_id}/keep", response=AppointmentOut, auth=WRITE)
 def keep_outside_hours(request: HttpRequest, appointment_id: int) -> Appointment:
     appointment = _desk_appointment(request, appointment_id)
     return booking.appointment_keep(appointment=appointment, actor=request.user, now=timezone.now())
 
 
-@router.get("/patients/{patient_id}/attendance", response=AttendanceOut)
+@router.get(
+    "/patients/{patient_id}/attendance", response=AttendanceOut, auth=signed_in(Scope.PATIENTS_READ)
+)
 def attendance(request: HttpRequest, patient_id: int) -> object:
     patient = patient_for(
         user=request.user,
@@ -214,7 +220,9 @@ def attendance(request: HttpRequest, patient_id: int) -> object:
     return patient_attendance(patient_id=patient.pk)
 
 
-@router.get("/changed-hours", response=list[AppointmentOut], summary="Bookings to resolve")
+@router.get(
+    "/changed-hours", response=list[AppointmentOut], summary="Bookings to resolve", auth=READ
+)
 def changed_hours(request: HttpRequest, location: UrlId | None = None) -> list[Appointment]:
     """Booked appointments that changed hours, time off, a closure or a registration left
     outside what is allowed: move, keep or cancel each."""
@@ -225,7 +233,7 @@ def changed_hours(request: HttpRequest, location: UrlId | None = None) -> list[A
 # --- Series ---------------------------------------------------------------------------
 
 
-@router.post("/series", response={201: SeriesOut}, summary="Book a recurring series")
+@router.post("/series", response={201: SeriesOut}, summary="Book a recurring series", auth=WRITE)
 def create_series(request: HttpRequest, payload: SeriesIn) -> Status[dict[str, object]]:
     """All dates or none: a 409 `series_conflict` lists each date that is not free
     with the nearest free time."""
@@ -248,7 +256,9 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Status[dict[str, o
     )
 
 
-@router.post("/appointments/{appointment_id}/series/reschedule", response=list[AppointmentOut])
+@router.post(
+    "/appointments/{appointment_id}/series/reschedule", response=list[AppointmentOut], auth=WRITE
+)
 def reschedule_in_series(
     request: HttpRequest, appointment_id: int, payload: SeriesChangeIn
 ) -> list[Appointment]:
@@ -263,7 +273,9 @@ def reschedule_in_series(
     )
 
 
-@router.post("/appointments/{appointment_id}/series/cancel", response=list[AppointmentOut])
+@router.post(
+    "/appointments/{appointment_id}/series/cancel", response=list[AppointmentOut], auth=WRITE
+)
 def cancel_in_series(
     request: HttpRequest, appointment_id: int, payload: SeriesCancelIn
 ) -> list[Appointment]:
@@ -282,7 +294,9 @@ def cancel_in_series(
 # --- Waitlist -------------------------------------------------------------------------
 
 
-@router.post("/waitlist", response={201: WaitlistOut}, summary="Put a patient on the waitlist")
+@router.post(
+    "/waitlist", response={201: WaitlistOut}, summary="Put a patient on the waitlist", auth=WRITE
+)
 def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Status[WaitlistEntry]:
     patient = patient_for(
         user=request.user, patient_id=payload.patient, action=Action.MANAGE_BOOKINGS, view=False
@@ -303,7 +317,7 @@ def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Status[WaitlistE
     return Status(201, waitlist.waitlist_add(wish=wish, actor=request.user, now=timezone.now()))
 
 
-@router.get("/waitlist", response=list[WaitlistOut], summary="Who is waiting")
+@router.get("/waitlist", response=list[WaitlistOut], summary="Who is waiting", auth=READ)
 def list_waitlist(
     request: HttpRequest,
     location: UrlId | None = None,
@@ -313,19 +327,19 @@ def list_waitlist(
     return waitlist_entries(status=status, location_id=location)
 
 
-@router.post("/waitlist/{entry_id}/withdraw", response=WaitlistOut)
+@router.post("/waitlist/{entry_id}/withdraw", response=WaitlistOut, auth=WRITE)
 def withdraw_from_waitlist(request: HttpRequest, entry_id: int) -> WaitlistEntry:
     entry = waitlist_entry_for(user=request.user, entry_id=entry_id)
     return waitlist.waitlist_withdraw(entry=entry, actor=request.user, now=timezone.now())
 
 
-@router.post("/waitlist-offers/{offer_id}/accept", response=OfferOut)
+@router.post("/waitlist-offers/{offer_id}/accept", response=OfferOut, auth=WRITE)
 def accept_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
     offer = waitlist_offer_for(user=request.user, offer_id=offer_id)
     return waitlist.waitlist_offer_accept(offer=offer, actor=request.user, now=timezone.now())
 
 
-@router.post("/waitlist-offers/{offer_id}/decline", response=OfferOut)
+@router.post("/waitlist-offers/{offer_id}/decline", response=OfferOut, auth=WRITE)
 def decline_offer(request: HttpRequest, offer_id: int) -> WaitlistOffer:
     offer = waitlist_offer_for(user=request.user, offer_id=offer_id)
     return waitlist.waitlist_offer_decline(offer=offer, actor=request.user, now=timezone.now())

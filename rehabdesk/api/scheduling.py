@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import django_auth
 from pydantic import model_validator
 
 from rehabdesk.access.accessors import appointment_for, patient_for
 from rehabdesk.access.policy import Action
+from rehabdesk.api.auth import signed_in
 from rehabdesk.api.fields import Id, Moment, Text, UrlId
 from rehabdesk.api.free_times import availability_response
 from rehabdesk.api.lookups import (
@@ -27,6 +27,7 @@ from rehabdesk.api.lookups import (
     known_service,
     overlap_reason,
 )
+from rehabdesk.apitokens.choices import Scope
 from rehabdesk.availability.types import Reason
 from rehabdesk.clinic.calendar_configuration import calendar_configuration
 from rehabdesk.clinic.selectors import (
@@ -273,7 +274,7 @@ IDEMPOTENCY = (
 @router.post(
     "/holds",
     response={201: AppointmentOut},
-    auth=django_auth,
+    auth=signed_in(Scope.BOOKING_WRITE),
     summary="Hold a time",
     description="One time held at once per patient: another while one is held and not "
     "yet run out answers 409 `too_many_holds` (confirm or cancel it first). An account "
@@ -298,7 +299,7 @@ def create_hold(
 @router.post(
     "/appointments",
     response={201: AppointmentOut},
-    auth=django_auth,
+    auth=signed_in(Scope.BOOKING_WRITE),
     summary="Book a time",
     description="A patient already booked then is refused (422 `patient_busy`) unless "
     f"the front desk sends `overlap_reason`. A service a safety alert or an undecided "
@@ -320,7 +321,11 @@ def create_appointment(
     return Status(201, appointment)
 
 
-@router.get("/appointments/{appointment_id}", response=AppointmentOut, auth=django_auth)
+@router.get(
+    "/appointments/{appointment_id}",
+    response=AppointmentOut,
+    auth=signed_in(Scope.SCHEDULE_READ),
+)
 def get_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     return appointment_for(user=request.user, appointment_id=appointment_id)
 
@@ -328,7 +333,7 @@ def get_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 @router.post(
     "/appointments/{appointment_id}/confirm",
     response=AppointmentOut,
-    auth=django_auth,
+    auth=signed_in(Scope.BOOKING_WRITE),
     summary="Turn a hold into a booking",
 )
 def confirm_appointment(request: HttpRequest, appointment_id: int) -> Appointment:

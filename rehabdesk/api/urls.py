@@ -15,8 +15,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from rehabdesk.access.errors import AccessDenied
 from rehabdesk.access.middleware import record_denial
 from rehabdesk.access.refusals import http_status
+from rehabdesk.api.auth import scope_of
 from rehabdesk.api.lifecycle import router as lifecycle_router
 from rehabdesk.api.scheduling import router as scheduling_router
+from rehabdesk.apitokens.errors import TokenError, TokenErrorCode
 from rehabdesk.core.errors import DomainError, RequestErrorCode
 from rehabdesk.scheduling.errors import SchedulingError
 from rehabdesk.scheduling.services import SeriesConflict
@@ -25,11 +27,20 @@ api = NinjaAPI(
     title="Rehabdesk API",
     version="1",
     description="Services, locations, the team, free times and bookings. Sign in with a "
-    "session (and send the CSRF token) to book.",
+    "session (and send the CSRF token), or send an API token (`Authorization: Bearer "
+    "rhd_…`, made at /staff/api-tokens/) holding the scope each operation names.",
     urls_namespace="api",
 )
 api.add_router("/", scheduling_router)
 api.add_router("/", lifecycle_router)
+# Each operation's description names the scope a token needs for it.
+for _router in (scheduling_router, lifecycle_router):
+    for _path in _router.path_operations.values():
+        for _operation in _path.operations:
+            _scope = scope_of(_operation.auth_callbacks)
+            if _scope is not None:
+                _note = f"API token scope: `{_scope}`."
+                _operation.description = f"{_operation.description or ''}\n\n{_note}".strip()
 
 
 @api.exception_handler(AccessDenied)
@@ -52,6 +63,22 @@ def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403:
         return _refused(request, RequestErrorCode.CSRF_FAILED, "Send the CSRF token.")
     return _refused(request, RequestErrorCode.NOT_JSON, "Send the body as JSON.")
+
+
+@api.exception_handler(TokenError)
+def token_refused(request: HttpRequest, exc: TokenError) -> HttpResponse:
+    """A token refused: unknown, revoked or expired (401, with the bearer challenge of
+    RFC 6750), without the route's scope (403), or over its rate (429, Retry-After)."""
+    response = api.create_response(
+        request,
+        {"code": str(exc.code), "detail": exc.message, "field": exc.field},
+        status=http_status(exc.code),
+    )
+    if exc.code == TokenErrorCode.TOKEN_INVALID:
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(SchedulingError)

@@ -3,7 +3,8 @@
 The middleware sets the request id and client address for the duration of a request;
 `audit_record` reads them, so services deep below a view stamp their events with the
 request that caused them. Outside a request (a command, a test) both are empty unless
-code sets them with `audit_context`.
+code sets them with `audit_context`. A request made with an API token also notes the
+token (`audit_via`), which every event of the request then names in its summary.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str = ""
     ip_address: str | None = None
+    # How the actor came in when it was not a session: "API token 1a2b3c4d".
+    via: str = ""
 
 
 NO_REQUEST = RequestContext()
@@ -42,6 +45,15 @@ def audit_context(*, request_id: str, ip_address: str | None) -> Iterator[Reques
         yield context
     finally:
         _current.reset(token)
+
+
+def audit_via(via: str) -> None:
+    """Note for the rest of the current request how its person came in (an API
+    token's prefix, never its secret). The request's `audit_context` undoes it when the
+    request ends."""
+    if len(via) > 40:
+        raise ValueError("a 'via' note is at most 40 characters")
+    _current.set(replace(current_context(), via=via))
 
 
 def current_context() -> RequestContext:

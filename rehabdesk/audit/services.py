@@ -66,11 +66,16 @@ def audit_record(
     elif timezone.is_naive(now):
         raise ValueError("now must be an aware datetime")
     patients = sorted({_patient_id(p) for p in patient_ids})
+    context = current_context()
+    if context.via:
+        # A call with an API token says so on every event it causes (the user is the
+        # token's person); the summary is shortened, never the note.
+        note = f" (via {context.via})"
+        summary = summary[: 200 - len(note)] + note
     user: AbstractBaseUser | None = None
     email = ""
     if isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
         user, email = actor, getattr(actor, actor.get_email_field_name(), "") or ""
-    context = current_context()
     event = AuditEvent(
         occurred_at=now,
         # Typed as AbstractBaseUser: audit may not import accounts for its User.

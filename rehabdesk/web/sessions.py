@@ -13,8 +13,9 @@ was last given, whether its person is staff, and the person's session number
   sends the person to sign in (the page says why), the API answers 401.
 - SecondFactorMiddleware keeps a staff session that has not passed its second factor
   to the sign-in steps, enrolment, passkey ceremonies and signing out: pages redirect
-  to the factor step, the API answers 403 `second_factor_required`, and the admin is
-  behind it too (its own login leads to the same step).
+  to the factor step, the API answers 403 `second_factor_required` (unless the request
+  presents an API token, which alone then decides), and the admin is behind it too
+  (its own login leads to the same step).
 
 Neither reads the database beyond the session and the user Django loads anyway: a
 factor passed is django-otp's device id in the session, which a reset makes moot by
@@ -175,6 +176,9 @@ class SecondFactorMiddleware:
         ):
             return None
         if path.startswith("/api/"):
+            if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
+                # An API token decides alone (api/auth.py): the session is not used.
+                return None
             code = SecurityErrorCode.SECOND_FACTOR_REQUIRED
             return JsonResponse(
                 {

@@ -23,6 +23,7 @@ from rehabdesk.web.public import guide_views, pictures_views
 from rehabdesk.web.public import views as public_views
 from rehabdesk.web.staff import (
     account_views,
+    api_token_views,
     billing_views,
     book_at_views,
     booking_views,
@@ -99,6 +100,8 @@ urlpatterns: list[URLPattern] = (
     + lockbox_views.urlpatterns
     # Sign-ins: a patient's (reset link, e-mail), one's own password, lockouts.
     + account_views.urlpatterns
+    # API tokens: each member of staff's own, the manager's of every one.
+    + api_token_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns

@@ -66,6 +66,7 @@ MANAGER_ONLY = {
     Capability.MANAGE_SIGN_INS,
     Capability.RESET_FACTORS,
     Capability.MANAGE_FEEDS,
+    Capability.MANAGE_API_TOKENS,
 }
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 

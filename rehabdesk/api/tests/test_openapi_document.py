@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from rehabdesk.api.urls import api
 
-SESSION: list[dict[str, list[str]]] = [{"SessionAuth": []}]
+# A token (the bearer scheme) or a session: either signs a request in.
+SESSION: list[dict[str, list[str]]] = [{"ApiTokenAuth": []}, {"SessionAuth": []}]
 APPOINTMENT = "/api/appointments/{appointment_id}"
 
 # (method, path): (needs a session, success status, request body schema or None)
@@ -89,10 +90,19 @@ def test_the_document_is_the_contract_route_by_route(document):
     assert found == CONTRACT
 
 
-def test_a_session_is_the_sessionid_cookie(document):
+def test_a_session_is_the_sessionid_cookie_and_a_token_the_bearer_scheme(document):
     assert document["components"]["securitySchemes"] == {
-        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+        "ApiTokenAuth": {"type": "http", "scheme": "bearer"},
+        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
     }
+
+
+def test_each_operation_a_token_may_call_names_the_scope_it_needs(document):
+    for (method, path), (needs_session, _, _) in CONTRACT.items():
+        description = operations(document)[method, path].get("description", "")
+        assert ("API token scope: `" in description) == needs_session, (method, path)
+    attendance = operations(document)["GET", "/api/patients/{patient_id}/attendance"]
+    assert attendance["description"].endswith("API token scope: `patients:read`.")
 
 
 def test_a_booking_names_what_it_needs_and_an_aware_start(document):

@@ -3,7 +3,7 @@
 import pytest
 
 from rehabdesk.audit.choices import AuditAction
-from rehabdesk.audit.context import RequestContext, audit_context, current_context
+from rehabdesk.audit.context import RequestContext, audit_context, audit_via, current_context
 from rehabdesk.audit.middleware import client_ip
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.audit.services import audit_record
@@ -84,6 +84,29 @@ def test_it_refuses_a_context_no_event_could_store(request_id, ip_address):
     ):
         pass
     assert current_context() == RequestContext()
+
+
+@pytest.mark.django_db
+def test_a_request_made_with_an_api_token_says_so_on_each_of_its_events():
+    with audit_context(request_id="r" * 32, ip_address=None):
+        audit_via("API token 1a2b3c4d")
+        noted = audit_record(
+            actor=None,
+            action=AuditAction.VIEW,
+            object_type="patients.patient",
+            summary="patient record",
+        )
+        long = audit_record(
+            actor=None, action=AuditAction.VIEW, object_type="patients.patient", summary="x" * 200
+        )
+    after = audit_record(actor=None, action=AuditAction.VIEW, object_type="patients.patient")
+    assert noted.summary == "patient record (via API token 1a2b3c4d)"
+    # A summary is shortened to keep the note, within its 200 characters.
+    assert len(long.summary) == 200
+    assert long.summary.endswith("x (via API token 1a2b3c4d)")
+    # The note ends with the request.
+    assert after.summary == ""
+    assert current_context().via == ""
 
 
 @pytest.mark.parametrize(

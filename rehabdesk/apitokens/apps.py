@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApiTokensConfig(AppConfig):
+    name = "rehabdesk.apitokens"
+    label = "apitokens"
+    verbose_name = "API tokens"
