@@ -174,6 +174,10 @@ def test_a_staff_session_without_its_second_factor_may_still_use_a_token(world, 
     assert (plain.status_code, plain.json()["code"]) == (403, "second_factor_required")
     # The token alone decides: made after a sign-in with the factor, it needs none more.
     assert unverified.get(url("changed_hours"), **bearer(text)).status_code == 200
+    # A made-up token never lets the half-signed-in session through in its place.
+    for made_up in ("rhd_00000000_" + "A" * 43, "nonsense", ""):
+        forged = unverified.get(url("changed_hours"), **bearer(made_up))
+        assert (forged.status_code, forged.json()["code"]) == (401, "token_invalid"), made_up
 
 
 def test_an_application_token_acts_with_its_role_and_stops_when_revoked(client, world, personas):
