@@ -45,7 +45,8 @@ def test_a_thousand_events_reach_a_local_receiver_within_a_minute(personas):
                 break
         elapsed = time.monotonic() - started
     print(
-        f"\nwebhook fan-out: {EVENTS} events queued in {fanned_out:.2f} s, delivered in {elapsed:.2f} s ({EVENTS / elapsed:.0f}/s)"
+        f"\nwebhook fan-out: {EVENTS} events queued in {fanned_out:.2f} s, "
+        f"delivered in {elapsed:.2f} s ({EVENTS / elapsed:.0f}/s)"
     )
     assert sent == EVENTS
     assert len(box.received) == EVENTS
