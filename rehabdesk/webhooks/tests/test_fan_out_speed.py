@@ -4,6 +4,7 @@ the outbox's own rounds (deliver_due, batches of 20, as run_worker drains them).
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.db import transaction
@@ -12,7 +13,6 @@ from rehabdesk.core.events import event_publish
 from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.services import deliver_due
-from rehabdesk.scheduling.testing import NOW
 from rehabdesk.webhooks.choices import WebhookEvent
 from rehabdesk.webhooks.models import WebhookDelivery
 from rehabdesk.webhooks.services import endpoint_create
@@ -21,6 +21,7 @@ from rehabdesk.webhooks.tests.receiver import receiver
 pytestmark = pytest.mark.django_db
 
 EVENTS = 1000
+NOW = datetime(2027, 3, 8, 13, 0, tzinfo=UTC)
 
 
 def test_a_thousand_events_reach_a_local_receiver_within_a_minute(personas):
