@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 
+from rehabdesk.billing.models import Product
+from rehabdesk.billing.services import ProductLine, invoice_for_sale
+from rehabdesk.clinic.models import Location, TaxCategory
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.patients.models import Patient
@@ -138,4 +142,35 @@ def test_a_new_patient_is_an_event_with_its_id_only(personas):
     assert payload["type"] == "patient.created"
     assert payload["data"] == {"patient_id": patient.pk}
     for private in ("Webhook", "Person", "webhook.person"):
+        assert private not in webhook_rows()[0].body_text
+
+
+def test_an_issued_invoice_is_an_event_without_amounts(personas):
+    register(personas, "http://127.0.0.1:9/hook", [WebhookEvent.INVOICE_ISSUED])
+    clinic = personas.pickering.clinic
+    brace = Product.objects.create(
+        clinic=clinic,
+        name="Knee brace",
+        price=Decimal("40.00"),
+        tax_category=TaxCategory.objects.get(code="general-taxable"),
+    )
+    location = Location.objects.select_related("clinic").get(pk=personas.pickering.pk)
+    invoice = invoice_for_sale(
+        patient=personas.patient_a,
+        location=location,
+        products=[ProductLine(product=brace)],
+        by=personas.front_desk,
+        now=NOW,
+    )
+    [payload] = payloads()
+    assert payload["type"] == "invoice.issued"
+    assert payload["data"] == {
+        "invoice_id": invoice.pk,
+        "patient_id": personas.patient_a.pk,
+        "location_id": location.pk,
+        "appointment_id": None,
+        "issued_at": NOW.astimezone(UTC).isoformat(timespec="seconds"),
+    }
+    assert set(payload["data"]) <= ALLOWED_KEYS
+    for private in ("40", "Knee", "brace"):
         assert private not in webhook_rows()[0].body_text
