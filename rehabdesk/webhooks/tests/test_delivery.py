@@ -12,8 +12,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from rehabdesk.core.events import event_publish
-from rehabdesk.notifications.choices import MessageChannel
+from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
+from rehabdesk.notifications.selectors import messages_failed
 from rehabdesk.notifications.services import deliver_due
 from rehabdesk.webhooks.choices import WebhookErrorCode, WebhookEvent
 from rehabdesk.webhooks.errors import WebhookError
@@ -102,6 +103,10 @@ def test_repeated_failures_turn_the_endpoint_off_and_tell_the_managers(personas,
         # What was queued for it fails for good at its next try; nothing more is sent.
         report = deliver_due(now=NOW + timedelta(hours=1), worker="t")
         assert report.failed == 3
+        # Given up on, they stay on the endpoint's log, not on the desk's list of
+        # patients to phone.
+        assert OutboxMessage.objects.filter(status=MessageStatus.FAILED).count() == 3
+        assert list(messages_failed()) == []
         assert len(box.received) == 3
         # A manager turns it back on: its failures are forgotten, a test event goes out.
         endpoint_enable(endpoint=endpoint, actor=personas.manager, now=NOW)
