@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rehabdesk.core",
     "rehabdesk.accounts",
     "rehabdesk.apitokens",
+    "rehabdesk.webhooks",
     "rehabdesk.audit",
     "rehabdesk.notifications",
     "rehabdesk.clinic",
@@ -233,6 +234,14 @@ REAUTH_MINUTES = env_int("REAUTH_MINUTES", 5)
 # counted in the database; more answer 429 `rate_limited`. ⚠ 600 (10 a second) is a
 # guess at what an integration needs, not a measured figure.
 API_TOKEN_CALLS_PER_MINUTE = env_int("API_TOKEN_CALLS_PER_MINUTE", 600)
+# Webhooks (rehabdesk/webhooks, docs/webhooks.md). A webhook URL on a private, loopback,
+# link-local or reserved address (or plain http) is refused unless this is on: SSRF.
+# Off in production; on while developing with DEBUG and in tests (local receivers).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
+# Failed tries in a row after which an endpoint is turned off and the managers told.
+# ⚠ 10 is a guess: about 15 minutes of the outbox's backoff for one event, sooner when
+# events are frequent.
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 10)
 # The cookie lives no longer than the longest session; the middleware ends it sooner.
 SESSION_COOKIE_AGE = SESSION_STAFF_ABSOLUTE_HOURS * 3600
 # Second factors: the name authenticator apps and passkey prompts show. Passkeys are

@@ -33,3 +33,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SESSION_STAFF_IDLE_MINUTES = 240
 SESSION_PATIENT_IDLE_MINUTES = 240
 REAUTH_MINUTES = 240
+
+# Tests deliver webhooks to receivers on 127.0.0.1; the SSRF tests turn this off.
+WEBHOOKS_ALLOW_PRIVATE = True

@@ -78,6 +78,9 @@ class Capability(StrEnum):
     # Every API token: issue an application's, see and revoke anyone's (staff manage
     # their own personal tokens without it).
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # Webhook endpoints: register them, see their delivery log, send a test event, turn
+    # them off and on (docs/webhooks.md).
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 SELF_SERVICE = frozenset(
@@ -112,6 +115,7 @@ MANAGER_ONLY = frozenset(
         Capability.RESET_FACTORS,
         Capability.MANAGE_FEEDS,
         Capability.MANAGE_API_TOKENS,
+        Capability.MANAGE_WEBHOOKS,
     }
 )
 # What only the privacy officer does: no other role has it, the manager included.

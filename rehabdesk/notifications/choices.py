@@ -7,6 +7,10 @@ class MessageChannel(models.TextChoices):
     transport."""
 
     EMAIL = "email", "E-mail"
+    # A signed POST to a webhook endpoint (rehabdesk/webhooks, docs/webhooks.md): the
+    # recipient is the endpoint's id, the body its JSON; its transport is registered by
+    # the webhooks app, which sits above this one.
+    WEBHOOK = "webhook", "Webhook"
 
 
 class MessageStatus(models.TextChoices):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from rehabdesk.notifications.choices import MessageStatus
+from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 
 
 def messages_failed() -> QuerySet[OutboxMessage]:
     """Messages the worker gave up on, newest first: the front desk phones these
-    patients instead. Never deleted, so the list is also the record."""
-    return OutboxMessage.objects.filter(status=MessageStatus.FAILED).order_by("-created_at", "-id")
+    patients instead. Never deleted, so the list is also the record. Webhook deliveries
+    are not for the desk: their endpoint's page logs them (docs/webhooks.md)."""
+    return (
+        OutboxMessage.objects.filter(status=MessageStatus.FAILED)
+        .exclude(channel=MessageChannel.WEBHOOK)
+        .order_by("-created_at", "-id")
+    )
 
 
 def messages_about(*, related_type: str, related_id: str | int) -> QuerySet[OutboxMessage]:

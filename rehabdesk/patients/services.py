@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from rehabdesk.accounts.models import User
 from rehabdesk.accounts.roles import Role
@@ -18,6 +19,7 @@ from rehabdesk.accounts.services import user_create
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.clinic.models import Practitioner
+from rehabdesk.core.events import event_publish
 from rehabdesk.core.validation import full_clean_or_raise
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
 from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
@@ -80,6 +82,8 @@ def patient_create(
                 )
         patient.save()
         _audit(actor, AuditAction.CREATE, patient, [patient.pk], "patient record")
+        # Told to the webhooks (core/events.py): the id only, never who they are.
+        event_publish(type="patient.created", data={"patient_id": patient.pk}, now=timezone.now())
     return patient
 
 

@@ -53,6 +53,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "factors": factors.factors_of(user) if staff else None,
             "resets_factors": can(person_for(user), Capability.RESET_FACTORS),
+            "manages_webhooks": can(person_for(user), Capability.MANAGE_WEBHOOKS),
         },
     )
 

@@ -53,6 +53,7 @@ from rehabdesk.web.staff import (
     schedule_views,
     series_views,
     waitlist_views,
+    webhook_views,
 )
 from rehabdesk.web.staff import (
     feed_views as staff_feed_views,
@@ -102,6 +103,8 @@ urlpatterns: list[URLPattern] = (
     + account_views.urlpatterns
     # API tokens: each member of staff's own, the manager's of every one.
     + api_token_views.urlpatterns
+    # Webhooks: the manager's endpoints, their delivery log and test events.
+    + webhook_views.urlpatterns
     # The desk's billing: check-out, invoices, payments, day-end.
     + checkout_views.urlpatterns
     + billing_views.urlpatterns

@@ -34,6 +34,7 @@ from rehabdesk.billing.numbering import display_number, next_number
 from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.clinic.models import Location, TaxCategory
 from rehabdesk.clinic.tax import RatePeriod, TaxConfigurationError, tax_for
+from rehabdesk.core.events import event_publish, iso
 from rehabdesk.core.money import round_money
 from rehabdesk.patients.models import Coverage, Patient
 from rehabdesk.scheduling.choices import AppointmentStatus
@@ -261,6 +262,18 @@ def invoice_write(draft: Draft, *, by: User, now: datetime) -> Invoice:
         patient_ids=[draft.patient.pk],
         summary=f"invoice {display_number(invoice.number)} issued ({draft.purpose})",
         location_id=location.pk,
+        now=now,
+    )
+    # Told to the webhooks (core/events.py): ids and times, no amounts or lines.
+    event_publish(
+        type="invoice.issued",
+        data={
+            "invoice_id": invoice.pk,
+            "patient_id": draft.patient.pk,
+            "location_id": location.pk,
+            "appointment_id": draft.appointment.pk if draft.appointment else None,
+            "issued_at": iso(now),
+        },
         now=now,
     )
     return invoice

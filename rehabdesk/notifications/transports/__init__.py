@@ -22,6 +22,13 @@ def transport_for(channel: str) -> Transport:
     return TRANSPORTS[channel]
 
 
+def transport_register(channel: MessageChannel, transport: Transport) -> None:
+    """Give a channel its transport from an app above this one (the webhooks app's
+    AppConfig.ready() registers the webhook channel's), which notifications may not
+    import."""
+    TRANSPORTS[channel] = transport
+
+
 __all__ = [
     "TRANSPORTS",
     "DeliveryError",
@@ -29,4 +36,5 @@ __all__ = [
     "Send",
     "Transport",
     "transport_for",
+    "transport_register",
 ]

@@ -13,6 +13,7 @@ from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability.types import Slot
+from rehabdesk.core.events import event_publish, iso
 from rehabdesk.scheduling.choices import EventKind
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
 
@@ -68,7 +69,7 @@ def rooms_hold(appointment: Appointment, slot: Slot) -> None:
 def event_write(
     appointment: Appointment, kind: EventKind, actor: Actor, now: datetime, detail: str = ""
 ) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(
+    event = AppointmentEvent.objects.create(
         appointment=appointment,
         occurred_at=now,
         actor=user_of(actor),
@@ -78,6 +79,34 @@ def event_write(
         end=appointment.end,
         detail=detail[:200],
     )
+    published = PUBLISHED_EVENTS.get(kind)
+    if published:
+        # Told to the webhooks (core/events.py), in this transaction: ids and times only.
+        event_publish(
+            type=published,
+            data={
+                "appointment_id": appointment.pk,
+                "patient_id": appointment.patient_id,
+                "practitioner_id": appointment.practitioner_id,
+                "location_id": appointment.location_id,
+                "start": iso(appointment.start),
+                "end": iso(appointment.end),
+                "status": str(appointment.status),
+            },
+            now=now,
+        )
+    return event
+
+
+# The appointment events told to the outside (docs/webhooks.md), by the event's kind.
+PUBLISHED_EVENTS = {
+    EventKind.BOOKED: "appointment.booked",
+    EventKind.CONFIRMED: "appointment.booked",
+    EventKind.MOVED: "appointment.moved",
+    EventKind.CANCELLED: "appointment.cancelled",
+    EventKind.ARRIVED: "appointment.checked_in",
+    EventKind.NOSHOW: "appointment.no_show",
+}
 
 
 def audit_write(appointment: Appointment, action: AuditAction, actor: Actor, summary: str) -> None:

@@ -90,6 +90,7 @@ from rehabdesk.testing.authorization import (
 )
 from rehabdesk.testing.personas import Personas
 from rehabdesk.web.tests.measure_world import link_of as measure_link_of
+from rehabdesk.webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -428,6 +429,15 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         if target == "feed-secret":
             return {"secret": made.secret}
         return {"feed_id": str(made.feed.pk)}
+    if target == "webhook":
+        registered = endpoint_create(
+            url="http://127.0.0.1:9/hook",
+            description="matrix",
+            event_types=["patient.created"],
+            actor=world.manager,
+            now=timezone.now(),
+        )
+        return {"endpoint_id": str(registered.endpoint.pk)}
     if target == "password-link":
         # Patient A's account, with a token that is not the one e-mailed.
         uidb64 = urlsafe_base64_encode(force_bytes(world.patient_a.user_id))
