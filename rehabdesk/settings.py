@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rehabdesk.exercises",
     "rehabdesk.plans",
     "rehabdesk.privacy",
+    "rehabdesk.fhir",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]
