@@ -236,12 +236,15 @@ def fhir_observations(
 ) -> Page[MeasureResult]:
     """Scored outcome measures of the patients whose clinical record `user` may see,
     newest first: the policy is asked patient by patient (a lockbox withholds the
-    record from a practitioner; the desk never sees clinical content)."""
+    record from a practitioner; the desk and a manager as such never see clinical
+    content)."""
     person = person_for(user)
-    allowed = _visible_patient_ids(person)
-    candidates = MeasureResult.objects.filter(score__isnull=False)
-    if allowed is not None:
-        candidates = candidates.filter(patient_id__in=allowed)
+    # Only a practitioner sees clinical content (policy.decide), and a search only
+    # among their patients in care: a record opened past that (break-glass) is read by id.
+    if Role.PRACTITIONER not in person.roles or person.practitioner_id is None:
+        return Page([], 0)
+    in_care = care.patient_ids_in_care(practitioner_id=person.practitioner_id)
+    candidates = MeasureResult.objects.filter(score__isnull=False, patient_id__in=in_care)
     if patient_ids:
         candidates = candidates.filter(patient_id__in=patient_ids)
     patients = set(candidates.values_list("patient_id", flat=True).distinct())

@@ -192,7 +192,9 @@ def test_slots_are_the_engine_s_free_times_for_a_schedule(client, world, desk):
     valid(no_service.json())
 
 
-def test_observations_only_for_who_may_see_clinical_records(client, world, bookings, desk, physio):
+def test_observations_only_for_who_may_see_clinical_records(
+    client, world, personas, bookings, desk, physio
+):
     result = result_record(patient=world.patient, now=NOW)
     response = get(client, f"/fhir/Observation?patient={world.patient.pk}", physio)
     assert response.status_code == 200, response.content
@@ -203,6 +205,10 @@ def test_observations_only_for_who_may_see_clinical_records(client, world, booki
     # The front desk never sees clinical content.
     assert get(client, "/fhir/Observation", desk).json()["total"] == 0
     assert get(client, f"/fhir/Observation/{result.pk}", desk).status_code == 404
+    # Nor does a practitioner the patient is not in the care of.
+    other = personal_token(personas.massage_therapist.user, Scope.FHIR_READ)
+    assert get(client, "/fhir/Observation", other).json()["total"] == 0
+    assert get(client, f"/fhir/Observation/{result.pk}", other).status_code == 404
 
 
 @pytest.mark.parametrize(
