@@ -174,6 +174,21 @@ def fhir_appointment(*, user: User, appointment_id: int) -> Appointment:
     return appointment
 
 
+# What the FHIR Appointment is made of (fhir/mappers.py): a location's day reads only these.
+APPOINTMENT_FIELDS = (
+    "patient_id",
+    "start",
+    "end",
+    "status",
+    "cancelled_by",
+    "late_cancellation",
+    "practitioner__display_name",
+    "location__name",
+    "service__slug",
+    "service__name",
+)
+
+
 @dataclass(frozen=True)
 class AppointmentQuery:
     start_from: datetime | None = None  # start >= this
@@ -206,9 +221,9 @@ def fhir_appointments(
     if query.statuses:
         rows = rows.filter(status__in=query.statuses)
     page = list(
-        rows.select_related("practitioner", "location", "service").order_by("start", "pk")[
-            offset : offset + count
-        ]
+        rows.select_related("practitioner", "location", "service")
+        .only(*APPOINTMENT_FIELDS)
+        .order_by("start", "pk")[offset : offset + count]
     )
     shown = [a.patient_id for a in page if a.patient_id is not None]
     _audit(user, FHIR_APPOINTMENT, shown, "FHIR Appointment search")
