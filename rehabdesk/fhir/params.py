@@ -56,6 +56,8 @@ def search_of(request: HttpRequest, supported: Collection[str]) -> Search:
     for name, given in request.GET.lists():
         if name not in supported and name not in PAGING:
             raise FhirError(400, IssueCode.NOT_SUPPORTED, f"Unknown search parameter: {name[:60]}")
+        if any("\x00" in value for value in given):
+            raise _invalid("No parameter may hold a NUL character.")
         values[name] = given
     fmt = values.pop("_format", [None])[-1]
     if fmt is not None and fmt not in FORMATS:

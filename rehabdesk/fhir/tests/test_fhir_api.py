@@ -226,6 +226,7 @@ def test_observations_only_for_who_may_see_clinical_records(
         "/fhir/Appointment?date:missing=true",
         "/fhir/Slot?schedule=Schedule/x&service-type=1",
         "/fhir/Location?_id=1&_id=2",
+        "/fhir/Patient?name=a%00b",
     ],
 )
 def test_bad_search_input_answers_an_operation_outcome_400(client, world, desk, path):
