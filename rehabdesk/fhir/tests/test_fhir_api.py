@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from fhir.resources.R4B import get_fhir_model_class
 
 from rehabdesk.apitokens.choices import Scope
@@ -280,3 +281,16 @@ def test_paging_follows_next_links_to_the_end(client, world, bookings, desk):
     assert seen == [str(b.pk) for b in bookings]
     capped = get(client, "/fhir/Location?_count=1000", desk).json()
     assert "_count=100" in capped["link"][0]["url"]
+
+
+def test_a_half_signed_in_staff_session_reads_nothing_but_a_token_still_decides(world, personas):
+    text = personal_token(personas.front_desk, Scope.FHIR_READ)
+    unverified = Client()
+    unverified.force_login(personas.front_desk)
+    session = unverified.session
+    session.pop(DEVICE_ID_SESSION_KEY)  # the password, no second factor yet
+    session.save()
+    assert unverified.get("/fhir/Location").status_code == 403
+    assert unverified.get("/fhir/Location", **bearer(text)).status_code == 200
+    forged = unverified.get("/fhir/Location", **bearer("rhd_00000000_" + "A" * 43))
+    assert forged.status_code == 401
