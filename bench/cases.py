@@ -68,6 +68,12 @@ from bench.care_cases import (
 )
 from bench.clients import staff_client
 from bench.datasets import FIFTY_BOOKED, FIFTY_FREE, OUTBOX, TEN_LOCATION, TWO_CLINIC
+from bench.fhir_cases import (
+    APPOINTMENT_DAY_TARGET_P95_MS,
+    SLOT_14_DAYS_TARGET_P95_MS,
+    appointment_day,
+    slot_14_days,
+)
 from bench.guide_cases import (
     GUIDE_TARGET_P95_MS,
     guide_result_page,
@@ -560,6 +566,8 @@ CASES: list[AnyCase] = [
     Case("patient-search", TWO_CLINIC, PATIENT_PAGE_TARGET_P95_MS, patient_search_page),
     Case("busiest-day-view", TWO_CLINIC, DAY_VIEW_TARGET_P95_MS, busiest_day_view),
     Case("online-slot-picker", TWO_CLINIC, ONLINE_SLOT_PICKER_TARGET_P95_MS, online_slot_picker),
+    Case("fhir-appointment-day", TWO_CLINIC, APPOINTMENT_DAY_TARGET_P95_MS, appointment_day),
+    Case("fhir-slot-14-days", TWO_CLINIC, SLOT_14_DAYS_TARGET_P95_MS, slot_14_days),
 ]
 for _dataset in (TWO_CLINIC, TEN_LOCATION):
     CASES += [

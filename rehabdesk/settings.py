@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rehabdesk.exercises",
     "rehabdesk.plans",
     "rehabdesk.privacy",
+    "rehabdesk.fhir",
     "rehabdesk.web",
     "rehabdesk.demo",
 ]

@@ -10,5 +10,6 @@ admin.site.index_title = "Clinic configuration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("fhir/", include("rehabdesk.fhir.urls")),
     path("", include("rehabdesk.web.urls")),
 ]

@@ -175,7 +175,7 @@ class SecondFactorMiddleware:
             for open_ in _open_to_unverified()
         ):
             return None
-        if path.startswith("/api/"):
+        if path.startswith(("/api/", "/fhir/")):
             if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
                 # An API token decides alone (api/auth.py): the session is not used.
                 return None

@@ -333,6 +333,8 @@ def kwargs_for(route: Route, target: str, world: Personas) -> dict[str, str]:
         return {}
     if target == "object":
         return admin_kwargs(route, world)
+    if target == "fhir":
+        return {"resource_type": "Location", "resource_id": str(world.pickering.pk)}
     if target == "appointment":
         booked = Appointment.objects.get(patient=world.patient_a, status=AppointmentStatus.BOOKED)
         return {"appointment_id": str(booked.pk)}
