@@ -67,6 +67,7 @@ MANAGER_ONLY = {
     Capability.RESET_FACTORS,
     Capability.MANAGE_FEEDS,
     Capability.MANAGE_API_TOKENS,
+    Capability.MANAGE_WEBHOOKS,
 }
 PRIVACY_ONLY = {Capability.OVERSEE_PRIVACY}
 
