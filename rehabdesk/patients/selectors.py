@@ -24,7 +24,9 @@ def possible_duplicates(*, patient: Patient) -> list[Patient]:
     )
     digits = re.sub(r"\D", "", patient.phone)
     if len(digits) >= 7:
-        same |= Q(phone_digits=digits)
+        # "+1 416 …" (E.164, as forms now keep it) and "416 …" (older records) alike.
+        national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        same |= Q(phone_digits__in={national, f"1{national}"})
     if patient.email:
         same |= Q(email__iexact=patient.email.strip())
     return list(Patient.objects.filter(same).exclude(pk=patient.pk).order_by("pk")[:10])
