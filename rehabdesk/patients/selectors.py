@@ -127,3 +127,13 @@ def family_link_open(*, patient: Patient, link_id: int) -> FamilyLink | None:
 def coverage_of(*, patient: Patient, coverage_id: int) -> Coverage | None:
     """One of the patient's insurance coverages, or None when the id names another's."""
     return Coverage.objects.filter(pk=coverage_id, patient=patient).first()
+
+
+def patients_at_number(*, number: str) -> QuerySet[Patient]:
+    """Active patients whose phone is this E.164 number, kept as E.164 or, on older
+    records, as typed ("905-555-0101"): a family may share one."""
+    digits = re.sub(r"\D", "", number)
+    spellings = {digits}
+    if len(digits) == 11 and digits.startswith("1"):  # North America: +1 and ten digits
+        spellings.add(digits[1:])
+    return Patient.objects.filter(active=True, phone_digits__in=spellings).order_by("pk")
