@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Provider:
     refusals: list[tuple[int, int]] = field(default_factory=list)
     # Numbers that replied STOP: Twilio refuses to text them (error 21610).
     stopped: set[str] = field(default_factory=set)
+    # When each message was accepted (time.monotonic()), for benchmarks.
+    arrivals: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(
@@ -72,6 +75,7 @@ class Provider:
             sid = "SM" + secrets.token_hex(16)
             self.received.append(form)
             self.sids.append(sid)
+            self.arrivals.append(time.monotonic())
         return 201, {
             "sid": sid,
             "account_sid": self.account_sid,
@@ -141,6 +145,15 @@ def sms_settings(base_url: str, **extra: object) -> dict[str, object]:
         "SMS_PUBLIC_URL": "https://clinic.example",
         "SMS_TIMEOUT": 5,
         **extra,
+    }
+
+
+def sms_environment(base_url: str) -> dict[str, str]:
+    """The environment that sends a process's text messages (production settings) there."""
+    return {
+        str(name): str(value)
+        for name, value in sms_settings(base_url).items()
+        if name not in {"SMS_TIMEOUT"}
     }
 
 
