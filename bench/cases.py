@@ -80,7 +80,7 @@ from bench.guide_cases import (
     guide_result_post,
     guide_step_page,
 )
-from bench.outbox_cases import WORKER_TARGET_PER_S, WorkerCase
+from bench.outbox_cases import SMS_TARGET_PER_S, WORKER_TARGET_PER_S, WorkerCase
 from bench.outcome_cases import CHART_MEASURES_TARGET_P95_MS, chart_page_3_measures
 from bench.plan_cases import (
     PLAN_BOOK_ITERATIONS,
@@ -697,4 +697,5 @@ CASES += [
 CASES += [
     WorkerCase("outbox-worker-1", OUTBOX, WORKER_TARGET_PER_S, workers=1),
     WorkerCase("outbox-workers-2", OUTBOX, WORKER_TARGET_PER_S, workers=2),
+    WorkerCase("outbox-sms-worker-1", OUTBOX, SMS_TARGET_PER_S, workers=1, channel="sms"),
 ]

@@ -1,5 +1,7 @@
 """The outbox worker's throughput (issue 26): e-mails a second from `manage.py
-run_worker` processes to a local SMTP server, as the server counts them.
+run_worker` processes to a local SMTP server, as the server counts them; and text
+messages a second to the stand-in for Twilio's Messages API (rehabdesk/testing/sms.py),
+counted the same way, duplicates told apart by the outbox key in each StatusCallback.
 
 On a throw-away copy of the `outbox` dataset (an empty clinic: the case queues its own
 messages): MESSAGES booking confirmations are queued through `message_enqueue`
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -33,10 +36,13 @@ from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.notifications.testing import booking_context
+from rehabdesk.testing.sms import Provider, local_sms_provider, sms_environment
 from rehabdesk.testing.smtp import local_smtp_server, smtp_environment
 
 # Issue 26's floor for one worker; two must do at least as well.
 WORKER_TARGET_PER_S = 100.0
+# Issue 26's floor for text messages to the local stand-in, one worker.
+SMS_TARGET_PER_S = 50.0
 MESSAGES = 2000
 # A worker that has not sent them all by then is stuck, not slow.
 DEADLINE_SECONDS = 180.0
@@ -53,6 +59,7 @@ class WorkerCase:
     dataset: str
     target_per_s: float
     workers: int
+    channel: str = MessageChannel.EMAIL
 
 
 class _Sink:
@@ -71,15 +78,16 @@ class _Sink:
         return "250 Message accepted for delivery"
 
 
-def _queue(count: int) -> list[int]:
+def _queue(count: int, channel: str = MessageChannel.EMAIL) -> list[int]:
     now = timezone.now()
+    sms = channel == MessageChannel.SMS
     with transaction.atomic():
         return [
             message_enqueue(
-                channel=MessageChannel.EMAIL,
+                channel=channel,
                 kind="booking_confirmation",
-                recipient=f"bench{index}@mail.example",
-                template="booking_confirmation",
+                recipient=f"+1416555{index % 10000:04d}" if sms else f"bench{index}@mail.example",
+                template="sms_booking_confirmation" if sms else "booking_confirmation",
                 context=booking_context(),
                 now=now,
             ).pk
@@ -87,13 +95,13 @@ def _queue(count: int) -> list[int]:
         ]
 
 
-def _worker(index: int, port: int) -> subprocess.Popen[bytes]:
+def _worker(index: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
     # Our own interpreter and manage.py; the child's environment (the throw-away copy).
     return subprocess.Popen(  # noqa: S603
         [sys.executable, str(REPO_DIR / "manage.py"), "run_worker"]
         + ["--name", f"bench-{index}", "--interval", "0.2", "--batch", "20"],
         cwd=REPO_DIR,
-        env={**os.environ, **smtp_environment(port)},
+        env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -119,24 +127,34 @@ def _stop(workers: list[subprocess.Popen[bytes]]) -> list[str]:
 def measure_workers(case: WorkerCase, *, database: str) -> tuple[ThroughputResult, list[str]]:
     # aiosmtpd logs every SMTP command: the server would spend its time writing that.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    queued = _queue(MESSAGES)
-    sink = _Sink()
-    with local_smtp_server(sink) as port:
-        workers = [_worker(index, port) for index in range(case.workers)]
+    queued = _queue(MESSAGES, case.channel)
+    sink, provider = _Sink(), Provider()
+    sms = case.channel == MessageChannel.SMS
+    with ExitStack() as stack:
+        if sms:
+            _, url = stack.enter_context(local_sms_provider(provider))
+            environment = sms_environment(url)
+        else:
+            environment = smtp_environment(stack.enter_context(local_smtp_server(sink)))
+        arrivals = provider.arrivals if sms else sink.arrivals
+        workers = [_worker(index, environment) for index in range(case.workers)]
         try:
             deadline = time.monotonic() + DEADLINE_SECONDS
-            while len(sink.arrivals) < MESSAGES and time.monotonic() < deadline:
+            while len(arrivals) < MESSAGES and time.monotonic() < deadline:
                 if any(worker.poll() is not None for worker in workers):
                     raise CaseError("a worker exited early")
                 time.sleep(0.2)
             time.sleep(0.5)  # anything still on its way arrives
         finally:
             problems = _stop(workers)
+    if sms:
+        sink.arrivals = provider.arrivals
+        sink.ids = Counter(form["StatusCallback"].encode() for form in provider.received)
     if problems:
         raise CaseError(f"a worker failed: {problems[0]}")
     arrivals = sink.arrivals
     if len(arrivals) < 2:
-        raise CaseError(f"the SMTP server received {len(arrivals)} messages")
+        raise CaseError(f"the server received {len(arrivals)} messages")
     elapsed = arrivals[-1] - arrivals[0]
     rate = (len(arrivals) - 1) / elapsed if elapsed > 0 else float("inf")
     unsent = OutboxMessage.objects.filter(pk__in=queued).exclude(status=MessageStatus.SENT).count()
@@ -146,7 +164,7 @@ def measure_workers(case: WorkerCase, *, database: str) -> tuple[ThroughputResul
     )
     where = f"{case.name} {case.dataset} {database}"
     notes = [
-        f"{where}: {len(arrivals)} e-mails received in {elapsed:.1f} s from the first "
+        f"{where}: {len(arrivals)} messages received in {elapsed:.1f} s from the first "
         f"({len(sink.ids)} Message-IDs, {duplicates} received twice, {unsent} of "
         f"{MESSAGES} not marked sent); sent by worker: "
         + ", ".join(f"{name} {count}" for name, count in sorted(by_worker.items()))

@@ -297,6 +297,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rehabdesk <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Text messages (notifications/transports/sms.py): Twilio's Messages API once an account
+# is set, files under var/sms/ while developing without one. README, "Text messages".
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env_str("TWILIO_FROM", "")  # our number, E.164; or a messaging service:
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID", "")
+# Where the API is: Twilio's, or a stand-in on 127.0.0.1 (rehabdesk/testing/sms.py).
+SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "https://api.twilio.com")
+# The public address the provider posts delivery reports and replies to (and signs):
+# "https://clinic.example". Empty: the address requests arrive at.
+SMS_PUBLIC_URL = env_str("SMS_PUBLIC_URL", "").rstrip("/")
+SMS_TRANSPORT = env_str("SMS_TRANSPORT", "twilio" if TWILIO_ACCOUNT_SID or not DEBUG else "file")
+SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)  # seconds, under two thirds of the outbox lease
+
 # Transport security. Off while developing on plain http; on by default everywhere else,
 # so `manage.py check --deploy` passes without extra configuration.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from rehabdesk.notifications.choices import MessageChannel, MessageStatus
+from rehabdesk.notifications.choices import DeliveryStatus, MessageChannel, MessageStatus
 
 # Subjects show on lock screens and in shared inboxes: short, and never health detail.
 SUBJECT_MAX_LENGTH = 100
@@ -114,6 +114,20 @@ class OutboxMessage(models.Model):
         blank=True,
         help_text="Why the last try failed; never the message content.",
     )
+    provider_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The provider's own id for the message once it took it (Twilio's "
+        '"SM…"), which its delivery reports name. Empty for e-mail.',
+    )
+    delivery_status = models.CharField(
+        max_length=12,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        help_text="What the provider last reported after sending: delivered, undelivered "
+        "or failed; empty until it reports.",
+    )
+    delivery_reported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -122,6 +136,12 @@ class OutboxMessage(models.Model):
             # The worker's question: which pending messages are due?
             models.Index(fields=["status", "available_at"], name="notifications_outbox_due"),
             models.Index(fields=["related_type", "related_id"], name="notifications_outbox_about"),
+            # A delivery report's question: which message is this provider id?
+            models.Index(
+                fields=["provider_id"],
+                condition=~Q(provider_id=""),
+                name="notifications_outbox_provider",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -183,6 +203,11 @@ class OutboxMessage(models.Model):
                 ),
                 name="notifications_outbox_sending_leased",
                 violation_error_message="A message being sent is leased; no other is.",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_status__in=DeliveryStatus.values),
+                name="notifications_outbox_delivery_known",
+                violation_error_message="Unknown delivery status.",
             ),
             # Sent, and only sent, messages say when they went.
             models.CheckConstraint(

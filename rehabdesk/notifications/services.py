@@ -47,7 +47,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from rehabdesk.core import database
-from rehabdesk.notifications.choices import MessageChannel, MessageStatus
+from rehabdesk.notifications.choices import DeliveryStatus, MessageChannel, MessageStatus
 from rehabdesk.notifications.models import LAST_ERROR_MAX_LENGTH, OutboxMessage
 from rehabdesk.notifications.rendering import render_message
 from rehabdesk.notifications.transports import PermanentDeliveryError, Send, transport_for
@@ -292,12 +292,12 @@ def _send_one(sending: tuple[OutboxMessage, Send], claim: _Claim, *, now: dateti
         return _put_back(message, claim)
     claim.tried += 1
     try:
-        send(message)
+        provider_id = send(message)
     except PermanentDeliveryError as error:
         return _record_failure(message, error, claim, now=now, final=True)
     except Exception as error:
         return _record_failure(message, error, claim, now=now)
-    return _record_sent(message, claim, now=now)
+    return _record_sent(message, claim, now=now, provider_id=provider_id or "")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -366,7 +366,9 @@ def _yours(message: OutboxMessage, claim: _Claim) -> Q:
 _UNLEASED = {"claim_token": "", "lease_until": None}
 
 
-def _record_sent(message: OutboxMessage, claim: _Claim, *, now: datetime) -> str:
+def _record_sent(
+    message: OutboxMessage, claim: _Claim, *, now: datetime, provider_id: str = ""
+) -> str:
     # Also when the lease lapsed and the row was put back but nobody has taken it
     # again: it is then no one's, and marking it sent spares the patient a second copy.
     # A row another claim holds is never touched.
@@ -376,6 +378,7 @@ def _record_sent(message: OutboxMessage, claim: _Claim, *, now: datetime) -> str
         ).update(
             status=MessageStatus.SENT,
             sent_at=now,
+            provider_id=provider_id[:64],
             claimed_by=claim.worker,
             claimed_at=now,
             **_UNLEASED,
@@ -472,3 +475,27 @@ def describe_error(error: BaseException) -> str:
 def _require_aware(now: datetime) -> None:
     if timezone.is_naive(now):
         raise ValueError("now must be an aware datetime")
+
+
+def message_delivery_report(
+    *, provider_id: str, status: str, now: datetime, idempotency_key: str = ""
+) -> bool:
+    """Record what the provider reports of a sent message (Twilio's status callback):
+    delivered, undelivered or failed. Reports on the way there (queued, sent …) change
+    nothing, so one arriving late never hides the final one. When the report names an
+    outbox row by its idempotency key too, it must be the row with that provider id.
+    Whether a row took the report."""
+    _require_aware(now)
+    if status not in FINAL_DELIVERY_STATUSES or not provider_id or len(provider_id) > 64:
+        return False
+    rows = OutboxMessage.objects.filter(provider_id=provider_id, status=MessageStatus.SENT)
+    if idempotency_key:
+        match = _IDEMPOTENCY_KEY.fullmatch(idempotency_key)
+        if match is None:
+            return False
+        rows = rows.filter(pk=int(match.group(1)))
+    return bool(rows.update(delivery_status=status, delivery_reported_at=now))
+
+
+FINAL_DELIVERY_STATUSES = frozenset(DeliveryStatus.values) - {DeliveryStatus.UNKNOWN}
+_IDEMPOTENCY_KEY = re.compile(r"outbox-([0-9]{1,18})-[0-9]{1,12}")

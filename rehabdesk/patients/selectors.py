@@ -24,7 +24,9 @@ def possible_duplicates(*, patient: Patient) -> list[Patient]:
     )
     digits = re.sub(r"\D", "", patient.phone)
     if len(digits) >= 7:
-        same |= Q(phone_digits=digits)
+        # "+1 416 …" (E.164, as forms now keep it) and "416 …" (older records) alike.
+        national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        same |= Q(phone_digits__in={national, f"1{national}"})
     if patient.email:
         same |= Q(email__iexact=patient.email.strip())
     return list(Patient.objects.filter(same).exclude(pk=patient.pk).order_by("pk")[:10])
@@ -125,3 +127,13 @@ def family_link_open(*, patient: Patient, link_id: int) -> FamilyLink | None:
 def coverage_of(*, patient: Patient, coverage_id: int) -> Coverage | None:
     """One of the patient's insurance coverages, or None when the id names another's."""
     return Coverage.objects.filter(pk=coverage_id, patient=patient).first()
+
+
+def patients_at_number(*, number: str) -> QuerySet[Patient]:
+    """Active patients whose phone is this E.164 number, kept as E.164 or, on older
+    records, as typed ("905-555-0101"): a family may share one."""
+    digits = re.sub(r"\D", "", number)
+    spellings = {digits}
+    if len(digits) == 11 and digits.startswith("1"):  # North America: +1 and ten digits
+        spellings.add(digits[1:])
+    return Patient.objects.filter(active=True, phone_digits__in=spellings).order_by("pk")

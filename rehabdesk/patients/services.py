@@ -23,7 +23,7 @@ from rehabdesk.core.events import event_publish
 from rehabdesk.core.validation import full_clean_or_raise
 from rehabdesk.patients.errors import PatientError, PatientErrorCode
 from rehabdesk.patients.models import CareAssignment, Coverage, FamilyLink, Patient
-from rehabdesk.patients.selectors import possible_duplicates
+from rehabdesk.patients.selectors import patients_at_number, possible_duplicates
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -272,3 +272,23 @@ def patients_import(*, actor: Actor, patients: list[Patient], batch: int = 2000)
             )
         created.extend(saved)
     return created
+
+
+def patient_texts_stop(*, number: str, now: datetime) -> list[int]:
+    """The person at this number replied STOP: the patients with it are no longer sent
+    text messages (contact_by_sms off, audited, as if they had unticked the box
+    themselves). The ids of those it changed."""
+    with transaction.atomic():
+        texted = patients_at_number(number=number).filter(contact_by_sms=True)
+        ids = list(texted.select_for_update().values_list("pk", flat=True))
+        Patient.objects.filter(pk__in=ids).update(contact_by_sms=False, updated_at=now)
+        for pk in ids:
+            audit_record(
+                actor=None,
+                action=AuditAction.CHANGE,
+                object_type="patients.patient",
+                object_id=str(pk),
+                patient_ids=[pk],
+                summary="patient record: contact_by_sms (replied STOP to a text message)",
+            )
+    return ids

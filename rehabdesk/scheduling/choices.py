@@ -46,6 +46,7 @@ class EventKind(models.TextChoices):
     ARRIVED = "arrived", "Checked in"
     NOSHOW = "noshow", "Marked no-show"
     KEPT = "kept", "Kept outside changed hours"
+    PATIENT_CONFIRMED = "patient_confirmed", "Confirmed by the patient"
 
 
 class CancelledBy(models.TextChoices):

@@ -18,6 +18,7 @@ from datetime import datetime
 from rehabdesk.clinic.choices import TaxTreatment
 from rehabdesk.core.clock import clock
 from rehabdesk.core.money import format_money
+from rehabdesk.core.phones import e164_or_blank
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.patients.models import FamilyLink, Patient
@@ -26,6 +27,8 @@ from rehabdesk.scheduling.manage_links import intake_link, manage_link
 from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
+# What is also texted to those who agreed to text messages: time, place and clinic only.
+TEXTED_KINDS = frozenset({"booking_confirmation", "booking_changed", "booking_cancelled"})
 # Said when a service has no advice of its own (Service.what_to_bring).
 WHAT_TO_BRING = (
     "Comfortable clothing that lets us reach the area we will work on, a list of any "
@@ -103,12 +106,69 @@ def whose(patient: Patient | None, to: Patient) -> dict[str, str]:
     return {"whose_appointment": f"{name}'s appointment", "for_whom": name}
 
 
+def text_addressee(patient: Patient) -> tuple[Patient, str] | None:
+    """Whom text messages about the patient's bookings go to, and the number (E.164):
+    the patient, if they agreed to texts and their phone is a valid number; else the
+    first guardian managing their bookings who did. Nobody otherwise — a STOP reply
+    turns the agreement off (scheduling/services/text_replies.py)."""
+    # Read again: a STOP may have come in since this request loaded the patient.
+    agreed = Patient.objects.filter(pk=patient.pk, contact_by_sms=True)
+    number = e164_or_blank(next(iter(agreed.values_list("phone", flat=True)), ""))
+    if number:
+        return patient, number
+    links = (
+        FamilyLink.objects.filter(
+            dependent=patient,
+            ended_at__isnull=True,
+            manages_bookings=True,
+            guardian__active=True,
+            guardian__contact_by_sms=True,
+        )
+        .select_related("guardian")
+        .order_by("pk")
+    )
+    for link in links:
+        number = e164_or_blank(link.guardian.phone)
+        if number:
+            return link.guardian, number
+    return None
+
+
 def tell_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
 ) -> None:
-    """Queue message `kind` about this appointment, once per `key`. A confirmation,
-    change or cancellation carries the calendar file (calendar_file.py) made now, in
-    the same transaction, from the appointment as it stands."""
+    """Queue message `kind` about this appointment, once per `key`: an e-mail, and a
+    text message too for a booking, a move or a cancellation when someone agreed to
+    texts. A confirmation, change or cancellation e-mail carries the calendar file
+    (calendar_file.py) made now, in the same transaction, from the appointment as it
+    stands."""
+    if kind in TEXTED_KINDS and appointment.patient:
+        _text_patient(appointment, kind, now, key=key, **extra)
+    _email_patient(appointment, kind, now, key=key, **extra)
+
+
+def _text_patient(
+    appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
+) -> None:
+    found = text_addressee(appointment.patient) if appointment.patient else None
+    if found is None:
+        return
+    message_enqueue(
+        channel=MessageChannel.SMS,
+        kind=kind,
+        recipient=found[1],
+        template=f"sms_{kind}",
+        context=booking_context(appointment, **extra),
+        related_type=RELATED_TYPE,
+        related_id=appointment.pk,
+        dedupe_key=f"sms:{kind}:{appointment.pk}:{key}",
+        now=now,
+    )
+
+
+def _email_patient(
+    appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
+) -> None:
     patient = appointment.patient
     to = addressee(patient) if patient else None
     if to is None:

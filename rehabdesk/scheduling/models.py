@@ -104,6 +104,9 @@ class Appointment(TimeStampedModel):
     # outside what is allowed; cleared when it is moved, cancelled or kept on purpose.
     outside_hours_since = models.DateTimeField(null=True, blank=True)
     kept_outside_hours = models.BooleanField(default=False)
+    # When the patient said they will come (a "C" replied to a text message); cleared
+    # when the appointment moves, since they confirmed the old time.
+    patient_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Why the front desk booked this visit over another of the same patient's on purpose
     # (a physio visit running into a massage with a second therapist); empty for every
     # other visit, which may not overlap one of the patient's (scheduling/guards.py).

@@ -20,6 +20,7 @@ from rehabdesk.clinic.selectors import (
     services_online,
 )
 from rehabdesk.core.bounds import EARLIEST_DAY, LATEST_DAY, day_within_bounds
+from rehabdesk.core.phones import PhoneNumberInvalid, to_e164
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import DayPart
 from rehabdesk.scheduling.errors import SchedulingError
@@ -71,6 +72,12 @@ class PatientForm(forms.ModelForm):
         ]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
 
+    def clean_phone(self) -> str:
+        return _e164_field(self.cleaned_data.get("phone", ""))
+
+    def clean_alternate_phone(self) -> str:
+        return _e164_field(self.cleaned_data.get("alternate_phone", ""))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("phone") and not data.get("email"):
@@ -78,6 +85,19 @@ class PatientForm(forms.ModelForm):
                 "Give a phone number or an e-mail address so we can reach them."
             )
         return data
+
+
+def _e164_field(raw: str) -> str:
+    """A phone number as typed, kept in E.164 ("+14165550199", Canadian unless it says
+    otherwise) so text messages can reach it; a form error when it is no number."""
+    if not raw.strip():
+        return ""
+    try:
+        return to_e164(raw)
+    except PhoneNumberInvalid as error:
+        raise forms.ValidationError(
+            "Enter a phone number we can call or text, e.g. 416-555-0199."
+        ) from error
 
 
 class ProfileForm(PatientForm):

@@ -2,7 +2,14 @@
 
 from django.urls import URLPattern
 
-from rehabdesk.web import csp_reports, factor_views, feed_views, security_views, views
+from rehabdesk.web import (
+    csp_reports,
+    factor_views,
+    feed_views,
+    security_views,
+    sms_webhooks,
+    views,
+)
 from rehabdesk.web.online import details_views, done_views, review_views, time_views
 from rehabdesk.web.portal import consent_views as portal_consent_views
 from rehabdesk.web.portal import exercise_views as portal_exercise_views
@@ -139,6 +146,8 @@ urlpatterns: list[URLPattern] = (
     + portal_privacy_access_views.urlpatterns
     # Browsers: what the Content-Security-Policy blocked.
     + csp_reports.urlpatterns
+    # Twilio: delivery reports and patients' replies to text messages (signed).
+    + sms_webhooks.urlpatterns
     # Calendar feeds: subscribing (a practitioner, a patient), the manager's list, and
     # the feeds calendar programs fetch by their secret address.
     + staff_feed_views.urlpatterns

@@ -11,9 +11,11 @@ from rehabdesk.notifications.transports.base import (
     Transport,
 )
 from rehabdesk.notifications.transports.email import EmailTransport
+from rehabdesk.notifications.transports.sms import SmsTransport
 
 TRANSPORTS: dict[str, Transport] = {
     MessageChannel.EMAIL: EmailTransport(),
+    MessageChannel.SMS: SmsTransport(),
 }
 
 

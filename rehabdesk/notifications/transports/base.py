@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from rehabdesk.notifications.models import OutboxMessage
 
 # Sends one message; returns once the channel has accepted it, raises if it has not.
-Send = Callable[["OutboxMessage"], None]
+# What it returns is the provider's own id for the message (Twilio's "SM…"), kept on the
+# row so the provider's later delivery reports find it; None when there is none.
+Send = Callable[["OutboxMessage"], "str | None"]
 
 
 class DeliveryError(Exception):

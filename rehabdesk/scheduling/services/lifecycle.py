@@ -270,6 +270,7 @@ def _move(
     )
     appointment.outside_hours_since = None
     appointment.kept_outside_hours = False
+    appointment.patient_confirmed_at = None  # they confirmed the old time, not this one
     # A move is a new decision: a reason only when the desk moved it over another visit.
     appointment.overlap_reason = request.overlap_reason if overlapping else ""
     appointment.save(
@@ -282,6 +283,7 @@ def _move(
             "outside_hours_since",
             "kept_outside_hours",
             "overlap_reason",
+            "patient_confirmed_at",
             "updated_at",
         ]
     )

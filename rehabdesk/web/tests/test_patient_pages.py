@@ -68,8 +68,21 @@ def test_the_front_desk_corrects_a_phone_number(client, personas):
     response = client.post(reverse("patient-edit", args=[patient.pk]), data)
     assert response.status_code == 302
     patient.refresh_from_db()
-    assert patient.phone == "905-555-0999"
+    assert patient.phone == "+19055550999"  # kept in E.164, so text messages reach it
     assert AuditEvent.objects.latest("pk").summary == "patient record: phone"
+
+
+def test_a_phone_number_that_is_no_number_is_a_form_error(client, personas):
+    client.force_login(personas.front_desk)
+    patient = personas.patient_b
+    form = client.get(reverse("patient-edit", args=[patient.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(phone="555-01", date_of_birth="1975-09-30")
+    response = client.post(reverse("patient-edit", args=[patient.pk]), data)
+    assert response.status_code == 200
+    assert "phone number we can call or text" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.phone != "555-01"
 
 
 def test_a_patient_needs_a_way_to_be_reached(client, personas):

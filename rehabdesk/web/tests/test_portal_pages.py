@@ -181,7 +181,7 @@ def test_a_patient_keeps_their_contact_details_but_not_their_name(client, person
     )
     assert saved.status_code == 302
     patient = Patient.objects.get(pk=world.patient.pk)
-    assert patient.phone == "905-555-0177"
+    assert patient.phone == "+19055550177"  # kept in E.164
     assert patient.preferred_language == "French"
     assert not patient.contact_by_sms
     assert patient.last_name == world.patient.last_name
