@@ -88,6 +88,8 @@ def test_every_route_answers_with_the_headers_and_no_store_where_it_may_carry_he
             public = persona == "anonymous" and route.key in PUBLIC_PAGES
             if route.key == "picture":
                 public = True  # the logo or a practitioner's photo, cached a year
+            if route.key == "closures-feed":
+                public = True  # a location's closure days, the same for everyone
             problems += headers_problems(
                 f"{route.key} GET as {persona} ({response.status_code})",
                 response,
