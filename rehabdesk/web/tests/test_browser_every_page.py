@@ -35,8 +35,9 @@ WIDEST = """() => {
 LOOKERS = ("manager", "front_desk", "physio", "patient_a", "guardian", "anonymous")
 # Their pages show the clinic's name only, never the software's.
 PATIENTS_AND_VISITORS = ("patient_a", "guardian", "anonymous")
-# Pictures, documents, receipts, statements and reports' CSV are files, not pages (a
-# document downloads as an attachment; a receipt or statement is a PDF).
+# Pictures, documents, receipts, statements, reports' CSV and calendar feeds are files,
+# not pages (a document downloads as an attachment; a receipt or statement is a PDF; a
+# feed is text/calendar); the FHIR API answers JSON.
 NOT_PAGES = (
     "admin:",
     "api-",
@@ -47,6 +48,8 @@ NOT_PAGES = (
     "my-receipt-pdf",
     "my-receipts-year-pdf",
     "report-csv-",
+    "closures-feed",
+    "calendar-feed",
 )
 
 
@@ -55,7 +58,7 @@ def pages(sample: Personas) -> list[tuple[str, str, str]]:
     rows = load_rows()
     found = []
     for route in all_routes():
-        if route.key.startswith(NOT_PAGES) or route.pattern.startswith("api/"):
+        if route.key.startswith(NOT_PAGES) or route.pattern.startswith(("api/", "fhir/")):
             continue
         row = rows_for(route, rows).get("GET")
         if row is None:
