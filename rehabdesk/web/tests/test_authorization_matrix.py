@@ -133,11 +133,14 @@ def world(personas: Personas) -> Personas:
         actor=personas.front_desk,
         now=timezone.now(),
     )
+    # The day after the booking, so that the booking stays inside the practitioner's hours
+    # whatever day of the week the tests run on (on a Sunday, "now until tomorrow" covered it).
+    day_off = datetime.combine(
+        next_monday + timedelta(days=1), time(0), tzinfo=personas.pickering.zone
+    )
     clinic_services.time_off_save(
         time_off=TimeOff(
-            practitioner=personas.physio,
-            starts_at=timezone.now(),
-            ends_at=timezone.now() + timedelta(days=1),
+            practitioner=personas.physio, starts_at=day_off, ends_at=day_off + timedelta(days=1)
         )
     )
     entry = waitlist_add(
