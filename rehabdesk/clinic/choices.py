@@ -55,3 +55,11 @@ class FeedPatientLabel(models.TextChoices):
     INITIALS = "initials", "Initials (“Appointment — J.S.”)"
     FIRST_NAME = "first_name", "First name and initial (“Appointment — Jane S.”)"
     BOOKED = "booked", "No name (“Booked”)"
+
+
+class ReminderChannel(models.TextChoices):
+    """How an appointment reminder reaches the patient: the outbox's channels that
+    reach a person (notifications.choices.MessageChannel shares these values)."""
+
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message"

@@ -219,3 +219,5 @@ class ClinicSpec:
     groups: tuple[ServiceGroupSpec, ...] = ()
     page_texts: tuple[PageTextSpec, ...] = ()
     services: tuple[ServiceSpec, ...] = ()
+    # The reminder policy for all services: (channel, hours before), e.g. ("sms", 24).
+    reminders: tuple[tuple[str, int], ...] = ()

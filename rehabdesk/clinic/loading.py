@@ -56,6 +56,7 @@ from rehabdesk.clinic.models import (
     Registration,
     RegistrationClass,
     Regulator,
+    ReminderRule,
     Resource,
     ResourceKind,
     Service,
@@ -122,6 +123,10 @@ def clinic_load(*, clinic: ClinicSpec, today: date) -> LoadedClinic | None:
             service_load(service=service, today=today, display_order=order)
             for order, service in enumerate(clinic.services)
         ]
+        for channel, hours in clinic.reminders:
+            services.configuration_save(
+                instance=ReminderRule(clinic=row, channel=channel, hours_before=hours)
+            )
     return LoadedClinic(
         row, accounts, locations, practitioners, {service.slug: service for service in offered}
     )

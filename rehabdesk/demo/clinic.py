@@ -674,6 +674,8 @@ DEMO_CLINIC = ClinicSpec(
     groups=SERVICE_GROUPS,
     page_texts=PAGE_TEXTS,
     services=SERVICES,
+    # The usual policy: an e-mail two days ahead, a text message the day before.
+    reminders=(("email", 48), ("sms", 24)),
 )
 
 

@@ -38,6 +38,7 @@ class DemoPatient:
     insurer: str = ""
     signs_in: bool = False
     email: str | None = None  # None: first.last@mail.example; "" for none
+    texts: bool = False  # agreed to text messages (reminders by text land in var/sms/)
 
     @property
     def address(self) -> str:
@@ -57,6 +58,7 @@ PATIENTS = [
         "Pickering",
         "Sample Life",
         True,
+        texts=True,
     ),
     DemoPatient(
         "charlie", "Charlie", "Green", date(2015, 6, 1), "905-555-0201", "Pickering", email=""
@@ -92,7 +94,9 @@ PATIENTS = [
     DemoPatient(
         "raj", "Raj", "Patel", date(1983, 7, 30), "905-555-0206", "Milton", "Example Benefits"
     ),
-    DemoPatient("lucia", "Lucía", "Fernández", date(1995, 10, 5), "905-555-0207", "Oakville"),
+    DemoPatient(
+        "lucia", "Lucía", "Fernández", date(1995, 10, 5), "905-555-0207", "Oakville", texts=True
+    ),
     DemoPatient("wei", "Wei", "Liu", date(1972, 4, 11), "905-555-0208", "Milton", "Sample Life"),
     DemoPatient(
         "fatima",
@@ -104,7 +108,9 @@ PATIENTS = [
         "Northern Mutual Demo",
     ),
     DemoPatient("jean", "Jean-Luc", "Bouchard", date(1960, 1, 28), "905-555-0210", "Whitby"),
-    DemoPatient("amara", "Amara", "Nwosu", date(2001, 12, 12), "905-555-0211", "Milton"),
+    DemoPatient(
+        "amara", "Amara", "Nwosu", date(2001, 12, 12), "905-555-0211", "Milton", texts=True
+    ),
     DemoPatient(
         "tom", "Tom", "Kowalski", date(1955, 6, 6), "905-555-0212", "Pickering", "Sample Life"
     ),
@@ -161,6 +167,7 @@ def load_demo_patients(
                 date_of_birth=data.born,
                 phone=data.phone,
                 email=data.address,
+                contact_by_sms=data.texts,
                 street_address=f"{10 + len(patients)} Sample Crescent",
                 city=data.city,
                 postal_code="L1V 0A1" if data.city == "Pickering" else "L9T 0A2",

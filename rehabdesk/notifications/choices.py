@@ -28,9 +28,12 @@ class MessageStatus(models.TextChoices):
 
     pending -> sending -> sent, or back to pending to try again later, or failed once
     the worker has given up. Failed messages are kept for the front desk to follow up.
+    A pending message no longer true before it went (a reminder of a visit cancelled
+    meanwhile) is withdrawn, and kept as such.
     """
 
     PENDING = "pending", "Waiting to be sent"
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Not delivered (gave up)"
+    WITHDRAWN = "withdrawn", "Withdrawn before sending"

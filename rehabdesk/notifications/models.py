@@ -25,6 +25,10 @@ SUBJECT_MAX_LENGTH = 100
 LAST_ERROR_MAX_LENGTH = 200
 
 
+# The statuses of a message no worker holds: waiting, given up on, or withdrawn.
+IDLE_STATUSES = [MessageStatus.PENDING, MessageStatus.FAILED, MessageStatus.WITHDRAWN]
+
+
 class OutboxMessage(models.Model):
     """One message to one patient (or whoever books for them), written when the clinic
     decides to send it and kept afterwards as the record that it went.
@@ -184,7 +188,13 @@ class OutboxMessage(models.Model):
             ),
             # One waiting to be tried, or given up on, belongs to no worker.
             models.CheckConstraint(
-                condition=~Q(status__in=[MessageStatus.PENDING, MessageStatus.FAILED])
+                condition=~Q(
+                    status__in=[
+                        MessageStatus.PENDING,
+                        MessageStatus.FAILED,
+                        MessageStatus.WITHDRAWN,
+                    ]
+                )
                 | (Q(claimed_at__isnull=True) & Q(claimed_by="")),
                 name="notifications_outbox_idle_unclaimed",
                 violation_error_message="A message not being sent belongs to no worker.",

@@ -177,6 +177,22 @@ def message_enqueue(
     return message
 
 
+def messages_withdraw(
+    *, related_type: str, related_ids: list[int] | list[str], kinds: list[str], now: datetime
+) -> int:
+    """Withdraw the messages of these kinds about these rows that no worker has taken yet
+    (a reminder of a visit cancelled or moved meanwhile), in the caller's transaction.
+    One a worker is sending at this moment still goes: withdrawing never waits for a
+    send. Returns how many were withdrawn."""
+    _require_aware(now)
+    return OutboxMessage.objects.filter(
+        status=MessageStatus.PENDING,
+        related_type=related_type,
+        related_id__in=[str(pk) for pk in related_ids],
+        kind__in=kinds,
+    ).update(status=MessageStatus.WITHDRAWN, last_error="Withdrawn before sending.")
+
+
 @dataclass(frozen=True)
 class DeliveryReport:
     """What one round of the worker did."""

@@ -12,6 +12,7 @@ class OutcomeErrorCode(StrEnum):
     ALREADY_ANSWERED = "already_answered"  # the request has its result already
     REQUEST_CLOSED = "request_closed"  # cancelled, or the link has expired
     NO_WORDING = "no_wording"  # a licensed instrument without the clinic's wording
+    ALREADY_SENT = "already_sent"  # e-mailed already, and only a first sending was asked
 
 
 class OutcomeError(DomainError):

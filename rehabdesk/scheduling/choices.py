@@ -100,3 +100,12 @@ class FeedKind(models.TextChoices):
 
     PRACTITIONER = "practitioner", "A practitioner's appointments"
     PATIENT = "patient", "A patient's (and their family's) upcoming visits"
+
+
+class ReminderOutcome(models.TextChoices):
+    """What became of one reminder (services/reminders.py): queued in the outbox, or
+    why not. Each is decided once per visit time, rule and channel."""
+
+    QUEUED = "queued", "Queued"
+    NO_CONTACT = "no_contact", "Nobody to send it to (no address, or not agreed)"
+    BOOKED_LATE = "booked_late", "Booked or moved after its time (the confirmation said it)"

@@ -20,6 +20,7 @@ from rehabdesk.core.clock import clock
 from rehabdesk.core.money import format_money
 from rehabdesk.core.phones import e164_or_blank
 from rehabdesk.notifications.choices import MessageChannel
+from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.patients.models import FamilyLink, Patient
 from rehabdesk.scheduling.calendar_file import CALENDAR_METHODS, REQUEST, appointment_calendar
@@ -28,7 +29,9 @@ from rehabdesk.scheduling.models import Appointment
 
 RELATED_TYPE = "scheduling.appointment"
 # What is also texted to those who agreed to text messages: time, place and clinic only.
+# A reminder is texted too when the clinic's reminder policy says so (`remind_patient`).
 TEXTED_KINDS = frozenset({"booking_confirmation", "booking_changed", "booking_cancelled"})
+REMINDER = "appointment_reminder"
 # Said when a service has no advice of its own (Service.what_to_bring).
 WHAT_TO_BRING = (
     "Comfortable clothing that lets us reach the area we will work on, a list of any "
@@ -147,13 +150,24 @@ def tell_patient(
     _email_patient(appointment, kind, now, key=key, **extra)
 
 
+def remind_patient(
+    appointment: Appointment, channel: MessageChannel, now: datetime, *, key: str
+) -> OutboxMessage | None:
+    """Queue a reminder of this appointment by `channel`, once per `key`; None when
+    nobody may be written to that way (no address or number, or not agreed)."""
+    confirmed = appointment.patient_confirmed_at is not None
+    if channel == MessageChannel.SMS:
+        return _text_patient(appointment, REMINDER, now, key=key, confirmed=confirmed)
+    return _email_patient(appointment, REMINDER, now, key=key, confirmed=confirmed)
+
+
 def _text_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
-) -> None:
+) -> OutboxMessage | None:
     found = text_addressee(appointment.patient) if appointment.patient else None
     if found is None:
-        return
-    message_enqueue(
+        return None
+    return message_enqueue(
         channel=MessageChannel.SMS,
         kind=kind,
         recipient=found[1],
@@ -168,11 +182,11 @@ def _text_patient(
 
 def _email_patient(
     appointment: Appointment, kind: str, now: datetime, *, key: str, **extra: object
-) -> None:
+) -> OutboxMessage | None:
     patient = appointment.patient
     to = addressee(patient) if patient else None
     if to is None:
-        return
+        return None
     context = booking_context(
         appointment, greeting_name=to.full_name, **whose(patient, to), **extra
     )
@@ -184,7 +198,7 @@ def _email_patient(
         if method
         else ""
     )
-    message_enqueue(
+    return message_enqueue(
         channel=MessageChannel.EMAIL,
         kind=kind,
         recipient=to.email,

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from rehabdesk.clinic.choices import ReminderChannel
 from rehabdesk.clinic.models import Location, Practitioner, Resource, Service
 from rehabdesk.core.clock import utc_text
 from rehabdesk.core.models import TimeStampedModel
+from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import (
     AppointmentStatus,
@@ -25,6 +27,7 @@ from rehabdesk.scheduling.choices import (
     FeedKind,
     FreedKind,
     OfferStatus,
+    ReminderOutcome,
     WaitlistStatus,
 )
 
@@ -278,6 +281,39 @@ class WaitlistOffer(models.Model):
 
     def __str__(self) -> str:
         return f"Offer to entry {self.entry_id} until {utc_text(self.expires_at)}"
+
+
+class AppointmentReminder(models.Model):
+    """One reminder decided for a visit: by `channel`, `hours_before` the visit's `start`
+    as it stood. Written once, in the transaction that queues the message, so a second
+    scheduler cannot send it twice; a visit moved to another time is a new `start`, so
+    it is reminded again (services/reminders.py)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
+    hours_before = models.PositiveSmallIntegerField()
+    start = models.DateTimeField(help_text="The visit's start this reminder was for.")
+    outcome = models.CharField(max_length=12, choices=ReminderOutcome.choices)
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["appointment", "start", "channel", "-hours_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "channel", "hours_before", "start"],
+                name="appointment_reminder_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReminderOutcome.values),
+                name="appointment_reminder_outcome_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.hours_before} h before {utc_text(self.start)}: {self.outcome}"
 
 
 class CalendarFeed(models.Model):

@@ -18,6 +18,7 @@ from rehabdesk.clinic.models import (
     Closure,
     Location,
     OpeningHours,
+    ReminderRule,
     Resource,
     ResourceKind,
     TravelTime,
@@ -63,6 +64,14 @@ class ClinicAdmin(ConfigurationAdmin):
             },
         ),
         ("Calendar feeds", {"fields": ["feed_patient_label"]}),
+        (
+            "Reminders",
+            {
+                "fields": ["quiet_hours_start", "quiet_hours_end"],
+                "description": "When reminders go is set under Reminder rules; none "
+                "arrives in these quiet hours, in each location's own time.",
+            },
+        ),
     ]
 
     @admin.display(description="Logo now")
@@ -75,6 +84,17 @@ class ClinicAdmin(ConfigurationAdmin):
         # The admin runs both in one transaction (its change view is atomic).
         services.configuration_save(instance=obj)
         picture_save(obj, form, "logo")
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(ConfigurationAdmin):
+    """The reminder policy, one rule a row. A rule no longer wanted is made inactive
+    (reminders already sent name their hours, not the rule)."""
+
+    list_display = ["__str__", "channel", "hours_before", "service", "active"]
+    list_filter = ["channel", "active"]
+    list_select_related = ["service"]
+    search_fields = ["service__name"]
 
 
 # --- Locations -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ the areas: sites (the clinic, locations, hours, closures, travel, rooms), colleg
 (disciplines, regulators, classes, rosters), catalogue (services, qualifications,
 groups and page texts, tax), team (practitioners, registrations, hours, time off,
 where staff usually work), pictures (the logo and practitioners' photos), stamp (the
-configuration stamp).
+configuration stamp), reminders (the reminder policy).
 """
 
 from rehabdesk.clinic.models.catalogue import (
@@ -21,6 +21,7 @@ from rehabdesk.clinic.models.catalogue import (
 )
 from rehabdesk.clinic.models.colleges import Authorization, Discipline, RegistrationClass, Regulator
 from rehabdesk.clinic.models.pictures import PICTURE_MAX_BYTES, Picture
+from rehabdesk.clinic.models.reminders import REMINDER_HOURS_MAX, REMINDER_HOURS_MIN, ReminderRule
 from rehabdesk.clinic.models.sites import (
     Clinic,
     Closure,
@@ -56,9 +57,12 @@ __all__ = [
     "Picture",
     "Practitioner",
     "Qualification",
+    "REMINDER_HOURS_MAX",
+    "REMINDER_HOURS_MIN",
     "Registration",
     "RegistrationClass",
     "Regulator",
+    "ReminderRule",
     "Resource",
     "ResourceKind",
     "Service",

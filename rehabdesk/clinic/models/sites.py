@@ -5,7 +5,7 @@ equipment."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from datetime import date, time
 from functools import cache, cached_property
 
 from django.core.exceptions import ValidationError
@@ -122,6 +122,18 @@ class Clinic(TimeStampedModel):
         help_text="How a practitioner's calendar feed names the patient of each visit. "
         "A patient who withholds their record from that practitioner is always shown as "
         "“Booked”.",
+    )
+
+    # ⚠ Configurable: no reminder arrives between these local times (each location's
+    # own zone). A reminder due then goes when they end, or the evening before when that
+    # would be too close to the visit (scheduling/services/reminders.py).
+    quiet_hours_start = models.TimeField(
+        default=time(21),
+        help_text="From this local time no reminder is sent…",
+    )
+    quiet_hours_end = models.TimeField(
+        default=time(8),
+        help_text="…until this local time. The same two times mean no quiet hours.",
     )
 
     class Meta:

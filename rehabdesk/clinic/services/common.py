@@ -20,6 +20,7 @@ from rehabdesk.clinic.models import (
     PageText,
     RegistrationClass,
     Regulator,
+    ReminderRule,
     Resource,
     ResourceKind,
     ServiceGroup,
@@ -72,6 +73,7 @@ SimpleConfiguration = TypeVar(
     Authorization,
     ServiceGroup,
     PageText,
+    ReminderRule,
 )
 
 

@@ -332,6 +332,8 @@ def test_a_slot_grid_finer_than_five_minutes_is_refused(manager_client, clinic):
         "booking_horizon_days": "90",
         "slot_step_minutes": "3",
         "feed_patient_label": "initials",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
     }
     response = manager_client.post(url, form)
     assert response.status_code == 200

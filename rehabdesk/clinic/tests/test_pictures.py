@@ -113,6 +113,8 @@ def clinic_form(clinic: Clinic, **extra) -> dict:
         "booking_horizon_days": 90,
         "slot_step_minutes": 15,
         "feed_patient_label": "initials",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
         **extra,
     }
 

@@ -49,7 +49,7 @@ def test_welcome_prints_each_address_on_the_port_given_and_each_resolves():
     addresses = [word for line in welcome("--port", "8123") for word in line.split()]
     urls = [word for word in addresses if word.startswith("http")]
 
-    assert len(urls) == 11  # the privacy officer's desk among them
+    assert len(urls) == 13  # the privacy officer's desk and the calendar feeds among them
     for url in urls:
         parts = urlsplit(url)
         assert (parts.scheme, parts.netloc) == ("http", "127.0.0.1:8123")

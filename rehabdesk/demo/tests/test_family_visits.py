@@ -62,7 +62,14 @@ def test_both_can_be_moved_or_cancelled_online(shared_demo):
 
 def test_both_confirmations_go_to_grace_with_a_calendar_file(shared_demo):
     for visit in family_visits():
-        [message] = messages_about(related_type=RELATED_TYPE, related_id=visit.pk)
+        email, text = sorted(
+            messages_about(related_type=RELATED_TYPE, related_id=visit.pk),
+            key=lambda m: m.channel,
+        )
+        message = email
+        # Grace agreed to text messages too: the time and place, to her phone.
+        assert (text.channel, text.recipient) == ("sms", "+19055550201")
+        assert visit.patient.first_name not in text.body_text
 
         assert (message.kind, message.recipient, message.status) == (
             "booking_confirmation",
@@ -73,11 +80,14 @@ def test_both_confirmations_go_to_grace_with_a_calendar_file(shared_demo):
         assert f"For:    {visit.patient.full_name}" in message.body_text
         assert "METHOD:REQUEST" in message.calendar
         assert f"UID:appointment-{visit.pk}@pro-fusion-rehab" in message.calendar
-    # Nothing else was queued but the questionnaire the demo asks its regular patient
-    # (demo/progress.py) and the privacy officer's demo (demo/privacy.py): the patient
-    # told of an emergency opening, and of a breach. The imported calendars tell nobody.
+    # Nothing else was queued (each confirmation by e-mail and text) but the
+    # questionnaire the demo asks its regular patient (demo/progress.py) and the privacy
+    # officer's demo (demo/privacy.py): the patient told of an emergency opening, and of
+    # a breach. The imported calendars tell nobody.
     kinds = OutboxMessage.objects.values_list("kind", flat=True)
     assert sorted(kinds) == [
+        "booking_confirmation",
+        "booking_confirmation",
         "booking_confirmation",
         "booking_confirmation",
         "lockbox_opened",
@@ -88,7 +98,11 @@ def test_both_confirmations_go_to_grace_with_a_calendar_file(shared_demo):
 
 def test_each_confirmation_links_to_managing_that_booking(shared_demo):
     for visit in family_visits():
-        [message] = messages_about(related_type=RELATED_TYPE, related_id=visit.pk)
+        [message] = [
+            m
+            for m in messages_about(related_type=RELATED_TYPE, related_id=visit.pk)
+            if m.channel == "email"
+        ]
         [link] = set(LINK.findall(message.body_text))
         token = resolve(urlsplit(link).path).kwargs["token"]
         read = manage_link_read(token, now=NOW)

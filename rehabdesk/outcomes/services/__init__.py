@@ -6,6 +6,7 @@ from rehabdesk.outcomes.services.requests import (
     measure_request_create,
     measure_request_send,
     measure_requests_cancel,
+    measure_requests_send_due,
     token_digest,
 )
 from rehabdesk.outcomes.services.results import measure_result_record
@@ -16,6 +17,7 @@ __all__ = [
     "measure_request_create",
     "measure_request_send",
     "measure_requests_cancel",
+    "measure_requests_send_due",
     "measure_result_record",
     "token_digest",
     "wording_check",

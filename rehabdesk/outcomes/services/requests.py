@@ -1,5 +1,6 @@
 """Measures asked of a patient: made (by a plan's schedule or a practitioner), sent by
-e-mail with a link of their own, cancelled with the visit they were for.
+e-mail with a link of their own — by the scheduler when one comes due
+(`measure_requests_send_due`) — cancelled with the visit they were for.
 
 The link carries a random token; the database keeps only its SHA-256, so a copy of the
 database opens no questionnaire. Each sending makes a fresh token (the previous link
@@ -13,16 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.clinic.models import Clinic
 from rehabdesk.clinic.selectors import clinic_current
+from rehabdesk.clinic.services.shift_rules import clinic_zone
 from rehabdesk.core.links import site_link
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
@@ -33,10 +36,14 @@ from rehabdesk.outcomes.scoring import SPECS, Instrument
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.messages import addressee, whose
 from rehabdesk.scheduling.models import Appointment
+from rehabdesk.scheduling.services.reminders import QuietHours
 
 Actor = AbstractBaseUser | AnonymousUser | None
 REQUEST = "outcomes.measurerequest"
 MESSAGE_TEMPLATE = "measure_request"
+# ⚠ Our choice: a questionnaire not yet sent is e-mailed this many days before its due
+# day (the visit's), by the scheduler, outside the clinic's quiet hours.
+SEND_DAYS_BEFORE_DUE = 2
 TOKEN_BYTES = 32
 
 
@@ -100,18 +107,23 @@ def measure_request_create(
     return request
 
 
-def measure_request_send(*, request: MeasureRequest, now: datetime, actor: Actor = None) -> None:
+def measure_request_send(
+    *, request: MeasureRequest, now: datetime, actor: Actor = None, first_time: bool = False
+) -> None:
     """E-mail the patient (or the guardian who manages a child's bookings) a link to
     answer the request: a fresh token, its SHA-256 kept, the previous link void.
 
     Refuses ALREADY_ANSWERED, REQUEST_CLOSED (cancelled, or past its last day),
     NO_WORDING (a licensed instrument whose wording the clinic has not entered), and
-    INVALID (field "patient") when nobody may be e-mailed about this patient."""
+    INVALID (field "patient") when nobody may be e-mailed about this patient; with
+    `first_time`, ALREADY_SENT when it was e-mailed before (another scheduler)."""
     clinic = clinic_current()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         locked = MeasureRequest.objects.select_for_update().select_related("patient")
         current = locked.get(pk=request.pk)
+        if first_time and current.sent_at is not None:
+            raise OutcomeError(OutcomeErrorCode.ALREADY_SENT, "This questionnaire was sent.")
         check_answerable(current, now.date())
         if not _has_wording(clinic, Instrument(current.instrument)):
             raise OutcomeError(
@@ -158,6 +170,40 @@ def measure_request_send(*, request: MeasureRequest, now: datetime, actor: Actor
             now=now,
         )
     request.token_digest, request.sent_at = current.token_digest, now
+
+
+def measure_requests_send_due(*, now: datetime) -> int:
+    """E-mail each open questionnaire nobody has sent whose due day is at most
+    SEND_DAYS_BEFORE_DUE days away (the clinic's zone), outside the clinic's quiet
+    hours: the reminder that a measure is due, a chore of `manage.py run_scheduler`
+    (apps.py). One that cannot be sent (nobody to e-mail, a licensed instrument without
+    its wording) waits to be sent by hand. Returns how many were e-mailed."""
+    clinic = clinic_current()
+    if clinic is None:
+        return 0
+    local = now.astimezone(clinic_zone())
+    if QuietHours.of(clinic).covers(local.time()):
+        return 0
+    today = local.date()
+    answered = MeasureResult.objects.filter(request_id=OuterRef("pk"))
+    due = (
+        MeasureRequest.objects.filter(
+            sent_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=SEND_DAYS_BEFORE_DUE),
+        )
+        .filter(~Exists(answered))
+        .order_by("due_on", "pk")
+    )
+    sent = 0
+    for request in due:
+        try:
+            measure_request_send(request=request, now=now, first_time=True)
+        except OutcomeError:
+            continue
+        sent += 1
+    return sent
 
 
 def measure_requests_cancel(*, appointment: Appointment, now: datetime) -> int:

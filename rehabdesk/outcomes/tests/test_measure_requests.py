@@ -19,6 +19,7 @@ from rehabdesk.outcomes.services import (
     measure_request_create,
     measure_request_send,
     measure_requests_cancel,
+    measure_requests_send_due,
     token_digest,
 )
 from rehabdesk.outcomes.testing import request_make, result_record, wording_enter
@@ -177,3 +178,62 @@ def test_cancelling_a_visit_cancels_its_open_requests_only(personas, visit, now)
     event = AuditEvent.objects.filter(object_type="scheduling.appointment").latest("pk")
     assert event.summary == "outcome measure requests cancelled (1)"
     assert measure_requests_cancel(appointment=appointment, now=later) == 0
+
+
+# --- E-mailed by the scheduler as they come due ---------------------------------------
+
+
+def measure_emails() -> list[str]:
+    return list(
+        OutboxMessage.objects.filter(kind="measure_request").values_list("related_id", flat=True)
+    )
+
+
+def test_the_scheduler_emails_each_questionnaire_two_days_before_it_is_due_once(personas, now):
+    soon = request_make(patient=personas.patient_a, now=now, due_on=at(10, 10).date())
+    later = request_make(patient=personas.patient_a, now=now, due_on=at(12, 10).date())
+    # Monday 8 March at 10:00: the 10th is two days away, the 12th four.
+    assert measure_requests_send_due(now=at(8, 10)) == 1
+    assert measure_emails() == [str(soon.pk)]
+    assert measure_requests_send_due(now=at(8, 10, 1)) == 0
+    assert measure_requests_send_due(now=at(10, 10)) == 1
+    assert measure_emails() == [str(soon.pk), str(later.pk)]
+
+
+def test_nothing_is_emailed_in_quiet_hours(personas, now):
+    request_make(patient=personas.patient_a, now=now, due_on=at(9, 10).date())
+    assert measure_requests_send_due(now=at(8, 22)) == 0
+    assert measure_requests_send_due(now=at(9, 7, 59)) == 0
+    assert measure_requests_send_due(now=at(9, 8)) == 1
+
+
+def test_answered_cancelled_or_sent_by_hand_ones_are_not_emailed_again(personas, visit, now):
+    by_hand = request_make(patient=personas.patient_a, now=now, due_on=at(9, 10).date())
+    sent(by_hand, now)
+    answered = request_make(patient=personas.patient_a, now=now, due_on=at(9, 10).date())
+    result_record(patient=personas.patient_a, now=now, request=answered)
+    appointment = visit()
+    cancelled = request_make(
+        patient=personas.patient_a, now=now, due_on=at(9, 10).date(), appointment=appointment
+    )
+    measure_requests_cancel(appointment=appointment, now=now)
+    assert measure_requests_send_due(now=at(8, 10)) == 0
+    assert measure_emails() == [str(by_hand.pk)]
+    assert MeasureRequest.objects.get(pk=cancelled.pk).sent_at is None
+
+
+def test_one_nobody_may_be_emailed_about_waits_and_the_others_go(personas, now):
+    personas.patient_b.contact_by_email = False
+    personas.patient_b.save(update_fields=["contact_by_email"])
+    request_make(patient=personas.patient_b, now=now, due_on=at(9, 10).date())
+    reachable = request_make(patient=personas.patient_a, now=now, due_on=at(9, 10).date())
+    assert measure_requests_send_due(now=at(8, 10)) == 1
+    assert measure_emails() == [str(reachable.pk)]
+
+
+def test_a_first_sending_is_refused_once_sent_so_two_schedulers_send_one_link(personas, now):
+    request = request_make(patient=personas.patient_a, now=now, due_on=at(9, 10).date())
+    measure_request_send(request=request, now=now, first_time=True)
+    error = refusal(lambda: measure_request_send(request=request, now=now, first_time=True))
+    assert error.code == OutcomeErrorCode.ALREADY_SENT
+    assert len(measure_emails()) == 1

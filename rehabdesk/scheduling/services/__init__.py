@@ -15,6 +15,9 @@ are the areas:
   other times, or moved to the waitlist
 - records.py: what every change writes besides the row (history, audit)
 - feeds.py: calendar feeds' private addresses, made, replaced and turned off
+- reminders.py: the clinic's appointment reminders, at their times (a scheduler chore)
+- text_replies.py: a patient's reply to a text message (C confirms, STOP opts out), and
+  confirming from the booking's page
 """
 
 from rehabdesk.scheduling.services.booking import (
@@ -50,6 +53,7 @@ from rehabdesk.scheduling.services.outside_hours import (
     outside_hours_to_waitlist,
 )
 from rehabdesk.scheduling.services.records import Actor
+from rehabdesk.scheduling.services.reminders import reminders_send_due
 from rehabdesk.scheduling.services.self_service import (
     SelfService,
     appointment_cancel_by_patient,
@@ -65,6 +69,7 @@ from rehabdesk.scheduling.services.series import (
     series_cancel,
     series_reschedule,
 )
+from rehabdesk.scheduling.services.text_replies import appointment_confirm_by_patient
 from rehabdesk.scheduling.services.waitlist import (
     Wish,
     day_part,
@@ -97,6 +102,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_cancel_by_patient",
     "appointment_confirm",
+    "appointment_confirm_by_patient",
     "appointment_hold",
     "appointment_hold_claim",
     "appointment_keep",
@@ -116,6 +122,7 @@ __all__ = [
     "outside_hours_review",
     "outside_hours_tell",
     "outside_hours_to_waitlist",
+    "reminders_send_due",
     "self_service_terms",
     "series_book",
     "series_cancel",

@@ -44,6 +44,7 @@ from rehabdesk.scheduling.services.records import (
     appointments_end,
     audit_write,
     event_write,
+    reminders_withdraw,
     rooms_hold,
 )
 
@@ -271,6 +272,7 @@ def _move(
     appointment.outside_hours_since = None
     appointment.kept_outside_hours = False
     appointment.patient_confirmed_at = None  # they confirmed the old time, not this one
+    reminders_withdraw(appointment_ids=[appointment.pk], now=now)  # of the old time
     # A move is a new decision: a reason only when the desk moved it over another visit.
     appointment.overlap_reason = request.overlap_reason if overlapping else ""
     appointment.save(

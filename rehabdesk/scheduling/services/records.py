@@ -14,7 +14,9 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability.types import Slot
 from rehabdesk.core.events import event_publish, iso
+from rehabdesk.notifications.services import messages_withdraw
 from rehabdesk.scheduling.choices import EventKind
+from rehabdesk.scheduling.messages import RELATED_TYPE, REMINDER
 from rehabdesk.scheduling.models import Appointment, AppointmentEvent, AppointmentResource
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -50,6 +52,16 @@ def appointments_end(
         updated_at=now,
     )
     AppointmentResource.objects.filter(appointment_id__in=ids, active=True).update(active=False)
+    reminders_withdraw(appointment_ids=ids, now=now)
+
+
+def reminders_withdraw(*, appointment_ids: list[int], now: datetime) -> int:
+    """Withdraw the queued reminders of these visits that have not gone yet, in the
+    caller's transaction: the visit was cancelled, or moved to another time (whose own
+    reminders come at their moments: services/reminders.py). Returns how many."""
+    return messages_withdraw(
+        related_type=RELATED_TYPE, related_ids=appointment_ids, kinds=[REMINDER], now=now
+    )
 
 
 def rooms_hold(appointment: Appointment, slot: Slot) -> None:

@@ -25,7 +25,12 @@ from rehabdesk.patients.selectors import patients_at_number
 from rehabdesk.patients.services import patient_texts_stop
 from rehabdesk.scheduling.choices import AppointmentStatus, EventKind
 from rehabdesk.scheduling.models import Appointment
-from rehabdesk.scheduling.services.records import appointment_locked, audit_write, event_write
+from rehabdesk.scheduling.services.records import (
+    Actor,
+    appointment_locked,
+    audit_write,
+    event_write,
+)
 
 CONFIRM_WORDS = frozenset({"c", "y", "yes", "confirm", "oui"})
 # Twilio's default opt-out keywords (it blocks the number itself as well), and French.
@@ -75,17 +80,20 @@ def text_reply_receive(*, from_number: str, body: str, now: datetime) -> ReplyOu
         )
 
 
-def appointment_confirm_by_patient(*, appointment: Appointment, now: datetime) -> Appointment:
-    """The patient says they will come: dated once, with an event and an audit record;
-    a second confirmation of the same time changes nothing."""
+def appointment_confirm_by_patient(
+    *, appointment: Appointment, now: datetime, actor: Actor = None, how: str = "by text message"
+) -> Appointment:
+    """The patient says they will come (a reply C, or the button on the booking's page:
+    `how` says which, `actor` who when signed in): dated once, with an event and an
+    audit record; a second confirmation of the same time changes nothing."""
     with transaction.atomic():
         locked = appointment_locked(appointment)
         if locked.status != AppointmentStatus.BOOKED or locked.patient_confirmed_at:
             return locked
         locked.patient_confirmed_at = now
         locked.save(update_fields=["patient_confirmed_at", "updated_at"])
-        event_write(locked, EventKind.PATIENT_CONFIRMED, None, now, "by text message")
-        audit_write(locked, AuditAction.CHANGE, None, "appointment (confirmed by the patient)")
+        event_write(locked, EventKind.PATIENT_CONFIRMED, actor, now, how)
+        audit_write(locked, AuditAction.CHANGE, actor, "appointment (confirmed by the patient)")
     return locked
 
 

@@ -1,6 +1,7 @@
-"""A patient managing one of their bookings: see it, cancel it, move it.
+"""A patient managing one of their bookings: see it, confirm they will come, cancel it,
+move it.
 
-Two doors lead to the same three pages:
+Two doors lead to the same pages:
 
 - the link in every booking e-mail, `/manage/<token>/`, for whoever holds it, without
   signing in (the token is signed and expires: scheduling/manage_links.py; a refused
@@ -40,6 +41,7 @@ from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.selectors import appointment_was_offered, waitlist_offer_open
 from rehabdesk.scheduling.services import (
     appointment_cancel_by_patient,
+    appointment_confirm_by_patient,
     appointment_move_by_patient,
     self_service_terms,
     waitlist_offer_accept,
@@ -68,6 +70,10 @@ class Managed:
     @property
     def cancel_url(self) -> str:
         return self.url("cancel")
+
+    @property
+    def confirm_url(self) -> str:
+        return self.url("confirm")
 
     @property
     def move_url(self) -> str:
@@ -112,6 +118,7 @@ def _context(managed: Managed, **extra: object) -> dict[str, Any]:
         "offer": offer,
         "offer_until": offer.expires_at.astimezone(appointment.location.zone) if offer else None,
         "terms": self_service_terms(appointment=appointment, now=now),
+        "upcoming": appointment.start > now,
         "phone": appointment.location.phone or appointment.location.clinic.phone,
         "book_again": BookAgain(appointment.service, appointment.practitioner, appointment.location)
         if appointment.service.online_bookable
@@ -139,6 +146,19 @@ def _cancel(request: HttpRequest, managed: Managed) -> HttpResponse:
             )
         return redirect(managed.url())
     return render(request, "web/manage/cancel.html", _context(managed))
+
+
+def _confirm(request: HttpRequest, managed: Managed) -> HttpResponse:
+    """The patient says they will come (the reminder asks): the desk's day shows it."""
+    appointment = managed.appointment
+    if appointment.status != AppointmentStatus.BOOKED or appointment.start <= timezone.now():
+        messages.error(request, "This appointment can no longer be confirmed.")
+        return redirect(managed.url())
+    appointment_confirm_by_patient(
+        appointment=appointment, now=timezone.now(), actor=managed.actor, how="online"
+    )
+    messages.success(request, "Thank you: we will see you then.")
+    return redirect(managed.url())
 
 
 def _offer(request: HttpRequest, managed: Managed) -> HttpResponse:
@@ -252,6 +272,12 @@ def manage_booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
+def manage_booking_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    return _via_link(request, token, _confirm)
+
+
+@never_cache
+@require_POST
 def manage_booking_offer(request: HttpRequest, token: str) -> HttpResponse:
     return _via_link(request, token, _offer)
 
@@ -303,6 +329,13 @@ def my_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResp
 @never_cache
 @require_POST
 @login_required
+def my_appointment_confirm(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _in_portal(request, appointment_id, _confirm)
+
+
+@never_cache
+@require_POST
+@login_required
 def my_appointment_offer(request: HttpRequest, appointment_id: int) -> HttpResponse:
     return _in_portal(request, appointment_id, _offer)
 
@@ -319,6 +352,7 @@ urlpatterns: list[URLPattern] = [
     path("manage/<str:token>/cancel/", manage_booking_cancel, name="manage-booking-cancel"),
     path("manage/<str:token>/move/", manage_booking_move, name="manage-booking-move"),
     path("manage/<str:token>/offer/", manage_booking_offer, name="manage-booking-offer"),
+    path("manage/<str:token>/confirm/", manage_booking_confirm, name="manage-booking-confirm"),
     path("my/appointments/<int:appointment_id>/", my_appointment, name="my-appointment"),
     path(
         "my/appointments/<int:appointment_id>/cancel/",
@@ -329,6 +363,11 @@ urlpatterns: list[URLPattern] = [
         "my/appointments/<int:appointment_id>/offer/",
         my_appointment_offer,
         name="my-appointment-offer",
+    ),
+    path(
+        "my/appointments/<int:appointment_id>/confirm/",
+        my_appointment_confirm,
+        name="my-appointment-confirm",
     ),
     path(
         "my/appointments/<int:appointment_id>/move/",

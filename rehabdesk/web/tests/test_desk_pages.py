@@ -24,6 +24,7 @@ from rehabdesk.scheduling.services import (
     appointment_arrive,
     appointment_book,
     appointment_cancel,
+    appointment_confirm_by_patient,
     appointment_mark_noshow,
     freed_time_process,
     waitlist_add,
@@ -480,3 +481,13 @@ def test_the_hours_page_reads_its_report_in_a_fixed_number_of_queries(client, pe
     assert Appointment.objects.filter(outside_hours_since__isnull=False).count() == 3
     assert appointment.pk in [a.pk for a in client.get(hours_url(world.physio)).context["outside"]]
     assert queries(client, hours_url(world.physio)) == before
+
+
+def test_a_visit_the_patient_confirmed_says_so_on_the_desk_s_day(client, personas, world, day):
+    appointment_confirm_by_patient(appointment=day["coming"], now=at(8, 9))
+    client.force_login(personas.front_desk)
+    page = client.get(desk_url(world)).text
+    rows = {row.split("</th>")[0]: row for row in page.split('<tr class="status-')[1:]}
+    confirmed = [name for name, row in rows.items() if ">confirmed</span>" in row]
+    assert len(confirmed) == 1
+    assert personas.guardian.full_name in confirmed[0]

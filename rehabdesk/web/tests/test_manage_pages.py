@@ -223,3 +223,40 @@ def test_a_waiting_patient_lets_the_offered_time_go(client, world):
     assert "This offer has ended" in ended.text
     hold.refresh_from_db()
     assert hold.status == AppointmentStatus.CANCELLED
+
+
+def test_the_patient_confirms_from_the_reminder_s_link_once(client, world):
+    booked = book(world, weekday_at(10))
+    link = link_in_email(booked)
+    assert "I will be there" in client.get(link).text
+    done = client.post(link + "confirm/")
+    assert done.status_code == 302
+    booked.refresh_from_db()
+    assert booked.patient_confirmed_at is not None
+    page = client.get(link).text
+    assert "I will be there" not in page
+    assert "Thank you" in page
+    first = booked.patient_confirmed_at
+    client.post(link + "confirm/")
+    booked.refresh_from_db()
+    assert booked.patient_confirmed_at == first
+
+
+def test_a_cancelled_booking_cannot_be_confirmed(client, world):
+    booked = book(world, weekday_at(10))
+    link = link_in_email(booked)
+    appointment_cancel(appointment=booked, actor=None, now=timezone.now())
+    assert "I will be there" not in client.get(link).text
+    client.post(link + "confirm/")
+    booked.refresh_from_db()
+    assert booked.patient_confirmed_at is None
+
+
+def test_a_signed_in_patient_confirms_from_the_portal(client, world, personas):
+    booked = book(world, weekday_at(10))
+    client.force_login(personas.patient_a.user)
+    url = reverse("my-appointment", args=[booked.pk])
+    assert "I will be there" in client.get(url).text
+    assert client.post(reverse("my-appointment-confirm", args=[booked.pk])).status_code == 302
+    booked.refresh_from_db()
+    assert booked.patient_confirmed_at is not None

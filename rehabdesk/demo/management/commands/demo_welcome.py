@@ -31,6 +31,11 @@ class Command(BaseCommand):
             f"  Privacy officer's desk   {base}/staff/privacy/  (the manager: requests, an"
             " emergency opening, a breach)",
             f"  Registrations to renew   {base}/staff/registrations/expiring/",
+            f"  Your calendar (a feed)   {base}/staff/my-day/calendar/  (a practitioner makes"
+            " their private address there)",
+            f"  Closures feed (public)   {base}/feeds/closures/pickering.ics",
+            "  Reminders                e-mails in var/mail/, text messages in var/sms/ (an"
+            " e-mail 48 h and a text 24 h before each visit)",
             f"  API documentation        {base}/api/docs",
             "",
             *self._charts(base),

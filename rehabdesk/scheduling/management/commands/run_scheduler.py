@@ -1,5 +1,6 @@
-"""`manage.py run_scheduler`: the scheduling chores that run on their own clock, then
-the chores other apps register (core/chores.py: the daily exercise reminders)."""
+"""`manage.py run_scheduler`: the scheduling chores that run on their own clock (the
+waitlist, expired holds, appointment reminders), then the chores other apps register
+(core/chores.py: the daily exercise reminders)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,24 @@ from rehabdesk.core.commands import LoopingCommand
 from rehabdesk.scheduling.services import (
     freed_time_process,
     holds_release_expired,
+    reminders_send_due,
     waitlist_offers_expire,
 )
 
 Counts = tuple[int, int, int, list[tuple[str, int]]]
+REMINDERS = "appointment reminder(s) queued"
 
 
 def run_once() -> Counts:
     """One round: close unanswered waitlist offers (passing their time on), release
-    expired holds, offer freed time to the waitlist, then each registered chore.
-    Returns how many of each."""
+    expired holds, offer freed time to the waitlist, queue the reminders due, then each
+    registered chore. Returns how many of each."""
     now = timezone.now()
     expired = waitlist_offers_expire(now=now)
     released = holds_release_expired(now=now)
     offered = freed_time_process(now=now)
-    others = [(chore.label, chore.run(now)) for chore in chores()]
+    reminded = reminders_send_due(now=now)
+    others = [(REMINDERS, reminded)] + [(chore.label, chore.run(now)) for chore in chores()]
     return expired, released, offered, others
 
 
@@ -41,10 +45,11 @@ def describe(counts: Counts) -> str:
 
 class Command(LoopingCommand):
     help = (
-        "Release expired holds and run the waitlist: close unanswered offers and offer "
-        "freed time to waiting patients. With --once, one round; otherwise every "
-        "--interval seconds until SIGTERM or SIGINT. Safe to run more than one: each "
-        "offer and each freed time is claimed by one process."
+        "Release expired holds, run the waitlist (close unanswered offers, offer freed "
+        "time to waiting patients) and queue appointment reminders at their times. With "
+        "--once, one round; otherwise every --interval seconds until SIGTERM or SIGINT. "
+        "Safe to run more than one: each offer, freed time and reminder is claimed by one "
+        "process."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
