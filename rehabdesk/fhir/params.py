@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
+from rehabdesk.core.bounds import id_within_bounds, moment_within_bounds
 from rehabdesk.fhir.answers import FhirError, IssueCode
 
 DEFAULT_COUNT = 20
@@ -23,6 +24,7 @@ FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 _ROLE = re.compile(r"(\d{1,18})-(\d{1,18})")
+_SLOT = re.compile(r"(\d{1,18})-(\d{1,18})-(\d{1,18})-(\d{1,12})")
 _PREFIXES = ("eq", "ge", "gt", "le", "lt")
 
 
@@ -99,6 +101,34 @@ def role_of(value: str, *types: str) -> tuple[int, int]:
     if match is None:
         raise _invalid(f"Not a {types[0]} id: give <practitioner>-<location>.")
     return int(match[1]), int(match[2])
+
+
+@dataclass(frozen=True)
+class SlotKey:
+    """What a Slot's id says: who, where, for which service, starting when
+    (`<practitioner>-<location>-<service>-<start in Unix seconds>`, mappers.slot_id)."""
+
+    practitioner_id: int
+    location_id: int
+    service_id: int
+    start: datetime
+
+
+def slot_of(value: str) -> SlotKey | None:
+    """A Slot's id read back; None when it is not one (or names a time out of bounds)."""
+    match = _SLOT.fullmatch(value)
+    if match is None:
+        return None
+    ids = [int(match[n]) for n in (1, 2, 3)]
+    if not all(id_within_bounds(pk) for pk in ids):
+        return None
+    try:
+        start = datetime.fromtimestamp(int(match[4]), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    if not moment_within_bounds(start):
+        return None
+    return SlotKey(ids[0], ids[1], ids[2], start)
 
 
 def token_code(value: str) -> str:

@@ -25,7 +25,7 @@ from rehabdesk.audit.context import audit_via
 from rehabdesk.fhir.answers import FhirError, IssueCode, bundle, fhir_json, refused
 from rehabdesk.fhir.capability import capability_statement
 from rehabdesk.fhir.params import search_of
-from rehabdesk.fhir.resources import READABLE, SERVED
+from rehabdesk.fhir.resources import SERVED
 
 View = Callable[..., HttpResponse]
 
@@ -108,7 +108,5 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
     _signed_in(request)
     _served(resource_type)
-    if resource_type not in READABLE:
-        raise FhirError(404, IssueCode.NOT_SUPPORTED, "This type is searched, not read.")
     search_of(request, ())
     return fhir_json(SERVED[resource_type].read(request.user, resource_id))
