@@ -28,13 +28,16 @@ from rehabdesk.fhir.params import search_of
 from rehabdesk.fhir.resources import SERVED
 
 View = Callable[..., HttpResponse]
+# The scope a token needs for every route but metadata: each type's search and read
+# (docs/api-token-scopes.csv lists them; api/tests/test_token_scopes.py compares).
+SCOPE = Scope.FHIR_READ
 
 
 def _signed_in(request: HttpRequest) -> None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         try:
-            token = api_token_use(text=header[7:], scope=Scope.FHIR_READ, now=timezone.now())
+            token = api_token_use(text=header[7:], scope=SCOPE, now=timezone.now())
         except TokenError as exc:
             if exc.code == TokenErrorCode.SCOPE_MISSING:
                 raise FhirError(403, IssueCode.FORBIDDEN, exc.message) from None
