@@ -5,7 +5,7 @@ the access policy and audits patient data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -280,7 +280,7 @@ def _free_times(
     now: datetime,
     limit: int,
     configuration: CalendarConfiguration,
-) -> list[FreeSlot]:
+) -> Sequence[FreeSlot]:
     """The engine's free starts in [start, end) — the one question a Slot search and a
     Slot read both ask, so a read finds exactly the times a search offers. Staff see
     the desk's times; anyone else the online ones (notice, horizon)."""
