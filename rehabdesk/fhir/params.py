@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
-from rehabdesk.core.bounds import id_within_bounds, moment_within_bounds
+from rehabdesk.core.bounds import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    day_within_bounds,
+    id_within_bounds,
+    moment_within_bounds,
+)
 from rehabdesk.fhir.answers import FhirError, IssueCode
 
 DEFAULT_COUNT = 20
@@ -169,13 +175,25 @@ def _interval(text: str, name: str, zone: ZoneInfo) -> tuple[datetime, datetime]
     try:
         if _DAY.fullmatch(text):
             day = date.fromisoformat(text)
+            if not day_within_bounds(day):
+                raise _out_of_bounds(name)
             start = datetime(day.year, day.month, day.day, tzinfo=zone)
             following = day + timedelta(days=1)
             end = datetime(following.year, following.month, following.day, tzinfo=zone)
             return start, end
         if _MOMENT.fullmatch(text):
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if not moment_within_bounds(moment):
+                raise _out_of_bounds(name)
             return moment, moment + timedelta(seconds=1)
     except ValueError:
         pass
     raise _invalid(f"{name}: give [eq|ge|gt|le|lt]YYYY-MM-DD or a date and time with its offset.")
+
+
+def _out_of_bounds(name: str) -> FhirError:
+    # 9999-12-31 overflowed the day after it (a 500); an offset past ±14:00 is no zone's.
+    return _invalid(
+        f"{name}: give a date from {EARLIEST_DAY.year} to {LATEST_DAY.year} and a UTC "
+        "offset in use (at most ±14:00)."
+    )
