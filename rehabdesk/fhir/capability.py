@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rehabdesk.fhir.resources import READABLE, SERVED
+from rehabdesk.fhir.resources import SERVED
 
 SOFTWARE = "Rehabdesk"
 
@@ -14,13 +14,10 @@ SOFTWARE = "Rehabdesk"
 def capability_statement(*, base: str, now: datetime) -> dict[str, Any]:
     resources = []
     for name, served in SERVED.items():
-        interactions = [{"code": "search-type"}]
-        if name in READABLE:
-            interactions.insert(0, {"code": "read"})
         resources.append(
             {
                 "type": name,
-                "interaction": interactions,
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
                 "searchParam": [
                     {"name": param, "type": kind} for param, kind in served.parameters.items()
                 ],

@@ -8,6 +8,7 @@ address every installation shares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -114,11 +115,11 @@ def healthcare_service(service: Service) -> Resource:
     }
 
 
-def _registration_identifier(registration: Registration) -> Resource:
+def _designation(regulator: Regulator, text: str) -> Resource:
+    """The protected title a college grants (PT, RMT), as a CodeableConcept."""
     return {
-        "system": registration_system(registration.regulator),
-        "value": registration.registration_number,
-        "assigner": {"display": registration.regulator.name},
+        "coding": [{"system": f"{SYSTEM}:designation", "code": regulator.designation}],
+        "text": text,
     }
 
 
@@ -129,13 +130,37 @@ def _qualification(registration: Registration) -> Resource:
         period["end"] = day(registration.valid_until)
     return {
         "identifier": [_registration_identifier(registration)],
-        "code": {
-            "coding": [{"system": f"{SYSTEM}:designation", "code": regulator.designation}],
-            "text": regulator.profession,
-        },
+        "code": _designation(regulator, regulator.profession),
         "period": period,
         "issuer": {"display": regulator.name},
     }
+
+
+def _role_code(registration: Registration) -> Resource:
+    regulator = registration.regulator
+    return _designation(regulator, f"{regulator.profession} ({regulator.name})")
+
+
+def _registration_identifier(registration: Registration) -> Resource:
+    return {
+        "system": registration_system(registration.regulator),
+        "value": registration.registration_number,
+        "assigner": {"display": registration.regulator.name},
+    }
+
+
+def _registered(
+    resource: Resource,
+    registrations: list[Registration],
+    key: str,
+    each: Callable[[Registration], Resource],
+) -> None:
+    """Add a person's college registrations to a Practitioner or a PractitionerRole:
+    each number and college as an `identifier`, and `each` of them under `key`
+    (the Practitioner's qualifications, the role's codes). Nothing when none."""
+    if registrations:
+        resource["identifier"] = [_registration_identifier(r) for r in registrations]
+        resource[key] = [each(r) for r in registrations]
 
 
 def practitioner(person: Practitioner, registrations: list[Registration]) -> Resource:
@@ -145,9 +170,7 @@ def practitioner(person: Practitioner, registrations: list[Registration]) -> Res
         "active": person.active,
         "name": [{"text": person.display_name}],
     }
-    if registrations:
-        resource["identifier"] = [_registration_identifier(r) for r in registrations]
-        resource["qualification"] = [_qualification(r) for r in registrations]
+    _registered(resource, registrations, "qualification", _qualification)
     languages = person.language_list
     if languages:
         resource["communication"] = [{"text": language} for language in languages]
@@ -168,15 +191,7 @@ def practitioner_role(
         "location": [ref("Location", location_id)],
         "specialty": [{"text": d.name} for d in person.disciplines.all()],
     }
-    if registrations:
-        resource["identifier"] = [_registration_identifier(r) for r in registrations]
-        resource["code"] = [
-            {
-                "coding": [{"system": f"{SYSTEM}:designation", "code": r.regulator.designation}],
-                "text": f"{r.regulator.profession} ({r.regulator.name})",
-            }
-            for r in registrations
-        ]
+    _registered(resource, registrations, "code", _role_code)
     if service_ids:
         resource["healthcareService"] = [ref("HealthcareService", pk) for pk in service_ids]
     return resource
@@ -196,6 +211,8 @@ def schedule(practitioner_id: int, location_id: int, active: bool = True) -> Res
 
 
 def slot_id(free: FreeSlot, service_id: int) -> str:
+    """`<practitioner>-<location>-<service>-<start in Unix seconds>`: all a read needs
+    to ask the engine again whether the time is still free (params.slot_of)."""
     return f"{free.practitioner_id}-{free.location_id}-{service_id}-{int(free.start.timestamp())}"
 
 

@@ -7,11 +7,18 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
+from rehabdesk.core.bounds import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    day_within_bounds,
+    id_within_bounds,
+    moment_within_bounds,
+)
 from rehabdesk.fhir.answers import FhirError, IssueCode
 
 DEFAULT_COUNT = 20
@@ -23,6 +30,7 @@ FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 _ROLE = re.compile(r"(\d{1,18})-(\d{1,18})")
+_SLOT = re.compile(r"(\d{1,18})-(\d{1,18})-(\d{1,18})-(\d{1,12})")
 _PREFIXES = ("eq", "ge", "gt", "le", "lt")
 
 
@@ -101,6 +109,34 @@ def role_of(value: str, *types: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+@dataclass(frozen=True)
+class SlotKey:
+    """What a Slot's id says: who, where, for which service, starting when
+    (`<practitioner>-<location>-<service>-<start in Unix seconds>`, mappers.slot_id)."""
+
+    practitioner_id: int
+    location_id: int
+    service_id: int
+    start: datetime
+
+
+def slot_of(value: str) -> SlotKey | None:
+    """A Slot's id read back; None when it is not one (or names a time out of bounds)."""
+    match = _SLOT.fullmatch(value)
+    if match is None:
+        return None
+    ids = [int(match[n]) for n in (1, 2, 3)]
+    if not all(id_within_bounds(pk) for pk in ids):
+        return None
+    try:
+        start = datetime.fromtimestamp(int(match[4]), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    if not moment_within_bounds(start):
+        return None
+    return SlotKey(ids[0], ids[1], ids[2], start)
+
+
 def token_code(value: str) -> str:
     """The code of a token parameter (`system|code` or `code`)."""
     return value.rsplit("|", 1)[-1]
@@ -139,13 +175,25 @@ def _interval(text: str, name: str, zone: ZoneInfo) -> tuple[datetime, datetime]
     try:
         if _DAY.fullmatch(text):
             day = date.fromisoformat(text)
+            if not day_within_bounds(day):
+                raise _out_of_bounds(name)
             start = datetime(day.year, day.month, day.day, tzinfo=zone)
             following = day + timedelta(days=1)
             end = datetime(following.year, following.month, following.day, tzinfo=zone)
             return start, end
         if _MOMENT.fullmatch(text):
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if not moment_within_bounds(moment):
+                raise _out_of_bounds(name)
             return moment, moment + timedelta(seconds=1)
     except ValueError:
         pass
     raise _invalid(f"{name}: give [eq|ge|gt|le|lt]YYYY-MM-DD or a date and time with its offset.")
+
+
+def _out_of_bounds(name: str) -> FhirError:
+    # 9999-12-31 overflowed the day after it (a 500); an offset past ±14:00 is no zone's.
+    return _invalid(
+        f"{name}: give a date from {EARLIEST_DAY.year} to {LATEST_DAY.year} and a UTC "
+        "offset in use (at most ±14:00)."
+    )

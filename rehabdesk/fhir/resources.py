@@ -5,19 +5,20 @@ the access policy and audits patient data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from rehabdesk.access import fhir as access
-from rehabdesk.clinic.calendar_configuration import calendar_configuration
+from rehabdesk.availability.types import Slot as FreeSlot
+from rehabdesk.clinic.calendar_configuration import CalendarConfiguration, calendar_configuration
 from rehabdesk.fhir import mappers
 from rehabdesk.fhir.answers import FhirError, IssueCode
-from rehabdesk.fhir.params import Search, bounds_of, ids_of, role_of, token_code
+from rehabdesk.fhir.params import Search, bounds_of, ids_of, role_of, slot_of, token_code
 from rehabdesk.scheduling.choices import Channel
 from rehabdesk.scheduling.selectors import availability_search
 
@@ -196,7 +197,30 @@ def schedule_search(user: User, search: Search) -> Found:
 
 
 def slot_read(user: User, resource_id: str) -> Resource:
-    raise FhirError(404, IssueCode.NOT_SUPPORTED, "Slots are searched, not read.")
+    """A Slot by the id a search gave it, only while the engine still finds that time
+    free: booked since, past, or out of hours answers 404 like an unknown id."""
+    key = slot_of(resource_id)
+    if key is None:
+        raise _not_found("Slot")
+    configuration = calendar_configuration()
+    offered = configuration.services.get(key.service_id)
+    place = configuration.locations.get(key.location_id)
+    if offered is None or not offered.active or place is None or not place.active:
+        raise _not_found("Slot")
+    free = _free_times(
+        user,
+        service_id=key.service_id,
+        practitioner_id=key.practitioner_id,
+        location_id=key.location_id,
+        start=key.start,
+        end=key.start + timedelta(seconds=1),
+        now=timezone.now(),
+        limit=1,
+        configuration=configuration,
+    )
+    if not free or free[0].start != key.start:
+        raise FhirError(404, IssueCode.NOT_FOUND, "No such Slot: that time is not free.")
+    return mappers.slot(free[0], key.service_id)
 
 
 def slot_search(user: User, search: Search) -> Found:
@@ -230,7 +254,37 @@ def slot_search(user: User, search: Search) -> Found:
     if end - start > timedelta(days=MAX_SLOT_DAYS):
         raise FhirError(400, IssueCode.INVALID, f"Search at most {MAX_SLOT_DAYS} days of slots.")
     wanted = search.offset + search.count
-    result = availability_search(
+    free = _free_times(
+        user,
+        service_id=service_id,
+        practitioner_id=practitioner_id,
+        location_id=location_id,
+        start=start,
+        end=end,
+        now=now,
+        limit=wanted + 1,
+        configuration=configuration,
+    )
+    page = free[search.offset : wanted]
+    return Found([mappers.slot(slot, service_id) for slot in page], None, len(free) > wanted)
+
+
+def _free_times(
+    user: User,
+    *,
+    service_id: int,
+    practitioner_id: int,
+    location_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    limit: int,
+    configuration: CalendarConfiguration,
+) -> Sequence[FreeSlot]:
+    """The engine's free starts in [start, end) — the one question a Slot search and a
+    Slot read both ask, so a read finds exactly the times a search offers. Staff see
+    the desk's times; anyone else the online ones (notice, horizon)."""
+    return availability_search(
         service_id=service_id,
         location_ids=[location_id],
         start=start,
@@ -238,13 +292,9 @@ def slot_search(user: User, search: Search) -> Found:
         now=now,
         channel=Channel.STAFF if access.fhir_reader(user) else Channel.ONLINE,
         practitioner_ids=[practitioner_id],
-        limit=wanted + 1,
+        limit=limit,
         configuration=configuration,
-    )
-    page = result.slots[search.offset : wanted]
-    return Found(
-        [mappers.slot(free, service_id) for free in page], None, len(result.slots) > wanted
-    )
+    ).slots
 
 
 # Patient information.
@@ -340,5 +390,3 @@ SERVED: dict[str, Served] = {
         observation_read, observation_search, {"patient": "reference", "subject": "reference"}
     ),
 }
-# Read by id: every type but Slot (a free time is found, not kept).
-READABLE = frozenset(SERVED) - {"Slot"}

@@ -57,6 +57,10 @@ class Patient(TimeStampedModel):
 
     contact_by_email = models.BooleanField(default=True)
     contact_by_sms = models.BooleanField("contact by text message", default=False)
+    # When a STOP reply to one of our texts unticked contact_by_sms; empty otherwise,
+    # and emptied whenever the box is changed on a form. A START reply ticks the box
+    # again only where this is set: a box the person unticked themselves stays off.
+    sms_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     contact_by_phone = models.BooleanField(default=True)
     preferred_language = models.CharField(max_length=40, default="English")
 
@@ -75,6 +79,10 @@ class Patient(TimeStampedModel):
             models.Index(fields=["email"]),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(sms_stopped_at__isnull=True) | Q(contact_by_sms=False),
+                name="patient_sms_stopped_not_texted",
+            ),
             models.CheckConstraint(
                 condition=Q(active=True) | Q(deactivated_at__isnull=False),
                 name="patient_deactivation_dated",

@@ -88,15 +88,24 @@ def patient_create(
 
 
 def patient_update(*, actor: Actor, patient: Patient) -> Patient:
-    """Save changes to a patient's details; the audit names the fields that changed."""
+    """Save changes to a patient's details; the audit names the fields that changed.
+    Changing "contact by text message" here is the person's own choice: it forgets any
+    STOP reply (`sms_stopped_at`), so a later START reply does not undo it."""
     _normalize(patient)
+    if patient.contact_by_sms:
+        patient.sms_stopped_at = None
     _clean(patient)
     with transaction.atomic():
         stored = Patient.objects.select_for_update().get(pk=patient.pk)
         changed = [f for f in _AUDITED_FIELDS if getattr(stored, f) != getattr(patient, f)]
         if not changed:
             return patient
-        patient.save(update_fields=[*changed, "phone_digits", "updated_at"])
+        extra = []
+        if "contact_by_sms" in changed:
+            # Changed on a form: the person's own choice now, whatever a STOP said.
+            patient.sms_stopped_at = None
+            extra.append("sms_stopped_at")
+        patient.save(update_fields=[*changed, *extra, "phone_digits", "updated_at"])
         _audit(
             actor,
             AuditAction.CHANGE,
@@ -277,11 +286,31 @@ def patients_import(*, actor: Actor, patients: list[Patient], batch: int = 2000)
 def patient_texts_stop(*, number: str, now: datetime) -> list[int]:
     """The person at this number replied STOP: the patients with it are no longer sent
     text messages (contact_by_sms off, audited, as if they had unticked the box
-    themselves). The ids of those it changed."""
+    themselves), and `sms_stopped_at` says a reply did it, so START can undo it. The ids
+    of those it changed."""
+    return _texts_switch(number=number, now=now, on=False)
+
+
+def patient_texts_start(*, number: str, now: datetime) -> list[int]:
+    """The person at this number replied START: the patients a STOP reply had taken off
+    text messages are texted again (contact_by_sms on, audited). Whoever unticked the
+    box on a form, or had it unticked for them, stays off: a reply undoes a reply, not
+    a choice made on paper or on screen. The ids of those it changed."""
+    return _texts_switch(number=number, now=now, on=True)
+
+
+def _texts_switch(*, number: str, now: datetime, on: bool) -> list[int]:
+    word = "START" if on else "STOP"
+    at_number = patients_at_number(number=number)
+    if on:
+        switched = at_number.filter(contact_by_sms=False, sms_stopped_at__isnull=False)
+    else:
+        switched = at_number.filter(contact_by_sms=True)
     with transaction.atomic():
-        texted = patients_at_number(number=number).filter(contact_by_sms=True)
-        ids = list(texted.select_for_update().values_list("pk", flat=True))
-        Patient.objects.filter(pk__in=ids).update(contact_by_sms=False, updated_at=now)
+        ids = list(switched.select_for_update().values_list("pk", flat=True))
+        Patient.objects.filter(pk__in=ids).update(
+            contact_by_sms=on, sms_stopped_at=None if on else now, updated_at=now
+        )
         for pk in ids:
             audit_record(
                 actor=None,
@@ -289,6 +318,6 @@ def patient_texts_stop(*, number: str, now: datetime) -> list[int]:
                 object_type="patients.patient",
                 object_id=str(pk),
                 patient_ids=[pk],
-                summary="patient record: contact_by_sms (replied STOP to a text message)",
+                summary=f"patient record: contact_by_sms (replied {word} to a text message)",
             )
     return ids

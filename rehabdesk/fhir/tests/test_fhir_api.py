@@ -86,6 +86,9 @@ def test_metadata_is_a_capability_statement_of_what_is_served(client):
     params = {p["name"] for p in served["Appointment"]["searchParam"]}
     assert {"date", "practitioner", "patient", "status"} <= params
     assert {p["name"] for p in served["Slot"]["searchParam"]} >= {"schedule", "start"}
+    for resource in served.values():
+        codes = [i["code"] for i in resource["interaction"]]
+        assert codes == ["read", "search-type"], resource["type"]
     assert statement["fhirVersion"] == "4.0.1"
 
 
@@ -193,6 +196,104 @@ def test_slots_are_the_engine_s_free_times_for_a_schedule(client, world, desk):
     valid(no_service.json())
 
 
+def slots_on_the_9th(client, world, token) -> list[dict]:
+    schedule = f"Schedule/{world.physio.pk}-{world.pickering.pk}"
+    path = (
+        f"/fhir/Slot?schedule={schedule}&service-type={world.follow_up.pk}"
+        "&start=ge2027-03-09&start=lt2027-03-10&_count=3"
+    )
+    return [entry["resource"] for entry in get(client, path, token).json()["entry"]]
+
+
+def test_a_slot_read_by_the_id_a_search_gave_is_the_same_slot(client, world, desk):
+    found = slots_on_the_9th(client, world, desk)
+    assert found[0]["id"] == (
+        f"{world.physio.pk}-{world.pickering.pk}-{world.follow_up.pk}-{int(at(9, 9).timestamp())}"
+    )
+    for slot in found:
+        response = get(client, f"/fhir/Slot/{slot['id']}", desk)
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == FHIR_JSON
+        assert valid(response.json()) == slot
+
+
+def test_a_slot_booked_since_the_search_answers_404_not_found(client, world, desk):
+    slot = slots_on_the_9th(client, world, desk)[1]
+    book(world, datetime.fromisoformat(slot["start"]))
+    response = get(client, f"/fhir/Slot/{slot['id']}", desk)
+    assert response.status_code == 404
+    outcome = valid(response.json())
+    assert outcome["issue"][0]["code"] == "not-found"
+    assert "not free" in outcome["issue"][0]["diagnostics"]
+
+
+def test_a_slot_id_off_the_grid_past_or_out_of_hours_is_not_free(client, world, desk):
+    physio, place, service = world.physio.pk, world.pickering.pk, world.follow_up.pk
+    for moment in (at(9, 9, 5), at(9, 12, 15), at(9, 20), at(1, 9)):  # grid, lunch, night, past
+        slot_id = f"{physio}-{place}-{service}-{int(moment.timestamp())}"
+        response = get(client, f"/fhir/Slot/{slot_id}", desk)
+        assert response.status_code == 404, moment
+        assert valid(response.json())["issue"][0]["code"] == "not-found"
+    # Another practitioner's schedule for the same time: the massage therapist is
+    # not qualified for a physiotherapy follow-up.
+    other = f"{world.massage_therapist.pk}-{place}-{service}-{int(at(9, 9).timestamp())}"
+    assert get(client, f"/fhir/Slot/{other}", desk).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "slot_id",
+    [
+        "abc",
+        "1-2",
+        "1-2-3",
+        "1-2-3-4",  # no such service or location
+        "1-2-3-x",
+        "1-2-3-" + "9" * 12,  # beyond any year we book
+        "1-2-3-" + "9" * 40,
+        "0-0-0-0",
+        "9" * 19 + "-1-1-1",
+        "1-2-3-4-5",
+        "1-2-3--4",
+    ],
+)
+def test_a_malformed_or_unknown_slot_id_answers_404_not_a_500(client, world, desk, slot_id):
+    response = get(client, f"/fhir/Slot/{slot_id}", desk)
+    assert response.status_code == 404, response.content
+    assert valid(response.json())["issue"][0]["code"] == "not-found"
+
+
+def test_a_slot_read_needs_fhir_read_like_every_other(client, world, personas, desk):
+    slot = slots_on_the_9th(client, world, desk)[0]
+    assert get(client, f"/fhir/Slot/{slot['id']}").status_code == 401
+    other = personal_token(personas.front_desk, Scope.SCHEDULE_READ, Scope.BOOKING_WRITE)
+    forbidden = get(client, f"/fhir/Slot/{slot['id']}", other)
+    assert forbidden.status_code == 403
+    assert valid(forbidden.json())["issue"][0]["code"] == "forbidden"
+
+
+def test_practitioner_and_role_carry_the_same_registration_and_college(client, world, desk):
+    registration = world.physio.registrations.select_related("regulator").first()
+    regulator = registration.regulator
+    identifier = {
+        "system": f"urn:rehabdesk:college:{regulator.slug}:registration",
+        "value": registration.registration_number,
+        "assigner": {"display": regulator.name},
+    }
+    designation = {"system": "urn:rehabdesk:designation", "code": regulator.designation}
+    person = get(client, f"/fhir/Practitioner/{world.physio.pk}", desk).json()
+    role = get(client, f"/fhir/PractitionerRole/{world.physio.pk}-{world.pickering.pk}", desk)
+    role = role.json()
+    assert person["identifier"] == role["identifier"] == [identifier]
+    assert person["qualification"][0]["identifier"] == [identifier]
+    assert person["qualification"][0]["code"] == {
+        "coding": [designation],
+        "text": regulator.profession,
+    }
+    assert role["code"] == [
+        {"coding": [designation], "text": f"{regulator.profession} ({regulator.name})"}
+    ]
+
+
 def test_observations_only_for_who_may_see_clinical_records(
     client, world, personas, bookings, desk, physio
 ):
@@ -219,6 +320,9 @@ def test_observations_only_for_who_may_see_clinical_records(
         "/fhir/Appointment?date=tomorrow",
         "/fhir/Appointment?date=ne2027-03-10",
         "/fhir/Appointment?date=2027-03-10T10:00",
+        "/fhir/Appointment?date=9999-12-31",
+        "/fhir/Appointment?date=le0001-01-01",
+        "/fhir/Appointment?date=2027-03-10T10:00:00+23:00",
         "/fhir/Appointment?status=bogus",
         "/fhir/Appointment?practitioner=Practitioner/abc",
         "/fhir/Appointment?_count=abc",

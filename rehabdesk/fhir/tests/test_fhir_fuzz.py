@@ -52,3 +52,21 @@ def test_no_search_answers_a_server_error(world, personas, kind, params):
     body = response.json()
     expected = "Bundle" if response.status_code == 200 else "OperationOutcome"
     assert body["resourceType"] == expected
+
+
+IDS = st.one_of(
+    st.from_regex(r"[0-9]{1,20}(-[0-9]{1,20}){0,4}", fullmatch=True),
+    st.text(alphabet="0123456789-abcZ.", min_size=1, max_size=40),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(kind=st.sampled_from(sorted(SERVED)), resource_id=IDS)
+def test_no_read_answers_a_server_error(world, personas, kind, resource_id):
+    """Slot ids above all: four numbers the read turns into ids and an instant."""
+    token = personal_token(personas.front_desk, Scope.FHIR_READ)
+    response = Client().get(f"/fhir/{kind}/{resource_id}", **bearer(token))
+    assert response.status_code in (200, 404), (kind, resource_id, response.content)
+    body = response.json()
+    expected = kind if response.status_code == 200 else "OperationOutcome"
+    assert body["resourceType"] == expected

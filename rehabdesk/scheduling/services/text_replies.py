@@ -1,12 +1,17 @@
 """What a patient's reply to one of our text messages does (POST /sms/inbound/): "C"
 (or "yes") confirms their next booked appointment, "STOP" (or another of the words
-carriers and Twilio treat as opting out) stops text messages to their number. Anything
-else changes nothing; the front desk keeps the phone for conversations.
+carriers and Twilio treat as opting out) stops text messages to their number, and
+"START" (or "UNSTOP") undoes a STOP: whoever a STOP reply took off is texted again,
+never someone who unticked the box themselves. Anything else changes nothing; the
+front desk keeps the phone for conversations.
 
 The number is all that says who replied. A family sharing one phone shares the
-answer: STOP stops texts to each of them, and C confirms the soonest booked visit of
-any of them or of the children they book for — the one the last text was most likely
-about.
+answer: STOP stops texts to each of them, START restarts them for each a STOP had
+stopped, and C confirms the soonest booked visit of any of them or of the children
+they book for — the one the last text was most likely about.
+
+Twilio also treats "YES" as opting back in (it lifts its own block of the number);
+here "yes" stays a confirmation, so a patient opts back in with START.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.core.phones import e164_or_blank
 from rehabdesk.patients.models import FamilyLink
 from rehabdesk.patients.selectors import patients_at_number
-from rehabdesk.patients.services import patient_texts_stop
+from rehabdesk.patients.services import patient_texts_start, patient_texts_stop
 from rehabdesk.scheduling.choices import AppointmentStatus, EventKind
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.scheduling.services.records import (
@@ -37,11 +42,14 @@ CONFIRM_WORDS = frozenset({"c", "y", "yes", "confirm", "oui"})
 STOP_WORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke", "arret"}
 )
+# Twilio's default opt-in keywords but "yes" (a confirmation here; see above).
+START_WORDS = frozenset({"start", "unstop"})
 
 
 class Reply(enum.StrEnum):
     CONFIRM = "confirm"
     STOP = "stop"
+    START = "start"
     OTHER = "other"
 
 
@@ -50,6 +58,7 @@ class ReplyOutcome:
     reply: Reply
     appointment_id: int | None = None  # the appointment confirmed
     stopped: tuple[int, ...] = ()  # the patients no longer texted
+    started: tuple[int, ...] = ()  # the patients texted again
 
 
 def reply_meaning(body: str) -> Reply:
@@ -59,6 +68,8 @@ def reply_meaning(body: str) -> Reply:
         return Reply.CONFIRM
     if word in STOP_WORDS:
         return Reply.STOP
+    if word in START_WORDS:
+        return Reply.START
     return Reply.OTHER
 
 
@@ -71,6 +82,8 @@ def text_reply_receive(*, from_number: str, body: str, now: datetime) -> ReplyOu
     with transaction.atomic():
         if reply is Reply.STOP:
             return ReplyOutcome(reply, stopped=tuple(patient_texts_stop(number=number, now=now)))
+        if reply is Reply.START:
+            return ReplyOutcome(reply, started=tuple(patient_texts_start(number=number, now=now)))
         appointment = _next_booked(number, now)
         if appointment is None:
             return ReplyOutcome(reply)

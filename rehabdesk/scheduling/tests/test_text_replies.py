@@ -1,6 +1,7 @@
 """A patient's reply to a text message: "C" confirms their next booked visit (dated,
 with an event and an audit record; a move asks again), "STOP" stops texts to their
-number. Anything else, or an unknown number, changes nothing."""
+number, "START" undoes a STOP (never a box unticked by hand). Anything else, or an
+unknown number, changes nothing."""
 
 from __future__ import annotations
 
@@ -48,7 +49,12 @@ def test_it_reads_an_opt_out_as_carriers_do(body):
     assert reply_meaning(body) is Reply.STOP
 
 
-@pytest.mark.parametrize("body", ["", "Can I come at 3 instead?", "cc", "no", "C C"])
+@pytest.mark.parametrize("body", ["START", "start", "Start!", "UNSTOP", " unstop. "])
+def test_it_reads_an_opt_in_as_twilio_does_but_yes(body):
+    assert reply_meaning(body) is Reply.START
+
+
+@pytest.mark.parametrize("body", ["", "Can I come at 3 instead?", "cc", "no", "C C", "restart"])
 def test_anything_else_is_for_the_front_desk(body):
     assert reply_meaning(body) is Reply.OTHER
 
@@ -131,4 +137,67 @@ def test_an_unknown_number_or_a_chat_changes_nothing(world):
     assert text_reply_receive(from_number="not a number", body="STOP", now=NOW).stopped == ()
     assert fresh(visit).patient_confirmed_at is None
     assert Patient.objects.get(pk=world.patient.pk).contact_by_sms
+    assert AuditEvent.objects.count() == before
+
+
+def summaries_of(*patients: Patient) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_id__in=[str(p.pk) for p in patients])
+        .order_by("-pk")
+        .values_list("summary", flat=True)[: len(patients)]
+    )
+
+
+def test_start_texts_again_everyone_a_stop_reply_stopped_and_is_audited(world):
+    first = texted(world.patient)
+    second = texted(world.other_patient, "(416) 555-0199")
+    text_reply_receive(from_number=MOBILE, body="STOP", now=NOW)
+    stopped = Patient.objects.filter(pk__in=[first.pk, second.pk])
+    assert list(stopped.values_list("sms_stopped_at", flat=True)) == [NOW, NOW]
+    later = NOW + timedelta(days=2)
+    outcome = text_reply_receive(from_number=MOBILE, body="START", now=later)
+    assert outcome.reply is Reply.START
+    assert set(outcome.started) == {first.pk, second.pk}
+    for patient in stopped:
+        assert (patient.contact_by_sms, patient.sms_stopped_at) == (True, None)
+        assert patient.updated_at == later
+    assert (
+        summaries_of(first, second)
+        == ["patient record: contact_by_sms (replied START to a text message)"] * 2
+    )
+    assert text_reply_receive(from_number=MOBILE, body="unstop", now=later).started == ()
+
+
+def test_start_leaves_off_whoever_unticked_the_box_themselves(world):
+    own_choice = texted(world.patient)
+    own_choice.contact_by_sms = False
+    patient_update(actor=None, patient=own_choice)
+    replied = texted(world.other_patient)
+    text_reply_receive(from_number=MOBILE, body="STOP", now=NOW)
+    assert Patient.objects.get(pk=own_choice.pk).sms_stopped_at is None  # STOP found it off
+    outcome = text_reply_receive(from_number=MOBILE, body="START", now=NOW)
+    assert outcome.started == (replied.pk,)
+    assert not Patient.objects.get(pk=own_choice.pk).contact_by_sms
+
+
+def test_a_box_changed_on_a_form_after_a_stop_is_the_person_s_choice_from_then_on(world):
+    patient = texted(world.patient)
+    text_reply_receive(from_number=MOBILE, body="STOP", now=NOW)
+    patient = Patient.objects.get(pk=patient.pk)
+    patient.contact_by_sms = True  # ticked again at the desk
+    patient_update(actor=None, patient=patient)
+    patient.contact_by_sms = False  # and unticked again on the portal
+    patient_update(actor=None, patient=patient)
+    assert Patient.objects.get(pk=patient.pk).sms_stopped_at is None
+    assert text_reply_receive(from_number=MOBILE, body="START", now=NOW).started == ()
+    assert not Patient.objects.get(pk=patient.pk).contact_by_sms
+
+
+def test_start_from_an_unknown_number_changes_nothing(world):
+    texted(world.patient)
+    text_reply_receive(from_number=MOBILE, body="STOP", now=NOW)
+    before = AuditEvent.objects.count()
+    assert text_reply_receive(from_number="+14165550000", body="START", now=NOW).started == ()
+    assert text_reply_receive(from_number="not a number", body="START", now=NOW).started == ()
+    assert not Patient.objects.get(pk=world.patient.pk).contact_by_sms
     assert AuditEvent.objects.count() == before

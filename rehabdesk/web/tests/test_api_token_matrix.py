@@ -2,7 +2,9 @@
 docs/authorization-matrix.csv, asked by each member of staff with a personal token
 instead of a session. With the route's scope (docs/api-token-scopes.csv) the token
 gets exactly what the session gets — the same access policy, no more, no less;
-with every scope but that one it gets 403 `token_scope_missing`."""
+with every scope but that one it gets 403 `token_scope_missing`. The FHIR rows of
+the scopes table likewise: their scope lets a token in, every other scope is 403
+`forbidden`."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def outcome(status: int) -> str:
 
 def test_a_token_with_the_route_s_scope_gets_what_a_session_gets_and_without_it_403(world):  # noqa: F811
     rows = load_rows()
-    scopes = load_scopes()
+    scopes = {key: scope for key, scope in load_scopes().items() if key[1].startswith("/api/")}
     asked = 0
     wrong = []
     for route in all_routes():
@@ -57,3 +59,33 @@ def test_a_token_with_the_route_s_scope_gets_what_a_session_gets_and_without_it_
                 asked += 1
     assert asked >= len(scopes) * len(STAFF)
     assert not wrong, "\n".join(wrong)
+
+
+def test_each_fhir_row_s_scope_lets_a_token_in_and_every_other_scope_is_403(world):  # noqa: F811
+    scopes = {key: scope for key, scope in load_scopes().items() if key[1].startswith("/fhir/")}
+    assert scopes
+    wrong = []
+    for name in STAFF:
+        user = world.user(name)
+        for (method, path), scope in sorted(scopes.items()):
+            url = path.replace("{resource_id}", "1")
+            exactly = personal_token(user, Scope(scope))
+            others = personal_token(user, *(s for s in Scope if s != scope))
+            status, answer = fhir_ask(url, method, exactly)
+            # In: a Bundle, the resource, or a refusal of the search or the id.
+            if status not in (200, 400, 404) or answer in ("login", "forbidden"):
+                wrong.append(f"{method} {url} as {name} with {scope}: {status} {answer}")
+            status, answer = fhir_ask(url, method, others)
+            if (status, answer) != (403, "forbidden"):
+                wrong.append(f"{method} {url} as {name} without {scope}: {status} {answer}")
+    assert not wrong, "\n".join(wrong)
+
+
+def fhir_ask(path: str, method: str, token: str) -> tuple[int, str]:
+    """The status, and the resource type answered or the OperationOutcome's issue code."""
+    client = Client()
+    response = client.generic(method, path, headers={"Authorization": f"Bearer {token}"})
+    body = response.json()
+    if body["resourceType"] == "OperationOutcome":
+        return response.status_code, body["issue"][0]["code"]
+    return response.status_code, body["resourceType"]

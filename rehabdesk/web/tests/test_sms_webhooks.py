@@ -1,5 +1,5 @@
 """Twilio's calls to us: a delivery report updates the outbox row it names, a reply
-confirms or opts out, and only when X-Twilio-Signature verifies against our auth
+confirms, opts out or opts back in, and only when X-Twilio-Signature verifies against our auth
 token, computed as Twilio documents it. An unverified call is refused with 403,
 changes nothing, and is logged without the number or the text."""
 
@@ -177,6 +177,25 @@ def test_a_signed_stop_opts_the_patient_out_and_an_unsigned_one_does_not(client,
     assert response["Content-Type"].startswith("text/xml")
     assert response.content.decode() == TWIML_EMPTY
     assert not Patient.objects.get(pk=patient.pk).contact_by_sms
+
+
+@SIGNED
+def test_a_signed_start_after_a_stop_opts_the_patient_back_in_and_an_unsigned_one_does_not(
+    client, personas
+):
+    patient = personas.patient_a
+    patient.phone, patient.contact_by_sms = MOBILE, True
+    patient_update(actor=None, patient=patient)
+    reply = {"From": MOBILE, "To": "+16135550100", "MessageSid": "SM1"}
+    post(client, "/sms/inbound/", {**reply, "Body": "STOP"})
+    assert not Patient.objects.get(pk=patient.pk).contact_by_sms
+    start = {**reply, "Body": "START", "MessageSid": "SM2"}
+    assert post(client, "/sms/inbound/", start, sign=False).status_code == 403
+    assert not Patient.objects.get(pk=patient.pk).contact_by_sms
+    response = post(client, "/sms/inbound/", start)
+    assert response.status_code == 200
+    assert response.content.decode() == TWIML_EMPTY
+    assert Patient.objects.get(pk=patient.pk).contact_by_sms
 
 
 @SIGNED
