@@ -171,6 +171,17 @@ def _force_login_passes_second_factor() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _webhook_listener_clock_stopped() -> Iterator[None]:
+    """A clinic without webhooks is remembered as such for a few seconds per process
+    (docs/webhooks.md): each test starts with nothing remembered, and its memory never
+    lapses halfway, so pinned query counts hold on a slow machine too."""
+    from rehabdesk.webhooks.testing import listener_clock_stopped
+
+    with listener_clock_stopped():
+        yield
+
+
 @pytest.fixture(scope="session")
 def live_server(django_db_setup: None, request: pytest.FixtureRequest) -> Iterator[Any]:
     """pytest-django's live server, started only once the test database exists.

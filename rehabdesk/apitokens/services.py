@@ -9,8 +9,6 @@ revoking are audited (CREATE / CHANGE of "apitokens.apitoken", no patient concer
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 from collections.abc import Iterable
@@ -29,6 +27,7 @@ from rehabdesk.apitokens.errors import TokenError, TokenErrorCode
 from rehabdesk.apitokens.models import ApiToken
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
+from rehabdesk.core.secrets import secret_digest, secret_urlsafe, secrets_equal
 
 OBJECT_TYPE = "apitokens.apitoken"
 _TOKEN = re.compile(r"rhd_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})")
@@ -39,6 +38,7 @@ APPLICATION_ROLES = (Role.FRONT_DESK, Role.MANAGER)
 NAME_LENGTH = 100
 # last_used_at moves at most this often.
 LAST_USED_EVERY = timedelta(minutes=1)
+SECRET_BYTES = 32  # 43 URL-safe characters, as _TOKEN expects
 INVALID = "This API token is not valid: unknown, revoked or expired. Use a current token."
 
 
@@ -47,10 +47,6 @@ class IssuedToken:
     token: ApiToken
     # The whole token, to show once: it is never kept, and cannot be shown again.
     text: str
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _clean_name(name: str) -> str:
@@ -91,7 +87,7 @@ def _issue(
     now: datetime,
     prefix: str,
 ) -> IssuedToken:
-    secret = secrets.token_urlsafe(32)
+    secret = secret_urlsafe(SECRET_BYTES)
     token = ApiToken.objects.create(
         kind=kind,
         name=name,
@@ -99,7 +95,7 @@ def _issue(
         role=role,
         scopes=scopes,
         prefix=prefix,
-        secret_hash=_hash(secret),
+        secret_hash=secret_digest(secret),
         user_generation=user.session_generation,
         created_by=actor,
         created_at=now,
@@ -227,13 +223,13 @@ def api_token_use(*, text: str, scope: str, now: datetime) -> ApiToken:
     `token_scope_missing`). Every refusal of the token itself is one answer (401
     `token_invalid`)."""
     match = _TOKEN.fullmatch(text.strip())
-    secret_hash = _hash(match["secret"] if match else text)
+    secret_hash = secret_digest(match["secret"] if match else text)
     token = (
         ApiToken.objects.select_related("user").filter(prefix=match["prefix"]).first()
         if match
         else None
     )
-    if token is None or not hmac.compare_digest(token.secret_hash, secret_hash):
+    if token is None or not secrets_equal(token.secret_hash, secret_hash):
         raise TokenError(TokenErrorCode.TOKEN_INVALID, INVALID)
     user = token.user
     if (

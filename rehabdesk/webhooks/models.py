@@ -15,7 +15,9 @@ ERROR_MAX_LENGTH = 200
 class WebhookEndpoint(models.Model):
     """Where events are POSTed, signed with the endpoint's own secret (Standard
     Webhooks: `whsec_` and 32 random bytes in base64). The secret is kept as it is,
-    because signing needs it; it is shown to the manager once, when the endpoint is made.
+    because signing needs it; it is shown to the manager once, when the endpoint is made
+    and each time a manager replaces it. The secret it replaced goes on signing beside
+    it until `previous_secret_until` (docs/webhooks.md, "Rotating the secret").
     """
 
     url = models.URLField(max_length=URL_MAX_LENGTH)
@@ -24,6 +26,12 @@ class WebhookEndpoint(models.Model):
         default=list, help_text='The events it receives, e.g. ["appointment.booked"].'
     )
     secret = models.CharField(max_length=60)
+    previous_secret = models.CharField(
+        max_length=60, blank=True, help_text="The secret before the last rotation, if any."
+    )
+    previous_secret_until = models.DateTimeField(
+        null=True, blank=True, help_text="Until when deliveries are signed with it too."
+    )
     active = models.BooleanField(default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(
@@ -41,6 +49,15 @@ class WebhookEndpoint(models.Model):
                 condition=Q(secret__startswith="whsec_"),  # noqa: S106 (a prefix, not a secret)
                 name="webhooks_endpoint_secret_prefixed",
                 violation_error_message="A webhook secret starts with whsec_.",
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_secret="", previous_secret_until__isnull=True)
+                | Q(
+                    previous_secret__startswith="whsec_",  # noqa: S106 (a prefix, not a secret)
+                    previous_secret_until__isnull=False,
+                ),
+                name="webhooks_endpoint_previous_secret_dated",
+                violation_error_message="A replaced secret is a webhook secret, with its end.",
             ),
             models.CheckConstraint(
                 condition=Q(active=True, disabled_at__isnull=True)

@@ -5,16 +5,18 @@ An event (core/events.py) becomes one outbox row per active endpoint that asked 
 on the webhook channel, written in the transaction that made the event happen; the
 outbox's workers send it (transport.py) with its leases, retries and backoff. After
 settings.WEBHOOKS_DISABLE_AFTER failed tries in a row an endpoint is turned off and
-every manager is e-mailed; a manager turns it back on.
+every manager is e-mailed; a manager turns it back on. A manager may replace an
+endpoint's signing secret; the one replaced signs beside it for ROTATION_GRACE.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from rehabdesk.accounts.roles import Role
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.core.events import DomainEvent, iso
+from rehabdesk.core.secrets import secret_base64
 from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.services import message_enqueue
@@ -37,11 +40,23 @@ from rehabdesk.webhooks.models import ERROR_MAX_LENGTH, WebhookDelivery, Webhook
 OBJECT_TYPE = "webhooks.endpoint"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 KIND = "webhook"
+SECRET_BYTES = 32
+# After a manager replaces an endpoint's secret, deliveries are signed with the old one
+# too for this long: time to put the new one into the receiving system, during which a
+# receiver holding either secret accepts every delivery (docs/webhooks.md).
+ROTATION_GRACE = timedelta(hours=24)
+# A clinic without webhooks should not pay a query per booking to learn it has none.
+# Each process remembers for this many seconds that no endpoint was on (monotonic
+# clock): a change made here forgets it at once, one made by another process is seen
+# when it lapses — an event in those few seconds goes to no endpoint.
+NO_ENDPOINTS_KEPT_FOR = 5.0
+_no_endpoints_until = 0.0
+_clock: Callable[[], float] = time.monotonic  # stopped for tests (testing.py)
 
 
 def secret_new() -> str:
     """A Standard Webhooks secret: whsec_ and 32 random bytes in base64."""
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    return SECRET_PREFIX + secret_base64(SECRET_BYTES)
 
 
 def message_id_new() -> str:
@@ -72,6 +87,7 @@ def endpoint_create(
             created_by=actor,
             created_at=now,
         )
+        _endpoints_changed()
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -87,40 +103,86 @@ def endpoint_enable(*, endpoint: WebhookEndpoint, actor: User, now: datetime) ->
     """Turn a disabled endpoint back on, its failures forgotten. Its URL is checked
     again: what it resolves to may have changed."""
     target_check(endpoint.url)
-    with transaction.atomic():
-        if not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=False).update(
-            active=True, disabled_at=None, consecutive_failures=0
-        ):
-            raise WebhookError(WebhookErrorCode.NOT_DISABLED, "This endpoint is already on.")
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            object_type=OBJECT_TYPE,
-            object_id=endpoint.pk,
-            summary="webhook endpoint turned back on",
-            now=now,
-        )
-    endpoint.refresh_from_db()
-    return endpoint
+    return _switch(endpoint, active=True, actor=actor, now=now)
 
 
 def endpoint_disable(*, endpoint: WebhookEndpoint, actor: User, now: datetime) -> WebhookEndpoint:
     """A manager turns an endpoint off; what is queued for it fails at its next try."""
+    return _switch(endpoint, active=False, actor=actor, now=now)
+
+
+def _switch(
+    endpoint: WebhookEndpoint, *, active: bool, actor: User, now: datetime
+) -> WebhookEndpoint:
+    """Turn an endpoint on or off in one conditional UPDATE, so of two clicks (or two
+    managers) at once one is refused: WebhookError `not_disabled` / `disabled`."""
+    if active:
+        changes: dict[str, object] = {
+            "active": True,
+            "disabled_at": None,
+            "consecutive_failures": 0,
+        }
+        code, message = WebhookErrorCode.NOT_DISABLED, "This endpoint is already on."
+        summary = "webhook endpoint turned back on"
+    else:
+        changes = {"active": False, "disabled_at": now}
+        code, message = WebhookErrorCode.DISABLED, "This endpoint is already off."
+        summary = "webhook endpoint turned off"
     with transaction.atomic():
-        if not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
-            active=False, disabled_at=now
-        ):
-            raise WebhookError(WebhookErrorCode.DISABLED, "This endpoint is already off.")
+        if not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=not active).update(**changes):
+            raise WebhookError(code, message)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
             object_type=OBJECT_TYPE,
             object_id=endpoint.pk,
-            summary="webhook endpoint turned off",
+            summary=summary,
+            now=now,
+        )
+        _endpoints_changed()
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+@dataclass(frozen=True)
+class RotatedSecret:
+    endpoint: WebhookEndpoint
+    secret: str  # shown to the manager once, on the answer to the button
+
+
+def endpoint_secret_rotate(
+    *, endpoint: WebhookEndpoint, actor: User, now: datetime
+) -> RotatedSecret:
+    """Give an endpoint a new signing secret. The one it replaces signs beside it until
+    now + ROTATION_GRACE; rotating again within that time keeps only the secret just
+    replaced (the one before it stops at once). One UPDATE, which reads the secret it
+    moves aside in the same statement: two rotations at once cannot lose one."""
+    secret = secret_new()
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            previous_secret=F("secret"),
+            previous_secret_until=now + ROTATION_GRACE,
+            secret=secret,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type=OBJECT_TYPE,
+            object_id=endpoint.pk,
+            summary="webhook endpoint signing secret replaced",
             now=now,
         )
     endpoint.refresh_from_db()
-    return endpoint
+    return RotatedSecret(endpoint=endpoint, secret=secret)
+
+
+def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime) -> list[str]:
+    """The secrets a delivery at `now` is signed with: the endpoint's, then the one it
+    replaced while that one's grace lasts."""
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until is not None and now < until:
+        return [endpoint.secret, endpoint.previous_secret]
+    return [endpoint.secret]
 
 
 def endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User, now: datetime) -> str:
@@ -145,19 +207,32 @@ def endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User, now: datetime)
 def event_fan_out(event: DomainEvent) -> int:
     """The listener (apps.py): one outbox row per active endpoint that asked for this
     event, in the caller's transaction. How many."""
-    if event.type not in WebhookEvent.values:
+    global _no_endpoints_until
+    if event.type not in WebhookEvent.values or _clock() < _no_endpoints_until:
         return 0
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(active=True).only("pk", "event_types")
-        if event.type in endpoint.event_types
-    ]
+    active = list(WebhookEndpoint.objects.filter(active=True).only("pk", "event_types"))
+    if not active:
+        _no_endpoints_until = _clock() + NO_ENDPOINTS_KEPT_FOR
+        return 0
+    endpoints = [endpoint for endpoint in active if event.type in endpoint.event_types]
     if not endpoints:
         return 0
     message_id = message_id_new()
     rows = [_outbox_row(e, event, message_id, event.occurred_at) for e in endpoints]
     OutboxMessage.objects.bulk_create(rows)
     return len(rows)
+
+
+def _endpoints_changed() -> None:
+    """Forget that no endpoint was on: now, and again when the change commits (a
+    booking in another thread may have looked, and remembered, in between)."""
+    _forget_no_endpoints()
+    transaction.on_commit(_forget_no_endpoints)
+
+
+def _forget_no_endpoints() -> None:
+    global _no_endpoints_until
+    _no_endpoints_until = 0.0
 
 
 def payload_of(event: DomainEvent) -> str:

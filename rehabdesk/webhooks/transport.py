@@ -5,7 +5,9 @@ library `standardwebhooks`:
     webhook-id: msg_…          the same on every try (the receiver's idempotency key)
     webhook-timestamp: 1700000000   this try's time, Unix seconds
     webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body", key = the
-                       secret's base64 after whsec_>
+                       secret's base64 after whsec_>; for a day after the secret
+                       is replaced, a second one, space-separated, with the old
+                       secret (services.signing_secrets)
 
 2xx is delivered; anything else, a redirect (never followed), a timeout (10 s) or a
 refused address is a failure the outbox retries with its backoff. Each try goes on the
@@ -31,7 +33,7 @@ from rehabdesk.notifications.transports.base import DeliveryError, PermanentDeli
 from rehabdesk.webhooks.addresses import Target, target_check
 from rehabdesk.webhooks.errors import WebhookError
 from rehabdesk.webhooks.models import WebhookEndpoint
-from rehabdesk.webhooks.services import delivery_log, message_id_of
+from rehabdesk.webhooks.services import delivery_log, message_id_of, signing_secrets
 
 if TYPE_CHECKING:
     from rehabdesk.notifications.models import OutboxMessage
@@ -49,13 +51,18 @@ class WebhookTransport:
         yield deliver
 
 
-def signed_headers(*, secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:
-    """The three Standard Webhooks headers, signed by the reference library."""
+def signed_headers(
+    *, secret: str, message_id: str, timestamp: int, body: str, previous: str = ""
+) -> dict[str, str]:
+    """The three Standard Webhooks headers, signed by the reference library: with
+    `secret`, and with `previous` too when given (the specification's space-separated
+    list, which a receiver accepts when any one signature matches its secret)."""
     moment = datetime.fromtimestamp(timestamp, tz=UTC)
+    keys = [secret, previous] if previous else [secret]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": Webhook(secret).sign(message_id, moment, body),
+        "webhook-signature": " ".join(Webhook(key).sign(message_id, moment, body) for key in keys),
     }
 
 
@@ -70,7 +77,7 @@ def deliver(message: OutboxMessage) -> None:
     error = ""
     try:
         target = target_check(endpoint.url)
-        status = _post(target, endpoint, message, int(now.timestamp()))
+        status = _post(target, endpoint, message, now)
     except WebhookError as refused:
         error = f"refused: {refused.code}"
     except (OSError, http.client.HTTPException) as failed:
@@ -88,13 +95,18 @@ def deliver(message: OutboxMessage) -> None:
         raise DeliveryError(error or f"The endpoint answered {status}.")
 
 
-def _post(target: Target, endpoint: WebhookEndpoint, message: OutboxMessage, stamp: int) -> int:
+def _post(target: Target, endpoint: WebhookEndpoint, message: OutboxMessage, now: datetime) -> int:
     body = message.body_text
+    secret, *previous = signing_secrets(endpoint, now=now)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         **signed_headers(
-            secret=endpoint.secret, message_id=message_id_of(message), timestamp=stamp, body=body
+            secret=secret,
+            message_id=message_id_of(message),
+            timestamp=int(now.timestamp()),
+            body=body,
+            previous=previous[0] if previous else "",
         ),
     }
     connection: http.client.HTTPConnection

@@ -4,13 +4,13 @@ calendar program fetching every few minutes must not cost a query per visit."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, Value, When
 
 from rehabdesk.clinic.models import Clinic, Closure, Location
+from rehabdesk.core.secrets import secret_digest
 from rehabdesk.scheduling.calendar_file import REVISIONS
 from rehabdesk.scheduling.choices import AppointmentStatus, FeedKind
 from rehabdesk.scheduling.models import Appointment, AppointmentResource, CalendarFeed
@@ -29,7 +29,7 @@ PATIENT_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 
 def feed_secret_hash(secret: str) -> str:
     """The SHA-256 of a feed's secret, as the table keeps it."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return secret_digest(secret)
 
 
 def feed_by_secret(*, secret: str) -> CalendarFeed | None:

@@ -10,7 +10,6 @@ audit trail; the secret is never written anywhere but into the page that shows i
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from rehabdesk.accounts.models import User
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.clinic.models import Practitioner
+from rehabdesk.core.secrets import secret_urlsafe
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.choices import FeedKind
 from rehabdesk.scheduling.errors import SchedulingError, SchedulingErrorCode
@@ -48,7 +48,7 @@ def calendar_feed_create(*, owner: User, kind: FeedKind, actor: Actor, now: date
     stops working at once. A practitioner's feed needs a practitioner, a patient's a
     patient record (SchedulingError `invalid` otherwise)."""
     patient_ids = _concerned(owner, FeedKind(kind))
-    secret = secrets.token_urlsafe(SECRET_BYTES)
+    secret = secret_urlsafe(SECRET_BYTES)
     with transaction.atomic():
         # Two clicks at once queue here: the second replaces the first's address.
         User.objects.select_for_update().filter(pk=owner.pk).order_by().first()

@@ -1,7 +1,8 @@
 """Webhooks (/staff/webhooks/): a manager (MANAGE_WEBHOOKS) registers endpoints and the
-events they receive, sees each one's delivery log, sends a test event, and turns an
-endpoint off and back on. Registering asks for a recent sign-in (web/reauth.py); the
-signing secret is shown once, on the answer to the form (docs/webhooks.md)."""
+events they receive, sees each one's delivery log, sends a test event, turns an
+endpoint off and back on, and replaces its signing secret. Registering and replacing
+the secret ask for a recent sign-in (web/reauth.py); the secret is shown once, on the
+answer to the form or the button (docs/webhooks.md)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from rehabdesk.webhooks.services import (
     endpoint_create,
     endpoint_disable,
     endpoint_enable,
+    endpoint_secret_rotate,
     endpoint_send_test,
+    signing_secrets,
 )
 
 
@@ -86,7 +89,11 @@ def webhook(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return render(
         request,
         "web/webhooks/detail.html",
-        {"endpoint": endpoint, "deliveries": deliveries_recent(endpoint=endpoint)},
+        {
+            "endpoint": endpoint,
+            "deliveries": deliveries_recent(endpoint=endpoint),
+            "both_sign": len(signing_secrets(endpoint, now=timezone.now())) > 1,
+        },
     )
 
 
@@ -132,6 +139,16 @@ def webhook_disable(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return redirect("staff-webhook", endpoint_id=endpoint.pk)
 
 
+@require_POST
+@login_required
+@recent_sign_in_required
+def webhook_rotate(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+    _manager(request)
+    endpoint = _endpoint(endpoint_id)
+    rotated = endpoint_secret_rotate(endpoint=endpoint, actor=user_of(request), now=timezone.now())
+    return render(request, "web/webhooks/rotated.html", {"rotated": rotated})
+
+
 urlpatterns: list[URLPattern] = [
     path("staff/webhooks/", webhooks, name="staff-webhooks"),
     path("staff/webhooks/new/", webhook_create, name="staff-webhook-create"),
@@ -141,4 +158,5 @@ urlpatterns: list[URLPattern] = [
     path(
         "staff/webhooks/<int:endpoint_id>/disable/", webhook_disable, name="staff-webhook-disable"
     ),
+    path("staff/webhooks/<int:endpoint_id>/rotate/", webhook_rotate, name="staff-webhook-rotate"),
 ]

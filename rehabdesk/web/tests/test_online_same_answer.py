@@ -21,6 +21,7 @@ from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.online import services as online
 from rehabdesk.scheduling.testing import NOW, build_booking_world
 from rehabdesk.web.tests.test_online_pages import NEW, code_from_outbox, pick_first_time, prove
+from rehabdesk.webhooks.testing import listener_clock_stopped
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +49,11 @@ def answer(response, typed: str = "") -> tuple[int, str, str]:
 
 
 def each(world, cases: dict[str, object], step: Callable[[Client, object], list]) -> dict:
-    """What `step` answers for each case, each from the same state and rolled back."""
+    """What `step` answers for each case, each from the same state and rolled back (the
+    webhooks listener's memory of "no endpoint" forgotten too)."""
     seen = {}
     for name, case in cases.items():
-        with transaction.atomic():
+        with transaction.atomic(), listener_clock_stopped():
             client = Client()
             pick_first_time(client, world)
             with CaptureQueriesContext(connection) as queries:

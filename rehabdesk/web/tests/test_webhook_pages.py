@@ -1,6 +1,7 @@
 """/staff/webhooks/: a manager adds an endpoint (its secret shown once), sees its
-delivery log, sends a test event, turns it off and on; a private address is a form
-error in production settings, with nothing saved; every change is audited."""
+delivery log, sends a test event, turns it off and on, replaces its secret (the new
+one shown once, after a recent sign-in); a private address is a form error in
+production settings, with nothing saved; every change is audited."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.models import OutboxMessage
+from rehabdesk.web import sessions
 from rehabdesk.webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,51 @@ def test_the_front_desk_is_refused(personas):
     assert client.get(reverse("staff-webhooks")).status_code == 403
     assert add(client).status_code == 403
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_manager_replaces_the_secret_and_sees_the_new_one_once(manager):
+    add(manager)
+    endpoint = WebhookEndpoint.objects.get()
+    old = endpoint.secret
+    response = manager.post(reverse("staff-webhook-rotate", args=[endpoint.pk]))
+    assert response.status_code == 200
+    endpoint.refresh_from_db()
+    page = response.content.decode()
+    assert endpoint.secret != old
+    assert endpoint.secret in page
+    assert old not in page
+    assert endpoint.previous_secret == old
+    detail = manager.get(reverse("staff-webhook", args=[endpoint.pk])).content.decode()
+    assert endpoint.secret not in detail
+    assert old not in detail
+    assert "deliveries are signed with the new secret and the one before it" in detail
+    assert AuditEvent.objects.filter(
+        object_type="webhooks.endpoint",
+        object_id=str(endpoint.pk),
+        summary="webhook endpoint signing secret replaced",
+    ).exists()
+
+
+def test_replacing_the_secret_asks_for_a_recent_sign_in(manager, monkeypatch, settings):
+    add(manager)
+    endpoint = WebhookEndpoint.objects.get()
+    settings.REAUTH_MINUTES = 5
+    start = sessions.clock()
+    monkeypatch.setattr(sessions, "clock", lambda: start + 6 * 60)
+    response = manager.post(reverse("staff-webhook-rotate", args=[endpoint.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("reauth"))
+    assert WebhookEndpoint.objects.get().secret == endpoint.secret
+
+
+def test_only_a_manager_replaces_the_secret(manager, personas):
+    add(manager)
+    endpoint = WebhookEndpoint.objects.get()
+    client = Client()
+    client.force_login(personas.front_desk)
+    assert client.post(reverse("staff-webhook-rotate", args=[endpoint.pk])).status_code == 403
+    assert client.get(reverse("staff-webhook-rotate", args=[endpoint.pk])).status_code == 405
+    assert WebhookEndpoint.objects.get().secret == endpoint.secret
+    assert not WebhookEndpoint.objects.get().previous_secret
+    missing = manager.post(reverse("staff-webhook-rotate", args=[endpoint.pk + 99]))
+    assert missing.status_code == 404

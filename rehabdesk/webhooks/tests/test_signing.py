@@ -1,5 +1,6 @@
 """Standard Webhooks signatures: ours, made by the reference library, equal the
-specification's recipe computed by hand, and the library's verifier accepts them."""
+specification's recipe computed by hand (two of them, space-separated, while a replaced
+secret still signs), and the library's verifier accepts them."""
 
 from __future__ import annotations
 
@@ -39,6 +40,19 @@ def test_the_signature_is_the_specifications_recipe():
         by_hand(b"\x00" * 32, "msg_1", 1, "{}")
         == "v1,"
         + base64.b64encode(hmac.new(b"\x00" * 32, b"msg_1.1.{}", hashlib.sha256).digest()).decode()
+    )
+
+
+def test_with_the_replaced_secret_the_header_lists_both_new_first_space_separated():
+    old_key = bytes(range(32, 64))
+    old = "whsec_" + base64.b64encode(old_key).decode()
+    headers = signed_headers(
+        secret=SECRET, previous=old, message_id="msg_abc", timestamp=1804687200, body=BODY
+    )
+    assert headers["webhook-signature"] == (
+        by_hand(KEY, "msg_abc", 1804687200, BODY)
+        + " "
+        + by_hand(old_key, "msg_abc", 1804687200, BODY)
     )
 
 
