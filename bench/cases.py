@@ -88,6 +88,12 @@ from bench.plan_cases import (
     PLAN_BOOK_WARMUPS,
     plan_book_12,
 )
+from bench.reminder_cases import (
+    REMINDER_ITERATIONS,
+    REMINDER_WARMUPS,
+    REMINDERS_TARGET_P95_MS,
+    reminders_tomorrow,
+)
 from rehabdesk.accounts.models import User
 from rehabdesk.api.scheduling import MAX_LIMIT
 from rehabdesk.availability.intervals import wall_clock_instant
@@ -691,6 +697,20 @@ CASES += [
         throwaway=True,
     ),
 ]
+
+# Reminders (issue 26): a day's reminders for the ten-location clinic queued in one
+# scheduler round (bench/reminder_cases.py).
+CASES.append(
+    Case(
+        "reminders-tomorrow-10-locations",
+        TEN_LOCATION,
+        REMINDERS_TARGET_P95_MS,
+        reminders_tomorrow,
+        warmups=REMINDER_WARMUPS,
+        iterations=REMINDER_ITERATIONS,
+        throwaway=True,
+    )
+)
 
 # The outbox (issue 26): worker processes sending to a local SMTP server, e-mails a
 # second, on the throw-away copy (bench/outbox_cases.py).

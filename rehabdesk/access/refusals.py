@@ -204,6 +204,7 @@ STATUS: Mapping[type[StrEnum], Mapping[StrEnum, HTTPStatus]] = {
         OutcomeErrorCode.ALREADY_ANSWERED: CONFLICT,
         OutcomeErrorCode.REQUEST_CLOSED: CONFLICT,
         OutcomeErrorCode.NO_WORDING: CONFLICT,
+        OutcomeErrorCode.ALREADY_SENT: CONFLICT,
     },
     PlanErrorCode: {
         PlanErrorCode.INVALID: UNPROCESSABLE,

@@ -8,6 +8,15 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+# An integration's account: an application's API token acts as it (rehabdesk/apitokens).
+# No person, no password, signed in only by its token; its address is never deliverable
+# (.invalid, RFC 2606), so nothing is ever e-mailed to it, and staff lists leave it out.
+SERVICE_ACCOUNT_DOMAIN = "api-tokens.invalid"
+
+
+def service_account_email(prefix: str) -> str:
+    return f"api-{prefix}@{SERVICE_ACCOUNT_DOMAIN}"
+
 
 def normalize_email(email: str) -> str:
     """E-mail addresses compare without case: Jo@Example.com signs in as jo@example.com."""
@@ -64,3 +73,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.email.endswith("@" + SERVICE_ACCOUNT_DOMAIN)

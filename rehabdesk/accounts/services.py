@@ -201,30 +201,17 @@ def _reset_link_send(
 ) -> None:
     path = password_set_path(user)
     with transaction.atomic():
-        message_enqueue(
-            channel=MessageChannel.EMAIL,
-            kind=PASSWORD_RESET_TEMPLATE,
-            recipient=user.email,
+        _tell(
+            to=user.email,
             template=PASSWORD_RESET_TEMPLATE,
-            context={
-                "clinic_name": clinic_name,
-                "clinic_phone": clinic_phone,
-                "link": site_link(path),
-                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-            related_type=ACCOUNT,
-            related_id=user.pk,
+            user_id=user.pk,
             now=now,
+            clinic_name=clinic_name,
+            clinic_phone=clinic_phone,
+            link=site_link(path),
+            hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            object_type=ACCOUNT,
-            object_id=user.pk,
-            patient_ids=patient_ids,
-            summary="password reset link sent",
-            now=now,
-        )
+        _audit(actor, user.pk, "password reset link sent", now, patient_ids)
 
 
 def user_sign_in_email_change(
@@ -318,31 +305,18 @@ def _email_change(
         locked.email = new_email
         locked.save(update_fields=["email"])
         for recipient, to_old in ((old_email, True), (new_email, False)):
-            message_enqueue(
-                channel=MessageChannel.EMAIL,
-                kind=EMAIL_CHANGED_TEMPLATE,
-                recipient=recipient,
+            _tell(
+                to=recipient,
                 template=EMAIL_CHANGED_TEMPLATE,
-                context={
-                    "clinic_name": clinic_name,
-                    "clinic_phone": clinic_phone,
-                    "old_email": old_email,
-                    "new_email": new_email,
-                    "to_old": to_old,
-                },
-                related_type=ACCOUNT,
-                related_id=locked.pk,
+                user_id=locked.pk,
                 now=now,
+                clinic_name=clinic_name,
+                clinic_phone=clinic_phone,
+                old_email=old_email,
+                new_email=new_email,
+                to_old=to_old,
             )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            object_type=ACCOUNT,
-            object_id=locked.pk,
-            patient_ids=patient_ids,
-            summary="sign-in e-mail changed",
-            now=now,
-        )
+        _audit(actor, locked.pk, "sign-in e-mail changed", now, patient_ids)
     user.email = new_email
     return locked
 
@@ -359,14 +333,7 @@ def user_password_change(*, user: User, new_password: str, now: datetime) -> Non
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit_record(
-            actor=user,
-            action=AuditAction.CHANGE,
-            object_type=ACCOUNT,
-            object_id=user.pk,
-            summary="own password changed",
-            now=now,
-        )
+        _audit(user, user.pk, "own password changed", now)
 
 
 def user_password_set_by_link(
@@ -388,26 +355,47 @@ def user_password_set_by_link(
         locked.set_password(new_password)
         locked.session_generation += 1
         locked.save(update_fields=["password", "session_generation"])
-        message_enqueue(
-            channel=MessageChannel.EMAIL,
-            kind=PASSWORD_SET_TEMPLATE,
-            recipient=locked.email,
+        _tell(
+            to=locked.email,
             template=PASSWORD_SET_TEMPLATE,
-            context={"clinic_name": clinic_name, "clinic_phone": clinic_phone},
-            related_type=ACCOUNT,
-            related_id=locked.pk,
+            user_id=locked.pk,
             now=now,
+            clinic_name=clinic_name,
+            clinic_phone=clinic_phone,
         )
-        audit_record(
-            actor=locked,
-            action=AuditAction.CHANGE,
-            object_type=ACCOUNT,
-            object_id=locked.pk,
-            summary="password set with an e-mailed link",
-            now=now,
-        )
+        _audit(locked, locked.pk, "password set with an e-mailed link", now)
     user.password = locked.password
     user.session_generation = locked.session_generation
+
+
+def _tell(*, to: str, template: str, user_id: int, now: datetime, **context: object) -> None:
+    """E-mail the account's owner (`template` is also the message's kind), in the
+    caller's transaction."""
+    message_enqueue(
+        channel=MessageChannel.EMAIL,
+        kind=template,
+        recipient=to,
+        template=template,
+        context=context,
+        related_type=ACCOUNT,
+        related_id=user_id,
+        now=now,
+    )
+
+
+def _audit(
+    actor: User, user_id: int, summary: str, now: datetime, patient_ids: Iterable[int] = ()
+) -> None:
+    """A change to this account on the audit trail (its patients' when it has any)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        object_type=ACCOUNT,
+        object_id=user_id,
+        patient_ids=patient_ids,
+        summary=summary,
+        now=now,
+    )
 
 
 def sign_in_unlock(

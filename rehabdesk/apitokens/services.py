@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Q, Value, When
 
-from rehabdesk.accounts.models import User
+from rehabdesk.accounts.models import User, service_account_email
 from rehabdesk.accounts.roles import STAFF_ROLES, Role, roles_of
 from rehabdesk.accounts.services import user_create
 from rehabdesk.apitokens.choices import Scope, TokenKind
@@ -172,7 +172,7 @@ def api_token_create_application(
     try:
         with transaction.atomic():
             service_account = user_create(
-                email=f"api-{prefix}@api-tokens.invalid",
+                email=service_account_email(prefix),
                 password=None,
                 first_name=name[:150],
                 last_name="(API application)",

@@ -29,7 +29,7 @@ from rehabdesk.fhir.resources import SERVED
 
 View = Callable[..., HttpResponse]
 # The scope a token needs for every route but metadata: each type's search and read
-# (docs/api-token-scopes.csv lists them; api/tests/test_token_scopes.py compares).
+# (docs/api-token-scopes.csv lists them; tests/test_token_scopes.py compares).
 SCOPE = Scope.FHIR_READ
 
 

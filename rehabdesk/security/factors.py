@@ -24,7 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from rehabdesk.accounts.models import User
+from rehabdesk.accounts.models import SERVICE_ACCOUNT_DOMAIN, User
 from rehabdesk.accounts.recovery_codes import recovery_code_digest, recovery_code_new
 from rehabdesk.accounts.roles import Role, roles_of
 from rehabdesk.audit.choices import AuditAction
@@ -313,15 +313,20 @@ def totp_set_known_secret(*, user: User, secret_hex: str) -> TOTPDevice:
 
 
 def staff_member(*, user_id: int) -> User | None:
-    """An active staff account by id (None: no such colleague)."""
+    """An active staff account by id (None: no such colleague; an integration's
+    service account is nobody's colleague)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    return user if user is not None and needs_second_factor(user) else None
+    if user is None or user.is_service_account:
+        return None
+    return user if needs_second_factor(user) else None
 
 
 def staff_with_factors() -> list[tuple[User, Factors]]:
-    """Every active staff account with what it has enrolled: the manager's page."""
+    """Every active staff account with what it has enrolled: the manager's page. Not
+    the integrations' service accounts (signed in by their API token alone)."""
     staff = (
         User.objects.filter(is_active=True, groups__name__in=[r.value for r in STAFF_ROLES])
+        .exclude(email__endswith="@" + SERVICE_ACCOUNT_DOMAIN)
         .distinct()
         .order_by("last_name", "first_name", "email")
     )

@@ -24,11 +24,12 @@ from rehabdesk.care.models import Document, NoteTemplate, VisitNote
 from rehabdesk.care.services import document_upload, note_start
 from rehabdesk.care.testing import pdf_bytes, uploaded
 from rehabdesk.clinic import services as clinic_services
-from rehabdesk.clinic.choices import Weekday
+from rehabdesk.clinic.choices import ReminderChannel, Weekday
 from rehabdesk.clinic.models import (
     Closure,
     Location,
     PageText,
+    ReminderRule,
     Resource,
     ResourceKind,
     Service,
@@ -118,6 +119,11 @@ def world(personas: Personas) -> Personas:
     )
     clinic_services.configuration_save(
         instance=PageText(slug="physio-or-massage", title="Physio or massage?", body="Both.")
+    )
+    clinic_services.configuration_save(
+        instance=ReminderRule(
+            clinic=personas.pickering.clinic, channel=ReminderChannel.SMS, hours_before=24
+        )
     )
     make_shift(personas.physio, personas.pickering, Weekday.MONDAY, "09:00", "17:00")
     next_monday = today + timedelta(days=7 - today.weekday())

@@ -235,7 +235,7 @@ def test_the_patient_confirms_from_the_reminder_s_link_once(client, world):
     assert booked.patient_confirmed_at is not None
     page = client.get(link).text
     assert "I will be there" not in page
-    assert "Thank you" in page
+    assert "Confirmed: you have told us you will be there." in page
     first = booked.patient_confirmed_at
     client.post(link + "confirm/")
     booked.refresh_from_db()

@@ -283,6 +283,7 @@ def test_every_patient_page_is_in_this_list():
             "billing-pay-all",
             "my-waitlist-leave",
             "my-appointment-offer",
+            "my-appointment-confirm",
             # An appointment's pages need one booked: web/tests/test_portal_pages.py.
             "my-appointment",
             "my-appointment-cancel",

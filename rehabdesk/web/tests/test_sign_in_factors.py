@@ -17,8 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rehabdesk.accounts.roles import Role
 from rehabdesk.accounts.services import user_set_roles
+from rehabdesk.apitokens.services import api_token_create_application
 from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.models import AuditEvent
+from rehabdesk.security import factors
 from rehabdesk.testing.factors import current_code, hold_otp_clock, staff_device
 from rehabdesk.testing.personas import PASSWORD
 from rehabdesk.web import sessions
@@ -271,3 +273,23 @@ def test_an_outsider_becoming_staff_must_then_pass_a_second_factor(personas):
     _, landed = password_step(personas.outsider.email)
 
     assert landed.startswith(FACTOR)
+
+
+def test_an_integration_s_service_account_is_not_listed_nor_reset_as_a_colleague(personas):
+    issued = api_token_create_application(
+        name="Website booking widget",
+        role=Role.FRONT_DESK,
+        scopes=["schedule:read"],
+        expires_at=None,
+        actor=personas.manager,
+        now=timezone.now(),
+    )
+    service_account = issued.token.user
+    assert service_account.is_service_account
+    manager = Client()
+    manager.force_login(personas.manager)
+    page = manager.get(reverse("staff-security")).content.decode()
+    assert personas.front_desk.email in page
+    assert service_account.email not in page
+    assert "Website booking widget" not in page
+    assert factors.staff_member(user_id=service_account.pk) is None
