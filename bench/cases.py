@@ -80,7 +80,12 @@ from bench.guide_cases import (
     guide_result_post,
     guide_step_page,
 )
-from bench.outbox_cases import SMS_TARGET_PER_S, WORKER_TARGET_PER_S, WorkerCase
+from bench.outbox_cases import (
+    SMS_TARGET_PER_S,
+    WEBHOOK_TARGET_PER_S,
+    WORKER_TARGET_PER_S,
+    WorkerCase,
+)
 from bench.outcome_cases import CHART_MEASURES_TARGET_P95_MS, chart_page_3_measures
 from bench.plan_cases import (
     PLAN_BOOK_ITERATIONS,
@@ -712,10 +717,12 @@ CASES.append(
     )
 )
 
-# The outbox (issue 26): worker processes sending to a local SMTP server, e-mails a
-# second, on the throw-away copy (bench/outbox_cases.py).
+# The outbox (issue 26): worker processes sending to a local SMTP server (e-mails a
+# second), to the SMS stand-in (texts a second) and a webhook fan-out to a local HTTP
+# receiver (deliveries a second), on the throw-away copy (bench/outbox_cases.py).
 CASES += [
     WorkerCase("outbox-worker-1", OUTBOX, WORKER_TARGET_PER_S, workers=1),
     WorkerCase("outbox-workers-2", OUTBOX, WORKER_TARGET_PER_S, workers=2),
     WorkerCase("outbox-sms-worker-1", OUTBOX, SMS_TARGET_PER_S, workers=1, channel="sms"),
+    WorkerCase("webhook-fan-out-1000", OUTBOX, WEBHOOK_TARGET_PER_S, workers=1, channel="webhook"),
 ]

@@ -127,7 +127,7 @@ def format_table(results: Sequence[Result]) -> str:
                     result["database"],
                     str(result["clients"]),
                     f"{result['attempts_per_s']:.1f}",
-                    f"≥ {result['target_attempts_per_s']:.0f}",
+                    f"≥ {result['target_attempts_per_s']:g}",
                     str(result["overlaps"]),
                     str(result["errors_5xx"]),
                     _ok(result),
