@@ -224,6 +224,8 @@ def _patients(rng: random.Random, today: date) -> list[Patient]:
                 phone=f"{rng.choice(AREA)}-555-01{index % 100:02d}",
                 email=f"{first.lower()}.{last.lower()}.{index}@mail.example",
                 city=rng.choice(["Pickering", "Ajax", "Whitby", "Milton", "Oakville"]),
+                # A third agreed to text messages: their reminders land in var/sms/.
+                contact_by_sms=index % 3 == 0,
             )
         )
     return patients
