@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rehabdesk.clinic.models import Location, Practitioner, TimeOff, WorkingHours
-from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus
-from rehabdesk.scheduling.models import Appointment, WaitlistOffer
+from rehabdesk.scheduling.choices import AppointmentStatus, OfferStatus, ReminderOutcome
+from rehabdesk.scheduling.models import Appointment, AppointmentReminder, WaitlistOffer
 
 # A booked patient not checked in this long after their start is late.
 LATE_AFTER = timedelta(minutes=10)
@@ -26,6 +26,9 @@ MY_DAY_STATUSES = (*DESK_STATUSES, AppointmentStatus.FULFILLED)
 # Time zones are at most 14 hours from UTC: a window this much wider than the clinic's
 # day holds every location's local day, and the exact day is checked per location.
 ZONE_SLACK = timedelta(hours=14)
+# How far ahead the desk sees the visits no reminder could reach (the usual policy's
+# longest reminder is 48 hours before).
+NOT_REMINDED_WITHIN = timedelta(hours=48)
 
 
 def desk_locations() -> list[Location]:
@@ -75,6 +78,28 @@ def desk_open_offers(*, location: Location, now: datetime) -> list[WaitlistOffer
             "appointment__location",
         )
         .order_by("expires_at", "pk")
+    )
+
+
+def desk_not_reminded(*, location: Location, now: datetime) -> list[Appointment]:
+    """Booked visits at a location in the next NOT_REMINDED_WITHIN whose reminders could
+    not go by any channel (nobody to write to: services/reminders.py recorded
+    `no_contact`) and that the patient has not confirmed: the desk calls them."""
+    for_this_time = AppointmentReminder.objects.filter(
+        appointment=OuterRef("pk"), start=OuterRef("start")
+    )
+    return list(
+        Appointment.objects.filter(
+            location=location,
+            status=AppointmentStatus.BOOKED,
+            start__gt=now,
+            start__lte=now + NOT_REMINDED_WITHIN,
+            patient_confirmed_at__isnull=True,
+        )
+        .filter(Exists(for_this_time.filter(outcome=ReminderOutcome.NO_CONTACT)))
+        .exclude(Exists(for_this_time.filter(outcome=ReminderOutcome.QUEUED)))
+        .select_related("patient", "practitioner", "location")
+        .order_by("start", "pk")
     )
 
 

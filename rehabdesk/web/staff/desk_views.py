@@ -75,6 +75,7 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     arrivals = desk.desk_arrivals(location=location, day=day)
     offers = desk.desk_open_offers(location=location, now=now)
     outside = desk.desk_outside_hours(location=location)
+    not_reminded = desk.desk_not_reminded(location=location, now=now)
     search = PatientSearchForm(request.GET if "q" in request.GET else None)
     found = _found(search)
     visible = visible_patient_ids(
@@ -82,6 +83,7 @@ def desk_day(request: HttpRequest) -> HttpResponse:
         [a.patient for a in arrivals if a.patient]
         + [o.entry.patient for o in offers]
         + [a.patient for a in outside if a.patient]
+        + [a.patient for a in not_reminded if a.patient]
         + found,
         summary="front desk day",
         object_type="web.desk_day",
@@ -103,6 +105,7 @@ def desk_day(request: HttpRequest) -> HttpResponse:
             "late_minutes": int(desk.LATE_AFTER.total_seconds() // 60),
             "offers": [o for o in offers if o.entry.patient_id in visible],
             "outside": [a for a in outside if a.patient_id in visible],
+            "not_reminded": [a for a in not_reminded if a.patient_id in visible],
             "search": search,
             "searched": search.is_bound and search.is_valid(),
             "found": [p for p in found if p.pk in visible],

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from rehabdesk.audit.models import AuditEvent
 from rehabdesk.clinic import services as clinic_services
-from rehabdesk.clinic.models import TimeOff, WorkingHours
+from rehabdesk.clinic.choices import ReminderChannel
+from rehabdesk.clinic.models import Clinic, ReminderRule, TimeOff, WorkingHours
 from rehabdesk.scheduling.choices import AppointmentStatus, CancelledBy, OfferStatus
 from rehabdesk.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
 from rehabdesk.scheduling.services import (
@@ -27,6 +28,7 @@ from rehabdesk.scheduling.services import (
     appointment_confirm_by_patient,
     appointment_mark_noshow,
     freed_time_process,
+    reminders_send_due,
     waitlist_add,
 )
 from rehabdesk.scheduling.testing import at, build_booking_world
@@ -167,9 +169,10 @@ def test_the_desk_page_reads_in_a_fixed_number_of_queries(
 ):
     client.force_login(personas.front_desk)
     client.get(desk_url(world))  # warm the session
-    # With the clinic's name for the header, and the day's billing states (three queries,
-    # billing.selectors.visit_billing) for the "Check out" and fee buttons.
-    with django_assert_num_queries(15):
+    # With the clinic's name for the header, the day's billing states (three queries,
+    # billing.selectors.visit_billing) for the "Check out" and fee buttons, and the
+    # visits no reminder reached.
+    with django_assert_num_queries(16):
         client.get(desk_url(world))
     before = queries(client, desk_url(world))
     book(world, at(8, 14), personas.patient_b)
@@ -491,3 +494,24 @@ def test_a_visit_the_patient_confirmed_says_so_on_the_desk_s_day(client, persona
     confirmed = [name for name, row in rows.items() if ">confirmed</span>" in row]
     assert len(confirmed) == 1
     assert personas.guardian.full_name in confirmed[0]
+
+
+def test_the_desk_sees_whom_no_reminder_reached_and_calls_them(client, personas, world, day):
+    clinic = Clinic.objects.get(pk=world.pickering.clinic_id)
+    ReminderRule.objects.create(clinic=clinic, channel=ReminderChannel.EMAIL, hours_before=48)
+    unreachable = personas.patient_b
+    unreachable.contact_by_email = False
+    unreachable.save(update_fields=["contact_by_email"])
+    # Booked last week: the reminders' time (48 h before) comes after the booking.
+    silent = book(world, at(9, 10), unreachable, now=at(5, 8))
+    told = book(world, at(9, 11), personas.patient_a, now=at(5, 8))
+    confirmed = book(world, at(9, 15), unreachable, now=at(5, 8))
+    appointment_confirm_by_patient(appointment=confirmed, now=EARLY)
+    reminders_send_due(now=EARLY)
+    client.force_login(personas.front_desk)
+    response = client.get(desk_url(world))
+    assert [a.pk for a in response.context["not_reminded"]] == [silent.pk]
+    assert told.pk != silent.pk
+    page = response.text
+    assert "Not reminded — please call" in page
+    assert f'href="tel:{unreachable.phone}"' in page
