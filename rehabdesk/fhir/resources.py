@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model
 from django.utils import timezone
 
 from rehabdesk.access import fhir as access
@@ -86,12 +87,20 @@ def _named(rows: Iterable[Any], search: Search, attribute: str) -> list[Any]:
 # The directory: locations, services, the team and their schedules.
 
 
+Row = TypeVar("Row", bound=Model)
+
+
+def _listed(rows: Iterable[Row], resource_id: str, resource_type: str) -> Row:
+    """The directory row with this id (the directories are short lists), or 404."""
+    pk = _pk(resource_id, resource_type)
+    found = next((row for row in rows if row.pk == pk), None)
+    if found is None:
+        raise _not_found(resource_type)
+    return found
+
+
 def location_read(user: User, resource_id: str) -> Resource:
-    pk = _pk(resource_id, "Location")
-    found = [row for row in access.fhir_locations() if row.pk == pk]
-    if not found:
-        raise _not_found("Location")
-    return mappers.location(found[0])
+    return mappers.location(_listed(access.fhir_locations(), resource_id, "Location"))
 
 
 def location_search(user: User, search: Search) -> Found:
@@ -100,11 +109,8 @@ def location_search(user: User, search: Search) -> Found:
 
 
 def service_read(user: User, resource_id: str) -> Resource:
-    pk = _pk(resource_id, "HealthcareService")
-    found = [row for row in access.fhir_services() if row.pk == pk]
-    if not found:
-        raise _not_found("HealthcareService")
-    return mappers.healthcare_service(found[0])
+    service = _listed(access.fhir_services(), resource_id, "HealthcareService")
+    return mappers.healthcare_service(service)
 
 
 def service_search(user: User, search: Search) -> Found:
@@ -113,11 +119,8 @@ def service_search(user: User, search: Search) -> Found:
 
 
 def practitioner_read(user: User, resource_id: str) -> Resource:
-    pk = _pk(resource_id, "Practitioner")
-    found = [row for row in access.fhir_practitioners() if row.pk == pk]
-    if not found:
-        raise _not_found("Practitioner")
-    return mappers.practitioner(found[0], list(found[0].registrations.all()))
+    practitioner = _listed(access.fhir_practitioners(), resource_id, "Practitioner")
+    return mappers.practitioner(practitioner, list(practitioner.registrations.all()))
 
 
 def practitioner_search(user: User, search: Search) -> Found:
