@@ -185,6 +185,15 @@ def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime) -> list[str]:
     return [endpoint.secret]
 
 
+def previous_secrets_forget(*, now: datetime) -> int:
+    """Erase each replaced secret whose grace has ended: it signs nothing after its end,
+    so it is not kept (a chore of `manage.py run_scheduler`, apps.py). One UPDATE;
+    returns how many endpoints it cleared."""
+    return WebhookEndpoint.objects.filter(previous_secret_until__lte=now).update(
+        previous_secret="", previous_secret_until=None
+    )
+
+
 def endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User, now: datetime) -> str:
     """Queue a `webhook.test` event to this endpoint alone; its message id."""
     if not endpoint.active:

@@ -18,6 +18,7 @@ from rehabdesk.webhooks.services import (
     ROTATION_GRACE,
     endpoint_create,
     endpoint_secret_rotate,
+    previous_secrets_forget,
     secret_new,
     signing_secrets,
 )
@@ -125,3 +126,35 @@ def test_a_rotation_is_audited_without_the_secret(personas):
     assert event.summary == "webhook endpoint signing secret replaced"
     assert rotated.secret not in event.summary
     assert created.secret not in event.summary
+
+
+def test_a_replaced_secret_is_erased_when_its_grace_ends_and_not_before(personas):
+    created = register(personas)
+    other = register(personas, url="http://127.0.0.1:9/other")
+    now = timezone.now()
+    rotated = endpoint_secret_rotate(endpoint=created.endpoint, actor=personas.manager, now=now)
+    end = now + ROTATION_GRACE
+
+    assert previous_secrets_forget(now=end - timedelta(seconds=1)) == 0
+    endpoint = type(created.endpoint).objects.get(pk=created.endpoint.pk)
+    assert endpoint.previous_secret == created.secret
+
+    assert previous_secrets_forget(now=end) == 1
+    endpoint.refresh_from_db()
+    assert (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
+    assert endpoint.secret == rotated.secret
+    assert signing_secrets(endpoint, now=end) == [rotated.secret]
+    other.endpoint.refresh_from_db()
+    assert other.endpoint.secret == other.secret
+
+
+def test_the_scheduler_erases_replaced_secrets(personas):
+    from rehabdesk.core.chores import chores
+
+    [chore] = [chore for chore in chores() if chore.name == "webhook_previous_secrets_forget"]
+    created = register(personas)
+    now = timezone.now()
+    endpoint_secret_rotate(endpoint=created.endpoint, actor=personas.manager, now=now)
+    assert chore.run(now + ROTATION_GRACE) == 1
+    created.endpoint.refresh_from_db()
+    assert created.endpoint.previous_secret == ""
