@@ -124,7 +124,7 @@ def measure_request_send(
         current = locked.get(pk=request.pk)
         if first_time and current.sent_at is not None:
             raise OutcomeError(OutcomeErrorCode.ALREADY_SENT, "This questionnaire was sent.")
-        check_answerable(current, now.date())
+        check_answerable(current, now)
         if not _has_wording(clinic, Instrument(current.instrument)):
             raise OutcomeError(
                 OutcomeErrorCode.NO_WORDING,
@@ -226,13 +226,15 @@ def measure_requests_cancel(*, appointment: Appointment, now: datetime) -> int:
     return cancelled
 
 
-def check_answerable(request: MeasureRequest, today: date) -> None:
-    """Refuse a request that is answered, cancelled or past its last day."""
+def check_answerable(request: MeasureRequest, now: datetime) -> None:
+    """Refuse a request that is answered, cancelled or past its last day: the day in
+    the clinic's zone, as the pages count it (at 20:00 in Toronto it is tomorrow in
+    UTC, and the link is still open)."""
     if MeasureResult.objects.filter(request_id=request.pk).exists():
         raise OutcomeError(
             OutcomeErrorCode.ALREADY_ANSWERED, "This questionnaire has been answered already."
         )
-    if not request.is_open_on(today):
+    if not request.is_open_on(now.astimezone(clinic_zone()).date()):
         raise OutcomeError(
             OutcomeErrorCode.REQUEST_CLOSED,
             "This questionnaire is no longer open: it was cancelled, or its time has passed.",

@@ -77,7 +77,7 @@ def measure_result_record(
             # Locked while checking: a second answer to the same request waits here
             # (PostgreSQL; SQLite runs one writer at a time) and then finds the first.
             locked = MeasureRequest.objects.select_for_update().get(pk=request.pk)
-            check_answerable(locked, now.date())
+            check_answerable(locked, now)
         try:
             with transaction.atomic():
                 result = MeasureResult.objects.create(

@@ -4,7 +4,7 @@ with nothing kept; a request answered once, and never after it closed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -198,3 +198,28 @@ def test_a_request_is_answered_once_and_never_once_closed(personas, visit, now):
         first.pk,
         on_time.pk,
     ]
+
+
+def test_the_last_day_is_the_clinic_s_day_not_utc_s(personas, now):
+    """At 21:30 in Toronto on the last day it is already the next day in UTC: the page
+    opens the link (it counts in the clinic's zone), so the answer must be taken too."""
+    lapsed = request_make(patient=personas.patient_a, now=now)
+    # As the pages pass it: timezone.now(), in UTC.
+    last_evening = datetime.combine(lapsed.closes_on, time(21, 30), tzinfo=now.tzinfo)
+    last_evening = last_evening.astimezone(UTC)
+    assert last_evening.date() > lapsed.closes_on
+
+    on_time = result_record(
+        patient=personas.patient_a, now=last_evening, request=lapsed, source="link"
+    )
+    assert on_time.request_id == lapsed.pk
+    late = request_make(patient=personas.patient_a, now=now)
+    error = refusal(
+        patient=personas.patient_a,
+        instrument="nprs",
+        answers={"1": 2},
+        source="link",
+        request=late,
+        now=last_evening + timedelta(hours=3),  # 00:30 the day after its last
+    )
+    assert error.code == OutcomeErrorCode.REQUEST_CLOSED

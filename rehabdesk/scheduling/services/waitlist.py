@@ -20,6 +20,7 @@ from rehabdesk.audit.choices import AuditAction
 from rehabdesk.audit.services import audit_record
 from rehabdesk.availability import find_slots
 from rehabdesk.clinic.models import Location, Practitioner, Service, WorkingHours
+from rehabdesk.clinic.services.shift_rules import clinic_zone
 from rehabdesk.patients.models import Patient
 from rehabdesk.scheduling.adapters import build_query
 from rehabdesk.scheduling.choices import (
@@ -205,7 +206,9 @@ def waitlist_offers_expire(*, now: datetime) -> int:
     for offer in WaitlistOffer.objects.filter(status=OfferStatus.OPEN, expires_at__lte=now):
         with transaction.atomic():
             closed += _close(offer, OfferStatus.EXPIRED, None, now, WaitlistStatus.WAITING)
-    WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, valid_until__lt=now.date()).update(
+    # Their last day ends at midnight where the clinic is, not in UTC.
+    today = now.astimezone(clinic_zone()).date()
+    WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, valid_until__lt=today).update(
         status=WaitlistStatus.EXPIRED
     )
     return closed

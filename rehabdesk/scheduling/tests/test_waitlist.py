@@ -4,7 +4,7 @@ passed on when they decline or let it lapse, booked when they accept."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -213,6 +213,22 @@ def test_removed_time_off_opens_time_for_waiting_patients(world, personas):
 def test_entries_past_their_last_day_expire(world):
     entry = wait(world, world.patient, when=NOW)
     waitlist_offers_expire(now=datetime(2027, 5, 1, 12, tzinfo=NOW.tzinfo))
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.EXPIRED
+
+
+def test_an_entry_waits_to_the_end_of_its_last_day_in_the_clinic_s_zone(world):
+    """At 21:00 in Toronto on the last day it is already the next day in UTC (the
+    scheduler's clock): the entry still waits, and a time freed that evening may go
+    to it. It expires once the day is over where the clinic is."""
+    entry = wait(world, world.patient, when=NOW)
+    last_evening = datetime(2027, 4, 30, 21, tzinfo=NOW.tzinfo).astimezone(UTC)
+    assert last_evening.date() > entry.valid_until
+
+    waitlist_offers_expire(now=last_evening)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.WAITING
+    waitlist_offers_expire(now=last_evening + timedelta(hours=3, minutes=1))
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.EXPIRED
 
