@@ -183,6 +183,7 @@ class ServiceSpec:
     group: str | None = None
     description: str = ""
     what_to_bring: str = ""
+    reminders: bool = True  # the clinic's appointment reminders go for its visits
 
 
 @dataclass(frozen=True)

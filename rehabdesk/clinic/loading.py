@@ -343,6 +343,7 @@ def service_load(
             price=Decimal(spec.price),
             tax_category=_one(TaxCategory, code=spec.tax),
             online_bookable=spec.online,
+            sends_reminders=spec.reminders,
             patient_eligibility=spec.eligibility,
             display_order=display_order,
             active=spec.active,

@@ -103,6 +103,7 @@ class ServiceAdmin(ServiceBackedAdmin):
         "group",
         "kind",
         "online_bookable",
+        "sends_reminders",
         "patient_eligibility",
         "active",
         "tax_category",

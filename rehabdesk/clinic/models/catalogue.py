@@ -144,6 +144,11 @@ class Service(TimeStampedModel):
         help_text="One resource of each kind is held for the whole appointment.",
     )
     online_bookable = models.BooleanField(default=True)
+    sends_reminders = models.BooleanField(
+        default=True,
+        help_text="Send the clinic's appointment reminders for this service's visits "
+        "(untick for, say, a phone consultation the clinic places itself).",
+    )
     patient_eligibility = models.CharField(
         max_length=16, choices=PatientEligibility.choices, default=PatientEligibility.ANYONE
     )

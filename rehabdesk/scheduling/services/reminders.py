@@ -156,6 +156,7 @@ def _candidates(
         status=AppointmentStatus.BOOKED,
         patient__isnull=False,
         location__clinic_id=rule.clinic_id,
+        service__sends_reminders=True,
         start__gt=now + MIN_NOTICE,
         start__lte=now + reach,
     )

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from rehabdesk.clinic.choices import ReminderChannel
-from rehabdesk.clinic.models import Clinic, ReminderRule
+from rehabdesk.clinic.models import Clinic, ReminderRule, Service
 from rehabdesk.notifications.choices import MessageChannel, MessageStatus
 from rehabdesk.notifications.models import OutboxMessage
 from rehabdesk.notifications.transports.sms import segments, sms_body
@@ -237,6 +237,24 @@ def test_an_inactive_rule_sends_nothing(world, policy):
     visit = book(world, at(11, 10))
     reminders_send_due(now=at(10, 10, 30))
     assert reminders(visit) == [("email", 48, "queued")]
+
+
+def test_a_service_left_out_of_reminders_gets_none_even_by_its_own_rule(world, policy):
+    ReminderRule.objects.create(
+        clinic=policy, channel=ReminderChannel.SMS, hours_before=72, service=world.follow_up
+    )
+    Service.objects.filter(pk=world.follow_up.pk).update(sends_reminders=False)
+    left_out = book(world, at(11, 10))
+    massage = appointment_book(
+        request=world.request(
+            at(11, 14), practitioner=world.massage_therapist, service=world.massage
+        ),
+        actor=None,
+        now=NOW,
+    )
+    reminders_send_due(now=at(10, 14, 30))
+    assert reminders(left_out) == []
+    assert reminders(massage) == [("email", 48, "queued"), ("sms", 24, "queued")]
 
 
 def test_two_schedulers_deciding_the_same_reminder_queue_it_once(world, policy):
