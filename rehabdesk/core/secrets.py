@@ -1,5 +1,6 @@
 """The one way Rehabdesk makes and keeps random secrets: API tokens, calendar feed
-addresses and webhook signing secrets.
+addresses, webhook signing secrets, questionnaire links and the online booking's review
+address.
 
 A secret is made from `nbytes` random bytes of the operating system's generator
 (`secrets`), written URL-safe (tokens, addresses) or in standard base64 (Standard

@@ -12,8 +12,6 @@ docs/algorithms/outcome-measures.md
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -27,6 +25,7 @@ from rehabdesk.clinic.models import Clinic
 from rehabdesk.clinic.selectors import clinic_current
 from rehabdesk.clinic.services.shift_rules import clinic_zone
 from rehabdesk.core.links import site_link
+from rehabdesk.core.secrets import secret_digest, secret_urlsafe
 from rehabdesk.notifications.choices import MessageChannel
 from rehabdesk.notifications.services import message_enqueue
 from rehabdesk.outcomes.choices import RequestPurpose
@@ -48,8 +47,8 @@ TOKEN_BYTES = 32
 
 
 def token_digest(token: str) -> str:
-    """What the database keeps of a link's token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    """What the database keeps of a link's token (core/secrets.py)."""
+    return secret_digest(token)
 
 
 def measure_link(token: str) -> str:
@@ -118,7 +117,7 @@ def measure_request_send(
     INVALID (field "patient") when nobody may be e-mailed about this patient; with
     `first_time`, ALREADY_SENT when it was e-mailed before (another scheduler)."""
     clinic = clinic_current()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = secret_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         locked = MeasureRequest.objects.select_for_update().select_related("patient")
         current = locked.get(pk=request.pk)

@@ -6,13 +6,13 @@ so that no personal detail is in a URL."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.http import Http404, HttpRequest
 
 from rehabdesk.audit.middleware import client_ip
 from rehabdesk.clinic.selectors import services_online
+from rehabdesk.core.secrets import secret_urlsafe
 from rehabdesk.online.services import ChosenTime
 from rehabdesk.scheduling.models import Appointment
 from rehabdesk.web.online.slots import NEW, RETURNING, number, one_of, picked_time
@@ -79,7 +79,7 @@ def visit(request: HttpRequest) -> str:
 
 def remember_hold(request: HttpRequest, appointment: Appointment) -> str:
     """A new token for a hold with its patient on it: the review page's address."""
-    token = secrets.token_urlsafe(16)
+    token = secret_urlsafe(16)
     changed = state(request)
     changed.setdefault("holds", {})[token] = {"appointment": appointment.pk}
     save(request, changed)
