@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.utils import timezone
 
 from rehabdesk.outcomes.models import MeasureRequest, MeasureResult
 from rehabdesk.outcomes.scoring import SPECS, Instrument
@@ -251,7 +252,7 @@ def _course_progress(
 def _today(courses: list[PlanCourse], plan: TreatmentPlan, now: datetime) -> date:
     if courses:
         return now.astimezone(courses[0].location.zone).date()
-    return now.date()
+    return timezone.localdate(now)  # the clinic's zone (settings.TIME_ZONE), not UTC's
 
 
 def _measure_lines(plan: TreatmentPlan, leaving_out: Visits) -> tuple[MeasureLine, ...]:
