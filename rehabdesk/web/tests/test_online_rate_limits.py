@@ -4,6 +4,7 @@ on the page the visitor was on, and nothing is held or sent."""
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -23,7 +24,11 @@ TEST_CLIENT_IP = "127.0.0.1"  # Django's test client
 
 @pytest.fixture
 def world(personas):
-    return build_booking_world(personas)
+    world = build_booking_world(personas)
+    # The limits count in fixed hours (online.rate_limit_hit): the clock held, so that no
+    # hour turns between the counts used up and the request that should be refused.
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now()):
+        yield world
 
 
 def use_up(limit: online.Limit, subject: str, *, used: int = 0) -> None:
