@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -184,7 +185,9 @@ def test_the_patient_who_signs_in_has_today_s_exercises_and_a_questionnaire_e_ma
     assert link is not None
     token = urlsplit(link).path.split("/")[2]
     assert request_by_token(token) == request
-    page = Client().get(urlsplit(link).path)
+    # Opened on the demo's day (NOW): past the request's last day the link is refused.
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        page = Client().get(urlsplit(link).path)
     assert page.status_code == 200
     assert "Pain rating" in page.text
 

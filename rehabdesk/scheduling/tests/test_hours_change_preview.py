@@ -24,6 +24,16 @@ from rehabdesk.scheduling.services import (
 from rehabdesk.scheduling.testing import NOW, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_now(monkeypatch):
+    """Saving working hours reviews the bookings still to come by the real clock
+    (clinic.signals.announce), which passes the fixed Mondays of March 2027 one day.
+    Held at NOW, the Monday morning before them, like the preview."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+
+
 FROM = date(2027, 3, 22)  # a Monday
 
 
