@@ -14,11 +14,17 @@ the triggers for each database.
 BACKWARD COMPATIBLE ON PURPOSE: migrations import this module. Keep table and function
 names hard-coded here and `install`/`remove` idempotent. SQLite rebuilds an altered
 table without its triggers: a later migration that alters a watched table must
-`install` after it. `clinic/tests/test_calendar_configuration.py` fails when a watched
+`install` after it: its operations go in `lifted(...)`, which does both.
+`clinic/tests/test_calendar_configuration.py` fails when a watched
 table has lost its triggers.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.operations.special import RunPython
 
 from rehabdesk.core import database
 from rehabdesk.core.database import SchemaTarget
@@ -55,3 +61,18 @@ def install(target: SchemaTarget) -> None:
 def remove(target: SchemaTarget) -> None:
     """Drop the triggers; safe when they are already gone."""
     database.remove_guards(target, [RESTAMP])
+
+
+def _unwatch(apps: Any, schema_editor: SchemaTarget) -> None:
+    remove(schema_editor)
+
+
+def _watch(apps: Any, schema_editor: SchemaTarget) -> None:
+    install(schema_editor)
+
+
+def lifted(*operations: Operation) -> list[Operation]:
+    """A migration's `operations` with the triggers taken off before and put back after
+    (undone the other way round): on SQLite, altering a watched table rebuilds it, which
+    drops its triggers."""
+    return [RunPython(_unwatch, _watch), *operations, RunPython(_watch, _unwatch)]

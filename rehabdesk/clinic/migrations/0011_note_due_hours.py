@@ -8,14 +8,6 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AddField(
-            model_name='clinic',
-            name='note_due_hours',
-            field=models.PositiveSmallIntegerField(default=24, help_text="A visit's note is due this many hours after the visit starts: unsigned after that it counts as overdue, and a note first written after it is marked as a late entry.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(720)]),
+        *change_stamp.lifted(
+            migrations.AddField(
+                model_name='clinic',
+                name='note_due_hours',
+                field=models.PositiveSmallIntegerField(default=24, help_text="A visit's note is due this many hours after the visit starts: unsigned after that it counts as overdue, and a note first written after it is marked as a late entry.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(720)]),
+            ),
         ),
-        migrations.RunPython(watch, unwatch),
     ]

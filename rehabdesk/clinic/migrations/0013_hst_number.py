@@ -9,30 +9,22 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0012_notes_due_from"),
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AddField(
-            model_name="clinic",
-            name="hst_number",
-            field=models.CharField(
-                blank=True,
-                help_text="Printed on every invoice and receipt that charges HST, e.g. 123456789 RT0001. Empty when the clinic is not registered for HST.",
-                max_length=20,
-                verbose_name="GST/HST number",
+        *change_stamp.lifted(
+            migrations.AddField(
+                model_name="clinic",
+                name="hst_number",
+                field=models.CharField(
+                    blank=True,
+                    help_text="Printed on every invoice and receipt that charges HST, e.g. 123456789 RT0001. Empty when the clinic is not registered for HST.",
+                    max_length=20,
+                    verbose_name="GST/HST number",
+                ),
             ),
         ),
-        migrations.RunPython(watch, unwatch),
     ]

@@ -9,35 +9,27 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0013_hst_number"),
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AddField(
-            model_name="clinic",
-            name="feed_patient_label",
-            field=models.CharField(
-                choices=[
-                    ("initials", "Initials (“Appointment — J.S.”)"),
-                    ("first_name", "First name and initial (“Appointment — Jane S.”)"),
-                    ("booked", "No name (“Booked”)"),
-                ],
-                default="initials",
-                help_text="How a practitioner's calendar feed names the patient of each visit. A patient who withholds their record from that practitioner is always shown as “Booked”.",
-                max_length=12,
-                verbose_name="patients in calendar feeds",
+        *change_stamp.lifted(
+            migrations.AddField(
+                model_name="clinic",
+                name="feed_patient_label",
+                field=models.CharField(
+                    choices=[
+                        ("initials", "Initials (“Appointment — J.S.”)"),
+                        ("first_name", "First name and initial (“Appointment — Jane S.”)"),
+                        ("booked", "No name (“Booked”)"),
+                    ],
+                    default="initials",
+                    help_text="How a practitioner's calendar feed names the patient of each visit. A patient who withholds their record from that practitioner is always shown as “Booked”.",
+                    max_length=12,
+                    verbose_name="patients in calendar feeds",
+                ),
             ),
         ),
-        migrations.RunPython(watch, unwatch),
     ]

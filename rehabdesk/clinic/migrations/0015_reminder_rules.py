@@ -14,14 +14,6 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 def default_policy(apps, schema_editor):
     """A clinic already running gets the usual policy (an e-mail two days ahead, a
     text message the day before), as the privacy notice promises reminders."""
@@ -42,34 +34,34 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AddField(
-            model_name='clinic',
-            name='quiet_hours_end',
-            field=models.TimeField(default=datetime.time(8, 0), help_text='…until this local time. The same two times mean no quiet hours.'),
+        *change_stamp.lifted(
+            migrations.AddField(
+                model_name='clinic',
+                name='quiet_hours_end',
+                field=models.TimeField(default=datetime.time(8, 0), help_text='…until this local time. The same two times mean no quiet hours.'),
+            ),
+            migrations.AddField(
+                model_name='clinic',
+                name='quiet_hours_start',
+                field=models.TimeField(default=datetime.time(21, 0), help_text='From this local time no reminder is sent…'),
+            ),
+            migrations.CreateModel(
+                name='ReminderRule',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True)),
+                    ('updated_at', models.DateTimeField(auto_now=True)),
+                    ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message')], max_length=10)),
+                    ('hours_before', models.PositiveSmallIntegerField(help_text='Hours before the visit (2 to 336).', validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(336)])),
+                    ('active', models.BooleanField(default=True)),
+                    ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_rules', to='clinic.clinic')),
+                    ('service', models.ForeignKey(blank=True, help_text='Empty: every service without reminders of its own by this channel.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminder_rules', to='clinic.service')),
+                ],
+                options={
+                    'ordering': ['clinic', 'service', 'channel', '-hours_before'],
+                    'constraints': [models.UniqueConstraint(fields=('clinic', 'channel', 'hours_before', 'service'), name='reminder_rule_once', violation_error_message='This reminder is already on file.'), models.UniqueConstraint(condition=models.Q(('service__isnull', True)), fields=('clinic', 'channel', 'hours_before'), name='reminder_rule_once_for_all', violation_error_message='This reminder is already on file for all services.'), models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'sms'])), name='reminder_rule_channel_known'), models.CheckConstraint(condition=models.Q(('hours_before__gte', 2), ('hours_before__lte', 336)), name='reminder_rule_hours_in_range')],
+                },
+            ),
         ),
-        migrations.AddField(
-            model_name='clinic',
-            name='quiet_hours_start',
-            field=models.TimeField(default=datetime.time(21, 0), help_text='From this local time no reminder is sent…'),
-        ),
-        migrations.CreateModel(
-            name='ReminderRule',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message')], max_length=10)),
-                ('hours_before', models.PositiveSmallIntegerField(help_text='Hours before the visit (2 to 336).', validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(336)])),
-                ('active', models.BooleanField(default=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_rules', to='clinic.clinic')),
-                ('service', models.ForeignKey(blank=True, help_text='Empty: every service without reminders of its own by this channel.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminder_rules', to='clinic.service')),
-            ],
-            options={
-                'ordering': ['clinic', 'service', 'channel', '-hours_before'],
-                'constraints': [models.UniqueConstraint(fields=('clinic', 'channel', 'hours_before', 'service'), name='reminder_rule_once', violation_error_message='This reminder is already on file.'), models.UniqueConstraint(condition=models.Q(('service__isnull', True)), fields=('clinic', 'channel', 'hours_before'), name='reminder_rule_once_for_all', violation_error_message='This reminder is already on file for all services.'), models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'sms'])), name='reminder_rule_channel_known'), models.CheckConstraint(condition=models.Q(('hours_before__gte', 2), ('hours_before__lte', 336)), name='reminder_rule_hours_in_range')],
-            },
-        ),
-        migrations.RunPython(watch, unwatch),
         migrations.RunPython(default_policy, migrations.RunPython.noop),
     ]

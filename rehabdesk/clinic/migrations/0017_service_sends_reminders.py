@@ -9,14 +9,6 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,11 +16,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AddField(
-            model_name='service',
-            name='sends_reminders',
-            field=models.BooleanField(default=True, help_text="Send the clinic's appointment reminders for this service's visits (untick for, say, a phone consultation the clinic places itself)."),
+        *change_stamp.lifted(
+            migrations.AddField(
+                model_name='service',
+                name='sends_reminders',
+                field=models.BooleanField(default=True, help_text="Send the clinic's appointment reminders for this service's visits (untick for, say, a phone consultation the clinic places itself)."),
+            ),
         ),
-        migrations.RunPython(watch, unwatch),
     ]

@@ -12,14 +12,6 @@ from django.db import migrations, models
 from rehabdesk.clinic import change_stamp
 
 
-def unwatch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.remove(schema_editor)
-
-
-def watch(apps, schema_editor):  # type: ignore[no-untyped-def]
-    change_stamp.install(schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,16 +19,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(unwatch, watch),
-        migrations.AlterField(
-            model_name='clinic',
-            name='quiet_hours_end',
-            field=models.TimeField(default=rehabdesk.clinic.models.sites.quiet_hours_end_default, help_text='…until this local time. The same two times mean no quiet hours.'),
+        *change_stamp.lifted(
+            migrations.AlterField(
+                model_name='clinic',
+                name='quiet_hours_end',
+                field=models.TimeField(default=rehabdesk.clinic.models.sites.quiet_hours_end_default, help_text='…until this local time. The same two times mean no quiet hours.'),
+            ),
+            migrations.AlterField(
+                model_name='clinic',
+                name='quiet_hours_start',
+                field=models.TimeField(default=rehabdesk.clinic.models.sites.quiet_hours_start_default, help_text='From this local time no reminder is sent…'),
+            ),
         ),
-        migrations.AlterField(
-            model_name='clinic',
-            name='quiet_hours_start',
-            field=models.TimeField(default=rehabdesk.clinic.models.sites.quiet_hours_start_default, help_text='From this local time no reminder is sent…'),
-        ),
-        migrations.RunPython(watch, unwatch),
     ]
